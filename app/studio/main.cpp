@@ -1,0 +1,154 @@
+// lpm-studio: the LPM Studio desktop application.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTextStream>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "lpm/Version.h"
+#include "lpm/ui/Application.h"
+#include "lpm/ui/CosinePlot.h"
+#include "lpm/ui/MainWindow.h"
+#include "lpm/ui/SceneView.h"
+
+namespace {
+
+int fail(const QString& message, int code = 2) {
+  std::fprintf(stderr, "lpm-studio: %s\n", qPrintable(message));
+  return code;
+}
+
+bool applySet(lpm::TwoSizeParams& p, const QString& assignment, QString* error) {
+  const auto parts = assignment.split('=');
+  if (parts.size() != 2) {
+    *error = QString("--set expects NAME=VALUE, got '%1'").arg(assignment);
+    return false;
+  }
+  const QString name = parts[0].trimmed(), text = parts[1].trimmed();
+  bool ok = false;
+  double v = text.compare("inf", Qt::CaseInsensitive) == 0 ? (ok = true, lpm::kInfinity) : text.toDouble(&ok);
+  if (!ok) {
+    *error = QString("%1 must be a number, got '%2'").arg(name, text);
+    return false;
+  }
+  if (name == "EW") p.EW = v;
+  else if (name == "EH") p.EH = v;
+  else if (name == "R") p.R = v;
+  else if (name == "wr") p.wr = v;
+  else if (name == "KA" || name == "KB" || name == "K") {
+    if (v != std::floor(v) || std::abs(v) > 1e7) {
+      *error = QString("%1 must be an integer, got '%2'").arg(name, text);
+      return false;
+    }
+    if (name == "KA") p.KA = static_cast<int>(v);
+    else if (name == "KB") p.KB = static_cast<int>(v);
+    else p.KB = static_cast<int>(v) - p.KA;
+  } else {
+    *error = QString("unknown parameter '%1' (expected EW, EH, KA, KB, K, R, wr)").arg(name);
+    return false;
+  }
+  return true;
+}
+
+double percentile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(std::ceil(q * v.size())) - 1);
+  return v[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v")) {
+      std::printf("lpm-studio %s\n", LPM_VERSION_STRING);
+      return 0;
+    }
+  QString noDisplay;
+  const bool wantsHelp = std::any_of(argv + 1, argv + argc, [](const char* a) { return !std::strcmp(a, "--help") || !std::strcmp(a, "-h"); });
+  if (!wantsHelp && !lpm::ui::prepareGuiProcess(&noDisplay)) return fail(noDisplay, 1);
+  if (wantsHelp) qputenv("QT_QPA_PLATFORM", "minimal");
+
+  QApplication app(argc, argv);
+  lpm::ui::setupApplication();
+  QCommandLineParser cli;
+  cli.setApplicationDescription("LPM Studio: explore Minority Collapse in the Layer-Peeled Model.");
+  cli.addHelpOption();
+  cli.addOption({"version", "Print the version and exit."});
+  cli.addOption({"preset", "Start from a preset: fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6.", "NAME"});
+  cli.addOption({"set", "Set a parameter (EW, EH, KA, KB, K, R, wr), e.g. --set R=100. Repeatable.", "NAME=VALUE"});
+  cli.addOption({"size", "Window size, e.g. 1280x800.", "WxH"});
+  cli.addOption({"screenshot", "Open in the given state, wait until solved and drawn, save the window, exit.", "OUT.png"});
+  cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
+  cli.addOption({"K", "Classes for --bench-latency (KA = KB = K/2).", "K", "10"});
+  cli.addOption({"dark", "Dark theme."});
+  cli.process(app);
+
+  lpm::ui::MainWindow window;
+  lpm::TwoSizeParams p = window.model()->params();
+  if (cli.isSet("preset")) {
+    const auto preset = lpm::ui::findPreset(cli.value("preset"));
+    if (!preset) return fail(QString("unknown preset '%1'").arg(cli.value("preset")));
+    p = preset->params;
+  }
+  for (const QString& s : cli.values("set")) {
+    QString error;
+    if (!applySet(p, s, &error)) return fail(error);
+  }
+  if (cli.isSet("bench-latency")) {
+    bool ok = false;
+    const int K = cli.value("K").toInt(&ok);
+    if (!ok || K < 2) return fail("--K must be an integer >= 2");
+    p.KA = K / 2;
+    p.KB = K - K / 2;
+  }
+  QString error;
+  if (!window.model()->setParams(p, "start", &error)) return fail(error);
+  window.model()->undoStack()->clear();
+  if (cli.isSet("size")) {
+    static const QRegularExpression re("^(\\d+)x(\\d+)$");
+    const auto m = re.match(cli.value("size"));
+    if (!m.hasMatch()) return fail("--size expects WxH, e.g. 1280x800");
+    window.resize(m.captured(1).toInt(), m.captured(2).toInt());
+  }
+  if (cli.isSet("dark")) window.setDarkTheme(true);
+  window.show();
+
+  if (cli.isSet("screenshot")) {
+    if (!window.waitUntilSettled(60000)) return fail("timed out waiting for the solve and the views", 1);
+    const QString out = cli.value("screenshot");
+    if (!window.grab().save(out)) return fail(QString("cannot write %1").arg(out), 1);
+    std::printf("%s\n", qPrintable(window.statusText()));
+    return 0;
+  }
+  if (cli.isSet("bench-latency")) {
+    if (!window.waitUntilSettled(60000)) return fail("timed out before the benchmark", 1);
+    std::vector<double> ms;
+    const int steps = 200;
+    for (int i = 0; i < steps; ++i) {
+      // A drag of the R slider from 1 to 10^4 (log scale), one slider step at a time.
+      lpm::TwoSizeParams q = window.model()->params();
+      q.R = std::pow(10.0, 4.0 * (i + 1) / steps);
+      QElapsedTimer t;
+      t.start();
+      window.model()->setParams(q, "R");
+      const quint64 want = window.model()->requestId();
+      while (window.drawnFrameId() < want && t.elapsed() < 10000) QApplication::processEvents(QEventLoop::AllEvents, 1);
+      ms.push_back(t.nsecsElapsed() / 1e6);
+    }
+    QJsonObject o{{"K", p.K()}, {"frames", steps}, {"p50_ms", percentile(ms, 0.5)}, {"p95_ms", percentile(ms, 0.95)},
+                  {"max_ms", *std::max_element(ms.begin(), ms.end())}};
+    std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+    return 0;
+  }
+  return app.exec();
+}

@@ -1,0 +1,70 @@
+#pragma once
+// The Layer-Peeled Model's convex relaxation, Eq. (15), as data: budgets and class sizes.
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lpm {
+
+/// Thrown for parameters a user can correct; the message says which and why.
+class InvalidInput : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+/// The two-size setting of the paper: KA majority classes of n_A examples and KB
+/// minority classes of n_B = n_A / R, oversampled by wr (Eq. 18: n_B -> wr n_B).
+struct TwoSizeParams {
+  double EW = 1.0;
+  double EH = 5.0;
+  int KA = 5;
+  int KB = 5;
+  double R = 1.0;  ///< imbalance ratio n_A / n_B, in [1, inf]; inf means minority weight 0
+  double wr = 1.0; ///< oversampling rate of the minority classes, > 0
+  int K() const { return KA + KB; }
+};
+
+/// One problem instance: budgets and the size n_k of every class (k = 0..K-1).
+struct Problem {
+  double EW = 1.0;
+  double EH = 1.0;
+  std::vector<double> classSize;  ///< n_k >= 0, at least two positive
+  std::vector<int> minority;      ///< classes the minority_* metrics describe
+  std::vector<int> majority;      ///< classes the majority_* metrics describe
+
+  int K() const { return static_cast<int>(classSize.size()); }
+  /// pi_k = n_k / N.
+  std::vector<double> weights() const;
+};
+
+/// Classes of equal size, which the symmetry reduction treats as one group.
+struct ClassGroup {
+  std::vector<int> members;  ///< class indices, ascending
+  double weight = 0.0;       ///< pi_k of each member
+  int count() const { return static_cast<int>(members.size()); }
+};
+
+/// Throws InvalidInput with a message naming the bad value.
+void validate(const TwoSizeParams& p);
+void validate(const Problem& p);
+
+/// Two-size problem: classes 0..KA-1 majority, KA..K-1 minority.
+Problem makeTwoSize(const TwoSizeParams& p);
+/// Arbitrary sizes; `minority` empty means "the classes of the smallest size".
+Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes,
+                      std::vector<int> minority = {});
+
+/// Groups classes of exactly equal size (in order of first appearance).
+std::vector<ClassGroup> groupBySize(const Problem& p);
+/// Every class its own group: the unreduced problem.
+std::vector<ClassGroup> singletonGroups(const Problem& p);
+
+/// Long-tail class-size profiles: step (first half size 1, rest 1/ratio) and exponential
+/// (n_k = ratio^(-k/(K-1))), as used for imbalanced benchmarks.
+std::vector<double> stepProfile(int K, int majorityCount, double ratio);
+std::vector<double> exponentialProfile(int K, double ratio);
+
+}  // namespace lpm

@@ -1,0 +1,74 @@
+#pragma once
+// Solvers for the convex relaxation Eq. (15) with the cross-entropy loss.
+//
+// Eq. (15) depends on X only through the logits Z = X_HW (Z_kj = h_k . w_j), and
+// { X_HW : X >= 0, tr X_HH <= K EH, tr X_WW <= K EW } = { Z : ||Z||_* <= tau },
+// tau = K sqrt(EH EW). Both solvers minimise sum_k pi_k CE(z_k, k) over that nuclear-norm
+// ball in factored form Z = U V^T, ||U||^2 + ||V||^2 = 2 tau (Burer-Monteiro), with L-BFGS on
+// the sphere, and stop on a Frank-Wolfe duality gap that bounds f - f* (doc/dev/04-SOLVER.md).
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "lpm/Problem.h"
+
+namespace lpm {
+
+enum class SolverKind { Auto, Reduced, General, ClosedForm };
+SolverKind solverKindFromString(const std::string& s);  ///< throws InvalidInput
+std::string toString(SolverKind k);
+
+/// A symmetric K x K class-level matrix that is invariant under permutations inside each
+/// group, stored by group: entry (k in g, j in g') = mean(g,g') / sqrt(n_g n_g')
+/// + [g == g'] contrast(g) (delta_kj - 1/n_g). `mean` is the matrix in the orthonormal basis
+/// of group indicators 1_g / sqrt(n_g); `contrast(g)` is its eigenvalue on vectors that sum to
+/// zero inside g. A general (unreduced) solution has one class per group.
+struct GroupMatrix {
+  Eigen::MatrixXd mean;
+  Eigen::VectorXd contrast;
+  double entry(const std::vector<ClassGroup>& groups, int g, int gp, bool sameClass) const;
+  Eigen::MatrixXd expand(const std::vector<ClassGroup>& groups, int K) const;
+};
+
+struct SolveOptions {
+  SolverKind kind = SolverKind::Auto;
+  double gapTarget = 1e-10;   ///< stop once the certified gap is below this
+  int maxIterations = 20000;
+  const Eigen::VectorXd* warmStart = nullptr;  ///< Solution::state of a nearby problem
+  const std::atomic<bool>* cancel = nullptr;   ///< set from another thread to stop early
+  unsigned seed = 7;
+};
+
+struct Solution {
+  Problem problem;
+  std::vector<ClassGroup> groups;
+  SolverKind solver = SolverKind::Reduced;
+  GroupMatrix Z;   ///< logits h_k . w_j (not symmetric: mean is G x G general)
+  GroupMatrix XHH; ///< class-mean Gram (Lemma 1: minimal-trace completion of Z)
+  GroupMatrix XWW; ///< classifier Gram
+  double objective = 0;
+  double gap = 0;       ///< certified: objective - f* <= gap
+  int iterations = 0;
+  double solveMs = 0;
+  bool converged = false;  ///< gap <= 1e-9
+  bool cancelled = false;
+  Eigen::VectorXd state;   ///< factor variables, for warm starts
+
+  /// Class means h_k and classifiers w_k as rows (K x K), X = [H; W][H; W]^T (Lemma 1).
+  void vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const;
+};
+
+/// Solves Eq. (15). Throws InvalidInput for bad problems (validate()).
+Solution solve(const Problem& problem, const SolveOptions& options = {});
+
+/// Theorem 1: the balanced optimum value log(1 + (K-1) exp(-(K/(K-1)) sqrt(EH EW))).
+double balancedObjective(int K, double EW, double EH);
+
+/// Frank-Wolfe gap of a feasible logit matrix (class level, K x K): an upper bound on f(Z) - f*.
+/// Also returns f(Z). Independent of the solvers; used to check them.
+double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* objective = nullptr);
+
+}  // namespace lpm

@@ -1,0 +1,124 @@
+#include "Lbfgs.h"
+
+#include <cmath>
+#include <limits>
+
+namespace lpm::detail {
+namespace {
+
+struct Pair {
+  Eigen::VectorXd s, y;
+  double rho;
+};
+
+}  // namespace
+
+LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg,
+                             Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
+                             const std::function<bool(double, double)>& stop) {
+  LbfgsResult result;
+  Eigen::VectorXd gx(y.size()), x(y.size());
+  // phi(y) = f(radius y / |y|) is 0-homogeneous; its gradient is the projected one, scaled.
+  auto phi = [&](const Eigen::VectorXd& point, Eigen::VectorXd& grad) {
+    const double n = point.norm();
+    x = (radius / n) * point;
+    const double f = fg(x, gx);
+    ++result.evaluations;
+    const Eigen::VectorXd u = point / n;
+    grad = (radius / n) * (gx - u.dot(gx) * u);
+    return f;
+  };
+
+  y.normalize();
+  Eigen::VectorXd g(y.size()), gNew(y.size()), d(y.size()), yNew(y.size());
+  double f = phi(y, g);
+  if (stop(f, g.norm())) {
+    result.stopped = true;
+    return result;
+  }
+  std::deque<Pair> memory;
+  std::vector<double> alpha;
+  int failures = 0;
+
+  for (int it = 0; it < options.maxIterations; ++it) {
+    // Two-loop recursion: d = -H g.
+    d = -g;
+    alpha.assign(memory.size(), 0.0);
+    for (int i = static_cast<int>(memory.size()) - 1; i >= 0; --i) {
+      alpha[i] = memory[i].rho * memory[i].s.dot(d);
+      d -= alpha[i] * memory[i].y;
+    }
+    if (!memory.empty()) {
+      const auto& last = memory.back();
+      d *= last.s.dot(last.y) / last.y.squaredNorm();
+    } else {
+      d *= 1e-2 / std::max(g.norm(), 1e-300);
+    }
+    for (size_t i = 0; i < memory.size(); ++i) {
+      const double beta = memory[i].rho * memory[i].y.dot(d);
+      d += (alpha[i] - beta) * memory[i].s;
+    }
+    double slope = g.dot(d);
+    if (!(slope < 0)) {  // not a descent direction: restart from steepest descent
+      memory.clear();
+      d = -g * (1e-2 / std::max(g.norm(), 1e-300));
+      slope = g.dot(d);
+      if (!(slope < 0)) break;
+    }
+
+    // Weak Wolfe bisection, with Hager-Zhang's approximate Wolfe test once f is at round-off
+    // level: near the optimum the certificate needs the point to keep converging after f has
+    // stopped resolving progress, and the directional derivative still does.
+    const double fEps = 1e-12 * std::max(1.0, std::abs(f));
+    double lo = 0, hi = std::numeric_limits<double>::infinity(), t = 1.0, fNew = f;
+    bool accepted = false;
+    for (int ls = 0; ls < 60; ++ls) {
+      yNew = y + t * d;
+      fNew = phi(yNew, gNew);
+      const double dNew = gNew.dot(d);
+      const bool armijo = fNew <= f + options.c1 * t * slope;
+      const bool approx = fNew <= f + fEps;
+      if (!(armijo || approx) || dNew > (1 - 2 * options.c1) * -slope) {
+        hi = t;
+      } else if (dNew < options.c2 * slope) {
+        lo = t;
+      } else {
+        accepted = true;
+        break;
+      }
+      t = std::isinf(hi) ? 2 * t : 0.5 * (lo + hi);
+    }
+    if (!accepted) {
+      if (++failures >= 2 || memory.empty()) {
+        phi(y, g);  // leave fg's state at the current point for the caller
+        break;
+      }
+      memory.clear();
+      continue;
+    }
+    failures = 0;
+    Pair p{yNew - y, gNew - g, 0.0};
+    const double sy = p.s.dot(p.y);
+    if (sy > 1e-14 * p.s.norm() * p.y.norm()) {
+      p.rho = 1.0 / sy;
+      memory.push_back(std::move(p));
+      if (static_cast<int>(memory.size()) > options.memory) memory.pop_front();
+    }
+    y.swap(yNew);
+    g.swap(gNew);
+    f = fNew;
+    result.iterations = it + 1;
+    if (y.norm() > 4.0) {  // keep |y| near 1; phi is scale invariant but the memory is not
+      y.normalize();
+      f = phi(y, g);
+      memory.clear();
+    }
+    if (stop(f, g.norm())) {
+      result.stopped = true;
+      break;
+    }
+  }
+  return result;
+}
+
+}  // namespace lpm::detail

@@ -1,0 +1,31 @@
+#pragma once
+// Limited-memory BFGS with a weak-Wolfe bisection line search (Lewis & Overton), minimising a
+// smooth function of a point on the sphere ||x|| = radius through x = radius * y / ||y||.
+#include <deque>
+#include <functional>
+
+#include <Eigen/Dense>
+
+namespace lpm::detail {
+
+struct LbfgsOptions {
+  int memory = 10;
+  int maxIterations = 20000;
+  double c1 = 1e-4;
+  double c2 = 0.9;
+};
+
+struct LbfgsResult {
+  int iterations = 0;
+  int evaluations = 0;
+  bool stopped = false;  ///< the stop callback said so (converged or cancelled)
+};
+
+/// fg(x, grad) returns f(x) and writes its Euclidean gradient. stop(f, gradNormOnSphere) is
+/// called after every accepted step with fg's last evaluation at the accepted point.
+/// `y` holds the start on entry and the last accepted point on return.
+LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg,
+                             Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
+                             const std::function<bool(double, double)>& stop);
+
+}  // namespace lpm::detail

@@ -1,0 +1,137 @@
+#include "lpm/Problem.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+namespace lpm {
+namespace {
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+void requirePositiveFinite(const char* name, double v) {
+  if (!std::isfinite(v)) throw InvalidInput(std::string(name) + " must be a finite number, got " + fmt(v));
+  if (!(v > 0)) throw InvalidInput(std::string(name) + " must be > 0, got " + fmt(v));
+}
+
+// Beyond this many classes the K x K matrices of the general solver no longer fit the machine;
+// the reduced solver has no such limit.
+constexpr int kMaxClasses = 10'000'000;
+
+}  // namespace
+
+std::vector<double> Problem::weights() const {
+  const double N = std::accumulate(classSize.begin(), classSize.end(), 0.0);
+  std::vector<double> w(classSize.size());
+  for (size_t k = 0; k < w.size(); ++k) w[k] = classSize[k] / N;
+  return w;
+}
+
+void validate(const TwoSizeParams& p) {
+  requirePositiveFinite("EW", p.EW);
+  requirePositiveFinite("EH", p.EH);
+  if (p.KA < 1) throw InvalidInput("KA must be >= 1, got " + std::to_string(p.KA));
+  if (p.KB < 1) throw InvalidInput("KB must be >= 1, got " + std::to_string(p.KB));
+  if (static_cast<long long>(p.KA) + p.KB > kMaxClasses)
+    throw InvalidInput("K = KA + KB must be <= " + std::to_string(kMaxClasses));
+  if (std::isnan(p.R)) throw InvalidInput("R must be a number >= 1 (or inf), got nan");
+  if (!(p.R >= 1)) throw InvalidInput("R must be >= 1, got " + fmt(p.R));
+  requirePositiveFinite("wr", p.wr);
+}
+
+void validate(const Problem& p) {
+  requirePositiveFinite("EW", p.EW);
+  requirePositiveFinite("EH", p.EH);
+  if (p.K() < 2) throw InvalidInput("K must be >= 2 classes, got " + std::to_string(p.K()));
+  int positive = 0;
+  for (int k = 0; k < p.K(); ++k) {
+    const double n = p.classSize[k];
+    if (!std::isfinite(n) || n < 0)
+      throw InvalidInput("class size n_" + std::to_string(k) + " must be a finite number >= 0, got " + fmt(n));
+    positive += n > 0;
+  }
+  if (positive < 1) throw InvalidInput("at least one class must have a positive size");
+  for (const auto* set : {&p.minority, &p.majority})
+    for (int k : *set)
+      if (k < 0 || k >= p.K())
+        throw InvalidInput("class index " + std::to_string(k) + " is out of range 0.." + std::to_string(p.K() - 1));
+}
+
+Problem makeTwoSize(const TwoSizeParams& p) {
+  validate(p);
+  Problem q;
+  q.EW = p.EW;
+  q.EH = p.EH;
+  const double nB = std::isinf(p.R) ? 0.0 : p.wr / p.R;  // n_A = 1
+  q.classSize.assign(p.KA, 1.0);
+  q.classSize.resize(p.K(), nB);
+  for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
+  for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
+  return q;
+}
+
+Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes, std::vector<int> minority) {
+  Problem q;
+  q.EW = EW;
+  q.EH = EH;
+  q.classSize = sizes;
+  validate(q);
+  if (minority.empty()) {
+    const double smallest = *std::min_element(sizes.begin(), sizes.end());
+    for (int k = 0; k < q.K(); ++k)
+      if (sizes[k] == smallest) minority.push_back(k);
+  }
+  std::sort(minority.begin(), minority.end());
+  minority.erase(std::unique(minority.begin(), minority.end()), minority.end());
+  q.minority = minority;
+  for (int k = 0; k < q.K(); ++k)
+    if (!std::binary_search(minority.begin(), minority.end(), k)) q.majority.push_back(k);
+  validate(q);
+  return q;
+}
+
+std::vector<ClassGroup> groupBySize(const Problem& p) {
+  const auto w = p.weights();
+  std::map<double, int> index;
+  std::vector<ClassGroup> groups;
+  for (int k = 0; k < p.K(); ++k) {
+    auto [it, inserted] = index.emplace(p.classSize[k], static_cast<int>(groups.size()));
+    if (inserted) groups.push_back({{}, w[k]});
+    groups[it->second].members.push_back(k);
+  }
+  return groups;
+}
+
+std::vector<ClassGroup> singletonGroups(const Problem& p) {
+  const auto w = p.weights();
+  std::vector<ClassGroup> groups(p.K());
+  for (int k = 0; k < p.K(); ++k) groups[k] = {{k}, w[k]};
+  return groups;
+}
+
+std::vector<double> stepProfile(int K, int majorityCount, double ratio) {
+  if (K < 2) throw InvalidInput("K must be >= 2, got " + std::to_string(K));
+  if (majorityCount < 1 || majorityCount >= K)
+    throw InvalidInput("the number of majority classes must be in 1..K-1, got " + std::to_string(majorityCount));
+  if (!(ratio >= 1) || !std::isfinite(ratio)) throw InvalidInput("the imbalance ratio must be a finite number >= 1, got " + fmt(ratio));
+  std::vector<double> n(K, 1.0 / ratio);
+  std::fill(n.begin(), n.begin() + majorityCount, 1.0);
+  return n;
+}
+
+std::vector<double> exponentialProfile(int K, double ratio) {
+  if (K < 2) throw InvalidInput("K must be >= 2, got " + std::to_string(K));
+  if (!(ratio >= 1) || !std::isfinite(ratio)) throw InvalidInput("the imbalance ratio must be a finite number >= 1, got " + fmt(ratio));
+  std::vector<double> n(K);
+  for (int k = 0; k < K; ++k) n[k] = std::pow(ratio, -static_cast<double>(k) / (K - 1));
+  return n;
+}
+
+}  // namespace lpm

@@ -1,0 +1,319 @@
+#include "lpm/Solver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "Lbfgs.h"
+
+namespace lpm {
+namespace {
+
+double maxSingularValue(const Eigen::MatrixXd& M) {
+  if (M.size() == 0) return 0.0;
+  if (M.rows() <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues()(0);
+  return Eigen::BDCSVD<Eigen::MatrixXd>(M).singularValues()(0);
+}
+
+// Eq. (15) restricted to matrices invariant under permutations inside each group, in factored
+// form (doc/dev/04-SOLVER.md). Variables x = [vec U; vec V; per group with n_g > 1: sqrt(n_g-1) s_g,
+// sqrt(n_g-1) t_g], Zbar = U V^T, contrast c_g = s_g . t_g; ||x||^2 = 2 tau bounds ||Z||_*.
+class GroupedObjective {
+public:
+  GroupedObjective(const std::vector<ClassGroup>& groups, int rank) : G_(static_cast<int>(groups.size())), r_(rank) {
+    n_.resize(G_);
+    pi_.resize(G_);
+    for (int g = 0; g < G_; ++g) {
+      n_(g) = groups[g].count();
+      pi_(g) = groups[g].weight;
+      if (groups[g].count() > 1) contrastGroups_.push_back(g);
+    }
+    const Eigen::ArrayXd s = n_.sqrt();
+    sqrtNN_ = s.matrix() * s.matrix().transpose();
+    Zbar_.resize(G_, G_);
+    D_.resize(G_, G_);
+    c_ = Eigen::VectorXd::Zero(G_);
+    delta_ = Eigen::VectorXd::Zero(G_);
+  }
+
+  int dimension() const { return 2 * G_ * r_ + 4 * static_cast<int>(contrastGroups_.size()); }
+
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+    Zbar_.noalias() = U * V.transpose();
+    const double* xc = x.data() + 2 * G_ * r_;
+    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+      const int g = contrastGroups_[i];
+      const Eigen::Map<const Eigen::Vector2d> s(xc + 4 * i), t(xc + 4 * i + 2);
+      c_(g) = s.dot(t) / (n_(g) - 1);
+    }
+    double f = 0;
+    for (int g = 0; g < G_; ++g) {
+      if (pi_(g) == 0) {
+        D_.row(g).setZero();
+        delta_(g) = 0;
+        continue;
+      }
+      // Logits of a class in g: against each class of g' != g, Zbar/sqrt(n_g n_g'); its own, e;
+      // the other n_g - 1 classes of g, f.
+      Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
+      const double e = L(g) + c_(g) * (1 - 1 / n_(g));
+      const double fs = L(g) - c_(g) / n_(g);
+      const bool hasSame = n_(g) > 1;
+      L(g) = -std::numeric_limits<double>::infinity();
+      double m = std::max(L.maxCoeff(), e);
+      if (hasSame) m = std::max(m, fs);
+      Eigen::ArrayXd E = (L - m).exp();
+      E(g) = 0;
+      const double Pe = std::exp(e - m), Pf = hasSame ? std::exp(fs - m) : 0.0;
+      const double S = (n_ * E).sum() + Pe + (n_(g) - 1) * Pf;
+      const double lse = m + std::log(S);
+      f += n_(g) * pi_(g) * (lse - e);
+      const double pSelf = Pe / S, pSame = Pf / S;
+      D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
+      D_(g, g) = pi_(g) * (pSelf - 1 + (n_(g) - 1) * pSame);
+      delta_(g) = pi_(g) * (pSelf - 1 - pSame);
+    }
+    grad.resize(x.size());
+    Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
+    gU.noalias() = D_ * V;
+    gV.noalias() = D_.transpose() * U;
+    double* gc = grad.data() + 2 * G_ * r_;
+    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+      const int g = contrastGroups_[i];
+      for (int j = 0; j < 2; ++j) {
+        gc[4 * i + j] = delta_(g) * xc[4 * i + 2 + j];
+        gc[4 * i + 2 + j] = delta_(g) * xc[4 * i + j];
+      }
+    }
+    objective_ = f;
+    return f;
+  }
+
+  /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f*.
+  double gap(double tau) const {
+    double inner = D_.cwiseProduct(Zbar_).sum();
+    double sigma = maxSingularValue(D_);
+    for (int g : contrastGroups_) {
+      inner += (n_(g) - 1) * delta_(g) * c_(g);
+      sigma = std::max(sigma, std::abs(delta_(g)));
+    }
+    return inner + tau * sigma;
+  }
+
+  double objective() const { return objective_; }
+  const Eigen::MatrixXd& Zbar() const { return Zbar_; }
+  const Eigen::VectorXd& contrast() const { return c_; }
+  int groups() const { return G_; }
+
+private:
+  int G_, r_;
+  Eigen::ArrayXd n_, pi_;
+  Eigen::MatrixXd sqrtNN_, Zbar_, D_;
+  Eigen::VectorXd c_, delta_;
+  std::vector<int> contrastGroups_;
+  double objective_ = 0;
+};
+
+// Groups of equal size, split by minority/majority role so that a two-size problem keeps its
+// two groups at R = 1 (and warm starts along a sweep keep their shape).
+std::vector<ClassGroup> reducedGroups(const Problem& p) {
+  std::vector<ClassGroup> out;
+  for (auto& g : groupBySize(p)) {
+    ClassGroup minor{{}, g.weight}, major{{}, g.weight};
+    for (int k : g.members)
+      (std::binary_search(p.minority.begin(), p.minority.end(), k) ? minor : major).members.push_back(k);
+    if (!major.members.empty()) out.push_back(std::move(major));
+    if (!minor.members.empty()) out.push_back(std::move(minor));
+  }
+  return out;
+}
+
+bool isBalanced(const Problem& p) {
+  return std::all_of(p.classSize.begin(), p.classSize.end(), [&](double n) { return n == p.classSize[0]; });
+}
+
+void fillGrams(Solution& s) {
+  const double scaleW = std::sqrt(s.problem.EW / s.problem.EH);
+  const auto& Zbar = s.Z.mean;
+  Eigen::MatrixXd P, Q;
+  Eigen::VectorXd S;
+  if (Zbar.rows() <= 32) {
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    P = svd.matrixU(), Q = svd.matrixV(), S = svd.singularValues();
+  } else {
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    P = svd.matrixU(), Q = svd.matrixV(), S = svd.singularValues();
+  }
+  // Lemma 1 / minimal-trace completion: X_WW = sqrt(EW/EH) (Z^T Z)^{1/2}, X_HH = sqrt(EH/EW) (Z Z^T)^{1/2}.
+  s.XWW.mean = scaleW * Q * S.asDiagonal() * Q.transpose();
+  s.XHH.mean = (1 / scaleW) * P * S.asDiagonal() * P.transpose();
+  s.XWW.contrast = scaleW * s.Z.contrast.cwiseAbs();
+  s.XHH.contrast = (1 / scaleW) * s.Z.contrast.cwiseAbs();
+}
+
+Solution closedForm(const Problem& p) {
+  Solution s;
+  s.problem = p;
+  s.solver = SolverKind::ClosedForm;
+  s.groups = {ClassGroup{{}, 1.0 / p.K()}};
+  for (int k = 0; k < p.K(); ++k) s.groups[0].members.push_back(k);
+  const int K = p.K();
+  const double root = std::sqrt(p.EH * p.EW);
+  // Theorem 1: h_k = sqrt(EH) m_k, w_k = sqrt(EW) m_k with m a simplex ETF.
+  s.Z.mean = Eigen::MatrixXd::Zero(1, 1);
+  s.Z.contrast = Eigen::VectorXd::Constant(1, root * K / (K - 1.0));
+  fillGrams(s);
+  s.objective = balancedObjective(K, p.EW, p.EH);
+  // The certificate of the closed form, evaluated like any other solution.
+  const double e = s.Z.contrast(0) * (1 - 1.0 / K), f = -s.Z.contrast(0) / K;
+  const double pSelf = 1 / (1 + (K - 1) * std::exp(f - e)), pSame = std::exp(f - e) * pSelf;
+  const double delta = (1.0 / K) * (pSelf - 1 - pSame);
+  const double dbar = (1.0 / K) * (pSelf - 1 + (K - 1) * pSame);
+  const double tau = K * root;
+  s.gap = (K - 1) * delta * s.Z.contrast(0) + tau * std::max(std::abs(delta), std::abs(dbar));
+  s.converged = s.gap <= 1e-9;
+  return s;
+}
+
+}  // namespace
+
+SolverKind solverKindFromString(const std::string& s) {
+  if (s == "auto") return SolverKind::Auto;
+  if (s == "reduced") return SolverKind::Reduced;
+  if (s == "general") return SolverKind::General;
+  if (s == "closed-form" || s == "closed") return SolverKind::ClosedForm;
+  throw InvalidInput("unknown solver '" + s + "' (expected auto, reduced, general or closed-form)");
+}
+
+std::string toString(SolverKind k) {
+  switch (k) {
+    case SolverKind::Auto: return "auto";
+    case SolverKind::Reduced: return "reduced";
+    case SolverKind::General: return "general";
+    case SolverKind::ClosedForm: return "closed-form";
+  }
+  return "?";
+}
+
+double GroupMatrix::entry(const std::vector<ClassGroup>& groups, int g, int gp, bool sameClass) const {
+  const double ng = groups[g].count(), ngp = groups[gp].count();
+  double v = mean(g, gp) / std::sqrt(ng * ngp);
+  if (g == gp && contrast.size() > g) v += contrast(g) * ((sameClass ? 1.0 : 0.0) - 1.0 / ng);
+  return v;
+}
+
+Eigen::MatrixXd GroupMatrix::expand(const std::vector<ClassGroup>& groups, int K) const {
+  Eigen::MatrixXd M(K, K);
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (size_t gp = 0; gp < groups.size(); ++gp) {
+      const double off = entry(groups, g, gp, false), on = entry(groups, g, gp, true);
+      for (int k : groups[g].members)
+        for (int j : groups[gp].members) M(k, j) = (k == j) ? on : off;
+    }
+  return M;
+}
+
+void Solution::vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const {
+  const int K = problem.K();
+  const Eigen::MatrixXd Zfull = Z.expand(groups, K);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
+  const double a = std::pow(problem.EH / problem.EW, 0.25);
+  H = a * svd.matrixU() * root.asDiagonal();
+  W = (1 / a) * svd.matrixV() * root.asDiagonal();
+}
+
+double balancedObjective(int K, double EW, double EH) {
+  if (K < 2) throw InvalidInput("K must be >= 2, got " + std::to_string(K));
+  return std::log1p((K - 1) * std::exp(-(K / (K - 1.0)) * std::sqrt(EH * EW)));
+}
+
+double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* objective) {
+  validate(problem);
+  const int K = problem.K();
+  if (Z.rows() != K || Z.cols() != K) throw InvalidInput("logit matrix must be K x K");
+  const auto pi = problem.weights();
+  Eigen::MatrixXd D(K, K);
+  double f = 0;
+  for (int k = 0; k < K; ++k) {
+    const double m = Z.row(k).maxCoeff();
+    const Eigen::ArrayXd E = (Z.row(k).array() - m).exp();
+    const double S = E.sum();
+    f += pi[k] * (m + std::log(S) - Z(k, k));
+    D.row(k) = pi[k] * (E / S).matrix().transpose();
+    D(k, k) -= pi[k];
+  }
+  if (objective) *objective = f;
+  const double tau = K * std::sqrt(problem.EH * problem.EW);
+  return D.cwiseProduct(Z).sum() + tau * maxSingularValue(D);
+}
+
+Solution solve(const Problem& problem, const SolveOptions& options) {
+  validate(problem);
+  const auto start = std::chrono::steady_clock::now();
+  SolverKind kind = options.kind;
+  if (kind == SolverKind::ClosedForm && !isBalanced(problem))
+    throw InvalidInput("the closed form (Theorem 1) applies only when all classes have the same size");
+  if (kind == SolverKind::Auto) kind = isBalanced(problem) ? SolverKind::ClosedForm : SolverKind::Reduced;
+
+  Solution s;
+  if (kind == SolverKind::ClosedForm) {
+    s = closedForm(problem);
+  } else {
+    s.problem = problem;
+    s.solver = kind;
+    s.groups = kind == SolverKind::Reduced ? reducedGroups(problem) : singletonGroups(problem);
+    const int G = static_cast<int>(s.groups.size());
+    // With one more column than the largest possible rank of Zbar, a rank-deficient
+    // second-order point of the factored problem is a global optimum (and the gap proves it).
+    GroupedObjective objective(s.groups, G + 1);
+    const double tau = problem.K() * std::sqrt(problem.EH * problem.EW);
+
+    Eigen::VectorXd y;
+    if (options.warmStart && options.warmStart->size() == objective.dimension()) {
+      y = *options.warmStart;
+    } else {
+      std::mt19937 rng(options.seed);
+      std::normal_distribution<double> normal;
+      y.resize(objective.dimension());
+      for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
+    }
+    detail::LbfgsOptions lo;
+    lo.memory = std::min(objective.dimension(), 30);
+    lo.maxIterations = options.maxIterations;
+    // The gap needs sigma_max(Dbar), an SVD: cheap for a few groups, checked only when the
+    // gradient has shrunk (or every 50 steps) for many.
+    const bool cheapGap = G <= 16;
+    int sinceGap = 0;
+    double gradAtGap = std::numeric_limits<double>::infinity();
+    auto stop = [&](double, double gradNorm) {
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+        s.cancelled = true;
+        return true;
+      }
+      if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
+      sinceGap = 0;
+      gradAtGap = gradNorm;
+      return objective.gap(tau) <= options.gapTarget;
+    };
+    auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) { return objective(x, grad); };
+    const double radius = std::sqrt(2 * tau);
+    const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
+    s.iterations = res.iterations;
+    // Evaluate once more at the returned point so every reported number belongs to it.
+    Eigen::VectorXd x = (radius / y.norm()) * y, grad;
+    s.objective = objective(x, grad);
+    s.gap = objective.gap(tau);
+    s.Z.mean = objective.Zbar();
+    s.Z.contrast = objective.contrast();
+    s.state = y;
+    fillGrams(s);
+    s.converged = s.gap <= 1e-9;
+  }
+  s.solveMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+}  // namespace lpm

@@ -1,0 +1,109 @@
+#pragma once
+// The explorer's state and its one data flow: parameters -> solver (off the UI thread) ->
+// solution, metrics, geometry -> views. Views never call the solver; they listen to this.
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "lpm/Geometry.h"
+#include "lpm/Metrics.h"
+#include "lpm/Problem.h"
+#include "lpm/Solver.h"
+#include "lpm/Sweep.h"
+
+class QUndoStack;
+class QThreadPool;
+
+namespace lpm::ui {
+
+/// One solved state, immutable once published.
+struct SolvedFrame {
+  quint64 id = 0;  ///< increases with every parameter change
+  TwoSizeParams params;
+  Solution solution;
+  Metrics metrics;
+  Geometry3D geometry;
+};
+
+struct Preset {
+  QString name, title;
+  TwoSizeParams params;
+};
+/// The presets shipped in resources/presets.json.
+const std::vector<Preset>& presets();
+std::optional<Preset> findPreset(const QString& name);
+
+class ExplorerModel : public QObject {
+  Q_OBJECT
+public:
+  explicit ExplorerModel(QObject* parent = nullptr);
+  ~ExplorerModel() override;
+
+  const TwoSizeParams& params() const { return params_; }
+  /// Validates, records an undo step (`field` names it; a drag of one field merges into one
+  /// step until endInteraction()), and starts solving. Returns false with `error` on bad input.
+  bool setParams(const TwoSizeParams& p, const QString& field = QString(), QString* error = nullptr);
+  void endInteraction() { mergeable_ = false; }
+  QUndoStack* undoStack() const { return undo_; }
+
+  std::shared_ptr<const SolvedFrame> latest() const { return latest_; }
+  const std::vector<SweepPoint>& curve() const { return curve_; }
+  bool curveComplete() const { return curveComplete_; }
+  std::optional<double> transition() const { return transition_; }
+  quint64 requestId() const { return requestId_; }
+  bool idle() const;
+  void setCurveRange(double Rmin, double Rmax, int points);
+
+  /// Which vectors choose the 3D axes; re-solves to redraw.
+  void setProjectionFocus(GeometryTracker::Focus f);
+  GeometryTracker::Focus projectionFocus() const { return static_cast<GeometryTracker::Focus>(focus_.load()); }
+
+  /// Applied by undo/redo: no new undo step.
+  void applyParams(const TwoSizeParams& p);
+
+signals:
+  void paramsChanged(const lpm::TwoSizeParams& p);
+  void solved(std::shared_ptr<const lpm::ui::SolvedFrame> frame);
+  void curveChanged();
+  void transitionChanged();
+  void failed(const QString& message);
+
+private:
+  void startSolve();
+  void startSweep();
+  static bool sameCurve(const TwoSizeParams& a, const TwoSizeParams& b);
+
+  TwoSizeParams params_;
+  QUndoStack* undo_;
+  bool mergeable_ = false;
+  QString lastField_;
+  quint64 interaction_ = 0;
+  quint64 requestId_ = 0;
+
+  QThreadPool* solvePool_;
+  QThreadPool* sweepPool_;
+  bool solveRunning_ = false, solvePending_ = false;
+  std::shared_ptr<const SolvedFrame> latest_;
+  GeometryTracker tracker_;  // used only by the one running solve job
+  Eigen::VectorXd warm_;     // likewise
+  std::atomic<int> focus_{0};
+
+  bool sweepRunning_ = false, sweepPending_ = false;
+  std::shared_ptr<std::atomic<bool>> sweepCancel_;
+  quint64 sweepGeneration_ = 0;
+  TwoSizeParams curveParams_;
+  bool haveCurve_ = false;
+  std::vector<SweepPoint> curve_;
+  bool curveComplete_ = false;
+  std::optional<double> transition_;
+  double curveMin_ = 1, curveMax_ = 1e4;
+  int curvePoints_ = 61;
+};
+
+}  // namespace lpm::ui
+
+Q_DECLARE_METATYPE(lpm::TwoSizeParams)

@@ -1,0 +1,66 @@
+#pragma once
+// The explorer window: parameters on the left, the 3D view beside the cosine-vs-R plot.
+#include <QMainWindow>
+
+#include <memory>
+
+#include "lpm/ui/ExplorerModel.h"
+
+class QLabel;
+class QTextBrowser;
+class QVariantAnimation;
+class QAction;
+
+namespace lpm::ui {
+
+class SceneView;
+class CosinePlot;
+class ParameterPanel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  ExplorerModel* model() const { return model_; }
+  SceneView* scene() const { return scene_; }
+  CosinePlot* plot() const { return plot_; }
+  ParameterPanel* panel() const { return panel_; }
+  QString statusText() const;
+
+  bool applyPreset(const QString& name);
+  /// Runs the event loop until the newest parameters are solved, the curve is complete, and
+  /// both views have drawn them. Returns false on timeout.
+  bool waitUntilSettled(int timeoutMs = 30000);
+  /// Id of the solved frame the 3D view last drew.
+  quint64 drawnFrameId() const { return drawnFrameId_; }
+
+  void setDarkTheme(bool dark);
+
+public slots:
+  void play();
+  void stop();
+
+protected:
+  void closeEvent(QCloseEvent* e) override;
+
+private:
+  void buildMenus();
+  void onSolved(std::shared_ptr<const SolvedFrame> frame);
+  void updateExplanation();
+  void saveScreenshotDialog();
+
+  ExplorerModel* model_;
+  SceneView* scene_;
+  CosinePlot* plot_;
+  ParameterPanel* panel_;
+  QTextBrowser* explanation_;
+  QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
+  QVariantAnimation* player_;
+  QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_;
+  quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;
+  int plotFramesAfterCurve_ = 0;
+};
+
+}  // namespace lpm::ui

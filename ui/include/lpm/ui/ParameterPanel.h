@@ -1,0 +1,52 @@
+#pragma once
+// Sliders with exact numeric entries for EW, EH, KA, KB, R (with R = inf) and wr.
+#include <QWidget>
+
+#include <map>
+
+#include "lpm/Problem.h"
+
+class QSlider;
+class QDoubleSpinBox;
+class QSpinBox;
+class QCheckBox;
+class QAbstractSpinBox;
+
+namespace lpm::ui {
+
+class ExplorerModel;
+
+class ParameterPanel : public QWidget {
+  Q_OBJECT
+public:
+  explicit ParameterPanel(ExplorerModel* model, QWidget* parent = nullptr);
+
+  /// Names: EW, EH, KA, KB, R, wr.
+  QSlider* slider(const QString& name) const;
+  QAbstractSpinBox* entry(const QString& name) const;
+  QCheckBox* rInfinity() const { return rInf_; }
+
+  /// Log-slider mapping (1000 steps between the ends).
+  static double sliderToValue(int pos, double lo, double hi);
+  static int valueToSlider(double v, double lo, double hi);
+
+private:
+  struct Row {
+    QSlider* slider = nullptr;
+    QDoubleSpinBox* real = nullptr;
+    QSpinBox* integer = nullptr;
+    double lo = 0, hi = 0;
+    bool log = false;
+  };
+  void addRealRow(const QString& name, const QString& label, const QString& tip, double lo, double hi, int decimals);
+  void addIntRow(const QString& name, const QString& label, const QString& tip, int lo, int hi);
+  void edit(const QString& name, double value);
+  void syncFromModel(const TwoSizeParams& p);
+
+  ExplorerModel* model_;
+  std::map<QString, Row> rows_;
+  QCheckBox* rInf_ = nullptr;
+  bool syncing_ = false;
+};
+
+}  // namespace lpm::ui

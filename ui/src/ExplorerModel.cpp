@@ -1,0 +1,251 @@
+#include "lpm/ui/ExplorerModel.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QThreadPool>
+#include <QUndoStack>
+
+#include <cmath>
+
+namespace lpm::ui {
+namespace {
+
+class ParamsCommand : public QUndoCommand {
+public:
+  ParamsCommand(ExplorerModel* model, const TwoSizeParams& before, const TwoSizeParams& after, const QString& field,
+                int id)
+      : QUndoCommand(QObject::tr("Change %1").arg(field)), model_(model), before_(before), after_(after), id_(id) {}
+  void undo() override { model_->applyParams(before_); }
+  void redo() override {
+    if (!first_) model_->applyParams(after_);
+    first_ = false;
+  }
+  int id() const override { return id_; }
+  bool mergeWith(const QUndoCommand* other) override {
+    if (other->id() != id()) return false;
+    after_ = static_cast<const ParamsCommand*>(other)->after_;
+    return true;
+  }
+
+private:
+  ExplorerModel* model_;
+  TwoSizeParams before_, after_;
+  int id_;
+  bool first_ = true;
+};
+
+std::vector<Preset> loadPresets() {
+  std::vector<Preset> out;
+  QFile f(":/lpm/presets.json");
+  if (!f.open(QIODevice::ReadOnly)) return out;
+  const auto doc = QJsonDocument::fromJson(f.readAll());
+  for (const auto& v : doc.object().value("presets").toArray()) {
+    const auto o = v.toObject();
+    Preset p;
+    p.name = o.value("name").toString();
+    p.title = o.value("title").toString();
+    p.params.EW = o.value("EW").toDouble();
+    p.params.EH = o.value("EH").toDouble();
+    p.params.KA = o.value("KA").toInt();
+    p.params.KB = o.value("KB").toInt();
+    p.params.R = o.value("R").toDouble();
+    p.params.wr = o.value("wr").toDouble(1.0);
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> all = loadPresets();
+  return all;
+}
+
+std::optional<Preset> findPreset(const QString& name) {
+  for (const auto& p : presets())
+    if (p.name == name) return p;
+  return std::nullopt;
+}
+
+ExplorerModel::ExplorerModel(QObject* parent)
+    : QObject(parent), undo_(new QUndoStack(this)), solvePool_(new QThreadPool(this)), sweepPool_(new QThreadPool(this)) {
+  qRegisterMetaType<lpm::TwoSizeParams>();
+  solvePool_->setMaxThreadCount(1);
+  sweepPool_->setMaxThreadCount(1);
+  if (auto p = findPreset("fig3a")) params_ = p->params;
+  startSolve();
+  startSweep();
+}
+
+ExplorerModel::~ExplorerModel() {
+  if (sweepCancel_) sweepCancel_->store(true);
+  solvePool_->waitForDone();
+  sweepPool_->waitForDone();
+}
+
+bool ExplorerModel::idle() const { return !solveRunning_ && !solvePending_ && !sweepRunning_ && !sweepPending_; }
+
+bool ExplorerModel::sameCurve(const TwoSizeParams& a, const TwoSizeParams& b) {
+  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.wr == b.wr;
+}
+
+bool ExplorerModel::setParams(const TwoSizeParams& p, const QString& field, QString* error) {
+  try {
+    validate(p);
+  } catch (const InvalidInput& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    emit failed(QString::fromStdString(e.what()));
+    return false;
+  }
+  if (p.EW == params_.EW && p.EH == params_.EH && p.KA == params_.KA && p.KB == params_.KB && p.wr == params_.wr &&
+      (p.R == params_.R || (std::isnan(p.R) && std::isnan(params_.R))))
+    return true;
+  // One undo step per interaction: a drag of one field merges until endInteraction().
+  if (!(mergeable_ && field == lastField_ && !field.isEmpty())) ++interaction_;
+  auto* cmd = new ParamsCommand(this, params_, p, field.isEmpty() ? tr("parameters") : field,
+                                static_cast<int>(interaction_ % 0x7fffffff) + 1);
+  applyParams(p);
+  undo_->push(cmd);
+  mergeable_ = true;
+  lastField_ = field;
+  return true;
+}
+
+void ExplorerModel::applyParams(const TwoSizeParams& p) {
+  params_ = p;
+  ++requestId_;
+  emit paramsChanged(params_);
+  startSolve();
+  if (!haveCurve_ || !sameCurve(curveParams_, params_)) startSweep();
+}
+
+void ExplorerModel::setProjectionFocus(GeometryTracker::Focus f) {
+  focus_.store(static_cast<int>(f));
+  ++requestId_;
+  startSolve();
+}
+
+void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
+  curveMin_ = Rmin;
+  curveMax_ = Rmax;
+  curvePoints_ = points;
+  haveCurve_ = false;
+  startSweep();
+}
+
+void ExplorerModel::startSolve() {
+  if (solveRunning_) {
+    solvePending_ = true;  // newest wins: the running job's result is shown, then this one
+    return;
+  }
+  solveRunning_ = true;
+  solvePending_ = false;
+  const TwoSizeParams p = params_;
+  const quint64 id = requestId_;
+  QPointer<ExplorerModel> self(this);
+  solvePool_->start([this, self, p, id] {
+    auto frame = std::make_shared<SolvedFrame>();
+    frame->id = id;
+    frame->params = p;
+    QString error;
+    try {
+      SolveOptions o;
+      o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
+      o.warmStart = warm_.size() ? &warm_ : nullptr;
+      frame->solution = solve(makeTwoSize(p), o);
+      warm_ = frame->solution.state;
+      frame->metrics = computeMetrics(frame->solution);
+      const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
+      if (focus != tracker_.focus()) tracker_.setFocus(focus);
+      if (p.K() <= 400) frame->geometry = tracker_.update(frame->solution);
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
+    QMetaObject::invokeMethod(
+        self.data(),
+        [this, frame, error] {
+          solveRunning_ = false;
+          if (error.isEmpty()) {
+            latest_ = frame;
+            emit solved(frame);
+          } else {
+            emit failed(error);
+          }
+          if (solvePending_) startSolve();
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void ExplorerModel::startSweep() {
+  if (sweepCancel_) sweepCancel_->store(true);
+  if (sweepRunning_) {
+    sweepPending_ = true;
+    return;
+  }
+  sweepRunning_ = true;
+  sweepPending_ = false;
+  haveCurve_ = true;
+  curveParams_ = params_;
+  curve_.clear();
+  curveComplete_ = false;
+  transition_.reset();
+  emit curveChanged();
+  emit transitionChanged();
+  const quint64 generation = ++sweepGeneration_;
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  sweepCancel_ = cancel;
+  const TwoSizeParams p = params_;
+  const auto Rs = logGrid(curveMin_, curveMax_, curvePoints_);
+  QPointer<ExplorerModel> self(this);
+  sweepPool_->start([this, self, p, Rs, cancel, generation] {
+    SweepOptions so;
+    so.cancel = cancel.get();
+    // Points are published in small batches so the curve fills progressively.
+    std::vector<SweepPoint> batch;
+    so.progress = [&](const SweepPoint& pt, int index) {
+      batch.push_back(pt);
+      if (batch.size() >= 8 || index + 1 == static_cast<int>(Rs.size())) {
+        auto chunk = batch;
+        batch.clear();
+        QMetaObject::invokeMethod(
+            self.data(),
+            [this, chunk, generation] {
+              if (generation != sweepGeneration_) return;
+              curve_.insert(curve_.end(), chunk.begin(), chunk.end());
+              emit curveChanged();
+            },
+            Qt::QueuedConnection);
+      }
+      return !cancel->load();
+    };
+    std::optional<double> R0;
+    try {
+      sweepR(p, Rs, so);
+      if (!cancel->load() && p.KB >= 2) {
+        const auto t = phaseTransitionRatio(p, 1e-3, 1e-4, cancel.get());
+        if (!std::isnan(t.R0)) R0 = t.R0;
+      }
+    } catch (const std::exception&) {
+    }
+    QMetaObject::invokeMethod(
+        self.data(),
+        [this, R0, generation, cancel] {
+          sweepRunning_ = false;
+          if (generation == sweepGeneration_ && !cancel->load()) {
+            curveComplete_ = true;
+            transition_ = R0;
+            emit curveChanged();
+            emit transitionChanged();
+          }
+          if (sweepPending_) startSweep();
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+}  // namespace lpm::ui

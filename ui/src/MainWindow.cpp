@@ -1,0 +1,334 @@
+#include "lpm/ui/MainWindow.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDeadlineTimer>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTextBrowser>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QVariantAnimation>
+
+#include <cmath>
+
+#include "lpm/Version.h"
+#include "lpm/ui/CosinePlot.h"
+#include "lpm/ui/ParameterPanel.h"
+#include "lpm/ui/SceneView.h"
+
+namespace lpm::ui {
+namespace {
+
+QString num(double v, int prec = 6) {
+  if (std::isinf(v)) return QStringLiteral("∞");
+  return QString::number(v, 'g', prec);
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new ExplorerModel(this)) {
+  setWindowTitle(tr("LPM Studio — Layer-Peeled Model explorer"));
+  setWindowIcon(QIcon(":/lpm/icons/lpm-studio.svg"));
+
+  scene_ = new SceneView(this);
+  plot_ = new CosinePlot(this);
+  auto* split = new QSplitter(Qt::Horizontal, this);
+  split->addWidget(scene_);
+  split->addWidget(plot_);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 1);
+  setCentralWidget(split);
+
+  panel_ = new ParameterPanel(model_, this);
+  explanation_ = new QTextBrowser(this);
+  explanation_->setOpenExternalLinks(false);
+  auto* side = new QWidget(this);
+  auto* sideLayout = new QVBoxLayout(side);
+  sideLayout->setContentsMargins(4, 4, 4, 4);
+  sideLayout->addWidget(panel_);
+  sideLayout->addWidget(explanation_, 1);
+  auto* dock = new QDockWidget(tr("Parameters"), this);
+  dock->setObjectName("ParametersDock");
+  dock->setWidget(side);
+  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+  statusObjective_ = new QLabel(this);
+  statusMinority_ = new QLabel(this);
+  statusGap_ = new QLabel(this);
+  statusTime_ = new QLabel(this);
+  for (QLabel* l : {statusObjective_, statusMinority_, statusGap_, statusTime_}) statusBar()->addPermanentWidget(l);
+  statusBar()->showMessage(tr("Solving…"));
+
+  player_ = new QVariantAnimation(this);
+  player_->setStartValue(0.0);
+  player_->setEndValue(4.0);
+  player_->setDuration(8000);
+  connect(player_, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) {
+    TwoSizeParams p = model_->params();
+    p.R = std::pow(10.0, v.toDouble());
+    model_->setParams(p, "R (play)");
+  });
+  connect(player_, &QVariantAnimation::finished, this, [this] {
+    model_->endInteraction();
+    playAction_->setChecked(false);
+  });
+
+  buildMenus();
+
+  connect(model_, &ExplorerModel::solved, this, &MainWindow::onSolved);
+  connect(model_, &ExplorerModel::paramsChanged, this, [this](const TwoSizeParams& p) {
+    plot_->setCurrentR(std::isinf(p.R) ? plot_->rMax() : p.R);
+    updateExplanation();
+  });
+  connect(model_, &ExplorerModel::curveChanged, this, [this] {
+    plot_->setCurve(model_->curve(), model_->params().K());
+    plotFramesAfterCurve_ = 0;
+  });
+  connect(model_, &ExplorerModel::transitionChanged, this, [this] {
+    plot_->setTransition(model_->transition());
+    plotFramesAfterCurve_ = 0;
+    updateExplanation();
+  });
+  connect(model_, &ExplorerModel::failed, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+  connect(plot_, &CosinePlot::rPicked, this, [this](double R) {
+    TwoSizeParams p = model_->params();
+    p.R = R;
+    model_->setParams(p, "R");
+  });
+  connect(scene_, &VtkOpenGLWidget::frameRendered, this, [this] { drawnFrameId_ = pendingFrameId_; });
+  connect(plot_, &VtkOpenGLWidget::frameRendered, this, [this] { ++plotFramesAfterCurve_; });
+
+  plot_->setCurrentR(model_->params().R);
+  updateExplanation();
+
+  QSettings settings;
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
+  restoreState(settings.value("window/state").toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  QMainWindow::closeEvent(e);
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  auto* shot = file->addAction(tr("Save &Screenshot…"), this, &MainWindow::saveScreenshotDialog);
+  shot->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+  file->addSeparator();
+  auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  auto* undo = model_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  auto* redo = model_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  auto* reset = view->addAction(tr("&Reset View"), scene_, &SceneView::resetCamera);
+  reset->setShortcut(QKeySequence(tr("Ctrl+0")));
+  const char* names[] = {QT_TR_NOOP("View Along &X"), QT_TR_NOOP("View Along &Y"), QT_TR_NOOP("View Along &Z"),
+                         QT_TR_NOOP("&Isometric")};
+  for (int i = 0; i < 4; ++i) {
+    auto* a = view->addAction(tr(names[i]), this, [this, i] { scene_->standardView(i); });
+    a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+  }
+  view->addSeparator();
+  auto toggle = [&](const QString& text, bool on, auto fn) {
+    auto* a = view->addAction(text);
+    a->setCheckable(true);
+    a->setChecked(on);
+    connect(a, &QAction::toggled, this, fn);
+    return a;
+  };
+  meansAction_ = toggle(tr("Class &Means"), true, [this](bool on) { scene_->setShowMeans(on); });
+  labelsAction_ = toggle(tr("Class &Labels"), true, [this](bool on) { scene_->setShowLabels(on); });
+  sphereAction_ = toggle(tr("Unit &Sphere"), true, [this](bool on) { scene_->setShowUnitSphere(on); });
+  etfAction_ = toggle(tr("Simplex &ETF Reference"), false, [this](bool on) {
+    if (auto f = model_->latest(); f && on) scene_->setReference(f->geometry.etf);
+    else scene_->setReference({});
+  });
+  axesAction_ = toggle(tr("&Axes"), false, [this](bool on) { scene_->setShowAxes(on); });
+  toggle(tr("Arrows Show &Directions Only"), false, [this](bool on) { scene_->setUnitArrows(on); });
+  auto* focusMenu = view->addMenu(tr("3D Axes From"));
+  auto* focusGroup = new QActionGroup(this);
+  const std::pair<QString, GeometryTracker::Focus> focuses[] = {
+      {tr("All Vectors (principal axes)"), GeometryTracker::Focus::All},
+      {tr("Classifiers"), GeometryTracker::Focus::Classifiers},
+      {tr("Minority Classifiers"), GeometryTracker::Focus::Minority},
+      {tr("Majority Classifiers"), GeometryTracker::Focus::Majority}};
+  for (const auto& [text, focus] : focuses) {
+    auto* a = focusMenu->addAction(text, this, [this, f = focus] { model_->setProjectionFocus(f); });
+    a->setCheckable(true);
+    a->setChecked(focus == GeometryTracker::Focus::All);
+    focusGroup->addAction(a);
+  }
+  scene_->setShowUnitSphere(true);
+  view->addSeparator();
+  auto* dark = toggle(tr("&Dark Theme"), false, [this](bool on) { setDarkTheme(on); });
+  dark->setChecked(QSettings().value("view/dark", false).toBool());
+
+  auto* presetsMenu = menuBar()->addMenu(tr("&Presets"));
+  for (const auto& p : presets()) presetsMenu->addAction(p.title, this, [this, name = p.name] { applyPreset(name); });
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About LPM Studio"), this, [this] {
+    QMessageBox::about(this, tr("About LPM Studio"),
+                       tr("<h3>LPM Studio %1</h3><p>An explorer of the Layer-Peeled Model.</p>"
+                          "<p>C. Fang, H. He, Q. Long, W. J. Su, <i>Exploring Deep Neural Networks via "
+                          "Layer-Peeled Model: Minority Collapse in Imbalanced Training</i>, PNAS 118(43), 2021.</p>")
+                           .arg(LPM_VERSION_STRING));
+  });
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+  auto* tools = addToolBar(tr("Explore"));
+  tools->setObjectName("ExploreToolbar");
+  playAction_ = tools->addAction(tr("▶ Play R sweep"));
+  playAction_->setCheckable(true);
+  playAction_->setShortcut(QKeySequence(Qt::Key_Space));
+  playAction_->setToolTip(tr("Sweep R from 1 to 10^4 and watch the minority classifiers merge (Space)"));
+  connect(playAction_, &QAction::toggled, this, [this](bool on) { on ? play() : stop(); });
+  tools->addAction(reset);
+  tools->addSeparator();
+  auto* combo = new QComboBox(this);
+  combo->setObjectName("PresetCombo");
+  combo->addItem(tr("Presets…"));
+  for (const auto& p : presets()) combo->addItem(p.title, p.name);
+  connect(combo, &QComboBox::activated, this, [this, combo](int i) {
+    if (i > 0) applyPreset(combo->itemData(i).toString());
+    combo->setCurrentIndex(0);
+  });
+  tools->addWidget(combo);
+}
+
+void MainWindow::play() {
+  player_->stop();
+  player_->start();
+  playAction_->setChecked(true);
+}
+
+void MainWindow::stop() {
+  player_->stop();
+  model_->endInteraction();
+  playAction_->setChecked(false);
+}
+
+bool MainWindow::applyPreset(const QString& name) {
+  const auto p = findPreset(name);
+  if (!p) return false;
+  model_->endInteraction();
+  const bool ok = model_->setParams(p->params, "preset " + name);
+  model_->endInteraction();
+  return ok;
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+  QSettings().setValue("view/dark", dark);
+  scene_->setDarkBackground(dark);
+  plot_->setDarkTheme(dark);
+}
+
+void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
+  const auto& m = f->metrics;
+  std::vector<bool> minority(f->params.K(), false);
+  for (int k = f->params.KA; k < f->params.K(); ++k) minority[k] = true;
+  if (f->geometry.W.rows() == f->params.K()) {
+    scene_->setConfiguration(f->geometry.W, f->geometry.H, minority);
+    if (etfAction_->isChecked()) scene_->setReference(f->geometry.etf);
+    scene_->setNote(tr("K = %1: principal 3D projection keeps %2% of the Gram energy")
+                        .arg(f->params.K())
+                        .arg(100 * f->geometry.captured, 0, 'f', 1));
+  }
+  pendingFrameId_ = f->id;
+  statusBar()->clearMessage();
+  statusObjective_->setText(tr("objective %1").arg(num(f->solution.objective, 10)));
+  QString minor;
+  switch (m.minorityState) {
+    case MinorityState::Vanished: minor = tr("minority vanished (‖w‖ = %1)").arg(num(m.minorityW.normMean, 3)); break;
+    case MinorityState::Collapsed:
+      minor = tr("minority cos %1 — collapsed").arg(num(*m.minorityCos(), 6));
+      break;
+    case MinorityState::Spread:
+      minor = m.minorityCos() ? tr("minority cos %1").arg(num(*m.minorityCos(), 6)) : tr("minority cos —");
+      break;
+  }
+  statusMinority_->setText(minor);
+  statusGap_->setText(tr("gap %1").arg(QString::number(f->solution.gap, 'e', 1)));
+  statusTime_->setText(tr("%1 ms").arg(QString::number(f->solution.solveMs, 'f', 2)));
+  updateExplanation();
+}
+
+QString MainWindow::statusText() const {
+  return QStringList{statusObjective_->text(), statusMinority_->text(), statusGap_->text(), statusTime_->text()}.join(" | ");
+}
+
+void MainWindow::updateExplanation() {
+  const auto& p = model_->params();
+  const auto f = model_->latest();
+  QString state;
+  if (f) {
+    const auto& m = f->metrics;
+    state = tr("<p><b>Now:</b> minority classifiers are <b>%1</b>").arg(QString::fromStdString(toString(m.minorityState)));
+    if (m.minorityCos()) state += tr(", average pairwise cosine %1").arg(num(*m.minorityCos(), 4));
+    state += tr(". Certified gap %1.</p>").arg(QString::number(f->solution.gap, 'e', 1));
+  }
+  const auto R0 = model_->transition();
+  const QString r0 = R0 ? tr("R<sub>0</sub> = %1").arg(num(*R0, 5)) : tr("R<sub>0</sub>: computing…");
+  explanation_->setHtml(
+      tr("<h4>What you see</h4>"
+         "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
+         "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
+         "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
+         "%2 minority classes with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R.</p>"
+         "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). "
+         "As R grows the minority classifiers draw together and, above %3, become parallel: "
+         "<b>Minority Collapse</b>. Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
+         "(Eq. 18).</p>%4<p>Only E<sub>W</sub>·E<sub>H</sub> = %5 shapes the geometry.</p>")
+          .arg(p.KA)
+          .arg(p.KB)
+          .arg(r0)
+          .arg(state)
+          .arg(num(p.EW * p.EH, 4)));
+}
+
+void MainWindow::saveScreenshotDialog() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save Screenshot"), "lpm-studio.png", tr("PNG images (*.png)"));
+  if (path.isEmpty()) return;
+  if (!grab().save(path)) QMessageBox::warning(this, tr("Save Screenshot"), tr("Could not write %1").arg(path));
+}
+
+bool MainWindow::waitUntilSettled(int timeoutMs) {
+  QDeadlineTimer deadline(timeoutMs);
+  while (!deadline.hasExpired()) {
+    QApplication::processEvents(QEventLoop::AllEvents, 20);
+    const auto f = model_->latest();
+    const bool solved = f && f->id == model_->requestId() && model_->idle() && model_->curveComplete();
+    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) return true;
+    if (solved) {
+      scene_->update();
+      plot_->update();
+    }
+  }
+  return false;
+}
+
+}  // namespace lpm::ui
