@@ -46,9 +46,16 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   axes.leftCols(d) = svd.matrixV().leftCols(d);
   if (axes_ && axes_->rows() == K) {
-    // Turn the new principal frame (inside its own span) towards the previous axes.
-    const Eigen::MatrixXd Q = procrustesRotation(axes.leftCols(d), axes_->leftCols(d));
-    axes.leftCols(d) = axes.leftCols(d) * Q;
+    // Symmetric configurations have repeated principal values, so "the" top three axes jump
+    // between equally good choices. Keep the previous axes while they show nearly as much
+    // (hysteresis); otherwise turn the new frame, inside its span, towards the old one.
+    const double keep = (picked * *axes_).squaredNorm(), best = (picked * axes).squaredNorm();
+    if (keep >= 0.9 * best) {
+      axes = *axes_;
+    } else {
+      const Eigen::MatrixXd Q = procrustesRotation(axes.leftCols(d), axes_->leftCols(d));
+      axes.leftCols(d) = axes.leftCols(d) * Q;
+    }
   }
   axes_ = axes;
   const Eigen::MatrixXd P = G * axes;

@@ -1,0 +1,122 @@
+// Cosine-vs-R sweeps and the phase transition R0 (Figure 3 of the paper).
+#include <QTest>
+
+#include <cmath>
+
+#include "lpm/Sweep.h"
+
+using namespace lpm;
+
+namespace {
+TwoSizeParams fig3(int KA, double EH, double EW = 1) {
+  TwoSizeParams p;
+  p.KA = KA, p.KB = 10 - KA, p.EW = EW, p.EH = EH;
+  return p;
+}
+}  // namespace
+
+class TestSweep : public QObject {
+  Q_OBJECT
+private slots:
+  void grid() {
+    const auto R = logGrid(1, 1e4, 41);
+    QCOMPARE(R.size(), size_t(41));
+    QCOMPARE(R.front(), 1.0);
+    QCOMPARE(R.back(), 1e4);
+    QVERIFY(std::abs(R[10] - 10.0) < 1e-12);
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, logGrid(0.5, 10, 5));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, logGrid(10, 1, 5));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, logGrid(1, 10, 1));
+  }
+
+  void figure3TwoPhases_data() {
+    QTest::addColumn<int>("KA");
+    QTest::addColumn<double>("EH");
+    for (double EH : {5.0, 10.0})
+      for (int KA : {3, 5, 7}) QTest::newRow(qPrintable(QString("EH=%1 KA=%2").arg(EH).arg(KA))) << KA << EH;
+  }
+  void figure3TwoPhases() {
+    QFETCH(int, KA);
+    QFETCH(double, EH);
+    const auto pts = sweepR(fig3(KA, EH), logGrid(1, 1e4, 41));
+    QCOMPARE(pts.size(), size_t(41));
+    // Balanced start: simplex ETF.
+    QVERIFY(std::abs(*pts[0].minorityCos + 1.0 / 9) < 1e-6);
+    // Phase 1: the cosine grows with R; phase 2: it is 1 (or the minority classifiers vanish).
+    bool collapsed = false;
+    double last = -1;
+    for (const auto& pt : pts) {
+      QVERIFY2(pt.gap <= 1e-9, qPrintable(QString("gap %1 at R=%2").arg(pt.gap).arg(pt.R)));
+      if (pt.state == MinorityState::Vanished) {
+        QVERIFY(collapsed);  // vanishing comes after the collapse
+        QVERIFY(!pt.minorityCos);
+        continue;
+      }
+      QVERIFY2(*pt.minorityCos >= last - 1e-7, qPrintable(QString("cosine fell at R=%1").arg(pt.R)));
+      last = *pt.minorityCos;
+      if (collapsed) QVERIFY(*pt.minorityCos >= 1 - 1e-3);
+      collapsed = collapsed || pt.state == MinorityState::Collapsed;
+    }
+    QVERIFY(collapsed);
+  }
+
+  void transitionMatchesReference_data() {
+    // R0 (cosine >= 1 - 1e-3), K = 10, from an independent CVXOPT prototype (shared docs).
+    QTest::addColumn<int>("KA");
+    QTest::addColumn<double>("EH");
+    QTest::addColumn<double>("R0");
+    QTest::newRow("EWEH=5 KA=3") << 3 << 5.0 << 245.0;
+    QTest::newRow("EWEH=5 KA=5") << 5 << 5.0 << 12.2;
+    QTest::newRow("EWEH=5 KA=7") << 7 << 5.0 << 4.00;
+    QTest::newRow("EWEH=2.5 KA=3") << 3 << 2.5 << 25.5;
+    QTest::newRow("EWEH=2.5 KA=5") << 5 << 2.5 << 3.73;
+    QTest::newRow("EWEH=2.5 KA=7") << 7 << 2.5 << 2.04;
+  }
+  void transitionMatchesReference() {
+    QFETCH(int, KA);
+    QFETCH(double, EH);
+    QFETCH(double, R0);
+    const auto t = phaseTransitionRatio(fig3(KA, EH));
+    QVERIFY2(std::abs(t.R0 / R0 - 1) < 0.005, qPrintable(QString("R0 %1 vs %2").arg(t.R0).arg(R0)));
+    // It is the smallest R at which the cosine reaches 1 - tol, to 1e-4 relative.
+    auto cosAt = [&](double R) {
+      TwoSizeParams p = fig3(KA, EH);
+      p.R = R;
+      return computeMetrics(solve(makeTwoSize(p))).collapsed();
+    };
+    QVERIFY(cosAt(t.R0 * (1 + 1e-6)));
+    QVERIFY(!cosAt(t.R0 * (1 - 2e-4)));
+  }
+
+  void transitionMovesAsThePaperSays() {
+    // Smaller R0 for smaller EW, EH or KB.
+    const double base = phaseTransitionRatio(fig3(5, 5)).R0;
+    QVERIFY(phaseTransitionRatio(fig3(5, 5, 0.5)).R0 < base);
+    QVERIFY(phaseTransitionRatio(fig3(5, 2.5)).R0 < base);
+    QVERIFY(phaseTransitionRatio(fig3(5, 10)).R0 > base);
+    QVERIFY(phaseTransitionRatio(fig3(7, 5)).R0 < base);  // KB = 3 < 5
+    QVERIFY(phaseTransitionRatio(fig3(3, 5)).R0 > base);  // KB = 7 > 5
+  }
+
+  void noCollapseIsInfinite() {
+    TwoSizeParams p = fig3(3, 10, 10);
+    QVERIFY(std::isinf(phaseTransitionRatio(p).R0));
+    p.KB = 1;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, phaseTransitionRatio(p));
+  }
+
+  void progressAndCancel() {
+    int seen = 0;
+    SweepOptions o;
+    o.progress = [&](const SweepPoint&, int i) {
+      ++seen;
+      return i < 4;
+    };
+    const auto pts = sweepR(fig3(5, 5), logGrid(1, 1e4, 20), o);
+    QCOMPARE(seen, 5);
+    QCOMPARE(pts.size(), size_t(5));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestSweep)
+#include "tst_sweep.moc"
