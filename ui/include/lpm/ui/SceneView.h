@@ -46,6 +46,8 @@ public:
   vtkCamera* camera() const;
 
   int arrowCount() const;
+  /// The classifier arrows as last drawn (3D, before unit-length display scaling).
+  const Eigen::MatrixX3d& drawnClassifiers() const { return lastW_; }
 
 private:
   struct Private;

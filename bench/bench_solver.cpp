@@ -1,0 +1,67 @@
+// Solver speed. Compare with CVXOPT on the same problems through bench/compare_cvxopt.sh.
+#include <benchmark/benchmark.h>
+
+#include "lpm/Metrics.h"
+#include "lpm/Sweep.h"
+
+using namespace lpm;
+
+namespace {
+Problem twoSize(int KA, int KB, double R) {
+  TwoSizeParams p;
+  p.KA = KA, p.KB = KB, p.EW = 1, p.EH = 5, p.R = R;
+  return makeTwoSize(p);
+}
+}  // namespace
+
+// One cold two-size solve at K = 10 (no warm start), certificate included.
+static void TwoSizeK10(benchmark::State& state) {
+  const Problem p = twoSize(5, 5, 100);
+  for (auto _ : state) benchmark::DoNotOptimize(solve(p).objective);
+}
+BENCHMARK(TwoSizeK10)->Unit(benchmark::kMicrosecond);
+
+// The same with 100000 classes: the reduced problem does not grow with K.
+static void TwoSizeK100000(benchmark::State& state) {
+  const Problem p = twoSize(50000, 50000, 100);
+  SolveOptions o;
+  o.kind = SolverKind::Reduced;
+  for (auto _ : state) benchmark::DoNotOptimize(solve(p, o).objective);
+}
+BENCHMARK(TwoSizeK100000)->Unit(benchmark::kMicrosecond);
+
+// Figure 3: 41 values of R x KA in {3, 5, 7} x EH in {5, 10} = 246 solves, with warm starts.
+static void Figure3Sweep(benchmark::State& state) {
+  const auto Rs = logGrid(1, 1e4, 41);
+  for (auto _ : state) {
+    for (double EH : {5.0, 10.0})
+      for (int KA : {3, 5, 7}) {
+        TwoSizeParams p;
+        p.KA = KA, p.KB = 10 - KA, p.EW = 1, p.EH = EH;
+        benchmark::DoNotOptimize(sweepR(p, Rs).size());
+      }
+  }
+}
+BENCHMARK(Figure3Sweep)->Unit(benchmark::kMillisecond);
+
+static void TransitionR0(benchmark::State& state) {
+  TwoSizeParams p;
+  p.KA = 5, p.KB = 5, p.EW = 1, p.EH = 5;
+  for (auto _ : state) benchmark::DoNotOptimize(phaseTransitionRatio(p).R0);
+}
+BENCHMARK(TransitionR0)->Unit(benchmark::kMillisecond);
+
+// General solver, long-tailed sizes n_k = 100^(-k/(K-1)) (every class its own size).
+static void GeneralLongTail(benchmark::State& state) {
+  const int K = static_cast<int>(state.range(0));
+  const Problem p = makeFromSizes(1, 5, exponentialProfile(K, 100));
+  SolveOptions o;
+  o.kind = SolverKind::General;
+  double gap = 0;
+  for (auto _ : state) gap = solve(p, o).gap;
+  state.counters["gap"] = gap;
+}
+BENCHMARK(GeneralLongTail)->Arg(10)->Arg(20)->Arg(30)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(GeneralLongTail)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

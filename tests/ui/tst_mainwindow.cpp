@@ -1,0 +1,215 @@
+// The explorer window under Xvfb, driven through its real widgets.
+#include <QAbstractSpinBox>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTest>
+#include <QUndoStack>
+
+#include <cmath>
+
+#include <vtkCamera.h>
+
+#include "ImageBaseline.h"
+#include "lpm/ui/Application.h"
+#include "lpm/ui/CosinePlot.h"
+#include "lpm/ui/MainWindow.h"
+#include "lpm/ui/ParameterPanel.h"
+#include "lpm/ui/SceneView.h"
+#include "lpm/Sweep.h"
+
+using namespace lpm;
+using namespace lpm::ui;
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+  MainWindow* w = nullptr;
+
+  void settle() { QVERIFY2(w->waitUntilSettled(60000), "the window did not settle"); }
+  void setSlider(const char* name, double value) {
+    QSlider* s = w->panel()->slider(name);
+    if (QString(name) == "KA" || QString(name) == "KB")
+      s->setValue(static_cast<int>(value));
+    else
+      s->setValue(ParameterPanel::valueToSlider(value, name == QString("R") ? 1 : name == QString("wr") ? 1 : 0.05,
+                                               name == QString("R") ? 1e5 : name == QString("wr") ? 1e4 : 100));
+  }
+
+private slots:
+  void init() {
+    w = new MainWindow;
+    w->resize(1100, 700);
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QVERIFY(w->applyPreset("fig3a"));
+    settle();
+  }
+  void cleanup() {
+    delete w;
+    w = nullptr;
+  }
+
+  void bothViewsDrawSomething() {
+    const QImage scene = w->scene()->grabFrame(), plot = w->plot()->grabFrame();
+    QVERIFY(scene.width() > 100 && plot.width() > 100);
+    QVERIFY2(test::greyVariance(scene) > 20, qPrintable(QString("scene variance %1").arg(test::greyVariance(scene))));
+    QVERIFY2(test::greyVariance(plot) > 20, qPrintable(QString("plot variance %1").arg(test::greyVariance(plot))));
+    QCOMPARE(w->scene()->arrowCount(), 10);
+    QVERIFY(w->plot()->curvePoints() > 10);
+  }
+
+  void draggingRotatesTheCamera() {
+    double before[3], after[3];
+    w->scene()->camera()->GetPosition(before);
+    const QImage imgBefore = w->scene()->grabFrame();
+    QWidget* s = w->scene();
+    const QPoint c = s->rect().center();
+    QTest::mousePress(s, Qt::LeftButton, Qt::NoModifier, c);
+    for (int i = 1; i <= 10; ++i) QTest::mouseMove(s, c + QPoint(12 * i, 5 * i));
+    QTest::mouseRelease(s, Qt::LeftButton, Qt::NoModifier, c + QPoint(120, 50));
+    QTest::qWait(50);
+    w->scene()->camera()->GetPosition(after);
+    const double moved = std::hypot(after[0] - before[0], after[1] - before[1], after[2] - before[2]);
+    QVERIFY2(moved > 0.1, qPrintable(QString("camera moved %1").arg(moved)));
+    QVERIFY(w->scene()->grabFrame() != imgBefore);
+  }
+
+  void rSliderPastTransitionCollapsesMinority() {
+    const auto R0 = w->model()->transition();
+    QVERIFY(R0 && std::abs(*R0 - 12.19) < 0.05);
+    setSlider("R", 5);
+    settle();
+    QVERIFY(w->statusText().contains("minority cos"));
+    QVERIFY(!w->statusText().contains("collapsed"));
+    const auto below = w->model()->latest()->metrics.minorityCos();
+    QVERIFY(below && *below < 0.5);
+    setSlider("R", 200);
+    settle();
+    const auto f = w->model()->latest();
+    QVERIFY(f->params.R > *R0);
+    QVERIFY(*f->metrics.minorityCos() >= 1 - 1e-3);
+    QVERIFY2(w->statusText().contains("collapsed"), qPrintable(w->statusText()));
+    // The minority arrows drawn in the scene coincide.
+    const auto& W = w->scene()->drawnClassifiers();
+    QCOMPARE(W.rows(), Eigen::Index(10));
+    for (int k = 6; k < 10; ++k) QVERIFY((W.row(k) - W.row(5)).norm() < 1e-3);
+    QCOMPARE(w->drawnFrameId(), f->id);
+  }
+
+  void changingKARedrawsTheCurve() {
+    const auto before = w->model()->curve();
+    const QImage plotBefore = w->plot()->grabFrame();
+    auto* ka = static_cast<QSpinBox*>(w->panel()->entry("KA"));
+    ka->setValue(7);
+    settle();
+    QCOMPARE(w->model()->params().KA, 7);
+    const auto after = w->model()->curve();
+    QCOMPARE(after.size(), before.size());
+    double diff = 0;
+    for (size_t i = 0; i < after.size(); ++i) diff += std::abs(after[i].objective - before[i].objective);
+    QVERIFY(diff > 1e-3);
+    QVERIFY(w->plot()->grabFrame() != plotBefore);
+    QCOMPARE(*w->model()->transition(), phaseTransitionRatio(w->model()->params()).R0);
+  }
+
+  void presetSetsEveryControl() {
+    QVERIFY(w->applyPreset("fig6"));
+    settle();
+    const auto p = findPreset("fig6")->params;
+    auto real = [&](const char* n) { return static_cast<QDoubleSpinBox*>(w->panel()->entry(n))->value(); };
+    auto integer = [&](const char* n) { return static_cast<QSpinBox*>(w->panel()->entry(n))->value(); };
+    QCOMPARE(real("EW"), p.EW);
+    QCOMPARE(real("EH"), p.EH);
+    QCOMPARE(integer("KA"), p.KA);
+    QCOMPARE(integer("KB"), p.KB);
+    QCOMPARE(real("R"), p.R);
+    QCOMPARE(real("wr"), p.wr);
+    QCOMPARE(w->panel()->slider("R")->value(), ParameterPanel::valueToSlider(p.R, 1, 1e5));
+    QCOMPARE(w->panel()->slider("KA")->value(), p.KA);
+    QVERIFY(!w->panel()->rInfinity()->isChecked());
+    QCOMPARE(w->model()->latest()->params.wr, 10.0);
+  }
+
+  void undoRedoParameters() {
+    auto* undo = w->model()->undoStack();
+    undo->clear();
+    static_cast<QDoubleSpinBox*>(w->panel()->entry("EH"))->setValue(10);
+    settle();
+    for (int i = 1; i <= 5; ++i) setSlider("R", 10 + 10 * i);  // one drag = one step
+    w->model()->endInteraction();
+    settle();
+    QCOMPARE(undo->count(), 2);
+    undo->undo();
+    settle();
+    QVERIFY(std::abs(w->model()->params().R - 10) < 1e-9);
+    QCOMPARE(w->model()->params().EH, 10.0);
+    undo->undo();
+    settle();
+    QCOMPARE(w->model()->params().EH, 5.0);
+    QCOMPARE(static_cast<QDoubleSpinBox*>(w->panel()->entry("EH"))->value(), 5.0);
+    undo->redo();
+    settle();
+    QCOMPARE(w->model()->params().EH, 10.0);
+  }
+
+  void invalidParametersAreRefused() {
+    TwoSizeParams p = w->model()->params();
+    const auto before = p;
+    p.EW = -1;
+    QString error;
+    QVERIFY(!w->model()->setParams(p, "EW", &error));
+    QVERIFY(error.contains("EW must be > 0"));
+    QCOMPARE(w->model()->params().EW, before.EW);
+    // The entries cannot take out-of-range values in the first place.
+    auto* ew = static_cast<QDoubleSpinBox*>(w->panel()->entry("EW"));
+    ew->setValue(-5);
+    QCOMPARE(ew->value(), 0.05);
+  }
+
+  void infiniteR() {
+    w->panel()->rInfinity()->setChecked(true);
+    settle();
+    QVERIFY(std::isinf(w->model()->params().R));
+    QVERIFY(!w->panel()->slider("R")->isEnabled());
+    QVERIFY(w->model()->latest()->solution.gap <= 1e-9);
+  }
+
+  void clickingThePlotSetsR() {
+    auto* plot = w->plot();
+    const double x = plot->pixelAtR(100.0) / plot->devicePixelRatioF();
+    const QPoint at(static_cast<int>(std::lround(x)), plot->height() / 2);
+    QTest::mousePress(plot, Qt::LeftButton, Qt::NoModifier, at);
+    QTest::mouseRelease(plot, Qt::LeftButton, Qt::NoModifier, at);
+    settle();
+    const double R = w->model()->params().R;
+    QVERIFY2(std::abs(std::log10(R) - 2) < 0.03, qPrintable(QString("R = %1").arg(R)));
+  }
+
+  void mainWindowMatchesBaseline() {
+    w->resize(1000, 640);
+    settle();
+    QTest::qWait(100);
+    settle();
+    const QImage shot = w->grab().toImage().scaled(500, 320, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    const auto r = test::compareWithBaseline(shot, "main-window-fig3a.png", 0.5);
+    QVERIFY2(r.ok, qPrintable(r.message));
+  }
+};
+
+int main(int argc, char** argv) {
+  QString message;
+  if (!prepareGuiProcess(&message)) {
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+    return 1;
+  }
+  QStandardPaths::setTestModeEnabled(true);  // keep the user's QSettings out of it
+  QApplication app(argc, argv);
+  setupApplication();
+  TestMainWindow t;
+  return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_mainwindow.moc"
