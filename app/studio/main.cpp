@@ -34,6 +34,14 @@ bool applySet(lpm::TwoSizeParams& p, const QString& assignment, QString* error) 
     return false;
   }
   const QString name = parts[0].trimmed(), text = parts[1].trimmed();
+  if (name == "profile") {
+    if (text != "step" && text != "exponential") {
+      *error = QString("profile takes 'step' or 'exponential', got '%1'").arg(text);
+      return false;
+    }
+    p.profile = text == "step" ? lpm::SizeProfile::Step : lpm::SizeProfile::Exponential;
+    return true;
+  }
   bool ok = false;
   double v = text.compare("inf", Qt::CaseInsensitive) == 0 ? (ok = true, lpm::kInfinity) : text.toDouble(&ok);
   if (!ok) {
@@ -44,6 +52,7 @@ bool applySet(lpm::TwoSizeParams& p, const QString& assignment, QString* error) 
   else if (name == "EH") p.EH = v;
   else if (name == "R") p.R = v;
   else if (name == "wr") p.wr = v;
+
   else if (name == "KA" || name == "KB" || name == "K") {
     if (v != std::floor(v) || std::abs(v) > 1e7) {
       *error = QString("%1 must be an integer, got '%2'").arg(name, text);
@@ -84,8 +93,8 @@ int main(int argc, char** argv) {
   cli.setApplicationDescription("LPM Studio: explore Minority Collapse in the Layer-Peeled Model.");
   cli.addHelpOption();
   cli.addOption({"version", "Print the version and exit."});
-  cli.addOption({"preset", "Start from a preset: fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6.", "NAME"});
-  cli.addOption({"set", "Set a parameter (EW, EH, KA, KB, K, R, wr), e.g. --set R=100. Repeatable.", "NAME=VALUE"});
+  cli.addOption({"preset", "Start from a preset: fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail.", "NAME"});
+  cli.addOption({"set", "Set a parameter (EW, EH, KA, KB, K, R, wr, profile=step|exponential), e.g. --set R=100. Repeatable.", "NAME=VALUE"});
   cli.addOption({"size", "Window size, e.g. 1280x800.", "WxH"});
   cli.addOption({"screenshot", "Open in the given state, wait until solved and drawn, save the window, exit.", "OUT.png"});
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
@@ -94,6 +103,8 @@ int main(int argc, char** argv) {
   cli.process(app);
 
   lpm::ui::MainWindow window;
+  const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency");
+  if (!scripted) window.restoreLastParams();  // an interactive start continues the last session
   lpm::TwoSizeParams p = window.model()->params();
   if (cli.isSet("preset")) {
     const auto preset = lpm::ui::findPreset(cli.value("preset"));
@@ -132,7 +143,9 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet("bench-latency")) {
     if (!window.waitUntilSettled(60000)) return fail("timed out before the benchmark", 1);
-    std::vector<double> ms;
+    std::vector<double> ms, sceneMs, plotMs;
+    QObject::connect(window.scene(), &lpm::ui::VtkOpenGLWidget::frameRendered, [&] { sceneMs.push_back(window.scene()->lastRenderMs()); });
+    QObject::connect(window.plot(), &lpm::ui::VtkOpenGLWidget::frameRendered, [&] { plotMs.push_back(window.plot()->lastRenderMs()); });
     const int steps = 200;
     for (int i = 0; i < steps; ++i) {
       // A drag of the R slider from 1 to 10^4 (log scale), one slider step at a time.
@@ -146,7 +159,9 @@ int main(int argc, char** argv) {
       ms.push_back(t.nsecsElapsed() / 1e6);
     }
     QJsonObject o{{"K", p.K()}, {"frames", steps}, {"p50_ms", percentile(ms, 0.5)}, {"p95_ms", percentile(ms, 0.95)},
-                  {"max_ms", *std::max_element(ms.begin(), ms.end())}};
+                  {"max_ms", *std::max_element(ms.begin(), ms.end())},
+                  {"scene_render_p50_ms", sceneMs.empty() ? 0.0 : percentile(sceneMs, 0.5)},
+                  {"plot_render_p50_ms", plotMs.empty() ? 0.0 : percentile(plotMs, 0.5)}};
     std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
     return 0;
   }

@@ -27,18 +27,22 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   // Principal axes of the chosen vectors, each scaled to unit length so that short (minority)
   // vectors count as much as long ones.
   std::vector<int> rows;
+  std::vector<double> weight;
   const auto& minority = s.problem.minority;
+  const int minorCount = static_cast<int>(minority.size()), majorCount = K - minorCount;
   for (int k = 0; k < K; ++k) {
     const bool minor = std::find(minority.begin(), minority.end(), k) != minority.end();
     const bool take = focus_ == Focus::All || focus_ == Focus::Classifiers || (focus_ == Focus::Minority) == minor;
     if (!take) continue;
+    const double w = 1.0 / std::sqrt(std::max(1, minor ? minorCount : majorCount));
     rows.push_back(K + k);
-    if (focus_ == Focus::All) rows.push_back(k);
+    weight.push_back(w);
+    if (focus_ == Focus::All) rows.push_back(k), weight.push_back(w);
   }
   Eigen::MatrixXd picked(rows.size(), K);
   for (size_t i = 0; i < rows.size(); ++i) {
     const double n = G.row(rows[i]).norm();
-    picked.row(i) = n > 1e-9 ? Eigen::RowVectorXd(G.row(rows[i]) / n) : Eigen::RowVectorXd::Zero(K);
+    picked.row(i) = n > 1e-9 ? Eigen::RowVectorXd(weight[i] * G.row(rows[i]) / n) : Eigen::RowVectorXd::Zero(K);
   }
   if (picked.squaredNorm() == 0 || picked.rows() < 3) picked = G;
   Eigen::JacobiSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);

@@ -69,9 +69,17 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   Problem q;
   q.EW = p.EW;
   q.EH = p.EH;
-  const double nB = std::isinf(p.R) ? 0.0 : p.wr / p.R;  // n_A = 1
-  q.classSize.assign(p.KA, 1.0);
-  q.classSize.resize(p.K(), nB);
+  if (p.profile == SizeProfile::Exponential) {
+    q.classSize.resize(p.K());
+    for (int k = 0; k < p.K(); ++k) {
+      const double n = std::isinf(p.R) ? (k == 0 ? 1.0 : 0.0) : std::pow(p.R, -static_cast<double>(k) / (p.K() - 1));
+      q.classSize[k] = k >= p.KA ? p.wr * n : n;
+    }
+  } else {
+    const double nB = std::isinf(p.R) ? 0.0 : p.wr / p.R;  // n_A = 1
+    q.classSize.assign(p.KA, 1.0);
+    q.classSize.resize(p.K(), nB);
+  }
   for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
   for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
   return q;

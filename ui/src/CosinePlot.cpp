@@ -45,7 +45,7 @@ void setRows(vtkTable* t, const std::vector<std::pair<double, double>>& rows, vt
   t->Modified();
 }
 
-constexpr double kYMin = -0.3, kYMax = 1.08;
+constexpr double kYMax = 1.08;
 
 }  // namespace
 
@@ -89,7 +89,7 @@ CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), p(new Private
   auto* y = c->GetAxis(vtkAxis::LEFT);
   y->SetTitle("Average pairwise cosine");
   y->SetBehavior(vtkAxis::FIXED);
-  y->SetRange(kYMin, kYMax);
+  y->SetRange(yMin_, kYMax);
   y->GetTitleProperties()->SetFontSize(14);
   y->GetLabelProperties()->SetFontSize(13);
 
@@ -174,6 +174,12 @@ void CosinePlot::setCurve(const std::vector<SweepPoint>& points, int K) {
   setRows(p->vanished, vanished);
   p->vanishedPlot->SetVisible(!vanished.empty());
   p->refValue = -1.0 / (K - 1);
+  // Room below the ETF value -1/(K-1) and every curve.
+  double low = std::min(-0.3, p->refValue - 0.08);
+  for (const auto& pt : points)
+    if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
+  yMin_ = std::max(-1.05, low);
+  p->chart->GetAxis(vtkAxis::LEFT)->SetRange(yMin_, kYMax);
   curvePoints_ = static_cast<int>(points.size());
   rebuildMarkers();
 }
@@ -201,10 +207,10 @@ void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double>
 void CosinePlot::rebuildMarkers() {
   setRows(p->reference, {{rMin_, p->refValue}, {rMax_, p->refValue}});
   const double R = std::clamp(p->currentR, rMin_, rMax_);
-  setRows(p->current, {{R, kYMin}, {R, kYMax}});
+  setRows(p->current, {{R, yMin_}, {R, kYMax}});
   char title[160];
   if (p->R0 && std::isfinite(*p->R0) && *p->R0 >= rMin_ && *p->R0 <= rMax_) {
-    setRows(p->transition, {{*p->R0, kYMin}, {*p->R0, kYMax}}, p->transitionPlot);
+    setRows(p->transition, {{*p->R0, yMin_}, {*p->R0, kYMax}}, p->transitionPlot);
     char label[64];
     std::snprintf(label, sizeof label, "R0 = %.4g", *p->R0);
     p->transitionPlot->SetLabel(label);

@@ -53,6 +53,7 @@ std::vector<Preset> loadPresets() {
     p.params.KB = o.value("KB").toInt();
     p.params.R = o.value("R").toDouble();
     p.params.wr = o.value("wr").toDouble(1.0);
+    p.params.profile = o.value("profile").toString() == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
     out.push_back(p);
   }
   return out;
@@ -90,7 +91,7 @@ ExplorerModel::~ExplorerModel() {
 bool ExplorerModel::idle() const { return !solveRunning_ && !solvePending_ && !sweepRunning_ && !sweepPending_; }
 
 bool ExplorerModel::sameCurve(const TwoSizeParams& a, const TwoSizeParams& b) {
-  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.wr == b.wr;
+  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.wr == b.wr && a.profile == b.profile;
 }
 
 bool ExplorerModel::setParams(const TwoSizeParams& p, const QString& field, QString* error) {
@@ -101,11 +102,13 @@ bool ExplorerModel::setParams(const TwoSizeParams& p, const QString& field, QStr
     emit failed(QString::fromStdString(e.what()));
     return false;
   }
-  if (p.EW == params_.EW && p.EH == params_.EH && p.KA == params_.KA && p.KB == params_.KB && p.wr == params_.wr &&
-      (p.R == params_.R || (std::isnan(p.R) && std::isnan(params_.R))))
+  if (sameCurve(p, params_) && p.R == params_.R)
     return true;
   // One undo step per interaction: a drag of one field merges until endInteraction().
-  if (!(mergeable_ && field == lastField_ && !field.isEmpty())) ++interaction_;
+  if (!(mergeable_ && field == lastField_ && !field.isEmpty())) {
+    ++interaction_;
+    if (!field.startsWith("R")) freshAxes_.store(true);  // R drags and Play keep their axes
+  }
   auto* cmd = new ParamsCommand(this, params_, p, field.isEmpty() ? tr("parameters") : field,
                                 static_cast<int>(interaction_ % 0x7fffffff) + 1);
   applyParams(p);
@@ -137,6 +140,11 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
   startSweep();
 }
 
+void ExplorerModel::cancelSolve() {
+  if (solveCancel_) solveCancel_->store(true);
+  solvePending_ = false;
+}
+
 void ExplorerModel::startSolve() {
   if (solveRunning_) {
     solvePending_ = true;  // newest wins: the running job's result is shown, then this one
@@ -144,10 +152,13 @@ void ExplorerModel::startSolve() {
   }
   solveRunning_ = true;
   solvePending_ = false;
+  emit solvingChanged(true);
   const TwoSizeParams p = params_;
   const quint64 id = requestId_;
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  solveCancel_ = cancel;
   QPointer<ExplorerModel> self(this);
-  solvePool_->start([this, self, p, id] {
+  solvePool_->start([this, self, p, id, cancel] {
     auto frame = std::make_shared<SolvedFrame>();
     frame->id = id;
     frame->params = p;
@@ -156,11 +167,14 @@ void ExplorerModel::startSolve() {
       SolveOptions o;
       o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
       o.warmStart = warm_.size() ? &warm_ : nullptr;
+      o.cancel = cancel.get();
       frame->solution = solve(makeTwoSize(p), o);
+      if (frame->solution.cancelled) throw std::runtime_error("solve cancelled");
       warm_ = frame->solution.state;
       frame->metrics = computeMetrics(frame->solution);
       const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
       if (focus != tracker_.focus()) tracker_.setFocus(focus);
+      if (freshAxes_.exchange(false)) tracker_.resetAxes();
       if (p.K() <= 400) frame->geometry = tracker_.update(frame->solution);
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
@@ -169,6 +183,7 @@ void ExplorerModel::startSolve() {
         self.data(),
         [this, frame, error] {
           solveRunning_ = false;
+          if (!solvePending_) emit solvingChanged(false);
           if (error.isEmpty()) {
             latest_ = frame;
             emit solved(frame);

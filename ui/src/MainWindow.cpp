@@ -10,6 +10,9 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
+#include <QProgressBar>
+#include <QTimer>
+#include <QToolButton>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
@@ -68,7 +71,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   statusMinority_ = new QLabel(this);
   statusGap_ = new QLabel(this);
   statusTime_ = new QLabel(this);
+  busy_ = new QProgressBar(this);
+  busy_->setRange(0, 0);  // indeterminate: a general solve reports no fraction done
+  busy_->setMaximumWidth(120);
+  busy_->setVisible(false);
+  cancel_ = new QToolButton(this);
+  cancel_->setText(tr("Cancel"));
+  cancel_->setToolTip(tr("Stop this solve; the last solution stays on screen"));
+  cancel_->setVisible(false);
+  connect(cancel_, &QToolButton::clicked, model_, &ExplorerModel::cancelSolve);
+  statusBar()->addPermanentWidget(busy_);
+  statusBar()->addPermanentWidget(cancel_);
   for (QLabel* l : {statusObjective_, statusMinority_, statusGap_, statusTime_}) statusBar()->addPermanentWidget(l);
+  // Show progress only for solves slow enough to notice (general solves with many classes).
+  busyDelay_ = new QTimer(this);
+  busyDelay_->setSingleShot(true);
+  busyDelay_->setInterval(250);
+  connect(busyDelay_, &QTimer::timeout, this, [this] {
+    busy_->setVisible(model_->solving());
+    cancel_->setVisible(model_->solving());
+  });
   statusBar()->showMessage(tr("Solving…"));
 
   player_ = new QVariantAnimation(this);
@@ -88,9 +110,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   buildMenus();
 
   connect(model_, &ExplorerModel::solved, this, &MainWindow::onSolved);
+  connect(model_, &ExplorerModel::solvingChanged, this, [this](bool running) {
+    if (running) {
+      if (!busyDelay_->isActive()) busyDelay_->start();
+    } else {
+      busyDelay_->stop();
+      busy_->setVisible(false);
+      cancel_->setVisible(false);
+    }
+  });
+  // The explanation is rich text: laid out once things settle, not on every slider step.
+  explanationDelay_ = new QTimer(this);
+  explanationDelay_->setSingleShot(true);
+  explanationDelay_->setInterval(150);
+  connect(explanationDelay_, &QTimer::timeout, this, &MainWindow::updateExplanation);
   connect(model_, &ExplorerModel::paramsChanged, this, [this](const TwoSizeParams& p) {
     plot_->setCurrentR(std::isinf(p.R) ? plot_->rMax() : p.R);
-    updateExplanation();
+    explanationDelay_->start();
   });
   connect(model_, &ExplorerModel::curveChanged, this, [this] {
     plot_->setCurve(model_->curve(), model_->params().K());
@@ -99,7 +135,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   connect(model_, &ExplorerModel::transitionChanged, this, [this] {
     plot_->setTransition(model_->transition());
     plotFramesAfterCurve_ = 0;
-    updateExplanation();
+    explanationDelay_->start();
   });
   connect(model_, &ExplorerModel::failed, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(plot_, &CosinePlot::rPicked, this, [this](double R) {
@@ -124,7 +160,31 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());
+  const auto& p = model_->params();
+  settings.setValue("params/EW", p.EW);
+  settings.setValue("params/EH", p.EH);
+  settings.setValue("params/KA", p.KA);
+  settings.setValue("params/KB", p.KB);
+  settings.setValue("params/R", std::isinf(p.R) ? QString("inf") : QString::number(p.R, 'g', 17));
+  settings.setValue("params/wr", p.wr);
+  settings.setValue("params/profile", p.profile == SizeProfile::Exponential ? "exponential" : "step");
   QMainWindow::closeEvent(e);
+}
+
+void MainWindow::restoreLastParams() {
+  QSettings s;
+  if (!s.contains("params/EW")) return;
+  TwoSizeParams p;
+  p.EW = s.value("params/EW").toDouble();
+  p.EH = s.value("params/EH").toDouble();
+  p.KA = s.value("params/KA").toInt();
+  p.KB = s.value("params/KB").toInt();
+  const QString R = s.value("params/R").toString();
+  p.R = R == "inf" ? kInfinity : R.toDouble();
+  p.wr = s.value("params/wr").toDouble();
+  p.profile = s.value("params/profile").toString() == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
+  QString error;
+  if (model_->setParams(p, "restore", &error)) model_->undoStack()->clear();  // a corrupt entry is ignored
 }
 
 void MainWindow::buildMenus() {
@@ -172,14 +232,14 @@ void MainWindow::buildMenus() {
   auto* focusMenu = view->addMenu(tr("3D Axes From"));
   auto* focusGroup = new QActionGroup(this);
   const std::pair<QString, GeometryTracker::Focus> focuses[] = {
-      {tr("All Vectors (principal axes)"), GeometryTracker::Focus::All},
-      {tr("Classifiers"), GeometryTracker::Focus::Classifiers},
+      {tr("Classifiers (principal axes)"), GeometryTracker::Focus::Classifiers},
+      {tr("Classifiers and Class Means"), GeometryTracker::Focus::All},
       {tr("Minority Classifiers"), GeometryTracker::Focus::Minority},
       {tr("Majority Classifiers"), GeometryTracker::Focus::Majority}};
   for (const auto& [text, focus] : focuses) {
     auto* a = focusMenu->addAction(text, this, [this, f = focus] { model_->setProjectionFocus(f); });
     a->setCheckable(true);
-    a->setChecked(focus == GeometryTracker::Focus::All);
+    a->setChecked(focus == GeometryTracker::Focus::Classifiers);
     focusGroup->addAction(a);
   }
   scene_->setShowUnitSphere(true);
@@ -250,7 +310,7 @@ void MainWindow::setDarkTheme(bool dark) {
 void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   const auto& m = f->metrics;
   std::vector<bool> minority(f->params.K(), false);
-  for (int k = f->params.KA; k < f->params.K(); ++k) minority[k] = true;
+  for (int k : f->solution.problem.minority) minority[k] = true;
   if (f->geometry.W.rows() == f->params.K()) {
     scene_->setConfiguration(f->geometry.W, f->geometry.H, minority);
     if (etfAction_->isChecked()) scene_->setReference(f->geometry.etf);
@@ -274,7 +334,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   statusMinority_->setText(minor);
   statusGap_->setText(tr("gap %1").arg(QString::number(f->solution.gap, 'e', 1)));
   statusTime_->setText(tr("%1 ms").arg(QString::number(f->solution.solveMs, 'f', 2)));
-  updateExplanation();
+  explanationDelay_->start();
 }
 
 QString MainWindow::statusText() const {
@@ -298,7 +358,7 @@ void MainWindow::updateExplanation() {
          "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
          "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
          "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
-         "%2 minority classes with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R.</p>"
+         "%2 minority classes%6.</p>"
          "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). "
          "As R grows the minority classifiers draw together and, above %3, become parallel: "
          "<b>Minority Collapse</b>. Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
@@ -307,7 +367,10 @@ void MainWindow::updateExplanation() {
           .arg(p.KB)
           .arg(r0)
           .arg(state)
-          .arg(num(p.EW * p.EH, 4)));
+          .arg(num(p.EW * p.EH, 4))
+          .arg(p.profile == SizeProfile::Exponential
+                   ? tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
+                   : tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R")));
 }
 
 void MainWindow::saveScreenshotDialog() {

@@ -1,6 +1,7 @@
 #include "lpm/ui/ParameterPanel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -29,6 +30,22 @@ int ParameterPanel::valueToSlider(double v, double lo, double hi) {
 ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   auto* grid = new QGridLayout(this);
   grid->setColumnStretch(1, 1);
+  profile_ = new QComboBox(this);
+  profile_->setObjectName("ProfileCombo");
+  profile_->addItem(tr("Two sizes: n_B = n_A / R"));
+  profile_->addItem(tr("Long tail: n_k = R^(-k/(K-1))"));
+  profile_->setToolTip(tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
+                          "classes. Long tail: sizes fall exponentially over all K classes; the last KB count as "
+                          "minority. Every class then has its own size (slower, general solve)."));
+  grid->addWidget(new QLabel(tr("Sizes"), this), 0, 0);
+  grid->addWidget(profile_, 0, 1, 1, 2);
+  connect(profile_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    if (syncing_) return;
+    TwoSizeParams p = model_->params();
+    p.profile = i == 1 ? SizeProfile::Exponential : SizeProfile::Step;
+    model_->setParams(p, "class sizes");
+    model_->endInteraction();
+  });
   addRealRow("EW", "E<sub>W</sub>", tr("Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)"), 0.05, 100, 3);
   addRealRow("EH", "E<sub>H</sub>", tr("Feature energy budget: (1/K) sum ||h_k||^2 <= EH (Eq. 7)"), 0.05, 100, 3);
   addIntRow("KA", "K<sub>A</sub>", tr("Number of majority classes"), 1, 50);
@@ -148,8 +165,9 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
   setReal("R", p.R);
   setReal("wr", p.wr);
   {
-    QSignalBlocker b(rInf_);
+    QSignalBlocker b(rInf_), c(profile_);
     rInf_->setChecked(std::isinf(p.R));
+    profile_->setCurrentIndex(p.profile == SizeProfile::Exponential ? 1 : 0);
   }
   rows_["R"].slider->setEnabled(!std::isinf(p.R));
   rows_["R"].real->setEnabled(!std::isinf(p.R));

@@ -114,13 +114,14 @@ SceneView::SceneView(QWidget* parent) : VtkOpenGLWidget(parent), p(new Private) 
   p->spheres.mapper->OrientOff();
 
   p->unitSphere->SetRadius(1.0);
-  p->unitSphere->SetThetaResolution(36);
-  p->unitSphere->SetPhiResolution(18);
+  p->unitSphere->SetThetaResolution(24);
+  p->unitSphere->SetPhiResolution(12);
   p->unitSphereMapper->SetInputConnection(p->unitSphere->GetOutputPort());
   p->unitSphereActor->SetMapper(p->unitSphereMapper);
   p->unitSphereActor->GetProperty()->SetRepresentationToWireframe();
-  p->unitSphereActor->GetProperty()->SetColor(0.6, 0.6, 0.65);
-  p->unitSphereActor->GetProperty()->SetOpacity(0.25);
+  // Opaque, light lines: a translucent sphere costs a translucent pass (~20 ms per frame in software GL).
+  p->unitSphereActor->GetProperty()->SetColor(0.78, 0.78, 0.82);
+  p->unitSphereActor->GetProperty()->LightingOff();
   p->unitSphereActor->VisibilityOff();
 
   p->axes->SetTotalLength(1.2, 1.2, 1.2);

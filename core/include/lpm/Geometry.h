@@ -27,7 +27,8 @@ Eigen::MatrixXd simplexETF(int K);
 /// 3D axes are the principal axes, turned to stay close to the previous axes (no flips).
 class GeometryTracker {
 public:
-  /// Which vectors pick the principal 3D axes.
+  /// Which vectors pick the principal 3D axes (unit-scaled, majority and minority weighted
+  /// equally, so a collapsed minority direction is always among them).
   enum class Focus { All, Classifiers, Minority, Majority };
   void setFocus(Focus f) {
     focus_ = f;
@@ -37,11 +38,13 @@ public:
 
   Geometry3D update(const Solution& s);
   void reset() { previous_.reset(); axes_.reset(); }
+  /// Choose fresh principal axes at the next update (keeps the alignment).
+  void resetAxes() { axes_.reset(); }
 
 private:
   std::optional<Eigen::MatrixXd> previous_;  ///< last aligned [H; W], 2K x K
   std::optional<Eigen::MatrixXd> axes_;      ///< last K x 3 basis
-  Focus focus_ = Focus::All;
+  Focus focus_ = Focus::Classifiers;
 };
 
 }  // namespace lpm

@@ -15,8 +15,15 @@ public:
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+/// How class sizes follow from R.
+enum class SizeProfile {
+  Step,        ///< the paper's two sizes: n_A = 1 for KA classes, n_B = 1/R for KB classes
+  Exponential  ///< long tail over all K classes: n_k = R^(-k/(K-1)); the last KB are "minority"
+};
+
 /// The two-size setting of the paper: KA majority classes of n_A examples and KB
 /// minority classes of n_B = n_A / R, oversampled by wr (Eq. 18: n_B -> wr n_B).
+/// With SizeProfile::Exponential the same parameters describe a long-tailed distribution.
 struct TwoSizeParams {
   double EW = 1.0;
   double EH = 5.0;
@@ -24,6 +31,7 @@ struct TwoSizeParams {
   int KB = 5;
   double R = 1.0;  ///< imbalance ratio n_A / n_B, in [1, inf]; inf means minority weight 0
   double wr = 1.0; ///< oversampling rate of the minority classes, > 0
+  SizeProfile profile = SizeProfile::Step;
   int K() const { return KA + KB; }
 };
 

@@ -45,6 +45,7 @@ private:
   double rMin_ = 1, rMax_ = 1e4;
   int curvePoints_ = 0;
   bool dragging_ = false;
+  double yMin_ = -0.3;
   void rebuildMarkers();
 };
 

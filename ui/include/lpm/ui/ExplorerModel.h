@@ -58,6 +58,10 @@ public:
   bool idle() const;
   void setCurveRange(double Rmin, double Rmax, int points);
 
+  /// Stops the running solve (and forgets pending ones); the last solved frame stays.
+  void cancelSolve();
+  bool solving() const { return solveRunning_; }
+
   /// Which vectors choose the 3D axes; re-solves to redraw.
   void setProjectionFocus(GeometryTracker::Focus f);
   GeometryTracker::Focus projectionFocus() const { return static_cast<GeometryTracker::Focus>(focus_.load()); }
@@ -71,6 +75,7 @@ signals:
   void curveChanged();
   void transitionChanged();
   void failed(const QString& message);
+  void solvingChanged(bool running);
 
 private:
   void startSolve();
@@ -87,10 +92,12 @@ private:
   QThreadPool* solvePool_;
   QThreadPool* sweepPool_;
   bool solveRunning_ = false, solvePending_ = false;
+  std::shared_ptr<std::atomic<bool>> solveCancel_;
   std::shared_ptr<const SolvedFrame> latest_;
   GeometryTracker tracker_;  // used only by the one running solve job
   Eigen::VectorXd warm_;     // likewise
-  std::atomic<int> focus_{0};
+  std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
+  std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
 
   bool sweepRunning_ = false, sweepPending_ = false;
   std::shared_ptr<std::atomic<bool>> sweepCancel_;

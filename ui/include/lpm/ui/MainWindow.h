@@ -10,6 +10,9 @@ class QLabel;
 class QTextBrowser;
 class QVariantAnimation;
 class QAction;
+class QProgressBar;
+class QToolButton;
+class QTimer;
 
 namespace lpm::ui {
 
@@ -37,6 +40,8 @@ public:
   quint64 drawnFrameId() const { return drawnFrameId_; }
 
   void setDarkTheme(bool dark);
+  /// The parameters of the last session (QSettings), for an interactive start.
+  void restoreLastParams();
 
 public slots:
   void play();
@@ -58,6 +63,10 @@ private:
   QTextBrowser* explanation_;
   QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
   QVariantAnimation* player_;
+  QProgressBar* busy_;
+  QToolButton* cancel_;
+  QTimer* busyDelay_;
+  QTimer* explanationDelay_;
   QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_;
   quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;
   int plotFramesAfterCurve_ = 0;

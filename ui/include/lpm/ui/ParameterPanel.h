@@ -11,6 +11,7 @@ class QDoubleSpinBox;
 class QSpinBox;
 class QCheckBox;
 class QAbstractSpinBox;
+class QComboBox;
 
 namespace lpm::ui {
 
@@ -25,6 +26,7 @@ public:
   QSlider* slider(const QString& name) const;
   QAbstractSpinBox* entry(const QString& name) const;
   QCheckBox* rInfinity() const { return rInf_; }
+  QComboBox* profile() const { return profile_; }
 
   /// Log-slider mapping (1000 steps between the ends).
   static double sliderToValue(int pos, double lo, double hi);
@@ -46,6 +48,7 @@ private:
   ExplorerModel* model_;
   std::map<QString, Row> rows_;
   QCheckBox* rInf_ = nullptr;
+  QComboBox* profile_ = nullptr;
   bool syncing_ = false;
 };
 
