@@ -12,6 +12,12 @@
 #include "lpm/Solver.h"
 #include "lpm/Sweep.h"
 #include "lpm/Version.h"
+#include "lpm/Presets.h"
+#include "lpm/Session.h"
+#ifdef LPM_HAVE_RENDER
+#include "lpm/Geometry.h"
+#include "lpm/render/Figure.h"
+#endif
 
 namespace {
 
@@ -151,6 +157,120 @@ int runTransition(int KA, int KB, const std::string& EW, const std::string& EH, 
   return 0;
 }
 
+#ifdef LPM_HAVE_RENDER
+struct FigureArgs {
+  std::string preset, session, plot, scene, combined, title, out;
+  std::vector<std::string> sets;
+  int width = 0, height = 0, scale = 1, frames = 60, fps = 24;
+};
+
+void applySet(lpm::TwoSizeParams& p, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos) throw lpm::InvalidInput("--set expects NAME=VALUE, got '" + assignment + "'");
+  const std::string name = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  if (name == "profile") {
+    if (text != "step" && text != "exponential") throw lpm::InvalidInput("profile takes step or exponential");
+    p.profile = text == "step" ? lpm::SizeProfile::Step : lpm::SizeProfile::Exponential;
+    return;
+  }
+  const double v = parseNumber(name, text);
+  if (name == "EW") p.EW = v;
+  else if (name == "EH") p.EH = v;
+  else if (name == "R") p.R = v;
+  else if (name == "wr") p.wr = v;
+  else if (name == "KA" || name == "KB") {
+    if (v != std::floor(v) || std::abs(v) > 1e7) throw lpm::InvalidInput(name + " must be an integer, got '" + text + "'");
+    (name == "KA" ? p.KA : p.KB) = static_cast<int>(v);
+  } else {
+    throw lpm::InvalidInput("unknown parameter '" + name + "' (expected EW, EH, KA, KB, R, wr, profile)");
+  }
+}
+
+lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
+  if (a.preset.empty() == a.session.empty()) throw lpm::InvalidInput("give exactly one of --preset and --session");
+  lpm::render::FigureInputs in;
+  if (!a.preset.empty()) {
+    const auto p = lpm::findPreset(a.preset);
+    if (!p) throw lpm::InvalidInput("unknown preset '" + a.preset + "'");
+    in.params = p->params;
+    in.paperFigure = p->paperFigure;
+    if (p->paperFigure) in.title = p->title;
+  } else {
+    const lpm::Session s = lpm::loadSession(a.session);
+    in.params = s.params;
+    in.view = s.view;
+    in.camera = s.camera;
+  }
+  for (const auto& set : a.sets) applySet(in.params, set);
+  lpm::validate(in.params);
+  if (!a.title.empty()) in.title = a.title;
+  return in;
+}
+
+int runFigure(const FigureArgs& a) {
+  if (a.plot.empty() && a.scene.empty() && a.combined.empty())
+    throw lpm::InvalidInput("nothing to write: give --plot, --scene and/or --combined");
+  if (a.width < 0 || a.height < 0) throw lpm::InvalidInput("--width and --height must be positive");
+  std::string why;
+  const auto in = figureInputs(a);
+  if (!lpm::render::haveDisplay(&why)) {
+    std::cerr << "lpm: " << why << "\n";
+    return 1;
+  }
+  lpm::render::ChartData chart;
+  lpm::render::SceneData scene;
+  std::string caption;
+  lpm::render::buildFigure(in, chart, scene, caption);
+  lpm::render::ExportSize size{a.width ? a.width : 900, a.height ? a.height : 600, a.scale};
+  if (!a.plot.empty()) lpm::render::exportChart(chart, a.plot, size);
+  if (!a.scene.empty()) {
+    lpm::render::ExportSize sq{a.width ? a.width : 700, a.height ? a.height : 700, a.scale};
+    lpm::render::exportScene(scene, a.scene, sq);
+  }
+  if (!a.combined.empty()) {
+    lpm::render::ExportSize wide{a.width ? a.width : 1600, a.height ? a.height : 700, a.scale};
+    lpm::render::exportCombined(scene, chart, caption, a.combined, wide);
+  }
+  for (const auto* f : {&a.plot, &a.scene, &a.combined})
+    if (!f->empty()) std::cout << "wrote " << *f << "\n";
+  return 0;
+}
+
+int runAnimate(const FigureArgs& a) {
+  if (a.out.empty()) throw lpm::InvalidInput("give --out DIR or --out FILE.ogv");
+  if (a.frames < 2 || a.frames > 10000) throw lpm::InvalidInput("--frames must be in 2..10000");
+  auto in = figureInputs(a);
+  in.paperFigure = false;
+  std::string why;
+  if (!lpm::render::haveDisplay(&why)) {
+    std::cerr << "lpm: " << why << "\n";
+    return 1;
+  }
+  lpm::render::ChartData chart;
+  lpm::render::SceneData scene;
+  std::string caption;
+  lpm::render::buildFigure(in, chart, scene, caption);  // the curve and R0, computed once
+  lpm::render::AnimationWriter writer(a.out, {a.width ? a.width : 1280, a.height ? a.height : 560, 1}, a.fps);
+  lpm::GeometryTracker tracker;  // one tracker: the frames stay aligned, no flips
+  Eigen::VectorXd warm;
+  for (int i = 0; i < a.frames; ++i) {
+    lpm::TwoSizeParams p = in.params;
+    p.R = std::pow(10.0, 4.0 * i / (a.frames - 1));
+    lpm::SolveOptions o;
+    o.kind = lpm::SolverKind::Reduced;
+    o.warmStart = warm.size() ? &warm : nullptr;
+    const lpm::Solution s = lpm::solve(lpm::makeTwoSize(p), o);
+    warm = s.state;
+    const lpm::Geometry3D g = tracker.update(s);
+    scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+    chart.currentR = p.R;
+    writer.addFrame(scene, chart, lpm::render::captionFor(p, lpm::computeMetrics(s), chart.R0));
+  }
+  std::cout << "wrote " << writer.close() << " frames to " << a.out << "\n";
+  return 0;
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -197,6 +317,27 @@ int main(int argc, char** argv) {
   transition->add_option("--tol", tTol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   transition->add_flag("--json", tJson);
 
+#ifdef LPM_HAVE_RENDER
+  FigureArgs fa;
+  auto* figure = app.add_subcommand("figure", "Export figures headless (needs an X display: use xvfb-run)");
+  auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
+  for (auto* sub : {figure, animate}) {
+    sub->add_option("--preset", fa.preset, "fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail");
+    sub->add_option("--session", fa.session, "a session saved by lpm-studio");
+    sub->add_option("--set", fa.sets, "NAME=VALUE (EW, EH, KA, KB, R, wr, profile); repeatable");
+    sub->add_option("--width", fa.width, "pixels");
+    sub->add_option("--height", fa.height, "pixels");
+  }
+  figure->add_option("--plot", fa.plot, "cosine-vs-R plot: .pdf, .svg, .eps (vector) or .png");
+  figure->add_option("--scene", fa.scene, "3D scene: .png or .gltf");
+  figure->add_option("--combined", fa.combined, "scene + plot + caption: .png or .pdf");
+  figure->add_option("--scale", fa.scale, "1..4: PNG pixels and fonts multiplied")->capture_default_str();
+  figure->add_option("--title", fa.title, "plot title");
+  animate->add_option("--out", fa.out, "a folder for PNG frames, or FILE.ogv");
+  animate->add_option("--frames", fa.frames, "frames from R = 1 to 10^4")->capture_default_str();
+  animate->add_option("--fps", fa.fps, "frames per second of the video")->capture_default_str();
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -207,6 +348,10 @@ int main(int argc, char** argv) {
     if (*solve) return runSolve(sa);
     if (*sweep) return runSweep(wa);
     if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tJson);
+#ifdef LPM_HAVE_RENDER
+    if (*figure) return runFigure(fa);
+    if (*animate) return runAnimate(fa);
+#endif
   } catch (const lpm::InvalidInput& e) {
     std::cerr << "lpm: " << e.what() << "\n";
     return kBadInput;

@@ -100,14 +100,16 @@ int main(int argc, char** argv) {
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
   cli.addOption({"K", "Classes for --bench-latency (KA = KB = K/2).", "K", "10"});
   cli.addOption({"dark", "Dark theme."});
+  cli.addPositionalArgument("session", "A session file (.json) to open.", "[session.json]");
   cli.process(app);
 
   lpm::ui::MainWindow window;
-  const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency");
+  const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency") ||
+                        !cli.positionalArguments().isEmpty();
   if (!scripted) window.restoreLastParams();  // an interactive start continues the last session
   lpm::TwoSizeParams p = window.model()->params();
   if (cli.isSet("preset")) {
-    const auto preset = lpm::ui::findPreset(cli.value("preset"));
+    const auto preset = lpm::findPreset(cli.value("preset").toStdString());
     if (!preset) return fail(QString("unknown preset '%1'").arg(cli.value("preset")));
     p = preset->params;
   }
@@ -132,6 +134,10 @@ int main(int argc, char** argv) {
     window.resize(m.captured(1).toInt(), m.captured(2).toInt());
   }
   if (cli.isSet("dark")) window.setDarkTheme(true);
+  if (!cli.positionalArguments().isEmpty()) {
+    QString sessionError;
+    if (!window.openSession(cli.positionalArguments().first(), &sessionError)) return fail(sessionError, 1);
+  }
   window.show();
 
   if (cli.isSet("screenshot")) {

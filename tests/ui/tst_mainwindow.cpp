@@ -118,7 +118,7 @@ private slots:
   void presetSetsEveryControl() {
     QVERIFY(w->applyPreset("fig6"));
     settle();
-    const auto p = findPreset("fig6")->params;
+    const auto p = lpm::findPreset("fig6")->params;
     auto real = [&](const char* n) { return static_cast<QDoubleSpinBox*>(w->panel()->entry(n))->value(); };
     auto integer = [&](const char* n) { return static_cast<QSpinBox*>(w->panel()->entry(n))->value(); };
     QCOMPARE(real("EW"), p.EW);

@@ -1,133 +1,29 @@
 #include "lpm/ui/CosinePlot.h"
 
-#include <cmath>
-
-#include <vtkAxis.h>
-#include <vtkBrush.h>
 #include <vtkCallbackCommand.h>
-#include <vtkChartLegend.h>
 #include <vtkChartXY.h>
 #include <vtkCommand.h>
 #include <vtkContextScene.h>
 #include <vtkContextView.h>
-#include <vtkDoubleArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkNew.h>
-#include <vtkPen.h>
-#include <vtkPlot.h>
-#include <vtkPlotPoints.h>
 #include <vtkRenderWindowInteractor.h>
 #include <vtkRenderer.h>
-#include <vtkSmartPointer.h>
-#include <vtkTable.h>
-#include <vtkTextProperty.h>
+
+#include "lpm/render/CosineChart.h"
 
 namespace lpm::ui {
-namespace {
-
-vtkSmartPointer<vtkTable> makeTable(const char* x, const char* y) {
-  auto t = vtkSmartPointer<vtkTable>::New();
-  vtkNew<vtkDoubleArray> a, b;
-  a->SetName(x);
-  b->SetName(y);
-  t->AddColumn(a);
-  t->AddColumn(b);
-  return t;
-}
-
-void setRows(vtkTable* t, const std::vector<std::pair<double, double>>& rows, vtkPlot* line = nullptr) {
-  if (line) line->SetVisible(rows.size() >= 2);  // a line of < 2 points is an error to paint
-  t->SetNumberOfRows(static_cast<vtkIdType>(rows.size()));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    t->SetValue(static_cast<vtkIdType>(i), 0, rows[i].first);
-    t->SetValue(static_cast<vtkIdType>(i), 1, rows[i].second);
-  }
-  t->Modified();
-}
-
-constexpr double kYMax = 1.08;
-
-}  // namespace
 
 struct CosinePlot::Private {
   vtkNew<vtkContextView> view;
-  vtkNew<vtkChartXY> chart;
-  vtkSmartPointer<vtkTable> minority = makeTable("R", "minority"), majority = makeTable("R", "majority"),
-                            vanished = makeTable("R", "vanished"), reference = makeTable("R", "ref"),
-                            current = makeTable("R", "current"), transition = makeTable("R", "R0"),
-                            network = makeTable("R", "network");
-  vtkPlot *minorityPlot = nullptr, *majorityPlot = nullptr, *vanishedPlot = nullptr, *referencePlot = nullptr,
-          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr;
   vtkNew<vtkCallbackCommand> mouse;
-  double currentR = 1;
-  std::optional<double> R0;
-  double refValue = -1.0 / 9;
 };
 
-CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), p(new Private) {
+CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), chart_(new render::CosineChart), p(new Private) {
   p->view->SetRenderWindow(renderWindow());
   p->view->SetInteractor(interactor());
-  p->view->GetScene()->AddItem(p->chart);
-  p->view->GetRenderer()->SetBackground(1, 1, 1);
-  auto* c = p->chart.Get();
-  c->SetShowLegend(true);
-  c->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
-  c->GetLegend()->SetVerticalAlignment(vtkChartLegend::CENTER);
-  c->GetLegend()->GetLabelProperties()->SetFontSize(13);
-  c->SetTitle("Minority Collapse: average cosine vs imbalance ratio");
-  c->GetTitleProperties()->SetFontSize(15);
-  c->SetActionToButton(vtkChart::PAN, -1);
-  c->SetActionToButton(vtkChart::ZOOM, -1);
-  c->SetActionToButton(vtkChart::SELECT, -1);
-  c->SetActionToButton(vtkChart::ZOOM_AXIS, -1);
-  auto* x = c->GetAxis(vtkAxis::BOTTOM);
-  x->SetTitle("Imbalance ratio R");
-  x->SetLogScale(true);
-  x->SetBehavior(vtkAxis::FIXED);
-  x->GetTitleProperties()->SetFontSize(14);
-  x->GetLabelProperties()->SetFontSize(13);
-  auto* y = c->GetAxis(vtkAxis::LEFT);
-  y->SetTitle("Average pairwise cosine");
-  y->SetBehavior(vtkAxis::FIXED);
-  y->SetRange(yMin_, kYMax);
-  y->GetTitleProperties()->SetFontSize(14);
-  y->GetLabelProperties()->SetFontSize(13);
-
-  auto addLine = [&](vtkTable* t, const char* name, const double rgb[3], float width, int penStyle) {
-    vtkPlot* plot = c->AddPlot(vtkChart::LINE);
-    plot->SetInputData(t, 0, 1);
-    plot->SetColor(rgb[0], rgb[1], rgb[2]);
-    plot->SetWidth(width);
-    plot->GetPen()->SetLineType(penStyle);
-    plot->SetLabel(name);
-    return plot;
-  };
-  const double grey[3] = {0.45, 0.45, 0.45}, black[3] = {0.1, 0.1, 0.1}, purple[3] = {0.8, 0.475, 0.655},
-               green[3] = {0.0, 0.62, 0.451};
-  const double minorityRgb[3] = {0.835, 0.369, 0.0}, majorityRgb[3] = {0.0, 0.447, 0.698};
-  p->referencePlot = addLine(p->reference, "-1/(K-1)", grey, 1.5, vtkPen::DASH_DOT_LINE);
-  p->majorityPlot = addLine(p->majority, "majority classifiers", majorityRgb, 2.5, vtkPen::SOLID_LINE);
-  p->minorityPlot = addLine(p->minority, "minority classifiers", minorityRgb, 3.0, vtkPen::SOLID_LINE);
-  p->vanishedPlot = c->AddPlot(vtkChart::POINTS);
-  p->vanishedPlot->SetInputData(p->vanished, 0, 1);
-  p->vanishedPlot->SetColor(grey[0], grey[1], grey[2]);
-  p->vanishedPlot->SetLabel("minority vanished (w = 0)");
-  static_cast<vtkPlotPoints*>(p->vanishedPlot)->SetMarkerStyle(vtkPlotPoints::CROSS);
-  p->transitionPlot = addLine(p->transition, "R0", purple, 2.0, vtkPen::DASH_LINE);
-  p->currentPlot = addLine(p->current, "current R", black, 1.5, vtkPen::SOLID_LINE);
-  p->networkPlot = c->AddPlot(vtkChart::POINTS);
-  p->networkPlot->SetInputData(p->network, 0, 1);
-  p->networkPlot->SetColor(green[0], green[1], green[2]);
-  p->networkPlot->SetWidth(4);
-  p->networkPlot->SetLabel("trained network");
-  static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerStyle(vtkPlotPoints::DIAMOND);
-  static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerSize(14);
-  p->networkPlot->SetVisible(false);
-  p->vanishedPlot->SetVisible(false);
-  p->minorityPlot->SetVisible(false);
-  p->majorityPlot->SetVisible(false);
-  p->transitionPlot->SetVisible(false);
-  for (vtkPlot* pl : {p->referencePlot, p->transitionPlot, p->currentPlot}) pl->SetTooltipLabelFormat("");
+  p->view->GetScene()->AddItem(chart_->chart());
+  setDarkTheme(false);
 
   // Left click or drag on the plot picks R. Observed on the interactor, ahead of the chart.
   p->mouse->SetClientData(this);
@@ -144,122 +40,30 @@ CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), p(new Private
   });
   for (auto e : {vtkCommand::LeftButtonPressEvent, vtkCommand::LeftButtonReleaseEvent, vtkCommand::MouseMoveEvent})
     interactor()->AddObserver(e, p->mouse, 1.0);
-
-  setRange(1, 1e4);
 }
 
-CosinePlot::~CosinePlot() { delete p; }
-
-vtkChartXY* CosinePlot::chart() const { return p->chart; }
-vtkContextView* CosinePlot::view() const { return p->view; }
-
-void CosinePlot::setRange(double Rmin, double Rmax) {
-  rMin_ = Rmin;
-  rMax_ = Rmax;
-  p->chart->GetAxis(vtkAxis::BOTTOM)->SetUnscaledRange(Rmin, Rmax);
-  rebuildMarkers();
+CosinePlot::~CosinePlot() {
+  delete p;
+  delete chart_;
 }
 
-void CosinePlot::setCurve(const std::vector<SweepPoint>& points, int K) {
-  std::vector<std::pair<double, double>> minority, majority, vanished;
-  for (const auto& pt : points) {
-    if (pt.state == MinorityState::Vanished)
-      vanished.emplace_back(pt.R, 1.0);
-    else if (pt.minorityCos)
-      minority.emplace_back(pt.R, *pt.minorityCos);
-    if (pt.majorityCos) majority.emplace_back(pt.R, *pt.majorityCos);
-  }
-  setRows(p->minority, minority, p->minorityPlot);
-  setRows(p->majority, majority, p->majorityPlot);
-  setRows(p->vanished, vanished);
-  p->vanishedPlot->SetVisible(!vanished.empty());
-  p->refValue = -1.0 / (K - 1);
-  // Room below the ETF value -1/(K-1) and every curve.
-  double low = std::min(-0.3, p->refValue - 0.08);
-  for (const auto& pt : points)
-    if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
-  yMin_ = std::max(-1.05, low);
-  p->chart->GetAxis(vtkAxis::LEFT)->SetRange(yMin_, kYMax);
-  curvePoints_ = static_cast<int>(points.size());
-  rebuildMarkers();
-}
+double CosinePlot::rMin() const { return chart_->rMin(); }
+double CosinePlot::rMax() const { return chart_->rMax(); }
+int CosinePlot::curvePoints() const { return chart_->curvePoints(); }
+std::optional<double> CosinePlot::rAtPixel(double x) const { return chart_->rAtPixel(x); }
+double CosinePlot::pixelAtR(double R) const { return chart_->pixelAtR(R); }
 
-void CosinePlot::setCurrentR(double R) {
-  p->currentR = R;
-  rebuildMarkers();
-}
-
-void CosinePlot::setTransition(std::optional<double> R0) {
-  p->R0 = R0;
-  rebuildMarkers();
-}
-
-void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> cosine) {
-  if (R && cosine) {
-    setRows(p->network, {{*R, *cosine}});
-    p->networkPlot->SetVisible(true);
-  } else {
-    p->networkPlot->SetVisible(false);
-  }
+void CosinePlot::setCurve(const std::vector<SweepPoint>& points, int K) { chart_->setCurve(points, K), update(); }
+void CosinePlot::setCurrentR(double R) { chart_->setCurrentR(R), update(); }
+void CosinePlot::setTransition(std::optional<double> R0) { chart_->setTransition(R0), update(); }
+void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c) {
+  chart_->setNetworkMarker(R, c);
   update();
-}
-
-void CosinePlot::rebuildMarkers() {
-  setRows(p->reference, {{rMin_, p->refValue}, {rMax_, p->refValue}});
-  const double R = std::clamp(p->currentR, rMin_, rMax_);
-  setRows(p->current, {{R, yMin_}, {R, kYMax}});
-  char title[160];
-  if (p->R0 && std::isfinite(*p->R0) && *p->R0 >= rMin_ && *p->R0 <= rMax_) {
-    setRows(p->transition, {{*p->R0, yMin_}, {*p->R0, kYMax}}, p->transitionPlot);
-    char label[64];
-    std::snprintf(label, sizeof label, "R0 = %.4g", *p->R0);
-    p->transitionPlot->SetLabel(label);
-    std::snprintf(title, sizeof title, "Minority Collapse: phase transition at R0 = %.4g", *p->R0);
-  } else {
-    setRows(p->transition, {}, p->transitionPlot);
-    if (!p->R0)
-      std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
-    else if (std::isinf(*p->R0))
-      std::snprintf(title, sizeof title, "No Minority Collapse at any R (R0 = inf)");
-    else
-      std::snprintf(title, sizeof title, "Minority Collapse at R0 = %.4g (beyond the plotted range)", *p->R0);
-  }
-  p->chart->SetTitle(title);
-  char cur[64];
-  std::snprintf(cur, sizeof cur, "current R = %.4g", p->currentR);
-  p->currentPlot->SetLabel(cur);
-  update();
-}
-
-std::optional<double> CosinePlot::rAtPixel(double xPixel) const {
-  auto* axis = p->chart->GetAxis(vtkAxis::BOTTOM);
-  const float x0 = axis->GetPoint1()[0], x1 = axis->GetPoint2()[0];
-  if (!(x1 > x0)) return std::nullopt;
-  const double t = (xPixel - x0) / (x1 - x0);
-  if (t < -0.02 || t > 1.02) return std::nullopt;
-  const double lr = std::log10(rMin_) + std::clamp(t, 0.0, 1.0) * (std::log10(rMax_) - std::log10(rMin_));
-  return std::pow(10.0, lr);
-}
-
-double CosinePlot::pixelAtR(double R) const {
-  auto* axis = p->chart->GetAxis(vtkAxis::BOTTOM);
-  const float x0 = axis->GetPoint1()[0], x1 = axis->GetPoint2()[0];
-  const double t = (std::log10(R) - std::log10(rMin_)) / (std::log10(rMax_) - std::log10(rMin_));
-  return x0 + t * (x1 - x0);
 }
 
 void CosinePlot::setDarkTheme(bool dark) {
   p->view->GetRenderer()->SetBackground(dark ? 0.16 : 1.0, dark ? 0.17 : 1.0, dark ? 0.19 : 1.0);
-  const double fg = dark ? 0.92 : 0.1;
-  for (int a : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
-    auto* axis = p->chart->GetAxis(a);
-    axis->GetTitleProperties()->SetColor(fg, fg, fg);
-    axis->GetLabelProperties()->SetColor(fg, fg, fg);
-    axis->GetPen()->SetColorF(fg, fg, fg);
-  }
-  p->chart->GetTitleProperties()->SetColor(fg, fg, fg);
-  p->chart->GetLegend()->GetLabelProperties()->SetColor(fg, fg, fg);
-  p->chart->GetLegend()->GetBrush()->SetColorF(dark ? 0.2 : 1.0, dark ? 0.21 : 1.0, dark ? 0.24 : 1.0, 0.85);
+  chart_->setDarkTheme(dark);
   update();
 }
 

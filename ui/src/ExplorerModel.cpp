@@ -1,9 +1,5 @@
 #include "lpm/ui/ExplorerModel.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QPointer>
 #include <QThreadPool>
 #include <QUndoStack>
@@ -37,40 +33,7 @@ private:
   bool first_ = true;
 };
 
-std::vector<Preset> loadPresets() {
-  std::vector<Preset> out;
-  QFile f(":/lpm/presets.json");
-  if (!f.open(QIODevice::ReadOnly)) return out;
-  const auto doc = QJsonDocument::fromJson(f.readAll());
-  for (const auto& v : doc.object().value("presets").toArray()) {
-    const auto o = v.toObject();
-    Preset p;
-    p.name = o.value("name").toString();
-    p.title = o.value("title").toString();
-    p.params.EW = o.value("EW").toDouble();
-    p.params.EH = o.value("EH").toDouble();
-    p.params.KA = o.value("KA").toInt();
-    p.params.KB = o.value("KB").toInt();
-    p.params.R = o.value("R").toDouble();
-    p.params.wr = o.value("wr").toDouble(1.0);
-    p.params.profile = o.value("profile").toString() == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
-    out.push_back(p);
-  }
-  return out;
-}
-
 }  // namespace
-
-const std::vector<Preset>& presets() {
-  static const std::vector<Preset> all = loadPresets();
-  return all;
-}
-
-std::optional<Preset> findPreset(const QString& name) {
-  for (const auto& p : presets())
-    if (p.name == name) return p;
-  return std::nullopt;
-}
 
 ExplorerModel::ExplorerModel(QObject* parent)
     : QObject(parent), undo_(new QUndoStack(this)), solvePool_(new QThreadPool(this)), sweepPool_(new QThreadPool(this)) {

@@ -10,6 +10,9 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
+#include <QFile>
+#include <QProgressDialog>
+#include <QTextStream>
 #include <QProgressBar>
 #include <QTimer>
 #include <QToolButton>
@@ -24,6 +27,12 @@
 #include <QVariantAnimation>
 
 #include <cmath>
+#include <fstream>
+
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
+
+#include "lpm/Report.h"
 
 #include "lpm/Version.h"
 #include "lpm/ui/CosinePlot.h"
@@ -189,7 +198,25 @@ void MainWindow::restoreLastParams() {
 
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
-  auto* shot = file->addAction(tr("Save &Screenshot…"), this, &MainWindow::saveScreenshotDialog);
+  auto* open = file->addAction(tr("&Open Session…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr("LPM sessions (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
+  });
+  open->setShortcut(QKeySequence::Open);
+  auto* save = file->addAction(tr("&Save Session…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), "session.json", tr("LPM sessions (*.json)"));
+    QString error;
+    if (!path.isEmpty() && !saveSession(path, &error)) QMessageBox::warning(this, tr("Save Session"), error);
+  });
+  save->setShortcut(QKeySequence::Save);
+  file->addSeparator();
+  auto* exportMenu = file->addMenu(tr("&Export"));
+  const char* exports[] = {QT_TR_NOOP("&Plot (PDF, SVG, PNG)…"), QT_TR_NOOP("&Scene (PNG, glTF)…"),
+                           QT_TR_NOOP("&Figure: Scene + Plot (PNG, PDF)…"), QT_TR_NOOP("&Curve Data (CSV)…"),
+                           QT_TR_NOOP("Solution (&JSON)…"), QT_TR_NOOP("&Animation of the R Sweep (OGV or PNG frames)…")};
+  for (int i = 0; i < 6; ++i) exportMenu->addAction(tr(exports[i]), this, [this, i] { exportDialog(i); });
+  auto* shot = file->addAction(tr("Save Window &Screenshot…"), this, &MainWindow::saveScreenshotDialog);
   shot->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -228,7 +255,7 @@ void MainWindow::buildMenus() {
     else scene_->setReference({});
   });
   axesAction_ = toggle(tr("&Axes"), false, [this](bool on) { scene_->setShowAxes(on); });
-  toggle(tr("Arrows Show &Directions Only"), false, [this](bool on) { scene_->setUnitArrows(on); });
+  unitArrowsAction_ = toggle(tr("Arrows Show &Directions Only"), false, [this](bool on) { scene_->setUnitArrows(on); });
   auto* focusMenu = view->addMenu(tr("3D Axes From"));
   auto* focusGroup = new QActionGroup(this);
   const std::pair<QString, GeometryTracker::Focus> focuses[] = {
@@ -244,11 +271,12 @@ void MainWindow::buildMenus() {
   }
   scene_->setShowUnitSphere(true);
   view->addSeparator();
-  auto* dark = toggle(tr("&Dark Theme"), false, [this](bool on) { setDarkTheme(on); });
-  dark->setChecked(QSettings().value("view/dark", false).toBool());
+  darkAction_ = toggle(tr("&Dark Theme"), false, [this](bool on) { setDarkTheme(on); });
+  darkAction_->setChecked(QSettings().value("view/dark", false).toBool());
 
   auto* presetsMenu = menuBar()->addMenu(tr("&Presets"));
-  for (const auto& p : presets()) presetsMenu->addAction(p.title, this, [this, name = p.name] { applyPreset(name); });
+  for (const auto& p : presets())
+    presetsMenu->addAction(QString::fromStdString(p.title), this, [this, name = QString::fromStdString(p.name)] { applyPreset(name); });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About LPM Studio"), this, [this] {
@@ -272,7 +300,7 @@ void MainWindow::buildMenus() {
   auto* combo = new QComboBox(this);
   combo->setObjectName("PresetCombo");
   combo->addItem(tr("Presets…"));
-  for (const auto& p : presets()) combo->addItem(p.title, p.name);
+  for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
   connect(combo, &QComboBox::activated, this, [this, combo](int i) {
     if (i > 0) applyPreset(combo->itemData(i).toString());
     combo->setCurrentIndex(0);
@@ -293,11 +321,12 @@ void MainWindow::stop() {
 }
 
 bool MainWindow::applyPreset(const QString& name) {
-  const auto p = findPreset(name);
+  const auto p = findPreset(name.toStdString());
   if (!p) return false;
   model_->endInteraction();
   const bool ok = model_->setParams(p->params, "preset " + name);
   model_->endInteraction();
+  if (ok) preset_ = name;
   return ok;
 }
 
@@ -392,6 +421,171 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     }
   }
   return false;
+}
+
+}  // namespace lpm::ui
+
+namespace lpm::ui {
+
+Session MainWindow::currentSession() const {
+  Session s;
+  s.params = model_->params();
+  if (!preset_.isEmpty()) {
+    const auto p = findPreset(preset_.toStdString());
+    const auto& a = p->params;
+    const auto& b = s.params;
+    if (a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.R == b.R && a.wr == b.wr && a.profile == b.profile)
+      s.preset = preset_.toStdString();
+  }
+  CameraState cam;
+  auto* c = scene_->camera();
+  c->GetPosition(cam.position.data());
+  c->GetFocalPoint(cam.focalPoint.data());
+  c->GetViewUp(cam.viewUp.data());
+  cam.viewAngle = c->GetViewAngle();
+  s.camera = cam;
+  s.view.unitSphere = sphereAction_->isChecked();
+  s.view.means = meansAction_->isChecked();
+  s.view.labels = labelsAction_->isChecked();
+  s.view.etf = etfAction_->isChecked();
+  s.view.unitArrows = unitArrowsAction_->isChecked();
+  s.view.dark = darkAction_->isChecked();
+  return s;
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error) const {
+  try {
+    lpm::saveSession(currentSession(), path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+}
+
+bool MainWindow::openSession(const QString& path, QString* error) {
+  Session s;
+  try {
+    s = lpm::loadSession(path.toStdString());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  model_->endInteraction();
+  if (!model_->setParams(s.params, "session", error)) return false;
+  model_->endInteraction();
+  preset_ = s.preset ? QString::fromStdString(*s.preset) : QString();
+  sphereAction_->setChecked(s.view.unitSphere);
+  meansAction_->setChecked(s.view.means);
+  labelsAction_->setChecked(s.view.labels);
+  etfAction_->setChecked(s.view.etf);
+  unitArrowsAction_->setChecked(s.view.unitArrows);
+  darkAction_->setChecked(s.view.dark);
+  if (s.camera) {
+    auto* c = scene_->camera();
+    c->SetPosition(s.camera->position.data());
+    c->SetFocalPoint(s.camera->focalPoint.data());
+    c->SetViewUp(s.camera->viewUp.data());
+    c->SetViewAngle(s.camera->viewAngle);
+    scene_->renderer()->ResetCameraClippingRange();
+    scene_->update();
+  }
+  return true;
+}
+
+render::ChartData MainWindow::chartData() const {
+  render::ChartData d;
+  d.curve = model_->curve();
+  d.K = model_->params().K();
+  d.Rmin = plot_->rMin();
+  d.Rmax = plot_->rMax();
+  d.currentR = std::isinf(model_->params().R) ? d.Rmax : model_->params().R;
+  d.R0 = model_->transition();
+  return d;
+}
+
+render::SceneData MainWindow::sceneData() const {
+  render::SceneData d;
+  const Session s = currentSession();
+  if (const auto f = model_->latest()) {
+    d.W = f->geometry.W;
+    d.H = f->geometry.H;
+    d.etf = f->geometry.etf;
+    d.minority.assign(f->params.K(), false);
+    for (int k : f->solution.problem.minority) d.minority[k] = true;
+    char note[120];
+    std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", f->params.K(),
+                  100 * f->geometry.captured);
+    d.note = note;
+  }
+  d.view = s.view;
+  d.camera = s.camera;
+  return d;
+}
+
+void MainWindow::exportDialog(int what) {
+  static const char* filters[] = {"PDF (*.pdf);;SVG (*.svg);;PNG (*.png)", "PNG (*.png);;glTF (*.gltf)",
+                                  "PNG (*.png);;PDF (*.pdf)", "CSV (*.csv)", "JSON (*.json)",
+                                  "Ogg Theora video (*.ogv);;Folder of PNG frames (*)"};
+  static const char* names[] = {"lpm-plot.pdf", "lpm-scene.png", "lpm-figure.png", "lpm-curve.csv",
+                                "lpm-solution.json", "lpm-sweep.ogv"};
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export"), names[what], tr(filters[what]));
+  if (path.isEmpty()) return;
+  const auto f = model_->latest();
+  try {
+    switch (what) {
+      case 0: render::exportChart(chartData(), path.toStdString(), {plot_->width(), plot_->height(), 2}); break;
+      case 1: render::exportScene(sceneData(), path.toStdString(), {scene_->width(), scene_->height(), 2}); break;
+      case 2: {
+        const std::string caption = f ? render::captionFor(f->params, f->metrics, model_->transition()) : "";
+        render::exportCombined(sceneData(), chartData(), caption, path.toStdString(), {1600, 700, 1});
+        break;
+      }
+      case 3: {
+        std::ofstream out(path.toStdString());
+        if (!out) throw std::runtime_error("cannot write " + path.toStdString());
+        writeSweepCsvHeader(out);
+        for (const auto& pt : model_->curve()) writeSweepCsvRow(out, model_->params(), pt);
+        break;
+      }
+      case 4: {
+        if (!f) throw std::runtime_error("nothing solved yet");
+        std::ofstream out(path.toStdString());
+        if (!out) throw std::runtime_error("cannot write " + path.toStdString());
+        out << solutionJson(f->solution, f->metrics, f->params.K() <= 200).dump(2) << "\n";
+        break;
+      }
+      case 5: {
+        const int frames = 120;
+        QProgressDialog progress(tr("Rendering the R sweep…"), tr("Cancel"), 0, frames, this);
+        progress.setWindowModality(Qt::WindowModal);
+        render::ChartData chart = chartData();
+        render::SceneData scene = sceneData();
+        render::AnimationWriter writer(path.toStdString(), {1280, 560, 1}, 24);
+        GeometryTracker tracker;
+        Eigen::VectorXd warm;
+        for (int i = 0; i < frames && !progress.wasCanceled(); ++i) {
+          TwoSizeParams p = model_->params();
+          p.R = std::pow(10.0, 4.0 * i / (frames - 1));
+          SolveOptions o;
+          o.kind = SolverKind::Reduced;
+          o.warmStart = warm.size() ? &warm : nullptr;
+          const Solution s = solve(makeTwoSize(p), o);
+          warm = s.state;
+          const Geometry3D g = tracker.update(s);
+          scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+          chart.currentR = p.R;
+          writer.addFrame(scene, chart, render::captionFor(p, computeMetrics(s), chart.R0));
+          progress.setValue(i + 1);
+        }
+        writer.close();
+        break;
+      }
+    }
+    statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export"), QString::fromStdString(e.what()));
+  }
 }
 
 }  // namespace lpm::ui

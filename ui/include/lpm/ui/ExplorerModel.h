@@ -11,6 +11,7 @@
 
 #include "lpm/Geometry.h"
 #include "lpm/Metrics.h"
+#include "lpm/Presets.h"
 #include "lpm/Problem.h"
 #include "lpm/Solver.h"
 #include "lpm/Sweep.h"
@@ -29,13 +30,6 @@ struct SolvedFrame {
   Geometry3D geometry;
 };
 
-struct Preset {
-  QString name, title;
-  TwoSizeParams params;
-};
-/// The presets shipped in resources/presets.json.
-const std::vector<Preset>& presets();
-std::optional<Preset> findPreset(const QString& name);
 
 class ExplorerModel : public QObject {
   Q_OBJECT

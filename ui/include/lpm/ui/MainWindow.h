@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "lpm/Session.h"
+#include "lpm/render/Figure.h"
 #include "lpm/ui/ExplorerModel.h"
 
 class QLabel;
@@ -43,6 +45,16 @@ public:
   /// The parameters of the last session (QSettings), for an interactive start.
   void restoreLastParams();
 
+  /// Sessions (doc/dev/02-ARCHITECTURE.md): parameters, camera, preset, view toggles.
+  Session currentSession() const;
+  /// Applies a session; false with `error` (nothing changed) when it cannot be read or is invalid.
+  bool openSession(const QString& path, QString* error);
+  bool saveSession(const QString& path, QString* error) const;
+
+  /// What the exports draw, from the current state (light print theme).
+  render::ChartData chartData() const;
+  render::SceneData sceneData() const;
+
 public slots:
   void play();
   void stop();
@@ -55,6 +67,7 @@ private:
   void onSolved(std::shared_ptr<const SolvedFrame> frame);
   void updateExplanation();
   void saveScreenshotDialog();
+  void exportDialog(int what);
 
   ExplorerModel* model_;
   SceneView* scene_;
@@ -67,7 +80,9 @@ private:
   QToolButton* cancel_;
   QTimer* busyDelay_;
   QTimer* explanationDelay_;
-  QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_;
+  QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_, *unitArrowsAction_,
+      *darkAction_;
+  QString preset_;
   quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;
   int plotFramesAfterCurve_ = 0;
 };

@@ -1,0 +1,36 @@
+#pragma once
+// A saved session: parameters, camera, preset, checkpoint path and view toggles, as a small
+// versioned JSON file. Loading validates everything and says what is wrong.
+#include <array>
+#include <optional>
+#include <string>
+
+#include "lpm/Problem.h"
+
+namespace lpm {
+
+struct CameraState {
+  std::array<double, 3> position{}, focalPoint{}, viewUp{};
+  double viewAngle = 30;
+};
+
+struct ViewOptions {
+  bool unitSphere = true, means = true, labels = true, etf = false, unitArrows = false, dark = false;
+};
+
+struct Session {
+  static constexpr int kVersion = 1;
+  TwoSizeParams params;
+  std::optional<std::string> preset;
+  std::optional<CameraState> camera;
+  std::optional<std::string> checkpoint;
+  ViewOptions view;
+};
+
+std::string sessionToJson(const Session& s);
+/// Throws InvalidInput with a message naming the problem ("session: params.EW must be > 0").
+Session sessionFromJson(const std::string& text);
+Session loadSession(const std::string& path);
+void saveSession(const Session& s, const std::string& path);
+
+}  // namespace lpm

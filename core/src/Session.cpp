@@ -1,0 +1,149 @@
+#include "lpm/Session.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace lpm {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& what) { throw InvalidInput("session: " + what); }
+
+double number(const json& o, const char* key, const std::string& where) {
+  if (!o.contains(key)) bad(where + "." + key + " is missing");
+  const auto& v = o.at(key);
+  if (v.is_string() && (v == "inf" || v == "Infinity")) return kInfinity;
+  if (!v.is_number()) bad(where + "." + key + " must be a number");
+  return v.get<double>();
+}
+
+int integer(const json& o, const char* key, const std::string& where) {
+  const double v = number(o, key, where);
+  if (v != std::floor(v) || std::abs(v) > 1e7) bad(where + "." + key + " must be an integer");
+  return static_cast<int>(v);
+}
+
+std::array<double, 3> vec3(const json& o, const char* key) {
+  if (!o.contains(key) || !o.at(key).is_array() || o.at(key).size() != 3) bad(std::string("camera.") + key + " must be 3 numbers");
+  std::array<double, 3> a{};
+  for (int i = 0; i < 3; ++i) {
+    if (!o.at(key)[i].is_number()) bad(std::string("camera.") + key + " must be 3 numbers");
+    a[i] = o.at(key)[i].get<double>();
+    if (!std::isfinite(a[i])) bad(std::string("camera.") + key + " must be finite");
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string sessionToJson(const Session& s) {
+  json j;
+  j["format"] = "lpm-studio-session";
+  j["version"] = Session::kVersion;
+  const auto& p = s.params;
+  j["params"] = {{"EW", p.EW}, {"EH", p.EH}, {"KA", p.KA}, {"KB", p.KB},
+                 {"R", std::isinf(p.R) ? json("inf") : json(p.R)}, {"wr", p.wr},
+                 {"profile", p.profile == SizeProfile::Exponential ? "exponential" : "step"}};
+  j["preset"] = s.preset ? json(*s.preset) : json(nullptr);
+  j["checkpoint"] = s.checkpoint ? json(*s.checkpoint) : json(nullptr);
+  if (s.camera)
+    j["camera"] = {{"position", s.camera->position}, {"focal_point", s.camera->focalPoint},
+                   {"view_up", s.camera->viewUp}, {"view_angle", s.camera->viewAngle}};
+  else
+    j["camera"] = nullptr;
+  j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
+               {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark}};
+  return j.dump(2) + "\n";
+}
+
+Session sessionFromJson(const std::string& text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    bad(std::string("not valid JSON (") + e.what() + ")");
+  }
+  if (!j.is_object()) bad("the file must hold a JSON object");
+  if (j.value("format", std::string()) != "lpm-studio-session") bad("not an LPM Studio session (format must be \"lpm-studio-session\")");
+  if (!j.contains("version") || !j["version"].is_number_integer()) bad("version is missing");
+  if (j["version"].get<int>() != Session::kVersion)
+    bad("version " + std::to_string(j["version"].get<int>()) + " is not supported (this build reads version " +
+        std::to_string(Session::kVersion) + ")");
+  if (!j.contains("params") || !j["params"].is_object()) bad("params is missing");
+  Session s;
+  const auto& o = j["params"];
+  s.params.EW = number(o, "EW", "params");
+  s.params.EH = number(o, "EH", "params");
+  s.params.KA = integer(o, "KA", "params");
+  s.params.KB = integer(o, "KB", "params");
+  s.params.R = number(o, "R", "params");
+  s.params.wr = o.contains("wr") ? number(o, "wr", "params") : 1.0;
+  const std::string profile = o.value("profile", std::string("step"));
+  if (profile != "step" && profile != "exponential") bad("params.profile must be \"step\" or \"exponential\"");
+  s.params.profile = profile == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
+  try {
+    validate(s.params);
+  } catch (const InvalidInput& e) {
+    bad(std::string("params: ") + e.what());
+  }
+  if (j.contains("preset") && !j["preset"].is_null()) {
+    if (!j["preset"].is_string()) bad("preset must be a name or null");
+    s.preset = j["preset"].get<std::string>();
+  }
+  if (j.contains("checkpoint") && !j["checkpoint"].is_null()) {
+    if (!j["checkpoint"].is_string()) bad("checkpoint must be a path or null");
+    s.checkpoint = j["checkpoint"].get<std::string>();
+  }
+  if (j.contains("camera") && !j["camera"].is_null()) {
+    const auto& c = j["camera"];
+    if (!c.is_object()) bad("camera must be an object or null");
+    CameraState cam;
+    cam.position = vec3(c, "position");
+    cam.focalPoint = vec3(c, "focal_point");
+    cam.viewUp = vec3(c, "view_up");
+    cam.viewAngle = number(c, "view_angle", "camera");
+    if (!(cam.viewAngle > 0 && cam.viewAngle < 180)) bad("camera.view_angle must be in (0, 180) degrees");
+    s.camera = cam;
+  }
+  if (j.contains("view") && j["view"].is_object()) {
+    const auto& v = j["view"];
+    auto flag = [&](const char* key, bool& out) {
+      if (!v.contains(key)) return;
+      if (!v[key].is_boolean()) bad(std::string("view.") + key + " must be true or false");
+      out = v[key].get<bool>();
+    };
+    flag("unit_sphere", s.view.unitSphere);
+    flag("means", s.view.means);
+    flag("labels", s.view.labels);
+    flag("etf", s.view.etf);
+    flag("unit_arrows", s.view.unitArrows);
+    flag("dark", s.view.dark);
+  }
+  return s;
+}
+
+Session loadSession(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidInput("session: cannot open " + path);
+  std::ostringstream ss;
+  // Sessions are small; refuse anything that is obviously not one before parsing it.
+  constexpr std::streamsize kMax = 1 << 20;
+  std::string buf(static_cast<size_t>(kMax) + 1, '\0');
+  in.read(buf.data(), kMax + 1);
+  if (in.gcount() > kMax) throw InvalidInput("session: " + path + " is larger than 1 MiB; not a session file");
+  buf.resize(static_cast<size_t>(in.gcount()));
+  return sessionFromJson(buf);
+}
+
+void saveSession(const Session& s, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path);
+  out << sessionToJson(s);
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace lpm

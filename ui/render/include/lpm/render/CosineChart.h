@@ -1,0 +1,51 @@
+#pragma once
+// The cosine-versus-R chart (Figure 3 of the paper) as a VTK context item, independent of any
+// window: the GUI shows it in a widget, exports render it offscreen (PNG, PDF, SVG).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lpm/Sweep.h"
+
+class vtkChartXY;
+
+namespace lpm::render {
+
+class CosineChart {
+public:
+  CosineChart();
+  ~CosineChart();
+  CosineChart(const CosineChart&) = delete;
+  CosineChart& operator=(const CosineChart&) = delete;
+
+  vtkChartXY* chart() const;
+
+  void setRange(double Rmin, double Rmax);
+  double rMin() const { return rMin_; }
+  double rMax() const { return rMax_; }
+  void setCurve(const std::vector<SweepPoint>& points, int K);
+  /// Extra minority-cosine curves (e.g. KA = 3, 5, 7 as in Figure 3); replaces earlier ones.
+  void setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves);
+  void setCurrentR(std::optional<double> R);
+  void setTransition(std::optional<double> R0);
+  void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
+  void setTitle(const std::string& title);  ///< empty: the automatic title
+  void setDarkTheme(bool dark);
+  /// Font sizes for slides and print (points at 1x).
+  void setFontScale(double s);
+
+  /// Screen x of R and back, through the bottom log axis (scene pixels).
+  std::optional<double> rAtPixel(double xPixel) const;
+  double pixelAtR(double R) const;
+  int curvePoints() const { return curvePoints_; }
+
+private:
+  struct Private;
+  Private* p;
+  double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3;
+  int curvePoints_ = 0;
+  std::string title_;
+  void rebuildMarkers();
+};
+
+}  // namespace lpm::render

@@ -1,0 +1,85 @@
+#pragma once
+// Offscreen figures for teaching: the plot as PNG/PDF/SVG/EPS (vector through GL2PS: text stays
+// text), the scene as PNG or glTF, scene + plot side by side with a caption, and R-sweep
+// animations as PNG frames or Ogg Theora. Always the light print theme. Needs an X display
+// (VTK here is GLX only): check haveDisplay() first.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "lpm/Metrics.h"
+#include "lpm/Session.h"
+#include "lpm/Sweep.h"
+
+namespace lpm::render {
+
+struct ChartData {
+  std::vector<SweepPoint> curve;  ///< majority + minority curves of the current setting
+  int K = 10;
+  double Rmin = 1, Rmax = 1e4;
+  std::optional<double> currentR, R0;
+  std::vector<std::pair<std::string, std::vector<SweepPoint>>> family;  ///< extra minority curves
+  bool showMajority = true;
+  std::optional<double> networkR, networkCos;
+  std::string title;
+};
+
+struct SceneData {
+  Eigen::MatrixX3d W, H, etf;
+  std::vector<bool> minority;
+  ViewOptions view;
+  std::optional<CameraState> camera;
+  std::string note;
+};
+
+struct ExportSize {
+  int width = 900, height = 600;
+  int scale = 1;  ///< 1..4: pixels and fonts multiplied
+};
+
+/// What a headless figure shows: a setting (and whether it is one of the paper's figures).
+struct FigureInputs {
+  TwoSizeParams params;
+  bool paperFigure = false;  ///< draw KA = 3, 5, 7 at K = 10 as in Figures 3 and 8
+  std::string title;         ///< plot title; empty: automatic
+  ViewOptions view;
+  std::optional<CameraState> camera;
+  int points = 61;           ///< R values on the curve
+};
+/// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
+void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
+std::string captionFor(const TwoSizeParams& p, const Metrics& m, std::optional<double> R0);
+
+/// False, with a message saying how to run headless, when no X display is reachable.
+bool haveDisplay(std::string* message);
+/// The file's extension, lower case, without the dot.
+std::string extensionOf(const std::string& path);
+
+/// .png, .pdf, .svg, .eps. Throws std::runtime_error with a clear message.
+void exportChart(const ChartData& chart, const std::string& path, const ExportSize& size);
+/// .png, .gltf.
+void exportScene(const SceneData& scene, const std::string& path, const ExportSize& size);
+/// Scene left, plot right, caption below: .png or .pdf.
+void exportCombined(const SceneData& scene, const ChartData& chart, const std::string& caption,
+                    const std::string& path, const ExportSize& size);
+
+/// Frames of scene + plot; `target` is a folder (PNG frames frame-0000.png, ...) or a .ogv file.
+class AnimationWriter {
+public:
+  AnimationWriter(const std::string& target, const ExportSize& size, int fps);
+  ~AnimationWriter();
+  AnimationWriter(const AnimationWriter&) = delete;
+  AnimationWriter& operator=(const AnimationWriter&) = delete;
+  void addFrame(const SceneData& scene, const ChartData& chart, const std::string& caption);
+  /// Finishes the video; returns the number of frames written.
+  int close();
+
+private:
+  struct Private;
+  Private* p;
+};
+
+}  // namespace lpm::render

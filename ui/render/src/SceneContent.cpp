@@ -1,0 +1,247 @@
+#include "lpm/render/SceneContent.h"
+
+#include <vtkActor.h>
+#include <vtkArrowSource.h>
+#include <vtkAxesActor.h>
+#include <vtkCamera.h>
+#include <vtkCoordinate.h>
+#include <vtkCornerAnnotation.h>
+#include <vtkDoubleArray.h>
+#include <vtkGlyph3DMapper.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
+#include <vtkSphereSource.h>
+#include <vtkTextActor.h>
+#include <vtkTextProperty.h>
+#include <vtkUnsignedCharArray.h>
+
+namespace lpm::render {
+namespace {
+
+// One glyph mapper draws every arrow (or sphere): far cheaper than an actor each.
+struct GlyphLayer {
+  vtkNew<vtkPolyData> data;
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkDoubleArray> vectors;
+  vtkNew<vtkUnsignedCharArray> colors;
+  vtkNew<vtkGlyph3DMapper> mapper;
+  vtkNew<vtkActor> actor;
+
+  GlyphLayer() {
+    vectors->SetNumberOfComponents(3);
+    vectors->SetName("dir");
+    colors->SetNumberOfComponents(3);
+    colors->SetName("rgb");
+    data->SetPoints(points);
+    data->GetPointData()->AddArray(vectors);
+    data->GetPointData()->SetScalars(colors);
+    mapper->SetInputData(data);
+    mapper->SetScalarModeToUsePointData();
+    mapper->SetColorModeToDirectScalars();
+    actor->SetMapper(mapper);
+  }
+  void clear() {
+    points->Reset();
+    vectors->Reset();
+    colors->Reset();
+  }
+  void add(const Eigen::Vector3d& at, const Eigen::Vector3d& dir, const double rgb[3]) {
+    points->InsertNextPoint(at.data());
+    vectors->InsertNextTuple(dir.data());
+    const unsigned char c[3] = {static_cast<unsigned char>(rgb[0] * 255), static_cast<unsigned char>(rgb[1] * 255),
+                                static_cast<unsigned char>(rgb[2] * 255)};
+    colors->InsertNextTypedTuple(c);
+  }
+  void commit() {
+    points->Modified();
+    vectors->Modified();
+    colors->Modified();
+    data->Modified();
+  }
+};
+
+}  // namespace
+
+struct SceneContent::Private {
+  vtkNew<vtkRenderer> renderer;
+  GlyphLayer arrows, spheres, reference;
+  vtkNew<vtkArrowSource> arrowSource;
+  vtkNew<vtkSphereSource> sphereSource, unitSphere;
+  vtkNew<vtkPolyDataMapper> unitSphereMapper;
+  vtkNew<vtkActor> unitSphereActor;
+  vtkNew<vtkAxesActor> axes;
+  vtkNew<vtkCornerAnnotation> caption;
+  std::vector<vtkSmartPointer<vtkTextActor>> labels;
+  double fontScale = 1;
+};
+
+SceneContent::SceneContent() : p(new Private) {
+  auto* r = p->renderer.Get();
+  r->GradientBackgroundOn();
+  setDarkBackground(false);
+
+  p->arrowSource->SetTipResolution(12);
+  p->arrowSource->SetShaftResolution(8);
+  p->arrowSource->SetTipLength(0.18);
+  p->arrowSource->SetTipRadius(0.05);
+  p->arrowSource->SetShaftRadius(0.015);
+  for (GlyphLayer* layer : {&p->arrows, &p->reference}) {
+    layer->mapper->SetSourceConnection(p->arrowSource->GetOutputPort());
+    layer->mapper->SetOrientationArray("dir");
+    layer->mapper->SetScaleArray("dir");
+    layer->mapper->SetScaleModeToScaleByMagnitude();
+    layer->mapper->OrientOn();
+  }
+  p->reference.actor->GetProperty()->SetOpacity(0.35);
+  p->reference.actor->VisibilityOff();
+  p->sphereSource->SetThetaResolution(12);
+  p->sphereSource->SetPhiResolution(12);
+  p->sphereSource->SetRadius(0.045);
+  p->spheres.mapper->SetSourceConnection(p->sphereSource->GetOutputPort());
+  p->spheres.mapper->ScalingOff();
+  p->spheres.mapper->OrientOff();
+
+  p->unitSphere->SetRadius(1.0);
+  p->unitSphere->SetThetaResolution(24);
+  p->unitSphere->SetPhiResolution(12);
+  p->unitSphereMapper->SetInputConnection(p->unitSphere->GetOutputPort());
+  p->unitSphereActor->SetMapper(p->unitSphereMapper);
+  p->unitSphereActor->GetProperty()->SetRepresentationToWireframe();
+  // Opaque, light lines: a translucent sphere costs a translucent pass (~20 ms a frame in software GL).
+  p->unitSphereActor->GetProperty()->SetColor(0.78, 0.78, 0.82);
+  p->unitSphereActor->GetProperty()->LightingOff();
+
+  p->axes->SetTotalLength(1.2, 1.2, 1.2);
+  p->axes->SetShaftTypeToLine();
+  p->axes->SetNormalizedTipLength(0.05, 0.05, 0.05);
+  p->axes->AxisLabelsOff();
+  p->axes->VisibilityOff();
+
+  r->AddActor(p->arrows.actor);
+  r->AddActor(p->spheres.actor);
+  r->AddActor(p->reference.actor);
+  r->AddActor(p->unitSphereActor);
+  r->AddActor(p->axes);
+  p->caption->SetText(vtkCornerAnnotation::UpperLeft, "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+  setFontScale(1);
+  r->AddViewProp(p->caption);
+  resetCamera();
+}
+
+SceneContent::~SceneContent() { delete p; }
+
+vtkRenderer* SceneContent::renderer() const { return p->renderer; }
+
+void SceneContent::setFontScale(double s) {
+  p->fontScale = s;
+  p->caption->SetMaximumFontSize(static_cast<int>(14 * s));
+  p->caption->GetTextProperty()->SetFontSize(static_cast<int>(13 * s));
+  for (auto& l : p->labels) l->GetTextProperty()->SetFontSize(static_cast<int>(15 * s));
+}
+
+void SceneContent::setUnitArrows(bool on) {
+  unitArrows_ = on;
+  rebuild();
+}
+
+void SceneContent::setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX3d& H, const std::vector<bool>& minority) {
+  W_ = W;
+  H_ = H;
+  minority_ = minority;
+  rebuild();
+}
+
+void SceneContent::rebuild() {
+  p->arrows.clear();
+  p->spheres.clear();
+  const int K = static_cast<int>(W_.rows());
+  for (int k = 0; k < K; ++k) {
+    const bool minor = k < static_cast<int>(minority_.size()) && minority_[k];
+    Eigen::Vector3d w = W_.row(k).transpose();
+    if (unitArrows_ && w.norm() > 1e-12) w.normalize();
+    p->arrows.add(Eigen::Vector3d::Zero(), w, minor ? Palette::minorityW : Palette::majorityW);
+    p->spheres.add(H_.row(k).transpose(), Eigen::Vector3d::UnitX(), minor ? Palette::minorityH : Palette::majorityH);
+  }
+  p->arrows.commit();
+  p->spheres.commit();
+
+  while (static_cast<int>(p->labels.size()) < K) {
+    // 2D text anchored at a world position: billboard text swaps colour channels on some GL stacks.
+    auto label = vtkSmartPointer<vtkTextActor>::New();
+    label->GetPositionCoordinate()->SetCoordinateSystemToWorld();
+    label->GetTextProperty()->SetFontSize(static_cast<int>(15 * p->fontScale));
+    label->GetTextProperty()->SetVerticalJustificationToCentered();
+    label->GetTextProperty()->BoldOn();
+    label->GetTextProperty()->SetJustificationToCentered();
+    p->renderer->AddActor(label);
+    p->labels.push_back(label);
+  }
+  for (size_t k = 0; k < p->labels.size(); ++k) {
+    auto& label = p->labels[k];
+    const bool live = static_cast<int>(k) < K;
+    label->SetVisibility(live && showLabels_ && K <= 30);
+    if (!live) continue;
+    const bool minor = k < minority_.size() && minority_[k];
+    Eigen::Vector3d tip = W_.row(k).transpose();
+    if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
+    tip *= 1.12;
+    label->GetPositionCoordinate()->SetValue(tip.data());
+    label->SetInput(std::to_string(k + 1).c_str());
+    const double* c = minor ? Palette::minorityW : Palette::majorityW;
+    label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+  }
+}
+
+void SceneContent::setReference(const Eigen::MatrixX3d& etf) {
+  p->reference.clear();
+  const double grey[3] = {0.35, 0.35, 0.38};
+  for (int k = 0; k < etf.rows(); ++k) p->reference.add(Eigen::Vector3d::Zero(), etf.row(k).transpose(), grey);
+  p->reference.commit();
+  p->reference.actor->SetVisibility(etf.rows() > 0);
+}
+
+void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); }
+
+void SceneContent::setShowLabels(bool on) {
+  showLabels_ = on;
+  rebuild();
+}
+
+void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibility(on); }
+void SceneContent::setShowAxes(bool on) { p->axes->SetVisibility(on); }
+
+void SceneContent::setNote(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::LowerLeft, text.c_str()); }
+
+void SceneContent::setDarkBackground(bool dark) {
+  const double fg = dark ? 0.85 : 0.25;
+  p->caption->GetTextProperty()->SetColor(fg, fg, fg + 0.05);
+  if (dark) {
+    p->renderer->SetBackground(0.13, 0.14, 0.16);
+    p->renderer->SetBackground2(0.22, 0.24, 0.28);
+  } else {
+    p->renderer->SetBackground(0.97, 0.97, 0.98);
+    p->renderer->SetBackground2(0.86, 0.88, 0.92);
+  }
+}
+
+void SceneContent::resetCamera() { standardView(3); }
+
+void SceneContent::standardView(int which) {
+  auto* cam = p->renderer->GetActiveCamera();
+  cam->SetFocalPoint(0, 0, 0);
+  switch (which) {
+    case 0: cam->SetPosition(5, 0, 0), cam->SetViewUp(0, 0, 1); break;
+    case 1: cam->SetPosition(0, 5, 0), cam->SetViewUp(0, 0, 1); break;
+    case 2: cam->SetPosition(0, 0, 5), cam->SetViewUp(0, 1, 0); break;
+    default: cam->SetPosition(2.6, -3.4, 2.2), cam->SetViewUp(0, 0, 1); break;
+  }
+  p->renderer->ResetCamera(-1.15, 1.15, -1.15, 1.15, -1.15, 1.15);
+}
+
+}  // namespace lpm::render
