@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +30,7 @@ class TestExport : public QObject {
 
 private slots:
   void initTestCase() {
+    QSettings().clear();  // window state saved by other GUI tests must not shape this one
     render::FigureInputs in;
     in.params = findPreset("fig3a")->params;
     in.paperFigure = true;

@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
 #include <QUndoStack>
@@ -40,6 +41,7 @@ class TestMainWindow : public QObject {
 
 private slots:
   void init() {
+    QSettings().clear();  // window state saved by other GUI tests must not shape this one
     w = new MainWindow;
     w->resize(1100, 700);
     w->show();
