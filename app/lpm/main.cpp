@@ -13,6 +13,7 @@
 #include "lpm/Sweep.h"
 #include "lpm/Version.h"
 #include "lpm/Presets.h"
+#include "lpm/io/Analysis.h"
 #include "lpm/Session.h"
 #ifdef LPM_HAVE_RENDER
 #include "lpm/Geometry.h"
@@ -153,6 +154,88 @@ int runTransition(int KA, int KB, const std::string& EW, const std::string& EH, 
   } else {
     std::cout << "R0 = " << lpm::formatNumber(r.R0) << "  (minority cosine >= 1 - " << r.tol << "; " << r.solves
               << " solves, " << r.ms << " ms)\n";
+  }
+  return 0;
+}
+
+struct InspectArgs {
+  std::string file, tensor, minority, features, labels;
+  int KA = -1;
+  bool json = false, allowUnsafe = false;
+};
+
+Eigen::MatrixXd loadArray(const std::string& path, std::string* name = nullptr) {
+  const auto c = lpm::io::Checkpoint::open(path);
+  if (c.tensors().empty()) throw lpm::io::CheckpointError(path + " holds no arrays");
+  if (name) *name = c.tensors().front().name;
+  return c.matrix(c.tensors().front().name);
+}
+
+int runInspect(const InspectArgs& a) {
+  lpm::io::OpenLimits limits;
+  limits.allowUnsafeGlobals = a.allowUnsafe;
+  const auto c = lpm::io::Checkpoint::open(a.file, limits);
+  nlohmann::json j;
+  j["format"] = c.format();
+  j["tensors"] = nlohmann::json::array();
+  for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", lpm::io::dtypeName(t.dtype)}, {"shape", t.shape}});
+  j["globals"] = c.globals();
+  j["warnings"] = c.warnings();
+  std::string name = a.tensor;
+  if (name.empty()) {
+    if (auto d = lpm::io::detectClassifier(c)) name = *d;
+  } else if (!c.find(name)) {
+    throw lpm::io::CheckpointError("no tensor named '" + name + "'");
+  }
+  if (!name.empty()) {
+    const Eigen::MatrixXd W = c.matrix(name);
+    std::vector<int> minority;
+    if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
+    const auto an = lpm::io::analyseClassifier(W, name, a.KA, minority);
+    auto& k = j["classifier"];
+    k["name"] = an.name;
+    k["shape"] = {an.K, an.p};
+    k["norms"] = std::vector<double>(an.norms.data(), an.norms.data() + an.norms.size());
+    k["cos"] = lpm::matrixJson(an.cos);
+    k["minority"] = an.minority;
+    k["minority_cos"] = lpm::numberOrNull(an.minorityCos);
+    k["majority_cos"] = lpm::numberOrNull(an.majorityCos);
+    k["between_cos"] = lpm::numberOrNull(an.betweenCos);
+    k["minority_norm_cv"] = an.minorityNormCV;
+    k["EW_fit"] = an.EWfit;
+    k["etf_deviation"] = an.etfDeviation;
+    if (!a.features.empty()) {
+      if (a.labels.empty()) throw lpm::InvalidInput("--features needs --labels");
+      const Eigen::MatrixXd H = loadArray(a.features);
+      const Eigen::MatrixXd L = loadArray(a.labels);
+      std::vector<int> labels(L.size());
+      for (Eigen::Index i = 0; i < L.size(); ++i) labels[i] = static_cast<int>(L.data()[i]);
+      std::optional<Eigen::VectorXd> bias;
+      const std::string biasName = name.size() > 6 ? name.substr(0, name.size() - 6) + "bias" : "";
+      if (const auto* b = c.find(biasName); b && b->shape.size() == 1 && b->shape[0] == W.rows()) bias = c.matrix(biasName).col(0);
+      const auto f = lpm::io::analyseFeatures(H, labels, W, bias ? &*bias : nullptr);
+      j["features"] = {{"N", f.N}, {"EH_fit", f.EHfit}, {"nc1", f.nc1}, {"nc2_equinorm", f.nc2Equinorm},
+                       {"nc2_equiangular", f.nc2Equiangular}, {"nc3", f.nc3}, {"nc4", f.nc4}};
+    }
+  } else {
+    j["classifier"] = nullptr;
+  }
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "format: " << c.format() << ", " << c.tensors().size() << " tensors\n";
+    for (const auto& w : c.warnings()) std::cout << "WARNING: " << w << "\n";
+    for (const auto& t : c.tensors()) {
+      std::cout << "  " << std::left << std::setw(48) << t.name << std::setw(10) << lpm::io::dtypeName(t.dtype) << "[";
+      for (size_t i = 0; i < t.shape.size(); ++i) std::cout << (i ? ", " : "") << t.shape[i];
+      std::cout << "]\n";
+    }
+    if (!name.empty()) {
+      const auto& k = j["classifier"];
+      std::cout << "classifier: " << name << "  EW_fit " << k["EW_fit"] << "  minority cos " << k["minority_cos"]
+                << "  majority cos " << k["majority_cos"] << "\n";
+      if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
+    }
   }
   return 0;
 }
@@ -317,6 +400,18 @@ int main(int argc, char** argv) {
   transition->add_option("--tol", tTol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   transition->add_flag("--json", tJson);
 
+  InspectArgs ia;
+  auto* inspect = app.add_subcommand("inspect", "Read a checkpoint (PyTorch, TorchScript, safetensors, NumPy) safely");
+  inspect->add_option("FILE", ia.file, "the checkpoint")->required();
+  inspect->add_option("--tensor", ia.tensor, "the classifier weight (default: detected)");
+  inspect->add_option("--KA", ia.KA, "the first KA classes are the majority");
+  inspect->add_option("--minority", ia.minority, "0-based minority classes, comma separated");
+  inspect->add_option("--features", ia.features, "penultimate features, N x p (.npy/.npz)");
+  inspect->add_option("--labels", ia.labels, "labels, N (.npy)");
+  inspect->add_flag("--json", ia.json, "JSON on stdout");
+  inspect->add_flag("--allow-unsafe-globals", ia.allowUnsafe,
+                    "list a file whose pickle would run code (it is never run; by default it is refused)");
+
 #ifdef LPM_HAVE_RENDER
   FigureArgs fa;
   auto* figure = app.add_subcommand("figure", "Export figures headless (needs an X display: use xvfb-run)");
@@ -348,6 +443,7 @@ int main(int argc, char** argv) {
     if (*solve) return runSolve(sa);
     if (*sweep) return runSweep(wa);
     if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tJson);
+    if (*inspect) return runInspect(ia);
 #ifdef LPM_HAVE_RENDER
     if (*figure) return runFigure(fa);
     if (*animate) return runAnimate(fa);

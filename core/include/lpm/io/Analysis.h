@@ -1,0 +1,48 @@
+#pragma once
+// The trained classifier's geometry, and neural-collapse measures from penultimate features.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "lpm/io/Checkpoint.h"
+
+namespace lpm::io {
+
+/// The last-layer classifier: a 2-D float weight whose rows are classes, preferring names such as
+/// fc, classifier, head, heads.head, and the last such layer. Empty when there is none.
+std::optional<std::string> detectClassifier(const Checkpoint& c);
+
+struct ClassifierAnalysis {
+  std::string name;
+  int K = 0, p = 0;
+  Eigen::VectorXd norms;
+  Eigen::MatrixXd cos;  ///< K x K
+  std::vector<int> minority, majority;
+  std::optional<double> minorityCos, majorityCos, betweenCos;
+  double minorityNormCV = 0;
+  double EWfit = 0;        ///< mean ||w_k||^2
+  double etfDeviation = 0; ///< || C - C_ETF ||_F / || C_ETF ||_F
+};
+
+/// `minority` empty and KA < 0: no split (all classes majority).
+ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA,
+                                     std::vector<int> minority);
+
+struct FeatureAnalysis {
+  int N = 0;
+  Eigen::MatrixXd means;  ///< K x p class means
+  double EHfit = 0;       ///< mean over classes of the mean squared feature norm
+  double nc1 = 0;         ///< tr(Sigma_W Sigma_B^+) / K
+  double nc2Equinorm = 0; ///< std / mean of || mu_k - mu_G ||
+  double nc2Equiangular = 0;  ///< mean over pairs of | cos(mu_k - mu_G, mu_j - mu_G) + 1/(K-1) |
+  double nc3 = 0;         ///< || W/||W||_F - M/||M||_F ||_F, M rows mu_k - mu_G
+  double nc4 = 0;         ///< share of samples whose nearest class mean agrees with argmax W h (+ b)
+};
+
+/// H: N x p features, labels in 0..K-1. Throws CheckpointError on shape mismatches.
+FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>& labels, const Eigen::MatrixXd& W,
+                                const Eigen::VectorXd* bias = nullptr);
+
+}  // namespace lpm::io

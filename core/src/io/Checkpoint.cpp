@@ -1,0 +1,618 @@
+#include "lpm/io/Checkpoint.h"
+
+#include <zip.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+namespace lpm::io {
+namespace {
+
+[[noreturn]] void refuse(const std::string& why) { throw CheckpointError(why); }
+
+bool mulOverflow(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); }
+bool addOverflow(int64_t a, int64_t b, int64_t* out) { return __builtin_add_overflow(a, b, out); }
+
+double halfToDouble(uint16_t h) { return static_cast<double>(static_cast<float>(Eigen::numext::bit_cast<Eigen::half>(h))); }
+double bf16ToDouble(uint16_t h) {
+  const uint32_t bits = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+double element(const uint8_t* p, DType t) {
+  switch (t) {
+    case DType::F32: { float v; std::memcpy(&v, p, 4); return v; }
+    case DType::F64: { double v; std::memcpy(&v, p, 8); return v; }
+    case DType::F16: { uint16_t v; std::memcpy(&v, p, 2); return halfToDouble(v); }
+    case DType::BF16: { uint16_t v; std::memcpy(&v, p, 2); return bf16ToDouble(v); }
+    case DType::I64: { int64_t v; std::memcpy(&v, p, 8); return static_cast<double>(v); }
+    case DType::I32: { int32_t v; std::memcpy(&v, p, 4); return v; }
+    case DType::I16: { int16_t v; std::memcpy(&v, p, 2); return v; }
+    case DType::I8: return static_cast<int8_t>(*p);
+    case DType::U8: return *p;
+    case DType::Bool: return *p ? 1.0 : 0.0;
+    case DType::Unsupported: break;
+  }
+  refuse("tensor of an unsupported dtype");
+}
+
+class File {
+public:
+  explicit File(const std::string& path) : in_(path, std::ios::binary) {
+    if (!in_) refuse("cannot open " + path);
+    in_.seekg(0, std::ios::end);
+    size_ = static_cast<uint64_t>(in_.tellg());
+  }
+  uint64_t size() const { return size_; }
+  std::string read(uint64_t offset, uint64_t n) {
+    if (offset > size_ || n > size_ - offset) refuse("truncated file: needs bytes past its end");
+    std::string s(n, '\0');
+    in_.seekg(static_cast<std::streamoff>(offset));
+    in_.read(s.data(), static_cast<std::streamsize>(n));
+    if (static_cast<uint64_t>(in_.gcount()) != n) refuse("read error");
+    return s;
+  }
+
+private:
+  std::ifstream in_;
+  uint64_t size_ = 0;
+};
+
+struct Zip {
+  zip_t* z = nullptr;
+  std::map<std::string, zip_uint64_t> index;
+  std::vector<std::string> order;
+  ~Zip() {
+    if (z) zip_discard(z);
+  }
+  void open(const std::string& path) {
+    int err = 0;
+    z = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (!z) {
+      zip_error_t e;
+      zip_error_init_with_code(&e, err);
+      const std::string msg = zip_error_strerror(&e);
+      zip_error_fini(&e);
+      refuse("not a readable zip archive: " + msg);
+    }
+    const zip_int64_t n = zip_get_num_entries(z, 0);
+    if (n < 0 || n > 1'000'000) refuse("zip archive with an implausible number of entries");
+    for (zip_int64_t i = 0; i < n; ++i) {
+      zip_stat_t st;
+      if (zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
+        refuse("unreadable zip entry " + std::to_string(i));
+      const std::string name = st.name;
+      if (name.empty() || name[0] == '/' || name.find('\\') != std::string::npos || name.find(':') != std::string::npos ||
+          name == ".." || name.rfind("../", 0) == 0 || name.find("/../") != std::string::npos ||
+          (name.size() >= 3 && name.compare(name.size() - 3, 3, "/..") == 0))
+        refuse("zip entry name '" + name + "' points outside the archive (path traversal)");
+      if (st.encryption_method != ZIP_EM_NONE) refuse("encrypted zip entry '" + name + "'");
+      if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+        refuse("zip entry '" + name + "' uses an unsupported compression method");
+      if (!index.emplace(name, static_cast<zip_uint64_t>(i)).second) refuse("duplicate zip entry '" + name + "'");
+      order.push_back(name);
+    }
+  }
+  bool has(const std::string& name) const { return index.count(name) > 0; }
+  uint64_t size(const std::string& name) const {
+    zip_stat_t st;
+    if (zip_stat_index(z, index.at(name), 0, &st) != 0) refuse("unreadable zip entry '" + name + "'");
+    return st.size;
+  }
+  /// The first `n` bytes of an entry (all of it when n is larger), never more than `cap`.
+  std::string read(const std::string& name, uint64_t n, uint64_t cap) {
+    const uint64_t total = size(name);
+    n = std::min(n, total);
+    if (n > cap) refuse("zip entry '" + name + "' is larger than the limit of " + std::to_string(cap) + " bytes");
+    zip_file_t* f = zip_fopen_index(z, index.at(name), 0);
+    if (!f) refuse("cannot open zip entry '" + name + "'");
+    std::string s(n, '\0');
+    uint64_t got = 0;
+    while (got < n) {
+      const zip_int64_t r = zip_fread(f, s.data() + got, n - got);
+      if (r <= 0) break;
+      got += static_cast<uint64_t>(r);
+    }
+    zip_fclose(f);
+    if (got != n) refuse("zip entry '" + name + "' is truncated or corrupt");
+    return s;
+  }
+};
+
+struct Stored {
+  TensorRef ref;
+  std::string record;      // zip entry holding the storage (torch zip, TorchScript, npz)
+  uint64_t fileOffset = 0;  // or: absolute offset of element 0 of the storage
+  bool inZip = false;
+};
+
+std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+// Names tensors the way a state_dict would: dict keys, module attributes, _parameters/_buffers.
+struct Namer {
+  int maxDepth;
+  std::vector<std::pair<std::string, const TensorRef*>> out;
+  std::unordered_set<const Value*> onPath;
+
+  static const Value* dictGet(const Value* d, const std::string& key) {
+    if (!d || d->kind != Value::Kind::Dict) return nullptr;
+    for (size_t i = 0; i + 1 < d->items.size(); i += 2)
+      if (d->items[i]->kind == Value::Kind::Str && d->items[i]->s == key) return d->items[i + 1];
+    return nullptr;
+  }
+  static std::string keyText(const Value* k) {
+    if (k->kind == Value::Kind::Str) return k->s.rfind("module.", 0) == 0 ? k->s.substr(7) : k->s;
+    if (k->kind == Value::Kind::Int) return std::to_string(k->i);
+    return std::string();
+  }
+  void walk(const Value* v, const std::string& prefix, int depth) {
+    if (!v) return;
+    if (depth > maxDepth) refuse("objects nested deeper than " + std::to_string(maxDepth) + " levels");
+    if (!onPath.insert(v).second) return;  // a cycle
+    switch (v->kind) {
+      case Value::Kind::Tensor: out.emplace_back(prefix, v->tensor.get()); break;
+      case Value::Kind::Dict:
+        for (size_t i = 0; i + 1 < v->items.size(); i += 2) {
+          const std::string k = keyText(v->items[i]);
+          if (!k.empty()) walk(v->items[i + 1], join(prefix, k), depth + 1);
+        }
+        break;
+      case Value::Kind::List:
+      case Value::Kind::Tuple:
+        for (size_t i = 0; i < v->items.size(); ++i) walk(v->items[i], join(prefix, std::to_string(i)), depth + 1);
+        break;
+      case Value::Kind::Object: {
+        const Value* st = v->state;
+        if (const Value* params = dictGet(st, "_parameters")) {
+          // torch.nn.Module pickled whole: parameters, persistent buffers, then submodules.
+          walkEntries(params, prefix, depth);
+          std::set<std::string> transient;
+          if (const Value* np = dictGet(st, "_non_persistent_buffers_set"))
+            for (const Value* x : np->items)
+              if (x->kind == Value::Kind::Str) transient.insert(x->s);
+          if (const Value* buffers = dictGet(st, "_buffers")) walkEntries(buffers, prefix, depth, &transient);
+          if (const Value* modules = dictGet(st, "_modules")) walk(modules, prefix, depth + 1);
+        } else if (st) {
+          walk(st, prefix, depth + 1);
+        }
+        break;
+      }
+      default: break;
+    }
+    onPath.erase(v);
+  }
+  void walkEntries(const Value* d, const std::string& prefix, int depth, const std::set<std::string>* skip = nullptr) {
+    if (d->kind != Value::Kind::Dict) return;
+    for (size_t i = 0; i + 1 < d->items.size(); i += 2) {
+      const std::string k = keyText(d->items[i]);
+      if (k.empty() || (skip && skip->count(k))) continue;
+      walk(d->items[i + 1], join(prefix, k), depth + 1);
+    }
+  }
+};
+
+// Extent checks shared by every format: sizes, strides, offset inside the storage.
+void checkGeometry(const std::string& name, const TensorRef& t, uint64_t maxBytes) {
+  int64_t numel = 1, last = t.offset;
+  if (t.offset < 0) refuse("tensor '" + name + "' has a negative storage offset");
+  for (size_t j = 0; j < t.shape.size(); ++j) {
+    if (t.shape[j] < 0 || t.strides[j] < 0) refuse("tensor '" + name + "' has a negative size or stride");
+    int64_t span;
+    if (mulOverflow(numel, t.shape[j], &numel)) refuse("tensor '" + name + "' has too many elements");
+    if (t.shape[j] > 0 && (mulOverflow(t.shape[j] - 1, t.strides[j], &span) || addOverflow(last, span, &last)))
+      refuse("tensor '" + name + "' reaches past any storage");
+  }
+  int64_t bytes;
+  if (mulOverflow(numel, dtypeSize(t.dtype), &bytes) || static_cast<uint64_t>(bytes) > maxBytes)
+    refuse("tensor '" + name + "' would need more than " + std::to_string(maxBytes >> 20) + " MiB");
+  if (numel > 0 && last >= t.storageNumel)
+    refuse("tensor '" + name + "' reaches element " + std::to_string(last) + " of a storage of " +
+           std::to_string(t.storageNumel) + " elements");
+}
+
+std::vector<int64_t> cStrides(const std::vector<int64_t>& shape) {
+  std::vector<int64_t> st(shape.size(), 1);
+  for (int j = static_cast<int>(shape.size()) - 2; j >= 0; --j) {
+    int64_t v;
+    if (mulOverflow(st[j + 1], std::max<int64_t>(1, shape[j + 1]), &v)) refuse("tensor shape overflows");
+    st[j] = v;
+  }
+  return st;
+}
+
+// .npy header: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } parsed without eval.
+void parseNpyHeader(const std::string& h, TensorRef& t) {
+  auto field = [&](const std::string& key) -> std::string {
+    const auto k = h.find("'" + key + "'");
+    if (k == std::string::npos) refuse("npy header lacks '" + key + "'");
+    auto c = h.find(':', k);
+    if (c == std::string::npos) refuse("npy header is malformed");
+    ++c;
+    while (c < h.size() && h[c] == ' ') ++c;
+    if (c >= h.size()) refuse("npy header is malformed");
+    if (h[c] == '\'') {
+      const auto e = h.find('\'', c + 1);
+      if (e == std::string::npos) refuse("npy header is malformed");
+      return h.substr(c + 1, e - c - 1);
+    }
+    if (h[c] == '(') {
+      const auto e = h.find(')', c);
+      if (e == std::string::npos) refuse("npy header is malformed");
+      return h.substr(c + 1, e - c - 1);
+    }
+    const auto e = h.find_first_of(",}", c);
+    return h.substr(c, e - c);
+  };
+  const std::string descr = field("descr"), fortran = field("fortran_order"), shape = field("shape");
+  static const std::pair<const char*, DType> types[] = {{"f4", DType::F32}, {"f8", DType::F64}, {"f2", DType::F16},
+                                                        {"i8", DType::I64}, {"i4", DType::I32}, {"i2", DType::I16},
+                                                        {"i1", DType::I8},  {"u1", DType::U8},  {"b1", DType::Bool}};
+  if (descr.size() != 3 || (descr[0] != '<' && descr[0] != '|' && descr[0] != '=')) {
+    if (descr.find('O') != std::string::npos) refuse("npy object arrays hold a pickle; refused");
+    refuse("npy dtype '" + descr + "' is not supported (little-endian numbers and bool only)");
+  }
+  t.dtype = DType::Unsupported;
+  for (const auto& [s, d] : types)
+    if (descr.compare(1, 2, s) == 0) t.dtype = d;
+  if (t.dtype == DType::Unsupported) refuse("npy dtype '" + descr + "' is not supported");
+  if (fortran != "False" && fortran != "True") refuse("npy fortran_order must be True or False");
+  t.fortranOrder = fortran == "True";
+  t.shape.clear();
+  size_t i = 0;
+  while (i < shape.size()) {
+    while (i < shape.size() && (shape[i] == ' ' || shape[i] == ',')) ++i;
+    if (i >= shape.size()) break;
+    size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(shape.substr(i), &used);
+    } catch (...) {
+      refuse("npy shape is malformed");
+    }
+    if (v < 0) refuse("npy shape is negative");
+    t.shape.push_back(v);
+    i += used;
+    if (t.shape.size() > 32) refuse("npy array has more than 32 dimensions");
+  }
+  t.strides = cStrides(t.shape);
+  if (t.fortranOrder) {  // column-major: strides grow from the first axis
+    int64_t s = 1;
+    for (size_t j = 0; j < t.shape.size(); ++j) t.strides[j] = s, s *= std::max<int64_t>(1, t.shape[j]);
+  }
+  int64_t numel = 1;
+  for (int64_t v : t.shape)
+    if (mulOverflow(numel, v, &numel)) refuse("npy array has too many elements");
+  t.storageNumel = numel;
+  t.offset = 0;
+}
+
+// Returns header length (bytes before the data).
+size_t npyHeader(const std::string& head, TensorRef& t) {
+  if (head.size() < 10 || head.compare(0, 6, "\x93NUMPY") != 0) refuse("not an .npy file (bad magic)");
+  const int major = static_cast<uint8_t>(head[6]);
+  size_t len, start;
+  if (major == 1) len = static_cast<uint8_t>(head[8]) | (static_cast<uint8_t>(head[9]) << 8), start = 10;
+  else if (major == 2 || major == 3) {
+    if (head.size() < 12) refuse("truncated .npy header");
+    len = 0;
+    for (int i = 0; i < 4; ++i) len |= size_t(static_cast<uint8_t>(head[8 + i])) << (8 * i);
+    start = 12;
+  } else refuse("npy format version " + std::to_string(major) + " is not supported");
+  if (len > 100000) refuse("npy header of " + std::to_string(len) + " bytes is over the limit");
+  if (start + len > head.size()) refuse("truncated .npy header");
+  parseNpyHeader(head.substr(start, len), t);
+  return start + len;
+}
+
+}  // namespace
+
+int64_t TensorInfo::numel() const {
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  return n;
+}
+
+struct Checkpoint::Impl {
+  std::string path, format;
+  OpenLimits lim;
+  std::unique_ptr<File> file;
+  std::unique_ptr<Zip> zip;
+  std::vector<TensorInfo> infos;
+  std::vector<Stored> stored;
+  std::vector<std::string> globals, warnings;
+
+  void add(const std::string& name, const Stored& s) {
+    for (const auto& i : infos)
+      if (i.name == name) refuse("two tensors are both named '" + name + "'");
+    checkGeometry(name, s.ref, lim.maxTensorBytes);
+    infos.push_back({name, s.ref.dtype, s.ref.shape});
+    stored.push_back(s);
+  }
+  void noteGlobals(const Pickle& p) {
+    for (const auto& g : p.globals()) {
+      if (std::find(globals.begin(), globals.end(), g) == globals.end()) globals.push_back(g);
+      if (!isDangerousGlobal(g)) continue;
+      if (!lim.allowUnsafeGlobals)
+        refuse("refused: this file would run code under torch.load(weights_only=False): it calls " + g +
+               " (nothing was run; lpm inspect --allow-unsafe-globals lists its tensors anyway)");
+      warnings.push_back("this file would run code under torch.load(weights_only=False): it references " + g);
+    }
+  }
+
+  void openZip() {
+    zip = std::make_unique<Zip>();
+    zip->open(path);
+    if (zip->order.empty()) refuse("empty zip archive");
+    // torch archives: one root folder, named by the first entry.
+    std::string root;
+    const auto slash = zip->order.front().find('/');
+    if (slash != std::string::npos) root = zip->order.front().substr(0, slash + 1);
+    if (!root.empty() && zip->has(root + "data.pkl")) {
+      for (const auto& n : zip->order)
+        if (n.rfind(root, 0) != 0) refuse("zip entry '" + n + "' lies outside the archive's root folder");
+      const bool script = zip->has(root + "constants.pkl");
+      format = script ? "torchscript" : "torch-zip";
+      loadTorchPickle(root + "data.pkl", root + "data/", "");
+      if (script) loadTorchPickle(root + "constants.pkl", root + "constants/", "constants");
+      return;
+    }
+    bool npz = false;
+    for (const auto& n : zip->order) npz = npz || (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0);
+    if (!npz) refuse("a zip archive that is neither a PyTorch checkpoint nor an .npz file");
+    format = "npz";
+    for (const auto& n : zip->order) {
+      if (n.size() <= 4 || n.compare(n.size() - 4, 4, ".npy") != 0) continue;
+      Stored s;
+      const std::string head = zip->read(n, 4096 + 100000, 4096 + 100000);
+      const size_t hl = npyHeader(head, s.ref);
+      int64_t bytes;
+      if (mulOverflow(s.ref.storageNumel, dtypeSize(s.ref.dtype), &bytes) || zip->size(n) != hl + static_cast<uint64_t>(bytes))
+        refuse("npz member '" + n + "' is " + std::to_string(zip->size(n)) + " bytes, not what its header declares");
+      s.inZip = true;
+      s.record = n;
+      s.fileOffset = hl;  // within the member
+      s.ref.storage = n;
+      add(n.substr(0, n.size() - 4), s);
+    }
+  }
+
+  void loadTorchPickle(const std::string& entry, const std::string& dataDir, const std::string& prefix) {
+    const std::string bytes = zip->read(entry, UINT64_MAX, lim.maxPickleBytes);
+    Pickle p(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    noteGlobals(p);
+    Namer namer{lim.maxDepth, {}, {}};
+    namer.walk(p.root(), prefix, 0);
+    for (const auto& [name, ref] : namer.out) {
+      Stored s;
+      s.ref = *ref;
+      s.inZip = true;
+      s.record = dataDir + ref->storage;
+      if (!zip->has(s.record)) refuse("tensor '" + name + "' refers to a missing storage record " + s.record);
+      if (ref->dtype == DType::Unsupported) {
+        warnings.push_back("tensor '" + name + "' has a dtype this reader does not convert; skipped");
+        continue;
+      }
+      int64_t need;
+      if (mulOverflow(ref->storageNumel, dtypeSize(ref->dtype), &need) || zip->size(s.record) != static_cast<uint64_t>(need))
+        refuse("storage " + s.record + " holds " + std::to_string(zip->size(s.record)) + " bytes but declares " +
+               std::to_string(ref->storageNumel) + " elements of " + dtypeName(ref->dtype));
+      add(name.empty() ? "tensor" : name, s);
+    }
+  }
+
+  void openLegacy() {
+    format = "torch-legacy";
+    const uint64_t size = file->size();
+    const std::string head = file->read(0, std::min<uint64_t>(size, lim.maxPickleBytes));
+    const auto* b = reinterpret_cast<const uint8_t*>(head.data());
+    size_t pos = 0, end = 0;
+    for (int i = 0; i < 3; ++i) {  // magic number, protocol version, sys_info
+      Pickle p(b + pos, head.size() - pos, &end);
+      if (i == 2) {
+        const Value* r = p.root();
+        if (r && r->kind == Value::Kind::Dict)
+          for (size_t k = 0; k + 1 < r->items.size(); k += 2)
+            if (r->items[k]->s == "little_endian" && r->items[k + 1]->kind == Value::Kind::Bool && !r->items[k + 1]->b)
+              refuse("big-endian legacy checkpoints are not supported");
+      }
+      pos += end;
+    }
+    Pickle obj(b + pos, head.size() - pos, &end);
+    pos += end;
+    noteGlobals(obj);
+    Pickle keys(b + pos, head.size() - pos, &end);
+    pos += end;
+    if (!keys.root() || keys.root()->kind != Value::Kind::List) refuse("legacy checkpoint without a storage list");
+    // Element sizes by key, from the storages the object pickle declared.
+    std::map<std::string, DType> dtypes;
+    for (const auto& v : obj.values())
+      if (v->kind == Value::Kind::Storage) dtypes[v->tensor->storage] = v->tensor->dtype;
+    std::map<std::string, std::pair<uint64_t, int64_t>> where;  // key -> (offset of data, count)
+    uint64_t at = pos;
+    for (const Value* k : keys.root()->items) {
+      if (k->kind != Value::Kind::Str) refuse("legacy storage key is not a string");
+      const auto it = dtypes.find(k->s);
+      if (it == dtypes.end()) refuse("legacy storage '" + k->s + "' has no declared type");
+      const std::string cnt = file->read(at, 8);
+      int64_t count;
+      std::memcpy(&count, cnt.data(), 8);
+      int64_t bytes;
+      if (count < 0 || mulOverflow(count, dtypeSize(it->second), &bytes) || static_cast<uint64_t>(bytes) > size - at - 8)
+        refuse("legacy storage '" + k->s + "' declares more data than the file holds");
+      where[k->s] = {at + 8, count};
+      at += 8 + static_cast<uint64_t>(bytes);
+    }
+    Namer namer{lim.maxDepth, {}, {}};
+    namer.walk(obj.root(), "", 0);
+    for (const auto& [name, ref] : namer.out) {
+      const auto w = where.find(ref->storage);
+      if (w == where.end()) refuse("tensor '" + name + "' refers to a storage the file does not hold");
+      Stored s;
+      s.ref = *ref;
+      if (w->second.second != ref->storageNumel) refuse("legacy storage '" + ref->storage + "' size differs from its declaration");
+      s.fileOffset = w->second.first;
+      add(name.empty() ? "tensor" : name, s);
+    }
+  }
+
+  void openSafetensors() {
+    format = "safetensors";
+    const uint64_t size = file->size();
+    const std::string nb = file->read(0, 8);
+    uint64_t N = 0;
+    for (int i = 0; i < 8; ++i) N |= uint64_t(static_cast<uint8_t>(nb[i])) << (8 * i);
+    if (N > 100'000'000) refuse("safetensors header of " + std::to_string(N) + " bytes is over the 100 MB limit");
+    if (N > size - 8) refuse("safetensors header length points past the end of the file");
+    nlohmann::json h;
+    try {
+      h = nlohmann::json::parse(file->read(8, N));
+    } catch (const nlohmann::json::exception& e) {
+      refuse(std::string("safetensors header is not valid JSON: ") + e.what());
+    }
+    if (!h.is_object()) refuse("safetensors header is not a JSON object");
+    static const std::map<std::string, DType> types = {{"F32", DType::F32}, {"F64", DType::F64}, {"F16", DType::F16},
+                                                       {"BF16", DType::BF16}, {"I64", DType::I64}, {"I32", DType::I32},
+                                                       {"I16", DType::I16}, {"I8", DType::I8}, {"U8", DType::U8},
+                                                       {"BOOL", DType::Bool}};
+    const uint64_t buffer = size - 8 - N;
+    std::vector<std::tuple<uint64_t, uint64_t, std::string>> spans;
+    for (auto it = h.begin(); it != h.end(); ++it) {
+      if (it.key() == "__metadata__") continue;
+      const auto& e = it.value();
+      if (!e.is_object() || !e.contains("dtype") || !e.contains("shape") || !e.contains("data_offsets"))
+        refuse("safetensors entry '" + it.key() + "' lacks dtype, shape or data_offsets");
+      const auto t = types.find(e["dtype"].is_string() ? e["dtype"].get<std::string>() : "");
+      if (t == types.end()) refuse("safetensors entry '" + it.key() + "' has an unsupported dtype");
+      Stored s;
+      s.ref.dtype = t->second;
+      for (const auto& d : e["shape"]) {
+        if (!d.is_number_unsigned()) refuse("safetensors entry '" + it.key() + "' has a bad shape");
+        s.ref.shape.push_back(static_cast<int64_t>(std::min<uint64_t>(d.get<uint64_t>(), INT64_MAX)));
+      }
+      if (s.ref.shape.size() > 32) refuse("safetensors entry '" + it.key() + "' has more than 32 dimensions");
+      const auto& o = e["data_offsets"];
+      if (!o.is_array() || o.size() != 2 || !o[0].is_number_unsigned() || !o[1].is_number_unsigned())
+        refuse("safetensors entry '" + it.key() + "' has bad data_offsets");
+      const uint64_t begin = o[0], end = o[1];
+      if (end < begin || end > buffer) refuse("safetensors entry '" + it.key() + "' has offsets past the end of the file");
+      int64_t numel = 1, bytes;
+      for (int64_t v : s.ref.shape)
+        if (mulOverflow(numel, v, &numel)) refuse("safetensors entry '" + it.key() + "' has too many elements");
+      if (mulOverflow(numel, dtypeSize(s.ref.dtype), &bytes) || static_cast<uint64_t>(bytes) != end - begin)
+        refuse("safetensors entry '" + it.key() + "': its byte range does not match its shape");
+      s.ref.strides = cStrides(s.ref.shape);
+      s.ref.storageNumel = numel;
+      s.fileOffset = 8 + N + begin;
+      spans.emplace_back(begin, end, it.key());
+      add(it.key(), s);
+    }
+    std::sort(spans.begin(), spans.end());
+    uint64_t expect = 0;
+    for (const auto& [b, e, n] : spans) {
+      if (b != expect) refuse("safetensors entry '" + n + "' leaves a gap or overlaps another");
+      expect = e;
+    }
+    if (expect != buffer) refuse("safetensors data does not cover the file exactly");
+  }
+
+  void openNpy() {
+    format = "npy";
+    Stored s;
+    const std::string head = file->read(0, std::min<uint64_t>(file->size(), 100000 + 12));
+    const size_t hl = npyHeader(head, s.ref);
+    int64_t bytes;
+    if (mulOverflow(s.ref.storageNumel, dtypeSize(s.ref.dtype), &bytes) || file->size() != hl + static_cast<uint64_t>(bytes))
+      refuse("npy data is " + std::to_string(file->size() - hl) + " bytes, not what its header declares");
+    s.fileOffset = hl;
+    add("array", s);
+  }
+
+  std::string storageBytes(const Stored& s, uint64_t bytes) {
+    if (s.inZip) {
+      const std::string all = zip->read(s.record, s.fileOffset + bytes, s.fileOffset + lim.maxTensorBytes);
+      return all.substr(s.fileOffset);
+    }
+    return file->read(s.fileOffset, bytes);
+  }
+};
+
+Checkpoint::Checkpoint(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+Checkpoint::Checkpoint(Checkpoint&&) noexcept = default;
+Checkpoint& Checkpoint::operator=(Checkpoint&&) noexcept = default;
+Checkpoint::~Checkpoint() = default;
+
+Checkpoint Checkpoint::open(const std::string& path, const OpenLimits& limits) {
+  auto d = std::make_unique<Impl>();
+  d->path = path;
+  d->lim = limits;
+  d->file = std::make_unique<File>(path);
+  const uint64_t size = d->file->size();
+  if (size == 0) refuse("empty file");
+  const std::string head = d->file->read(0, std::min<uint64_t>(size, 16));
+  static const char legacyMagic[] = "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
+  if (head.compare(0, 4, "PK\x03\x04") == 0) d->openZip();
+  else if (head.size() >= 14 && head.compare(0, 14, std::string(legacyMagic, 14)) == 0) d->openLegacy();
+  else if (head.compare(0, 6, "\x93NUMPY") == 0) d->openNpy();
+  else if (size >= 9 && d->file->read(8, 1) == "{") d->openSafetensors();
+  else if (static_cast<uint8_t>(head[0]) == 0x80) refuse("a plain pickle without tensor storages: not a checkpoint this reader opens");
+  else refuse("not a recognised checkpoint format (PyTorch zip or legacy, TorchScript, safetensors, .npy, .npz)");
+  return Checkpoint(std::move(d));
+}
+
+const std::string& Checkpoint::format() const { return d->format; }
+const std::vector<TensorInfo>& Checkpoint::tensors() const { return d->infos; }
+const std::vector<std::string>& Checkpoint::globals() const { return d->globals; }
+const std::vector<std::string>& Checkpoint::warnings() const { return d->warnings; }
+
+const TensorInfo* Checkpoint::find(const std::string& name) const {
+  for (const auto& t : d->infos)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::vector<double> Checkpoint::values(const std::string& name) const {
+  size_t i = 0;
+  while (i < d->infos.size() && d->infos[i].name != name) ++i;
+  if (i == d->infos.size()) refuse("no tensor named '" + name + "'");
+  const Stored& s = d->stored[i];
+  const auto& t = s.ref;
+  const int64_t numel = d->infos[i].numel();
+  std::vector<double> out(static_cast<size_t>(numel));
+  if (numel == 0) return out;
+  int64_t last = t.offset;
+  for (size_t j = 0; j < t.shape.size(); ++j) last += (t.shape[j] - 1) * t.strides[j];
+  const int es = dtypeSize(t.dtype);
+  const std::string bytes = d->storageBytes(s, static_cast<uint64_t>(last + 1) * es);
+  const auto* base = reinterpret_cast<const uint8_t*>(bytes.data());
+  std::vector<int64_t> idx(t.shape.size(), 0);
+  for (int64_t k = 0; k < numel; ++k) {
+    int64_t e = t.offset;
+    for (size_t j = 0; j < idx.size(); ++j) e += idx[j] * t.strides[j];
+    out[static_cast<size_t>(k)] = element(base + e * es, t.dtype);
+    for (int j = static_cast<int>(idx.size()) - 1; j >= 0; --j) {
+      if (++idx[j] < t.shape[j]) break;
+      idx[j] = 0;
+    }
+  }
+  return out;
+}
+
+Eigen::MatrixXd Checkpoint::matrix(const std::string& name) const {
+  const TensorInfo* t = find(name);
+  if (!t) refuse("no tensor named '" + name + "'");
+  if (t->shape.size() != 2 && t->shape.size() != 1) refuse("tensor '" + name + "' is not 1-D or 2-D");
+  const auto v = values(name);
+  const Eigen::Index rows = t->shape[0], cols = t->shape.size() == 2 ? t->shape[1] : 1;
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(v.data(), rows, cols);
+}
+
+}  // namespace lpm::io
