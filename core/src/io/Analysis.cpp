@@ -49,10 +49,8 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   a.p = static_cast<int>(W.cols());
   if (a.K < 2) throw CheckpointError("a classifier needs at least 2 rows");
   a.norms = W.rowwise().norm();
-  a.cos.resize(a.K, a.K);
-  for (int i = 0; i < a.K; ++i)
-    for (int j = 0; j < a.K; ++j)
-      a.cos(i, j) = (a.norms(i) > 0 && a.norms(j) > 0) ? W.row(i).dot(W.row(j)) / (a.norms(i) * a.norms(j)) : 0.0;
+  const Eigen::VectorXd inv = a.norms.unaryExpr([](double v) { return v > 0 ? 1 / v : 0.0; });
+  a.cos = inv.asDiagonal() * (W * W.transpose()) * inv.asDiagonal();
   if (minority.empty() && KA >= 0)
     for (int k = KA; k < a.K; ++k) minority.push_back(k);
   std::sort(minority.begin(), minority.end());
