@@ -26,6 +26,7 @@ std::string tempPath() {
 int lpmFuzzOne(int target, const uint8_t* data, size_t size) {
   try {
     if (target == 0) {
+      if (size == 0) return 0;
       lpm::io::Pickle p(data, size);
       (void)p.root();
       return 0;
@@ -35,8 +36,8 @@ int lpmFuzzOne(int target, const uint8_t* data, size_t size) {
     if (target == 3) prefix = "\x93NUMPY";
     FILE* f = std::fopen(tempPath().c_str(), "wb");
     if (!f) return 0;
-    std::fwrite(prefix.data(), 1, prefix.size(), f);
-    std::fwrite(data, 1, size, f);
+    if (!prefix.empty()) std::fwrite(prefix.data(), 1, prefix.size(), f);
+    if (size > 0) std::fwrite(data, 1, size, f);
     std::fclose(f);
     lpm::io::OpenLimits limits;
     limits.maxTensorBytes = 16 << 20;
