@@ -16,6 +16,7 @@
 
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
+#include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
@@ -100,7 +101,12 @@ int main(int argc, char** argv) {
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
   cli.addOption({"K", "Classes for --bench-latency (KA = KB = K/2).", "K", "10"});
   cli.addOption({"dark", "Dark theme."});
-  cli.addPositionalArgument("session", "A session file (.json) to open.", "[session.json]");
+  cli.addOption({"KA", "Checkpoint: the first KA classes are the majority.", "N"});
+  cli.addOption({"minority", "Checkpoint: 0-based minority classes, comma separated.", "i,j,..."});
+  cli.addOption({"features", "Checkpoint: penultimate-layer features (N x p, .npy/.npz).", "F.npy"});
+  cli.addOption({"labels", "Checkpoint: labels (N, .npy); class counts give the imbalance ratio.", "L.npy"});
+  cli.addPositionalArgument("file", "A session (.json) or a checkpoint (.pt, .pth, .safetensors, .npz, ...) to open.",
+                            "[file]");
   cli.process(app);
 
   lpm::ui::MainWindow window;
@@ -135,8 +141,32 @@ int main(int argc, char** argv) {
   }
   if (cli.isSet("dark")) window.setDarkTheme(true);
   if (!cli.positionalArguments().isEmpty()) {
-    QString sessionError;
-    if (!window.openSession(cli.positionalArguments().first(), &sessionError)) return fail(sessionError, 1);
+    const QString file = cli.positionalArguments().first();
+    QString openError;
+    if (file.endsWith(".json", Qt::CaseInsensitive)) {
+      if (!window.openSession(file, &openError)) return fail(openError, 1);
+    } else {
+      if ((cli.isSet("features") || cli.isSet("labels")) && !cli.isSet("labels")) return fail("--features needs --labels");
+      if (!window.network()->openNow(file, &openError, cli.value("features"), cli.value("labels")))
+        return fail(QString("%1 was not opened: %2").arg(file, openError), 1);
+      if (cli.isSet("KA")) {
+        bool ok = false;
+        const int KA = cli.value("KA").toInt(&ok);
+        if (!ok || KA < 1) return fail("--KA must be an integer >= 1");
+        window.network()->setMajorityCount(KA);
+      }
+      if (cli.isSet("minority")) {
+        std::vector<int> minority;
+        for (const QString& s : cli.value("minority").split(',')) {
+          bool ok = false;
+          const int k = s.toInt(&ok);
+          if (!ok || k < 0) return fail("--minority takes 0-based class indices, e.g. 3,4");
+          minority.push_back(k);
+        }
+        window.network()->setMinority(minority);
+      }
+      if (auto* dock = window.findChild<QWidget*>("NetworkDock")) dock->show();
+    }
   }
   window.show();
 

@@ -4,6 +4,9 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDockWidget>
@@ -35,6 +38,7 @@
 #include "lpm/Report.h"
 
 #include "lpm/Version.h"
+#include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/SceneView.h"
@@ -75,6 +79,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   dock->setWidget(side);
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+  network_ = new CheckpointPanel(model_, this);
+  auto* netDock = new QDockWidget(tr("Trained Network"), this);
+  netDock->setObjectName("NetworkDock");
+  netDock->setWidget(network_);
+  addDockWidget(Qt::RightDockWidgetArea, netDock);
+  netDock->hide();  // shown when a checkpoint is opened
+  connect(network_, &CheckpointPanel::finished, this, [this, netDock](bool ok, const QString& message) {
+    if (ok) {
+      netDock->show();
+      return;
+    }
+    // Not modal: the window stays usable (and scripted runs are not blocked).
+    statusBar()->showMessage(message, 10000);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Open Checkpoint"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  });
+  connect(network_, &CheckpointPanel::networkPoint, this, [this](std::optional<double> R, std::optional<double> c) {
+    plot_->setNetworkMarker(R, c);
+  });
+  setAcceptDrops(true);
 
   statusObjective_ = new QLabel(this);
   statusMinority_ = new QLabel(this);
@@ -180,6 +206,41 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   QMainWindow::closeEvent(e);
 }
 
+void MainWindow::openCheckpoint(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value("recent/checkpoints").toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  settings.setValue("recent/checkpoints", recent.mid(0, 8));
+  updateRecent();
+  network_->openFile(path);
+}
+
+void MainWindow::updateRecent() {
+  recentMenu_->clear();
+  for (const QString& p : QSettings().value("recent/checkpoints").toStringList())
+    recentMenu_->addAction(p, this, [this, p] { openCheckpoint(p); });
+  recentMenu_->setEnabled(!recentMenu_->isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  for (const QUrl& url : e->mimeData()->urls())
+    if (url.isLocalFile()) {
+      const QString path = url.toLocalFile();
+      if (path.endsWith(".json")) {
+        QString error;
+        if (!openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
+      } else {
+        openCheckpoint(path);
+      }
+      break;
+    }
+}
+
 void MainWindow::restoreLastParams() {
   QSettings s;
   if (!s.contains("params/EW")) return;
@@ -210,6 +271,14 @@ void MainWindow::buildMenus() {
     if (!path.isEmpty() && !saveSession(path, &error)) QMessageBox::warning(this, tr("Save Session"), error);
   });
   save->setShortcut(QKeySequence::Save);
+  auto* openNet = file->addAction(tr("Open &Checkpoint…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Checkpoint"), QString(),
+        tr("Network weights (*.pt *.pth *.bin *.ckpt *.tar *.safetensors *.npy *.npz);;All files (*)"));
+    if (!path.isEmpty()) openCheckpoint(path);
+  });
+  openNet->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  updateRecent();
   file->addSeparator();
   auto* exportMenu = file->addMenu(tr("&Export"));
   const char* exports[] = {QT_TR_NOOP("&Plot (PDF, SVG, PNG)…"), QT_TR_NOOP("&Scene (PNG, glTF)…"),
@@ -414,7 +483,13 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     QApplication::processEvents(QEventLoop::AllEvents, 20);
     const auto f = model_->latest();
     const bool solved = f && f->id == model_->requestId() && model_->idle() && model_->curveComplete();
-    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) return true;
+    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) {
+      if (explanationDelay_->isActive()) {
+        explanationDelay_->stop();
+        updateExplanation();
+      }
+      return true;
+    }
     if (solved) {
       scene_->update();
       plot_->update();

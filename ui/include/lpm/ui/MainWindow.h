@@ -12,6 +12,7 @@ class QLabel;
 class QTextBrowser;
 class QVariantAnimation;
 class QAction;
+class QMenu;
 class QProgressBar;
 class QToolButton;
 class QTimer;
@@ -19,6 +20,7 @@ class QTimer;
 namespace lpm::ui {
 
 class SceneView;
+class CheckpointPanel;
 class CosinePlot;
 class ParameterPanel;
 
@@ -32,6 +34,9 @@ public:
   SceneView* scene() const { return scene_; }
   CosinePlot* plot() const { return plot_; }
   ParameterPanel* panel() const { return panel_; }
+  CheckpointPanel* network() const { return network_; }
+  /// Opens a checkpoint in the background (dialog on failure; nothing changes then).
+  void openCheckpoint(const QString& path);
   QString statusText() const;
 
   bool applyPreset(const QString& name);
@@ -61,6 +66,8 @@ public slots:
 
 protected:
   void closeEvent(QCloseEvent* e) override;
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
 
 private:
   void buildMenus();
@@ -68,11 +75,13 @@ private:
   void updateExplanation();
   void saveScreenshotDialog();
   void exportDialog(int what);
+  void updateRecent();
 
   ExplorerModel* model_;
   SceneView* scene_;
   CosinePlot* plot_;
   ParameterPanel* panel_;
+  CheckpointPanel* network_;
   QTextBrowser* explanation_;
   QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
   QVariantAnimation* player_;
@@ -83,6 +92,7 @@ private:
   QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_, *unitArrowsAction_,
       *darkAction_;
   QString preset_;
+  QMenu* recentMenu_ = nullptr;
   quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;
   int plotFramesAfterCurve_ = 0;
 };
