@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
   window.show();
 
   if (cli.isSet("screenshot")) {
+    window.model()->resetView();  // canonical 3D axes: the same state always gives the same picture
     if (!window.waitUntilSettled(60000)) return fail("timed out waiting for the solve and the views", 1);
     const QString out = cli.value("screenshot");
     if (!window.grab().save(out)) return fail(QString("cannot write %1").arg(out), 1);

@@ -49,6 +49,15 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   const int d = std::min(3, K);
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   axes.leftCols(d) = svd.matrixV().leftCols(d);
+  if (!axes_ || axes_->rows() != K) {
+    // Fresh axes: fix each axis' sign by the classifiers, so a state always draws the same way.
+    const Eigen::MatrixXd proj = G.bottomRows(K) * axes;
+    for (int c = 0; c < d; ++c) {
+      Eigen::Index at;
+      proj.col(c).cwiseAbs().maxCoeff(&at);
+      if (proj(at, c) < 0) axes.col(c) *= -1;
+    }
+  }
   if (axes_ && axes_->rows() == K) {
     // Symmetric configurations have repeated principal values, so "the" top three axes jump
     // between equally good choices. Keep the previous axes while they show nearly as much

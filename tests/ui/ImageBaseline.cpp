@@ -38,8 +38,9 @@ double greyVariance(const QImage& image) {
   return sumSq / n - mean * mean;
 }
 
-BaselineResult compareWithBaseline(const QImage& image, const QString& name, double threshold) {
+BaselineResult compareWithBaseline(const QImage& input, const QString& name, double threshold) {
   BaselineResult r;
+  const QImage image = input.convertToFormat(QImage::Format_RGB888);  // baselines are RGB, no alpha
   const QString baseline = QStringLiteral(LPM_TEST_BASELINE_DIR "/") + name;
   const QString outDir = QStringLiteral(LPM_TEST_OUTPUT_DIR);
   QDir().mkpath(outDir);

@@ -192,6 +192,7 @@ private slots:
 
   void mainWindowMatchesBaseline() {
     w->resize(1000, 640);
+    w->model()->resetView();
     settle();
     QTest::qWait(100);
     settle();

@@ -103,6 +103,12 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
   startSweep();
 }
 
+void ExplorerModel::resetView() {
+  freshAxes_.store(true);
+  ++requestId_;
+  startSolve();
+}
+
 void ExplorerModel::cancelSolve() {
   if (solveCancel_) solveCancel_->store(true);
   solvePending_ = false;
@@ -129,6 +135,12 @@ void ExplorerModel::startSolve() {
     try {
       SolveOptions o;
       o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
+      // A fresh view: cold start and no alignment history, so a state always draws the same way.
+      const bool fresh = freshAxes_.exchange(false);
+      if (fresh) {
+        warm_.resize(0);
+        tracker_.reset();
+      }
       o.warmStart = warm_.size() ? &warm_ : nullptr;
       o.cancel = cancel.get();
       frame->solution = solve(makeTwoSize(p), o);
@@ -137,7 +149,6 @@ void ExplorerModel::startSolve() {
       frame->metrics = computeMetrics(frame->solution);
       const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
       if (focus != tracker_.focus()) tracker_.setFocus(focus);
-      if (freshAxes_.exchange(false)) tracker_.resetAxes();
       if (p.K() <= 400) frame->geometry = tracker_.update(frame->solution);
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());

@@ -300,7 +300,10 @@ void MainWindow::buildMenus() {
   edit->addAction(redo);
 
   auto* view = menuBar()->addMenu(tr("&View"));
-  auto* reset = view->addAction(tr("&Reset View"), scene_, &SceneView::resetCamera);
+  auto* reset = view->addAction(tr("&Reset View"), this, [this] {
+    scene_->resetCamera();
+    model_->resetView();
+  });
   reset->setShortcut(QKeySequence(tr("Ctrl+0")));
   const char* names[] = {QT_TR_NOOP("View Along &X"), QT_TR_NOOP("View Along &Y"), QT_TR_NOOP("View Along &Z"),
                          QT_TR_NOOP("&Isometric")};

@@ -233,15 +233,19 @@ void SceneContent::setDarkBackground(bool dark) {
 void SceneContent::resetCamera() { standardView(3); }
 
 void SceneContent::standardView(int which) {
+  // A fixed distance, not ResetCamera(bounds): the picture must not depend on the window's shape
+  // at the moment the first solution arrived.
   auto* cam = p->renderer->GetActiveCamera();
   cam->SetFocalPoint(0, 0, 0);
+  cam->SetViewAngle(30);
   switch (which) {
-    case 0: cam->SetPosition(5, 0, 0), cam->SetViewUp(0, 0, 1); break;
-    case 1: cam->SetPosition(0, 5, 0), cam->SetViewUp(0, 0, 1); break;
-    case 2: cam->SetPosition(0, 0, 5), cam->SetViewUp(0, 1, 0); break;
+    case 0: cam->SetPosition(5.2, 0, 0), cam->SetViewUp(0, 0, 1); break;
+    case 1: cam->SetPosition(0, 5.2, 0), cam->SetViewUp(0, 0, 1); break;
+    case 2: cam->SetPosition(0, 0, 5.2), cam->SetViewUp(0, 1, 0); break;
     default: cam->SetPosition(2.6, -3.4, 2.2), cam->SetViewUp(0, 0, 1); break;
   }
-  p->renderer->ResetCamera(-1.15, 1.15, -1.15, 1.15, -1.15, 1.15);
+  cam->OrthogonalizeViewUp();
+  p->renderer->ResetCameraClippingRange(-1.3, 1.3, -1.3, 1.3, -1.3, 1.3);
 }
 
 }  // namespace lpm::render

@@ -52,6 +52,8 @@ public:
   bool idle() const;
   void setCurveRange(double Rmin, double Rmax, int points);
 
+  /// Chooses the 3D axes afresh (canonical for the current state) and redraws.
+  void resetView();
   /// Stops the running solve (and forgets pending ones); the last solved frame stays.
   void cancelSolve();
   bool solving() const { return solveRunning_; }
