@@ -16,7 +16,6 @@
 #include "lpm/io/Analysis.h"
 #include "lpm/Session.h"
 #ifdef LPM_HAVE_RENDER
-#include "lpm/Geometry.h"
 #include "lpm/render/Figure.h"
 #endif
 
@@ -290,20 +289,27 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   return in;
 }
 
+// Checks the display, then solves, sweeps and finds R0 once for the figure. False: no display.
+bool prepareFigure(const lpm::render::FigureInputs& in, lpm::render::ChartData& chart, lpm::render::SceneData& scene,
+                   std::string& caption) {
+  std::string why;
+  if (!lpm::render::haveDisplay(&why)) {
+    std::cerr << "lpm: " << why << "\n";
+    return false;
+  }
+  lpm::render::buildFigure(in, chart, scene, caption);
+  return true;
+}
+
 int runFigure(const FigureArgs& a) {
   if (a.plot.empty() && a.scene.empty() && a.combined.empty())
     throw lpm::InvalidInput("nothing to write: give --plot, --scene and/or --combined");
   if (a.width < 0 || a.height < 0) throw lpm::InvalidInput("--width and --height must be positive");
-  std::string why;
   const auto in = figureInputs(a);
-  if (!lpm::render::haveDisplay(&why)) {
-    std::cerr << "lpm: " << why << "\n";
-    return 1;
-  }
   lpm::render::ChartData chart;
   lpm::render::SceneData scene;
   std::string caption;
-  lpm::render::buildFigure(in, chart, scene, caption);
+  if (!prepareFigure(in, chart, scene, caption)) return 1;
   lpm::render::ExportSize size{a.width ? a.width : 900, a.height ? a.height : 600, a.scale};
   if (!a.plot.empty()) lpm::render::exportChart(chart, a.plot, size);
   if (!a.scene.empty()) {
@@ -324,32 +330,14 @@ int runAnimate(const FigureArgs& a) {
   if (a.frames < 2 || a.frames > 10000) throw lpm::InvalidInput("--frames must be in 2..10000");
   auto in = figureInputs(a);
   in.paperFigure = false;
-  std::string why;
-  if (!lpm::render::haveDisplay(&why)) {
-    std::cerr << "lpm: " << why << "\n";
-    return 1;
-  }
+  if (a.title.empty()) in.title.clear();  // the automatic title names R0
   lpm::render::ChartData chart;
   lpm::render::SceneData scene;
   std::string caption;
-  lpm::render::buildFigure(in, chart, scene, caption);  // the curve and R0, computed once
-  lpm::render::AnimationWriter writer(a.out, {a.width ? a.width : 1280, a.height ? a.height : 560, 1}, a.fps);
-  lpm::GeometryTracker tracker;  // one tracker: the frames stay aligned, no flips
-  Eigen::VectorXd warm;
-  for (int i = 0; i < a.frames; ++i) {
-    lpm::TwoSizeParams p = in.params;
-    p.R = std::pow(10.0, 4.0 * i / (a.frames - 1));
-    lpm::SolveOptions o;
-    o.kind = lpm::SolverKind::Reduced;
-    o.warmStart = warm.size() ? &warm : nullptr;
-    const lpm::Solution s = lpm::solve(lpm::makeTwoSize(p), o);
-    warm = s.state;
-    const lpm::Geometry3D g = tracker.update(s);
-    scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
-    chart.currentR = p.R;
-    writer.addFrame(scene, chart, lpm::render::captionFor(p, lpm::computeMetrics(s), chart.R0));
-  }
-  std::cout << "wrote " << writer.close() << " frames to " << a.out << "\n";
+  if (!prepareFigure(in, chart, scene, caption)) return 1;  // the curve and R0, computed once
+  const int written = lpm::render::writeRSweepAnimation(in.params, chart, scene, a.out,
+                                                        {a.width ? a.width : 1280, a.height ? a.height : 560, 1}, a.frames, a.fps);
+  std::cout << "wrote " << written << " frames to " << a.out << "\n";
   return 0;
 }
 #endif

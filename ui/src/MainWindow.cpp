@@ -637,26 +637,11 @@ void MainWindow::exportDialog(int what) {
         const int frames = 120;
         QProgressDialog progress(tr("Rendering the R sweep…"), tr("Cancel"), 0, frames, this);
         progress.setWindowModality(Qt::WindowModal);
-        render::ChartData chart = chartData();
-        render::SceneData scene = sceneData();
-        render::AnimationWriter writer(path.toStdString(), {1280, 560, 1}, 24);
-        GeometryTracker tracker;
-        Eigen::VectorXd warm;
-        for (int i = 0; i < frames && !progress.wasCanceled(); ++i) {
-          TwoSizeParams p = model_->params();
-          p.R = std::pow(10.0, 4.0 * i / (frames - 1));
-          SolveOptions o;
-          o.kind = SolverKind::Reduced;
-          o.warmStart = warm.size() ? &warm : nullptr;
-          const Solution s = solve(makeTwoSize(p), o);
-          warm = s.state;
-          const Geometry3D g = tracker.update(s);
-          scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
-          chart.currentR = p.R;
-          writer.addFrame(scene, chart, render::captionFor(p, computeMetrics(s), chart.R0));
-          progress.setValue(i + 1);
-        }
-        writer.close();
+        render::writeRSweepAnimation(model_->params(), chartData(), sceneData(), path.toStdString(), {1280, 560, 1},
+                                     frames, 24, [&](int done) {
+                                       progress.setValue(done);
+                                       return !progress.wasCanceled();
+                                     });
         break;
       }
     }

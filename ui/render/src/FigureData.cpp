@@ -60,4 +60,27 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   caption = captionFor(in.params, m, R0);
 }
 
+int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData scene, const std::string& target,
+                         const ExportSize& size, int frames, int fps, const std::function<bool(int)>& progress) {
+  if (frames < 2 || frames > 10000) throw InvalidInput("frames must be in 2..10000");
+  AnimationWriter writer(target, size, fps);
+  GeometryTracker tracker;  // one tracker: the frames stay aligned, no flips
+  Eigen::VectorXd warm;
+  for (int i = 0; i < frames; ++i) {
+    TwoSizeParams p = params;
+    p.R = std::pow(10.0, 4.0 * i / (frames - 1));
+    SolveOptions o;
+    o.kind = SolverKind::Reduced;
+    o.warmStart = warm.size() ? &warm : nullptr;
+    const Solution s = solve(makeTwoSize(p), o);
+    warm = s.state;
+    const Geometry3D g = tracker.update(s);
+    scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+    chart.currentR = p.R;
+    writer.addFrame(scene, chart, captionFor(p, computeMetrics(s), chart.R0));
+    if (progress && !progress(i + 1)) break;
+  }
+  return writer.close();
+}
+
 }  // namespace lpm::render

@@ -3,6 +3,7 @@
 // text), the scene as PNG or glTF, scene + plot side by side with a caption, and R-sweep
 // animations as PNG frames or Ogg Theora. Always the light print theme. Needs an X display
 // (VTK here is GLX only): check haveDisplay() first.
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,13 @@ struct FigureInputs {
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
 std::string captionFor(const TwoSizeParams& p, const Metrics& m, std::optional<double> R0);
+
+/// The R sweep from 1 to 10^4 as `frames` frames (scene aligned frame to frame, plot marker moving)
+/// into a folder of PNGs or a .ogv. `progress(i)` after each frame; returning false stops.
+/// Returns the number of frames written.
+int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData scene, const std::string& target,
+                         const ExportSize& size, int frames, int fps,
+                         const std::function<bool(int)>& progress = nullptr);
 
 /// False, with a message saying how to run headless, when no X display is reachable.
 bool haveDisplay(std::string* message);
