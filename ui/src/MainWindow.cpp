@@ -528,6 +528,7 @@ Session MainWindow::currentSession() const {
   s.view.etf = etfAction_->isChecked();
   s.view.unitArrows = unitArrowsAction_->isChecked();
   s.view.dark = darkAction_->isChecked();
+  if (const auto* net = network_->network()) s.checkpoint = net->path.toStdString();
   return s;
 }
 
@@ -559,6 +560,8 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   etfAction_->setChecked(s.view.etf);
   unitArrowsAction_->setChecked(s.view.unitArrows);
   darkAction_->setChecked(s.view.dark);
+  if (s.checkpoint && (!network_->network() || network_->network()->path.toStdString() != *s.checkpoint))
+    openCheckpoint(QString::fromStdString(*s.checkpoint));  // in the background; a missing file says so
   if (s.camera) {
     auto* c = scene_->camera();
     c->SetPosition(s.camera->position.data());
