@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include "GuiTestMain.h"
 #include "ImageBaseline.h"
 #include "lpm/Presets.h"
 #include "lpm/render/Figure.h"
@@ -183,17 +184,6 @@ private slots:
   }
 };
 
-int main(int argc, char** argv) {
-  QString message;
-  if (!ui::prepareGuiProcess(&message)) {
-    std::fprintf(stderr, "%s\n", qPrintable(message));
-    return 1;
-  }
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  ui::setupApplication();
-  TestExport t;
-  return QTest::qExec(&t, argc, argv);
-}
+LPM_GUI_TEST_MAIN(TestExport)
 
 #include "tst_export.moc"

@@ -14,6 +14,7 @@
 
 #include <vtkCamera.h>
 
+#include "GuiTestMain.h"
 #include "ImageBaseline.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CosinePlot.h"
@@ -202,17 +203,6 @@ private slots:
   }
 };
 
-int main(int argc, char** argv) {
-  QString message;
-  if (!prepareGuiProcess(&message)) {
-    std::fprintf(stderr, "%s\n", qPrintable(message));
-    return 1;
-  }
-  QStandardPaths::setTestModeEnabled(true);  // keep the user's QSettings out of it
-  QApplication app(argc, argv);
-  setupApplication();
-  TestMainWindow t;
-  return QTest::qExec(&t, argc, argv);
-}
+LPM_GUI_TEST_MAIN(TestMainWindow)
 
 #include "tst_mainwindow.moc"

@@ -7,6 +7,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include "GuiTestMain.h"
 #include "ImageBaseline.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/ui/Application.h"
@@ -116,17 +117,6 @@ private slots:
   }
 };
 
-int main(int argc, char** argv) {
-  QString message;
-  if (!prepareGuiProcess(&message)) {
-    std::fprintf(stderr, "%s\n", qPrintable(message));
-    return 1;
-  }
-  QStandardPaths::setTestModeEnabled(true);
-  QApplication app(argc, argv);
-  setupApplication();
-  TestNetwork t;
-  return QTest::qExec(&t, argc, argv);
-}
+LPM_GUI_TEST_MAIN(TestNetwork)
 
 #include "tst_network.moc"

@@ -38,8 +38,6 @@ public:
 
   Geometry3D update(const Solution& s);
   void reset() { previous_.reset(); axes_.reset(); }
-  /// Choose fresh principal axes at the next update (keeps the alignment).
-  void resetAxes() { axes_.reset(); }
 
 private:
   std::optional<Eigen::MatrixXd> previous_;  ///< last aligned [H; W], 2K x K
