@@ -103,8 +103,11 @@ int main(int argc, char** argv) {
   cli.addOption({"dark", "Dark theme."});
   cli.addOption({"KA", "Checkpoint: the first KA classes are the majority.", "N"});
   cli.addOption({"minority", "Checkpoint: 0-based minority classes, comma separated.", "i,j,..."});
-  cli.addOption({"features", "Checkpoint: penultimate-layer features (N x p, .npy/.npz).", "F.npy"});
+  cli.addOption({"features", "Checkpoint: penultimate-layer features (N x p, .npy/.npz; an .npz may hold 'labels' too).", "F.npy"});
   cli.addOption({"labels", "Checkpoint: labels (N, .npy); class counts give the imbalance ratio.", "L.npy"});
+  cli.addOption({"network-tab", "Checkpoint: the panel's tab to show: classifier, classes, 3d or tensors.", "TAB"});
+  cli.addOption({"allow-unsafe-globals", "Checkpoint: read the tensors of a file whose pickle names code-running "
+                                         "globals (nothing is ever run)."});
   cli.addPositionalArgument("file", "A session (.json) or a checkpoint (.pt, .pth, .safetensors, .npz, ...) to open.",
                             "[file]");
   cli.process(app);
@@ -146,8 +149,9 @@ int main(int argc, char** argv) {
     if (file.endsWith(".json", Qt::CaseInsensitive)) {
       if (!window.openSession(file, &openError)) return fail(openError, 1);
     } else {
-      if ((cli.isSet("features") || cli.isSet("labels")) && !cli.isSet("labels")) return fail("--features needs --labels");
-      if (!window.network()->openNow(file, &openError, cli.value("features"), cli.value("labels")))
+      const lpm::ui::CheckpointPanel::OpenRequest request{file, cli.value("features"), cli.value("labels"),
+                                                          cli.isSet("allow-unsafe-globals")};
+      if (!window.network()->openNow(request, &openError))
         return fail(QString("%1 was not opened: %2").arg(file, openError), 1);
       if (cli.isSet("KA")) {
         bool ok = false;
@@ -165,6 +169,8 @@ int main(int argc, char** argv) {
         }
         window.network()->setMinority(minority);
       }
+      if (cli.isSet("network-tab") && !window.network()->showTab(cli.value("network-tab")))
+        return fail("--network-tab takes classifier, classes, 3d or tensors");
       if (auto* dock = window.findChild<QWidget*>("NetworkDock")) dock->show();
     }
   }

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace lpm {
 
 Eigen::MatrixXd procrustesRotation(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
   return svd.matrixU() * svd.matrixV().transpose();
 }
 
@@ -21,7 +23,11 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   const int K = s.problem.K();
   Eigen::MatrixXd G(2 * K, K);
   G << H / std::sqrt(s.problem.EH), W / std::sqrt(s.problem.EW);
-  if (previous_ && previous_->rows() == G.rows() && previous_->cols() == G.cols()) G = G * procrustesRotation(G, *previous_);
+  Eigen::MatrixXd turn = Eigen::MatrixXd::Identity(K, K);
+  if (previous_ && previous_->rows() == G.rows() && previous_->cols() == G.cols()) {
+    turn = procrustesRotation(G, *previous_);
+    G = G * turn;
+  }
   previous_ = G;
 
   // Principal axes of the chosen vectors, each scaled to unit length so that short (minority)
@@ -81,7 +87,128 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   out.etf = etf * procrustesRotation(etf, G.bottomRows(K)) * axes;
   const double total = G.squaredNorm();
   out.captured = total > 0 ? P.squaredNorm() / total : 1.0;
+  out.frame = turn * axes;
   return out;
+}
+
+namespace {
+
+// Columns: the principal axes of `rows` (unit-scaled, weighted), signs fixed so that the
+// largest projection of `signRows` on each axis is positive.
+Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd& weight, const Eigen::MatrixXd& signRows) {
+  const Eigen::Index p = rows.cols();
+  Eigen::MatrixXd picked(rows.rows(), p);
+  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+    const double n = rows.row(i).norm();
+    picked.row(i) = n > 1e-12 ? Eigen::RowVectorXd(weight(i) * rows.row(i) / n) : Eigen::RowVectorXd::Zero(p);
+  }
+  Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(p, 3);
+  if (picked.squaredNorm() == 0) return axes;
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
+  const Eigen::Index d = std::min<Eigen::Index>(3, svd.matrixV().cols());
+  axes.leftCols(d) = svd.matrixV().leftCols(d);
+  const Eigen::MatrixXd proj = signRows * axes;
+  for (Eigen::Index c = 0; c < d; ++c) {
+    Eigen::Index at;
+    proj.col(c).cwiseAbs().maxCoeff(&at);
+    if (proj(at, c) < 0) axes.col(c) *= -1;
+  }
+  return axes;
+}
+
+}  // namespace
+
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd* H, const std::vector<int>* labels,
+                              int maxSamples) {
+  const Eigen::Index K = W.rows(), p = W.cols();
+  if (K < 2 || p < 1) throw std::invalid_argument("a classifier needs at least 2 rows");
+  NetworkEmbedding e;
+  const double ew = W.squaredNorm() / K;
+  e.W = ew > 0 ? Eigen::MatrixXd(W / std::sqrt(ew)) : W;
+  if (!H || !labels) return e;
+  if (H->cols() != p)
+    throw std::invalid_argument("features have " + std::to_string(H->cols()) + " columns, the classifier " +
+                                std::to_string(p));
+  if (static_cast<Eigen::Index>(labels->size()) != H->rows())
+    throw std::invalid_argument(std::to_string(labels->size()) + " labels for " + std::to_string(H->rows()) + " feature rows");
+  Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(K, p);
+  std::vector<int> count(K, 0);
+  for (Eigen::Index i = 0; i < H->rows(); ++i) {
+    const int y = (*labels)[i];
+    if (y < 0 || y >= K) throw std::invalid_argument("label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+    sums.row(y) += H->row(i);
+    ++count[y];
+  }
+  e.M = Eigen::MatrixXd::Zero(K, p);
+  for (Eigen::Index k = 0; k < K; ++k)
+    if (count[k]) e.M.row(k) = sums.row(k) / count[k];
+  Eigen::RowVectorXd centre = Eigen::RowVectorXd::Zero(p);
+  int present = 0;
+  for (Eigen::Index k = 0; k < K; ++k)
+    if (count[k]) centre += e.M.row(k), ++present;
+  if (present) centre /= present;
+  for (Eigen::Index k = 0; k < K; ++k)
+    if (count[k]) e.M.row(k) -= centre;
+  const double eh = present ? e.M.squaredNorm() / present : 0;
+  const double scale = eh > 0 ? 1 / std::sqrt(eh) : 1;
+  e.M *= scale;
+  // Every class keeps up to `cap` samples (evenly spaced), so small classes stay visible.
+  const int cap = std::max(1, maxSamples / static_cast<int>(K));
+  std::vector<int> seen(K, 0);
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index i = 0; i < H->rows(); ++i) {
+    const int y = (*labels)[i];
+    const int n = count[y];
+    const int stride = std::max(1, (n + cap - 1) / cap);
+    if (seen[y]++ % stride == 0) keep.push_back(i);
+  }
+  e.samples.resize(static_cast<Eigen::Index>(keep.size()), p);
+  for (size_t j = 0; j < keep.size(); ++j) {
+    e.samples.row(static_cast<Eigen::Index>(j)) = (H->row(keep[j]) - centre) * scale;
+    e.sampleLabels.push_back((*labels)[keep[j]]);
+  }
+  return e;
+}
+
+NetworkGeometry3D projectNetwork(const NetworkEmbedding& e, const std::vector<int>& minority) {
+  const Eigen::Index K = e.W.rows();
+  const int minor = static_cast<int>(minority.size()), major = static_cast<int>(K) - minor;
+  Eigen::VectorXd weight(K);
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const bool m = std::find(minority.begin(), minority.end(), k) != minority.end();
+    weight(k) = 1.0 / std::sqrt(std::max(1, m ? minor : major));
+  }
+  const Eigen::MatrixXd axes = principalAxes(e.W, weight, e.W);
+  NetworkGeometry3D g;
+  g.W = e.W * axes;
+  if (e.M.rows()) g.M = e.M * axes;
+  if (e.samples.rows()) g.samples = e.samples * axes;
+  g.sampleLabels = e.sampleLabels;
+  const double total = e.W.squaredNorm();
+  g.captured = total > 0 ? g.W.squaredNorm() / total : 1.0;
+  return g;
+}
+
+std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const std::vector<int>& modelToNet,
+                                             const Solution& s, const Geometry3D& g) {
+  const int K = s.problem.K();
+  if (Wnet.rows() != K || static_cast<int>(modelToNet.size()) != K || g.frame.rows() != K) return std::nullopt;
+  Eigen::MatrixXd H, W;
+  s.vectors(H, W);
+  const Eigen::MatrixXd B = W / std::sqrt(s.problem.EW);
+  Eigen::MatrixXd A(K, Wnet.cols());
+  for (int k = 0; k < K; ++k) {
+    if (modelToNet[k] < 0 || modelToNet[k] >= K) return std::nullopt;
+    A.row(k) = Wnet.row(modelToNet[k]);
+  }
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const Eigen::MatrixXd Q = svd.matrixU() * svd.matrixV().transpose();
+  NetworkOverlay o;
+  o.W = A * Q * g.frame;
+  const double b2 = B.squaredNorm();
+  const double r2 = std::max(0.0, A.squaredNorm() + b2 - 2 * svd.singularValues().sum());
+  o.distance = b2 > 0 ? std::sqrt(r2 / b2) : 0;
+  return o;
 }
 
 }  // namespace lpm

@@ -50,13 +50,17 @@ std::string sessionToJson(const Session& s) {
                  {"profile", p.profile == SizeProfile::Exponential ? "exponential" : "step"}};
   j["preset"] = s.preset ? json(*s.preset) : json(nullptr);
   j["checkpoint"] = s.checkpoint ? json(*s.checkpoint) : json(nullptr);
+  if (s.features) j["features"] = *s.features;
+  if (s.labels) j["labels"] = *s.labels;
+  if (s.minority) j["minority"] = *s.minority;
   if (s.camera)
     j["camera"] = {{"position", s.camera->position}, {"focal_point", s.camera->focalPoint},
                    {"view_up", s.camera->viewUp}, {"view_angle", s.camera->viewAngle}};
   else
     j["camera"] = nullptr;
   j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
-               {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark}};
+               {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark},
+               {"network_overlay", s.view.networkOverlay}};
   return j.dump(2) + "\n";
 }
 
@@ -98,6 +102,22 @@ Session sessionFromJson(const std::string& text) {
     if (!j["checkpoint"].is_string()) bad("checkpoint must be a path or null");
     s.checkpoint = j["checkpoint"].get<std::string>();
   }
+  for (const char* key : {"features", "labels"}) {
+    if (!j.contains(key) || j[key].is_null()) continue;
+    if (!j[key].is_string()) bad(std::string(key) + " must be a path or null");
+    if (!s.checkpoint) bad(std::string(key) + " needs a checkpoint");
+    (std::string(key) == "features" ? s.features : s.labels) = j[key].get<std::string>();
+  }
+  if (j.contains("minority") && !j["minority"].is_null()) {
+    if (!j["minority"].is_array()) bad("minority must be a list of class indices");
+    std::vector<int> m;
+    for (const auto& v : j["minority"]) {
+      if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 1000000)
+        bad("minority must hold class indices (integers >= 0)");
+      m.push_back(v.get<int>());
+    }
+    s.minority = m;
+  }
   if (j.contains("camera") && !j["camera"].is_null()) {
     const auto& c = j["camera"];
     if (!c.is_object()) bad("camera must be an object or null");
@@ -122,6 +142,7 @@ Session sessionFromJson(const std::string& text) {
     flag("etf", s.view.etf);
     flag("unit_arrows", s.view.unitArrows);
     flag("dark", s.view.dark);
+    flag("network_overlay", s.view.networkOverlay);
   }
   return s;
 }

@@ -87,6 +87,116 @@ private slots:
     const Geometry3D g = t.update(solve(twoSize(5, 5, 300)));
     for (int k = 6; k < 10; ++k) QVERIFY((g.W.row(k) - g.W.row(5)).norm() < 1e-3);
   }
+
+  void frameReproducesTheDrawing() {
+    // Drawn rows = (Lemma 1 rows / sqrt(E)) * frame, also after the tracker has turned things.
+    GeometryTracker t;
+    t.update(solve(twoSize(3, 4, 2)));
+    const Solution s = solve(twoSize(3, 4, 40));
+    const Geometry3D g = t.update(s);
+    Eigen::MatrixXd H, W;
+    s.vectors(H, W);
+    QVERIFY((W / std::sqrt(s.problem.EW) * g.frame - Eigen::MatrixXd(g.W)).norm() < 1e-10);
+    QVERIFY((H / std::sqrt(s.problem.EH) * g.frame - Eigen::MatrixXd(g.H)).norm() < 1e-10);
+  }
+
+  void procrustesMapsBetweenWidths() {
+    // Narrow into wide (p < d): B = A Q with Q Q^T = I. Wide onto narrow (p > d): A = B Q^T.
+    std::mt19937 rng(5);
+    std::normal_distribution<double> n;
+    Eigen::MatrixXd A(9, 7), M(7, 7);
+    for (int i = 0; i < A.size(); ++i) A.data()[i] = n(rng);
+    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
+    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).leftCols(4);
+    const Eigen::MatrixXd narrow = A.leftCols(4);
+    const Eigen::MatrixXd wide = narrow * Q.transpose();  // 9 x 7
+    const Eigen::MatrixXd P = procrustesRotation(narrow, wide);
+    QCOMPARE(P.rows(), 4);
+    QCOMPARE(P.cols(), 7);
+    QVERIFY((narrow * P - wide).norm() < 1e-9);
+    const Eigen::MatrixXd P2 = procrustesRotation(wide, narrow);
+    QCOMPARE(P2.rows(), 7);
+    QVERIFY((wide - narrow * P2.transpose()).norm() < 1e-9);
+    QVERIFY((wide * P2 - narrow).norm() < 1e-9);
+  }
+
+  void networkEmbeddingScalesLikeTheModel() {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> n;
+    const int K = 4, p = 6;
+    Eigen::MatrixXd W(K, p);
+    for (int i = 0; i < W.size(); ++i) W.data()[i] = 3 * n(rng);
+    std::vector<int> labels;
+    for (int k = 0; k < K; ++k)
+      for (int i = 0; i < (k < 2 ? 50 : 5); ++i) labels.push_back(k);
+    Eigen::MatrixXd H(labels.size(), p);
+    for (Eigen::Index i = 0; i < H.rows(); ++i)
+      for (int j = 0; j < p; ++j) H(i, j) = 2 + W(labels[i], j) + 0.1 * n(rng);
+    const NetworkEmbedding e = embedNetwork(W, &H, &labels, 40);
+    QVERIFY(std::abs(e.W.squaredNorm() / K - 1) < 1e-12);
+    QVERIFY(std::abs(e.M.squaredNorm() / K - 1) < 1e-12);
+    QVERIFY(e.M.colwise().sum().norm() < 1e-12);  // centred at the mean of the class means
+    // The cap is 10 per class: 10, 10, 5, 5 samples, classes kept in order.
+    QCOMPARE(e.samples.rows(), 30);
+    QCOMPARE(std::count(e.sampleLabels.begin(), e.sampleLabels.end(), 3), 5);
+    // Samples and means use one scale: the mean of a class's kept samples is near its mean.
+    Eigen::RowVectorXd m3 = Eigen::RowVectorXd::Zero(p);
+    for (Eigen::Index i = 0; i < e.samples.rows(); ++i)
+      if (e.sampleLabels[i] == 3) m3 += e.samples.row(i) / 5;
+    QVERIFY((m3 - e.M.row(3)).norm() < 1e-12);
+    // Bad shapes are refused with a reason.
+    const std::vector<int> shortLabels(3, 0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &H, &shortLabels));
+    std::vector<int> badLabels = labels;
+    badLabels[0] = K;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &H, &badLabels));
+    const Eigen::MatrixXd narrow = H.leftCols(3);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &narrow, &labels));
+  }
+
+  void networkEtfProjectsToTheEtf() {
+    // A simplex ETF of K = 4 hidden in R^9 by a random isometry: its own principal axes show it whole.
+    std::mt19937 rng(2);
+    std::normal_distribution<double> n;
+    Eigen::MatrixXd M(9, 9);
+    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
+    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(4);
+    const Eigen::MatrixXd W = 2.5 * simplexETF(4) * Q;
+    const NetworkGeometry3D g = projectNetwork(embedNetwork(W), {2, 3});
+    QVERIFY(std::abs(g.captured - 1) < 1e-10);
+    for (int a = 0; a < 4; ++a) {
+      QVERIFY(std::abs(g.W.row(a).norm() - 1) < 1e-10);
+      for (int b = a + 1; b < 4; ++b) QVERIFY(std::abs(g.W.row(a).dot(g.W.row(b)) + 1.0 / 3) < 1e-10);
+    }
+  }
+
+  void networkOnTheModelOverlaysExactly() {
+    // A "network" whose classifiers are the model's own, in another order and hidden in R^13 by
+    // a random isometry and scale: the overlay lands on the drawn model arrows, distance 0.
+    const Solution s = solve(twoSize(3, 4, 40));
+    GeometryTracker t;
+    const Geometry3D g = t.update(s);
+    Eigen::MatrixXd H, W;
+    s.vectors(H, W);
+    const int K = 7;
+    std::mt19937 rng(8);
+    std::normal_distribution<double> n;
+    Eigen::MatrixXd M(13, 13);
+    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
+    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(K);
+    const std::vector<int> modelToNet = {6, 0, 3, 1, 5, 2, 4};
+    Eigen::MatrixXd net(K, 13);
+    for (int k = 0; k < K; ++k) net.row(modelToNet[k]) = 0.3 * W.row(k) * Q;
+    const auto o = overlayNetwork(embedNetwork(net).W, modelToNet, s, g);
+    QVERIFY(o);
+    QVERIFY2(o->distance < 1e-9, qPrintable(QString::number(o->distance)));
+    QVERIFY((Eigen::MatrixXd(o->W) - Eigen::MatrixXd(g.W)).norm() < 1e-8);
+    // A different geometry (an ETF: no minority collapse) is measurably away from the collapsed model.
+    const auto far = overlayNetwork(embedNetwork(simplexETF(K)).W, modelToNet, s, g);
+    QVERIFY(far && far->distance > 0.1);
+    // Mismatched class counts: no overlay.
+    QVERIFY(!overlayNetwork(embedNetwork(simplexETF(5)).W, {0, 1, 2, 3, 4}, s, g));
+  }
 };
 
 QTEST_APPLESS_MAIN(TestGeometry)

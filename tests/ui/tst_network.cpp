@@ -1,6 +1,11 @@
 // Checkpoints in the window: real PyTorch fixtures, the heatmap against the analysis, the marker
 // on the plot, and a hostile file that changes nothing.
 #include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -14,12 +19,34 @@
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/MainWindow.h"
+#include "lpm/ui/SceneView.h"
+#include "lpm/render/SceneContent.h"
 
 using namespace lpm;
 using namespace lpm::ui;
 
 namespace {
 QString fixture(const char* f) { return QStringLiteral(LPM_TEST_DATA_DIR "/checkpoints/") + f; }
+
+// A float64 C-order .npy of a matrix (format 1.0), as numpy.save writes it.
+void writeNpy(const QString& path, const Eigen::MatrixXd& M) {
+  QByteArray header = QStringLiteral("{'descr': '<f8', 'fortran_order': False, 'shape': (%1, %2), }")
+                          .arg(M.rows())
+                          .arg(M.cols())
+                          .toLatin1();
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  QByteArray out("\x93NUMPY\x01\x00", 8);
+  const quint16 len = static_cast<quint16>(header.size());
+  out += char(len & 0xff);
+  out += char(len >> 8);
+  out += header;
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = M;
+  out += QByteArray(reinterpret_cast<const char*>(R.data()), static_cast<int>(R.size() * sizeof(double)));
+  QFile f(path);
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write(out);
+}
 }  // namespace
 
 class TestNetwork : public QObject {
@@ -105,6 +132,179 @@ private slots:
     }
   }
 
+  void npzHoldsFeaturesAndLabels() {
+    // One .npz with 'features' and 'labels' (as np.savez writes it), stored and deflated.
+    QString error;
+    QVERIFY2(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")),
+             qPrintable(error));
+    const io::FeatureAnalysis reference = *w->network()->network()->features;
+    for (const char* npz : {"arrays.npz", "arrays_compressed.npz"}) {
+      QSignalSpy done(w->network(), &CheckpointPanel::finished);
+      w->network()->openFile({fixture("state_dict.pt"), fixture(npz), {}, false});
+      QVERIFY(done.wait(20000));
+      QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+      const auto* net = w->network()->network();
+      QVERIFY(net->features);
+      QCOMPARE(*net->labelCounts, (std::vector<int>{40, 40, 40, 8, 8}));
+      QCOMPARE(net->features->nc1, reference.nc1);
+      QCOMPARE(net->features->EHfit, reference.EHfit);
+      QCOMPARE(*w->network()->networkR(), 5.0);
+      QVERIFY(w->waitUntilSettled());
+      QCOMPARE(w->model()->params().R, 5.0);
+    }
+    // Features without any labels are refused with the reason.
+    QSignalSpy done(w->network(), &CheckpointPanel::finished);
+    w->network()->openFile({fixture("state_dict.pt"), fixture("features.npy"), {}, false});
+    QVERIFY(done.wait(20000));
+    QVERIFY(!done.first().at(0).toBool());
+    QVERIFY(done.first().at(1).toString().contains("labels"));
+  }
+
+  void featureCloudAndOverlayAreDrawn() {
+    QString error;
+    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")));
+    QVERIFY(w->waitUntilSettled());
+    // The network's own 3D view: five arrows, every one of the 136 samples, class means.
+    auto& net = w->network()->networkScene()->content();
+    QCOMPARE(net.arrowCount(), 5);
+    QCOMPARE(net.sampleCount(), 136);
+    const auto& e = *w->network()->embedding();
+    QVERIFY(std::abs(e.W.squaredNorm() / 5 - 1) < 1e-12);
+    QCOMPARE(e.M.rows(), 5);
+    // The main view overlays the network's classifiers on the model's; the distance is shown.
+    QVERIFY(w->networkOverlayShown());
+    QCOMPARE(w->scene()->content().overlayCount(), 5);
+    QVERIFY(w->network()->summaryText().contains("distance to the model"));
+    QCOMPARE(w->sceneData().overlay.rows(), 5);
+    // The overlay can be switched off from the View menu.
+    QAction* toggle = nullptr;
+    for (QAction* a : w->findChildren<QAction*>())
+      if (a->text().contains("Network Overlay")) toggle = a;
+    QVERIFY(toggle);
+    toggle->setChecked(false);
+    QCOMPARE(w->scene()->content().overlayCount(), 0);
+    QVERIFY(!w->networkOverlayShown());
+    QCOMPARE(w->sceneData().overlay.rows(), 0);
+  }
+
+  void aNetworkThatIsTheModelSitsOnIt() {
+    // Write the model's own classifiers (at KA = 3, KB = 2, R = 40: collapsed) as a checkpoint,
+    // hidden in 12 dimensions by an isometry: the overlay distance is 0 and the marker sits on the curve.
+    TwoSizeParams p;
+    p.KA = 3, p.KB = 2, p.EW = 1, p.EH = 5, p.R = 40;
+    const Solution s = solve(makeTwoSize(p));
+    Eigen::MatrixXd H, W;
+    s.vectors(H, W);
+    Eigen::MatrixXd M = Eigen::MatrixXd::Random(12, 12);
+    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(5);
+    QTemporaryDir dir;
+    const QString file = dir.filePath("model.npy");
+    writeNpy(file, W * Q);
+    QString error;
+    QVERIFY2(w->network()->openNow(file, &error), qPrintable(error));
+    w->network()->setMajorityCount(3);
+    TwoSizeParams q = w->model()->params();
+    q.R = 40, q.EH = 5;
+    QVERIFY(w->model()->setParams(q, "test"));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(w->networkOverlayShown());
+    QVERIFY2(w->network()->summaryText().contains("relative): <b>0.000</b>"), qPrintable(w->network()->summaryText()));
+    const auto f = w->model()->latest();
+    const auto o = overlayNetwork(w->network()->embedding()->W, w->network()->modelOrder(), f->solution, f->geometry);
+    QVERIFY(o && o->distance < 1e-6);
+    QVERIFY((Eigen::MatrixXd(o->W) - Eigen::MatrixXd(f->geometry.W)).norm() < 1e-5);
+    QVERIFY(std::abs(*w->network()->analysis()->minorityCos - *f->metrics.minorityCos()) < 1e-6);
+  }
+
+  void classTableSetsRolesAndCounts() {
+    QString error;
+    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(w->waitUntilSettled());
+    auto* table = w->network()->classTable();
+    QCOMPARE(table->rowCount(), 5);
+    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{3, 4}));
+    // Tick class 0 as minority too: three minority classes, the model follows (KB = 3).
+    table->item(0, 1)->setCheckState(Qt::Checked);
+    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{0, 3, 4}));
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().KB, 3);
+    QCOMPARE(w->network()->modelOrder(), (std::vector<int>{1, 2, 0, 3, 4}));
+    // Type counts: R = 100 / 4 = 25 for the marker and the model.
+    const int counts[] = {4, 100, 100, 4, 4};
+    for (int k = 0; k < 5; ++k) table->item(k, 2)->setText(QString::number(counts[k]));
+    QCOMPARE(*w->network()->networkR(), 25.0);
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().R, 25.0);
+    // A count of 0 is refused and the cell goes back to its last good count.
+    table->item(1, 2)->setText("0");
+    QCOMPARE(*w->network()->networkR(), 25.0);
+    QCOMPARE(table->item(1, 2)->text(), QString("100"));
+    QVERIFY(w->network()->summaryText().contains("whole number"));
+    table->item(1, 2)->setText("200");
+    QCOMPARE(*w->network()->networkR(), 50.0);
+  }
+
+  void labelsButtonLoadsInTheBackground() {
+    QString error;
+    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(!w->network()->networkR());
+    QSignalSpy done(w->network(), &CheckpointPanel::finished);
+    w->network()->loadLabels(fixture("labels.npy"));
+    QVERIFY(w->network()->loading());
+    QVERIFY(done.wait(20000));
+    QVERIFY(done.first().at(0).toBool());
+    QCOMPARE(*w->network()->networkR(), 5.0);
+    done.clear();
+    w->network()->loadFeatures(fixture("features.npy"));
+    QVERIFY(done.wait(20000));
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    QVERIFY(w->network()->network()->features);
+    // Another tensor whose width does not fit the features: they are set aside, with a note.
+    QVERIFY(w->network()->setClassifier("features.weight"));
+    QVERIFY(!w->network()->network()->features);
+    QVERIFY(w->network()->summaryText().contains("do not fit"));
+  }
+
+  void unsafeFileCanBeOpenedAnyway() {
+    QSignalSpy done(w->network(), &CheckpointPanel::finished);
+    w->openCheckpoint(fixture("evil_os_system.pt"));
+    QVERIFY(done.wait(20000));
+    QVERIFY(!done.first().at(0).toBool());
+    QCOMPARE(done.first().at(2).toString(), QString("posix.system"));
+    QVERIFY(!w->network()->network());
+    // The window asks; "Open Anyway" reads the tensors (nothing is run) and warns in the panel.
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY((box = w->findChild<QMessageBox*>("UnsafeCheckpointBox")));
+    QPushButton* anyway = nullptr;
+    for (auto* b : box->findChildren<QPushButton*>())
+      if (b->text().contains("Open Anyway")) anyway = b;
+    QVERIFY(anyway);
+    done.clear();
+    anyway->click();
+    QVERIFY(done.wait(20000));
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    QVERIFY(w->network()->network()->unsafeAllowed);
+    QVERIFY(w->network()->summaryText().contains("posix.system"));
+  }
+
+  void sessionKeepsTheComparison() {
+    QString error;
+    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
+    w->network()->setMinority({2, 3, 4});
+    QVERIFY(w->waitUntilSettled());
+    QTemporaryDir dir;
+    const QString file = dir.filePath("s.json");
+    QVERIFY(w->saveSession(file, &error));
+    MainWindow other;
+    QSignalSpy done(other.network(), &CheckpointPanel::finished);
+    QVERIFY2(other.openSession(file, &error), qPrintable(error));
+    QVERIFY(done.wait(20000));
+    QVERIFY(done.first().at(0).toBool());
+    QCOMPARE(other.network()->network()->labelsPath, fixture("labels.npy"));
+    QVERIFY(other.network()->network()->features);
+    QCOMPARE(other.network()->analysis()->minority, (std::vector<int>{2, 3, 4}));
+  }
+
   void checkpointViewMatchesBaseline() {
     QString error;
     QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
@@ -114,6 +314,14 @@ private slots:
     const QImage shot = w->network()->grab().toImage().scaled(200, 400, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const auto r = test::compareWithBaseline(shot, "network-panel.png", 0.5);
     QVERIFY2(r.ok, qPrintable(r.message));
+    // The 3D tab: the network on its own axes with the feature cloud.
+    QVERIFY(w->network()->showTab("3d"));
+    w->network()->networkScene()->resetCamera();
+    const QImage scene = w->network()->networkScene()->grab().toImage().scaled(240, 240, Qt::IgnoreAspectRatio,
+                                                                                  Qt::SmoothTransformation);
+    QVERIFY(test::greyVariance(scene) > 50);
+    const auto r3 = test::compareWithBaseline(scene, "network-scene.png", 0.5);
+    QVERIFY2(r3.ok, qPrintable(r3.message));
   }
 };
 

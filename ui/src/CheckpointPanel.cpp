@@ -1,56 +1,138 @@
 #include "lpm/ui/CheckpointPanel.h"
 
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QPainter>
+#include <QProgressBar>
+#include <QPromise>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QToolTip>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
+#include "lpm/render/SceneContent.h"
 #include "lpm/ui/ExplorerModel.h"
+#include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
 namespace {
 
-// Reads the checkpoint, detects the classifier, reads labels/features: all off the UI thread.
-LoadedNetwork load(const QString& path, const QString& featuresPath, const QString& labelsPath) {
-  LoadedNetwork net;
-  net.path = path;
-  net.checkpoint = std::make_shared<io::Checkpoint>(io::Checkpoint::open(path.toStdString()));
-  const auto name = io::detectClassifier(*net.checkpoint);
-  if (!name) throw io::CheckpointError("no 2-D classifier weight found in " + path.toStdString());
-  net.classifier = QString::fromStdString(*name);
-  if (!labelsPath.isEmpty()) {
-    const auto L = io::Checkpoint::open(labelsPath.toStdString());
-    const auto v = L.values(L.tensors().front().name);
-    const Eigen::MatrixXd W = net.checkpoint->matrix(*name);
-    std::vector<int> counts(W.rows(), 0), labels;
-    for (double x : v) {
-      if (x < 0 || x >= W.rows() || x != std::floor(x)) throw io::CheckpointError("labels must be integers in 0..K-1");
-      ++counts[static_cast<size_t>(x)];
-      labels.push_back(static_cast<int>(x));
+using Request = CheckpointPanel::OpenRequest;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+/// The array of an .npz / state dict named like one of `names` (last path component), if any.
+std::optional<std::string> findArray(const io::Checkpoint& c, std::initializer_list<const char*> names) {
+  for (const char* want : names)
+    for (const auto& t : c.tensors()) {
+      std::string n = lower(t.name);
+      const auto cut = n.find_last_of("/.");
+      if (n == want || (cut != std::string::npos && n.substr(cut + 1) == want)) return t.name;
     }
-    net.labelCounts = counts;
-    if (!featuresPath.isEmpty()) {
-      const auto F = io::Checkpoint::open(featuresPath.toStdString());
-      const Eigen::MatrixXd H = F.matrix(F.tensors().front().name);
-      net.features = io::analyseFeatures(H, labels, W);
-    }
+  return std::nullopt;
+}
+
+constexpr std::initializer_list<const char*> kLabelNames = {"labels", "label", "targets", "target", "y"};
+constexpr std::initializer_list<const char*> kFeatureNames = {"features", "feature", "feats", "embeddings", "penultimate",
+                                                              "h", "x"};
+
+std::vector<int> readLabels(const io::Checkpoint& file, const std::string& name, int K) {
+  const auto* t = file.find(name);
+  if (t->shape.size() > 2 || (t->shape.size() == 2 && t->shape[1] != 1))
+    throw io::CheckpointError("labels '" + name + "' must be a vector (one class index per sample)");
+  std::vector<int> labels;
+  for (double x : file.values(name)) {
+    if (!(x >= 0 && x < K) || x != std::floor(x))
+      throw io::CheckpointError("labels must be integers in 0.." + std::to_string(K - 1) + " (found " + std::to_string(x) + ")");
+    labels.push_back(static_cast<int>(x));
   }
+  if (labels.empty()) throw io::CheckpointError("the labels file holds no labels");
+  return labels;
+}
+
+// Reads the checkpoint, detects the classifier, reads labels/features and measures them: all off
+// the UI thread. `step(i, text)` reports progress (0..5).
+LoadedNetwork load(const Request& r, const std::function<void(int, const QString&)>& step) {
+  LoadedNetwork net;
+  net.path = r.path;
+  net.featuresPath = r.featuresPath;
+  net.labelsPath = r.labelsPath;
+  net.unsafeAllowed = r.allowUnsafeGlobals;
+  io::OpenLimits limits;
+  limits.allowUnsafeGlobals = r.allowUnsafeGlobals;
+  step(0, QObject::tr("Reading %1…").arg(QFileInfo(r.path).fileName()));
+  net.checkpoint = std::make_shared<io::Checkpoint>(io::Checkpoint::open(r.path.toStdString(), limits));
+  step(1, QObject::tr("Finding the classifier…"));
+  const auto name = io::detectClassifier(*net.checkpoint);
+  if (!name) throw io::CheckpointError("no 2-D classifier weight found in " + r.path.toStdString());
+  net.classifier = QString::fromStdString(*name);
+  const Eigen::MatrixXd W = net.checkpoint->matrix(*name);
+  const int K = static_cast<int>(W.rows());
+
+  std::optional<io::Checkpoint> featureFile;
+  if (!r.featuresPath.isEmpty()) {
+    step(2, QObject::tr("Reading features %1…").arg(QFileInfo(r.featuresPath).fileName()));
+    featureFile.emplace(io::Checkpoint::open(r.featuresPath.toStdString()));
+    if (featureFile->tensors().empty()) throw io::CheckpointError("the features file holds no arrays");
+  }
+  step(3, QObject::tr("Reading labels…"));
+  if (!r.labelsPath.isEmpty()) {
+    const auto L = io::Checkpoint::open(r.labelsPath.toStdString());
+    if (L.tensors().empty()) throw io::CheckpointError("the labels file holds no arrays");
+    const auto which = findArray(L, kLabelNames);
+    net.labels = std::make_shared<const std::vector<int>>(readLabels(L, which ? *which : L.tensors().front().name, K));
+  } else if (featureFile) {
+    // An .npz with features and labels side by side.
+    if (const auto which = findArray(*featureFile, kLabelNames))
+      net.labels = std::make_shared<const std::vector<int>>(readLabels(*featureFile, *which, K));
+    else
+      throw io::CheckpointError("features need labels: choose a labels file, or an .npz holding 'features' and 'labels'");
+  }
+  if (net.labels) {
+    std::vector<int> counts(K, 0);
+    for (int y : *net.labels) ++counts[y];
+    net.labelCounts = counts;
+  }
+  if (featureFile) {
+    step(4, QObject::tr("Measuring neural collapse…"));
+    auto which = findArray(*featureFile, kFeatureNames);
+    if (!which)
+      for (const auto& t : featureFile->tensors())
+        if (t.shape.size() == 2) which = t.name;
+    if (!which) throw io::CheckpointError("the features file has no 2-D array (N samples x p features)");
+    net.featureMatrix = std::make_shared<const Eigen::MatrixXd>(featureFile->matrix(*which));
+    if (featureFile->find(*which)->shape.size() != 2) throw io::CheckpointError("features must be a 2-D array (N x p)");
+    net.features = io::analyseFeatures(*net.featureMatrix, *net.labels, W);
+  }
+  step(5, QObject::tr("Done"));
   return net;
 }
 
 }  // namespace
 
-CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 140); }
+// ---------------------------------------------------------------------------------------------
+
+CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
+  setMinimumSize(160, 140);
+  setMouseTracking(true);
+}
 
 QColor CosineHeatmap::colourOf(double c) {
   c = std::clamp(c, -1.0, 1.0);
@@ -68,6 +150,27 @@ void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>
   update();
 }
 
+QRectF CosineHeatmap::grid() const {
+  const int bar = 46, side = std::max(10, std::min(width() - bar - 8, height() - 8));
+  return QRectF(4, 4, side, side);
+}
+
+bool CosineHeatmap::event(QEvent* e) {
+  if (e->type() == QEvent::ToolTip && cos_.rows() > 0) {
+    auto* h = static_cast<QHelpEvent*>(e);
+    const QRectF g = grid();
+    const int K = static_cast<int>(cos_.rows());
+    const int j = static_cast<int>((h->pos().x() - g.left()) / g.width() * K),
+              i = static_cast<int>((h->pos().y() - g.top()) / g.height() * K);
+    if (i >= 0 && j >= 0 && i < K && j < K)
+      QToolTip::showText(h->globalPos(), tr("cos(w_%1, w_%2) = %3").arg(i).arg(j).arg(cos_(i, j), 0, 'f', 4), this);
+    else
+      QToolTip::hideText();
+    return true;
+  }
+  return QWidget::event(e);
+}
+
 void CosineHeatmap::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), palette().window());
@@ -76,14 +179,15 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, tr("no classifier"));
     return;
   }
-  const int bar = 46, side = std::min(width() - bar - 8, height() - 8);
-  const double cell = double(side) / K;
+  const QRectF g = grid();
+  const double cell = g.width() / K;
   for (int i = 0; i < K; ++i)
     for (int j = 0; j < K; ++j)
-      p.fillRect(QRectF(4 + j * cell, 4 + i * cell, cell + 0.5, cell + 0.5), colourOf(cos_(i, j)));
+      p.fillRect(QRectF(g.left() + j * cell, g.top() + i * cell, cell + 0.5, cell + 0.5), colourOf(cos_(i, j)));
   // Minority rows/columns outlined.
   p.setPen(QPen(QColor(213, 94, 0), 2));
-  for (int k : minority_) p.drawRect(QRectF(4 + k * cell, 4 + k * cell, cell, cell));
+  for (int k : minority_) p.drawRect(QRectF(g.left() + k * cell, g.top() + k * cell, cell, cell));
+  const int side = static_cast<int>(g.width());
   const int x0 = 4 + side + 10;
   for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side));
   p.setPen(palette().text().color());
@@ -116,30 +220,81 @@ void NormBars::paintEvent(QPaintEvent*) {
   p.drawText(QRect(0, height() - 15, width(), 15), Qt::AlignCenter, tr("‖w_k‖ by class (max %1)").arg(top, 0, 'g', 3));
 }
 
+// ---------------------------------------------------------------------------------------------
+
 CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   auto* layout = new QVBoxLayout(this);
   summary_ = new QLabel(tr("Open a checkpoint (File > Open Checkpoint, or drop it on the window) to compare a trained "
                            "network with the model."), this);
   summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(summary_);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 5);
+  progress_->setTextVisible(true);
+  progress_->setVisible(false);
+  layout->addWidget(progress_);
+
+  auto* row = new QHBoxLayout;
+  row->addWidget(new QLabel(tr("Majority: first"), this));
+  majority_ = new QSpinBox(this);
+  majority_->setRange(1, 1);
+  majority_->setObjectName("NetworkKA");
+  majority_->setToolTip(tr("The first KA classes are the majority, the rest the minority (or tick classes under Classes)"));
+  row->addWidget(majority_);
+  row->addStretch(1);
+  labelsButton_ = new QPushButton(tr("Labels…"), this);
+  labelsButton_->setToolTip(tr("Training labels (.npy/.npz/.pt, one class index per sample): class counts give the "
+                               "imbalance ratio R and the minority classes"));
+  featuresButton_ = new QPushButton(tr("Features…"), this);
+  featuresButton_->setToolTip(tr("Penultimate-layer features (N x p), with labels or in an .npz with 'features' and "
+                                 "'labels': fitted E_H, NC1-NC4 and the feature cloud"));
+  row->addWidget(labelsButton_);
+  row->addWidget(featuresButton_);
+  layout->addLayout(row);
+  labelsButton_->setEnabled(false);
+  featuresButton_->setEnabled(false);
+
+  tabs_ = new QTabWidget(this);
+  auto* overview = new QWidget(this);
+  auto* ov = new QVBoxLayout(overview);
+  ov->setContentsMargins(2, 2, 2, 2);
+  heatmap_ = new CosineHeatmap(overview);
+  bars_ = new NormBars(overview);
+  ov->addWidget(heatmap_, 2);
+  ov->addWidget(bars_, 1);
+  tabs_->addTab(overview, tr("Classifier"));
+
+  classes_ = new QTableWidget(0, 4, this);
+  classes_->setObjectName("ClassTable");
+  classes_->setHorizontalHeaderLabels({tr("class"), tr("minority"), tr("count"), tr("‖w_k‖")});
+  classes_->verticalHeader()->setVisible(false);
+  classes_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  classes_->setToolTip(tr("Tick the minority classes; type class counts to set the imbalance ratio"));
+  tabs_->addTab(classes_, tr("Classes"));
+
+  auto* sceneBox = new QWidget(this);
+  auto* sb = new QVBoxLayout(sceneBox);
+  sb->setContentsMargins(0, 0, 0, 0);
+  scene_ = new SceneView(sceneBox);
+  scene_->setObjectName("NetworkScene");
+  scene_->setMinimumHeight(200);
+  scene_->content().setShowUnitSphere(true);
+  scene_->content().setLabelBase(0);  // the network's own class indices, as in its labels
+  sceneNote_ = new QLabel(sceneBox);
+  sceneNote_->setWordWrap(true);
+  sb->addWidget(scene_, 1);
+  sb->addWidget(sceneNote_);
+  tabs_->addTab(sceneBox, tr("3D"));
+
   tree_ = new QTreeWidget(this);
   tree_->setObjectName("TensorTree");
   tree_->setHeaderLabels({tr("tensor"), tr("dtype"), tr("shape")});
   tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
   tree_->setRootIsDecorated(false);
   tree_->setToolTip(tr("Pick the classifier: any 2-D float tensor whose rows are classes"));
-  layout->addWidget(tree_, 1);
-  auto* roles = new QGridLayout;
-  roles->addWidget(new QLabel(tr("Majority classes (first KA)"), this), 0, 0);
-  majority_ = new QSpinBox(this);
-  majority_->setRange(1, 1);
-  majority_->setObjectName("NetworkKA");
-  roles->addWidget(majority_, 0, 1);
-  layout->addLayout(roles);
-  heatmap_ = new CosineHeatmap(this);
-  bars_ = new NormBars(this);
-  layout->addWidget(heatmap_, 2);
-  layout->addWidget(bars_, 1);
+  tabs_->addTab(tree_, tr("Tensors"));
+  layout->addWidget(tabs_, 1);
 
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
     if (item && item->text(0) != (net_ ? net_->classifier : QString())) setClassifier(item->text(0));
@@ -148,49 +303,126 @@ CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidge
     explicitMinority_ = false;
     setMajorityCount(v);
   });
+  connect(classes_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+    if (fillingTable_ || !net_) return;
+    if (item->column() == 1) {
+      std::vector<int> minority;
+      for (int k = 0; k < classes_->rowCount(); ++k)
+        if (classes_->item(k, 1)->checkState() == Qt::Checked) minority.push_back(k);
+      setMinority(minority);
+    } else if (item->column() == 2) {
+      bool ok = false;
+      const int typed = item->text().trimmed().toInt(&ok);
+      if (!ok || typed < 1) {
+        // Back to the last good value of this cell; say why.
+        QSignalBlocker b(classes_);
+        item->setText(net_->labelCounts ? QString::number((*net_->labelCounts)[item->row()]) : QString());
+        summary_->setText(summary_->text() + "<br><span style='color:#b2182b'>" + tr("a class count must be a whole number ≥ 1") +
+                          "</span>");
+        return;
+      }
+      // Counts take effect once every class has one (they can be typed one at a time).
+      std::vector<int> counts;
+      for (int k = 0; k < classes_->rowCount(); ++k) {
+        const int c = classes_->item(k, 2)->text().trimmed().toInt(&ok);
+        if (!ok) return;
+        counts.push_back(c);
+      }
+      setClassCounts(counts);
+    }
+  });
+  connect(labelsButton_, &QPushButton::clicked, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open Labels"), QFileInfo(net_->path).absolutePath(),
+                                                   tr("Arrays (*.npy *.npz *.pt *.pth *.safetensors);;All files (*)"));
+    if (!f.isEmpty()) loadLabels(f);
+  });
+  connect(featuresButton_, &QPushButton::clicked, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open Features"), QFileInfo(net_->path).absolutePath(),
+                                                   tr("Arrays (*.npy *.npz *.pt *.pth *.safetensors);;All files (*)"));
+    if (!f.isEmpty()) loadFeatures(f);
+  });
 }
 
-void CheckpointPanel::openFile(const QString& path, const QString& featuresPath, const QString& labelsPath) {
-  // The reason travels as text: QtConcurrent would turn a std::exception into one without a message.
-  using Outcome = std::pair<std::optional<LoadedNetwork>, QString>;
+void CheckpointPanel::openFile(const OpenRequest& request) {
+  struct Outcome {
+    std::optional<LoadedNetwork> net;
+    QString error, unsafeGlobal;
+  };
   auto* watcher = new QFutureWatcher<Outcome>(this);
-  summary_->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, path] {
+  lastRequest_ = request;
+  loading_ = true;
+  progress_->setValue(0);
+  progress_->setFormat(tr("Reading %1…").arg(QFileInfo(request.path).fileName()));
+  progress_->setVisible(true);
+  labelsButton_->setEnabled(false);
+  featuresButton_->setEnabled(false);
+  connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, progress_, &QProgressBar::setValue);
+  connect(watcher, &QFutureWatcher<Outcome>::progressTextChanged, progress_, &QProgressBar::setFormat);
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, path = request.path] {
     watcher->deleteLater();
+    loading_ = false;
+    progress_->setVisible(false);
+    labelsButton_->setEnabled(net_.has_value());
+    featuresButton_->setEnabled(net_.has_value());
     Outcome out = watcher->result();
-    QString error = out.second;
-    if (out.first) {
+    QString error = out.error;
+    if (out.net) {
       try {
-        install(std::move(*out.first));
-        emit finished(true, QString());
+        install(std::move(*out.net));
+        emit finished(true, QString(), QString());
         return;
       } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());
       }
     }
-    summary_->setText(net_ ? tr("Still showing %1.").arg(QFileInfo(net_->path).fileName()) : QString());
-    emit finished(false, tr("%1 was not opened: %2").arg(QFileInfo(path).fileName(), error));
+    emit finished(false, tr("%1 was not opened: %2").arg(QFileInfo(path).fileName(), error), out.unsafeGlobal);
   });
-  watcher->setFuture(QtConcurrent::run([=]() -> Outcome {
-    try {
-      return {load(path, featuresPath, labelsPath), QString()};
-    } catch (const std::exception& e) {
-      return {std::nullopt, QString::fromUtf8(e.what())};
-    }
-  }));
+  // The reason travels as text: QtConcurrent would turn a std::exception into one without a message.
+  watcher->setFuture(QtConcurrent::run(
+      [](QPromise<Outcome>& promise, OpenRequest r) {
+        promise.setProgressRange(0, 5);
+        Outcome out;
+        try {
+          out.net = load(r, [&](int i, const QString& text) { promise.setProgressValueAndText(i, text); });
+        } catch (const io::UnsafeGlobalsError& e) {
+          out.error = QString::fromUtf8(e.what());
+          out.unsafeGlobal = QString::fromStdString(e.global());
+        } catch (const std::exception& e) {
+          out.error = QString::fromUtf8(e.what());
+        }
+        promise.addResult(std::move(out));
+      },
+      request));
 }
 
-bool CheckpointPanel::openNow(const QString& path, QString* error, const QString& featuresPath, const QString& labelsPath) {
+bool CheckpointPanel::openNow(const OpenRequest& request, QString* error) {
+  lastRequest_ = request;
   try {
-    install(load(path, featuresPath, labelsPath));
-    return true;
+    install(load(request, [](int, const QString&) {}));
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
     return false;
   }
+  emit finished(true, QString(), QString());
+  return true;
+}
+
+void CheckpointPanel::loadLabels(const QString& labelsPath) {
+  if (!net_) return;
+  explicitMinority_ = false;  // the counts choose the minority again
+  const bool npzPair = net_->featuresPath.endsWith(".npz", Qt::CaseInsensitive) && net_->labelsPath.isEmpty();
+  openFile(OpenRequest{net_->path, npzPair ? QString() : net_->featuresPath, labelsPath, net_->unsafeAllowed});
+}
+
+void CheckpointPanel::loadFeatures(const QString& featuresPath) {
+  if (!net_) return;
+  openFile(OpenRequest{net_->path, featuresPath, net_->labelsPath, net_->unsafeAllowed});
 }
 
 void CheckpointPanel::install(LoadedNetwork net) {
+  const auto* info = net.checkpoint->find(net.classifier.toStdString());
+  const int K = static_cast<int>(info->shape[0]);
+  if (explicitMinority_ && (!net_ || net_->path != net.path)) explicitMinority_ = false;
   net_ = std::move(net);
   tree_->blockSignals(true);
   tree_->clear();
@@ -205,23 +437,31 @@ void CheckpointPanel::install(LoadedNetwork net) {
   }
   if (selected) tree_->setCurrentItem(selected);
   tree_->blockSignals(false);
-  const auto* info = net_->checkpoint->find(net_->classifier.toStdString());
-  const int K = static_cast<int>(info->shape[0]);
-  majority_->blockSignals(true);
-  majority_->setRange(1, K - 1);
-  if (!explicitMinority_) {
-    int KA = K - std::max(1, K / 2);
-    if (net_->labelCounts) {  // the classes of the smallest count are the minority
-      const int least = *std::min_element(net_->labelCounts->begin(), net_->labelCounts->end());
-      KA = static_cast<int>(std::count_if(net_->labelCounts->begin(), net_->labelCounts->end(), [&](int c) { return c != least; }));
-      KA = std::clamp(KA, 1, K - 1);
-    }
-    majority_->setValue(KA);
-    minority_.clear();
-    for (int k = KA; k < K; ++k) minority_.push_back(k);
+  {
+    QSignalBlocker b(majority_);
+    majority_->setRange(1, K - 1);
   }
-  majority_->blockSignals(false);
+  if (!explicitMinority_) defaultRoles(K);
+  labelsButton_->setEnabled(true);
+  featuresButton_->setEnabled(true);
   reanalyse();
+}
+
+void CheckpointPanel::defaultRoles(int K) {
+  int KA = K - std::max(1, K / 2);
+  minority_.clear();
+  if (net_->labelCounts && static_cast<int>(net_->labelCounts->size()) == K) {
+    // The classes of the smallest count are the minority (all equal: the second half).
+    const int least = *std::min_element(net_->labelCounts->begin(), net_->labelCounts->end());
+    for (int k = 0; k < K; ++k)
+      if ((*net_->labelCounts)[k] == least) minority_.push_back(k);
+    if (static_cast<int>(minority_.size()) < K) KA = K - static_cast<int>(minority_.size());
+    else minority_.clear();
+  }
+  if (minority_.empty())
+    for (int k = KA; k < K; ++k) minority_.push_back(k);
+  QSignalBlocker b(majority_);
+  majority_->setValue(KA);
 }
 
 bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
@@ -231,9 +471,27 @@ bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
     if (error) *error = tr("%1 is not a 2-D tensor with at least 2 rows").arg(tensor);
     return false;
   }
-  net_->classifier = tensor;
+  LoadedNetwork net = *net_;
+  net.classifier = tensor;
+  net.features.reset();
+  net.featureNote.clear();
+  const int K = static_cast<int>(t->shape[0]);
+  const bool countsFit = net.labelCounts && static_cast<int>(net.labelCounts->size()) == K;
+  if (!countsFit) net.labelCounts.reset();
+  if (net.featureMatrix && net.labels) {
+    const bool labelsFit = std::all_of(net.labels->begin(), net.labels->end(), [&](int y) { return y < K; });
+    if (net.featureMatrix->cols() != t->shape[1] || !labelsFit) {
+      net.featureNote = tr("the features (%1 columns) do not fit %2").arg(net.featureMatrix->cols()).arg(tensor);
+    } else {
+      try {
+        net.features = io::analyseFeatures(*net.featureMatrix, *net.labels, net.checkpoint->matrix(tensor.toStdString()));
+      } catch (const std::exception& e) {
+        net.featureNote = QString::fromUtf8(e.what());
+      }
+    }
+  }
   explicitMinority_ = false;
-  install(*net_);
+  install(std::move(net));
   return true;
 }
 
@@ -256,21 +514,108 @@ void CheckpointPanel::setMinority(const std::vector<int>& minority) {
   reanalyse();
 }
 
+bool CheckpointPanel::setClassCounts(const std::vector<int>& counts, QString* error) {
+  if (!net_) return false;
+  const int K = static_cast<int>(net_->checkpoint->find(net_->classifier.toStdString())->shape[0]);
+  if (static_cast<int>(counts.size()) != K) {
+    if (error) *error = tr("%1 counts for %2 classes").arg(counts.size()).arg(K);
+    return false;
+  }
+  if (*std::min_element(counts.begin(), counts.end()) < 1) {
+    if (error) *error = tr("every class count must be at least 1");
+    return false;
+  }
+  net_->labelCounts = counts;
+  if (!explicitMinority_) defaultRoles(K);
+  reanalyse();
+  return true;
+}
+
 std::optional<double> CheckpointPanel::networkR() const {
-  if (!net_ || !net_->labelCounts) return std::nullopt;
+  if (!net_ || !net_->labelCounts || net_->labelCounts->empty()) return std::nullopt;
   const auto [lo, hi] = std::minmax_element(net_->labelCounts->begin(), net_->labelCounts->end());
   if (*lo <= 0) return std::nullopt;
   return double(*hi) / *lo;
 }
 
-void CheckpointPanel::reanalyse() {
-  const Eigen::MatrixXd W = net_->checkpoint->matrix(net_->classifier.toStdString());
-  analysis_ = io::analyseClassifier(W, net_->classifier.toStdString(), -1, minority_);
-  heatmap_->setMatrix(analysis_->cos, analysis_->minority);
-  bars_->setNorms(analysis_->norms, analysis_->minority);
-  const int K = analysis_->K, KB = static_cast<int>(analysis_->minority.size());
+std::vector<int> CheckpointPanel::modelOrder() const {
+  if (!analysis_) return {};
+  std::vector<int> order = analysis_->majority;
+  order.insert(order.end(), analysis_->minority.begin(), analysis_->minority.end());
+  return order;
+}
+
+void CheckpointPanel::setModelDistance(std::optional<double> d) {
+  if (d == modelDistance_) return;
+  modelDistance_ = d;
+  refreshSummary();
+}
+
+QString CheckpointPanel::summaryText() const { return summary_->text(); }
+
+bool CheckpointPanel::showTab(const QString& name) {
+  static const QStringList names = {"classifier", "classes", "3d", "tensors"};
+  const int i = names.indexOf(name.toLower());
+  if (i < 0) return false;
+  tabs_->setCurrentIndex(i);
+  return true;
+}
+
+void CheckpointPanel::fillClassTable() {
+  // Items are updated in place (this also runs from inside the table's own itemChanged).
+  fillingTable_ = true;
+  const int K = analysis_->K;
+  if (classes_->rowCount() != K) {
+    classes_->setRowCount(K);
+    for (int k = 0; k < K; ++k) {
+      auto* name = new QTableWidgetItem(QString::number(k));
+      name->setFlags(Qt::ItemIsEnabled);
+      double rgb[3];
+      render::Palette::classColour(k, rgb);
+      name->setData(Qt::DecorationRole, QColor::fromRgbF(rgb[0], rgb[1], rgb[2]));
+      auto* role = new QTableWidgetItem;
+      role->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+      auto* count = new QTableWidgetItem;
+      count->setFlags(Qt::ItemIsEnabled | Qt::ItemIsEditable);
+      auto* norm = new QTableWidgetItem;
+      norm->setFlags(Qt::ItemIsEnabled);
+      classes_->setItem(k, 0, name);
+      classes_->setItem(k, 1, role);
+      classes_->setItem(k, 2, count);
+      classes_->setItem(k, 3, norm);
+    }
+  }
+  for (int k = 0; k < K; ++k) {
+    const bool minor = std::binary_search(analysis_->minority.begin(), analysis_->minority.end(), k);
+    classes_->item(k, 1)->setCheckState(minor ? Qt::Checked : Qt::Unchecked);
+    classes_->item(k, 2)->setText(net_->labelCounts ? QString::number((*net_->labelCounts)[k]) : QString());
+    classes_->item(k, 3)->setText(QString::number(analysis_->norms(k), 'g', 4));
+  }
+  fillingTable_ = false;
+}
+
+void CheckpointPanel::showNetworkScene() {
+  if (!embedding_) return;
+  const NetworkGeometry3D g = projectNetwork(*embedding_, analysis_->minority);
+  std::vector<bool> minor(analysis_->K, false);
+  for (int k : analysis_->minority) minor[k] = true;
+  scene_->setConfiguration(g.W, g.M, minor);
+  scene_->content().setSamples(g.samples, g.sampleLabels);
+  scene_->content().setLegend(g.M.rows() ? "classifiers w_k / sqrt(EW_fit): arrows\n"
+                                           "class means, centred / sqrt(EH_fit): spheres\nsamples: dots, by class"
+                                         : "classifiers w_k / sqrt(EW_fit): arrows");
+  scene_->update();
+  sceneNote_->setText(tr("The trained network on its own principal axes (those of its unit classifier rows): the "
+                         "3D picture keeps %1% of ‖W‖²%2.")
+                          .arg(100 * g.captured, 0, 'f', 1)
+                          .arg(g.samples.rows() ? tr("; %1 samples drawn").arg(g.samples.rows()) : QString()));
+}
+
+void CheckpointPanel::refreshSummary() {
+  if (!net_ || !analysis_) return;
+  const int K = analysis_->K;
   auto num = [](const std::optional<double>& v) { return v ? QString::number(*v, 'f', 4) : QStringLiteral("—"); };
-  QString text = tr("<b>%1</b> (%2)<br>classifier <b>%3</b>: K = %4, p = %5<br>minority cos %6, majority cos %7, "
+  QString text = tr("<b>%1</b> (%2)<br>classifier <b>%3</b>: K = %4, p = %5<br>minority cos <b>%6</b>, majority cos %7, "
                     "fitted E<sub>W</sub> = %8")
                      .arg(QFileInfo(net_->path).fileName(), QString::fromStdString(net_->checkpoint->format()),
                           net_->classifier)
@@ -278,6 +623,7 @@ void CheckpointPanel::reanalyse() {
                      .arg(analysis_->p)
                      .arg(num(analysis_->minorityCos), num(analysis_->majorityCos))
                      .arg(analysis_->EWfit, 0, 'g', 4);
+  if (const auto R = networkR()) text += tr(", R = %1 (class counts)").arg(*R, 0, 'g', 4);
   if (net_->features)
     text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6")
                 .arg(net_->features->EHfit, 0, 'g', 4)
@@ -286,14 +632,38 @@ void CheckpointPanel::reanalyse() {
                 .arg(net_->features->nc2Equiangular, 0, 'g', 3)
                 .arg(net_->features->nc3, 0, 'g', 3)
                 .arg(net_->features->nc4, 0, 'g', 3);
-  for (const auto& w : net_->checkpoint->warnings()) text += "<br><span style='color:#b2182b'>" + QString::fromStdString(w) + "</span>";
+  if (modelDistance_)
+    text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(*modelDistance_, 0, 'f', 3);
+  if (!net_->featureNote.isEmpty()) text += "<br><span style='color:#b2182b'>" + net_->featureNote.toHtmlEscaped() + "</span>";
+  for (const auto& w : net_->checkpoint->warnings())
+    text += "<br><span style='color:#b2182b'>⚠ " + QString::fromStdString(w).toHtmlEscaped() + "</span>";
   summary_->setText(text);
+}
+
+void CheckpointPanel::reanalyse() {
+  const Eigen::MatrixXd W = net_->checkpoint->matrix(net_->classifier.toStdString());
+  analysis_ = io::analyseClassifier(W, net_->classifier.toStdString(), -1, minority_);
+  heatmap_->setMatrix(analysis_->cos, analysis_->minority);
+  bars_->setNorms(analysis_->norms, analysis_->minority);
+  fillClassTable();
+  try {
+    const bool withFeatures = net_->features && net_->featureMatrix && net_->labels;
+    embedding_ = embedNetwork(W, withFeatures ? net_->featureMatrix.get() : nullptr, withFeatures ? net_->labels.get() : nullptr);
+  } catch (const std::exception& e) {
+    embedding_ = embedNetwork(W);
+    net_->featureNote = QString::fromUtf8(e.what());
+  }
+  modelDistance_.reset();
+  refreshSummary();
+  showNetworkScene();
 
   // The model at the network's setting: K, KA, fitted EW (and EH), R from the labels if known.
-  if (KB >= 1 && K - KB >= 1) {
+  const int KB = static_cast<int>(analysis_->minority.size());
+  if (KB >= 1 && analysis_->K - KB >= 1) {
     TwoSizeParams p = model_->params();
-    p.KA = K - KB;
+    p.KA = analysis_->K - KB;
     p.KB = KB;
+    p.profile = SizeProfile::Step;  // the two-size model of the paper's comparison
     p.EW = std::clamp(analysis_->EWfit, 0.05, 100.0);
     if (net_->features) p.EH = std::clamp(net_->features->EHfit, 0.05, 100.0);
     if (const auto R = networkR()) p.R = std::clamp(*R, 1.0, 1e5);
@@ -303,6 +673,7 @@ void CheckpointPanel::reanalyse() {
   }
   const std::optional<double> R = networkR() ? networkR() : std::optional<double>(model_->params().R);
   emit networkPoint(R, analysis_->minorityCos);
+  emit networkChanged();
 }
 
 }  // namespace lpm::ui

@@ -1,6 +1,8 @@
 #include "lpm/ui/MainWindow.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QPushButton>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
@@ -29,6 +31,7 @@
 #include <QVBoxLayout>
 #include <QVariantAnimation>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -41,6 +44,7 @@
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/ParameterPanel.h"
+#include "lpm/render/SceneContent.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
@@ -86,20 +90,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   netDock->setWidget(network_);
   addDockWidget(Qt::RightDockWidgetArea, netDock);
   netDock->hide();  // shown when a checkpoint is opened
-  connect(network_, &CheckpointPanel::finished, this, [this, netDock](bool ok, const QString& message) {
-    if (ok) {
-      netDock->show();
-      return;
-    }
-    // Not modal: the window stays usable (and scripted runs are not blocked).
-    statusBar()->showMessage(message, 10000);
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Open Checkpoint"), message, QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+  connect(network_, &CheckpointPanel::finished, this, [this, netDock](bool ok, const QString& message, const QString& unsafe) {
+    if (ok) netDock->show();
+    onNetworkOpened(ok, message, unsafe);
   });
   connect(network_, &CheckpointPanel::networkPoint, this, [this](std::optional<double> R, std::optional<double> c) {
+    networkR_ = R;
+    networkCos_ = c;
     plot_->setNetworkMarker(R, c);
   });
+  connect(network_, &CheckpointPanel::networkChanged, this, &MainWindow::updateOverlay);
   setAcceptDrops(true);
 
   statusObjective_ = new QLabel(this);
@@ -206,14 +206,77 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   QMainWindow::closeEvent(e);
 }
 
-void MainWindow::openCheckpoint(const QString& path) {
+void MainWindow::openCheckpoint(const QString& path, const QString& features, const QString& labels,
+                                bool allowUnsafeGlobals) {
   QSettings settings;
   QStringList recent = settings.value("recent/checkpoints").toStringList();
   recent.removeAll(path);
   recent.prepend(path);
   settings.setValue("recent/checkpoints", recent.mid(0, 8));
   updateRecent();
-  network_->openFile(path);
+  network_->openFile({path, features, labels, allowUnsafeGlobals});
+}
+
+void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString& unsafeGlobal) {
+  if (ok) {
+    if (pendingMinority_) {
+      const int K = network_->analysis() ? network_->analysis()->K : 0;
+      if (std::all_of(pendingMinority_->begin(), pendingMinority_->end(), [K](int k) { return k < K; }))
+        network_->setMinority(*pendingMinority_);
+      pendingMinority_.reset();
+    }
+    statusBar()->showMessage(tr("Opened %1").arg(network_->network()->path), 6000);
+    return;
+  }
+  pendingMinority_.reset();
+  statusBar()->showMessage(message, 10000);
+  // Not modal: the window stays usable (and scripted runs are not blocked).
+  if (!unsafeGlobal.isEmpty()) {
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Open Checkpoint"),
+                                tr("<p><b>This file would run code if loaded with torch.load.</b></p>"
+                                   "<p>Its pickle calls <code>%1</code>. LPM Studio never runs code from a file, so it "
+                                   "can still read the tensors, but only open it if you want to look inside.</p>")
+                                    .arg(unsafeGlobal.toHtmlEscaped()),
+                                QMessageBox::Cancel, this);
+    box->setObjectName("UnsafeCheckpointBox");
+    auto* anyway = box->addButton(tr("Open Anyway (Tensors Only)"), QMessageBox::AcceptRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    const CheckpointPanel::OpenRequest again = network_->lastRequest();
+    connect(box, &QMessageBox::buttonClicked, this, [this, anyway, again](QAbstractButton* b) {
+      if (b != static_cast<QAbstractButton*>(anyway)) return;
+      CheckpointPanel::OpenRequest r = again;
+      r.allowUnsafeGlobals = true;
+      network_->openFile(r);
+    });
+    box->open();
+    return;
+  }
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Open Checkpoint"), message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+bool MainWindow::networkOverlayShown() const { return overlayAction_->isChecked() && overlay_.rows() > 0; }
+
+void MainWindow::updateOverlay() {
+  overlay_.resize(0, 3);
+  std::optional<double> distance;
+  const auto f = model_->latest();
+  const auto& e = network_->embedding();
+  if (f && e) {
+    if (const auto o = overlayNetwork(e->W, network_->modelOrder(), f->solution, f->geometry)) {
+      overlay_ = o->W;
+      distance = o->distance;
+    }
+  }
+  network_->setModelDistance(distance);
+  const bool shown = overlayAction_->isChecked() && overlay_.rows() > 0;
+  scene_->content().setOverlay(shown ? overlay_ : Eigen::MatrixX3d());
+  scene_->content().setLegend(shown ? "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres\n"
+                                      "trained network (aligned): thin green arrows"
+                                    : "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+  scene_->update();
 }
 
 void MainWindow::updateRecent() {
@@ -328,6 +391,9 @@ void MainWindow::buildMenus() {
   });
   axesAction_ = toggle(tr("&Axes"), false, [this](bool on) { scene_->setShowAxes(on); });
   unitArrowsAction_ = toggle(tr("Arrows Show &Directions Only"), false, [this](bool on) { scene_->setUnitArrows(on); });
+  overlayAction_ = toggle(tr("Trained &Network Overlay"), true, [this](bool) { updateOverlay(); });
+  overlayAction_->setToolTip(tr("Draw a loaded network's classifiers over the model's, turned onto them by the best "
+                                "orthogonal map (Procrustes)"));
   auto* focusMenu = view->addMenu(tr("3D Axes From"));
   auto* focusGroup = new QActionGroup(this);
   const std::pair<QString, GeometryTracker::Focus> focuses[] = {
@@ -420,6 +486,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
                         .arg(100 * f->geometry.captured, 0, 'f', 1));
   }
   pendingFrameId_ = f->id;
+  if (network_->embedding()) updateOverlay();
   statusBar()->clearMessage();
   statusObjective_->setText(tr("objective %1").arg(num(f->solution.objective, 10)));
   QString minor;
@@ -528,7 +595,13 @@ Session MainWindow::currentSession() const {
   s.view.etf = etfAction_->isChecked();
   s.view.unitArrows = unitArrowsAction_->isChecked();
   s.view.dark = darkAction_->isChecked();
-  if (const auto* net = network_->network()) s.checkpoint = net->path.toStdString();
+  s.view.networkOverlay = overlayAction_->isChecked();
+  if (const auto* net = network_->network()) {
+    s.checkpoint = net->path.toStdString();
+    if (!net->featuresPath.isEmpty()) s.features = net->featuresPath.toStdString();
+    if (!net->labelsPath.isEmpty()) s.labels = net->labelsPath.toStdString();
+    if (network_->analysis()) s.minority = network_->analysis()->minority;
+  }
   return s;
 }
 
@@ -560,8 +633,18 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   etfAction_->setChecked(s.view.etf);
   unitArrowsAction_->setChecked(s.view.unitArrows);
   darkAction_->setChecked(s.view.dark);
-  if (s.checkpoint && (!network_->network() || network_->network()->path.toStdString() != *s.checkpoint))
-    openCheckpoint(QString::fromStdString(*s.checkpoint));  // in the background; a missing file says so
+  overlayAction_->setChecked(s.view.networkOverlay);
+  if (s.checkpoint) {
+    const auto* net = network_->network();
+    const QString file = QString::fromStdString(*s.checkpoint), features = QString::fromStdString(s.features.value_or("")),
+                  labels = QString::fromStdString(s.labels.value_or(""));
+    if (!net || net->path != file || net->featuresPath != features || net->labelsPath != labels) {
+      pendingMinority_ = s.minority;
+      openCheckpoint(file, features, labels);  // in the background; a missing file says so
+    } else if (s.minority) {
+      network_->setMinority(*s.minority);
+    }
+  }
   if (s.camera) {
     auto* c = scene_->camera();
     c->SetPosition(s.camera->position.data());
@@ -582,6 +665,8 @@ render::ChartData MainWindow::chartData() const {
   d.Rmax = plot_->rMax();
   d.currentR = std::isinf(model_->params().R) ? d.Rmax : model_->params().R;
   d.R0 = model_->transition();
+  d.networkR = networkR_;
+  d.networkCos = networkCos_;
   return d;
 }
 
@@ -601,6 +686,7 @@ render::SceneData MainWindow::sceneData() const {
   }
   d.view = s.view;
   d.camera = s.camera;
+  if (networkOverlayShown()) d.overlay = overlay_;
   return d;
 }
 

@@ -27,6 +27,11 @@ void SceneView::setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX
   update();
 }
 
+void SceneView::resizeGL(int w, int h) {
+  VtkOpenGLWidget::resizeGL(w, h);
+  content_->fitAspect(h > 0 ? double(w) / h : 1.0);
+}
+
 void SceneView::setShowMeans(bool on) { content_->setShowMeans(on), update(); }
 void SceneView::setUnitArrows(bool on) { content_->setUnitArrows(on), update(); }
 void SceneView::setShowLabels(bool on) { content_->setShowLabels(on), update(); }

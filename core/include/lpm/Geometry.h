@@ -9,7 +9,10 @@
 
 namespace lpm {
 
-/// Q minimising || A Q - B ||_F over orthogonal Q (A, B: n x d).
+/// Q minimising || A Q - B ||_F over orthogonal Q (A, B: n x d). For A n x p and B n x d of
+/// different widths, Q = U V^T (p x d) from A^T B = U S V^T embeds the narrower space
+/// isometrically in the wider: p < d: min || A Q - B || (Q Q^T = I); p > d: min || A - B Q^T ||
+/// (Q^T Q = I), and A Q is then A projected onto the embedded copy of B's space.
 Eigen::MatrixXd procrustesRotation(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);
 
 struct Geometry3D {
@@ -18,6 +21,8 @@ struct Geometry3D {
   Eigen::VectorXd hNorm, wNorm;  ///< full-dimensional norms (same scaling), for labels
   Eigen::MatrixX3d etf;  ///< Theorem 1's simplex ETF, rotated onto the classifiers, same axes
   double captured = 1;  ///< share of the squared Frobenius norm the 3D projection keeps
+  /// K x 3: drawn rows = (rows of Solution::vectors divided by sqrt(E)) * frame.
+  Eigen::MatrixXd frame;
 };
 
 /// Rows m_k = sqrt(K/(K-1)) (e_k - 1/K): unit vectors with pairwise cosine -1/(K-1).
@@ -44,5 +49,43 @@ private:
   std::optional<Eigen::MatrixXd> axes_;      ///< last K x 3 basis
   Focus focus_ = Focus::Classifiers;
 };
+
+/// A trained network scaled like a solution: classifier rows divided by sqrt(EW_fit) (mean
+/// squared norm 1); features centred at the mean of the class means and divided by the root
+/// mean squared centred class-mean norm, so class means also have mean squared norm 1.
+struct NetworkEmbedding {
+  Eigen::MatrixXd W;        ///< K x p
+  Eigen::MatrixXd M;        ///< K x p class means (no rows without features)
+  Eigen::MatrixXd samples;  ///< S x p: every class's samples up to a per-class cap, in order
+  std::vector<int> sampleLabels;
+};
+
+/// H (N x p) and labels are optional (both or neither). Throws std::invalid_argument on shape
+/// mismatches or labels outside 0..K-1.
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd* H = nullptr,
+                              const std::vector<int>* labels = nullptr, int maxSamples = 4000);
+
+struct NetworkGeometry3D {
+  Eigen::MatrixX3d W, M, samples;
+  std::vector<int> sampleLabels;
+  double captured = 1;  ///< share of the classifiers' squared norm the 3D projection keeps
+};
+
+/// The network on its own principal axes: those of its unit classifier rows, majority and
+/// minority weighted equally (as the model's default view), signs fixed by the classifiers.
+NetworkGeometry3D projectNetwork(const NetworkEmbedding& e, const std::vector<int>& minority);
+
+struct NetworkOverlay {
+  Eigen::MatrixX3d W;     ///< the network's classifiers in the model's 3D frame, model class order
+  /// Procrustes residual / || W_model ||_F: the narrower space embedded isometrically in the
+  /// wider, sqrt(||A||^2 + ||B||^2 - 2 ||A^T B||_*) / ||B||. 0: the same geometry.
+  double distance = 0;
+};
+
+/// The network's scaled classifiers (rows `modelToNet[k]` for model class k) put onto the
+/// model's classifiers by the best partial isometry, then drawn in the model's 3D frame.
+/// Empty when the class counts differ.
+std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const std::vector<int>& modelToNet,
+                                             const Solution& s, const Geometry3D& g);
 
 }  // namespace lpm

@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lpm/Problem.h"
 
@@ -16,6 +17,7 @@ struct CameraState {
 
 struct ViewOptions {
   bool unitSphere = true, means = true, labels = true, etf = false, unitArrows = false, dark = false;
+  bool networkOverlay = true;  ///< a loaded network's classifiers over the model's
 };
 
 struct Session {
@@ -24,6 +26,8 @@ struct Session {
   std::optional<std::string> preset;
   std::optional<CameraState> camera;
   std::optional<std::string> checkpoint;
+  std::optional<std::string> features, labels;   ///< with the checkpoint
+  std::optional<std::vector<int>> minority;      ///< the checkpoint's minority classes, as marked
   ViewOptions view;
 };
 

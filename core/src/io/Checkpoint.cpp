@@ -342,8 +342,9 @@ struct Checkpoint::Impl {
       if (std::find(globals.begin(), globals.end(), g) == globals.end()) globals.push_back(g);
       if (!isDangerousGlobal(g)) continue;
       if (!lim.allowUnsafeGlobals)
-        refuse("refused: this file would run code under torch.load(weights_only=False): it calls " + g +
-               " (nothing was run; lpm inspect --allow-unsafe-globals lists its tensors anyway)");
+        throw UnsafeGlobalsError("refused: this file would run code under torch.load(weights_only=False): it calls " + g +
+                                     " (nothing was run; lpm inspect --allow-unsafe-globals lists its tensors anyway)",
+                                 g);
       warnings.push_back("this file would run code under torch.load(weights_only=False): it references " + g);
     }
   }

@@ -52,6 +52,7 @@ void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setShowLabels(d.view.labels);
   s.setUnitArrows(d.view.unitArrows);
   s.setReference(d.view.etf ? d.etf : Eigen::MatrixX3d());
+  s.setOverlay(d.overlay);
   s.setDarkBackground(false);
   s.setNote(d.note);
   if (d.camera) {

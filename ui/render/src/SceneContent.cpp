@@ -3,8 +3,11 @@
 #include <vtkActor.h>
 #include <vtkArrowSource.h>
 #include <vtkAxesActor.h>
+#include <vtkCellArray.h>
 #include <vtkCamera.h>
 #include <vtkCoordinate.h>
+
+#include <cmath>
 #include <vtkCornerAnnotation.h>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
@@ -22,6 +25,24 @@
 #include <vtkUnsignedCharArray.h>
 
 namespace lpm::render {
+
+void Palette::classColour(int k, double rgb[3]) {
+  static constexpr double ten[10][3] = {{0.122, 0.467, 0.706}, {1.0, 0.498, 0.055}, {0.173, 0.627, 0.173},
+                                        {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
+                                        {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
+                                        {0.090, 0.745, 0.812}};
+  if (k >= 0 && k < 10) {
+    for (int c = 0; c < 3; ++c) rgb[c] = ten[k][c];
+    return;
+  }
+  // Golden-angle hues at fixed saturation and value.
+  const double h = std::fmod(k * 0.381966, 1.0) * 6, s = 0.65, v = 0.85;
+  const int i = static_cast<int>(h) % 6;
+  const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+  const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
+  for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
+}
+
 namespace {
 
 // One glyph mapper draws every arrow (or sphere): far cheaper than an actor each.
@@ -70,8 +91,12 @@ struct GlyphLayer {
 
 struct SceneContent::Private {
   vtkNew<vtkRenderer> renderer;
-  GlyphLayer arrows, spheres, reference;
-  vtkNew<vtkArrowSource> arrowSource;
+  GlyphLayer arrows, spheres, reference, overlay;
+  vtkNew<vtkArrowSource> arrowSource, thinArrowSource;
+  vtkNew<vtkPolyData> samples;
+  vtkNew<vtkPolyDataMapper> samplesMapper;
+  vtkNew<vtkActor> samplesActor;
+  std::vector<int> sampleLabels;
   vtkNew<vtkSphereSource> sphereSource, unitSphere;
   vtkNew<vtkPolyDataMapper> unitSphereMapper;
   vtkNew<vtkActor> unitSphereActor;
@@ -91,8 +116,14 @@ SceneContent::SceneContent() : p(new Private) {
   p->arrowSource->SetTipLength(0.18);
   p->arrowSource->SetTipRadius(0.05);
   p->arrowSource->SetShaftRadius(0.015);
-  for (GlyphLayer* layer : {&p->arrows, &p->reference}) {
-    layer->mapper->SetSourceConnection(p->arrowSource->GetOutputPort());
+  p->thinArrowSource->SetTipResolution(10);
+  p->thinArrowSource->SetShaftResolution(6);
+  p->thinArrowSource->SetTipLength(0.14);
+  p->thinArrowSource->SetTipRadius(0.035);
+  p->thinArrowSource->SetShaftRadius(0.008);
+  for (GlyphLayer* layer : {&p->arrows, &p->reference, &p->overlay}) {
+    layer->mapper->SetSourceConnection(layer == &p->overlay ? p->thinArrowSource->GetOutputPort()
+                                                            : p->arrowSource->GetOutputPort());
     layer->mapper->SetOrientationArray("dir");
     layer->mapper->SetScaleArray("dir");
     layer->mapper->SetScaleModeToScaleByMagnitude();
@@ -100,6 +131,14 @@ SceneContent::SceneContent() : p(new Private) {
   }
   p->reference.actor->GetProperty()->SetOpacity(0.35);
   p->reference.actor->VisibilityOff();
+  p->overlay.actor->VisibilityOff();
+  p->samplesMapper->SetInputData(p->samples);
+  p->samplesMapper->SetScalarModeToUsePointData();
+  p->samplesMapper->SetColorModeToDirectScalars();
+  p->samplesActor->SetMapper(p->samplesMapper);
+  p->samplesActor->GetProperty()->SetPointSize(3);
+  p->samplesActor->GetProperty()->LightingOff();
+  p->samplesActor->VisibilityOff();
   p->sphereSource->SetThetaResolution(12);
   p->sphereSource->SetPhiResolution(12);
   p->sphereSource->SetRadius(0.045);
@@ -126,6 +165,8 @@ SceneContent::SceneContent() : p(new Private) {
   r->AddActor(p->arrows.actor);
   r->AddActor(p->spheres.actor);
   r->AddActor(p->reference.actor);
+  r->AddActor(p->overlay.actor);
+  r->AddActor(p->samplesActor);
   r->AddActor(p->unitSphereActor);
   r->AddActor(p->axes);
   p->caption->SetText(vtkCornerAnnotation::UpperLeft, "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
@@ -166,7 +207,11 @@ void SceneContent::rebuild() {
     Eigen::Vector3d w = W_.row(k).transpose();
     if (unitArrows_ && w.norm() > 1e-12) w.normalize();
     p->arrows.add(Eigen::Vector3d::Zero(), w, minor ? Palette::minorityW : Palette::majorityW);
-    p->spheres.add(H_.row(k).transpose(), Eigen::Vector3d::UnitX(), minor ? Palette::minorityH : Palette::majorityH);
+    double own[3];
+    Palette::classColour(k, own);
+    if (k < H_.rows())
+      p->spheres.add(H_.row(k).transpose(), Eigen::Vector3d::UnitX(),
+                     classColours_ ? own : minor ? Palette::minorityH : Palette::majorityH);
   }
   p->arrows.commit();
   p->spheres.commit();
@@ -192,7 +237,7 @@ void SceneContent::rebuild() {
     if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
     tip *= 1.12;
     label->GetPositionCoordinate()->SetValue(tip.data());
-    label->SetInput(std::to_string(k + 1).c_str());
+    label->SetInput(std::to_string(static_cast<int>(k) + labelBase_).c_str());
     const double* c = minor ? Palette::minorityW : Palette::majorityW;
     label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
   }
@@ -206,10 +251,50 @@ void SceneContent::setReference(const Eigen::MatrixX3d& etf) {
   p->reference.actor->SetVisibility(etf.rows() > 0);
 }
 
+void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
+  p->overlay.clear();
+  for (int k = 0; k < W.rows(); ++k) p->overlay.add(Eigen::Vector3d::Zero(), W.row(k).transpose(), Palette::network);
+  p->overlay.commit();
+  overlayCount_ = static_cast<int>(W.rows());
+  p->overlay.actor->SetVisibility(W.rows() > 0);
+}
+
+void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels) {
+  vtkNew<vtkPoints> pts;
+  vtkNew<vtkCellArray> verts;
+  vtkNew<vtkUnsignedCharArray> colours;
+  colours->SetNumberOfComponents(3);
+  pts->SetNumberOfPoints(points.rows());
+  for (vtkIdType i = 0; i < points.rows(); ++i) {
+    pts->SetPoint(i, points(i, 0), points(i, 1), points(i, 2));
+    verts->InsertNextCell(1, &i);
+    double rgb[3];
+    Palette::classColour(i < static_cast<vtkIdType>(labels.size()) ? labels[i] : 0, rgb);
+    const unsigned char c[3] = {static_cast<unsigned char>(rgb[0] * 255), static_cast<unsigned char>(rgb[1] * 255),
+                                static_cast<unsigned char>(rgb[2] * 255)};
+    colours->InsertNextTypedTuple(c);
+  }
+  p->samples->SetPoints(pts);
+  p->samples->SetVerts(verts);
+  p->samples->GetPointData()->SetScalars(colours);
+  p->samples->Modified();
+  sampleCount_ = static_cast<int>(points.rows());
+  p->samplesActor->SetVisibility(points.rows() > 0);
+  classColours_ = points.rows() > 0;
+  rebuild();
+}
+
+void SceneContent::setLegend(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::UpperLeft, text.c_str()); }
+
 void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); }
 
 void SceneContent::setShowLabels(bool on) {
   showLabels_ = on;
+  rebuild();
+}
+
+void SceneContent::setLabelBase(int base) {
+  labelBase_ = base;
   rebuild();
 }
 
@@ -231,6 +316,10 @@ void SceneContent::setDarkBackground(bool dark) {
 }
 
 void SceneContent::resetCamera() { standardView(3); }
+
+void SceneContent::fitAspect(double aspect) {
+  p->renderer->GetActiveCamera()->SetUseHorizontalViewAngle(aspect > 0 && aspect < 1);
+}
 
 void SceneContent::standardView(int which) {
   // A fixed distance, not ResetCamera(bounds): the picture must not depend on the window's shape

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lpm::io {
@@ -15,6 +16,17 @@ namespace lpm::io {
 class CheckpointError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
+};
+
+/// Refused because a pickle names a global that would run code under torch.load (os.system,
+/// eval, ...). Nothing was run; OpenLimits::allowUnsafeGlobals opens such a file to look inside.
+class UnsafeGlobalsError : public CheckpointError {
+public:
+  UnsafeGlobalsError(const std::string& what, std::string global) : CheckpointError(what), global_(std::move(global)) {}
+  const std::string& global() const { return global_; }
+
+private:
+  std::string global_;
 };
 
 enum class DType { F32, F64, F16, BF16, I64, I32, I16, I8, U8, Bool, Unsupported };

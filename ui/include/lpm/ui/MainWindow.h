@@ -35,8 +35,12 @@ public:
   CosinePlot* plot() const { return plot_; }
   ParameterPanel* panel() const { return panel_; }
   CheckpointPanel* network() const { return network_; }
-  /// Opens a checkpoint in the background (dialog on failure; nothing changes then).
-  void openCheckpoint(const QString& path);
+  /// Opens a checkpoint in the background (dialog on failure; nothing changes then). A file
+  /// refused for code-running globals gets an "Open Anyway" offer (tensors only, nothing run).
+  void openCheckpoint(const QString& path, const QString& features = {}, const QString& labels = {},
+                      bool allowUnsafeGlobals = false);
+  /// The trained network's classifiers drawn over the model's (View > Trained Network Overlay).
+  bool networkOverlayShown() const;
   QString statusText() const;
 
   bool applyPreset(const QString& name);
@@ -76,6 +80,8 @@ private:
   void saveScreenshotDialog();
   void exportDialog(int what);
   void updateRecent();
+  void updateOverlay();
+  void onNetworkOpened(bool ok, const QString& message, const QString& unsafeGlobal);
 
   ExplorerModel* model_;
   SceneView* scene_;
@@ -90,7 +96,10 @@ private:
   QTimer* busyDelay_;
   QTimer* explanationDelay_;
   QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_, *unitArrowsAction_,
-      *darkAction_;
+      *darkAction_, *overlayAction_;
+  std::optional<double> networkR_, networkCos_;
+  Eigen::MatrixX3d overlay_;
+  std::optional<std::vector<int>> pendingMinority_;  ///< from a session, applied once its checkpoint is open
   QString preset_;
   QMenu* recentMenu_ = nullptr;
   quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;

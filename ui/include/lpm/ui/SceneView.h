@@ -44,6 +44,9 @@ public:
   /// The classifier arrows as last drawn (3D, before unit-length display scaling).
   const Eigen::MatrixX3d& drawnClassifiers() const;
 
+protected:
+  void resizeGL(int w, int h) override;
+
 private:
   render::SceneContent* content_;
   bool cameraPlaced_ = false;

@@ -16,6 +16,9 @@ struct Palette {
   static constexpr double minorityW[3] = {0.835, 0.369, 0.0};   // vermillion
   static constexpr double majorityH[3] = {0.337, 0.706, 0.914}; // sky blue
   static constexpr double minorityH[3] = {0.902, 0.624, 0.0};   // orange
+  static constexpr double network[3] = {0.0, 0.620, 0.451};     // bluish green: a trained network
+  /// Class k's colour for per-class views (samples): ten categorical colours, then golden-angle hues.
+  static void classColour(int k, double rgb[3]);
 };
 
 class SceneContent {
@@ -33,13 +36,27 @@ public:
   void setUnitArrows(bool on);
   void setShowMeans(bool on);
   void setShowLabels(bool on);
+  /// Class labels count from this number (1 for the model's classes, 0 for a network's indices).
+  void setLabelBase(int base);
   void setShowUnitSphere(bool on);
   void setShowAxes(bool on);
   void setReference(const Eigen::MatrixX3d& etf);
+  /// A trained network's classifiers drawn over the model's (thin bluish-green arrows); empty hides.
+  void setOverlay(const Eigen::MatrixX3d& W);
+  int overlayCount() const { return overlayCount_; }
+  /// Per-sample features as dots coloured by class; empty hides. With samples, the class means
+  /// take their class's colour too.
+  void setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels);
+  int sampleCount() const { return sampleCount_; }
+  /// The upper-left legend.
+  void setLegend(const std::string& text);
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   void setFontScale(double s);
   void resetCamera();
+  /// Width / height of the view: in a portrait view the view angle is horizontal, so the unit
+  /// sphere always fits.
+  void fitAspect(double aspect);
   /// 0: +x, 1: +y, 2: +z, 3: isometric.
   void standardView(int which);
 
@@ -48,7 +65,8 @@ private:
   Private* p;
   Eigen::MatrixX3d W_, H_;
   std::vector<bool> minority_;
-  bool unitArrows_ = false, showLabels_ = true;
+  bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
+  int overlayCount_ = 0, sampleCount_ = 0, labelBase_ = 1;
   void rebuild();
 };
 
