@@ -2,6 +2,8 @@
 // on the plot, and a hostile file that changes nothing.
 #include <QApplication>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
@@ -303,6 +305,36 @@ private slots:
     QCOMPARE(other.network()->network()->labelsPath, fixture("labels.npy"));
     QVERIFY(other.network()->network()->features);
     QCOMPARE(other.network()->analysis()->minority, (std::vector<int>{2, 3, 4}));
+  }
+
+  void trainedNetworksMeetTheModel() {
+    // Small MLPs trained by real PyTorch (tests/scripts/train_imbalanced.py) at R = 1, 10, 100:
+    // the numbers PyTorch/numpy recorded, and the network's minority collapse at R = 100.
+    QFile f(QStringLiteral(LPM_TEST_DATA_DIR "/trained/trained.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject expected = QJsonDocument::fromJson(f.readAll()).object();
+    for (const char* tag : {"mlp_R1", "mlp_R10", "mlp_R100"}) {
+      const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
+      QSignalSpy done(w->network(), &CheckpointPanel::finished);
+      w->network()->openFile({dir + tag + ".pt", dir + tag + "_features.npz", {}, false});
+      QVERIFY(done.wait(30000));
+      QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+      const QJsonObject e = expected[tag].toObject();
+      const auto& a = *w->network()->analysis();
+      QCOMPARE(a.name, std::string("fc.weight"));
+      QVERIFY(std::abs(*a.minorityCos - e["minority_cos"].toDouble()) < 1e-6);
+      QVERIFY(std::abs(a.EWfit - e["EW_fit"].toDouble()) < 1e-6);
+      QVERIFY(std::abs(*w->network()->networkR() - e["R"].toDouble()) < 1e-12);
+      QCOMPARE(w->network()->networkScene()->content().sampleCount(), 200 * 5 + 5 * int(200 / e["R"].toDouble()));
+      QVERIFY(w->waitUntilSettled());
+      QCOMPARE(w->model()->params().R, e["R"].toDouble());
+      QVERIFY(w->networkOverlayShown());
+    }
+    // R = 100: the minority classifiers have nearly collapsed (cos > 0.9); its majority is near
+    // the simplex, and the minority is the last five classes as the labels say.
+    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{5, 6, 7, 8, 9}));
+    QVERIFY(*w->network()->analysis()->minorityCos > 0.9);
+    QVERIFY(w->network()->network()->features->nc4 > 0.95);
   }
 
   void checkpointViewMatchesBaseline() {

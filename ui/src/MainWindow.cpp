@@ -520,7 +520,10 @@ void MainWindow::updateExplanation() {
     state += tr(". Certified gap %1.</p>").arg(QString::number(f->solution.gap, 'e', 1));
   }
   const auto R0 = model_->transition();
-  const QString r0 = R0 ? tr("R<sub>0</sub> = %1").arg(num(*R0, 5)) : tr("R<sub>0</sub>: computing…");
+  QString r0 = tr("R<sub>0</sub> (computing…)");
+  if (R0) r0 = tr("R<sub>0</sub> = %1").arg(num(*R0, 5));
+  else if (model_->curveComplete() && p.KB < 2) r0 = tr("R<sub>0</sub> (undefined here: collapse needs two or more minority classes)");
+  else if (model_->curveComplete()) r0 = tr("R<sub>0</sub> (not reached at this setting)");
   explanation_->setHtml(
       tr("<h4>What you see</h4>"
          "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
