@@ -3,7 +3,9 @@
 #include <QApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
@@ -87,11 +89,20 @@ private slots:
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
     QCOMPARE(w->network()->network()->classifier, classifier);
     QCOMPARE(w->network()->tensorTree()->currentItem()->text(0), classifier);
-    // The heatmap shows exactly the analysis `lpm inspect` reports.
-    const auto c = io::Checkpoint::open(fixture(qPrintable(file)).toStdString());
-    const auto a = io::analyseClassifier(c.matrix(classifier.toStdString()), "", 3, {});
-    QVERIFY((w->network()->heatmap()->matrix() - a.cos).cwiseAbs().maxCoeff() < 1e-12);
-    QVERIFY(std::abs(*w->network()->analysis()->minorityCos - *a.minorityCos) < 1e-12);
+    // The heatmap shows exactly what `lpm inspect --json` reports (its printed digits).
+    QProcess inspect;
+    inspect.start(QStringLiteral(LPM_CLI), {"inspect", fixture(qPrintable(file)), "--KA", "3", "--json"});
+    QVERIFY(inspect.waitForFinished(20000));
+    QCOMPARE(inspect.exitCode(), 0);
+    const QJsonObject report = QJsonDocument::fromJson(inspect.readAllStandardOutput()).object()["classifier"].toObject();
+    QCOMPARE(report["name"].toString(), classifier);
+    const QJsonArray rows = report["cos"].toArray();
+    const Eigen::MatrixXd& heat = w->network()->heatmap()->matrix();
+    QCOMPARE(rows.size(), heat.rows());
+    for (int i = 0; i < heat.rows(); ++i)
+      for (int j = 0; j < heat.cols(); ++j) QVERIFY(std::abs(heat(i, j) - rows[i].toArray()[j].toDouble()) < 1e-12);
+    QVERIFY(std::abs(*w->network()->analysis()->minorityCos - report["minority_cos"].toDouble()) < 1e-12);
+    const auto a = *w->network()->analysis();
     // The model follows the network: K, KA, fitted EW.
     QVERIFY(w->waitUntilSettled());
     QCOMPARE(w->model()->params().KA, 3);
