@@ -21,11 +21,13 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
   // phi(y) = f(radius y / |y|) is 0-homogeneous; its gradient is the projected one, scaled.
   auto phi = [&](const Eigen::VectorXd& point, Eigen::VectorXd& grad) {
     const double n = point.norm();
-    x = (radius / n) * point;
+    x.noalias() = (radius / n) * point;
     const double f = fg(x, gx);
     ++result.evaluations;
-    const Eigen::VectorXd u = point / n;
-    grad = (radius / n) * (gx - u.dot(gx) * u);
+    // grad = (radius / n) (gx - (u . gx) u), u = point / n; no temporaries.
+    const double ug = point.dot(gx) / (n * n);
+    grad.resize(point.size());
+    grad.noalias() = (radius / n) * (gx - ug * point);
     return f;
   };
 
@@ -73,7 +75,7 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
     double lo = 0, hi = std::numeric_limits<double>::infinity(), t = 1.0, fNew = f;
     bool accepted = false;
     for (int ls = 0; ls < 60; ++ls) {
-      yNew = y + t * d;
+      yNew.noalias() = y + t * d;
       fNew = phi(yNew, gNew);
       const double dNew = gNew.dot(d);
       const bool armijo = fNew <= f + options.c1 * t * slope;
