@@ -33,95 +33,22 @@ namespace {
 
 using Request = CheckpointPanel::OpenRequest;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-/// The array of an .npz / state dict named like one of `names` (last path component), if any.
-std::optional<std::string> findArray(const io::Checkpoint& c, std::initializer_list<const char*> names) {
-  for (const char* want : names)
-    for (const auto& t : c.tensors()) {
-      std::string n = lower(t.name);
-      const auto cut = n.find_last_of("/.");
-      if (n == want || (cut != std::string::npos && n.substr(cut + 1) == want)) return t.name;
-    }
-  return std::nullopt;
-}
-
-constexpr std::initializer_list<const char*> kLabelNames = {"labels", "label", "targets", "target", "y"};
-constexpr std::initializer_list<const char*> kFeatureNames = {"features", "feature", "feats", "embeddings", "penultimate",
-                                                              "h", "x"};
-
-std::vector<int> readLabels(const io::Checkpoint& file, const std::string& name, int K) {
-  const auto* t = file.find(name);
-  if (t->shape.size() > 2 || (t->shape.size() == 2 && t->shape[1] != 1))
-    throw io::CheckpointError("labels '" + name + "' must be a vector (one class index per sample)");
-  std::vector<int> labels;
-  for (double x : file.values(name)) {
-    if (!(x >= 0 && x < K) || x != std::floor(x))
-      throw io::CheckpointError("labels must be integers in 0.." + std::to_string(K - 1) + " (found " + std::to_string(x) + ")");
-    labels.push_back(static_cast<int>(x));
-  }
-  if (labels.empty()) throw io::CheckpointError("the labels file holds no labels");
-  return labels;
-}
-
-// Reads the checkpoint, detects the classifier, reads labels/features and measures them: all off
-// the UI thread. `step(i, text)` reports progress (0..5).
+// Off the UI thread: io::loadNetwork does the work; `step(i, text)` reports its stages (0..5).
 LoadedNetwork load(const Request& r, const std::function<void(int, const QString&)>& step) {
+  io::NetworkRequest q;
+  q.path = r.path.toStdString();
+  q.features = r.featuresPath.toStdString();
+  q.labels = r.labelsPath.toStdString();
+  q.allowUnsafeGlobals = r.allowUnsafeGlobals;
   LoadedNetwork net;
+  net.data = io::loadNetwork(q, [&](int i, const std::string& text) { step(i, QString::fromStdString(text) + "…"); });
   net.path = r.path;
   net.featuresPath = r.featuresPath;
   net.labelsPath = r.labelsPath;
   net.unsafeAllowed = r.allowUnsafeGlobals;
-  io::OpenLimits limits;
-  limits.allowUnsafeGlobals = r.allowUnsafeGlobals;
-  step(0, QObject::tr("Reading %1…").arg(QFileInfo(r.path).fileName()));
-  net.checkpoint = std::make_shared<io::Checkpoint>(io::Checkpoint::open(r.path.toStdString(), limits));
-  step(1, QObject::tr("Finding the classifier…"));
-  const auto name = io::detectClassifier(*net.checkpoint);
-  if (!name) throw io::CheckpointError("no 2-D classifier weight found in " + r.path.toStdString());
-  net.classifier = QString::fromStdString(*name);
-  const Eigen::MatrixXd W = net.checkpoint->matrix(*name);
-  const int K = static_cast<int>(W.rows());
-
-  std::optional<io::Checkpoint> featureFile;
-  if (!r.featuresPath.isEmpty()) {
-    step(2, QObject::tr("Reading features %1…").arg(QFileInfo(r.featuresPath).fileName()));
-    featureFile.emplace(io::Checkpoint::open(r.featuresPath.toStdString()));
-    if (featureFile->tensors().empty()) throw io::CheckpointError("the features file holds no arrays");
-  }
-  step(3, QObject::tr("Reading labels…"));
-  if (!r.labelsPath.isEmpty()) {
-    const auto L = io::Checkpoint::open(r.labelsPath.toStdString());
-    if (L.tensors().empty()) throw io::CheckpointError("the labels file holds no arrays");
-    const auto which = findArray(L, kLabelNames);
-    net.labels = std::make_shared<const std::vector<int>>(readLabels(L, which ? *which : L.tensors().front().name, K));
-  } else if (featureFile) {
-    // An .npz with features and labels side by side.
-    if (const auto which = findArray(*featureFile, kLabelNames))
-      net.labels = std::make_shared<const std::vector<int>>(readLabels(*featureFile, *which, K));
-    else
-      throw io::CheckpointError("features need labels: choose a labels file, or an .npz holding 'features' and 'labels'");
-  }
-  if (net.labels) {
-    std::vector<int> counts(K, 0);
-    for (int y : *net.labels) ++counts[y];
-    net.labelCounts = counts;
-  }
-  if (featureFile) {
-    step(4, QObject::tr("Measuring neural collapse…"));
-    auto which = findArray(*featureFile, kFeatureNames);
-    if (!which)
-      for (const auto& t : featureFile->tensors())
-        if (t.shape.size() == 2) which = t.name;
-    if (!which) throw io::CheckpointError("the features file has no 2-D array (N samples x p features)");
-    net.featureMatrix = std::make_shared<const Eigen::MatrixXd>(featureFile->matrix(*which));
-    if (featureFile->find(*which)->shape.size() != 2) throw io::CheckpointError("features must be a 2-D array (N x p)");
-    net.features = io::analyseFeatures(*net.featureMatrix, *net.labels, W);
-  }
-  step(5, QObject::tr("Done"));
+  net.classifier = QString::fromStdString(net.data.classifier);
+  net.labelCounts = net.data.counts;
+  net.features = net.data.featureAnalysis;
   return net;
 }
 
@@ -420,14 +347,13 @@ void CheckpointPanel::loadFeatures(const QString& featuresPath) {
 }
 
 void CheckpointPanel::install(LoadedNetwork net) {
-  const auto* info = net.checkpoint->find(net.classifier.toStdString());
-  const int K = static_cast<int>(info->shape[0]);
+  const int K = net.data.K();
   if (explicitMinority_ && (!net_ || net_->path != net.path)) explicitMinority_ = false;
   net_ = std::move(net);
   tree_->blockSignals(true);
   tree_->clear();
   QTreeWidgetItem* selected = nullptr;
-  for (const auto& t : net_->checkpoint->tensors()) {
+  for (const auto& t : net_->checkpoint().tensors()) {
     QStringList shape;
     for (auto s : t.shape) shape << QString::number(s);
     auto* item = new QTreeWidgetItem(tree_, {QString::fromStdString(t.name), QString::fromStdString(io::dtypeName(t.dtype)),
@@ -448,43 +374,33 @@ void CheckpointPanel::install(LoadedNetwork net) {
 }
 
 void CheckpointPanel::defaultRoles(int K) {
-  int KA = K - std::max(1, K / 2);
-  minority_.clear();
-  if (net_->labelCounts && static_cast<int>(net_->labelCounts->size()) == K) {
-    // The classes of the smallest count are the minority (all equal: the second half).
-    const int least = *std::min_element(net_->labelCounts->begin(), net_->labelCounts->end());
-    for (int k = 0; k < K; ++k)
-      if ((*net_->labelCounts)[k] == least) minority_.push_back(k);
-    if (static_cast<int>(minority_.size()) < K) KA = K - static_cast<int>(minority_.size());
-    else minority_.clear();
-  }
-  if (minority_.empty())
-    for (int k = KA; k < K; ++k) minority_.push_back(k);
+  minority_ = io::defaultMinority(net_->labelCounts, K);
   QSignalBlocker b(majority_);
-  majority_->setValue(KA);
+  majority_->setValue(K - static_cast<int>(minority_.size()));
 }
 
 bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
   if (!net_) return false;
-  const auto* t = net_->checkpoint->find(tensor.toStdString());
+  const auto* t = net_->checkpoint().find(tensor.toStdString());
   if (!t || t->shape.size() != 2 || t->shape[0] < 2) {
     if (error) *error = tr("%1 is not a 2-D tensor with at least 2 rows").arg(tensor);
     return false;
   }
   LoadedNetwork net = *net_;
   net.classifier = tensor;
+  net.data.classifier = tensor.toStdString();
+  net.data.W = net.checkpoint().matrix(net.data.classifier);
   net.features.reset();
   net.featureNote.clear();
-  const int K = static_cast<int>(t->shape[0]);
-  const bool countsFit = net.labelCounts && static_cast<int>(net.labelCounts->size()) == K;
-  if (!countsFit) net.labelCounts.reset();
-  if (net.featureMatrix && net.labels) {
-    const bool labelsFit = std::all_of(net.labels->begin(), net.labels->end(), [&](int y) { return y < K; });
-    if (net.featureMatrix->cols() != t->shape[1] || !labelsFit) {
-      net.featureNote = tr("the features (%1 columns) do not fit %2").arg(net.featureMatrix->cols()).arg(tensor);
+  const int K = net.data.K();
+  if (net.labelCounts && static_cast<int>(net.labelCounts->size()) != K) net.labelCounts.reset();
+  if (net.data.features && net.data.labels) {
+    const bool labelsFit = std::all_of(net.data.labels->begin(), net.data.labels->end(), [&](int y) { return y < K; });
+    if (net.data.features->cols() != net.data.W.cols() || !labelsFit) {
+      net.featureNote = tr("the features (%1 columns) do not fit %2").arg(net.data.features->cols()).arg(tensor);
     } else {
       try {
-        net.features = io::analyseFeatures(*net.featureMatrix, *net.labels, net.checkpoint->matrix(tensor.toStdString()));
+        net.features = io::analyseFeatures(*net.data.features, *net.data.labels, net.data.W);
       } catch (const std::exception& e) {
         net.featureNote = QString::fromUtf8(e.what());
       }
@@ -497,7 +413,7 @@ bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
 
 void CheckpointPanel::setMajorityCount(int KA) {
   if (!net_) return;
-  const int K = static_cast<int>(net_->checkpoint->find(net_->classifier.toStdString())->shape[0]);
+  const int K = net_->data.K();
   KA = std::clamp(KA, 1, K - 1);
   {
     QSignalBlocker b(majority_);
@@ -516,7 +432,7 @@ void CheckpointPanel::setMinority(const std::vector<int>& minority) {
 
 bool CheckpointPanel::setClassCounts(const std::vector<int>& counts, QString* error) {
   if (!net_) return false;
-  const int K = static_cast<int>(net_->checkpoint->find(net_->classifier.toStdString())->shape[0]);
+  const int K = net_->data.K();
   if (static_cast<int>(counts.size()) != K) {
     if (error) *error = tr("%1 counts for %2 classes").arg(counts.size()).arg(K);
     return false;
@@ -532,18 +448,11 @@ bool CheckpointPanel::setClassCounts(const std::vector<int>& counts, QString* er
 }
 
 std::optional<double> CheckpointPanel::networkR() const {
-  if (!net_ || !net_->labelCounts || net_->labelCounts->empty()) return std::nullopt;
-  const auto [lo, hi] = std::minmax_element(net_->labelCounts->begin(), net_->labelCounts->end());
-  if (*lo <= 0) return std::nullopt;
-  return double(*hi) / *lo;
+  if (!net_ || !net_->labelCounts) return std::nullopt;
+  return io::imbalanceRatio(*net_->labelCounts);
 }
 
-std::vector<int> CheckpointPanel::modelOrder() const {
-  if (!analysis_) return {};
-  std::vector<int> order = analysis_->majority;
-  order.insert(order.end(), analysis_->minority.begin(), analysis_->minority.end());
-  return order;
-}
+std::vector<int> CheckpointPanel::modelOrder() const { return analysis_ ? io::modelOrder(*analysis_) : std::vector<int>{}; }
 
 void CheckpointPanel::setModelDistance(std::optional<double> d) {
   if (d == modelDistance_) return;
@@ -617,7 +526,7 @@ void CheckpointPanel::refreshSummary() {
   auto num = [](const std::optional<double>& v) { return v ? QString::number(*v, 'f', 4) : QStringLiteral("—"); };
   QString text = tr("<b>%1</b> (%2)<br>classifier <b>%3</b>: K = %4, p = %5<br>minority cos <b>%6</b>, majority cos %7, "
                     "fitted E<sub>W</sub> = %8")
-                     .arg(QFileInfo(net_->path).fileName(), QString::fromStdString(net_->checkpoint->format()),
+                     .arg(QFileInfo(net_->path).fileName(), QString::fromStdString(net_->checkpoint().format()),
                           net_->classifier)
                      .arg(K)
                      .arg(analysis_->p)
@@ -635,40 +544,27 @@ void CheckpointPanel::refreshSummary() {
   if (modelDistance_)
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(*modelDistance_, 0, 'f', 3);
   if (!net_->featureNote.isEmpty()) text += "<br><span style='color:#b2182b'>" + net_->featureNote.toHtmlEscaped() + "</span>";
-  for (const auto& w : net_->checkpoint->warnings())
+  for (const auto& w : net_->checkpoint().warnings())
     text += "<br><span style='color:#b2182b'>⚠ " + QString::fromStdString(w).toHtmlEscaped() + "</span>";
   summary_->setText(text);
 }
 
 void CheckpointPanel::reanalyse() {
-  const Eigen::MatrixXd W = net_->checkpoint->matrix(net_->classifier.toStdString());
+  const Eigen::MatrixXd& W = net_->data.W;
   analysis_ = io::analyseClassifier(W, net_->classifier.toStdString(), -1, minority_);
   heatmap_->setMatrix(analysis_->cos, analysis_->minority);
   bars_->setNorms(analysis_->norms, analysis_->minority);
   fillClassTable();
-  try {
-    const bool withFeatures = net_->features && net_->featureMatrix && net_->labels;
-    embedding_ = embedNetwork(W, withFeatures ? net_->featureMatrix.get() : nullptr, withFeatures ? net_->labels.get() : nullptr);
-  } catch (const std::exception& e) {
-    embedding_ = embedNetwork(W);
-    net_->featureNote = QString::fromUtf8(e.what());
-  }
+  const bool withFeatures = net_->features && net_->data.features && net_->data.labels;
+  embedding_ = embedNetwork(W, withFeatures ? net_->data.features.get() : nullptr, withFeatures ? net_->data.labels.get() : nullptr);
   modelDistance_.reset();
   refreshSummary();
   showNetworkScene();
 
-  // The model at the network's setting: K, KA, fitted EW (and EH), R from the labels if known.
-  const int KB = static_cast<int>(analysis_->minority.size());
-  if (KB >= 1 && analysis_->K - KB >= 1) {
-    TwoSizeParams p = model_->params();
-    p.KA = analysis_->K - KB;
-    p.KB = KB;
-    p.profile = SizeProfile::Step;  // the two-size model of the paper's comparison
-    p.EW = std::clamp(analysis_->EWfit, 0.05, 100.0);
-    if (net_->features) p.EH = std::clamp(net_->features->EHfit, 0.05, 100.0);
-    if (const auto R = networkR()) p.R = std::clamp(*R, 1.0, 1e5);
+  // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
+  if (const auto p = io::modelParamsFor(*analysis_, net_->features ? &*net_->features : nullptr, networkR(), model_->params())) {
     model_->endInteraction();
-    model_->setParams(p, "network");
+    model_->setParams(*p, "network");
     model_->endInteraction();
   }
   const std::optional<double> R = networkR() ? networkR() : std::optional<double>(model_->params().R);

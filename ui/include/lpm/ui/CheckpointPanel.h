@@ -12,6 +12,7 @@
 
 #include "lpm/Geometry.h"
 #include "lpm/io/Analysis.h"
+#include "lpm/io/Network.h"
 
 class QTreeWidget;
 class QTableWidget;
@@ -62,18 +63,16 @@ private:
   std::vector<int> minority_;
 };
 
-/// What a background load produces. Features are kept (with their labels) so that picking
-/// another classifier tensor can re-measure them.
+/// What a background load produces (io::loadNetwork), plus what the user changed since.
 struct LoadedNetwork {
   QString path, featuresPath, labelsPath;
   bool unsafeAllowed = false;  ///< opened although its pickle names code-running globals
-  std::shared_ptr<io::Checkpoint> checkpoint;
   QString classifier;
-  std::optional<std::vector<int>> labelCounts;  ///< from a labels file, or typed in
-  std::shared_ptr<const std::vector<int>> labels;
-  std::shared_ptr<const Eigen::MatrixXd> featureMatrix;
-  std::optional<io::FeatureAnalysis> features;
+  io::NetworkData data;  ///< checkpoint, classifier matrix, labels, features
+  std::optional<std::vector<int>> labelCounts;  ///< from the labels, or typed in
+  std::optional<io::FeatureAnalysis> features;  ///< of the current classifier
   QString featureNote;  ///< why loaded features are not used (shape mismatch), if so
+  const io::Checkpoint& checkpoint() const { return *data.checkpoint; }
 };
 
 class CheckpointPanel : public QWidget {
