@@ -14,6 +14,8 @@
 #include "lpm/Version.h"
 #include "lpm/Presets.h"
 #include "lpm/io/Analysis.h"
+#include "lpm/io/Network.h"
+#include "lpm/Geometry.h"
 #include "lpm/Session.h"
 #ifdef LPM_HAVE_RENDER
 #include "lpm/render/Figure.h"
@@ -163,11 +165,16 @@ struct InspectArgs {
   bool json = false, allowUnsafe = false;
 };
 
-Eigen::MatrixXd loadArray(const std::string& path, std::string* name = nullptr) {
-  const auto c = lpm::io::Checkpoint::open(path);
-  if (c.tensors().empty()) throw lpm::io::CheckpointError(path + " holds no arrays");
-  if (name) *name = c.tensors().front().name;
-  return c.matrix(c.tensors().front().name);
+std::vector<int> minorityFrom(const std::string& list, int KA, const std::optional<std::vector<int>>& counts, int K) {
+  if (!list.empty()) return parseList<int>("--minority", list);
+  if (KA >= 0) {
+    if (KA < 1 || KA >= K) throw lpm::InvalidInput("--KA must be in 1.." + std::to_string(K - 1));
+    std::vector<int> m;
+    for (int k = KA; k < K; ++k) m.push_back(k);
+    return m;
+  }
+  if (counts) return lpm::io::defaultMinority(counts, K);
+  return {};
 }
 
 int runInspect(const InspectArgs& a) {
@@ -180,17 +187,14 @@ int runInspect(const InspectArgs& a) {
   for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", lpm::io::dtypeName(t.dtype)}, {"shape", t.shape}});
   j["globals"] = c.globals();
   j["warnings"] = c.warnings();
-  std::string name = a.tensor;
-  if (name.empty()) {
-    if (auto d = lpm::io::detectClassifier(c)) name = *d;
-  } else if (!c.find(name)) {
-    throw lpm::io::CheckpointError("no tensor named '" + name + "'");
-  }
-  if (!name.empty()) {
-    const Eigen::MatrixXd W = c.matrix(name);
-    std::vector<int> minority;
-    if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
-    const auto an = lpm::io::analyseClassifier(W, name, a.KA, minority);
+  const bool haveClassifier = !a.tensor.empty() || lpm::io::detectClassifier(c);
+  if (!a.tensor.empty() && !c.find(a.tensor)) throw lpm::io::CheckpointError("no tensor named '" + a.tensor + "'");
+  std::string name;
+  if (haveClassifier) {
+    lpm::io::NetworkRequest r{a.file, a.features, a.labels, a.tensor, a.allowUnsafe};
+    const auto net = lpm::io::loadNetwork(r);
+    name = net.classifier;
+    const auto an = lpm::io::analyseClassifier(net.W, name, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
     auto& k = j["classifier"];
     k["name"] = an.name;
     k["shape"] = {an.K, an.p};
@@ -203,19 +207,13 @@ int runInspect(const InspectArgs& a) {
     k["minority_norm_cv"] = an.minorityNormCV;
     k["EW_fit"] = an.EWfit;
     k["etf_deviation"] = an.etfDeviation;
-    if (!a.features.empty()) {
-      if (a.labels.empty()) throw lpm::InvalidInput("--features needs --labels");
-      const Eigen::MatrixXd H = loadArray(a.features);
-      const Eigen::MatrixXd L = loadArray(a.labels);
-      std::vector<int> labels(L.size());
-      for (Eigen::Index i = 0; i < L.size(); ++i) labels[i] = static_cast<int>(L.data()[i]);
-      std::optional<Eigen::VectorXd> bias;
-      const std::string biasName = name.size() > 6 ? name.substr(0, name.size() - 6) + "bias" : "";
-      if (const auto* b = c.find(biasName); b && b->shape.size() == 1 && b->shape[0] == W.rows()) bias = c.matrix(biasName).col(0);
-      const auto f = lpm::io::analyseFeatures(H, labels, W, bias ? &*bias : nullptr);
-      j["features"] = {{"N", f.N}, {"EH_fit", f.EHfit}, {"nc1", f.nc1}, {"nc2_equinorm", f.nc2Equinorm},
-                       {"nc2_equiangular", f.nc2Equiangular}, {"nc3", f.nc3}, {"nc4", f.nc4}};
+    if (net.counts) {
+      j["class_counts"] = *net.counts;
+      j["imbalance_ratio"] = lpm::numberOrNull(lpm::io::imbalanceRatio(*net.counts));
     }
+    if (const auto& f = net.featureAnalysis)
+      j["features"] = {{"N", f->N}, {"EH_fit", f->EHfit}, {"nc1", f->nc1}, {"nc2_equinorm", f->nc2Equinorm},
+                       {"nc2_equiangular", f->nc2Equiangular}, {"nc3", f->nc3}, {"nc4", f->nc4}};
   } else {
     j["classifier"] = nullptr;
   }
@@ -233,6 +231,7 @@ int runInspect(const InspectArgs& a) {
       const auto& k = j["classifier"];
       std::cout << "classifier: " << name << "  EW_fit " << k["EW_fit"] << "  minority cos " << k["minority_cos"]
                 << "  majority cos " << k["majority_cos"] << "\n";
+      if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
       if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
     }
   }
@@ -242,6 +241,9 @@ int runInspect(const InspectArgs& a) {
 #ifdef LPM_HAVE_RENDER
 struct FigureArgs {
   std::string preset, session, plot, scene, combined, title, out;
+  std::string checkpoint, features, labels, minority;  // a trained network to compare
+  int KA = -1;
+  bool allowUnsafe = false;
   std::vector<std::string> sets;
   int width = 0, height = 0, scale = 1, frames = 60, fps = 24;
 };
@@ -269,7 +271,8 @@ void applySet(lpm::TwoSizeParams& p, const std::string& assignment) {
 }
 
 lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
-  if (a.preset.empty() == a.session.empty()) throw lpm::InvalidInput("give exactly one of --preset and --session");
+  const int sources = !a.preset.empty() + !a.session.empty() + !a.checkpoint.empty();
+  if (sources != 1) throw lpm::InvalidInput("give exactly one of --preset, --session and --checkpoint");
   lpm::render::FigureInputs in;
   if (!a.preset.empty()) {
     const auto p = lpm::findPreset(a.preset);
@@ -277,11 +280,26 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     in.params = p->params;
     in.paperFigure = p->paperFigure;
     if (p->paperFigure) in.title = p->title;
-  } else {
+  } else if (!a.session.empty()) {
     const lpm::Session s = lpm::loadSession(a.session);
     in.params = s.params;
     in.view = s.view;
     in.camera = s.camera;
+  } else {
+    // The network against the model at its setting, as the window shows it.
+    const auto net = lpm::io::loadNetwork({a.checkpoint, a.features, a.labels, "", a.allowUnsafe});
+    const auto an = lpm::io::analyseClassifier(net.W, net.classifier, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
+    const auto R = net.counts ? lpm::io::imbalanceRatio(*net.counts) : std::nullopt;
+    const auto p = lpm::io::modelParamsFor(an, net.featureAnalysis ? &*net.featureAnalysis : nullptr, R, in.params);
+    if (!p) throw lpm::InvalidInput("the network needs at least one majority and one minority class (--KA or --minority)");
+    in.params = *p;
+    lpm::render::NetworkFigure nf;
+    nf.W = lpm::embedNetwork(net.W).W;
+    nf.modelOrder = lpm::io::modelOrder(an);
+    nf.R = R ? *R : in.params.R;
+    nf.minorityCos = an.minorityCos;
+    nf.name = a.checkpoint.substr(a.checkpoint.find_last_of('/') + 1);
+    in.network = nf;
   }
   for (const auto& set : a.sets) applySet(in.params, set);
   lpm::validate(in.params);
@@ -394,8 +412,8 @@ int main(int argc, char** argv) {
   inspect->add_option("--tensor", ia.tensor, "the classifier weight (default: detected)");
   inspect->add_option("--KA", ia.KA, "the first KA classes are the majority");
   inspect->add_option("--minority", ia.minority, "0-based minority classes, comma separated");
-  inspect->add_option("--features", ia.features, "penultimate features, N x p (.npy/.npz)");
-  inspect->add_option("--labels", ia.labels, "labels, N (.npy)");
+  inspect->add_option("--features", ia.features, "penultimate features, N x p (.npy/.npz; an .npz may hold 'labels' too)");
+  inspect->add_option("--labels", ia.labels, "labels, N (.npy/.npz); class counts give R and, without --KA/--minority, the minority");
   inspect->add_flag("--json", ia.json, "JSON on stdout");
   inspect->add_flag("--allow-unsafe-globals", ia.allowUnsafe,
                     "list a file whose pickle would run code (it is never run; by default it is refused)");
@@ -416,6 +434,14 @@ int main(int argc, char** argv) {
   figure->add_option("--combined", fa.combined, "scene + plot + caption: .png or .pdf");
   figure->add_option("--scale", fa.scale, "1..4: PNG pixels and fonts multiplied")->capture_default_str();
   figure->add_option("--title", fa.title, "plot title");
+  figure->add_option("--checkpoint", fa.checkpoint, "a trained network: the model at its setting, its point on the plot, "
+                                                   "its classifiers over the model's");
+  figure->add_option("--features", fa.features, "with --checkpoint: penultimate features (an .npz may hold labels too)");
+  figure->add_option("--labels", fa.labels, "with --checkpoint: labels; class counts give R and the minority");
+  figure->add_option("--KA", fa.KA, "with --checkpoint: the first KA classes are the majority");
+  figure->add_option("--minority", fa.minority, "with --checkpoint: 0-based minority classes, comma separated");
+  figure->add_flag("--allow-unsafe-globals", fa.allowUnsafe, "with --checkpoint: read a file whose pickle names "
+                                                             "code-running globals (nothing is run)");
   animate->add_option("--out", fa.out, "a folder for PNG frames, or FILE.ogv");
   animate->add_option("--frames", fa.frames, "frames from R = 1 to 10^4")->capture_default_str();
   animate->add_option("--fps", fa.fps, "frames per second of the video")->capture_default_str();

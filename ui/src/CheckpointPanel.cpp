@@ -390,6 +390,7 @@ bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
   net.classifier = tensor;
   net.data.classifier = tensor.toStdString();
   net.data.W = net.checkpoint().matrix(net.data.classifier);
+  net.data.bias = io::classifierBias(net.checkpoint(), net.data.classifier, net.data.K());
   net.features.reset();
   net.featureNote.clear();
   const int K = net.data.K();
@@ -400,7 +401,8 @@ bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
       net.featureNote = tr("the features (%1 columns) do not fit %2").arg(net.data.features->cols()).arg(tensor);
     } else {
       try {
-        net.features = io::analyseFeatures(*net.data.features, *net.data.labels, net.data.W);
+        net.features = io::analyseFeatures(*net.data.features, *net.data.labels, net.data.W,
+                                           net.data.bias ? &*net.data.bias : nullptr);
       } catch (const std::exception& e) {
         net.featureNote = QString::fromUtf8(e.what());
       }

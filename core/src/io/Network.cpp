@@ -67,6 +67,7 @@ NetworkData loadNetwork(const NetworkRequest& r, const std::function<void(int, c
   }
   net.W = net.checkpoint->matrix(net.classifier);
   const int K = net.K();
+  net.bias = classifierBias(*net.checkpoint, net.classifier, K);
 
   std::optional<Checkpoint> featureFile;
   if (!r.features.empty()) {
@@ -100,10 +101,20 @@ NetworkData loadNetwork(const NetworkRequest& r, const std::function<void(int, c
     if (!which || featureFile->find(*which)->shape.size() != 2)
       throw CheckpointError("the features file has no 2-D array (N samples x p features)");
     net.features = std::make_shared<const Eigen::MatrixXd>(featureFile->matrix(*which));
-    net.featureAnalysis = analyseFeatures(*net.features, *net.labels, net.W);
+    net.featureAnalysis = analyseFeatures(*net.features, *net.labels, net.W, net.bias ? &*net.bias : nullptr);
   }
   step(5, "Done");
   return net;
+}
+
+std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K) {
+  const std::string suffix = "weight";
+  if (weightName.size() < suffix.size() || weightName.compare(weightName.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return std::nullopt;
+  const std::string name = weightName.substr(0, weightName.size() - suffix.size()) + "bias";
+  const auto* t = c.find(name);
+  if (!t || t->shape.size() != 1 || t->shape[0] != K) return std::nullopt;
+  return Eigen::VectorXd(c.matrix(name).col(0));
 }
 
 std::optional<double> imbalanceRatio(const std::vector<int>& counts) {

@@ -58,6 +58,20 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", in.params.K(), 100 * g.captured);
   scene.note = note;
   caption = captionFor(in.params, m, R0);
+  if (in.network) {
+    const auto& n = *in.network;
+    chart.networkR = n.R;
+    chart.networkCos = n.minorityCos;
+    char buf[200];
+    if (const auto o = overlayNetwork(n.W, n.modelOrder, s, g)) {
+      scene.overlay = o->W;
+      std::snprintf(buf, sizeof buf, " | %s: minority cosine %s at R = %.4g, distance to the model %.3f", n.name.c_str(),
+                    n.minorityCos ? std::to_string(*n.minorityCos).substr(0, 6).c_str() : "null", n.R, o->distance);
+    } else {
+      std::snprintf(buf, sizeof buf, " | %s", n.name.c_str());
+    }
+    caption += buf;
+  }
 }
 
 int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData scene, const std::string& target,

@@ -29,6 +29,7 @@ struct NetworkData {
   std::shared_ptr<const Checkpoint> checkpoint;
   std::string classifier;
   Eigen::MatrixXd W;  ///< K x p
+  std::optional<Eigen::VectorXd> bias;  ///< the classifier's bias ("<prefix>bias", K entries), if any
   std::shared_ptr<const std::vector<int>> labels;
   std::optional<std::vector<int>> counts;  ///< per class, from the labels
   std::shared_ptr<const Eigen::MatrixXd> features;
@@ -40,6 +41,9 @@ struct NetworkData {
 /// (UnsafeGlobalsError for code-running globals) with a message for the user.
 NetworkData loadNetwork(const NetworkRequest& r,
                         const std::function<void(int, const std::string&)>& progress = nullptr);
+
+/// The bias beside a classifier weight: "fc.weight" -> "fc.bias" with K entries; none otherwise.
+std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K);
 
 /// The largest class count over the smallest; none without counts or with an empty class.
 std::optional<double> imbalanceRatio(const std::vector<int>& counts);

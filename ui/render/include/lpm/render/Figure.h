@@ -42,6 +42,15 @@ struct ExportSize {
   int scale = 1;  ///< 1..4: pixels and fonts multiplied
 };
 
+/// A trained network in a figure: its point on the plot, its classifiers over the model's.
+struct NetworkFigure {
+  Eigen::MatrixXd W;            ///< scaled classifier rows (NetworkEmbedding::W)
+  std::vector<int> modelOrder;  ///< model class k -> network row
+  double R = 1;
+  std::optional<double> minorityCos;
+  std::string name;
+};
+
 /// What a headless figure shows: a setting (and whether it is one of the paper's figures).
 struct FigureInputs {
   TwoSizeParams params;
@@ -50,6 +59,7 @@ struct FigureInputs {
   ViewOptions view;
   std::optional<CameraState> camera;
   int points = 61;           ///< R values on the curve
+  std::optional<NetworkFigure> network;
 };
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
