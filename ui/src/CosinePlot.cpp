@@ -1,5 +1,11 @@
 #include "lpm/ui/CosinePlot.h"
 
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QPainter>
+
+#include <algorithm>
+
 #include <vtkCallbackCommand.h>
 #include <vtkChartXY.h>
 #include <vtkCommand.h>
@@ -23,6 +29,7 @@ CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), chart_(new re
   p->view->SetRenderWindow(renderWindow());
   p->view->SetInteractor(interactor());
   p->view->GetScene()->AddItem(chart_->chart());
+  chart_->setCurrentRDrawnOutside(true);
   setDarkTheme(false);
 
   // Left click or drag on the plot picks R. Observed on the interactor, ahead of the chart.
@@ -53,18 +60,65 @@ int CosinePlot::curvePoints() const { return chart_->curvePoints(); }
 std::optional<double> CosinePlot::rAtPixel(double x) const { return chart_->rAtPixel(x); }
 double CosinePlot::pixelAtR(double R) const { return chart_->pixelAtR(R); }
 
-void CosinePlot::setCurve(const std::vector<SweepPoint>& points, int K) { chart_->setCurve(points, K), update(); }
-void CosinePlot::setCurrentR(double R) { chart_->setCurrentR(R), update(); }
-void CosinePlot::setTransition(std::optional<double> R0) { chart_->setTransition(R0), update(); }
-void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c) {
-  chart_->setNetworkMarker(R, c);
+void CosinePlot::invalidate() {
+  cacheValid_ = false;
   update();
 }
 
+void CosinePlot::setCurve(const std::vector<SweepPoint>& points, int K) { chart_->setCurve(points, K), invalidate(); }
+void CosinePlot::setCurrentR(double R) {
+  const bool legendChanges = !currentR_;  // the "current R" legend entry appears
+  currentR_ = R;
+  chart_->setCurrentR(R);
+  legendChanges ? invalidate() : update();
+}
+void CosinePlot::setTransition(std::optional<double> R0) { chart_->setTransition(R0), invalidate(); }
+void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c) {
+  chart_->setNetworkMarker(R, c);
+  invalidate();
+}
+
 void CosinePlot::setDarkTheme(bool dark) {
+  dark_ = dark;
   p->view->GetRenderer()->SetBackground(dark ? 0.16 : 1.0, dark ? 0.17 : 1.0, dark ? 0.19 : 1.0);
   chart_->setDarkTheme(dark);
-  update();
+  invalidate();
+}
+
+void CosinePlot::renderRequested() { invalidate(); }
+
+void CosinePlot::resizeGL(int w, int h) {
+  VtkOpenGLWidget::resizeGL(w, h);
+  cacheValid_ = false;
+}
+
+void CosinePlot::paintFrame() {
+  const double dpr = devicePixelRatioF();
+  const int w = static_cast<int>(width() * dpr + 0.5), h = static_cast<int>(height() * dpr + 0.5);
+  if (!cacheValid_ || cache_.size() != QSize(w, h)) {
+    renderVtk();  // the chart without the current-R line (drawn below)
+    auto* f = context()->functions();
+    f->glBindFramebuffer(GL_FRAMEBUFFER, defaultFramebufferObject());
+    QImage img(w, h, QImage::Format_RGBX8888);  // the widget is opaque, whatever alpha VTK left
+    f->glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, img.bits());
+    cache_ = img.mirrored();
+    cache_.setDevicePixelRatio(dpr);
+    cacheValid_ = true;
+  }
+  QPainter painter(this);
+  painter.setCompositionMode(QPainter::CompositionMode_Source);
+  painter.drawImage(QPointF(0, 0), cache_);
+  painter.setCompositionMode(QPainter::CompositionMode_SourceOver);
+  if (currentR_) {
+    const auto area = chart_->plotArea();  // scene pixels, y up
+    const double R = std::clamp(*currentR_, chart_->rMin(), chart_->rMax());
+    const double x = chart_->pixelAtR(R) / dpr, top = (h - area[3]) / dpr, bottom = (h - area[1]) / dpr;
+    const double ink = dark_ ? 0.92 : 0.1;
+    painter.setPen(QPen(QColor::fromRgbF(ink, ink, ink), 1.5));
+    painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+  }
+  painter.end();
+  glStateTouched();
 }
 
 }  // namespace lpm::ui

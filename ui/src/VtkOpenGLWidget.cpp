@@ -13,6 +13,7 @@
 #include <vtkGenericRenderWindowInteractor.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkNew.h>
+#include <vtkOpenGLState.h>
 #include <vtkRendererCollection.h>
 
 namespace lpm::ui {
@@ -55,7 +56,7 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(new
 
   d->renderRequest->SetClientData(this);
   d->renderRequest->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
-    static_cast<VtkOpenGLWidget*>(client)->update();
+    static_cast<VtkOpenGLWidget*>(client)->renderRequested();
   });
   d->interactor->AddObserver(vtkCommand::RenderEvent, d->renderRequest);
 }
@@ -101,11 +102,23 @@ void VtkOpenGLWidget::resizeGL(int w, int h) {
 void VtkOpenGLWidget::paintGL() {
   QElapsedTimer t;
   t.start();
-  d->window->SetReadyForRendering(true);
-  d->window->Render();
+  paintFrame();
   lastRenderMs_ = t.nsecsElapsed() / 1e6;
   emit frameRendered();
 }
+
+void VtkOpenGLWidget::paintFrame() { renderVtk(); }
+
+void VtkOpenGLWidget::renderVtk() {
+  if (glStateTouched_) {
+    d->window->GetState()->Reset();
+    glStateTouched_ = false;
+  }
+  d->window->SetReadyForRendering(true);
+  d->window->Render();
+}
+
+void VtkOpenGLWidget::renderRequested() { update(); }
 
 QImage VtkOpenGLWidget::grabFrame() { return grabFramebuffer(); }
 

@@ -206,7 +206,11 @@ void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double
 
 void CosineChart::rebuildMarkers() {
   setRows(p->reference, {{rMin_, p->refValue}, {rMax_, p->refValue}}, p->referencePlot);
-  if (p->currentR) {
+  if (p->currentR && currentOutside_) {
+    // A segment below the plotted range (clipped away) keeps the legend entry.
+    setRows(p->current, {{rMin_, yMin_ - 10}, {rMin_, yMin_ - 9}}, p->currentPlot);
+    p->currentPlot->SetLabel("current R");
+  } else if (p->currentR) {
     const double R = std::clamp(*p->currentR, rMin_, rMax_);
     setRows(p->current, {{R, yMin_}, {R, kYMax}}, p->currentPlot);
     char cur[64];
@@ -232,6 +236,17 @@ void CosineChart::rebuildMarkers() {
       std::snprintf(title, sizeof title, "Minority Collapse at R0 = %.4g (beyond the plotted range)", *p->R0);
   }
   p->chart->SetTitle(title_.empty() ? title : title_.c_str());
+}
+
+void CosineChart::setCurrentRDrawnOutside(bool on) {
+  currentOutside_ = on;
+  rebuildMarkers();
+}
+
+std::array<double, 4> CosineChart::plotArea() const {
+  auto* x = p->chart->GetAxis(vtkAxis::BOTTOM);
+  auto* y = p->chart->GetAxis(vtkAxis::LEFT);
+  return {x->GetPoint1()[0], y->GetPoint1()[1], x->GetPoint2()[0], y->GetPoint2()[1]};
 }
 
 std::optional<double> CosineChart::rAtPixel(double xPixel) const {

@@ -1,5 +1,7 @@
 #pragma once
 // The cosine-versus-R widget: a render::CosineChart in a VtkOpenGLWidget; click or drag picks R.
+#include <QImage>
+
 #include <optional>
 #include <vector>
 
@@ -36,8 +38,19 @@ signals:
   /// The user clicked or dragged on the plot.
   void rPicked(double R);
 
+protected:
+  /// The chart is rendered by VTK only when it changes; a move of the current-R line alone
+  /// redraws a cached picture of it and the line (in software GL the chart costs ~10 ms).
+  void paintFrame() override;
+  void renderRequested() override;
+  void resizeGL(int w, int h) override;
+
 private:
   render::CosineChart* chart_;
+  QImage cache_;
+  bool cacheValid_ = false, dark_ = false;
+  std::optional<double> currentR_;
+  void invalidate();
   struct Private;
   Private* p;
   bool dragging_ = false;

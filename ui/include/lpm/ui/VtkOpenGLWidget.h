@@ -47,11 +47,22 @@ protected:
 
   /// Subclasses set up their renderers here; called once the GL context exists.
   virtual void onContextReady() {}
+  /// Draws one frame into the widget's framebuffer (default: VTK renders). paintGL() times it
+  /// and emits frameRendered().
+  virtual void paintFrame();
+  /// VTK's Render(); after other GL code (QPainter) has run in this context, VTK's record of
+  /// the GL state is refreshed first.
+  void renderVtk();
+  /// Mark that code other than VTK changed GL state in this context.
+  void glStateTouched() { glStateTouched_ = true; }
+  /// VTK asked for a render (interaction, hover tooltips). Default: update().
+  virtual void renderRequested();
 
 private:
   struct Private;
   Private* d;
   double lastRenderMs_ = 0;
+  bool glStateTouched_ = false;
   void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
   void setModifiers(Qt::KeyboardModifiers m);
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The cosine-versus-R chart (Figure 3 of the paper) as a VTK context item, independent of any
 // window: the GUI shows it in a widget, exports render it offscreen (PNG, PDF, SVG).
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ public:
   /// Extra minority-cosine curves (e.g. KA = 3, 5, 7 as in Figure 3); replaces earlier ones.
   void setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves);
   void setCurrentR(std::optional<double> R);
+  /// The widget draws the current-R line itself (over a cached picture of the chart): the chart
+  /// then keeps only its legend entry, "current R", without the value.
+  void setCurrentRDrawnOutside(bool on);
+  /// The plot area in scene pixels: x0, y0 (bottom left), x1, y1.
+  std::array<double, 4> plotArea() const;
   void setTransition(std::optional<double> R0);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
   void setTitle(const std::string& title);  ///< empty: the automatic title
@@ -44,6 +50,7 @@ private:
   Private* p;
   double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3;
   int curvePoints_ = 0;
+  bool currentOutside_ = false;
   std::string title_;
   void rebuildMarkers();
 };
