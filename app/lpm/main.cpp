@@ -242,6 +242,7 @@ int runInspect(const InspectArgs& a) {
 struct FigureArgs {
   std::string preset, session, plot, scene, combined, title, out;
   std::string checkpoint, features, labels, minority;  // a trained network to compare
+  std::vector<std::string> pins;                       // more networks: FILE=LABELS_OR_NPZ
   int KA = -1;
   bool allowUnsafe = false;
   std::vector<std::string> sets;
@@ -282,6 +283,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     if (p->paperFigure) in.title = p->title;
   } else if (!a.session.empty()) {
     const lpm::Session s = lpm::loadSession(a.session);
+    for (const auto& n : s.pinned) in.pinned.emplace_back(n.R, n.minorityCos);
     in.params = s.params;
     in.view = s.view;
     in.camera = s.camera;
@@ -300,7 +302,21 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     nf.minorityCos = an.minorityCos;
     nf.name = a.checkpoint.substr(a.checkpoint.find_last_of('/') + 1);
     in.network = nf;
+    for (const std::string& pin : a.pins) {
+      // FILE=DATA: DATA holds the labels (an .npy of labels, or an .npz with labels and features).
+      const auto eq = pin.find('=');
+      if (eq == std::string::npos) throw lpm::InvalidInput("--pin expects CHECKPOINT=LABELS (labels give its R), got '" + pin + "'");
+      const std::string file = pin.substr(0, eq), data = pin.substr(eq + 1);
+      const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
+      const auto other = lpm::io::loadNetwork({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe});
+      const auto oa = lpm::io::analyseClassifier(other.W, other.classifier, -1,
+                                                 minorityFrom(a.minority, a.KA, other.counts, other.K()));
+      const auto oR = other.counts ? lpm::io::imbalanceRatio(*other.counts) : std::nullopt;
+      if (!oR || !oa.minorityCos) throw lpm::InvalidInput(file + ": no imbalance ratio or minority cosine (labels with 2+ minority classes needed)");
+      in.pinned.emplace_back(*oR, *oa.minorityCos);
+    }
   }
+  if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
   for (const auto& set : a.sets) applySet(in.params, set);
   lpm::validate(in.params);
   if (!a.title.empty()) in.title = a.title;
@@ -440,6 +456,8 @@ int main(int argc, char** argv) {
   figure->add_option("--labels", fa.labels, "with --checkpoint: labels; class counts give R and the minority");
   figure->add_option("--KA", fa.KA, "with --checkpoint: the first KA classes are the majority");
   figure->add_option("--minority", fa.minority, "with --checkpoint: 0-based minority classes, comma separated");
+  figure->add_option("--pin", fa.pins, "with --checkpoint: another network on the plot, FILE=LABELS or "
+                                       "FILE=FEATURES_AND_LABELS.npz (repeatable: networks trained at several R)");
   figure->add_flag("--allow-unsafe-globals", fa.allowUnsafe, "with --checkpoint: read a file whose pickle names "
                                                              "code-running globals (nothing is run)");
   animate->add_option("--out", fa.out, "a folder for PNG frames, or FILE.ogv");

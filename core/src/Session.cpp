@@ -53,6 +53,10 @@ std::string sessionToJson(const Session& s) {
   if (s.features) j["features"] = *s.features;
   if (s.labels) j["labels"] = *s.labels;
   if (s.minority) j["minority"] = *s.minority;
+  if (!s.pinned.empty()) {
+    j["pinned"] = json::array();
+    for (const auto& n : s.pinned) j["pinned"].push_back({{"name", n.name}, {"R", n.R}, {"minority_cos", n.minorityCos}});
+  }
   if (s.camera)
     j["camera"] = {{"position", s.camera->position}, {"focal_point", s.camera->focalPoint},
                    {"view_up", s.camera->viewUp}, {"view_angle", s.camera->viewAngle}};
@@ -117,6 +121,19 @@ Session sessionFromJson(const std::string& text) {
       m.push_back(v.get<int>());
     }
     s.minority = m;
+  }
+  if (j.contains("pinned") && !j["pinned"].is_null()) {
+    if (!j["pinned"].is_array()) bad("pinned must be a list of networks");
+    for (const auto& pin : j["pinned"]) {
+      if (!pin.is_object()) bad("pinned must hold objects {name, R, minority_cos}");
+      PinnedNetwork n;
+      n.name = pin.value("name", std::string());
+      n.R = number(pin, "R", "pinned");
+      n.minorityCos = number(pin, "minority_cos", "pinned");
+      if (!(n.R >= 1)) bad("pinned.R must be >= 1");
+      if (!(n.minorityCos >= -1 && n.minorityCos <= 1)) bad("pinned.minority_cos must be in [-1, 1]");
+      s.pinned.push_back(n);
+    }
   }
   if (j.contains("camera") && !j["camera"].is_null()) {
     const auto& c = j["camera"];

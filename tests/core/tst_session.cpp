@@ -19,6 +19,11 @@ private slots:
     s.camera = CameraState{{1, 2, 3}, {0, 0, 0}, {0, 0, 1}, 28.5};
     s.view.dark = true;
     s.view.labels = false;
+    s.view.networkOverlay = false;
+    s.features = "/data/f.npz";
+    s.labels = "/data/l.npy";
+    s.minority = std::vector<int>{3, 4};
+    s.pinned = {{"a.pt", 10, 0.25}, {"b.pt", 100, 0.9}};
     QTemporaryDir dir;
     const std::string path = dir.filePath("s.json").toStdString();
     saveSession(s, path);
@@ -34,7 +39,14 @@ private slots:
     QCOMPARE(*t.checkpoint, std::string("/data/model.pt"));
     QVERIFY(t.camera->position == s.camera->position);
     QCOMPARE(t.camera->viewAngle, 28.5);
-    QVERIFY(t.view.dark && !t.view.labels && t.view.means);
+    QVERIFY(t.view.dark && !t.view.labels && t.view.means && !t.view.networkOverlay);
+    QCOMPARE(*t.features, std::string("/data/f.npz"));
+    QCOMPARE(*t.labels, std::string("/data/l.npy"));
+    QCOMPARE(*t.minority, (std::vector<int>{3, 4}));
+    QCOMPARE(t.pinned.size(), size_t(2));
+    QCOMPARE(t.pinned[1].name, std::string("b.pt"));
+    QCOMPARE(t.pinned[1].R, 100.0);
+    QCOMPARE(t.pinned[1].minorityCos, 0.9);
     QCOMPARE(sessionToJson(t), sessionToJson(s));
   }
 
@@ -56,6 +68,12 @@ private slots:
                             << "camera.position must be 3 numbers";
     QTest::newRow("profile") << "{" + ok + R"("params":{"EW":1,"EH":5,"KA":5,"KB":5,"R":10,"profile":"zipf"}})"
                              << "params.profile must be";
+    const QString p = R"("params":{"EW":1,"EH":5,"KA":5,"KB":5,"R":10})";
+    QTest::newRow("features alone") << "{" + ok + p + R"(,"features":"f.npy"})" << "features needs a checkpoint";
+    QTest::newRow("minority") << "{" + ok + p + R"(,"checkpoint":"m.pt","minority":[1,-2]})" << "minority must hold class indices";
+    QTest::newRow("pinned") << "{" + ok + p + R"(,"pinned":{"R":3}})" << "pinned must be a list";
+    QTest::newRow("pinned R") << "{" + ok + p + R"(,"pinned":[{"R":0.5,"minority_cos":0.1}]})" << "pinned.R must be >= 1";
+    QTest::newRow("pinned cos") << "{" + ok + p + R"(,"pinned":[{"R":5,"minority_cos":3}]})" << "pinned.minority_cos must be in";
   }
   void malformed() {
     QFETCH(QString, text);

@@ -348,6 +348,35 @@ private slots:
     QVERIFY(w->network()->network()->features->nc4 > 0.95);
   }
 
+  void pinnedNetworksStayOnThePlot() {
+    // Networks trained at R = 1 and 10, pinned; then R = 100 loaded: three points, like Figure 2.
+    const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
+    QString error;
+    for (const char* tag : {"mlp_R1", "mlp_R10"}) {
+      QVERIFY2(w->network()->openNow({dir + tag + ".pt", dir + tag + "_features.npz", {}, false}, &error), qPrintable(error));
+      QVERIFY(w->network()->pinCurrent());
+    }
+    QVERIFY(w->network()->openNow({dir + "mlp_R100.pt", dir + "mlp_R100_features.npz", {}, false}, &error));
+    QVERIFY(w->waitUntilSettled());
+    const auto& pins = w->network()->pinned();
+    QCOMPARE(pins.size(), size_t(2));
+    QCOMPARE(pins[0].name, std::string("mlp_R1.pt"));
+    QCOMPARE(pins[1].R, 10.0);
+    QVERIFY(pins[0].minorityCos < 0 && pins[1].minorityCos < 0.1);
+    const auto chart = w->chartData();
+    QCOMPARE(chart.pinned.size(), size_t(2));
+    QCOMPARE(*chart.networkR, 100.0);
+    // Saved and reopened with the session; cleared on request.
+    QTemporaryDir tmp;
+    QVERIFY(w->saveSession(tmp.filePath("s.json"), &error));
+    MainWindow other;
+    QVERIFY(other.openSession(tmp.filePath("s.json"), &error));
+    QCOMPARE(other.network()->pinned().size(), size_t(2));
+    QCOMPARE(other.network()->pinned()[1].minorityCos, pins[1].minorityCos);
+    w->network()->setPinned({});
+    QCOMPARE(w->chartData().pinned.size(), size_t(0));
+  }
+
   void checkpointViewMatchesBaseline() {
     QString error;
     QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));

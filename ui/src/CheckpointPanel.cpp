@@ -179,6 +179,19 @@ CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidge
   row->addWidget(labelsButton_);
   row->addWidget(featuresButton_);
   layout->addLayout(row);
+  auto* pins = new QHBoxLayout;
+  pinButton_ = new QPushButton(tr("Pin to Plot"), this);
+  pinButton_->setToolTip(tr("Keep this network's point on the plot, to compare networks trained at several R "
+                            "(the paper's Figure 2 for your own networks)"));
+  pinButton_->setEnabled(false);
+  clearPinsButton_ = new QPushButton(tr("Clear Pins"), this);
+  clearPinsButton_->setEnabled(false);
+  pins->addStretch(1);
+  pins->addWidget(pinButton_);
+  pins->addWidget(clearPinsButton_);
+  layout->addLayout(pins);
+  connect(pinButton_, &QPushButton::clicked, this, &CheckpointPanel::pinCurrent);
+  connect(clearPinsButton_, &QPushButton::clicked, this, [this] { setPinned({}); });
   labelsButton_->setEnabled(false);
   featuresButton_->setEnabled(false);
 
@@ -464,6 +477,24 @@ void CheckpointPanel::setModelDistance(std::optional<double> d) {
 
 QString CheckpointPanel::summaryText() const { return summary_->text(); }
 
+bool CheckpointPanel::pinCurrent() {
+  if (!net_ || !analysis_ || !analysis_->minorityCos) return false;
+  PinnedNetwork n;
+  n.name = QFileInfo(net_->path).fileName().toStdString();
+  n.R = networkR() ? *networkR() : model_->params().R;
+  n.minorityCos = *analysis_->minorityCos;
+  auto pins = pinned_;
+  pins.push_back(n);
+  setPinned(pins);
+  return true;
+}
+
+void CheckpointPanel::setPinned(const std::vector<PinnedNetwork>& pins) {
+  pinned_ = pins;
+  clearPinsButton_->setEnabled(!pinned_.empty());
+  emit pinnedChanged();
+}
+
 bool CheckpointPanel::showTab(const QString& name) {
   static const QStringList names = {"classifier", "classes", "3d", "tensors"};
   const int i = names.indexOf(name.toLower());
@@ -560,6 +591,7 @@ void CheckpointPanel::reanalyse() {
   const bool withFeatures = net_->features && net_->data.features && net_->data.labels;
   embedding_ = embedNetwork(W, withFeatures ? net_->data.features.get() : nullptr, withFeatures ? net_->data.labels.get() : nullptr);
   modelDistance_.reset();
+  pinButton_->setEnabled(analysis_->minorityCos.has_value());
   refreshSummary();
   showNetworkScene();
 

@@ -78,6 +78,11 @@ void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double>
   invalidate();
 }
 
+void CosinePlot::setPinnedMarkers(const std::vector<std::pair<double, double>>& points) {
+  chart_->setPinnedMarkers(points);
+  invalidate();
+}
+
 void CosinePlot::setDarkTheme(bool dark) {
   dark_ = dark;
   p->view->GetRenderer()->SetBackground(dark ? 0.16 : 1.0, dark ? 0.17 : 1.0, dark ? 0.19 : 1.0);

@@ -100,6 +100,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
     plot_->setNetworkMarker(R, c);
   });
   connect(network_, &CheckpointPanel::networkChanged, this, &MainWindow::updateOverlay);
+  connect(network_, &CheckpointPanel::pinnedChanged, this, [this] {
+    std::vector<std::pair<double, double>> points;
+    for (const auto& n : network_->pinned()) points.emplace_back(n.R, n.minorityCos);
+    plot_->setPinnedMarkers(points);
+  });
   setAcceptDrops(true);
 
   statusObjective_ = new QLabel(this);
@@ -605,6 +610,7 @@ Session MainWindow::currentSession() const {
     if (!net->labelsPath.isEmpty()) s.labels = net->labelsPath.toStdString();
     if (network_->analysis()) s.minority = network_->analysis()->minority;
   }
+  s.pinned = network_->pinned();
   return s;
 }
 
@@ -637,6 +643,7 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   unitArrowsAction_->setChecked(s.view.unitArrows);
   darkAction_->setChecked(s.view.dark);
   overlayAction_->setChecked(s.view.networkOverlay);
+  network_->setPinned(s.pinned);
   if (s.checkpoint) {
     const auto* net = network_->network();
     const QString file = QString::fromStdString(*s.checkpoint), features = QString::fromStdString(s.features.value_or("")),
@@ -670,6 +677,7 @@ render::ChartData MainWindow::chartData() const {
   d.R0 = model_->transition();
   d.networkR = networkR_;
   d.networkCos = networkCos_;
+  for (const auto& n : network_->pinned()) d.pinned.emplace_back(n.R, n.minorityCos);
   return d;
 }
 

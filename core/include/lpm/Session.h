@@ -20,6 +20,12 @@ struct ViewOptions {
   bool networkOverlay = true;  ///< a loaded network's classifiers over the model's
 };
 
+/// A trained network kept on the plot for comparison: its name, imbalance ratio, minority cosine.
+struct PinnedNetwork {
+  std::string name;
+  double R = 1, minorityCos = 0;
+};
+
 struct Session {
   static constexpr int kVersion = 1;
   TwoSizeParams params;
@@ -28,6 +34,7 @@ struct Session {
   std::optional<std::string> checkpoint;
   std::optional<std::string> features, labels;   ///< with the checkpoint
   std::optional<std::vector<int>> minority;      ///< the checkpoint's minority classes, as marked
+  std::vector<PinnedNetwork> pinned;
   ViewOptions view;
 };
 

@@ -52,9 +52,9 @@ struct CosineChart::Private {
   vtkSmartPointer<vtkTable> minority = makeTable("R", "minority"), majority = makeTable("R", "majority"),
                             vanished = makeTable("R", "vanished"), reference = makeTable("R", "ref"),
                             current = makeTable("R", "current"), transition = makeTable("R", "R0"),
-                            network = makeTable("R", "network");
+                            network = makeTable("R", "network"), pinned = makeTable("R", "pinned");
   vtkPlot *minorityPlot = nullptr, *majorityPlot = nullptr, *vanishedPlot = nullptr, *referencePlot = nullptr,
-          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr;
+          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr, *pinnedPlot = nullptr;
   std::vector<std::pair<vtkSmartPointer<vtkTable>, vtkPlot*>> family;
   std::optional<double> currentR = 1.0;
   std::optional<double> R0;
@@ -113,6 +113,14 @@ CosineChart::CosineChart() : p(new Private) {
   static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerStyle(vtkPlotPoints::DIAMOND);
   static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerSize(14);
   p->networkPlot->SetVisible(false);
+  p->pinnedPlot = c->AddPlot(vtkChart::POINTS);
+  p->pinnedPlot->SetInputData(p->pinned, 0, 1);
+  p->pinnedPlot->SetColor(0.0, 0.36, 0.26);
+  p->pinnedPlot->SetWidth(3);
+  p->pinnedPlot->SetLabel("pinned networks");
+  static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerStyle(vtkPlotPoints::CIRCLE);
+  static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerSize(10);
+  p->pinnedPlot->SetVisible(false);
   for (vtkPlot* pl : {p->referencePlot, p->transitionPlot, p->currentPlot}) pl->SetTooltipLabelFormat("");
   setFontScale(1);
   setRange(1, 1e4);
@@ -202,6 +210,14 @@ void CosineChart::setTitle(const std::string& title) {
 void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double> cosine) {
   if (R && cosine) setRows(p->network, {{*R, *cosine}});
   p->networkPlot->SetVisible(R && cosine);
+}
+
+void CosineChart::setPinnedMarkers(const std::vector<std::pair<double, double>>& points) {
+  std::vector<std::pair<double, double>> inside;
+  for (const auto& [R, c] : points)
+    if (!std::isnan(R) && std::isfinite(c)) inside.emplace_back(std::clamp(R, rMin_, rMax_), c);
+  setRows(p->pinned, inside);
+  p->pinnedPlot->SetVisible(!inside.empty());
 }
 
 void CosineChart::rebuildMarkers() {

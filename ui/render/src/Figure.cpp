@@ -40,6 +40,7 @@ void fill(CosineChart& c, const ChartData& d, double fontScale) {
   c.setCurrentR(d.currentR);
   c.setTransition(d.R0);
   c.setNetworkMarker(d.networkR, d.networkCos);
+  c.setPinnedMarkers(d.pinned);
   c.setTitle(d.title);
   c.setDarkTheme(false);
 }

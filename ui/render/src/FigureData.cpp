@@ -58,6 +58,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", in.params.K(), 100 * g.captured);
   scene.note = note;
   caption = captionFor(in.params, m, R0);
+  chart.pinned = in.pinned;
   if (in.network) {
     const auto& n = *in.network;
     chart.networkR = n.R;

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "lpm/Geometry.h"
+#include "lpm/Session.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Network.h"
 
@@ -123,6 +124,12 @@ public:
   QTableWidget* classTable() const { return classes_; }
   SceneView* networkScene() const { return scene_; }
   QString summaryText() const;
+  /// Networks kept on the plot (Figure 2 for one's own networks: trained at several R).
+  const std::vector<PinnedNetwork>& pinned() const { return pinned_; }
+  /// Keeps the current network's point; false without one.
+  bool pinCurrent();
+  void setPinned(const std::vector<PinnedNetwork>& pins);
+
   /// "classifier", "classes", "3d" or "tensors"; false for another name.
   bool showTab(const QString& name);
 
@@ -132,6 +139,7 @@ signals:
   void networkPoint(std::optional<double> R, std::optional<double> minorityCos);
   /// The classifier, roles or features changed: overlays must be redrawn.
   void networkChanged();
+  void pinnedChanged();
 
 private:
   void install(LoadedNetwork net);
@@ -162,6 +170,8 @@ private:
   bool loading_ = false;
   bool fillingTable_ = false;
   OpenRequest lastRequest_;
+  std::vector<PinnedNetwork> pinned_;
+  QPushButton *pinButton_, *clearPinsButton_;
 };
 
 }  // namespace lpm::ui

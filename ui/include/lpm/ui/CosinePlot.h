@@ -29,6 +29,7 @@ public:
   void setCurrentR(double R);
   void setTransition(std::optional<double> R0);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
+  void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setDarkTheme(bool dark);
   std::optional<double> rAtPixel(double xPixel) const;
   double pixelAtR(double R) const;

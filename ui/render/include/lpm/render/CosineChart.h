@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lpm/Sweep.h"
@@ -35,6 +36,8 @@ public:
   std::array<double, 4> plotArea() const;
   void setTransition(std::optional<double> R0);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
+  /// Networks kept for comparison (e.g. trained at several R): (R, minority cosine) each.
+  void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setTitle(const std::string& title);  ///< empty: the automatic title
   void setDarkTheme(bool dark);
   /// Font sizes for slides and print (points at 1x).

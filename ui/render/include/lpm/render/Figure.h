@@ -25,6 +25,7 @@ struct ChartData {
   std::vector<std::pair<std::string, std::vector<SweepPoint>>> family;  ///< extra minority curves
   bool showMajority = true;
   std::optional<double> networkR, networkCos;
+  std::vector<std::pair<double, double>> pinned;  ///< other networks: (R, minority cosine)
   std::string title;
 };
 
@@ -60,6 +61,7 @@ struct FigureInputs {
   std::optional<CameraState> camera;
   int points = 61;           ///< R values on the curve
   std::optional<NetworkFigure> network;
+  std::vector<std::pair<double, double>> pinned;  ///< more networks: (R, minority cosine)
 };
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
