@@ -1,5 +1,7 @@
 #include "lpm/ui/ExplorerModel.h"
 
+#include <QElapsedTimer>
+
 #include <QPointer>
 #include <QThreadPool>
 #include <QUndoStack>
@@ -114,6 +116,51 @@ void ExplorerModel::cancelSolve() {
   solvePending_ = false;
 }
 
+std::shared_ptr<SolvedFrame> ExplorerModel::runSolveJob(const TwoSizeParams& p, quint64 id,
+                                                        const std::atomic<bool>* cancel, QString& error) {
+  QElapsedTimer timer;
+  timer.start();
+  auto frame = std::make_shared<SolvedFrame>();
+  frame->id = id;
+  frame->params = p;
+  try {
+    SolveOptions o;
+    o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
+    // A fresh view: cold start and no alignment history, so a state always draws the same way.
+    const bool fresh = freshAxes_.exchange(false);
+    if (fresh) {
+      warm_.resize(0);
+      tracker_.reset();
+    }
+    o.warmStart = warm_.size() ? &warm_ : nullptr;
+    o.cancel = cancel;
+    frame->solution = solve(makeTwoSize(p), o);
+    if (frame->solution.cancelled) throw std::runtime_error("solve cancelled");
+    warm_ = frame->solution.state;
+    frame->metrics = computeMetrics(frame->solution);
+    const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
+    if (focus != tracker_.focus()) tracker_.setFocus(focus);
+    if (p.K() <= 400) frame->geometry = tracker_.update(frame->solution);
+  } catch (const std::exception& e) {
+    error = QString::fromUtf8(e.what());
+  }
+  lastJobMs_ = timer.nsecsElapsed() / 1e6;
+  lastJobShape_ = jobShape(p);
+  return frame;
+}
+
+void ExplorerModel::deliver(std::shared_ptr<SolvedFrame> frame, const QString& error) {
+  solveRunning_ = false;
+  if (!solvePending_) emit solvingChanged(false);
+  if (error.isEmpty()) {
+    latest_ = frame;
+    emit solved(frame);
+  } else {
+    emit failed(error);
+  }
+  if (solvePending_) startSolve();
+}
+
 void ExplorerModel::startSolve() {
   if (solveRunning_) {
     solvePending_ = true;  // newest wins: the running job's result is shown, then this one
@@ -121,52 +168,26 @@ void ExplorerModel::startSolve() {
   }
   solveRunning_ = true;
   solvePending_ = false;
-  emit solvingChanged(true);
   const TwoSizeParams p = params_;
   const quint64 id = requestId_;
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   solveCancel_ = cancel;
+  if (lastJobShape_ == jobShape(p) && lastJobMs_ < kInlineJobMs) {
+    // Solves of this shape take well under a millisecond: solve here, so that the views redraw
+    // in the same pass of the window as the control that changed (one composition per step
+    // instead of two; doc/dev/02-ARCHITECTURE.md).
+    QString error;
+    auto frame = runSolveJob(p, id, cancel.get(), error);
+    deliver(frame, error);
+    return;
+  }
+  emit solvingChanged(true);
   QPointer<ExplorerModel> self(this);
   solvePool_->start([this, self, p, id, cancel] {
-    auto frame = std::make_shared<SolvedFrame>();
-    frame->id = id;
-    frame->params = p;
     QString error;
-    try {
-      SolveOptions o;
-      o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
-      // A fresh view: cold start and no alignment history, so a state always draws the same way.
-      const bool fresh = freshAxes_.exchange(false);
-      if (fresh) {
-        warm_.resize(0);
-        tracker_.reset();
-      }
-      o.warmStart = warm_.size() ? &warm_ : nullptr;
-      o.cancel = cancel.get();
-      frame->solution = solve(makeTwoSize(p), o);
-      if (frame->solution.cancelled) throw std::runtime_error("solve cancelled");
-      warm_ = frame->solution.state;
-      frame->metrics = computeMetrics(frame->solution);
-      const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
-      if (focus != tracker_.focus()) tracker_.setFocus(focus);
-      if (p.K() <= 400) frame->geometry = tracker_.update(frame->solution);
-    } catch (const std::exception& e) {
-      error = QString::fromUtf8(e.what());
-    }
+    auto frame = runSolveJob(p, id, cancel.get(), error);
     QMetaObject::invokeMethod(
-        self.data(),
-        [this, frame, error] {
-          solveRunning_ = false;
-          if (!solvePending_) emit solvingChanged(false);
-          if (error.isEmpty()) {
-            latest_ = frame;
-            emit solved(frame);
-          } else {
-            emit failed(error);
-          }
-          if (solvePending_) startSolve();
-        },
-        Qt::QueuedConnection);
+        self.data(), [this, frame, error] { deliver(frame, error); }, Qt::QueuedConnection);
   });
 }
 

@@ -75,6 +75,17 @@ signals:
 
 private:
   void startSolve();
+  /// Solve, metrics, aligned geometry: on the pool, or inline when this shape of problem is known
+  /// to take under kInlineJobMs. Uses warm_ and tracker_, which belong to one job at a time.
+  std::shared_ptr<SolvedFrame> runSolveJob(const TwoSizeParams& p, quint64 id, const std::atomic<bool>* cancel,
+                                           QString& error);
+  void deliver(std::shared_ptr<SolvedFrame> frame, const QString& error);
+  static QString jobShape(const TwoSizeParams& p) {
+    return QString("%1/%2/%3").arg(p.KA).arg(p.KB).arg(p.profile == SizeProfile::Exponential ? "exp" : "step");
+  }
+  static constexpr double kInlineJobMs = 1.0;
+  std::atomic<double> lastJobMs_{1e9};
+  QString lastJobShape_;  // written by the job; read on the UI thread only while no job runs
   void startSweep();
   static bool sameCurve(const TwoSizeParams& a, const TwoSizeParams& b);
 
