@@ -8,7 +8,7 @@
 namespace lpm {
 
 Eigen::MatrixXd procrustesRotation(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
   return svd.matrixU() * svd.matrixV().transpose();
 }
 
@@ -51,7 +51,7 @@ Geometry3D GeometryTracker::update(const Solution& s) {
     picked.row(i) = n > 1e-9 ? Eigen::RowVectorXd(weight[i] * G.row(rows[i]) / n) : Eigen::RowVectorXd::Zero(K);
   }
   if (picked.squaredNorm() == 0 || picked.rows() < 3) picked = G;
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
   const int d = std::min(3, K);
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   axes.leftCols(d) = svd.matrixV().leftCols(d);
@@ -104,7 +104,7 @@ Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd
   }
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(p, 3);
   if (picked.squaredNorm() == 0) return axes;
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
   const Eigen::Index d = std::min<Eigen::Index>(3, svd.matrixV().cols());
   axes.leftCols(d) = svd.matrixV().leftCols(d);
   const Eigen::MatrixXd proj = signRows * axes;
@@ -201,7 +201,7 @@ std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const 
     if (modelToNet[k] < 0 || modelToNet[k] >= K) return std::nullopt;
     A.row(k) = Wnet.row(modelToNet[k]);
   }
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(A.transpose() * B, Eigen::ComputeThinU | Eigen::ComputeThinV);
   const Eigen::MatrixXd Q = svd.matrixU() * svd.matrixV().transpose();
   NetworkOverlay o;
   o.W = A * Q * g.frame;
