@@ -8,7 +8,10 @@
 #include <QProcess>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableWidget>
+
+#include <random>
 #include <QTemporaryDir>
 #include <QSettings>
 #include <QSignalSpy>
@@ -227,6 +230,26 @@ private slots:
     QVERIFY(o && o->distance < 1e-6);
     QVERIFY((Eigen::MatrixXd(o->W) - Eigen::MatrixXd(f->geometry.W)).norm() < 1e-5);
     QVERIFY(std::abs(*w->network()->analysis()->minorityCos - *f->metrics.minorityCos()) < 1e-6);
+  }
+
+  void aThousandClasses() {
+    // An ImageNet-sized head: the model takes K = 1000 (entries beyond the sliders' 50), the 3D
+    // view says it draws up to 400 classes instead of showing a stale picture.
+    std::mt19937 rng(4);
+    std::normal_distribution<double> n;
+    Eigen::MatrixXd W(1000, 64);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = 0.05 * n(rng);
+    QTemporaryDir dir;
+    writeNpy(dir.filePath("fc.npy"), W);
+    QString error;
+    QVERIFY2(w->network()->openNow(dir.filePath("fc.npy"), &error), qPrintable(error));
+    QVERIFY(w->waitUntilSettled(60000));
+    QCOMPARE(w->model()->params().KA, 500);
+    QCOMPARE(w->model()->params().KB, 500);
+    QCOMPARE(w->findChild<QSpinBox*>("KAEntry")->value(), 500);
+    QCOMPARE(w->scene()->arrowCount(), 0);
+    QCOMPARE(w->network()->heatmap()->matrix().rows(), 1000);
+    QVERIFY(w->network()->networkScene()->content().arrowCount() == 1000);
   }
 
   void classTableSetsRolesAndCounts() {

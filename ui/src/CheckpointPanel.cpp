@@ -74,6 +74,12 @@ QColor CosineHeatmap::colourOf(double c) {
 void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority) {
   cos_ = cos;
   minority_ = minority;
+  const int K = static_cast<int>(cos.rows());
+  picture_ = QImage(std::max(K, 1), std::max(K, 1), QImage::Format_RGB32);
+  for (int i = 0; i < K; ++i) {
+    auto* line = reinterpret_cast<QRgb*>(picture_.scanLine(i));
+    for (int j = 0; j < K; ++j) line[j] = colourOf(cos(i, j)).rgb();
+  }
   update();
 }
 
@@ -108,12 +114,14 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
   }
   const QRectF g = grid();
   const double cell = g.width() / K;
-  for (int i = 0; i < K; ++i)
-    for (int j = 0; j < K; ++j)
-      p.fillRect(QRectF(g.left() + j * cell, g.top() + i * cell, cell + 0.5, cell + 0.5), colourOf(cos_(i, j)));
-  // Minority rows/columns outlined.
+  p.drawImage(g, picture_);  // nearest-neighbour: every entry stays a crisp cell
+  // Minority classes: their diagonal cells outlined (small K), or a bar along the left edge.
   p.setPen(QPen(QColor(213, 94, 0), 2));
-  for (int k : minority_) p.drawRect(QRectF(g.left() + k * cell, g.top() + k * cell, cell, cell));
+  if (K <= 60) {
+    for (int k : minority_) p.drawRect(QRectF(g.left() + k * cell, g.top() + k * cell, cell, cell));
+  } else {
+    for (int k : minority_) p.fillRect(QRectF(0, g.top() + k * cell, 3, std::max(cell, 1.0)), QColor(213, 94, 0));
+  }
   const int side = static_cast<int>(g.width());
   const int x0 = 4 + side + 10;
   for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side));
@@ -574,6 +582,11 @@ void CheckpointPanel::refreshSummary() {
                 .arg(net_->features->nc2Equiangular, 0, 'g', 3)
                 .arg(net_->features->nc3, 0, 'g', 3)
                 .arg(net_->features->nc4, 0, 'g', 3);
+  const auto& mp = model_->params();
+  if (std::abs(mp.EW - analysis_->EWfit) > 1e-9 * analysis_->EWfit)
+    text += tr("<br><i>The explorer's E<sub>W</sub> range is 0.05–100: the model uses %1.</i>").arg(mp.EW, 0, 'g', 4);
+  if (net_->features && std::abs(mp.EH - net_->features->EHfit) > 1e-9 * net_->features->EHfit)
+    text += tr("<br><i>The explorer's E<sub>H</sub> range is 0.05–100: the model uses %1.</i>").arg(mp.EH, 0, 'g', 4);
   if (modelDistance_)
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(*modelDistance_, 0, 'f', 3);
   if (!net_->featureNote.isEmpty()) text += "<br><span style='color:#b2182b'>" + net_->featureNote.toHtmlEscaped() + "</span>";
@@ -592,15 +605,14 @@ void CheckpointPanel::reanalyse() {
   embedding_ = embedNetwork(W, withFeatures ? net_->data.features.get() : nullptr, withFeatures ? net_->data.labels.get() : nullptr);
   modelDistance_.reset();
   pinButton_->setEnabled(analysis_->minorityCos.has_value());
-  refreshSummary();
-  showNetworkScene();
-
   // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
   if (const auto p = io::modelParamsFor(*analysis_, net_->features ? &*net_->features : nullptr, networkR(), model_->params())) {
     model_->endInteraction();
     model_->setParams(*p, "network");
     model_->endInteraction();
   }
+  refreshSummary();
+  showNetworkScene();
   const std::optional<double> R = networkR() ? networkR() : std::optional<double>(model_->params().R);
   emit networkPoint(R, analysis_->minorityCos);
   emit networkChanged();

@@ -488,6 +488,12 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
     scene_->setNote(tr("K = %1: principal 3D projection keeps %2% of the Gram energy")
                         .arg(f->params.K())
                         .arg(100 * f->geometry.captured, 0, 'f', 1));
+  } else {
+    // Too many classes to draw (and to decompose on every step): say so, draw nothing stale.
+    scene_->setConfiguration({}, {}, {});
+    scene_->setReference({});
+    scene_->setNote(tr("K = %1: the 3D view draws up to 400 classes; the plot and the numbers are exact")
+                        .arg(f->params.K()));
   }
   pendingFrameId_ = f->id;
   plot_->setCurrentR(std::isinf(f->params.R) ? plot_->rMax() : f->params.R);

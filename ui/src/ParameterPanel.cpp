@@ -9,6 +9,7 @@
 #include <QSlider>
 #include <QSpinBox>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lpm/ui/ExplorerModel.h"
@@ -48,8 +49,9 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   });
   addRealRow("EW", "E<sub>W</sub>", tr("Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)"), 0.05, 100, 3);
   addRealRow("EH", "E<sub>H</sub>", tr("Feature energy budget: (1/K) sum ||h_k||^2 <= EH (Eq. 7)"), 0.05, 100, 3);
-  addIntRow("KA", "K<sub>A</sub>", tr("Number of majority classes"), 1, 50);
-  addIntRow("KB", "K<sub>B</sub>", tr("Number of minority classes"), 1, 50);
+  // Sliders cover 1..50; the entries take any count (a loaded network may have 1000 classes).
+  addIntRow("KA", "K<sub>A</sub>", tr("Number of majority classes (type larger counts in the box)"), 1, 50);
+  addIntRow("KB", "K<sub>B</sub>", tr("Number of minority classes (type larger counts in the box)"), 1, 50);
   addRealRow("R", "R", tr("Imbalance ratio n_A / n_B (log scale)"), 1, 1e5, 3);
   rInf_ = new QCheckBox(tr("R = ∞ (minority weight 0)"), this);
   rInf_->setToolTip(tr("The limit of infinite imbalance: the minority classes carry no weight (Lemma 5)"));
@@ -112,7 +114,7 @@ void ParameterPanel::addIntRow(const QString& name, const QString& label, const 
   r.slider = new QSlider(Qt::Horizontal, this);
   r.slider->setRange(lo, hi);
   r.integer = new QSpinBox(this);
-  r.integer->setRange(lo, hi);
+  r.integer->setRange(lo, 50000);
   r.integer->setKeyboardTracking(false);
   auto* l = new QLabel(label, this);
   for (QWidget* w : std::initializer_list<QWidget*>{l, r.slider, r.integer}) w->setToolTip(tip);
@@ -155,6 +157,7 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
   auto setInt = [&](const QString& name, int v) {
     Row& r = rows_[name];
     QSignalBlocker a(r.slider), b(r.integer);
+    r.slider->setMaximum(std::max(static_cast<int>(r.hi), v));
     r.slider->setValue(v);
     r.integer->setValue(v);
   };

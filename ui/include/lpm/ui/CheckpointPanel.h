@@ -5,6 +5,7 @@
 // minority cosine becomes a marker on the cosine-vs-R plot, the model is set to the fitted EW
 // (and EH with features) at the network's K, KA and R, and the main 3D view can overlay the
 // network's classifiers on the model's (MainWindow draws that from embedding()/modelOrder()).
+#include <QImage>
 #include <QWidget>
 
 #include <memory>
@@ -45,6 +46,7 @@ protected:
 private:
   Eigen::MatrixXd cos_;
   std::vector<int> minority_;
+  QImage picture_;  ///< one pixel per entry, scaled when painted (K = 1000 stays cheap)
   QRectF grid() const;
 };
 
