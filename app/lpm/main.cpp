@@ -271,6 +271,23 @@ void applySet(lpm::TwoSizeParams& p, const std::string& assignment) {
   }
 }
 
+// A trained network for a figure: its marker and overlay, and the model at its setting.
+std::pair<lpm::render::NetworkFigure, std::optional<lpm::TwoSizeParams>> networkFigure(
+    const lpm::io::NetworkRequest& r, const std::vector<int>& minority, int KA, const lpm::TwoSizeParams& base) {
+  const auto net = lpm::io::loadNetwork(r);
+  const std::vector<int> roles = minority.empty() ? minorityFrom("", KA, net.counts, net.K()) : minority;
+  const auto an = lpm::io::analyseClassifier(net.W, net.classifier, -1, roles);
+  const auto R = net.counts ? lpm::io::imbalanceRatio(*net.counts) : std::nullopt;
+  const auto p = lpm::io::modelParamsFor(an, net.featureAnalysis ? &*net.featureAnalysis : nullptr, R, base);
+  lpm::render::NetworkFigure nf;
+  nf.W = lpm::embedNetwork(net.W).W;
+  nf.modelOrder = lpm::io::modelOrder(an);
+  nf.R = R ? *R : (p ? p->R : base.R);
+  nf.minorityCos = an.minorityCos;
+  nf.name = r.path.substr(r.path.find_last_of('/') + 1);
+  return {nf, p};
+}
+
 lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   const int sources = !a.preset.empty() + !a.session.empty() + !a.checkpoint.empty();
   if (sources != 1) throw lpm::InvalidInput("give exactly one of --preset, --session and --checkpoint");
@@ -287,20 +304,19 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     in.params = s.params;
     in.view = s.view;
     in.camera = s.camera;
+    if (s.checkpoint) {
+      // The session's network, as the window showed it (its parameters stay the session's).
+      lpm::io::NetworkRequest r{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", a.allowUnsafe};
+      auto nf = networkFigure(r, s.minority.value_or(std::vector<int>{}), -1, in.params).first;
+      if (!s.view.networkOverlay) nf.W.resize(0, 0);  // marker only
+      in.network = nf;
+    }
   } else {
     // The network against the model at its setting, as the window shows it.
-    const auto net = lpm::io::loadNetwork({a.checkpoint, a.features, a.labels, "", a.allowUnsafe});
-    const auto an = lpm::io::analyseClassifier(net.W, net.classifier, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
-    const auto R = net.counts ? lpm::io::imbalanceRatio(*net.counts) : std::nullopt;
-    const auto p = lpm::io::modelParamsFor(an, net.featureAnalysis ? &*net.featureAnalysis : nullptr, R, in.params);
+    const std::vector<int> minority = a.minority.empty() ? std::vector<int>{} : parseList<int>("--minority", a.minority);
+    const auto [nf, p] = networkFigure({a.checkpoint, a.features, a.labels, "", a.allowUnsafe}, minority, a.KA, in.params);
     if (!p) throw lpm::InvalidInput("the network needs at least one majority and one minority class (--KA or --minority)");
     in.params = *p;
-    lpm::render::NetworkFigure nf;
-    nf.W = lpm::embedNetwork(net.W).W;
-    nf.modelOrder = lpm::io::modelOrder(an);
-    nf.R = R ? *R : in.params.R;
-    nf.minorityCos = an.minorityCos;
-    nf.name = a.checkpoint.substr(a.checkpoint.find_last_of('/') + 1);
     in.network = nf;
     for (const std::string& pin : a.pins) {
       // FILE=DATA: DATA holds the labels (an .npy of labels, or an .npz with labels and features).
@@ -308,12 +324,9 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       if (eq == std::string::npos) throw lpm::InvalidInput("--pin expects CHECKPOINT=LABELS (labels give its R), got '" + pin + "'");
       const std::string file = pin.substr(0, eq), data = pin.substr(eq + 1);
       const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
-      const auto other = lpm::io::loadNetwork({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe});
-      const auto oa = lpm::io::analyseClassifier(other.W, other.classifier, -1,
-                                                 minorityFrom(a.minority, a.KA, other.counts, other.K()));
-      const auto oR = other.counts ? lpm::io::imbalanceRatio(*other.counts) : std::nullopt;
-      if (!oR || !oa.minorityCos) throw lpm::InvalidInput(file + ": no imbalance ratio or minority cosine (labels with 2+ minority classes needed)");
-      in.pinned.emplace_back(*oR, *oa.minorityCos);
+      const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, minority, a.KA, in.params).first;
+      if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
+      in.pinned.emplace_back(other.R, *other.minorityCos);
     }
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");

@@ -328,13 +328,15 @@ void SceneContent::standardView(int which) {
   cam->SetFocalPoint(0, 0, 0);
   cam->SetViewAngle(30);
   switch (which) {
-    case 0: cam->SetPosition(5.2, 0, 0), cam->SetViewUp(0, 0, 1); break;
-    case 1: cam->SetPosition(0, 5.2, 0), cam->SetViewUp(0, 0, 1); break;
-    case 2: cam->SetPosition(0, 0, 5.2), cam->SetViewUp(0, 1, 0); break;
-    default: cam->SetPosition(2.6, -3.4, 2.2), cam->SetViewUp(0, 0, 1); break;
+    // Distance 6: the view holds radius ~1.6, room for majority arrows up to sqrt(2) (a collapsed
+    // minority leaves the majority longer than 1) and their labels.
+    case 0: cam->SetPosition(6.0, 0, 0), cam->SetViewUp(0, 0, 1); break;
+    case 1: cam->SetPosition(0, 6.0, 0), cam->SetViewUp(0, 0, 1); break;
+    case 2: cam->SetPosition(0, 0, 6.0), cam->SetViewUp(0, 1, 0); break;
+    default: cam->SetPosition(3.24, -4.24, 2.74), cam->SetViewUp(0, 0, 1); break;
   }
   cam->OrthogonalizeViewUp();
-  p->renderer->ResetCameraClippingRange(-1.3, 1.3, -1.3, 1.3, -1.3, 1.3);
+  p->renderer->ResetCameraClippingRange(-1.8, 1.8, -1.8, 1.8, -1.8, 1.8);
 }
 
 }  // namespace lpm::render
