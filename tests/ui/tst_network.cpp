@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QUrl>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -299,6 +301,33 @@ private slots:
     QVERIFY(w->network()->setClassifier("features.weight"));
     QVERIFY(!w->network()->network()->features);
     QVERIFY(w->network()->summaryText().contains("do not fit"));
+  }
+
+  void droppedFilesFindTheirRole() {
+    QString error;
+    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    auto drop = [&](const QString& file) {
+      auto* mime = new QMimeData;
+      mime->setUrls({QUrl::fromLocalFile(file)});
+      QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+      QApplication::sendEvent(w, &enter);
+      QVERIFY(enter.isAccepted());
+      QDropEvent ev(QPointF(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+      QSignalSpy done(w->network(), &CheckpointPanel::finished);
+      QApplication::sendEvent(w, &ev);
+      QVERIFY(done.wait(20000));
+      QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+      delete mime;
+    };
+    drop(fixture("labels.npy"));  // 1-D integers: labels
+    QCOMPARE(w->network()->network()->path, fixture("state_dict.pt"));
+    QCOMPARE(*w->network()->networkR(), 5.0);
+    drop(fixture("features.npy"));  // N x p, labels known: features
+    QVERIFY(w->network()->network()->features);
+    drop(fixture("arrays_compressed.npz"));  // features and labels together
+    QCOMPARE(w->network()->network()->featuresPath, fixture("arrays_compressed.npz"));
+    drop(fixture("legacy.pt"));  // a checkpoint of its own
+    QCOMPARE(w->network()->network()->path, fixture("legacy.pt"));
   }
 
   void unsafeFileCanBeOpenedAnyway() {

@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QFile>
+#include <QFileInfo>
 #include <QProgressDialog>
 #include <QTextStream>
 #include <QProgressBar>
@@ -302,10 +303,36 @@ void MainWindow::dropEvent(QDropEvent* e) {
         QString error;
         if (!openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
       } else {
-        openCheckpoint(path);
+        openDropped(path);
       }
       break;
     }
+}
+
+void MainWindow::openDropped(const QString& path) {
+  // Labels or features dropped next to a loaded network join it; anything else is a checkpoint.
+  const auto* net = network_->network();
+  io::ArrayFileRole role = io::ArrayFileRole::Checkpoint;
+  if (net && !network_->loading()) {
+    try {
+      role = io::guessArrayRole(io::Checkpoint::open(path.toStdString()), net->data.K(), static_cast<int>(net->data.W.cols()));
+    } catch (const std::exception&) {
+      role = io::ArrayFileRole::Checkpoint;  // the checkpoint path reports why it cannot be read
+    }
+  }
+  switch (role) {
+    case io::ArrayFileRole::Labels: network_->loadLabels(path); break;
+    case io::ArrayFileRole::FeaturesWithLabels: network_->loadFeatures(path); break;
+    case io::ArrayFileRole::Features:
+      if (!net->labelsPath.isEmpty()) {
+        network_->loadFeatures(path);
+        break;
+      }
+      statusBar()->showMessage(tr("%1 looks like features: drop the labels first (or an .npz with both)")
+                                   .arg(QFileInfo(path).fileName()), 10000);
+      break;
+    case io::ArrayFileRole::Checkpoint: openCheckpoint(path); break;
+  }
 }
 
 void MainWindow::restoreLastParams() {

@@ -107,6 +107,24 @@ NetworkData loadNetwork(const NetworkRequest& r, const std::function<void(int, c
   return net;
 }
 
+ArrayFileRole guessArrayRole(const Checkpoint& file, int K, int p) {
+  const auto& ts = file.tensors();
+  if (file.format() != "npy" && file.format() != "npz") return ArrayFileRole::Checkpoint;
+  const auto labels = findArray(file, kLabelNames);
+  bool wide = false;  // some N x p array
+  for (const auto& t : ts)
+    if (t.shape.size() == 2 && t.shape[1] == p && t.shape[0] != K) wide = true;
+  if (labels && wide) return ArrayFileRole::FeaturesWithLabels;
+  if (ts.size() == 1) {
+    const auto& t = ts.front();
+    const bool integral = t.dtype == DType::I64 || t.dtype == DType::I32 || t.dtype == DType::I16 || t.dtype == DType::I8 ||
+                          t.dtype == DType::U8;
+    if (t.shape.size() == 1 && integral) return ArrayFileRole::Labels;
+    if (wide) return ArrayFileRole::Features;
+  }
+  return ArrayFileRole::Checkpoint;
+}
+
 std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K) {
   const std::string suffix = "weight";
   if (weightName.size() < suffix.size() || weightName.compare(weightName.size() - suffix.size(), suffix.size(), suffix) != 0)

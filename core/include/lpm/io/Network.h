@@ -42,6 +42,12 @@ struct NetworkData {
 NetworkData loadNetwork(const NetworkRequest& r,
                         const std::function<void(int, const std::string&)>& progress = nullptr);
 
+/// What a dropped array file most likely is, next to a loaded classifier of K rows and width p:
+/// an .npz holding labels (and features), a 1-D integer array of labels, N x p features, or else
+/// a checkpoint of its own.
+enum class ArrayFileRole { Checkpoint, Labels, FeaturesWithLabels, Features };
+ArrayFileRole guessArrayRole(const Checkpoint& file, int K, int p);
+
 /// The bias beside a classifier weight: "fc.weight" -> "fc.bias" with K entries; none otherwise.
 std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K);
 

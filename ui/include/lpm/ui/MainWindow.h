@@ -39,6 +39,9 @@ public:
   /// refused for code-running globals gets an "Open Anyway" offer (tensors only, nothing run).
   void openCheckpoint(const QString& path, const QString& features = {}, const QString& labels = {},
                       bool allowUnsafeGlobals = false);
+  /// A file dropped on the window: labels or features join the loaded network (by their
+  /// arrays' names and shapes); other files open as a checkpoint.
+  void openDropped(const QString& path);
   /// The trained network's classifiers drawn over the model's (View > Trained Network Overlay).
   bool networkOverlayShown() const;
   QString statusText() const;
