@@ -73,8 +73,8 @@ void CosinePlot::setCurrentR(double R) {
   legendChanges ? invalidate() : update();
 }
 void CosinePlot::setTransition(std::optional<double> R0) { chart_->setTransition(R0), invalidate(); }
-void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c) {
-  chart_->setNetworkMarker(R, c);
+void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c, const QString& name) {
+  chart_->setNetworkMarker(R, c, name.toStdString());
   invalidate();
 }
 

@@ -98,7 +98,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   connect(network_, &CheckpointPanel::networkPoint, this, [this](std::optional<double> R, std::optional<double> c) {
     networkR_ = R;
     networkCos_ = c;
-    plot_->setNetworkMarker(R, c);
+    const QString name = network_->network() ? QFileInfo(network_->network()->path).fileName() : QString();
+    plot_->setNetworkMarker(R, c, name);
   });
   connect(network_, &CheckpointPanel::networkChanged, this, &MainWindow::updateOverlay);
   connect(network_, &CheckpointPanel::pinnedChanged, this, [this] {
@@ -710,6 +711,7 @@ render::ChartData MainWindow::chartData() const {
   d.R0 = model_->transition();
   d.networkR = networkR_;
   d.networkCos = networkCos_;
+  if (network_->network()) d.networkName = QFileInfo(network_->network()->path).fileName().toStdString();
   for (const auto& n : network_->pinned()) d.pinned.emplace_back(n.R, n.minorityCos);
   return d;
 }

@@ -207,7 +207,8 @@ void CosineChart::setTitle(const std::string& title) {
   rebuildMarkers();
 }
 
-void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double> cosine) {
+void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name) {
+  p->networkPlot->SetLabel(name.empty() ? "trained network" : ("trained network (" + name + ")").c_str());
   if (R && cosine) setRows(p->network, {{*R, *cosine}});
   p->networkPlot->SetVisible(R && cosine);
 }

@@ -39,7 +39,7 @@ void fill(CosineChart& c, const ChartData& d, double fontScale) {
   c.setFamily(d.family);
   c.setCurrentR(d.currentR);
   c.setTransition(d.R0);
-  c.setNetworkMarker(d.networkR, d.networkCos);
+  c.setNetworkMarker(d.networkR, d.networkCos, d.networkName);
   c.setPinnedMarkers(d.pinned);
   c.setTitle(d.title);
   c.setDarkTheme(false);

@@ -63,6 +63,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     const auto& n = *in.network;
     chart.networkR = n.R;
     chart.networkCos = n.minorityCos;
+    chart.networkName = n.name;
     char buf[200];
     if (const auto o = overlayNetwork(n.W, n.modelOrder, s, g)) {
       scene.overlay = o->W;

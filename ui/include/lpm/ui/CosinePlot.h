@@ -28,7 +28,7 @@ public:
   void setCurve(const std::vector<SweepPoint>& points, int K);
   void setCurrentR(double R);
   void setTransition(std::optional<double> R0);
-  void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
+  void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setDarkTheme(bool dark);
   std::optional<double> rAtPixel(double xPixel) const;

@@ -35,7 +35,8 @@ public:
   /// The plot area in scene pixels: x0, y0 (bottom left), x1, y1.
   std::array<double, 4> plotArea() const;
   void setTransition(std::optional<double> R0);
-  void setNetworkMarker(std::optional<double> R, std::optional<double> cosine);
+  /// The trained network's point; `name` (e.g. its file) labels it in the legend.
+  void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name = {});
   /// Networks kept for comparison (e.g. trained at several R): (R, minority cosine) each.
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setTitle(const std::string& title);  ///< empty: the automatic title

@@ -25,6 +25,7 @@ struct ChartData {
   std::vector<std::pair<std::string, std::vector<SweepPoint>>> family;  ///< extra minority curves
   bool showMajority = true;
   std::optional<double> networkR, networkCos;
+  std::string networkName;
   std::vector<std::pair<double, double>> pinned;  ///< other networks: (R, minority cosine)
   std::string title;
 };
