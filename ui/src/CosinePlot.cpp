@@ -109,6 +109,7 @@ void CosinePlot::paintFrame() {
     cache_ = img.mirrored();
     cache_.setDevicePixelRatio(dpr);
     cacheValid_ = true;
+    legend_ = chart_->legendBox(p->view->GetContext());
   }
   QPainter painter(this);
   painter.setCompositionMode(QPainter::CompositionMode_Source);
@@ -120,7 +121,15 @@ void CosinePlot::paintFrame() {
     const double x = chart_->pixelAtR(R) / dpr, top = (h - area[3]) / dpr, bottom = (h - area[1]) / dpr;
     const double ink = dark_ ? 0.92 : 0.1;
     painter.setPen(QPen(QColor::fromRgbF(ink, ink, ink), 1.5));
-    painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+    // The legend stays on top, as when VTK draws the line: skip the part behind it.
+    const double lx0 = legend_[0] / dpr, lx1 = legend_[2] / dpr, ltop = (h - legend_[3]) / dpr,
+                 lbottom = (h - legend_[1]) / dpr;
+    if (x >= lx0 - 1 && x <= lx1 + 1 && lbottom > ltop) {
+      if (ltop > top) painter.drawLine(QPointF(x, top), QPointF(x, ltop));
+      if (lbottom < bottom) painter.drawLine(QPointF(x, lbottom), QPointF(x, bottom));
+    } else {
+      painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+    }
   }
   painter.end();
   glStateTouched();

@@ -266,6 +266,13 @@ std::array<double, 4> CosineChart::plotArea() const {
   return {x->GetPoint1()[0], y->GetPoint1()[1], x->GetPoint2()[0], y->GetPoint2()[1]};
 }
 
+std::array<double, 4> CosineChart::legendBox(vtkContext2D* painter) const {
+  auto* legend = p->chart->GetLegend();
+  if (!legend || !legend->GetVisible() || !painter) return {0, 0, 0, 0};
+  const vtkRectf r = legend->GetBoundingRect(painter);
+  return {r.GetX(), r.GetY(), r.GetX() + r.GetWidth(), r.GetY() + r.GetHeight()};
+}
+
 std::optional<double> CosineChart::rAtPixel(double xPixel) const {
   auto* axis = p->chart->GetAxis(vtkAxis::BOTTOM);
   const float x0 = axis->GetPoint1()[0], x1 = axis->GetPoint2()[0];

@@ -2,6 +2,7 @@
 // The cosine-versus-R widget: a render::CosineChart in a VtkOpenGLWidget; click or drag picks R.
 #include <QImage>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -50,6 +51,7 @@ private:
   render::CosineChart* chart_;
   QImage cache_;
   bool cacheValid_ = false, dark_ = false;
+  std::array<double, 4> legend_{};  ///< scene pixels, as last drawn: the current-R line skips it
   std::optional<double> currentR_;
   void invalidate();
   struct Private;

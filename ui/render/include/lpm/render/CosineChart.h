@@ -10,6 +10,7 @@
 #include "lpm/Sweep.h"
 
 class vtkChartXY;
+class vtkContext2D;
 
 namespace lpm::render {
 
@@ -34,6 +35,8 @@ public:
   void setCurrentRDrawnOutside(bool on);
   /// The plot area in scene pixels: x0, y0 (bottom left), x1, y1.
   std::array<double, 4> plotArea() const;
+  /// The legend box in scene pixels (x0, y0, x1, y1), measured with the painter that drew it.
+  std::array<double, 4> legendBox(vtkContext2D* painter) const;
   void setTransition(std::optional<double> R0);
   /// The trained network's point; `name` (e.g. its file) labels it in the legend.
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name = {});
