@@ -314,7 +314,9 @@ void MainWindow::openDropped(const QString& path) {
   // Labels or features dropped next to a loaded network join it; anything else is a checkpoint.
   const auto* net = network_->network();
   io::ArrayFileRole role = io::ArrayFileRole::Checkpoint;
-  if (net && !network_->loading()) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  // Only small array files are peeked at here, on the UI thread; checkpoints load in the background.
+  if (net && !network_->loading() && (suffix == "npy" || suffix == "npz")) {
     try {
       role = io::guessArrayRole(io::Checkpoint::open(path.toStdString()), net->data.K(), static_cast<int>(net->data.W.cols()));
     } catch (const std::exception&) {
