@@ -279,9 +279,6 @@ void MainWindow::updateOverlay() {
   network_->setModelDistance(distance);
   const bool shown = overlayAction_->isChecked() && overlay_.rows() > 0;
   scene_->content().setOverlay(shown ? overlay_ : Eigen::MatrixX3d());
-  scene_->content().setLegend(shown ? "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres\n"
-                                      "trained network (aligned): thin green arrows"
-                                    : "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
   scene_->update();
 }
 

@@ -54,9 +54,6 @@ void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setUnitArrows(d.view.unitArrows);
   s.setReference(d.view.etf ? d.etf : Eigen::MatrixX3d());
   s.setOverlay(d.overlay);
-  if (d.overlay.rows())
-    s.setLegend("classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres\n"
-                "trained network (aligned): thin green arrows");
   s.setDarkBackground(false);
   s.setNote(d.note);
   if (d.camera) {

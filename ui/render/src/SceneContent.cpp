@@ -45,6 +45,8 @@ void Palette::classColour(int k, double rgb[3]) {
 
 namespace {
 
+constexpr const char* kModelLegend = "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres";
+
 // One glyph mapper draws every arrow (or sphere): far cheaper than an actor each.
 struct GlyphLayer {
   vtkNew<vtkPolyData> data;
@@ -169,7 +171,7 @@ SceneContent::SceneContent() : p(new Private) {
   r->AddActor(p->samplesActor);
   r->AddActor(p->unitSphereActor);
   r->AddActor(p->axes);
-  p->caption->SetText(vtkCornerAnnotation::UpperLeft, "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+  p->caption->SetText(vtkCornerAnnotation::UpperLeft, kModelLegend);
   setFontScale(1);
   r->AddViewProp(p->caption);
   resetCamera();
@@ -257,6 +259,7 @@ void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
   p->overlay.commit();
   overlayCount_ = static_cast<int>(W.rows());
   p->overlay.actor->SetVisibility(W.rows() > 0);
+  setLegend(W.rows() ? std::string(kModelLegend) + "\ntrained network (aligned): thin green arrows" : kModelLegend);
 }
 
 void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels) {

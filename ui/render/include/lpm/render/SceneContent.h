@@ -42,6 +42,7 @@ public:
   void setShowAxes(bool on);
   void setReference(const Eigen::MatrixX3d& etf);
   /// A trained network's classifiers drawn over the model's (thin bluish-green arrows); empty hides.
+  /// The legend says which (and goes back to the model's legend when empty).
   void setOverlay(const Eigen::MatrixX3d& W);
   int overlayCount() const { return overlayCount_; }
   /// Per-sample features as dots coloured by class; empty hides. With samples, the class means
