@@ -14,6 +14,14 @@ Problem twoSize(int KA, int KB, double R) {
   p.KA = KA, p.KB = KB, p.EW = 1, p.EH = 5, p.R = R;
   return makeTwoSize(p);
 }
+
+// A random n x n orthogonal matrix: the Q of a Gaussian matrix.
+Eigen::MatrixXd randomOrthogonal(int n, std::mt19937& rng) {
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXd M(n, n);
+  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = normal(rng);
+  return Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ();
+}
 }  // namespace
 
 class TestGeometry : public QObject {
@@ -39,10 +47,9 @@ private slots:
   void procrustesRecoversRotation() {
     std::mt19937 rng(3);
     std::normal_distribution<double> n;
-    Eigen::MatrixXd A(12, 5), M(5, 5);
+    Eigen::MatrixXd A(12, 5);
     for (int i = 0; i < A.size(); ++i) A.data()[i] = n(rng);
-    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
-    const Eigen::MatrixXd Q = Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ();
+    const Eigen::MatrixXd Q = randomOrthogonal(5, rng);
     const Eigen::MatrixXd B = A * Q;
     QVERIFY((procrustesRotation(A, B) - Q).norm() < 1e-10);
   }
@@ -104,10 +111,9 @@ private slots:
     // Narrow into wide (p < d): B = A Q with Q Q^T = I. Wide onto narrow (p > d): A = B Q^T.
     std::mt19937 rng(5);
     std::normal_distribution<double> n;
-    Eigen::MatrixXd A(9, 7), M(7, 7);
+    Eigen::MatrixXd A(9, 7);
     for (int i = 0; i < A.size(); ++i) A.data()[i] = n(rng);
-    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
-    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).leftCols(4);
+    const Eigen::MatrixXd Q = randomOrthogonal(7, rng).leftCols(4);
     const Eigen::MatrixXd narrow = A.leftCols(4);
     const Eigen::MatrixXd wide = narrow * Q.transpose();  // 9 x 7
     const Eigen::MatrixXd P = procrustesRotation(narrow, wide);
@@ -157,10 +163,7 @@ private slots:
   void networkEtfProjectsToTheEtf() {
     // A simplex ETF of K = 4 hidden in R^9 by a random isometry: its own principal axes show it whole.
     std::mt19937 rng(2);
-    std::normal_distribution<double> n;
-    Eigen::MatrixXd M(9, 9);
-    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
-    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(4);
+    const Eigen::MatrixXd Q = randomOrthogonal(9, rng).topRows(4);
     const Eigen::MatrixXd W = 2.5 * simplexETF(4) * Q;
     const NetworkGeometry3D g = projectNetwork(embedNetwork(W), {2, 3});
     QVERIFY(std::abs(g.captured - 1) < 1e-10);
@@ -180,10 +183,7 @@ private slots:
     s.vectors(H, W);
     const int K = 7;
     std::mt19937 rng(8);
-    std::normal_distribution<double> n;
-    Eigen::MatrixXd M(13, 13);
-    for (int i = 0; i < M.size(); ++i) M.data()[i] = n(rng);
-    const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(K);
+    const Eigen::MatrixXd Q = randomOrthogonal(13, rng).topRows(K);
     const std::vector<int> modelToNet = {6, 0, 3, 1, 5, 2, 4};
     Eigen::MatrixXd net(K, 13);
     for (int k = 0; k < K; ++k) net.row(modelToNet[k]) = 0.3 * W.row(k) * Q;
