@@ -47,7 +47,7 @@ BENCHMARK(Figure3Sweep)->Unit(benchmark::kMillisecond);
 static void TransitionR0(benchmark::State& state) {
   TwoSizeParams p;
   p.KA = 5, p.KB = 5, p.EW = 1, p.EH = 5;
-  for (auto _ : state) benchmark::DoNotOptimize(phaseTransitionRatio(p).R0);
+  for (auto _ : state) benchmark::DoNotOptimize(phaseTransitionRatio(p).solves);
 }
 BENCHMARK(TransitionR0)->Unit(benchmark::kMillisecond);
 

@@ -23,8 +23,9 @@
 
 namespace {
 
-// Exit codes: 0 ok, 1 refused file / runtime failure, 2 bad input.
+// Exit codes: 0 ok, 1 refused file / runtime failure, 2 bad input, 3 a result not certified.
 constexpr int kBadInput = 2;
+constexpr int kNotCertified = 3;
 
 double parseNumber(const std::string& name, const std::string& text) {
   std::string t = text;
@@ -62,6 +63,7 @@ struct SolveArgs {
   int KA = 5, KB = 5;
   std::string EW = "1", EH = "5", R = "1", wr = "1";
   std::string sizes, minority, solver = "auto";
+  int maxIterations = lpm::SolveOptions{}.maxIterations;
   bool matrix = false, json = false;
 };
 
@@ -70,8 +72,13 @@ void printTable(const lpm::Solution& s, const lpm::Metrics& m) {
   std::cout << std::left;
   auto row = [](const std::string& k, const std::string& v) { std::cout << "  " << std::setw(20) << k << v << "\n"; };
   row("objective", lpm::formatNumber(s.objective));
-  row("gap (certified)", lpm::formatNumber(s.gap));
-  row("minority state", lpm::toString(m.minorityState));
+  row("gap", lpm::formatNumber(s.gap) + (s.certified ? "  (certified: <= 1e-9 x objective)" : "  (NOT certified)"));
+  row("minority state", lpm::describe(m.minorityState, s.gap));
+  if (!s.certified) {
+    row("", "the solve did not reach its certificate: no geometry is reported");
+    row("iterations", std::to_string(s.iterations) + " (" + std::to_string(s.attempts) + " attempts)");
+    return;
+  }
   row("minority cosine", opt(m.minorityCos()));
   row("majority cosine", opt(m.majorityW.meanCos));
   row("between cosine", opt(m.betweenCos));
@@ -80,45 +87,77 @@ void printTable(const lpm::Solution& s, const lpm::Metrics& m) {
   row("minority |w| cv", lpm::formatNumber(m.minorityW.normCV));
   row("ETF deviation", lpm::formatNumber(m.etfDeviation));
   row("solver", lpm::toString(s.solver));
-  row("iterations", std::to_string(s.iterations));
+  row("iterations", std::to_string(s.iterations) + (s.attempts > 1 ? " (" + std::to_string(s.attempts) + " attempts)" : ""));
   row("solve time (ms)", lpm::formatNumber(s.solveMs));
+}
+
+// Says on stderr what was not certified; the exit code then is kNotCertified.
+int certifiedExit(int uncertified, const std::string& what) {
+  if (uncertified == 0) return 0;
+  std::cerr << "lpm: " << what << " not certified: the duality gap stayed above 1e-9 x the objective"
+            << " after retries; its state is not reported\n";
+  return kNotCertified;
 }
 
 int runSolve(const SolveArgs& a) {
   lpm::Problem p;
+  std::optional<lpm::TwoSizeParams> two;
+  std::vector<std::string> notes;
   const double EW = parseNumber("EW", a.EW), EH = parseNumber("EH", a.EH);
   if (!a.sizes.empty()) {
     std::vector<int> minority;
     if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
     p = lpm::makeFromSizes(EW, EH, parseList<double>("--sizes", a.sizes), minority);
+    for (int k = 0; k < p.K(); ++k)
+      if (p.classSize[k] == 0)
+        notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
   } else {
     lpm::TwoSizeParams tp;
     tp.KA = a.KA, tp.KB = a.KB, tp.EW = EW, tp.EH = EH;
     tp.R = parseNumber("R", a.R);
     tp.wr = parseNumber("wr", a.wr);
     p = lpm::makeTwoSize(tp);
+    two = tp;
   }
+  if (p.minority.size() < 2) notes.push_back("fewer than two minority classes: no pairwise minority cosine");
   lpm::SolveOptions o;
   o.kind = lpm::solverKindFromString(a.solver);
+  if (a.maxIterations < 1) throw lpm::InvalidInput("--max-iterations must be >= 1");
+  o.maxIterations = a.maxIterations;
   const lpm::Solution s = lpm::solve(p, o);
   const lpm::Metrics m = lpm::computeMetrics(s);
-  if (a.json)
-    std::cout << lpm::solutionJson(s, m, a.matrix).dump(2) << "\n";
-  else
+  if (a.json) {
+    auto j = lpm::solutionJson(s, m, a.matrix, lpm::provenanceJson(two ? &*two : nullptr, o));
+    j["notes"] = notes;
+    std::cout << j.dump(2) << "\n";
+  } else {
     printTable(s, m);
-  return 0;
+    for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+  }
+  return certifiedExit(!s.certified, "the solution is");
 }
 
 struct SweepArgs {
   int K = 0, KB = 0;
   std::string KA = "3,5,7", EW = "1", EH = "5", Rmin = "1", Rmax = "1e4", wr = "1";
   int points = 41;
+  bool noRefine = false;
   std::string csv;
 };
 
 int runSweep(const SweepArgs& a) {
   if ((a.K > 0) == (a.KB > 0)) throw lpm::InvalidInput("give exactly one of --K and --KB");
-  const auto Rs = lpm::logGrid(parseNumber("R-min", a.Rmin), parseNumber("R-max", a.Rmax), a.points);
+  const double Rmin = parseNumber("R-min", a.Rmin), Rmax = parseNumber("R-max", a.Rmax);
+  lpm::logGrid(Rmin, Rmax, a.points);  // validates the range
+  std::vector<lpm::TwoSizeParams> settings;
+  for (int KA : parseList<int>("--KA", a.KA)) {
+    lpm::TwoSizeParams tp;
+    tp.KA = KA;
+    tp.KB = a.K > 0 ? a.K - KA : a.KB;
+    tp.EW = parseNumber("EW", a.EW), tp.EH = parseNumber("EH", a.EH), tp.wr = parseNumber("wr", a.wr);
+    lpm::validate(tp);
+    settings.push_back(tp);
+  }
   std::ofstream file;
   if (!a.csv.empty()) {
     file.open(a.csv);
@@ -129,34 +168,42 @@ int runSweep(const SweepArgs& a) {
   }
   std::ostream& out = a.csv.empty() ? std::cout : file;
   lpm::writeSweepCsvHeader(out);
-  for (int KA : parseList<int>("--KA", a.KA)) {
-    lpm::TwoSizeParams tp;
-    tp.KA = KA;
-    tp.KB = a.K > 0 ? a.K - KA : a.KB;
-    tp.EW = parseNumber("EW", a.EW), tp.EH = parseNumber("EH", a.EH), tp.wr = parseNumber("wr", a.wr);
-    lpm::validate(tp);
-    for (const auto& pt : lpm::sweepR(tp, Rs)) lpm::writeSweepCsvRow(out, tp, pt);
+  nlohmann::json side = lpm::provenanceJson(nullptr, lpm::SolveOptions{});
+  side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", !a.noRefine}};
+  side["curves"] = nlohmann::json::array();
+  int uncertified = 0;
+  for (const auto& tp : settings) {
+    const auto c = lpm::computeCurve(tp, Rmin, Rmax, a.points, !a.noRefine);
+    for (const auto& pt : c.points) lpm::writeSweepCsvRow(out, tp, pt);
+    uncertified += c.uncertified();
+    nlohmann::json cj{{"inputs", lpm::paramsJson(tp)}, {"rows", c.points.size()}, {"uncertified_rows", c.uncertified()}};
+    cj["inputs"].erase("R");
+    if (c.transition) cj["transition"] = lpm::transitionJson(*c.transition);
+    side["curves"].push_back(cj);
   }
-  return 0;
+  if (!a.csv.empty() && !lpm::writeSidecar(a.csv, side)) {
+    std::cerr << "lpm: cannot write " << a.csv << ".json\n";
+    return 1;
+  }
+  return certifiedExit(uncertified, std::to_string(uncertified) + " sweep point(s)");
 }
 
 int runTransition(int KA, int KB, const std::string& EW, const std::string& EH, const std::string& wr,
-                  const std::string& tol, bool json) {
+                  const std::string& tol, const std::string& Rmax, bool json) {
   lpm::TwoSizeParams tp;
   tp.KA = KA, tp.KB = KB, tp.EW = parseNumber("EW", EW), tp.EH = parseNumber("EH", EH), tp.wr = parseNumber("wr", wr);
-  const auto r = lpm::phaseTransitionRatio(tp, parseNumber("tol", tol));
+  const auto r = lpm::phaseTransitionRatio(tp, parseNumber("tol", tol), 1e-4, nullptr, parseNumber("R-max", Rmax));
   if (json) {
-    nlohmann::json j;
-    j["R0"] = std::isinf(r.R0) ? nlohmann::json("inf") : nlohmann::json(r.R0);
-    j["tol"] = r.tol;
-    j["solves"] = r.solves;
-    j["ms"] = r.ms;
+    lpm::TwoSizeParams in = tp;
+    auto j = lpm::provenanceJson(&in, lpm::SolveOptions{});
+    j["inputs"].erase("R");
+    j.update(lpm::transitionJson(r));
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "R0 = " << lpm::formatNumber(r.R0) << "  (minority cosine >= 1 - " << r.tol << "; " << r.solves
-              << " solves, " << r.ms << " ms)\n";
+    std::cout << r.summary() << "\n  (collapse: minority cosine >= 1 - " << r.tol << "; vanished: mean minority |w| < 1e-3 sqrt(EW); "
+              << "R searched up to " << lpm::formatNumber(r.Rmax) << "; " << r.solves << " solves, " << r.ms << " ms)\n";
   }
-  return 0;
+  return certifiedExit(r.collapse.status == lpm::Bracket::NotCertified ? 1 : 0, "a solve on the way to R0 was");
 }
 
 struct InspectArgs {
@@ -407,6 +454,8 @@ int main(int argc, char** argv) {
   solve->add_option("--sizes", sa.sizes, "every class size, comma separated (overrides KA, KB, R)");
   solve->add_option("--minority", sa.minority, "0-based minority classes for --sizes (default: the smallest)");
   solve->add_option("--solver", sa.solver, "auto | reduced | general | closed-form")->capture_default_str();
+  solve->add_option("--max-iterations", sa.maxIterations, "L-BFGS iterations per attempt (exit 3 if not certified)")
+      ->capture_default_str();
   solve->add_flag("--matrix", sa.matrix, "also output X, W, H and the classifier cosines");
   solve->add_flag("--json", sa.json, "JSON on stdout");
 
@@ -421,10 +470,11 @@ int main(int argc, char** argv) {
   sweep->add_option("--R-min", wa.Rmin)->capture_default_str();
   sweep->add_option("--R-max", wa.Rmax)->capture_default_str();
   sweep->add_option("--points", wa.points)->capture_default_str();
-  sweep->add_option("--csv", wa.csv, "write the CSV to this file instead of stdout");
+  sweep->add_option("--csv", wa.csv, "write the CSV to this file (and its provenance to FILE.csv.json) instead of stdout");
+  sweep->add_flag("--no-refine", wa.noRefine, "only the grid: no extra points near R0, R_vanish and steep parts");
 
   int tKA = 5, tKB = 5;
-  std::string tEW = "1", tEH = "5", tWr = "1", tTol = "1e-3";
+  std::string tEW = "1", tEH = "5", tWr = "1", tTol = "1e-3", tRmax = "1e100";
   bool tJson = false;
   auto* transition = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse");
   transition->add_option("--KA", tKA)->capture_default_str();
@@ -433,6 +483,7 @@ int main(int argc, char** argv) {
   transition->add_option("--EH", tEH)->capture_default_str();
   transition->add_option("--wr", tWr)->capture_default_str();
   transition->add_option("--tol", tTol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
+  transition->add_option("--R-max", tRmax, "search R up to this (finite)")->capture_default_str();
   transition->add_flag("--json", tJson);
 
   InspectArgs ia;
@@ -487,7 +538,7 @@ int main(int argc, char** argv) {
   try {
     if (*solve) return runSolve(sa);
     if (*sweep) return runSweep(wa);
-    if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tJson);
+    if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tRmax, tJson);
     if (*inspect) return runInspect(ia);
 #ifdef LPM_HAVE_RENDER
     if (*figure) return runFigure(fa);

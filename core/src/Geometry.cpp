@@ -205,9 +205,10 @@ std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const 
   const Eigen::MatrixXd Q = svd.matrixU() * svd.matrixV().transpose();
   NetworkOverlay o;
   o.W = A * Q * g.frame;
-  const double b2 = B.squaredNorm();
-  const double r2 = std::max(0.0, A.squaredNorm() + b2 - 2 * svd.singularValues().sum());
-  o.distance = b2 > 0 ? std::sqrt(r2 / b2) : 0;
+  // The residual itself, not ||A||^2 + ||B||^2 - 2 ||A^T B||_* (equal, but that difference cancels
+  // down to sqrt(machine epsilon) ~ 1e-8 for a network that is the model).
+  const double b = B.norm();
+  o.distance = b > 0 ? (A - B * Q.transpose()).norm() / b : 0;
   return o;
 }
 

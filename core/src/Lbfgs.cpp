@@ -71,7 +71,9 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
     // Weak Wolfe bisection, with Hager-Zhang's approximate Wolfe test once f is at round-off
     // level: near the optimum the certificate needs the point to keep converging after f has
     // stopped resolving progress, and the directional derivative still does.
-    const double fEps = 1e-12 * std::max(1.0, std::abs(f));
+    // Relative to f: at large EW EH the optimum is exponentially small, and an absolute allowance
+    // would accept any step there.
+    const double fEps = 1e-12 * std::abs(f);
     double lo = 0, hi = std::numeric_limits<double>::infinity(), t = 1.0, fNew = f;
     bool accepted = false;
     for (int ls = 0; ls < 60; ++ls) {

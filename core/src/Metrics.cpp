@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace lpm {
 namespace {
@@ -56,8 +57,22 @@ std::string toString(MinorityState s) {
     case MinorityState::Spread: return "spread";
     case MinorityState::Collapsed: return "collapsed";
     case MinorityState::Vanished: return "vanished";
+    case MinorityState::Single: return "single";
+    case MinorityState::Uncertified: return "uncertified";
   }
   return "?";
+}
+
+std::string describe(MinorityState s, double gap) {
+  switch (s) {
+    case MinorityState::Single: return "one minority class (no pairwise cosine)";
+    case MinorityState::Uncertified: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "not certified (gap %.1e)", gap);
+      return buf;
+    }
+    default: return toString(s);
+  }
 }
 
 SetStats setStats(const Eigen::MatrixXd& gram, const std::vector<int>& members, double vanishNorm) {
@@ -104,10 +119,17 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   const double etfNorm = std::sqrt(K + double(K) * (K - 1) * etfOff * etfOff);
   m.etfDeviation = std::sqrt(dev) / etfNorm;
 
+  m.certified = s.certified;
   const bool vanished = m.minorityW.size > 0 && m.minorityW.normMean < vanishW;
-  if (vanished)
+  if (!s.certified)
+    m.minorityState = MinorityState::Uncertified;
+  else if (vanished)
     m.minorityState = MinorityState::Vanished;
-  else if (m.minorityW.meanCos && *m.minorityW.meanCos >= 1 - options.collapseTol)
+  else if (m.minorityW.size < 2)
+    m.minorityState = MinorityState::Single;
+  else if (!m.minorityW.meanCos)
+    m.minorityState = MinorityState::Vanished;  // all but one minority classifier vanished
+  else if (*m.minorityW.meanCos >= 1 - options.collapseTol)
     m.minorityState = MinorityState::Collapsed;
   return m;
 }

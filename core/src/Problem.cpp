@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <utility>
 
 namespace lpm {
 namespace {
@@ -25,6 +26,18 @@ void requirePositiveFinite(const char* name, double v) {
 // the reduced solver has no such limit.
 constexpr int kMaxClasses = 10'000'000;
 
+void requireBudgets(double EW, double EH) {
+  requirePositiveFinite("EW", EW);
+  requirePositiveFinite("EH", EH);
+  for (auto [name, v] : {std::pair<const char*, double>{"EW", EW}, {"EH", EH}})
+    if (v < kMinBudget || v > kMaxBudget)
+      throw InvalidInput(std::string(name) + " = " + fmt(v) + " is outside the representable range [" + fmt(kMinBudget) +
+                         ", " + fmt(kMaxBudget) + "]");
+  if (EW * EH > kMaxBudgetProduct)
+    throw InvalidInput("EW*EH = " + fmt(EW * EH) + " is outside the representable range EW*EH <= " + fmt(kMaxBudgetProduct) +
+                       ": the optimal loss there is below what double precision can certify");
+}
+
 }  // namespace
 
 std::vector<double> Problem::weights() const {
@@ -35,8 +48,7 @@ std::vector<double> Problem::weights() const {
 }
 
 void validate(const TwoSizeParams& p) {
-  requirePositiveFinite("EW", p.EW);
-  requirePositiveFinite("EH", p.EH);
+  requireBudgets(p.EW, p.EH);
   if (p.KA < 1) throw InvalidInput("KA must be >= 1, got " + std::to_string(p.KA));
   if (p.KB < 1) throw InvalidInput("KB must be >= 1, got " + std::to_string(p.KB));
   if (static_cast<long long>(p.KA) + p.KB > kMaxClasses)
@@ -47,8 +59,7 @@ void validate(const TwoSizeParams& p) {
 }
 
 void validate(const Problem& p) {
-  requirePositiveFinite("EW", p.EW);
-  requirePositiveFinite("EH", p.EH);
+  requireBudgets(p.EW, p.EH);
   if (p.K() < 2) throw InvalidInput("K must be >= 2 classes, got " + std::to_string(p.K()));
   int positive = 0;
   for (int k = 0; k < p.K(); ++k) {

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <ostream>
 #include <sstream>
+#include <fstream>
+
+#include "lpm/Version.h"
 
 namespace lpm {
 
@@ -29,9 +32,59 @@ nlohmann::json matrixJson(const Eigen::MatrixXd& M) {
   return rows;
 }
 
-nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices) {
-  const auto& p = s.problem;
+nlohmann::json paramsJson(const TwoSizeParams& p) {
   nlohmann::json j;
+  j["EW"] = p.EW;
+  j["EH"] = p.EH;
+  j["KA"] = p.KA;
+  j["KB"] = p.KB;
+  j["R"] = std::isinf(p.R) ? nlohmann::json("inf") : nlohmann::json(p.R);
+  j["wr"] = p.wr;
+  j["profile"] = p.profile == SizeProfile::Exponential ? "exponential" : "step";
+  return j;
+}
+
+nlohmann::json problemJson(const Problem& p) {
+  return {{"EW", p.EW}, {"EH", p.EH}, {"K", p.K()}, {"sizes", p.classSize}, {"minority", p.minority},
+          {"majority", p.majority}};
+}
+
+nlohmann::json solverOptionsJson(const SolveOptions& o) {
+  return {{"solver", toString(o.kind)},     {"gap_target_relative", o.gapTarget},
+          {"certify_relative", kCertifyTol}, {"max_iterations", o.maxIterations},
+          {"retry", o.retry},               {"seed", o.seed}};
+}
+
+nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o) {
+  nlohmann::json j;
+  j["lpm_version"] = LPM_VERSION_STRING;
+  j["model"] = "cross-entropy, constrained budgets: convex relaxation Eq. (15)";
+  if (params) j["inputs"] = paramsJson(*params);
+  j["solver_options"] = solverOptionsJson(o);
+  return j;
+}
+
+nlohmann::json transitionJson(const TransitionResult& t) {
+  nlohmann::json j;
+  auto ratio = [&](const EventRatio& e) { return e.value() ? nlohmann::json(*e.value()) : nlohmann::json(nullptr); };
+  j["R0"] = ratio(t.collapse);
+  j["R0_status"] = toString(t.collapse.status);
+  j["R_vanish"] = ratio(t.vanish);
+  j["R_vanish_status"] = toString(t.vanish.status);
+  j["first_event"] = toString(t.first);
+  j["summary"] = t.summary();
+  j["tol"] = t.tol;
+  j["rel_tol"] = t.relTol;
+  j["R_max"] = t.Rmax;
+  j["solves"] = t.solves;
+  j["uncertified_solves"] = t.uncertified;
+  j["ms"] = t.ms;
+  return j;
+}
+
+nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices, const nlohmann::json& provenance) {
+  const auto& p = s.problem;
+  nlohmann::json j = provenance.is_object() ? provenance : nlohmann::json::object();
   j["objective"] = s.objective;
   j["minority_cos"] = numberOrNull(m.minorityCos());
   j["majority_cos"] = numberOrNull(m.majorityW.meanCos);
@@ -46,14 +99,18 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["minority_feature_cos"] = numberOrNull(m.minorityH.meanCos);
   j["etf_deviation"] = m.etfDeviation;
   j["gap"] = s.gap;
-  j["converged"] = s.converged;
+  j["relative_gap"] = s.relativeGap();
+  j["gap_target"] = certificateTarget(s.objective);
+  j["certified"] = s.certified;
   j["solve_ms"] = s.solveMs;
   j["iterations"] = s.iterations;
+  j["attempts"] = s.attempts;
   j["solver"] = toString(s.solver);
   j["K"] = p.K();
   j["EW"] = p.EW;
   j["EH"] = p.EH;
   j["minority"] = p.minority;
+  j["problem"] = problemJson(p);
   if (withMatrices) {
     const int K = p.K();
     Eigen::MatrixXd H, W;
@@ -74,13 +131,22 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   return j;
 }
 
-void writeSweepCsvHeader(std::ostream& out) { out << "KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap\n"; }
+void writeSweepCsvHeader(std::ostream& out) {
+  out << "KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap,minority_state,minority_norm\n";
+}
+
+bool writeSidecar(const std::string& csvPath, const nlohmann::json& provenance) {
+  std::ofstream f(csvPath + ".json");
+  if (!f) return false;
+  f << provenance.dump(2) << "\n";
+  return static_cast<bool>(f);
+}
 
 void writeSweepCsvRow(std::ostream& out, const TwoSizeParams& p, const SweepPoint& pt) {
   auto opt = [](const std::optional<double>& v) { return v ? formatNumber(*v) : std::string(); };
   out << p.KA << ',' << p.KB << ',' << formatNumber(p.EW) << ',' << formatNumber(p.EH) << ',' << formatNumber(pt.R)
       << ',' << formatNumber(pt.objective) << ',' << opt(pt.minorityCos) << ',' << opt(pt.majorityCos) << ','
-      << formatNumber(pt.gap) << '\n';
+      << formatNumber(pt.gap) << ',' << toString(pt.state) << ',' << formatNumber(pt.minorityNorm) << '\n';
 }
 
 }  // namespace lpm

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "Lbfgs.h"
+#include <limits>
 
 namespace lpm {
 namespace {
@@ -55,25 +56,29 @@ public:
         delta_(g) = 0;
         continue;
       }
-      // Logits of a class in g: against each class of g' != g, Zbar/sqrt(n_g n_g'); its own, e;
-      // the other n_g - 1 classes of g, f.
+      // Logits of a class in g, relative to its own logit e: against each class of g' != g,
+      // Zbar/sqrt(n_g n_g') - e; against the other n_g - 1 classes of g, fs - e. The loss is
+      // log(1 + others) with `others` the sum of their exponentials: evaluated as log1p and with
+      // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits.
       Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
       const double e = L(g) + c_(g) * (1 - 1 / n_(g));
       const double fs = L(g) - c_(g) / n_(g);
       const bool hasSame = n_(g) > 1;
+      L -= e;
       L(g) = -std::numeric_limits<double>::infinity();
-      double m = std::max(L.maxCoeff(), e);
-      if (hasSame) m = std::max(m, fs);
+      double m = std::max(L.maxCoeff(), 0.0);
+      if (hasSame) m = std::max(m, fs - e);
       Eigen::ArrayXd E = (L - m).exp();
       E(g) = 0;
-      const double Pe = std::exp(e - m), Pf = hasSame ? std::exp(fs - m) : 0.0;
-      const double S = (n_ * E).sum() + Pe + (n_(g) - 1) * Pf;
-      const double lse = m + std::log(S);
-      f += n_(g) * pi_(g) * (lse - e);
-      const double pSelf = Pe / S, pSame = Pf / S;
+      const double Pf = hasSame ? std::exp(fs - e - m) : 0.0, Pe = std::exp(-m);
+      const double others = (n_ * E).sum() + (n_(g) - 1) * Pf;
+      const double S = others + Pe;
+      const double loss = m == 0 ? std::log1p(others) : m + std::log(S);
+      f += n_(g) * pi_(g) * loss;
+      const double notSelf = others / S, pSame = Pf / S;
       D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
-      D_(g, g) = pi_(g) * (pSelf - 1 + (n_(g) - 1) * pSame);
-      delta_(g) = pi_(g) * (pSelf - 1 - pSame);
+      D_(g, g) = pi_(g) * ((n_(g) - 1) * pSame - notSelf);
+      delta_(g) = -pi_(g) * (notSelf + pSame);
     }
     grad.resize(x.size());
     Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
@@ -167,13 +172,17 @@ Solution closedForm(const Problem& p) {
   fillGrams(s);
   s.objective = balancedObjective(K, p.EW, p.EH);
   // The certificate of the closed form, evaluated like any other solution.
+  // 1 - p_self = (K-1) r / (1 + (K-1) r), r = exp(f - e): no cancellation when r is tiny.
   const double e = s.Z.contrast(0) * (1 - 1.0 / K), f = -s.Z.contrast(0) / K;
-  const double pSelf = 1 / (1 + (K - 1) * std::exp(f - e)), pSame = std::exp(f - e) * pSelf;
-  const double delta = (1.0 / K) * (pSelf - 1 - pSame);
-  const double dbar = (1.0 / K) * (pSelf - 1 + (K - 1) * pSame);
+  const double r = std::exp(f - e);
+  const double notSelf = (K - 1) * r / (1 + (K - 1) * r), pSame = r / (1 + (K - 1) * r);
+  const double delta = -(1.0 / K) * (notSelf + pSame);
+  const double dbar = (1.0 / K) * ((K - 1) * pSame - notSelf);
   const double tau = K * root;
   s.gap = (K - 1) * delta * s.Z.contrast(0) + tau * std::max(std::abs(delta), std::abs(dbar));
-  s.converged = s.gap <= 1e-9;
+  s.gap = std::max(s.gap, 0.0);
+  s.attempts = 1;
+  s.certified = s.gap <= certificateTarget(s.objective);
   return s;
 }
 
@@ -238,20 +247,110 @@ double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* 
   Eigen::MatrixXd D(K, K);
   double f = 0;
   for (int k = 0; k < K; ++k) {
-    const double m = Z.row(k).maxCoeff();
-    const Eigen::ArrayXd E = (Z.row(k).array() - m).exp();
-    const double S = E.sum();
-    f += pi[k] * (m + std::log(S) - Z(k, k));
+    // Relative to the own logit, as in the solvers: log1p of the others, 1 - p_self without cancellation.
+    Eigen::ArrayXd a = Z.row(k).array() - Z(k, k);
+    a(k) = -std::numeric_limits<double>::infinity();
+    const double m = std::max(a.maxCoeff(), 0.0);
+    const Eigen::ArrayXd E = (a - m).exp();
+    const double others = E.sum(), S = others + std::exp(-m);
+    f += pi[k] * (m == 0 ? std::log1p(others) : m + std::log(S));
     D.row(k) = pi[k] * (E / S).matrix().transpose();
-    D(k, k) -= pi[k];
+    D(k, k) = -pi[k] * others / S;
   }
   if (objective) *objective = f;
   const double tau = K * std::sqrt(problem.EH * problem.EW);
   return D.cwiseProduct(Z).sum() + tau * maxSingularValue(D);
 }
 
+namespace {
+
+// One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
+Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
+                   unsigned seed, int maxIterations) {
+  Solution s;
+  s.problem = problem;
+  s.solver = kind;
+  s.groups = kind == SolverKind::Reduced ? reducedGroups(problem) : singletonGroups(problem);
+  const int G = static_cast<int>(s.groups.size());
+  // With one more column than the largest possible rank of Zbar, a rank-deficient
+  // second-order point of the factored problem is a global optimum (and the gap proves it).
+  GroupedObjective objective(s.groups, G + 1);
+  const double tau = problem.K() * std::sqrt(problem.EH * problem.EW);
+
+  Eigen::VectorXd y;
+  if (start && start->size() == objective.dimension() && start->allFinite() && start->norm() > 0) {
+    y = *start;
+    s.warmStarted = true;
+  } else {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal;
+    y.resize(objective.dimension());
+    for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
+  }
+  detail::LbfgsOptions lo;
+  // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
+  // step; 30 pairs of 20k doubles (K = 100) leave the cache and cost more than the objective
+  // (measured: 1.23 s with 30 pairs, 0.64 s with 10, at K = 100 long-tailed).
+  lo.memory = objective.dimension() > 4000 ? 10 : std::min(objective.dimension(), 30);
+  lo.maxIterations = maxIterations;
+  // The gap needs sigma_max(Dbar), an SVD: cheap for a few groups, checked only when the
+  // gradient has shrunk (or every 50 steps) for many.
+  const bool cheapGap = G <= 16;
+  int sinceGap = 0;
+  double gradAtGap = std::numeric_limits<double>::infinity();
+  auto stop = [&](double, double gradNorm) {
+    const double f = objective.objective();
+    if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+      s.cancelled = true;
+      return true;
+    }
+    if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
+    sinceGap = 0;
+    gradAtGap = gradNorm;
+    return objective.gap(tau) <= options.gapTarget * std::max(f, kTinyObjective);
+  };
+  // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
+  // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
+  // a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
+  auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    const double f = objective(x, grad);
+    if (!(f > 0)) return f;
+    grad /= f;
+    return std::log(f);
+  };
+  const double radius = std::sqrt(2 * tau);
+  const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
+  s.iterations = res.iterations;
+  // Evaluate once more at the returned point so every reported number belongs to it.
+  Eigen::VectorXd x = (radius / y.norm()) * y, grad;
+  s.objective = objective(x, grad);
+  s.gap = objective.gap(tau);
+  s.Z.mean = objective.Zbar();
+  s.Z.contrast = objective.contrast();
+  s.state = y;
+  s.attempts = 1;
+  const bool finite = std::isfinite(s.objective) && std::isfinite(s.gap) && s.state.allFinite();
+  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective);
+  if (finite) fillGrams(s);
+  return s;
+}
+
+bool better(const Solution& a, const Solution& b) {
+  if (a.certified != b.certified) return a.certified;
+  const double ra = a.relativeGap(), rb = b.relativeGap();
+  if (std::isnan(rb)) return true;
+  return ra < rb;
+}
+
+}  // namespace
+
+double certificateTarget(double objective) { return kCertifyTol * std::max(objective, kTinyObjective); }
+
+double Solution::relativeGap() const { return gap / std::max(objective, kTinyObjective); }
+
 Solution solve(const Problem& problem, const SolveOptions& options) {
   validate(problem);
+  if (options.maxIterations < 1) throw InvalidInput("maxIterations must be >= 1");
   const auto start = std::chrono::steady_clock::now();
   SolverKind kind = options.kind;
   if (kind == SolverKind::ClosedForm && !isBalanced(problem))
@@ -262,60 +361,41 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
   if (kind == SolverKind::ClosedForm) {
     s = closedForm(problem);
   } else {
-    s.problem = problem;
-    s.solver = kind;
-    s.groups = kind == SolverKind::Reduced ? reducedGroups(problem) : singletonGroups(problem);
-    const int G = static_cast<int>(s.groups.size());
-    // With one more column than the largest possible rank of Zbar, a rank-deficient
-    // second-order point of the factored problem is a global optimum (and the gap proves it).
-    GroupedObjective objective(s.groups, G + 1);
-    const double tau = problem.K() * std::sqrt(problem.EH * problem.EW);
-
-    Eigen::VectorXd y;
-    if (options.warmStart && options.warmStart->size() == objective.dimension()) {
-      y = *options.warmStart;
-    } else {
-      std::mt19937 rng(options.seed);
-      std::normal_distribution<double> normal;
-      y.resize(objective.dimension());
-      for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
-    }
-    detail::LbfgsOptions lo;
-    // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
-    // step; 30 pairs of 20k doubles (K = 100) leave the cache and cost more than the objective
-    // (measured: 1.23 s with 30 pairs, 0.64 s with 10, at K = 100 long-tailed).
-    lo.memory = objective.dimension() > 4000 ? 10 : std::min(objective.dimension(), 30);
-    lo.maxIterations = options.maxIterations;
-    // The gap needs sigma_max(Dbar), an SVD: cheap for a few groups, checked only when the
-    // gradient has shrunk (or every 50 steps) for many.
-    const bool cheapGap = G <= 16;
-    int sinceGap = 0;
-    double gradAtGap = std::numeric_limits<double>::infinity();
-    auto stop = [&](double, double gradNorm) {
-      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
-        s.cancelled = true;
-        return true;
+    // Attempts: as asked (warm or cold); then cold; then cold from another seed, 4x as long.
+    s = solveOnce(problem, kind, options, options.warmStart, options.seed, options.maxIterations);
+    int attempts = 1;
+    if (options.retry && !s.certified && !s.cancelled) {
+      const bool wasWarm = s.warmStarted;
+      const int schedule[][2] = {{0, 1}, {1, 4}};  // seed offset, iteration factor
+      for (const auto& step : schedule) {
+        if (step[0] == 0 && !wasWarm) continue;  // the first attempt already was this one
+        const long long iters = static_cast<long long>(options.maxIterations) * step[1];
+        Solution t = solveOnce(problem, kind, options, nullptr, options.seed + 1000u * step[0],
+                               static_cast<int>(std::min<long long>(iters, 1 << 30)));
+        ++attempts;
+        const bool cancelled = t.cancelled;
+        if (better(t, s)) s = std::move(t);
+        if (s.certified || cancelled) {
+          s.cancelled = s.cancelled || cancelled;
+          break;
+        }
       }
-      if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
-      sinceGap = 0;
-      gradAtGap = gradNorm;
-      return objective.gap(tau) <= options.gapTarget;
-    };
-    auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) { return objective(x, grad); };
-    const double radius = std::sqrt(2 * tau);
-    const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
-    s.iterations = res.iterations;
-    // Evaluate once more at the returned point so every reported number belongs to it.
-    Eigen::VectorXd x = (radius / y.norm()) * y, grad;
-    s.objective = objective(x, grad);
-    s.gap = objective.gap(tau);
-    s.Z.mean = objective.Zbar();
-    s.Z.contrast = objective.contrast();
-    s.state = y;
-    fillGrams(s);
-    s.converged = s.gap <= 1e-9;
+    }
+    s.attempts = attempts;
   }
   s.solveMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+Solution SolveChain::solve(const Problem& problem, const std::atomic<bool>* cancel) {
+  SolveOptions o = base_;
+  o.warmStart = warm_.size() ? &warm_ : nullptr;
+  o.cancel = cancel ? cancel : base_.cancel;
+  Solution s = lpm::solve(problem, o);
+  if (s.certified && s.state.size())
+    warm_ = s.state;
+  else if (!s.cancelled)
+    warm_.resize(0);  // never carry an uncertified state into the next problem
   return s;
 }
 

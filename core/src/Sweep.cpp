@@ -1,6 +1,8 @@
 #include "lpm/Sweep.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 
 namespace lpm {
@@ -17,73 +19,238 @@ std::vector<double> logGrid(double Rmin, double Rmax, int points) {
   return R;
 }
 
+namespace {
+
+SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptions& mo) {
+  const Metrics m = computeMetrics(s, mo);
+  SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), m.certified ? m.majorityW.meanCos : std::nullopt,
+                m.minorityW.normMean, m.minorityState};
+  pt.certified = s.certified;
+  return pt;
+}
+
+SolveChain sweepChain(const SweepOptions& options) {
+  SolveOptions so = options.solve;
+  if (so.kind == SolverKind::Auto) so.kind = SolverKind::Reduced;  // keeps the warm start's shape at R = 1
+  so.warmStart = nullptr;
+  return SolveChain(so);
+}
+
+std::string shortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+}  // namespace
+
 std::vector<SweepPoint> sweepR(const TwoSizeParams& base, const std::vector<double>& Rs, const SweepOptions& options) {
   validate(base);
   std::vector<SweepPoint> out;
   out.reserve(Rs.size());
-  Eigen::VectorXd warm;
+  SolveChain chain = sweepChain(options);
   for (size_t i = 0; i < Rs.size(); ++i) {
     if (options.cancel && options.cancel->load()) break;
     TwoSizeParams p = base;
     p.R = Rs[i];
-    SolveOptions so = options.solve;
-    if (so.kind == SolverKind::Auto) so.kind = SolverKind::Reduced;  // keeps the warm start's shape at R = 1
-    so.warmStart = warm.size() ? &warm : nullptr;
-    so.cancel = options.cancel;
-    const Solution s = solve(makeTwoSize(p), so);
-    warm = s.state;
-    const Metrics m = computeMetrics(s, options.metrics);
-    SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), m.majorityW.meanCos, m.minorityW.normMean, m.minorityState};
+    const Solution s = chain.solve(makeTwoSize(p), options.cancel);
+    if (s.cancelled) break;
+    const SweepPoint pt = pointOf(p, s, options.metrics);
     out.push_back(pt);
     if (options.progress && !options.progress(pt, static_cast<int>(i))) break;
   }
   return out;
 }
 
+std::string toString(Bracket b) {
+  switch (b) {
+    case Bracket::Found: return "found";
+    case Bracket::Beyond: return "beyond";
+    case Bracket::Undefined: return "undefined";
+    case Bracket::NotCertified: return "uncertified";
+    case Bracket::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+
+std::string toString(FirstEvent e) {
+  switch (e) {
+    case FirstEvent::Collapse: return "collapse";
+    case FirstEvent::Vanish: return "vanish";
+    case FirstEvent::None: return "none";
+  }
+  return "?";
+}
+
+std::string TransitionResult::summary() const {
+  const std::string Rmx = shortNumber(Rmax);
+  switch (collapse.status) {
+    case Bracket::Found: {
+      std::string s = "R0 = " + shortNumber(collapse.R);
+      if (vanish.status == Bracket::Found) s += "; the minority vanishes from R = " + shortNumber(vanish.R);
+      return s;
+    }
+    case Bracket::Beyond: return "R0 > " + Rmx + " (no collapse up to R = " + Rmx + ")";
+    case Bracket::Undefined:
+      if (first == FirstEvent::Vanish)
+        return "no collapse: the minority classifiers vanish first, at R = " + shortNumber(vanish.R) + " (R0 undefined)";
+      return "R0 undefined";
+    case Bracket::NotCertified: return "R0 unknown (a solve on the way was not certified)";
+    case Bracket::Cancelled: return "R0 (cancelled)";
+  }
+  return "R0 ?";
+}
+
 TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, double relTol,
-                                      const std::atomic<bool>* cancel) {
+                                      const std::atomic<bool>* cancel, double Rmax, const SolveOptions& solveOptions) {
   validate(base);
   if (base.KB < 2) throw InvalidInput("the phase transition needs KB >= 2 minority classes, got " + std::to_string(base.KB));
   if (!(tol > 0 && tol < 1)) throw InvalidInput("tol must be in (0, 1)");
+  if (!(relTol > 0 && relTol < 1)) throw InvalidInput("relTol must be in (0, 1)");
+  if (!(Rmax >= 2) || !std::isfinite(Rmax)) throw InvalidInput("the largest R to search must be a finite number >= 2");
   const auto start = std::chrono::steady_clock::now();
   TransitionResult r;
   r.tol = tol;
-  Eigen::VectorXd warm;
-  auto reached = [&](double R) {
+  r.relTol = relTol;
+  r.Rmax = Rmax;
+  SolveOptions so = solveOptions;
+  if (so.kind == SolverKind::Auto) so.kind = SolverKind::Reduced;
+  so.warmStart = nullptr;
+  SolveChain chain(so);
+  MetricsOptions mo;
+  mo.collapseTol = tol;
+  bool cancelled = false;
+  auto stateAt = [&](double R) {
     TwoSizeParams p = base;
     p.R = R;
-    SolveOptions so;
-    so.kind = SolverKind::Reduced;
-    so.warmStart = warm.size() ? &warm : nullptr;
-    so.cancel = cancel;
-    const Solution s = solve(makeTwoSize(p), so);
-    warm = s.state;
+    const Solution s = chain.solve(makeTwoSize(p), cancel);
     ++r.solves;
-    MetricsOptions mo;
-    mo.collapseTol = tol;
-    return computeMetrics(s, mo).collapsed();
+    if (s.cancelled) cancelled = true;
+    const MinorityState st = computeMetrics(s, mo).minorityState;
+    if (st == MinorityState::Uncertified && !s.cancelled) ++r.uncertified;
+    return st;
   };
-  auto finish = [&](double R0) {
-    r.R0 = R0;
+  // The first R in [from, Rmax] where pred holds (pred monotone in R), and the state there.
+  auto firstR = [&](double from, auto pred, MinorityState* at) -> EventRatio {
+    auto fail = [&](MinorityState st) -> std::optional<EventRatio> {
+      if (cancelled || (cancel && cancel->load())) return EventRatio{Bracket::Cancelled};
+      if (st == MinorityState::Uncertified) return EventRatio{Bracket::NotCertified};
+      return std::nullopt;
+    };
+    MinorityState st = stateAt(from);
+    if (auto f = fail(st)) return *f;
+    if (pred(st)) {
+      *at = st;
+      return {Bracket::Found, from};
+    }
+    double lo = from, hi = from;
+    for (;;) {
+      if (lo >= Rmax) return {Bracket::Beyond};
+      hi = std::min(10 * lo, Rmax);  // decades: R0 can be astronomically large at big EW EH
+      st = stateAt(hi);
+      if (auto f = fail(st)) return *f;
+      if (pred(st)) break;
+      lo = hi;
+    }
+    *at = st;
+    while (hi / lo - 1 > relTol) {
+      const double mid = std::sqrt(lo * hi);
+      st = stateAt(mid);
+      if (auto f = fail(st)) return *f;
+      if (pred(st)) {
+        hi = mid;
+        *at = st;
+      } else {
+        lo = mid;
+      }
+    }
+    return {Bracket::Found, hi};
+  };
+  auto finish = [&]() {
     r.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return r;
   };
-  if (!reached(kInfinity)) return finish(kInfinity);
-  warm.resize(0);
-  if (reached(1.0)) return finish(1.0);
-  double lo = 1.0, hi = 2.0;
-  while (!reached(hi)) {
-    if (cancel && cancel->load()) return finish(std::nan(""));
-    lo = hi;
-    hi *= 2;
-    if (hi > 1e15) return finish(kInfinity);
+  const auto isEvent = [](MinorityState s) { return s == MinorityState::Collapsed || s == MinorityState::Vanished; };
+  const auto isVanished = [](MinorityState s) { return s == MinorityState::Vanished; };
+  MinorityState at = MinorityState::Spread;
+  const EventRatio event = firstR(1.0, isEvent, &at);
+  if (event.status != Bracket::Found) {
+    r.collapse = r.vanish = event;  // neither happens up to Rmax (or nothing is known)
+    return finish();
   }
-  while (hi / lo - 1 > relTol) {
-    if (cancel && cancel->load()) return finish(std::nan(""));
-    const double mid = std::sqrt(lo * hi);
-    (reached(mid) ? hi : lo) = mid;
+  if (at == MinorityState::Vanished) {
+    // Vanished before the cosine reached 1 - tol: there is no cosine left to collapse.
+    r.first = FirstEvent::Vanish;
+    r.vanish = event;
+    r.collapse = {Bracket::Undefined};
+    return finish();
   }
-  return finish(hi);
+  r.first = FirstEvent::Collapse;
+  r.collapse = event;
+  MinorityState vat = MinorityState::Spread;
+  r.vanish = firstR(event.R, isVanished, &vat);
+  return finish();
+}
+
+std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<SweepPoint> curve,
+                                    const TransitionResult* t, const SweepOptions& options, const RefineOptions& ro) {
+  validate(base);
+  if (curve.size() < 2) return curve;
+  auto byR = [](const SweepPoint& a, const SweepPoint& b) { return a.R < b.R; };
+  std::sort(curve.begin(), curve.end(), byR);
+  const double Rlo = curve.front().R, Rhi = curve.back().R;
+  SolveChain chain = sweepChain(options);
+  int extra = 0;
+  auto add = [&](std::vector<double> Rs) {
+    std::sort(Rs.begin(), Rs.end());
+    for (double R : Rs) {
+      if (extra >= ro.maxExtra || (options.cancel && options.cancel->load())) return false;
+      TwoSizeParams p = base;
+      p.R = R;
+      const Solution s = chain.solve(makeTwoSize(p), options.cancel);
+      if (s.cancelled) return false;
+      SweepPoint pt = pointOf(p, s, options.metrics);
+      pt.refined = true;
+      curve.insert(std::upper_bound(curve.begin(), curve.end(), pt, byR), pt);
+      ++extra;
+    }
+    return true;
+  };
+  // The events themselves, so that the curve reaches them exactly.
+  std::vector<double> events;
+  if (t)
+    for (const auto* e : {&t->collapse, &t->vanish})
+      if (auto R = e->value(); R && *R > Rlo && *R < Rhi) events.push_back(*R);
+  if (!add(events)) return curve;
+  for (int pass = 0; pass < 40; ++pass) {
+    std::vector<double> mids;
+    for (size_t i = 0; i + 1 < curve.size(); ++i) {
+      const auto &a = curve[i], &b = curve[i + 1];
+      if (!(b.R / a.R - 1 > 2 * ro.minRelStep)) continue;
+      const bool known = a.certified && b.certified;
+      const bool stateChange = known && a.state != b.state;
+      const bool steep = a.minorityCos && b.minorityCos && std::abs(*a.minorityCos - *b.minorityCos) > ro.maxCosStep;
+      if (stateChange || steep) mids.push_back(std::sqrt(a.R * b.R));
+    }
+    if (mids.empty()) break;
+    if (!add(mids)) break;
+  }
+  return curve;
+}
+
+int Curve::uncertified() const {
+  return static_cast<int>(std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return !p.certified; }));
+}
+
+Curve computeCurve(const TwoSizeParams& base, double Rmin, double Rmax, int gridPoints, bool refine,
+                   const std::atomic<bool>* cancel) {
+  Curve c;
+  SweepOptions so;
+  so.cancel = cancel;
+  c.points = sweepR(base, logGrid(Rmin, Rmax, gridPoints), so);
+  if (base.KB >= 2) c.transition = phaseTransitionRatio(base, 1e-3, 1e-4, cancel, kTransitionRmax, so.solve);
+  if (refine) c.points = refineSweep(base, std::move(c.points), c.transition ? &*c.transition : nullptr, so);
+  return c;
 }
 
 }  // namespace lpm

@@ -181,7 +181,7 @@ private slots:
     QCOMPARE(toString(before.minorityState), std::string("collapsed"));
     QCOMPARE(toString(after.minorityState), std::string("vanished"));
     QVERIFY(!after.minorityCos().has_value());
-    QVERIFY(after.minorityW.normMean < 1e-4);
+    QVERIFY(after.minorityW.normMean < 1e-3);
     QVERIFY(before.minorityW.normMean > 0.05);
     // K = 20, KA = 10: already vanished at R = 10.
     QCOMPARE(toString(computeMetrics(solve(twoSize(10, 10, 1, 5, 10))).minorityState), std::string("vanished"));
@@ -267,7 +267,7 @@ private slots:
     o.cancel = &cancel;
     const Solution s = solve(makeFromSizes(1, 5, exponentialProfile(60, 100)), o);
     QVERIFY(s.cancelled);
-    QVERIFY(!s.converged);
+    QVERIFY(!s.certified);
   }
 };
 

@@ -72,7 +72,7 @@ void CosinePlot::setCurrentR(double R) {
   chart_->setCurrentR(R);
   legendChanges ? invalidate() : update();
 }
-void CosinePlot::setTransition(std::optional<double> R0) { chart_->setTransition(R0), invalidate(); }
+void CosinePlot::setTransition(const std::optional<TransitionResult>& t) { chart_->setTransition(t), invalidate(); }
 void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c, const QString& name) {
   chart_->setNetworkMarker(R, c, name.toStdString());
   invalidate();

@@ -40,6 +40,8 @@ private:
 ExplorerModel::ExplorerModel(QObject* parent)
     : QObject(parent), undo_(new QUndoStack(this)), solvePool_(new QThreadPool(this)), sweepPool_(new QThreadPool(this)) {
   qRegisterMetaType<lpm::TwoSizeParams>();
+  solveOptions_.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
+  chain_ = SolveChain(solveOptions_);
   solvePool_->setMaxThreadCount(1);
   sweepPool_->setMaxThreadCount(1);
   if (auto p = findPreset("fig3a")) params_ = p->params;
@@ -105,6 +107,18 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
   startSweep();
 }
 
+void ExplorerModel::setSolveOptions(const SolveOptions& o) {
+  solveOptions_ = o;
+  solveOptions_.warmStart = nullptr;
+  solveOptions_.cancel = nullptr;
+  if (solveOptions_.kind == SolverKind::Auto) solveOptions_.kind = SolverKind::Reduced;
+  freshAxes_.store(true);  // the job picks the new options up with a cold start
+  ++requestId_;
+  startSolve();
+  haveCurve_ = false;
+  startSweep();
+}
+
 void ExplorerModel::resetView() {
   freshAxes_.store(true);
   ++requestId_;
@@ -116,27 +130,22 @@ void ExplorerModel::cancelSolve() {
   solvePending_ = false;
 }
 
-std::shared_ptr<SolvedFrame> ExplorerModel::runSolveJob(const TwoSizeParams& p, quint64 id,
-                                                        const std::atomic<bool>* cancel, QString& error) {
+std::shared_ptr<SolvedFrame> ExplorerModel::runSolveJob(const TwoSizeParams& p, const SolveOptions& options,
+                                                        quint64 id, const std::atomic<bool>* cancel, QString& error) {
   QElapsedTimer timer;
   timer.start();
   auto frame = std::make_shared<SolvedFrame>();
   frame->id = id;
   frame->params = p;
   try {
-    SolveOptions o;
-    o.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
     // A fresh view: cold start and no alignment history, so a state always draws the same way.
     const bool fresh = freshAxes_.exchange(false);
     if (fresh) {
-      warm_.resize(0);
+      chain_ = SolveChain(options);
       tracker_.reset();
     }
-    o.warmStart = warm_.size() ? &warm_ : nullptr;
-    o.cancel = cancel;
-    frame->solution = solve(makeTwoSize(p), o);
+    frame->solution = chain_.solve(makeTwoSize(p), cancel);
     if (frame->solution.cancelled) throw std::runtime_error("solve cancelled");
-    warm_ = frame->solution.state;
     frame->metrics = computeMetrics(frame->solution);
     const auto focus = static_cast<GeometryTracker::Focus>(focus_.load());
     if (focus != tracker_.focus()) tracker_.setFocus(focus);
@@ -169,6 +178,7 @@ void ExplorerModel::startSolve() {
   solveRunning_ = true;
   solvePending_ = false;
   const TwoSizeParams p = params_;
+  const SolveOptions options = solveOptions_;
   const quint64 id = requestId_;
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   solveCancel_ = cancel;
@@ -177,15 +187,15 @@ void ExplorerModel::startSolve() {
     // in the same pass of the window as the control that changed (one composition per step
     // instead of two; doc/dev/02-ARCHITECTURE.md).
     QString error;
-    auto frame = runSolveJob(p, id, cancel.get(), error);
+    auto frame = runSolveJob(p, options, id, cancel.get(), error);
     deliver(frame, error);
     return;
   }
   emit solvingChanged(true);
   QPointer<ExplorerModel> self(this);
-  solvePool_->start([this, self, p, id, cancel] {
+  solvePool_->start([this, self, p, options, id, cancel] {
     QString error;
-    auto frame = runSolveJob(p, id, cancel.get(), error);
+    auto frame = runSolveJob(p, options, id, cancel.get(), error);
     QMetaObject::invokeMethod(
         self.data(), [this, frame, error] { deliver(frame, error); }, Qt::QueuedConnection);
   });
@@ -212,10 +222,13 @@ void ExplorerModel::startSweep() {
   const TwoSizeParams p = params_;
   const auto Rs = logGrid(curveMin_, curveMax_, curvePoints_);
   QPointer<ExplorerModel> self(this);
-  sweepPool_->start([this, self, p, Rs, cancel, generation] {
+  const SolveOptions solveOptions = solveOptions_;
+  sweepPool_->start([this, self, p, Rs, cancel, generation, solveOptions] {
     SweepOptions so;
     so.cancel = cancel.get();
-    // Points are published in small batches so the curve fills progressively.
+    so.solve = solveOptions;
+    // Grid points are published in small batches so the curve fills progressively; then R0 and
+    // R_vanish; then the refined curve (points near R0, R_vanish and where it is steep) at once.
     std::vector<SweepPoint> batch;
     so.progress = [&](const SweepPoint& pt, int index) {
       batch.push_back(pt);
@@ -233,20 +246,23 @@ void ExplorerModel::startSweep() {
       }
       return !cancel->load();
     };
-    std::optional<double> R0;
+    std::optional<TransitionResult> R0;
+    std::vector<SweepPoint> refined;
     try {
-      sweepR(p, Rs, so);
+      auto grid = sweepR(p, Rs, so);
       if (!cancel->load() && p.KB >= 2) {
-        const auto t = phaseTransitionRatio(p, 1e-3, 1e-4, cancel.get());
-        if (!std::isnan(t.R0)) R0 = t.R0;
+        const auto t = phaseTransitionRatio(p, 1e-3, 1e-4, cancel.get(), kTransitionRmax, solveOptions);
+        if (t.collapse.status != Bracket::Cancelled) R0 = t;
       }
+      if (!cancel->load()) refined = refineSweep(p, std::move(grid), R0 ? &*R0 : nullptr, so);
     } catch (const std::exception&) {
     }
     QMetaObject::invokeMethod(
         self.data(),
-        [this, R0, generation, cancel] {
+        [this, R0, refined, generation, cancel] {
           sweepRunning_ = false;
           if (generation == sweepGeneration_ && !cancel->load()) {
+            if (!refined.empty()) curve_ = refined;
             curveComplete_ = true;
             transition_ = R0;
             emit curveChanged();

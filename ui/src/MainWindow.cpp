@@ -161,22 +161,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
       cancel_->setVisible(false);
     }
   });
-  // The explanation is rich text: laid out once things settle, not on every slider step.
-  explanationDelay_ = new QTimer(this);
-  explanationDelay_->setSingleShot(true);
-  explanationDelay_->setInterval(150);
-  connect(explanationDelay_, &QTimer::timeout, this, &MainWindow::updateExplanation);
-  // The plot's current-R line moves with the solved frame (onSolved), so that both views redraw
-  // in one pass of the window: in software GL every extra composition of the window costs.
-  connect(model_, &ExplorerModel::paramsChanged, this, [this](const TwoSizeParams&) { explanationDelay_->start(); });
+  // One published frame, one update: the status bar, the explanation, the plot's current-R line
+  // and the 3D view all change in onSolved, from the same SolvedFrame (the explanation only when
+  // its text changes). The plot's curve and R0 change with the curve's own signals.
   connect(model_, &ExplorerModel::curveChanged, this, [this] {
-    plot_->setCurve(model_->curve(), model_->params().K());
+    plot_->setCurve(model_->curve(), model_->curveParams().K());
     plotFramesAfterCurve_ = 0;
   });
   connect(model_, &ExplorerModel::transitionChanged, this, [this] {
     plot_->setTransition(model_->transition());
     plotFramesAfterCurve_ = 0;
-    explanationDelay_->start();
+    updateExplanation();
   });
   connect(model_, &ExplorerModel::failed, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
   connect(plot_, &CosinePlot::rPicked, this, [this](double R) {
@@ -460,6 +455,7 @@ void MainWindow::buildMenus() {
   auto* tools = addToolBar(tr("Explore"));
   tools->setObjectName("ExploreToolbar");
   playAction_ = tools->addAction(tr("▶ Play R sweep"));
+  playAction_->setObjectName("explore.play");
   playAction_->setCheckable(true);
   playAction_->setShortcut(QKeySequence(Qt::Key_Space));
   playAction_->setToolTip(tr("Sweep R from 1 to 10^4 and watch the minority classifiers merge (Space)"));
@@ -507,20 +503,26 @@ void MainWindow::setDarkTheme(bool dark) {
 
 void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   const auto& m = f->metrics;
+  const bool certified = f->solution.certified;
+  const QString uncertifiedNote =
+      certified ? QString()
+                : tr("NOT CERTIFIED (gap %1 after %2 attempts): this picture may be wrong. ")
+                      .arg(QString::number(f->solution.gap, 'e', 1))
+                      .arg(f->solution.attempts);
   std::vector<bool> minority(f->params.K(), false);
   for (int k : f->solution.problem.minority) minority[k] = true;
   if (f->geometry.W.rows() == f->params.K()) {
     scene_->setConfiguration(f->geometry.W, f->geometry.H, minority);
     if (etfAction_->isChecked()) scene_->setReference(f->geometry.etf);
-    scene_->setNote(tr("K = %1: principal 3D projection keeps %2% of the Gram energy")
-                        .arg(f->params.K())
-                        .arg(100 * f->geometry.captured, 0, 'f', 1));
+    scene_->setNote(uncertifiedNote + tr("K = %1: principal 3D projection keeps %2% of the Gram energy")
+                                          .arg(f->params.K())
+                                          .arg(100 * f->geometry.captured, 0, 'f', 1));
   } else {
     // Too many classes to draw (and to decompose on every step): say so, draw nothing stale.
     scene_->setConfiguration({}, {}, {});
     scene_->setReference({});
-    scene_->setNote(tr("K = %1: the 3D view draws up to 400 classes; the plot and the numbers are exact")
-                        .arg(f->params.K()));
+    scene_->setNote(uncertifiedNote + tr("K = %1: the 3D view draws up to 400 classes; the plot and the numbers are exact")
+                                          .arg(f->params.K()));
   }
   pendingFrameId_ = f->id;
   plot_->setCurrentR(std::isinf(f->params.R) ? plot_->rMax() : f->params.R);
@@ -530,56 +532,101 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   QString minor;
   switch (m.minorityState) {
     case MinorityState::Vanished: minor = tr("minority vanished (‖w‖ = %1)").arg(num(m.minorityW.normMean, 3)); break;
-    case MinorityState::Collapsed:
-      minor = tr("minority cos %1 — collapsed").arg(num(*m.minorityCos(), 6));
-      break;
+    case MinorityState::Collapsed: minor = tr("minority cos %1 — collapsed").arg(num(*m.minorityCos(), 6)); break;
     case MinorityState::Spread:
       minor = m.minorityCos() ? tr("minority cos %1").arg(num(*m.minorityCos(), 6)) : tr("minority cos —");
       break;
+    case MinorityState::Single: minor = tr("one minority class (no pairwise cosine)"); break;
+    case MinorityState::Uncertified: minor = tr("minority state: not certified"); break;
   }
   statusMinority_->setText(minor);
-  statusGap_->setText(tr("gap %1").arg(QString::number(f->solution.gap, 'e', 1)));
+  statusGap_->setText(certified ? tr("gap %1").arg(QString::number(f->solution.gap, 'e', 1))
+                                : tr("NOT CERTIFIED: gap %1").arg(QString::number(f->solution.gap, 'e', 1)));
+  statusGap_->setStyleSheet(certified ? QString() : QStringLiteral("color: #c00; font-weight: bold"));
   statusTime_->setText(tr("%1 ms").arg(QString::number(f->solution.solveMs, 'f', 2)));
-  explanationDelay_->start();
+  updateExplanation();
 }
 
 QString MainWindow::statusText() const {
   return QStringList{statusObjective_->text(), statusMinority_->text(), statusGap_->text(), statusTime_->text()}.join(" | ");
 }
 
+QString MainWindow::explanationText() const { return explanation_->toPlainText(); }
+
 void MainWindow::updateExplanation() {
-  const auto& p = model_->params();
+  // Everything here describes the published frame (its parameters, not the newest request's).
   const auto f = model_->latest();
-  QString state;
-  if (f) {
-    const auto& m = f->metrics;
-    state = tr("<p><b>Now:</b> minority classifiers are <b>%1</b>").arg(QString::fromStdString(toString(m.minorityState)));
-    if (m.minorityCos()) state += tr(", average pairwise cosine %1").arg(num(*m.minorityCos(), 4));
-    state += tr(". Certified gap %1.</p>").arg(QString::number(f->solution.gap, 'e', 1));
+  if (!f) return;
+  const auto& p = f->params;
+  const auto& m = f->metrics;
+  QString state = tr("<p><b>Now</b> (R = %1): ").arg(std::isinf(p.R) ? QStringLiteral("∞") : num(p.R, 5));
+  switch (m.minorityState) {
+    case MinorityState::Uncertified:
+      state += tr("<b style='color:#c00'>not certified</b>: the solver's duality gap %1 stayed above 10<sup>−9</sup> × "
+                  "the objective after %2 attempts, so nothing is claimed about the minority classifiers.</p>")
+                   .arg(QString::number(f->solution.gap, 'e', 1))
+                   .arg(f->solution.attempts);
+      break;
+    case MinorityState::Vanished:
+      state += tr("the minority classifiers have <b>vanished</b> (mean ‖w<sub>k</sub>‖ = %1): the whole budget went to "
+                  "the majority, and they have no direction, hence no cosine. Certified gap %2.</p>")
+                   .arg(num(m.minorityW.normMean, 3))
+                   .arg(QString::number(f->solution.gap, 'e', 1));
+      break;
+    case MinorityState::Single:
+      state += tr("one minority class: no pairwise cosine. Certified gap %1.</p>")
+                   .arg(QString::number(f->solution.gap, 'e', 1));
+      break;
+    default:
+      state += tr("minority classifiers are <b>%1</b>, average pairwise cosine %2. Certified gap %3.</p>")
+                   .arg(QString::fromStdString(toString(m.minorityState)))
+                   .arg(num(*m.minorityCos(), 4))
+                   .arg(QString::number(f->solution.gap, 'e', 1));
   }
-  const auto R0 = model_->transition();
-  QString r0 = tr("R<sub>0</sub> (computing…)");
-  if (R0) r0 = tr("R<sub>0</sub> = %1").arg(num(*R0, 5));
-  else if (model_->curveComplete() && p.KB < 2) r0 = tr("R<sub>0</sub> (undefined here: collapse needs two or more minority classes)");
-  else if (model_->curveComplete()) r0 = tr("R<sub>0</sub> (not reached at this setting)");
-  explanation_->setHtml(
+  // R0 and R_vanish of this frame's setting, once computed (one criterion: TransitionResult).
+  QString story;
+  const auto t = model_->curveMatches(p) ? model_->transition() : std::nullopt;
+  if (p.KB < 2) {
+    story = tr("With one minority class there is no pair to collapse: R<sub>0</sub> is undefined here.");
+  } else if (!t) {
+    story = tr("As R grows the minority classifiers draw together (R<sub>0</sub>: computing…).");
+  } else if (t->collapse.status == Bracket::Found) {
+    story = tr("As R grows the minority classifiers draw together and, above R<sub>0</sub> = %1, become parallel "
+               "(cosine ≥ 1 − 10<sup>−3</sup>): <b>Minority Collapse</b>.")
+                .arg(num(t->collapse.R, 5));
+    if (t->vanish.value())
+      story += tr(" From R = %1 on they vanish (‖w<sub>k</sub>‖ → 0).").arg(num(t->vanish.R, 5));
+  } else if (t->first == FirstEvent::Vanish) {
+    story = tr("Here the minority classifiers <b>vanish</b> from R = %1 before they become parallel: their norm goes "
+               "to zero while their cosine is still below 1 − 10<sup>−3</sup>, so R<sub>0</sub> is undefined.")
+                .arg(num(t->vanish.R, 5));
+  } else if (t->collapse.status == Bracket::Beyond) {
+    story = tr("At this budget the minority classifiers draw together only slowly: no collapse up to R = %1 "
+               "(R<sub>0</sub> lies beyond). Smaller E<sub>W</sub>·E<sub>H</sub> brings R<sub>0</sub> down.")
+                .arg(num(t->Rmax, 3));
+  } else {
+    story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
+  }
+  const QString html =
       tr("<h4>What you see</h4>"
          "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
          "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
          "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
          "%2 minority classes%6.</p>"
-         "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). "
-         "As R grows the minority classifiers draw together and, above %3, become parallel: "
-         "<b>Minority Collapse</b>. Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
+         "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). %3 "
+         "Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
          "(Eq. 18).</p>%4<p>Only E<sub>W</sub>·E<sub>H</sub> = %5 shapes the geometry.</p>")
           .arg(p.KA)
           .arg(p.KB)
-          .arg(r0)
+          .arg(story)
           .arg(state)
           .arg(num(p.EW * p.EH, 4))
           .arg(p.profile == SizeProfile::Exponential
                    ? tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
-                   : tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R")));
+                   : tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"));
+  if (html == explanationHtml_) return;  // rich text is laid out only when it changes
+  explanationHtml_ = html;
+  explanation_->setHtml(html);
 }
 
 void MainWindow::saveScreenshotDialog() {
@@ -594,13 +641,7 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     QApplication::processEvents(QEventLoop::AllEvents, 20);
     const auto f = model_->latest();
     const bool solved = f && f->id == model_->requestId() && model_->idle() && model_->curveComplete();
-    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) {
-      if (explanationDelay_->isActive()) {
-        explanationDelay_->stop();
-        updateExplanation();
-      }
-      return true;
-    }
+    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) return true;
     if (solved) {
       scene_->update();
       plot_->update();
@@ -703,11 +744,11 @@ bool MainWindow::openSession(const QString& path, QString* error) {
 render::ChartData MainWindow::chartData() const {
   render::ChartData d;
   d.curve = model_->curve();
-  d.K = model_->params().K();
+  d.K = model_->curveParams().K();
   d.Rmin = plot_->rMin();
   d.Rmax = plot_->rMax();
   d.currentR = std::isinf(model_->params().R) ? d.Rmax : model_->params().R;
-  d.R0 = model_->transition();
+  d.transition = model_->transition();
   d.networkR = networkR_;
   d.networkCos = networkCos_;
   if (network_->network()) d.networkName = QFileInfo(network_->network()->path).fileName().toStdString();
@@ -728,6 +769,8 @@ render::SceneData MainWindow::sceneData() const {
     std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", f->params.K(),
                   100 * f->geometry.captured);
     d.note = note;
+    if (!f->solution.certified) d.note = "NOT CERTIFIED (gap " + QString::number(f->solution.gap, 'e', 1).toStdString() +
+                                         "): this picture may be wrong. " + d.note;
   }
   d.view = s.view;
   d.camera = s.camera;
@@ -749,7 +792,8 @@ void MainWindow::exportDialog(int what) {
       case 0: render::exportChart(chartData(), path.toStdString(), {plot_->width(), plot_->height(), 2}); break;
       case 1: render::exportScene(sceneData(), path.toStdString(), {scene_->width(), scene_->height(), 2}); break;
       case 2: {
-        const std::string caption = f ? render::captionFor(f->params, f->metrics, model_->transition()) : "";
+        const auto t = f && model_->curveMatches(f->params) ? model_->transition() : std::nullopt;
+        const std::string caption = f ? render::captionFor(f->params, f->solution, f->metrics, t) : "";
         render::exportCombined(sceneData(), chartData(), caption, path.toStdString(), {1600, 700, 1});
         break;
       }
@@ -757,14 +801,23 @@ void MainWindow::exportDialog(int what) {
         std::ofstream out(path.toStdString());
         if (!out) throw std::runtime_error("cannot write " + path.toStdString());
         writeSweepCsvHeader(out);
-        for (const auto& pt : model_->curve()) writeSweepCsvRow(out, model_->params(), pt);
+        const TwoSizeParams cp = model_->curveParams();
+        for (const auto& pt : model_->curve()) writeSweepCsvRow(out, cp, pt);
+        nlohmann::json side = provenanceJson(&cp, model_->solveOptions());
+        side["inputs"].erase("R");
+        side["rows"] = model_->curve().size();
+        side["complete"] = model_->curveComplete();
+        if (const auto t = model_->transition()) side["transition"] = transitionJson(*t);
+        if (!writeSidecar(path.toStdString(), side)) throw std::runtime_error("cannot write " + path.toStdString() + ".json");
         break;
       }
       case 4: {
         if (!f) throw std::runtime_error("nothing solved yet");
         std::ofstream out(path.toStdString());
         if (!out) throw std::runtime_error("cannot write " + path.toStdString());
-        out << solutionJson(f->solution, f->metrics, f->params.K() <= 200).dump(2) << "\n";
+        out << solutionJson(f->solution, f->metrics, f->params.K() <= 200, provenanceJson(&f->params, model_->solveOptions()))
+                   .dump(2)
+            << "\n";
         break;
       }
       case 5: {

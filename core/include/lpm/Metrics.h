@@ -8,12 +8,26 @@
 
 namespace lpm {
 
-enum class MinorityState { Spread, Collapsed, Vanished };
+/// What the minority classifiers do at a solution. The one rule for the words every view,
+/// export and the CLI use (doc/dev/04-SOLVER.md):
+///  - Uncertified: the solve did not reach its certificate; nothing is claimed about the state;
+///  - Vanished:    mean minority ||w_k|| < vanishTol sqrt(EW) (no cosine);
+///  - Single:      fewer than two minority classes (no pairwise cosine);
+///  - Collapsed:   minority cosine >= 1 - collapseTol;
+///  - Spread:      otherwise.
+enum class MinorityState { Spread, Collapsed, Vanished, Single, Uncertified };
+/// spread, collapsed, vanished, single, uncertified.
 std::string toString(MinorityState s);
+/// Words for people: "spread", ..., "not certified (gap 5.6e-02)".
+std::string describe(MinorityState s, double gap);
 
 struct MetricsOptions {
   double collapseTol = 1e-3;  ///< collapsed when the minority cosine >= 1 - collapseTol
-  double vanishTol = 1e-4;    ///< a classifier vanished when ||w_k|| < vanishTol sqrt(EW)
+  /// A classifier vanished when ||w_k|| < vanishTol sqrt(EW). Its squared norm is linear in the
+  /// logits' error (X_WW = sqrt(EW/EH) |Z|), so the norm is the square root of what the solver
+  /// resolves: certified solves leave vanishing classifiers at norms up to ~3e-4 sqrt(EW), with
+  /// directions that are noise (doc/dev/04-SOLVER.md).
+  double vanishTol = 1e-3;
 };
 
 /// Averages over a set of vectors given by their Gram matrix.
@@ -29,10 +43,14 @@ struct Metrics {
   std::optional<double> betweenCos;  ///< mean cosine between a majority and a minority classifier
   double etfDeviation = 0;  ///< || C - C_ETF ||_F / || C_ETF ||_F over the classifier cosines
   MinorityState minorityState = MinorityState::Spread;
-  bool collapsed() const { return minorityState != MinorityState::Spread; }
-  /// minority_cos: null when the state is `vanished` or there are < 2 minority classes.
+  bool certified = false;
+  bool collapsed() const { return minorityState == MinorityState::Collapsed; }
+  bool vanished() const { return minorityState == MinorityState::Vanished; }
+  /// minority_cos: null unless the solution is certified, the minority has not vanished and
+  /// there are >= 2 minority classes.
   std::optional<double> minorityCos() const {
-    return minorityState == MinorityState::Vanished ? std::nullopt : minorityW.meanCos;
+    return minorityState == MinorityState::Spread || minorityState == MinorityState::Collapsed ? minorityW.meanCos
+                                                                                             : std::nullopt;
   }
 };
 

@@ -15,6 +15,13 @@ public:
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+/// The representable range of the budgets. Only EW EH shapes the optimum, whose loss is about
+/// (K-1) exp(-(K/(K-1)) sqrt(EW EH)): beyond EW EH = 1e5 it falls towards the smallest double
+/// (1e-275 at K = 2) and nothing can be certified; validate() refuses such inputs by name.
+constexpr double kMinBudget = 1e-8;
+constexpr double kMaxBudget = 1e8;
+constexpr double kMaxBudgetProduct = 1e5;
+
 /// How class sizes follow from R.
 enum class SizeProfile {
   Step,        ///< the paper's two sizes: n_A = 1 for KA classes, n_B = 1/R for KB classes

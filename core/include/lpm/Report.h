@@ -12,13 +12,29 @@
 
 namespace lpm {
 
-/// Keys: objective, minority_cos, majority_cos, minority_state, minority_norm_cv, gap, solve_ms,
-/// iterations, solver, and more; with `withMatrices` also X (2K x 2K), W, H (K rows), cos (K x K).
-nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices);
+/// Provenance: what a result was computed from. `inputs` are the user's parameters (the two-size
+/// form when there is one), `problem` the class sizes actually solved, `solver_options` how.
+nlohmann::json paramsJson(const TwoSizeParams& p);
+nlohmann::json problemJson(const Problem& p);
+nlohmann::json solverOptionsJson(const SolveOptions& o);
+/// {"lpm_version", "model", "inputs"?, "solver_options"}: the block every JSON output carries.
+nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o);
 
-/// Header KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap (empty cell for null).
+/// Keys: objective, minority_cos, majority_cos, minority_state, minority_norm_cv, gap,
+/// relative_gap, certified, solve_ms, iterations, attempts, solver, problem, and more; with
+/// `withMatrices` also X (2K x 2K), W, H (K rows), cos (K x K). With `provenance` merged in.
+nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices,
+                            const nlohmann::json& provenance = nullptr);
+
+/// R0, R_vanish, the first event and how they were found.
+nlohmann::json transitionJson(const TransitionResult& t);
+
+/// Header KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap,minority_state,minority_norm
+/// (empty cell for null). The CSV stays plain; its provenance goes to FILE.csv.json.
 void writeSweepCsvHeader(std::ostream& out);
 void writeSweepCsvRow(std::ostream& out, const TwoSizeParams& p, const SweepPoint& pt);
+/// Writes `sidecar` (FILE.csv.json) next to a CSV; false when it cannot be written.
+bool writeSidecar(const std::string& csvPath, const nlohmann::json& provenance);
 
 nlohmann::json matrixJson(const Eigen::MatrixXd& M);
 /// A number, or null when absent or not finite.

@@ -33,10 +33,21 @@ struct GroupMatrix {
   Eigen::MatrixXd expand(const std::vector<ClassGroup>& groups, int K) const;
 };
 
+/// Relative certificate: a solution is certified when gap <= kCertifyTol * max(f, kTinyObjective).
+/// Relative to the objective because the optimum is exponentially small at large EW EH (an
+/// absolute target would certify nothing there); doc/dev/04-SOLVER.md.
+constexpr double kCertifyTol = 1e-9;
+constexpr double kTinyObjective = 1e-300;
+/// The gap a solution of objective f must reach to be certified.
+double certificateTarget(double objective);
+
 struct SolveOptions {
   SolverKind kind = SolverKind::Auto;
-  double gapTarget = 1e-10;   ///< stop once the certified gap is below this
-  int maxIterations = 20000;
+  double gapTarget = 1e-10;   ///< stop once gap <= gapTarget * max(f, kTinyObjective) (relative)
+  int maxIterations = 20000;  ///< per attempt (see `retry`)
+  /// A solve that ends uncertified is tried again: cold if it was warm-started, then cold from
+  /// another seed with 4x the iterations. The best attempt is returned.
+  bool retry = true;
   const Eigen::VectorXd* warmStart = nullptr;  ///< Solution::state of a nearby problem
   const std::atomic<bool>* cancel = nullptr;   ///< set from another thread to stop early
   unsigned seed = 7;
@@ -50,11 +61,15 @@ struct Solution {
   GroupMatrix XHH; ///< class-mean Gram (Lemma 1: minimal-trace completion of Z)
   GroupMatrix XWW; ///< classifier Gram
   double objective = 0;
-  double gap = 0;       ///< certified: objective - f* <= gap
-  int iterations = 0;
+  double gap = 0;       ///< proven: objective - f* <= gap
+  int iterations = 0;   ///< of the returned attempt
+  int attempts = 0;     ///< solver runs it took (1 unless a retry was needed)
+  bool warmStarted = false;  ///< the returned attempt started from SolveOptions::warmStart
   double solveMs = 0;
-  bool converged = false;  ///< gap <= 1e-9
+  bool certified = false;  ///< gap <= certificateTarget(objective); only these are shown as results
   bool cancelled = false;
+  /// gap / max(objective, kTinyObjective): what the certificate proves, relative to the objective.
+  double relativeGap() const;
   Eigen::VectorXd state;   ///< factor variables, for warm starts
 
   /// Class means h_k and classifiers w_k as rows (K x K), X = [H; W][H; W]^T (Lemma 1).
@@ -63,6 +78,22 @@ struct Solution {
 
 /// Solves Eq. (15). Throws InvalidInput for bad problems (validate()).
 Solution solve(const Problem& problem, const SolveOptions& options = {});
+
+/// Successive solves of nearby problems (a slider drag, a sweep, a bisection) that warm-start
+/// each from the last one, and only from a certified one: an uncertified state is never reused.
+/// The one place the warm-start rule lives.
+class SolveChain {
+public:
+  explicit SolveChain(SolveOptions base = {}) : base_(base) {}
+  Solution solve(const Problem& problem, const std::atomic<bool>* cancel = nullptr);
+  void reset() { warm_.resize(0); }
+  bool warm() const { return warm_.size() > 0; }
+  SolveOptions& options() { return base_; }
+
+private:
+  SolveOptions base_;
+  Eigen::VectorXd warm_;
+};
 
 /// Theorem 1: the balanced optimum value log(1 + (K-1) exp(-(K/(K-1)) sqrt(EH EW))).
 double balancedObjective(int K, double EW, double EH);

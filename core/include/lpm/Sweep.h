@@ -2,6 +2,8 @@
 // Minority cosine versus the imbalance ratio R, and the phase transition R0 (Figure 3).
 #include <atomic>
 #include <functional>
+#include <limits>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -18,6 +20,8 @@ struct SweepPoint {
   std::optional<double> minorityCos, majorityCos;
   double minorityNorm = 0;  ///< mean ||w_k|| over minority classes
   MinorityState state = MinorityState::Spread;
+  bool certified = false;
+  bool refined = false;  ///< added by refineSweep, not on the requested grid
 };
 
 /// `points` values of R, log-spaced from Rmin to Rmax, endpoints included (points >= 2).
@@ -34,16 +38,72 @@ struct SweepOptions {
 /// Solves the two-size problem at each R (base.R is ignored), warm-starting along the grid.
 std::vector<SweepPoint> sweepR(const TwoSizeParams& base, const std::vector<double>& Rs, const SweepOptions& options = {});
 
-struct TransitionResult {
-  double R0 = kInfinity;  ///< smallest R with minority cosine >= 1 - tol (or vanished); inf if never
-  double tol = 1e-3;
-  int solves = 0;
-  double ms = 0;
+/// Where along R an event of the minority classifiers happens.
+enum class Bracket {
+  Found,         ///< at `R` (to relTol)
+  Beyond,        ///< not up to Rmax: R > Rmax
+  Undefined,     ///< cannot happen (e.g. collapse after the minority vanished)
+  NotCertified,  ///< a solve on the way was not certified: nothing is claimed
+  Cancelled
+};
+std::string toString(Bracket b);  ///< found, beyond, undefined, uncertified, cancelled
+
+struct EventRatio {
+  Bracket status = Bracket::Undefined;
+  double R = std::numeric_limits<double>::quiet_NaN();  ///< when Found
+  std::optional<double> value() const { return status == Bracket::Found ? std::optional<double>(R) : std::nullopt; }
 };
 
-/// R0 by bracketing on a doubling grid and bisection on log R to `relTol` relative.
-/// Throws InvalidInput for KB < 2 (no minority pairs) or bad parameters.
+enum class FirstEvent { Collapse, Vanish, None };
+std::string toString(FirstEvent e);  ///< collapse, vanish, none
+
+struct TransitionResult {
+  EventRatio collapse;  ///< R0: smallest R with minority cosine >= 1 - tol while not vanished
+  EventRatio vanish;    ///< R_vanish: smallest R where the minority classifiers vanish
+  FirstEvent first = FirstEvent::None;
+  double tol = 1e-3;
+  double relTol = 1e-4;
+  double Rmax = 1e100;
+  int solves = 0;
+  int uncertified = 0;  ///< solves on the way that were not certified
+  double ms = 0;
+  /// R0 when it was found.
+  std::optional<double> R0() const { return collapse.value(); }
+  /// One line for people: "R0 = 12.19", "R0 > 1e12 (not reached)", "no collapse: the minority
+  /// vanishes first, at R = 1.042", ... The one place these words are made.
+  std::string summary() const;
+};
+
+/// R0 grows like exp(c sqrt(EW EH)) (about 12 at EW EH = 5, 3e5 at 50, 1e17 at 500): the search
+/// goes far beyond any data set, since R only enters as the weight 1/R.
+constexpr double kTransitionRmax = 1e100;
+
+/// R0 and R_vanish by bracketing R decade by decade from 1 up to `Rmax` and bisecting log R to
+/// `relTol`: never concluded from one solve. Both events are assumed monotone in R (once collapsed
+/// or vanished, larger R stays so). Throws InvalidInput for KB < 2 or bad parameters.
 TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol = 1e-3, double relTol = 1e-4,
-                                      const std::atomic<bool>* cancel = nullptr);
+                                      const std::atomic<bool>* cancel = nullptr, double Rmax = kTransitionRmax,
+                                      const SolveOptions& solveOptions = {});
+
+struct RefineOptions {
+  double maxCosStep = 0.01;  ///< neighbours differing more in minority cosine get a point between
+  double minRelStep = 1e-5;  ///< never closer than this in R (relative)
+  int maxExtra = 400;        ///< at most this many extra solves
+};
+
+/// The curve with points added where it changes fast, where the state changes, and exactly at
+/// R0 and R_vanish (when they lie in the curve's range), so the drawn curve meets them. Sorted by R.
+std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<SweepPoint> curve,
+                                    const TransitionResult* transition, const SweepOptions& options = {},
+                                    const RefineOptions& refine = {});
+
+/// Grid, transition and refinement in one call (exports and the CLI).
+struct Curve {
+  std::vector<SweepPoint> points;
+  std::optional<TransitionResult> transition;  ///< absent for KB < 2
+  int uncertified() const;
+};
+Curve computeCurve(const TwoSizeParams& base, double Rmin, double Rmax, int gridPoints, bool refine = true,
+                   const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace lpm

@@ -52,12 +52,14 @@ struct CosineChart::Private {
   vtkSmartPointer<vtkTable> minority = makeTable("R", "minority"), majority = makeTable("R", "majority"),
                             vanished = makeTable("R", "vanished"), reference = makeTable("R", "ref"),
                             current = makeTable("R", "current"), transition = makeTable("R", "R0"),
+                            vanishLine = makeTable("R", "Rvanish"), uncertified = makeTable("R", "uncertified"),
                             network = makeTable("R", "network"), pinned = makeTable("R", "pinned");
   vtkPlot *minorityPlot = nullptr, *majorityPlot = nullptr, *vanishedPlot = nullptr, *referencePlot = nullptr,
-          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr, *pinnedPlot = nullptr;
+          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr, *pinnedPlot = nullptr,
+          *vanishLinePlot = nullptr, *uncertifiedPlot = nullptr;
   std::vector<std::pair<vtkSmartPointer<vtkTable>, vtkPlot*>> family;
   std::optional<double> currentR = 1.0;
-  std::optional<double> R0;
+  std::optional<TransitionResult> transitionResult;
   double refValue = -1.0 / 9;
   double fontScale = 1;
   bool dark = false;
@@ -100,10 +102,18 @@ CosineChart::CosineChart() : p(new Private) {
   p->vanishedPlot = c->AddPlot(vtkChart::POINTS);
   p->vanishedPlot->SetInputData(p->vanished, 0, 1);
   p->vanishedPlot->SetColor(grey[0], grey[1], grey[2]);
-  p->vanishedPlot->SetLabel("minority vanished (w = 0)");
+  // Vanished minority classifiers have no cosine: marked along the bottom, not at cosine 1.
+  p->vanishedPlot->SetLabel("minority vanished (w = 0, no cosine)");
   static_cast<vtkPlotPoints*>(p->vanishedPlot)->SetMarkerStyle(vtkPlotPoints::CROSS);
   p->vanishedPlot->SetVisible(false);
+  p->uncertifiedPlot = c->AddPlot(vtkChart::POINTS);
+  p->uncertifiedPlot->SetInputData(p->uncertified, 0, 1);
+  p->uncertifiedPlot->SetColor(0.85, 0.1, 0.1);
+  p->uncertifiedPlot->SetLabel("not certified (no value shown)");
+  static_cast<vtkPlotPoints*>(p->uncertifiedPlot)->SetMarkerStyle(vtkPlotPoints::PLUS);
+  p->uncertifiedPlot->SetVisible(false);
   p->transitionPlot = p->addLine(p->transition, "R0", purple, 2.0, vtkPen::DASH_LINE);
+  p->vanishLinePlot = p->addLine(p->vanishLine, "R_vanish", grey, 2.0, vtkPen::DOT_LINE);
   p->currentPlot = p->addLine(p->current, "current R", black, 1.5, vtkPen::SOLID_LINE);
   p->networkPlot = c->AddPlot(vtkChart::POINTS);
   p->networkPlot->SetInputData(p->network, 0, 1);
@@ -121,7 +131,7 @@ CosineChart::CosineChart() : p(new Private) {
   static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerStyle(vtkPlotPoints::CIRCLE);
   static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerSize(10);
   p->pinnedPlot->SetVisible(false);
-  for (vtkPlot* pl : {p->referencePlot, p->transitionPlot, p->currentPlot}) pl->SetTooltipLabelFormat("");
+  for (vtkPlot* pl : {p->referencePlot, p->transitionPlot, p->vanishLinePlot, p->currentPlot}) pl->SetTooltipLabelFormat("");
   setFontScale(1);
   setRange(1, 1e4);
 }
@@ -151,10 +161,19 @@ void CosineChart::setRange(double Rmin, double Rmax) {
 }
 
 void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
-  std::vector<std::pair<double, double>> minority, majority, vanished;
+  std::vector<std::pair<double, double>> minority, majority, vanished, uncertified;
+  p->refValue = -1.0 / (K - 1);
+  // Room below the ETF value -1/(K-1) and every curve.
+  double low = std::min(-0.3, p->refValue - 0.08);
+  for (const auto& pt : points)
+    if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
+  yMin_ = std::max(-1.05, low);
+  const double rail = yMin_ + 0.04;  // where points without a cosine are marked
   for (const auto& pt : points) {
-    if (pt.state == MinorityState::Vanished)
-      vanished.emplace_back(pt.R, 1.0);
+    if (pt.state == MinorityState::Uncertified)
+      uncertified.emplace_back(pt.R, rail);
+    else if (pt.state == MinorityState::Vanished)
+      vanished.emplace_back(pt.R, rail);
     else if (pt.minorityCos)
       minority.emplace_back(pt.R, *pt.minorityCos);
     if (pt.majorityCos) majority.emplace_back(pt.R, *pt.majorityCos);
@@ -163,12 +182,8 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   setRows(p->majority, majority, p->majorityPlot);
   setRows(p->vanished, vanished);
   p->vanishedPlot->SetVisible(!vanished.empty());
-  p->refValue = -1.0 / (K - 1);
-  // Room below the ETF value -1/(K-1) and every curve.
-  double low = std::min(-0.3, p->refValue - 0.08);
-  for (const auto& pt : points)
-    if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
-  yMin_ = std::max(-1.05, low);
+  setRows(p->uncertified, uncertified);
+  p->uncertifiedPlot->SetVisible(!uncertified.empty());
   p->chart->GetAxis(vtkAxis::LEFT)->SetRange(yMin_, kYMax);
   curvePoints_ = static_cast<int>(points.size());
   rebuildMarkers();
@@ -182,8 +197,7 @@ void CosineChart::setFamily(const std::vector<std::pair<std::string, std::vector
     auto table = makeTable("R", label.c_str());
     std::vector<std::pair<double, double>> rows;
     for (const auto& pt : points) {
-      if (pt.minorityCos) rows.emplace_back(pt.R, *pt.minorityCos);
-      else if (pt.state == MinorityState::Vanished) rows.emplace_back(pt.R, 1.0);  // collapsed, then vanished
+      if (pt.minorityCos) rows.emplace_back(pt.R, *pt.minorityCos);  // vanished: no cosine, the line ends
     }
     vtkPlot* plot = p->addLine(table, label.c_str(), kFamily[i % 4], 3.0, vtkPen::SOLID_LINE);
     setRows(table, rows, plot);
@@ -197,8 +211,8 @@ void CosineChart::setCurrentR(std::optional<double> R) {
   rebuildMarkers();
 }
 
-void CosineChart::setTransition(std::optional<double> R0) {
-  p->R0 = R0;
+void CosineChart::setTransition(const std::optional<TransitionResult>& t) {
+  p->transitionResult = t;
   rebuildMarkers();
 }
 
@@ -206,6 +220,8 @@ void CosineChart::setTitle(const std::string& title) {
   title_ = title;
   rebuildMarkers();
 }
+
+std::string CosineChart::title() const { return p->chart->GetTitle(); }
 
 void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name) {
   p->networkPlot->SetLabel(name.empty() ? "trained network" : ("trained network (" + name + ")").c_str());
@@ -236,21 +252,37 @@ void CosineChart::rebuildMarkers() {
   } else {
     setRows(p->current, {}, p->currentPlot);
   }
-  char title[160];
-  if (p->R0 && std::isfinite(*p->R0) && *p->R0 >= rMin_ && *p->R0 <= rMax_) {
-    setRows(p->transition, {{*p->R0, yMin_}, {*p->R0, kYMax}}, p->transitionPlot);
-    char label[64];
-    std::snprintf(label, sizeof label, "R0 = %.4g", *p->R0);
-    p->transitionPlot->SetLabel(label);
-    std::snprintf(title, sizeof title, "Minority Collapse: phase transition at R0 = %.4g", *p->R0);
-  } else {
-    setRows(p->transition, {}, p->transitionPlot);
-    if (!p->R0)
-      std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
-    else if (std::isinf(*p->R0))
-      std::snprintf(title, sizeof title, "No Minority Collapse at any R (R0 = inf)");
+  char title[200];
+  const auto& t = p->transitionResult;
+  const auto inRange = [&](const EventRatio& e) { return e.value() && *e.value() >= rMin_ && *e.value() <= rMax_; };
+  auto vline = [&](vtkTable* table, vtkPlot* plot, const EventRatio& e, const char* name) {
+    if (t && inRange(e)) {
+      setRows(table, {{e.R, yMin_}, {e.R, kYMax}}, plot);
+      char label[64];
+      std::snprintf(label, sizeof label, "%s = %.4g", name, e.R);
+      plot->SetLabel(label);
+    } else {
+      setRows(table, {}, plot);
+    }
+  };
+  vline(p->transition, p->transitionPlot, t ? t->collapse : EventRatio{}, "R0");
+  vline(p->vanishLine, p->vanishLinePlot, t ? t->vanish : EventRatio{}, "R_vanish");
+  // One criterion for the title, the text and the curve: TransitionResult (minority cosine >= 1 - tol).
+  if (!t) {
+    std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
+  } else if (t->collapse.status == Bracket::Found) {
+    if (inRange(t->collapse))
+      std::snprintf(title, sizeof title, "Minority Collapse: phase transition at R0 = %.4g", t->collapse.R);
     else
-      std::snprintf(title, sizeof title, "Minority Collapse at R0 = %.4g (beyond the plotted range)", *p->R0);
+      std::snprintf(title, sizeof title, "Minority Collapse at R0 = %.4g (beyond the plotted range)", t->collapse.R);
+  } else if (t->collapse.status == Bracket::Beyond) {
+    std::snprintf(title, sizeof title, "No Minority Collapse up to R = %.3g (R0 beyond)", t->Rmax);
+  } else if (t->first == FirstEvent::Vanish) {
+    std::snprintf(title, sizeof title, "No collapse: the minority vanishes first, at R = %.4g", t->vanish.R);
+  } else if (t->collapse.status == Bracket::NotCertified) {
+    std::snprintf(title, sizeof title, "R0 unknown: a solve was not certified");
+  } else {
+    std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
   }
   p->chart->SetTitle(title_.empty() ? title : title_.c_str());
 }

@@ -38,7 +38,7 @@ void fill(CosineChart& c, const ChartData& d, double fontScale) {
   c.setCurve(curve, d.K);
   c.setFamily(d.family);
   c.setCurrentR(d.currentR);
-  c.setTransition(d.R0);
+  c.setTransition(d.transition);
   c.setNetworkMarker(d.networkR, d.networkCos, d.networkName);
   c.setPinnedMarkers(d.pinned);
   c.setTitle(d.title);

@@ -6,27 +6,33 @@
 
 namespace lpm::render {
 
-std::string captionFor(const TwoSizeParams& p, const Metrics& m, std::optional<double> R0) {
-  char buf[400];
+std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
+                       const std::optional<TransitionResult>& t) {
+  char buf[600];
   const std::string R = std::isinf(p.R) ? "inf" : (std::snprintf(buf, sizeof buf, "%.4g", p.R), std::string(buf));
-  std::string cos = m.minorityCos() ? (std::snprintf(buf, sizeof buf, "%.4f", *m.minorityCos()), std::string(buf)) : "null";
-  std::string r0 = !R0 ? "?" : std::isinf(*R0) ? "inf" : (std::snprintf(buf, sizeof buf, "%.4g", *R0), std::string(buf));
-  std::snprintf(buf, sizeof buf,
-                "Layer-Peeled Model (Eq. 15): EW = %g, EH = %g, KA = %d, KB = %d, R = %s%s%s | minority cosine %s (%s) | R0 = %s",
-                p.EW, p.EH, p.KA, p.KB, R.c_str(), p.wr != 1 ? (", wr = " + std::to_string(p.wr).substr(0, 6)).c_str() : "",
-                p.profile == SizeProfile::Exponential ? ", long tail" : "", cos.c_str(), toString(m.minorityState).c_str(),
-                r0.c_str());
+  std::string state;
+  if (m.minorityCos())
+    state = (std::snprintf(buf, sizeof buf, "minority cosine %.4f (%s)", *m.minorityCos(),
+                           describe(m.minorityState, s.gap).c_str()),
+             std::string(buf));
+  else
+    state = "minority " + describe(m.minorityState, s.gap);
+  const std::string r0 = t ? t->summary() : std::string("R0 (KB < 2: undefined)");
+  std::string wr;
+  if (p.wr != 1) wr = (std::snprintf(buf, sizeof buf, ", wr = %.4g", p.wr), std::string(buf));
+  std::snprintf(buf, sizeof buf, "Layer-Peeled Model (Eq. 15): EW = %g, EH = %g, KA = %d, KB = %d, R = %s%s%s | %s | %s",
+                p.EW, p.EH, p.KA, p.KB, R.c_str(), wr.c_str(), p.profile == SizeProfile::Exponential ? ", long tail" : "",
+                state.c_str(), r0.c_str());
   return buf;
 }
 
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption) {
   validate(in.params);
-  const auto Rs = logGrid(1, 1e4, in.points);
   chart = ChartData{};
   chart.K = in.params.K();
-  chart.curve = sweepR(in.params, Rs);
-  std::optional<double> R0;
-  if (in.params.KB >= 2) R0 = phaseTransitionRatio(in.params).R0;
+  const Curve curve = computeCurve(in.params, chart.Rmin, chart.Rmax, in.points);
+  chart.curve = curve.points;
+  const std::optional<TransitionResult> transition = curve.transition;
   chart.title = in.title;
   if (in.paperFigure) {
     // Figures 3 and 8: minority cosine for KA = 3, 5, 7 with K = 10, no current-R marker.
@@ -34,13 +40,20 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
       TwoSizeParams q = in.params;
       q.KA = KA;
       q.KB = 10 - KA;
-      chart.family.emplace_back("KA = " + std::to_string(KA), sweepR(q, Rs));
+      const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
+      std::string label = "KA = " + std::to_string(KA);
+      if (c.transition && c.transition->vanish.value() && *c.transition->vanish.value() <= chart.Rmax) {
+        char v[64];
+        std::snprintf(v, sizeof v, " (vanishes from R = %.3g)", *c.transition->vanish.value());
+        label += v;
+      }
+      chart.family.emplace_back(label, c.points);
     }
     chart.K = 10;
     chart.showMajority = false;
   } else {
     chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;
-    chart.R0 = R0;
+    chart.transition = transition;
   }
   const Solution s = solve(makeTwoSize(in.params));
   const Metrics m = computeMetrics(s);
@@ -57,7 +70,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   char note[120];
   std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", in.params.K(), 100 * g.captured);
   scene.note = note;
-  caption = captionFor(in.params, m, R0);
+  caption = captionFor(in.params, s, m, transition);
   chart.pinned = in.pinned;
   if (in.network) {
     const auto& n = *in.network;
@@ -81,19 +94,17 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
   if (frames < 2 || frames > 10000) throw InvalidInput("frames must be in 2..10000");
   AnimationWriter writer(target, size, fps);
   GeometryTracker tracker;  // one tracker: the frames stay aligned, no flips
-  Eigen::VectorXd warm;
+  SolveOptions o;
+  o.kind = SolverKind::Reduced;
+  SolveChain chain(o);
   for (int i = 0; i < frames; ++i) {
     TwoSizeParams p = params;
     p.R = std::pow(10.0, 4.0 * i / (frames - 1));
-    SolveOptions o;
-    o.kind = SolverKind::Reduced;
-    o.warmStart = warm.size() ? &warm : nullptr;
-    const Solution s = solve(makeTwoSize(p), o);
-    warm = s.state;
+    const Solution s = chain.solve(makeTwoSize(p));
     const Geometry3D g = tracker.update(s);
     scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
     chart.currentR = p.R;
-    writer.addFrame(scene, chart, captionFor(p, computeMetrics(s), chart.R0));
+    writer.addFrame(scene, chart, captionFor(p, s, computeMetrics(s), chart.transition));
     if (progress && !progress(i + 1)) break;
   }
   return writer.close();

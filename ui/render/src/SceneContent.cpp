@@ -305,6 +305,10 @@ void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibilit
 void SceneContent::setShowAxes(bool on) { p->axes->SetVisibility(on); }
 
 void SceneContent::setNote(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::LowerLeft, text.c_str()); }
+std::string SceneContent::note() const {
+  const char* t = p->caption->GetText(vtkCornerAnnotation::LowerLeft);
+  return t ? t : "";
+}
 
 void SceneContent::setDarkBackground(bool dark) {
   const double fg = dark ? 0.85 : 0.25;

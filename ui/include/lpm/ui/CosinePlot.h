@@ -28,7 +28,7 @@ public:
   double rMax() const;
   void setCurve(const std::vector<SweepPoint>& points, int K);
   void setCurrentR(double R);
-  void setTransition(std::optional<double> R0);
+  void setTransition(const std::optional<TransitionResult>& t);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setDarkTheme(bool dark);

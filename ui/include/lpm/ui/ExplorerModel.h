@@ -47,7 +47,15 @@ public:
   std::shared_ptr<const SolvedFrame> latest() const { return latest_; }
   const std::vector<SweepPoint>& curve() const { return curve_; }
   bool curveComplete() const { return curveComplete_; }
-  std::optional<double> transition() const { return transition_; }
+  /// R0 and R_vanish of the curve's setting; absent while computing and for KB < 2.
+  std::optional<TransitionResult> transition() const { return transition_; }
+  /// The setting the curve and transition() belong to (they lag behind params() while computing).
+  const TwoSizeParams& curveParams() const { return curveParams_; }
+  /// True when the curve and transition() belong to the setting of `p` (all but R equal).
+  bool curveMatches(const TwoSizeParams& p) const { return haveCurve_ && sameCurve(curveParams_, p); }
+  /// Solver options of every solve the explorer runs (e.g. an iteration limit); re-solves.
+  void setSolveOptions(const SolveOptions& o);
+  const SolveOptions& solveOptions() const { return solveOptions_; }
   quint64 requestId() const { return requestId_; }
   bool idle() const;
   void setCurveRange(double Rmin, double Rmax, int points);
@@ -77,7 +85,8 @@ private:
   void startSolve();
   /// Solve, metrics, aligned geometry: on the pool, or inline when this shape of problem is known
   /// to take under kInlineJobMs. Uses warm_ and tracker_, which belong to one job at a time.
-  std::shared_ptr<SolvedFrame> runSolveJob(const TwoSizeParams& p, quint64 id, const std::atomic<bool>* cancel,
+  std::shared_ptr<SolvedFrame> runSolveJob(const TwoSizeParams& p, const SolveOptions& options, quint64 id,
+                                           const std::atomic<bool>* cancel,
                                            QString& error);
   void deliver(std::shared_ptr<SolvedFrame> frame, const QString& error);
   static QString jobShape(const TwoSizeParams& p) {
@@ -102,7 +111,8 @@ private:
   std::shared_ptr<std::atomic<bool>> solveCancel_;
   std::shared_ptr<const SolvedFrame> latest_;
   GeometryTracker tracker_;  // used only by the one running solve job
-  Eigen::VectorXd warm_;     // likewise
+  SolveChain chain_;         // likewise: warm starts only from certified solves
+  SolveOptions solveOptions_;
   std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
 
@@ -113,7 +123,7 @@ private:
   bool haveCurve_ = false;
   std::vector<SweepPoint> curve_;
   bool curveComplete_ = false;
-  std::optional<double> transition_;
+  std::optional<TransitionResult> transition_;
   double curveMin_ = 1, curveMax_ = 1e4;
   int curvePoints_ = 61;
 };

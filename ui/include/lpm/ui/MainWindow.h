@@ -45,6 +45,8 @@ public:
   /// The trained network's classifiers drawn over the model's (View > Trained Network Overlay).
   bool networkOverlayShown() const;
   QString statusText() const;
+  /// The "What you see" text as plain text (it always describes the published frame).
+  QString explanationText() const;
 
   bool applyPreset(const QString& name);
   /// Runs the event loop until the newest parameters are solved, the curve is complete, and
@@ -97,7 +99,7 @@ private:
   QProgressBar* busy_;
   QToolButton* cancel_;
   QTimer* busyDelay_;
-  QTimer* explanationDelay_;
+  QString explanationHtml_;
   QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_, *unitArrowsAction_,
       *darkAction_, *overlayAction_;
   std::optional<double> networkR_, networkCos_;

@@ -37,12 +37,14 @@ public:
   std::array<double, 4> plotArea() const;
   /// The legend box in scene pixels (x0, y0, x1, y1), measured with the painter that drew it.
   std::array<double, 4> legendBox(vtkContext2D* painter) const;
-  void setTransition(std::optional<double> R0);
+  /// R0 and R_vanish (absent while computing, or for KB < 2): lines and the automatic title.
+  void setTransition(const std::optional<TransitionResult>& t);
   /// The trained network's point; `name` (e.g. its file) labels it in the legend.
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name = {});
   /// Networks kept for comparison (e.g. trained at several R): (R, minority cosine) each.
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setTitle(const std::string& title);  ///< empty: the automatic title
+  std::string title() const;                ///< the title as drawn
   void setDarkTheme(bool dark);
   /// Font sizes for slides and print (points at 1x).
   void setFontScale(double s);

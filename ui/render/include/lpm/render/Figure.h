@@ -21,7 +21,8 @@ struct ChartData {
   std::vector<SweepPoint> curve;  ///< majority + minority curves of the current setting
   int K = 10;
   double Rmin = 1, Rmax = 1e4;
-  std::optional<double> currentR, R0;
+  std::optional<double> currentR;
+  std::optional<TransitionResult> transition;  ///< R0 and R_vanish of the current setting
   std::vector<std::pair<std::string, std::vector<SweepPoint>>> family;  ///< extra minority curves
   bool showMajority = true;
   std::optional<double> networkR, networkCos;
@@ -66,7 +67,10 @@ struct FigureInputs {
 };
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
-std::string captionFor(const TwoSizeParams& p, const Metrics& m, std::optional<double> R0);
+/// The caption of a figure: the setting, the minority state in the words of `describe` (never a
+/// state for an uncertified solution) and the transition's summary.
+std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
+                       const std::optional<TransitionResult>& t);
 
 /// The R sweep from 1 to 10^4 as `frames` frames (scene aligned frame to frame, plot marker moving)
 /// into a folder of PNGs or a .ogv. `progress(i)` after each frame; returning false stops.

@@ -53,6 +53,7 @@ public:
   void setLegend(const std::string& text);
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
+  std::string note() const;
   void setFontScale(double s);
   void resetCamera();
   /// Width / height of the view: in a portrait view the view angle is horizontal, so the unit
