@@ -91,6 +91,12 @@ void printTable(const lpm::Solution& s, const lpm::Metrics& m) {
   row("solve time (ms)", lpm::formatNumber(s.solveMs));
 }
 
+lpm::SizeProfile profileFrom(const std::string& text) {
+  if (text == "step") return lpm::SizeProfile::Step;
+  if (text == "exponential") return lpm::SizeProfile::Exponential;
+  throw lpm::InvalidInput("--profile takes step or exponential, got '" + text + "'");
+}
+
 // Says on stderr what was not certified; the exit code then is kNotCertified.
 int certifiedExit(int uncertified, const std::string& what) {
   if (uncertified == 0) return 0;
@@ -141,7 +147,8 @@ struct SweepArgs {
   int K = 0, KB = 0;
   std::string KA = "3,5,7", EW = "1", EH = "5", Rmin = "1", Rmax = "1e4", wr = "1";
   int points = 41;
-  bool noRefine = false;
+  bool refine = false;
+  std::string profile = "step";
   std::string csv;
 };
 
@@ -155,6 +162,7 @@ int runSweep(const SweepArgs& a) {
     tp.KA = KA;
     tp.KB = a.K > 0 ? a.K - KA : a.KB;
     tp.EW = parseNumber("EW", a.EW), tp.EH = parseNumber("EH", a.EH), tp.wr = parseNumber("wr", a.wr);
+    tp.profile = profileFrom(a.profile);
     lpm::validate(tp);
     settings.push_back(tp);
   }
@@ -169,11 +177,11 @@ int runSweep(const SweepArgs& a) {
   std::ostream& out = a.csv.empty() ? std::cout : file;
   lpm::writeSweepCsvHeader(out);
   nlohmann::json side = lpm::provenanceJson(nullptr, lpm::SolveOptions{});
-  side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", !a.noRefine}};
+  side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", a.refine}};
   side["curves"] = nlohmann::json::array();
   int uncertified = 0;
   for (const auto& tp : settings) {
-    const auto c = lpm::computeCurve(tp, Rmin, Rmax, a.points, !a.noRefine);
+    const auto c = lpm::computeCurve(tp, Rmin, Rmax, a.points, a.refine);
     for (const auto& pt : c.points) lpm::writeSweepCsvRow(out, tp, pt);
     uncertified += c.uncertified();
     nlohmann::json cj{{"inputs", lpm::paramsJson(tp)}, {"rows", c.points.size()}, {"uncertified_rows", c.uncertified()}};
@@ -189,8 +197,9 @@ int runSweep(const SweepArgs& a) {
 }
 
 int runTransition(int KA, int KB, const std::string& EW, const std::string& EH, const std::string& wr,
-                  const std::string& tol, const std::string& Rmax, bool json) {
+                  const std::string& tol, const std::string& Rmax, const std::string& profile, bool json) {
   lpm::TwoSizeParams tp;
+  tp.profile = profileFrom(profile);
   tp.KA = KA, tp.KB = KB, tp.EW = parseNumber("EW", EW), tp.EH = parseNumber("EH", EH), tp.wr = parseNumber("wr", wr);
   const auto r = lpm::phaseTransitionRatio(tp, parseNumber("tol", tol), 1e-4, nullptr, parseNumber("R-max", Rmax));
   if (json) {
@@ -471,10 +480,11 @@ int main(int argc, char** argv) {
   sweep->add_option("--R-max", wa.Rmax)->capture_default_str();
   sweep->add_option("--points", wa.points)->capture_default_str();
   sweep->add_option("--csv", wa.csv, "write the CSV to this file (and its provenance to FILE.csv.json) instead of stdout");
-  sweep->add_flag("--no-refine", wa.noRefine, "only the grid: no extra points near R0, R_vanish and steep parts");
+  sweep->add_option("--profile", wa.profile, "step (two sizes) or exponential (long tail)")->capture_default_str();
+  sweep->add_flag("--refine", wa.refine, "add points at R0, R_vanish and where the cosine changes fast (as figures do)");
 
   int tKA = 5, tKB = 5;
-  std::string tEW = "1", tEH = "5", tWr = "1", tTol = "1e-3", tRmax = "1e100";
+  std::string tEW = "1", tEH = "5", tWr = "1", tTol = "1e-3", tRmax = "1e100", tProfile = "step";
   bool tJson = false;
   auto* transition = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse");
   transition->add_option("--KA", tKA)->capture_default_str();
@@ -484,6 +494,7 @@ int main(int argc, char** argv) {
   transition->add_option("--wr", tWr)->capture_default_str();
   transition->add_option("--tol", tTol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   transition->add_option("--R-max", tRmax, "search R up to this (finite)")->capture_default_str();
+  transition->add_option("--profile", tProfile, "step (two sizes) or exponential (long tail)")->capture_default_str();
   transition->add_flag("--json", tJson);
 
   InspectArgs ia;
@@ -538,7 +549,7 @@ int main(int argc, char** argv) {
   try {
     if (*solve) return runSolve(sa);
     if (*sweep) return runSweep(wa);
-    if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tRmax, tJson);
+    if (*transition) return runTransition(tKA, tKB, tEW, tEH, tWr, tTol, tRmax, tProfile, tJson);
     if (*inspect) return runInspect(ia);
 #ifdef LPM_HAVE_RENDER
     if (*figure) return runFigure(fa);

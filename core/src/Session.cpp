@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lpm/Report.h"
+
 namespace lpm {
 namespace {
 
@@ -44,6 +46,8 @@ std::string sessionToJson(const Session& s) {
   json j;
   j["format"] = "lpm-studio-session";
   j["version"] = Session::kVersion;
+  // Provenance (read back by nobody, there for people): the build and how it solves.
+  j["provenance"] = provenanceJson(nullptr, SolveOptions{});
   const auto& p = s.params;
   j["params"] = {{"EW", p.EW}, {"EH", p.EH}, {"KA", p.KA}, {"KB", p.KB},
                  {"R", std::isinf(p.R) ? json("inf") : json(p.R)}, {"wr", p.wr},

@@ -578,10 +578,12 @@ void MainWindow::updateExplanation() {
                    .arg(QString::number(f->solution.gap, 'e', 1));
       break;
     default:
-      state += tr("minority classifiers are <b>%1</b>, average pairwise cosine %2. Certified gap %3.</p>")
+      state += tr("minority classifiers are <b>%1</b>, average pairwise cosine %2. Certified gap %3 "
+                  "(%4 × the objective).</p>")
                    .arg(QString::fromStdString(toString(m.minorityState)))
                    .arg(num(*m.minorityCos(), 4))
-                   .arg(QString::number(f->solution.gap, 'e', 1));
+                   .arg(QString::number(f->solution.gap, 'e', 1))
+                   .arg(QString::number(f->solution.relativeGap(), 'e', 0));
   }
   // R0 and R_vanish of this frame's setting, once computed (one criterion: TransitionResult).
   QString story;
