@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "lpm/Parameters.h"
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CheckpointPanel.h"
@@ -28,45 +29,15 @@ int fail(const QString& message, int code = 2) {
   return code;
 }
 
+// --set NAME=VALUE: the registry's rule, shared with `lpm figure --set` (lpm/Parameters.h).
 bool applySet(lpm::TwoSizeParams& p, const QString& assignment, QString* error) {
-  const auto parts = assignment.split('=');
-  if (parts.size() != 2) {
-    *error = QString("--set expects NAME=VALUE, got '%1'").arg(assignment);
-    return false;
-  }
-  const QString name = parts[0].trimmed(), text = parts[1].trimmed();
-  if (name == "profile") {
-    if (text != "step" && text != "exponential") {
-      *error = QString("profile takes 'step' or 'exponential', got '%1'").arg(text);
-      return false;
-    }
-    p.profile = text == "step" ? lpm::SizeProfile::Step : lpm::SizeProfile::Exponential;
+  try {
+    lpm::applyAssignment(p, assignment.toStdString());
     return true;
-  }
-  bool ok = false;
-  double v = text.compare("inf", Qt::CaseInsensitive) == 0 ? (ok = true, lpm::kInfinity) : text.toDouble(&ok);
-  if (!ok) {
-    *error = QString("%1 must be a number, got '%2'").arg(name, text);
+  } catch (const lpm::InvalidInput& e) {
+    *error = QString::fromStdString(e.what());
     return false;
   }
-  if (name == "EW") p.EW = v;
-  else if (name == "EH") p.EH = v;
-  else if (name == "R") p.R = v;
-  else if (name == "wr") p.wr = v;
-
-  else if (name == "KA" || name == "KB" || name == "K") {
-    if (v != std::floor(v) || std::abs(v) > 1e7) {
-      *error = QString("%1 must be an integer, got '%2'").arg(name, text);
-      return false;
-    }
-    if (name == "KA") p.KA = static_cast<int>(v);
-    else if (name == "KB") p.KB = static_cast<int>(v);
-    else p.KB = static_cast<int>(v) - p.KA;
-  } else {
-    *error = QString("unknown parameter '%1' (expected EW, EH, KA, KB, K, R, wr)").arg(name);
-    return false;
-  }
-  return true;
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -95,7 +66,10 @@ int main(int argc, char** argv) {
   cli.addHelpOption();
   cli.addOption({"version", "Print the version and exit."});
   cli.addOption({"preset", "Start from a preset: fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail.", "NAME"});
-  cli.addOption({"set", "Set a parameter (EW, EH, KA, KB, K, R, wr, profile=step|exponential), e.g. --set R=100. Repeatable.", "NAME=VALUE"});
+  cli.addOption({"set",
+                 QString("Set a parameter (%1, K), e.g. --set R=100. Repeatable.")
+                     .arg(QString::fromStdString(lpm::parameterNames())),
+                 "NAME=VALUE"});
   cli.addOption({"size", "Window size, e.g. 1280x800.", "WxH"});
   cli.addOption({"screenshot", "Open in the given state, wait until solved and drawn, save the window, exit.", "OUT.png"});
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});

@@ -1,5 +1,7 @@
 #include "lpm/Problem.h"
 
+#include "lpm/Parameters.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -17,22 +19,10 @@ std::string fmt(double v) {
   return s.str();
 }
 
-void requirePositiveFinite(const char* name, double v) {
-  if (!std::isfinite(v)) throw InvalidInput(std::string(name) + " must be a finite number, got " + fmt(v));
-  if (!(v > 0)) throw InvalidInput(std::string(name) + " must be > 0, got " + fmt(v));
-}
-
-// Beyond this many classes the K x K matrices of the general solver no longer fit the machine;
-// the reduced solver has no such limit.
-constexpr int kMaxClasses = 10'000'000;
-
+// The budgets, each by its registry entry, then the one rule that ties them.
 void requireBudgets(double EW, double EH) {
-  requirePositiveFinite("EW", EW);
-  requirePositiveFinite("EH", EH);
-  for (auto [name, v] : {std::pair<const char*, double>{"EW", EW}, {"EH", EH}})
-    if (v < kMinBudget || v > kMaxBudget)
-      throw InvalidInput(std::string(name) + " = " + fmt(v) + " is outside the representable range [" + fmt(kMinBudget) +
-                         ", " + fmt(kMaxBudget) + "]");
+  checkValue(parameter("EW"), EW);
+  checkValue(parameter("EH"), EH);
   if (EW * EH > kMaxBudgetProduct)
     throw InvalidInput("EW*EH = " + fmt(EW * EH) + " is outside the representable range EW*EH <= " + fmt(kMaxBudgetProduct) +
                        ": the optimal loss there is below what double precision can certify");
@@ -48,14 +38,11 @@ std::vector<double> Problem::weights() const {
 }
 
 void validate(const TwoSizeParams& p) {
+  // Every parameter by its registry entry (lpm/Parameters.h), then the rules that tie them.
+  for (const auto& spec : parameterRegistry()) checkValue(spec, spec.get(p));
   requireBudgets(p.EW, p.EH);
-  if (p.KA < 1) throw InvalidInput("KA must be >= 1, got " + std::to_string(p.KA));
-  if (p.KB < 1) throw InvalidInput("KB must be >= 1, got " + std::to_string(p.KB));
   if (static_cast<long long>(p.KA) + p.KB > kMaxClasses)
     throw InvalidInput("K = KA + KB must be <= " + std::to_string(kMaxClasses));
-  if (std::isnan(p.R)) throw InvalidInput("R must be a number >= 1 (or inf), got nan");
-  if (!(p.R >= 1)) throw InvalidInput("R must be >= 1, got " + fmt(p.R));
-  requirePositiveFinite("wr", p.wr);
 }
 
 void validate(const Problem& p) {

@@ -1,11 +1,13 @@
 #include "lpm/Session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "lpm/Parameters.h"
 #include "lpm/Report.h"
 
 namespace lpm {
@@ -49,9 +51,15 @@ std::string sessionToJson(const Session& s) {
   // Provenance (read back by nobody, there for people): the build and how it solves.
   j["provenance"] = provenanceJson(nullptr, SolveOptions{});
   const auto& p = s.params;
-  j["params"] = {{"EW", p.EW}, {"EH", p.EH}, {"KA", p.KA}, {"KB", p.KB},
-                 {"R", std::isinf(p.R) ? json("inf") : json(p.R)}, {"wr", p.wr},
-                 {"profile", p.profile == SizeProfile::Exponential ? "exponential" : "step"}};
+  // Session keys are the registry's names (lpm/Parameters.h).
+  j["params"] = json::object();
+  for (const auto& spec : parameterRegistry()) {
+    const double v = spec.get(p);
+    if (spec.type == ParameterType::Choice) j["params"][spec.name] = parameterText(p, spec.name);
+    else if (std::isinf(v)) j["params"][spec.name] = "inf";
+    else if (spec.type == ParameterType::Integer) j["params"][spec.name] = static_cast<long long>(v);
+    else j["params"][spec.name] = v;
+  }
   j["preset"] = s.preset ? json(*s.preset) : json(nullptr);
   j["checkpoint"] = s.checkpoint ? json(*s.checkpoint) : json(nullptr);
   if (s.features) j["features"] = *s.features;
@@ -88,15 +96,21 @@ Session sessionFromJson(const std::string& text) {
   if (!j.contains("params") || !j["params"].is_object()) bad("params is missing");
   Session s;
   const auto& o = j["params"];
-  s.params.EW = number(o, "EW", "params");
-  s.params.EH = number(o, "EH", "params");
-  s.params.KA = integer(o, "KA", "params");
-  s.params.KB = integer(o, "KB", "params");
-  s.params.R = number(o, "R", "params");
-  s.params.wr = o.contains("wr") ? number(o, "wr", "params") : 1.0;
-  const std::string profile = o.value("profile", std::string("step"));
-  if (profile != "step" && profile != "exponential") bad("params.profile must be \"step\" or \"exponential\"");
-  s.params.profile = profile == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
+  for (const auto& spec : parameterRegistry()) {
+    if (!o.contains(spec.name) && spec.sessionOptional) continue;  // the default applies
+    if (spec.type == ParameterType::Choice) {
+      const auto& v = o.contains(spec.name) ? o.at(spec.name) : json();
+      std::string words;
+      for (const auto& c : spec.choices) words += (words.empty() ? "\"" : " or \"") + c + "\"";
+      if (!v.is_string() || std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>()) == spec.choices.end())
+        bad("params." + spec.name + " must be " + words);
+      setParameter(s.params, spec.name, v.get<std::string>());
+    } else {
+      const double v = spec.type == ParameterType::Integer ? integer(o, spec.name.c_str(), "params")
+                                                           : number(o, spec.name.c_str(), "params");
+      spec.set(s.params, v);  // checked with the rest below
+    }
+  }
   try {
     validate(s.params);
   } catch (const InvalidInput& e) {

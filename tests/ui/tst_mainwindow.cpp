@@ -25,6 +25,7 @@
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/SceneView.h"
 #include "lpm/Sweep.h"
+#include "lpm/Parameters.h"
 #include "lpm/Report.h"
 #include "lpm/render/CosineChart.h"
 #include "lpm/render/Figure.h"
@@ -40,11 +41,11 @@ class TestMainWindow : public QObject {
   void settle() { QVERIFY2(w->waitUntilSettled(60000), "the window did not settle"); }
   void setSlider(const char* name, double value) {
     QSlider* s = w->panel()->slider(name);
-    if (QString(name) == "KA" || QString(name) == "KB")
+    const auto& spec = parameter(name);  // the ranges come from the registry only
+    if (spec.type == ParameterType::Integer)
       s->setValue(static_cast<int>(value));
     else
-      s->setValue(ParameterPanel::valueToSlider(value, name == QString("R") ? 1 : name == QString("wr") ? 1 : 0.05,
-                                               name == QString("R") ? 1e5 : name == QString("wr") ? 1e4 : 100));
+      s->setValue(ParameterPanel::valueToSlider(value, spec.explorerMin, spec.explorerMax));
   }
 
 private slots:
@@ -145,7 +146,8 @@ private slots:
     QCOMPARE(integer("KB"), p.KB);
     QCOMPARE(real("R"), p.R);
     QCOMPARE(real("wr"), p.wr);
-    QCOMPARE(w->panel()->slider("R")->value(), ParameterPanel::valueToSlider(p.R, 1, 1e5));
+    QCOMPARE(w->panel()->slider("R")->value(),
+             ParameterPanel::valueToSlider(p.R, parameter("R").explorerMin, parameter("R").explorerMax));
     QCOMPARE(w->panel()->slider("KA")->value(), p.KA);
     QVERIFY(!w->panel()->rInfinity()->isChecked());
     QCOMPARE(w->model()->latest()->params.wr, 10.0);
@@ -184,7 +186,7 @@ private slots:
     // The entries cannot take out-of-range values in the first place.
     auto* ew = static_cast<QDoubleSpinBox*>(w->panel()->entry("EW"));
     ew->setValue(-5);
-    QCOMPARE(ew->value(), 0.05);
+    QCOMPARE(ew->value(), parameter("EW").explorerMin);
   }
 
   void infiniteR() {

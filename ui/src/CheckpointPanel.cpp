@@ -1,5 +1,7 @@
 #include "lpm/ui/CheckpointPanel.h"
 
+#include "lpm/Parameters.h"
+
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -583,10 +585,17 @@ void CheckpointPanel::refreshSummary() {
                 .arg(net_->features->nc3, 0, 'g', 3)
                 .arg(net_->features->nc4, 0, 'g', 3);
   const auto& mp = model_->params();
-  if (std::abs(mp.EW - analysis_->EWfit) > 1e-9 * analysis_->EWfit)
-    text += tr("<br><i>The explorer's E<sub>W</sub> range is 0.05–100: the model uses %1.</i>").arg(mp.EW, 0, 'g', 4);
+  auto clampNote = [&](const char* name, double used) {
+    const auto& spec = parameter(name);
+    return tr("<br><i>The explorer's %1 range is %2–%3: the model uses %4.</i>")
+        .arg(QString::fromStdString(spec.label))
+        .arg(spec.explorerMin)
+        .arg(spec.explorerMax)
+        .arg(used, 0, 'g', 4);
+  };
+  if (std::abs(mp.EW - analysis_->EWfit) > 1e-9 * analysis_->EWfit) text += clampNote("EW", mp.EW);
   if (net_->features && std::abs(mp.EH - net_->features->EHfit) > 1e-9 * net_->features->EHfit)
-    text += tr("<br><i>The explorer's E<sub>H</sub> range is 0.05–100: the model uses %1.</i>").arg(mp.EH, 0, 'g', 4);
+    text += clampNote("EH", mp.EH);
   if (modelDistance_)
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(*modelDistance_, 0, 'f', 3);
   if (!net_->featureNote.isEmpty()) text += "<br><span style='color:#b2182b'>" + net_->featureNote.toHtmlEscaped() + "</span>";

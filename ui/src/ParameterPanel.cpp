@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lpm/Parameters.h"
 #include "lpm/ui/ExplorerModel.h"
 
 namespace lpm::ui {
@@ -47,16 +48,16 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     model_->setParams(p, "class sizes");
     model_->endInteraction();
   });
-  addRealRow("EW", "E<sub>W</sub>", tr("Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)"), 0.05, 100, 3);
-  addRealRow("EH", "E<sub>H</sub>", tr("Feature energy budget: (1/K) sum ||h_k||^2 <= EH (Eq. 7)"), 0.05, 100, 3);
-  // Sliders cover 1..50; the entries take any count (a loaded network may have 1000 classes).
-  addIntRow("KA", "K<sub>A</sub>", tr("Number of majority classes (type larger counts in the box)"), 1, 50);
-  addIntRow("KB", "K<sub>B</sub>", tr("Number of minority classes (type larger counts in the box)"), 1, 50);
-  addRealRow("R", "R", tr("Imbalance ratio n_A / n_B (log scale)"), 1, 1e5, 3);
-  rInf_ = new QCheckBox(tr("R = ∞ (minority weight 0)"), this);
-  rInf_->setToolTip(tr("The limit of infinite imbalance: the minority classes carry no weight (Lemma 5)"));
-  grid->addWidget(rInf_, grid->rowCount(), 0, 1, 3);
-  addRealRow("wr", "w<sub>r</sub>", tr("Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)"), 1, 1e4, 2);
+  // One row per numeric parameter of the registry (lpm/Parameters.h); R gets its "= inf" box.
+  for (const auto& spec : parameterRegistry()) {
+    if (spec.type == ParameterType::Choice) continue;  // the sizes combo above
+    addRow(spec);
+    if (spec.allowInfinity) {
+      rInf_ = new QCheckBox(tr("%1 = ∞ (minority weight 0)").arg(QString::fromStdString(spec.name)), this);
+      rInf_->setToolTip(tr("The limit of infinite imbalance: the minority classes carry no weight (Lemma 5)"));
+      grid->addWidget(rInf_, grid->rowCount(), 0, 1, 3);
+    }
+  }
   grid->setRowStretch(grid->rowCount(), 1);
 
   connect(rInf_, &QCheckBox::toggled, this, [this](bool on) {
@@ -77,70 +78,56 @@ QAbstractSpinBox* ParameterPanel::entry(const QString& name) const {
   return r.real ? static_cast<QAbstractSpinBox*>(r.real) : static_cast<QAbstractSpinBox*>(r.integer);
 }
 
-void ParameterPanel::addRealRow(const QString& name, const QString& label, const QString& tip, double lo, double hi,
-                                int decimals) {
+void ParameterPanel::addRow(const ParameterSpec& spec) {
   auto* grid = static_cast<QGridLayout*>(layout());
   const int row = grid->rowCount();
+  const QString name = QString::fromStdString(spec.name), tip = QString::fromStdString(spec.help);
   Row r;
-  r.lo = lo, r.hi = hi, r.log = true;
+  r.lo = spec.explorerMin, r.hi = spec.explorerMax, r.log = spec.logScale;
   r.slider = new QSlider(Qt::Horizontal, this);
-  r.slider->setRange(0, kSteps);
-  r.real = new QDoubleSpinBox(this);
-  r.real->setRange(lo, hi);
-  r.real->setDecimals(decimals);
-  r.real->setKeyboardTracking(false);
-  r.real->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
-  auto* l = new QLabel(label, this);
-  for (QWidget* w : std::initializer_list<QWidget*>{l, r.slider, r.real}) w->setToolTip(tip);
+  QAbstractSpinBox* entry = nullptr;
+  if (spec.type == ParameterType::Integer) {
+    // The slider covers the explorer's range; the entry takes any count up to entryMax.
+    r.slider->setRange(static_cast<int>(spec.explorerMin), static_cast<int>(spec.explorerMax));
+    r.integer = new QSpinBox(this);
+    r.integer->setRange(static_cast<int>(spec.explorerMin), static_cast<int>(spec.entryMax));
+    r.integer->setKeyboardTracking(false);
+    entry = r.integer;
+    connect(r.slider, &QSlider::valueChanged, this, [this, name](int v) { edit(name, v); });
+    connect(r.integer, &QSpinBox::valueChanged, this, [this, name](int v) {
+      edit(name, v);
+      model_->endInteraction();
+    });
+  } else {
+    r.slider->setRange(0, kSteps);
+    r.real = new QDoubleSpinBox(this);
+    r.real->setRange(spec.explorerMin, spec.entryMax);
+    r.real->setDecimals(spec.decimals);
+    r.real->setKeyboardTracking(false);
+    r.real->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    entry = r.real;
+    const double lo = r.lo, hi = r.hi;
+    connect(r.slider, &QSlider::valueChanged, this, [this, name, lo, hi](int pos) { edit(name, sliderToValue(pos, lo, hi)); });
+    connect(r.real, &QDoubleSpinBox::valueChanged, this, [this, name](double v) {
+      edit(name, v);
+      model_->endInteraction();
+    });
+  }
+  auto* l = new QLabel(QString::fromStdString(spec.label), this);
+  for (QWidget* w : std::initializer_list<QWidget*>{l, r.slider, entry}) w->setToolTip(tip);
   r.slider->setObjectName(name + "Slider");
-  r.real->setObjectName(name + "Entry");
+  entry->setObjectName(name + "Entry");
   grid->addWidget(l, row, 0);
   grid->addWidget(r.slider, row, 1);
-  grid->addWidget(r.real, row, 2);
+  grid->addWidget(entry, row, 2);
   rows_[name] = r;
-  connect(r.slider, &QSlider::valueChanged, this, [this, name, lo, hi](int pos) { edit(name, sliderToValue(pos, lo, hi)); });
   connect(r.slider, &QSlider::sliderReleased, model_, &ExplorerModel::endInteraction);
-  connect(r.real, &QDoubleSpinBox::valueChanged, this, [this, name](double v) {
-    edit(name, v);
-    model_->endInteraction();
-  });
-}
-
-void ParameterPanel::addIntRow(const QString& name, const QString& label, const QString& tip, int lo, int hi) {
-  auto* grid = static_cast<QGridLayout*>(layout());
-  const int row = grid->rowCount();
-  Row r;
-  r.lo = lo, r.hi = hi;
-  r.slider = new QSlider(Qt::Horizontal, this);
-  r.slider->setRange(lo, hi);
-  r.integer = new QSpinBox(this);
-  r.integer->setRange(lo, 50000);
-  r.integer->setKeyboardTracking(false);
-  auto* l = new QLabel(label, this);
-  for (QWidget* w : std::initializer_list<QWidget*>{l, r.slider, r.integer}) w->setToolTip(tip);
-  r.slider->setObjectName(name + "Slider");
-  r.integer->setObjectName(name + "Entry");
-  grid->addWidget(l, row, 0);
-  grid->addWidget(r.slider, row, 1);
-  grid->addWidget(r.integer, row, 2);
-  rows_[name] = r;
-  connect(r.slider, &QSlider::valueChanged, this, [this, name](int v) { edit(name, v); });
-  connect(r.slider, &QSlider::sliderReleased, model_, &ExplorerModel::endInteraction);
-  connect(r.integer, &QSpinBox::valueChanged, this, [this, name](int v) {
-    edit(name, v);
-    model_->endInteraction();
-  });
 }
 
 void ParameterPanel::edit(const QString& name, double value) {
   if (syncing_) return;
   TwoSizeParams p = model_->params();
-  if (name == "EW") p.EW = value;
-  else if (name == "EH") p.EH = value;
-  else if (name == "KA") p.KA = static_cast<int>(value);
-  else if (name == "KB") p.KB = static_cast<int>(value);
-  else if (name == "R") p.R = value;
-  else if (name == "wr") p.wr = value;
+  parameter(name.toStdString()).set(p, value);  // validated by the model, which refuses with a message
   if (!model_->setParams(p, name)) syncFromModel(model_->params());
 }
 
@@ -161,12 +148,12 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     r.slider->setValue(v);
     r.integer->setValue(v);
   };
-  setReal("EW", p.EW);
-  setReal("EH", p.EH);
-  setInt("KA", p.KA);
-  setInt("KB", p.KB);
-  setReal("R", p.R);
-  setReal("wr", p.wr);
+  for (const auto& spec : parameterRegistry()) {
+    const QString name = QString::fromStdString(spec.name);
+    if (!rows_.count(name)) continue;
+    if (spec.type == ParameterType::Integer) setInt(name, static_cast<int>(spec.get(p)));
+    else setReal(name, spec.get(p));
+  }
   {
     QSignalBlocker b(rInf_), c(profile_);
     rInf_->setChecked(std::isinf(p.R));

@@ -21,6 +21,9 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kMinBudget = 1e-8;
 constexpr double kMaxBudget = 1e8;
 constexpr double kMaxBudgetProduct = 1e5;
+/// Beyond this many classes the K x K matrices of the general solver no longer fit the machine;
+/// the reduced solver has no such limit.
+constexpr int kMaxClasses = 10'000'000;
 
 /// How class sizes follow from R.
 enum class SizeProfile {

@@ -1,5 +1,7 @@
 #include "lpm/io/Network.h"
 
+#include "lpm/Parameters.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -162,9 +164,10 @@ std::optional<TwoSizeParams> modelParamsFor(const ClassifierAnalysis& a, const F
   base.KA = a.K - KB;
   base.KB = KB;
   base.profile = SizeProfile::Step;  // the two-size model of the paper's comparison
-  base.EW = std::clamp(a.EWfit, 0.05, 100.0);
-  if (features) base.EH = std::clamp(features->EHfit, 0.05, 100.0);
-  if (R) base.R = std::clamp(*R, 1.0, 1e5);
+  // Into the explorer's ranges (the registry's), where its sliders can show them.
+  base.EW = clampToExplorer("EW", a.EWfit);
+  if (features) base.EH = clampToExplorer("EH", features->EHfit);
+  if (R) base.R = clampToExplorer("R", *R);
   return base;
 }
 

@@ -1,10 +1,14 @@
 #pragma once
-// Sliders with exact numeric entries for EW, EH, KA, KB, R (with R = inf) and wr.
+// Sliders with exact numeric entries, one row per parameter of the registry (lpm/Parameters.h).
 #include <QWidget>
 
 #include <map>
 
 #include "lpm/Problem.h"
+
+namespace lpm {
+struct ParameterSpec;
+}
 
 class QSlider;
 class QDoubleSpinBox;
@@ -40,8 +44,7 @@ private:
     double lo = 0, hi = 0;
     bool log = false;
   };
-  void addRealRow(const QString& name, const QString& label, const QString& tip, double lo, double hi, int decimals);
-  void addIntRow(const QString& name, const QString& label, const QString& tip, int lo, int hi);
+  void addRow(const ParameterSpec& spec);
   void edit(const QString& name, double value);
   void syncFromModel(const TwoSizeParams& p);
 

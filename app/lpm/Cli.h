@@ -1,0 +1,67 @@
+#pragma once
+// The pieces every `lpm` subcommand shares: exit codes, lists, model-parameter flags from the
+// registry (lpm/Parameters.h), and the Command each file registers.
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lpm/Parameters.h"
+
+namespace lpm::cli {
+
+// Exit codes: 0 ok, 1 refused file / runtime failure, 2 bad input, 3 a result not certified.
+constexpr int kRefused = 1;
+constexpr int kBadInput = 2;
+constexpr int kNotCertified = 3;
+
+template <class T>
+std::vector<T> parseList(const std::string& name, const std::string& text) {
+  std::vector<T> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) throw InvalidInput(name + " has an empty entry: '" + text + "'");
+    const double v = parseNumber(name, item);
+    if constexpr (std::is_integral_v<T>) {
+      if (v != std::floor(v) || std::abs(v) > 1e9) throw InvalidInput(name + " entries must be integers, got '" + item + "'");
+    }
+    out.push_back(static_cast<T>(v));
+  }
+  if (out.empty()) throw InvalidInput(name + " must not be empty");
+  return out;
+}
+
+/// Model parameters as typed on the command line, by registry name.
+using ParamTexts = std::map<std::string, std::string>;
+/// Adds --NAME for each registry parameter in `names`, with its help and default.
+void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names);
+/// The parameters, each checked by its registry entry (InvalidInput names the bad one).
+TwoSizeParams paramsFrom(const ParamTexts& texts);
+
+/// 0, or kNotCertified after saying on stderr what was not certified.
+int certifiedExit(int uncertified, const std::string& what);
+
+/// Minority classes of a network: --minority, else --KA (the first KA are the majority), else
+/// the classes of the smallest count.
+std::vector<int> minorityFrom(const std::string& list, int KA, const std::optional<std::vector<int>>& counts, int K);
+
+/// A subcommand: registered on the app, run when the user chose it.
+struct Command {
+  CLI::App* sub = nullptr;
+  std::function<int()> run;
+};
+Command addSolve(CLI::App& app);
+Command addSweep(CLI::App& app);
+Command addTransition(CLI::App& app);
+Command addInspect(CLI::App& app);
+#ifdef LPM_HAVE_RENDER
+std::vector<Command> addFigureCommands(CLI::App& app);  ///< figure and animate
+#endif
+
+}  // namespace lpm::cli

@@ -1,0 +1,176 @@
+// `lpm figure` and `lpm animate`: teaching figures and R-sweep animations, headless.
+#include <iostream>
+#include <memory>
+
+#include "Cli.h"
+#include "lpm/Geometry.h"
+#include "lpm/Presets.h"
+#include "lpm/Session.h"
+#include "lpm/io/Analysis.h"
+#include "lpm/io/Network.h"
+#include "lpm/render/Figure.h"
+
+namespace lpm::cli {
+namespace {
+
+struct FigureArgs {
+  std::string preset, session, plot, scene, combined, title, out;
+  std::string checkpoint, features, labels, minority;  // a trained network to compare
+  std::vector<std::string> pins;                       // more networks: FILE=LABELS_OR_NPZ
+  int KA = -1;
+  bool allowUnsafe = false;
+  std::vector<std::string> sets;
+  int width = 0, height = 0, scale = 1, frames = 60, fps = 24;
+};
+
+// A trained network for a figure: its marker and overlay, and the model at its setting.
+std::pair<lpm::render::NetworkFigure, std::optional<lpm::TwoSizeParams>> networkFigure(
+    const lpm::io::NetworkRequest& r, const std::vector<int>& minority, int KA, const lpm::TwoSizeParams& base) {
+  const auto net = lpm::io::loadNetwork(r);
+  const std::vector<int> roles = minority.empty() ? minorityFrom("", KA, net.counts, net.K()) : minority;
+  const auto an = lpm::io::analyseClassifier(net.W, net.classifier, -1, roles);
+  const auto R = net.counts ? lpm::io::imbalanceRatio(*net.counts) : std::nullopt;
+  const auto p = lpm::io::modelParamsFor(an, net.featureAnalysis ? &*net.featureAnalysis : nullptr, R, base);
+  lpm::render::NetworkFigure nf;
+  nf.W = lpm::embedNetwork(net.W).W;
+  nf.modelOrder = lpm::io::modelOrder(an);
+  nf.R = R ? *R : (p ? p->R : base.R);
+  nf.minorityCos = an.minorityCos;
+  nf.name = r.path.substr(r.path.find_last_of('/') + 1);
+  return {nf, p};
+}
+
+lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
+  const int sources = !a.preset.empty() + !a.session.empty() + !a.checkpoint.empty();
+  if (sources != 1) throw lpm::InvalidInput("give exactly one of --preset, --session and --checkpoint");
+  lpm::render::FigureInputs in;
+  if (!a.preset.empty()) {
+    const auto p = lpm::findPreset(a.preset);
+    if (!p) throw lpm::InvalidInput("unknown preset '" + a.preset + "'");
+    in.params = p->params;
+    in.paperFigure = p->paperFigure;
+    if (p->paperFigure) in.title = p->title;
+  } else if (!a.session.empty()) {
+    const lpm::Session s = lpm::loadSession(a.session);
+    for (const auto& n : s.pinned) in.pinned.emplace_back(n.R, n.minorityCos);
+    in.params = s.params;
+    in.view = s.view;
+    in.camera = s.camera;
+    if (s.checkpoint) {
+      // The session's network, as the window showed it (its parameters stay the session's).
+      lpm::io::NetworkRequest r{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", a.allowUnsafe};
+      auto nf = networkFigure(r, s.minority.value_or(std::vector<int>{}), -1, in.params).first;
+      if (!s.view.networkOverlay) nf.W.resize(0, 0);  // marker only
+      in.network = nf;
+    }
+  } else {
+    // The network against the model at its setting, as the window shows it.
+    const std::vector<int> minority = a.minority.empty() ? std::vector<int>{} : parseList<int>("--minority", a.minority);
+    const auto [nf, p] = networkFigure({a.checkpoint, a.features, a.labels, "", a.allowUnsafe}, minority, a.KA, in.params);
+    if (!p) throw lpm::InvalidInput("the network needs at least one majority and one minority class (--KA or --minority)");
+    in.params = *p;
+    in.network = nf;
+    for (const std::string& pin : a.pins) {
+      // FILE=DATA: DATA holds the labels (an .npy of labels, or an .npz with labels and features).
+      const auto eq = pin.find('=');
+      if (eq == std::string::npos) throw lpm::InvalidInput("--pin expects CHECKPOINT=LABELS (labels give its R), got '" + pin + "'");
+      const std::string file = pin.substr(0, eq), data = pin.substr(eq + 1);
+      const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
+      const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, minority, a.KA, in.params).first;
+      if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
+      in.pinned.emplace_back(other.R, *other.minorityCos);
+    }
+  }
+  if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
+  for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
+  lpm::validate(in.params);
+  if (!a.title.empty()) in.title = a.title;
+  return in;
+}
+
+// Checks the display, then solves, sweeps and finds R0 once for the figure. False: no display.
+bool prepareFigure(const lpm::render::FigureInputs& in, lpm::render::ChartData& chart, lpm::render::SceneData& scene,
+                   std::string& caption) {
+  std::string why;
+  if (!lpm::render::haveDisplay(&why)) {
+    std::cerr << "lpm: " << why << "\n";
+    return false;
+  }
+  lpm::render::buildFigure(in, chart, scene, caption);
+  return true;
+}
+
+int runFigure(const FigureArgs& a) {
+  if (a.plot.empty() && a.scene.empty() && a.combined.empty())
+    throw lpm::InvalidInput("nothing to write: give --plot, --scene and/or --combined");
+  if (a.width < 0 || a.height < 0) throw lpm::InvalidInput("--width and --height must be positive");
+  const auto in = figureInputs(a);
+  lpm::render::ChartData chart;
+  lpm::render::SceneData scene;
+  std::string caption;
+  if (!prepareFigure(in, chart, scene, caption)) return 1;
+  lpm::render::ExportSize size{a.width ? a.width : 900, a.height ? a.height : 600, a.scale};
+  if (!a.plot.empty()) lpm::render::exportChart(chart, a.plot, size);
+  if (!a.scene.empty()) {
+    lpm::render::ExportSize sq{a.width ? a.width : 700, a.height ? a.height : 700, a.scale};
+    lpm::render::exportScene(scene, a.scene, sq);
+  }
+  if (!a.combined.empty()) {
+    lpm::render::ExportSize wide{a.width ? a.width : 1600, a.height ? a.height : 700, a.scale};
+    lpm::render::exportCombined(scene, chart, caption, a.combined, wide);
+  }
+  for (const auto* f : {&a.plot, &a.scene, &a.combined})
+    if (!f->empty()) std::cout << "wrote " << *f << "\n";
+  return 0;
+}
+
+int runAnimate(const FigureArgs& a) {
+  if (a.out.empty()) throw lpm::InvalidInput("give --out DIR or --out FILE.ogv");
+  if (a.frames < 2 || a.frames > 10000) throw lpm::InvalidInput("--frames must be in 2..10000");
+  auto in = figureInputs(a);
+  in.paperFigure = false;
+  if (a.title.empty()) in.title.clear();  // the automatic title names R0
+  lpm::render::ChartData chart;
+  lpm::render::SceneData scene;
+  std::string caption;
+  if (!prepareFigure(in, chart, scene, caption)) return 1;  // the curve and R0, computed once
+  const int written = lpm::render::writeRSweepAnimation(in.params, chart, scene, a.out,
+                                                        {a.width ? a.width : 1280, a.height ? a.height : 560, 1}, a.frames, a.fps);
+  std::cout << "wrote " << written << " frames to " << a.out << "\n";
+  return 0;
+}
+}  // namespace
+
+std::vector<Command> addFigureCommands(CLI::App& app) {
+  auto a = std::make_shared<FigureArgs>();
+  auto* figure = app.add_subcommand("figure", "Export figures headless (needs an X display: use xvfb-run)");
+  auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
+  for (auto* sub : {figure, animate}) {
+    sub->add_option("--preset", a->preset, "fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail");
+    sub->add_option("--session", a->session, "a session saved by lpm-studio");
+    sub->add_option("--set", a->sets, "NAME=VALUE (" + lpm::parameterNames() + ", K); repeatable");
+    sub->add_option("--width", a->width, "pixels");
+    sub->add_option("--height", a->height, "pixels");
+  }
+  figure->add_option("--plot", a->plot, "cosine-vs-R plot: .pdf, .svg, .eps (vector) or .png");
+  figure->add_option("--scene", a->scene, "3D scene: .png or .gltf");
+  figure->add_option("--combined", a->combined, "scene + plot + caption: .png or .pdf");
+  figure->add_option("--scale", a->scale, "1..4: PNG pixels and fonts multiplied")->capture_default_str();
+  figure->add_option("--title", a->title, "plot title");
+  figure->add_option("--checkpoint", a->checkpoint, "a trained network: the model at its setting, its point on the plot, "
+                                                   "its classifiers over the model's");
+  figure->add_option("--features", a->features, "with --checkpoint: penultimate features (an .npz may hold labels too)");
+  figure->add_option("--labels", a->labels, "with --checkpoint: labels; class counts give R and the minority");
+  figure->add_option("--KA", a->KA, "with --checkpoint: the first KA classes are the majority");
+  figure->add_option("--minority", a->minority, "with --checkpoint: 0-based minority classes, comma separated");
+  figure->add_option("--pin", a->pins, "with --checkpoint: another network on the plot, FILE=LABELS or "
+                                       "FILE=FEATURES_AND_LABELS.npz (repeatable: networks trained at several R)");
+  figure->add_flag("--allow-unsafe-globals", a->allowUnsafe, "with --checkpoint: read a file whose pickle names "
+                                                             "code-running globals (nothing is run)");
+  animate->add_option("--out", a->out, "a folder for PNG frames, or FILE.ogv");
+  animate->add_option("--frames", a->frames, "frames from R = 1 to 10^4")->capture_default_str();
+  animate->add_option("--fps", a->fps, "frames per second of the video")->capture_default_str();
+  return {{figure, [a] { return runFigure(*a); }}, {animate, [a] { return runAnimate(*a); }}};
+}
+
+}  // namespace lpm::cli

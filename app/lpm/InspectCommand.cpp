@@ -1,0 +1,99 @@
+// `lpm inspect`: a checkpoint read safely (nothing in it is ever run), its classifier analysed.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "Cli.h"
+#include "lpm/Report.h"
+#include "lpm/io/Analysis.h"
+#include "lpm/io/Checkpoint.h"
+#include "lpm/io/Network.h"
+
+namespace lpm::cli {
+namespace {
+
+struct InspectArgs {
+  std::string file, tensor, minority, features, labels;
+  int KA = -1;
+  bool json = false, allowUnsafe = false;
+};
+
+int runInspect(const InspectArgs& a) {
+  lpm::io::OpenLimits limits;
+  limits.allowUnsafeGlobals = a.allowUnsafe;
+  const auto c = lpm::io::Checkpoint::open(a.file, limits);
+  nlohmann::json j;
+  j["format"] = c.format();
+  j["tensors"] = nlohmann::json::array();
+  for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", lpm::io::dtypeName(t.dtype)}, {"shape", t.shape}});
+  j["globals"] = c.globals();
+  j["warnings"] = c.warnings();
+  const bool haveClassifier = !a.tensor.empty() || lpm::io::detectClassifier(c);
+  if (!a.tensor.empty() && !c.find(a.tensor)) throw lpm::io::CheckpointError("no tensor named '" + a.tensor + "'");
+  std::string name;
+  if (haveClassifier) {
+    lpm::io::NetworkRequest r{a.file, a.features, a.labels, a.tensor, a.allowUnsafe};
+    const auto net = lpm::io::loadNetwork(r);
+    name = net.classifier;
+    const auto an = lpm::io::analyseClassifier(net.W, name, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
+    auto& k = j["classifier"];
+    k["name"] = an.name;
+    k["shape"] = {an.K, an.p};
+    k["norms"] = std::vector<double>(an.norms.data(), an.norms.data() + an.norms.size());
+    k["cos"] = lpm::matrixJson(an.cos);
+    k["minority"] = an.minority;
+    k["minority_cos"] = lpm::numberOrNull(an.minorityCos);
+    k["majority_cos"] = lpm::numberOrNull(an.majorityCos);
+    k["between_cos"] = lpm::numberOrNull(an.betweenCos);
+    k["minority_norm_cv"] = an.minorityNormCV;
+    k["EW_fit"] = an.EWfit;
+    k["etf_deviation"] = an.etfDeviation;
+    if (net.counts) {
+      j["class_counts"] = *net.counts;
+      j["imbalance_ratio"] = lpm::numberOrNull(lpm::io::imbalanceRatio(*net.counts));
+    }
+    if (const auto& f = net.featureAnalysis)
+      j["features"] = {{"N", f->N}, {"EH_fit", f->EHfit}, {"nc1", f->nc1}, {"nc2_equinorm", f->nc2Equinorm},
+                       {"nc2_equiangular", f->nc2Equiangular}, {"nc3", f->nc3}, {"nc4", f->nc4}};
+  } else {
+    j["classifier"] = nullptr;
+  }
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "format: " << c.format() << ", " << c.tensors().size() << " tensors\n";
+    for (const auto& w : c.warnings()) std::cout << "WARNING: " << w << "\n";
+    for (const auto& t : c.tensors()) {
+      std::cout << "  " << std::left << std::setw(48) << t.name << std::setw(10) << lpm::io::dtypeName(t.dtype) << "[";
+      for (size_t i = 0; i < t.shape.size(); ++i) std::cout << (i ? ", " : "") << t.shape[i];
+      std::cout << "]\n";
+    }
+    if (!name.empty()) {
+      const auto& k = j["classifier"];
+      std::cout << "classifier: " << name << "  EW_fit " << k["EW_fit"] << "  minority cos " << k["minority_cos"]
+                << "  majority cos " << k["majority_cos"] << "\n";
+      if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
+      if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command addInspect(CLI::App& app) {
+  auto a = std::make_shared<InspectArgs>();
+  auto* sub = app.add_subcommand("inspect", "Read a checkpoint (PyTorch, TorchScript, safetensors, NumPy) safely");
+  sub->add_option("FILE", a->file, "the checkpoint")->required();
+  sub->add_option("--tensor", a->tensor, "the classifier weight (default: detected)");
+  sub->add_option("--KA", a->KA, "the first KA classes are the majority");
+  sub->add_option("--minority", a->minority, "0-based minority classes, comma separated");
+  sub->add_option("--features", a->features, "penultimate features, N x p (.npy/.npz; an .npz may hold 'labels' too)");
+  sub->add_option("--labels", a->labels, "labels, N (.npy/.npz); class counts give R and, without --KA/--minority, the minority");
+  sub->add_flag("--json", a->json, "JSON on stdout");
+  sub->add_flag("--allow-unsafe-globals", a->allowUnsafe,
+                "list a file whose pickle would run code (it is never run; by default it is refused)");
+  return {sub, [a] { return runInspect(*a); }};
+}
+
+}  // namespace lpm::cli

@@ -1,0 +1,189 @@
+// `lpm solve`, `lpm sweep`, `lpm transition`: the model, one setting, a curve, the transition.
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "Cli.h"
+#include "lpm/Metrics.h"
+#include "lpm/Report.h"
+#include "lpm/Solver.h"
+#include "lpm/Sweep.h"
+
+namespace lpm::cli {
+namespace {
+
+void printTable(const Solution& s, const Metrics& m) {
+  auto opt = [](const std::optional<double>& v) { return v ? formatNumber(*v) : std::string("null"); };
+  std::cout << std::left;
+  auto row = [](const std::string& k, const std::string& v) { std::cout << "  " << std::setw(20) << k << v << "\n"; };
+  row("objective", formatNumber(s.objective));
+  row("gap", formatNumber(s.gap) + (s.certified ? "  (certified: <= 1e-9 x objective)" : "  (NOT certified)"));
+  row("minority state", describe(m.minorityState, s.gap));
+  if (!s.certified) {
+    row("", "the solve did not reach its certificate: no geometry is reported");
+    row("iterations", std::to_string(s.iterations) + " (" + std::to_string(s.attempts) + " attempts)");
+    return;
+  }
+  row("minority cosine", opt(m.minorityCos()));
+  row("majority cosine", opt(m.majorityW.meanCos));
+  row("between cosine", opt(m.betweenCos));
+  row("minority |w|", formatNumber(m.minorityW.normMean));
+  row("majority |w|", formatNumber(m.majorityW.normMean));
+  row("minority |w| cv", formatNumber(m.minorityW.normCV));
+  row("ETF deviation", formatNumber(m.etfDeviation));
+  row("solver", toString(s.solver));
+  row("iterations", std::to_string(s.iterations) + (s.attempts > 1 ? " (" + std::to_string(s.attempts) + " attempts)" : ""));
+  row("solve time (ms)", formatNumber(s.solveMs));
+}
+
+struct SolveArgs {
+  ParamTexts params;
+  std::string sizes, minority, solver = "auto";
+  int maxIterations = SolveOptions{}.maxIterations;
+  bool matrix = false, json = false;
+};
+
+int runSolve(const SolveArgs& a) {
+  Problem p;
+  std::optional<TwoSizeParams> two;
+  std::vector<std::string> notes;
+  const TwoSizeParams tp = paramsFrom(a.params);
+  if (!a.sizes.empty()) {
+    std::vector<int> minority;
+    if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
+    p = makeFromSizes(tp.EW, tp.EH, parseList<double>("--sizes", a.sizes), minority);
+    for (int k = 0; k < p.K(); ++k)
+      if (p.classSize[k] == 0)
+        notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
+  } else {
+    p = makeTwoSize(tp);
+    two = tp;
+  }
+  if (p.minority.size() < 2) notes.push_back("fewer than two minority classes: no pairwise minority cosine");
+  SolveOptions o;
+  o.kind = solverKindFromString(a.solver);
+  if (a.maxIterations < 1) throw InvalidInput("--max-iterations must be >= 1");
+  o.maxIterations = a.maxIterations;
+  const Solution s = solve(p, o);
+  const Metrics m = computeMetrics(s);
+  if (a.json) {
+    auto j = solutionJson(s, m, a.matrix, provenanceJson(two ? &*two : nullptr, o));
+    j["notes"] = notes;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    printTable(s, m);
+    for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+  }
+  return certifiedExit(!s.certified, "the solution is");
+}
+
+struct SweepArgs {
+  ParamTexts params;
+  int K = 0, KB = 0;
+  std::string KA = "3,5,7", Rmin = "1", Rmax = "1e4";
+  int points = 41;
+  bool refine = false;
+  std::string csv;
+};
+
+int runSweep(const SweepArgs& a) {
+  if ((a.K > 0) == (a.KB > 0)) throw InvalidInput("give exactly one of --K and --KB");
+  const double Rmin = parseNumber("R-min", a.Rmin), Rmax = parseNumber("R-max", a.Rmax);
+  logGrid(Rmin, Rmax, a.points);  // validates the range
+  std::vector<TwoSizeParams> settings;
+  for (int KA : parseList<int>("--KA", a.KA)) {
+    TwoSizeParams tp = paramsFrom(a.params);
+    setParameter(tp, "KA", KA);
+    setParameter(tp, "KB", a.K > 0 ? a.K - KA : a.KB);
+    validate(tp);
+    settings.push_back(tp);
+  }
+  std::ofstream file;
+  if (!a.csv.empty()) {
+    file.open(a.csv);
+    if (!file) throw std::runtime_error("cannot write " + a.csv);
+  }
+  std::ostream& out = a.csv.empty() ? std::cout : file;
+  writeSweepCsvHeader(out);
+  nlohmann::json side = provenanceJson(nullptr, SolveOptions{});
+  side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", a.refine}};
+  side["curves"] = nlohmann::json::array();
+  int uncertified = 0;
+  for (const auto& tp : settings) {
+    const auto c = computeCurve(tp, Rmin, Rmax, a.points, a.refine);
+    for (const auto& pt : c.points) writeSweepCsvRow(out, tp, pt);
+    uncertified += c.uncertified();
+    nlohmann::json cj{{"inputs", paramsJson(tp)}, {"rows", c.points.size()}, {"uncertified_rows", c.uncertified()}};
+    cj["inputs"].erase("R");
+    if (c.transition) cj["transition"] = transitionJson(*c.transition);
+    side["curves"].push_back(cj);
+  }
+  if (!a.csv.empty() && !writeSidecar(a.csv, side)) throw std::runtime_error("cannot write " + a.csv + ".json");
+  return certifiedExit(uncertified, std::to_string(uncertified) + " sweep point(s)");
+}
+
+struct TransitionArgs {
+  ParamTexts params;
+  std::string tol = "1e-3", Rmax = "1e100";
+  bool json = false;
+};
+
+int runTransition(const TransitionArgs& a) {
+  const TwoSizeParams tp = paramsFrom(a.params);
+  const auto r = phaseTransitionRatio(tp, parseNumber("tol", a.tol), 1e-4, nullptr, parseNumber("R-max", a.Rmax));
+  if (a.json) {
+    auto j = provenanceJson(&tp, SolveOptions{});
+    j["inputs"].erase("R");
+    j.update(transitionJson(r));
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << r.summary() << "\n  (collapse: minority cosine >= 1 - " << r.tol
+              << "; vanished: mean minority |w| < 1e-3 sqrt(EW); R searched up to " << formatNumber(r.Rmax) << "; "
+              << r.solves << " solves, " << r.ms << " ms)\n";
+  }
+  return certifiedExit(r.collapse.status == Bracket::NotCertified ? 1 : 0, "a solve on the way to R0 was");
+}
+
+}  // namespace
+
+Command addSolve(CLI::App& app) {
+  auto a = std::make_shared<SolveArgs>();
+  auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile"});
+  sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R)");
+  sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
+  sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
+  sub->add_option("--max-iterations", a->maxIterations, "L-BFGS iterations per attempt (exit 3 if not certified)")
+      ->capture_default_str();
+  sub->add_flag("--matrix", a->matrix, "also output X, W, H and the classifier cosines");
+  sub->add_flag("--json", a->json, "JSON on stdout");
+  return {sub, [a] { return runSolve(*a); }};
+}
+
+Command addSweep(CLI::App& app) {
+  auto a = std::make_shared<SweepArgs>();
+  auto* sub = app.add_subcommand("sweep", "Minority cosine versus R on a log grid (CSV)");
+  sub->add_option("--K", a->K, "total number of classes");
+  sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
+  sub->add_option("--KA", a->KA, "majority counts, comma separated")->capture_default_str();
+  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile"});
+  sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
+  sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();
+  sub->add_option("--points", a->points, "grid points, log-spaced")->capture_default_str();
+  sub->add_option("--csv", a->csv, "write the CSV to this file (and its provenance to FILE.csv.json) instead of stdout");
+  sub->add_flag("--refine", a->refine, "add points at R0, R_vanish and where the cosine changes fast (as figures do)");
+  return {sub, [a] { return runSweep(*a); }};
+}
+
+Command addTransition(CLI::App& app) {
+  auto a = std::make_shared<TransitionArgs>();
+  auto* sub = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse, and R_vanish");
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile"});
+  sub->add_option("--tol", a->tol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
+  sub->add_option("--R-max", a->Rmax, "search R up to this (finite)")->capture_default_str();
+  sub->add_flag("--json", a->json, "JSON on stdout");
+  return {sub, [a] { return runTransition(*a); }};
+}
+
+}  // namespace lpm::cli

@@ -1,0 +1,196 @@
+#include "lpm/Parameters.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <sstream>
+
+namespace lpm {
+namespace {
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+std::vector<ParameterSpec> makeRegistry() {
+  std::vector<ParameterSpec> r;
+  auto budget = [](const char* name, const char* label, const char* help, double TwoSizeParams::*field) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help;
+    s.min = 0, s.minExclusive = true, s.max = kMaxBudget;
+    s.representableMin = kMinBudget, s.representableMax = kMaxBudget;
+    s.explorerMin = 0.05, s.explorerMax = 100, s.entryMax = 100, s.logScale = true, s.decimals = 3;
+    s.get = [field](const TwoSizeParams& p) { return p.*field; };
+    s.set = [field](TwoSizeParams& p, double v) { p.*field = v; };
+    return s;
+  };
+  r.push_back(budget("EW", "E<sub>W</sub>", "Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)", &TwoSizeParams::EW));
+  r.back().defaultText = "1";
+  r.push_back(budget("EH", "E<sub>H</sub>", "Feature energy budget: (1/K) sum ||h_k||^2 <= EH (Eq. 7)", &TwoSizeParams::EH));
+  r.back().defaultText = "5";
+  auto count = [](const char* name, const char* label, const char* help, int TwoSizeParams::*field) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help, s.type = ParameterType::Integer;
+    s.min = 1, s.max = kMaxClasses;
+    s.explorerMin = 1, s.explorerMax = 50, s.entryMax = 50000, s.decimals = 0;
+    s.defaultText = "5";
+    s.get = [field](const TwoSizeParams& p) { return static_cast<double>(p.*field); };
+    s.set = [field](TwoSizeParams& p, double v) { p.*field = static_cast<int>(v); };
+    return s;
+  };
+  r.push_back(count("KA", "K<sub>A</sub>", "Number of majority classes (type larger counts in the box)", &TwoSizeParams::KA));
+  r.push_back(count("KB", "K<sub>B</sub>", "Number of minority classes (type larger counts in the box)", &TwoSizeParams::KB));
+  {
+    ParameterSpec s;
+    s.name = "R", s.label = "R", s.help = "Imbalance ratio n_A / n_B (>= 1, or inf; log scale)";
+    s.min = 1, s.max = kInfinity, s.allowInfinity = true;
+    s.explorerMin = 1, s.explorerMax = 1e5, s.entryMax = 1e5, s.logScale = true, s.decimals = 3;
+    s.defaultText = "1";
+    s.get = [](const TwoSizeParams& p) { return p.R; };
+    s.set = [](TwoSizeParams& p, double v) { p.R = v; };
+    r.push_back(s);
+  }
+  {
+    ParameterSpec s;
+    s.name = "wr", s.label = "w<sub>r</sub>", s.help = "Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)";
+    s.min = 0, s.minExclusive = true, s.max = 1e300;
+    s.explorerMin = 1, s.explorerMax = 1e4, s.entryMax = 1e4, s.logScale = true, s.decimals = 2;
+    s.defaultText = "1";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.wr; };
+    s.set = [](TwoSizeParams& p, double v) { p.wr = v; };
+    r.push_back(s);
+  }
+  {
+    ParameterSpec s;
+    s.name = "profile", s.label = "Sizes", s.type = ParameterType::Choice;
+    s.help = "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R) or exponential (long tail n_k = R^(-k/(K-1)))";
+    s.choices = {"step", "exponential"};
+    s.min = 0, s.max = 1;
+    s.defaultText = "step";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential ? 1.0 : 0.0; };
+    s.set = [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; };
+    r.push_back(s);
+  }
+  return r;
+}
+
+}  // namespace
+
+const std::vector<ParameterSpec>& parameterRegistry() {
+  static const std::vector<ParameterSpec> registry = makeRegistry();
+  return registry;
+}
+
+const ParameterSpec* findParameter(const std::string& name) {
+  for (const auto& s : parameterRegistry())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string parameterNames() {
+  std::string out;
+  for (const auto& s : parameterRegistry()) out += (out.empty() ? "" : ", ") + s.name;
+  return out;
+}
+
+const ParameterSpec& parameter(const std::string& name) {
+  if (const auto* s = findParameter(name)) return *s;
+  throw InvalidInput("unknown parameter '" + name + "' (expected " + parameterNames() + ")");
+}
+
+double parseNumber(const std::string& name, const std::string& text) {
+  std::string t = text;
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "inf" || t == "infinity" || t == "+inf") return kInfinity;
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw InvalidInput(name + " must be a number, got '" + text + "'");
+  }
+  if (used != text.size()) throw InvalidInput(name + " must be a number, got '" + text + "'");
+  return v;
+}
+
+void checkValue(const ParameterSpec& s, double v) {
+  const std::string& n = s.name;
+  if (s.type == ParameterType::Choice) {
+    if (!(v >= 0 && v < static_cast<double>(s.choices.size()) && v == std::floor(v)))
+      throw InvalidInput(n + " takes one of its choices");
+    return;
+  }
+  if (std::isnan(v)) {
+    if (s.allowInfinity) throw InvalidInput(n + " must be a number >= " + fmt(s.min) + " (or inf), got nan");
+    throw InvalidInput(n + " must be a finite number, got nan");
+  }
+  if (std::isinf(v) && !(s.allowInfinity && v > 0)) throw InvalidInput(n + " must be a finite number, got " + fmt(v));
+  if (s.type == ParameterType::Integer && v != std::floor(v))
+    throw InvalidInput(n + " must be an integer, got " + fmt(v));
+  if (s.minExclusive ? !(v > s.min) : !(v >= s.min))
+    throw InvalidInput(n + " must be " + (s.minExclusive ? "> " : ">= ") + fmt(s.min) + ", got " + fmt(v));
+  if (s.representableMax > 0 && (v < s.representableMin || v > s.representableMax))
+    throw InvalidInput(n + " = " + fmt(v) + " is outside the representable range [" + fmt(s.representableMin) + ", " +
+                       fmt(s.representableMax) + "]");
+  if (v > s.max) throw InvalidInput(n + " must be <= " + fmt(s.max) + ", got " + fmt(v));
+}
+
+double getParameter(const TwoSizeParams& p, const std::string& name) { return parameter(name).get(p); }
+
+void setParameter(TwoSizeParams& p, const std::string& name, double value) {
+  const auto& s = parameter(name);
+  checkValue(s, value);
+  s.set(p, value);
+}
+
+void setParameter(TwoSizeParams& p, const std::string& name, const std::string& text) {
+  const auto& s = parameter(name);
+  if (s.type == ParameterType::Choice) {
+    const auto it = std::find(s.choices.begin(), s.choices.end(), text);
+    if (it == s.choices.end()) {
+      std::string list;
+      for (const auto& c : s.choices) list += (list.empty() ? "" : " or ") + c;
+      throw InvalidInput(name + " takes " + list + ", got '" + text + "'");
+    }
+    s.set(p, static_cast<double>(it - s.choices.begin()));
+    return;
+  }
+  setParameter(p, name, parseNumber(name, text));
+}
+
+std::string parameterText(const TwoSizeParams& p, const std::string& name) {
+  const auto& s = parameter(name);
+  const double v = s.get(p);
+  if (s.type == ParameterType::Choice) return s.choices.at(static_cast<size_t>(v));
+  if (std::isinf(v)) return "inf";
+  return fmt(v);
+}
+
+void applyAssignment(TwoSizeParams& p, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos) throw InvalidInput("--set expects NAME=VALUE, got '" + assignment + "'");
+  auto trim = [](std::string t) {
+    const auto a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t");
+    return a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+  };
+  const std::string name = trim(assignment.substr(0, eq)), text = trim(assignment.substr(eq + 1));
+  if (name == "K") {  // total classes: the minority takes the rest
+    TwoSizeParams q = p;
+    setParameter(q, "KB", parseNumber("K", text) - p.KA);
+    p = q;
+    return;
+  }
+  setParameter(p, name, text);
+}
+
+double clampToExplorer(const std::string& name, double value) {
+  const auto& s = parameter(name);
+  return std::clamp(value, s.explorerMin, s.explorerMax);
+}
+
+}  // namespace lpm
