@@ -1,4 +1,5 @@
 // `lpm figure` and `lpm animate`: teaching figures and R-sweep animations, headless.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -104,6 +105,19 @@ int runFigure(const FigureArgs& a) {
   if (a.plot.empty() && a.scene.empty() && a.combined.empty())
     throw lpm::InvalidInput("nothing to write: give --plot, --scene and/or --combined");
   if (a.width < 0 || a.height < 0) throw lpm::InvalidInput("--width and --height must be positive");
+  // Arguments are checked before anything needs the display.
+  if (a.scale < 1 || a.scale > 4) throw lpm::InvalidInput("scale must be 1, 2, 3 or 4");
+  auto need = [](const std::string& path, const char* what, std::vector<std::string> exts) {
+    if (path.empty()) return;
+    const std::string e = lpm::render::extensionOf(path);
+    if (std::find(exts.begin(), exts.end(), e) != exts.end()) return;
+    std::string list;
+    for (const auto& x : exts) list += (list.empty() ? "." : ", .") + x;
+    throw lpm::InvalidInput(std::string(what) + ": use " + list + ", got '" + path + "'");
+  };
+  need(a.plot, "plot export", {"png", "pdf", "svg", "eps"});
+  need(a.scene, "scene export", {"png", "gltf"});
+  need(a.combined, "combined figure", {"png", "pdf"});
   const auto in = figureInputs(a);
   lpm::render::ChartData chart;
   lpm::render::SceneData scene;

@@ -102,7 +102,7 @@ int runSweep(const SweepArgs& a) {
   std::ofstream file;
   if (!a.csv.empty()) {
     file.open(a.csv);
-    if (!file) throw std::runtime_error("cannot write " + a.csv);
+    if (!file) throw IoError("cannot write " + a.csv);
   }
   std::ostream& out = a.csv.empty() ? std::cout : file;
   writeSweepCsvHeader(out);
@@ -119,7 +119,7 @@ int runSweep(const SweepArgs& a) {
     if (c.transition) cj["transition"] = transitionJson(*c.transition);
     side["curves"].push_back(cj);
   }
-  if (!a.csv.empty() && !writeSidecar(a.csv, side)) throw std::runtime_error("cannot write " + a.csv + ".json");
+  if (!a.csv.empty() && !writeSidecar(a.csv, side)) throw IoError("cannot write " + a.csv + ".json");
   return certifiedExit(uncertified, std::to_string(uncertified) + " sweep point(s)");
 }
 

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"lpm: the Layer-Peeled Model from the command line (LPM Studio " LPM_VERSION_STRING ")"};
   app.set_version_flag("--version", std::string("lpm ") + LPM_VERSION_STRING);
   app.require_subcommand(1);
+  // One line on stderr, as for every other refusal.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return "lpm: " + std::string(e.what()) + " (see --help)\n"; });
   std::vector<Command> commands = {addSolve(app), addSweep(app), addTransition(app), addInspect(app)};
 #ifdef LPM_HAVE_RENDER
   for (auto& c : addFigureCommands(app)) commands.push_back(c);
@@ -23,11 +25,11 @@ int main(int argc, char** argv) {
   try {
     for (const auto& c : commands)
       if (c.sub->parsed()) return c.run();
-  } catch (const lpm::InvalidInput& e) {
+  } catch (const lpm::Error& e) {  // the one mapping: invalid input 2, refused file or I/O 1
     std::cerr << "lpm: " << e.what() << "\n";
-    return kBadInput;
+    return lpm::exitCode(e.kind());
   } catch (const std::exception& e) {
-    std::cerr << "lpm: " << e.what() << "\n";
+    std::cerr << "lpm: " << lpm::describeUnexpected(e) << "\n";
     return 1;
   }
   return 0;

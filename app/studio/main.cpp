@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
                             "[file]");
   cli.process(app);
 
+  if (cli.isSet("network-tab")) {
+    static const QStringList tabs = {"classifier", "classes", "3d", "tensors"};
+    if (!tabs.contains(cli.value("network-tab"))) return fail("--network-tab takes classifier, classes, 3d or tensors");
+    if (cli.positionalArguments().isEmpty()) return fail("--network-tab needs a checkpoint to show");
+  }
   lpm::ui::MainWindow window;
   const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency") ||
                         !cli.positionalArguments().isEmpty();

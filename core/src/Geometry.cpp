@@ -121,21 +121,21 @@ Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd
 NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd* H, const std::vector<int>* labels,
                               int maxSamples) {
   const Eigen::Index K = W.rows(), p = W.cols();
-  if (K < 2 || p < 1) throw std::invalid_argument("a classifier needs at least 2 rows");
+  if (K < 2 || p < 1) throw InvalidInput("a classifier needs at least 2 rows");
   NetworkEmbedding e;
   const double ew = W.squaredNorm() / K;
   e.W = ew > 0 ? Eigen::MatrixXd(W / std::sqrt(ew)) : W;
   if (!H || !labels) return e;
   if (H->cols() != p)
-    throw std::invalid_argument("features have " + std::to_string(H->cols()) + " columns, the classifier " +
+    throw InvalidInput("features have " + std::to_string(H->cols()) + " columns, the classifier " +
                                 std::to_string(p));
   if (static_cast<Eigen::Index>(labels->size()) != H->rows())
-    throw std::invalid_argument(std::to_string(labels->size()) + " labels for " + std::to_string(H->rows()) + " feature rows");
+    throw InvalidInput(std::to_string(labels->size()) + " labels for " + std::to_string(H->rows()) + " feature rows");
   Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(K, p);
   std::vector<int> count(K, 0);
   for (Eigen::Index i = 0; i < H->rows(); ++i) {
     const int y = (*labels)[i];
-    if (y < 0 || y >= K) throw std::invalid_argument("label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+    if (y < 0 || y >= K) throw InvalidInput("label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
     sums.row(y) += H->row(i);
     ++count[y];
   }

@@ -41,11 +41,11 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [field](TwoSizeParams& p, double v) { p.*field = static_cast<int>(v); };
     return s;
   };
-  r.push_back(count("KA", "K<sub>A</sub>", "Number of majority classes (type larger counts in the box)", &TwoSizeParams::KA));
-  r.push_back(count("KB", "K<sub>B</sub>", "Number of minority classes (type larger counts in the box)", &TwoSizeParams::KB));
+  r.push_back(count("KA", "K<sub>A</sub>", "Number of majority classes", &TwoSizeParams::KA));
+  r.push_back(count("KB", "K<sub>B</sub>", "Number of minority classes", &TwoSizeParams::KB));
   {
     ParameterSpec s;
-    s.name = "R", s.label = "R", s.help = "Imbalance ratio n_A / n_B (>= 1, or inf; log scale)";
+    s.name = "R", s.label = "R", s.help = "Imbalance ratio n_A / n_B (>= 1, or inf)";
     s.min = 1, s.max = kInfinity, s.allowInfinity = true;
     s.explorerMin = 1, s.explorerMax = 1e5, s.entryMax = 1e5, s.logScale = true, s.decimals = 3;
     s.defaultText = "1";

@@ -197,9 +197,9 @@ Session loadSession(const std::string& path) {
 
 void saveSession(const Session& s, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path);
+  if (!out) throw IoError("cannot write " + path);
   out << sessionToJson(s);
-  if (!out) throw std::runtime_error("cannot write " + path);
+  if (!out) throw IoError("cannot write " + path);
 }
 
 }  // namespace lpm

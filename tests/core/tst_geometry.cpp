@@ -152,12 +152,12 @@ private slots:
     QVERIFY((m3 - e.M.row(3)).norm() < 1e-12);
     // Bad shapes are refused with a reason.
     const std::vector<int> shortLabels(3, 0);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &H, &shortLabels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &H, &shortLabels));
     std::vector<int> badLabels = labels;
     badLabels[0] = K;
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &H, &badLabels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &H, &badLabels));
     const Eigen::MatrixXd narrow = H.leftCols(3);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, embedNetwork(W, &narrow, &labels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &narrow, &labels));
   }
 
   void networkEtfProjectsToTheEtf() {

@@ -81,7 +81,12 @@ QAbstractSpinBox* ParameterPanel::entry(const QString& name) const {
 void ParameterPanel::addRow(const ParameterSpec& spec) {
   auto* grid = static_cast<QGridLayout*>(layout());
   const int row = grid->rowCount();
-  const QString name = QString::fromStdString(spec.name), tip = QString::fromStdString(spec.help);
+  const QString name = QString::fromStdString(spec.name);
+  QString tip = QString::fromStdString(spec.help);
+  if (spec.type == ParameterType::Integer)
+    tip += tr(" (the slider covers %1–%2; type larger counts in the box)").arg(spec.explorerMin).arg(spec.explorerMax);
+  else if (spec.logScale)
+    tip += tr(" (log scale)");
   Row r;
   r.lo = spec.explorerMin, r.hi = spec.explorerMax, r.log = spec.logScale;
   r.slider = new QSlider(Qt::Horizontal, this);

@@ -1,17 +1,14 @@
 #pragma once
 // The Layer-Peeled Model's convex relaxation, Eq. (15), as data: budgets and class sizes.
 #include <limits>
+
+#include "lpm/Error.h"
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace lpm {
 
-/// Thrown for parameters a user can correct; the message says which and why.
-class InvalidInput : public std::invalid_argument {
-public:
-  using std::invalid_argument::invalid_argument;
-};
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 

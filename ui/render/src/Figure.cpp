@@ -68,13 +68,13 @@ void fill(SceneContent& s, const SceneData& d, double fontScale) {
 
 void checkSize(const ExportSize& size) {
   if (size.width < 64 || size.height < 64 || size.width > 8192 || size.height > 8192)
-    throw std::runtime_error("figure size must be between 64 and 8192 pixels a side");
-  if (size.scale < 1 || size.scale > 4) throw std::runtime_error("scale must be 1, 2, 3 or 4");
+    throw InvalidInput("figure size must be between 64 and 8192 pixels a side");
+  if (size.scale < 1 || size.scale > 4) throw InvalidInput("scale must be 1, 2, 3 or 4");
 }
 
 vtkSmartPointer<vtkRenderWindow> offscreenWindow(int w, int h) {
   std::string why;
-  if (!haveDisplay(&why)) throw std::runtime_error(why);
+  if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);
   auto win = vtkSmartPointer<vtkRenderWindow>::New();
   win->SetOffScreenRendering(1);
   win->SetMultiSamples(8);  // exports are single frames: anti-alias them
@@ -92,7 +92,7 @@ void writePng(vtkRenderWindow* win, const std::string& path) {
   w->SetInputConnection(grab->GetOutputPort());
   w->SetFileName(path.c_str());
   w->Write();
-  if (w->GetErrorCode() != 0 || !std::filesystem::exists(path)) throw std::runtime_error("cannot write " + path);
+  if (w->GetErrorCode() != 0 || !std::filesystem::exists(path)) throw IoError("cannot write " + path);
 }
 
 void writeVector(vtkRenderWindow* win, const std::string& path, const std::string& ext) {
@@ -109,7 +109,7 @@ void writeVector(vtkRenderWindow* win, const std::string& path, const std::strin
   e->DrawBackgroundOn();
   e->SetSortToBSP();
   e->Write();
-  if (!std::filesystem::exists(path)) throw std::runtime_error("cannot write " + path);
+  if (!std::filesystem::exists(path)) throw IoError("cannot write " + path);
 }
 
 // Scene left, chart right, optional caption band at the bottom, all in one window.
@@ -171,7 +171,7 @@ void exportChart(const ChartData& data, const std::string& path, const ExportSiz
   checkSize(size);
   const std::string ext = extensionOf(path);
   if (ext != "png" && ext != "pdf" && ext != "svg" && ext != "eps")
-    throw std::runtime_error("plot export: use .png, .pdf, .svg or .eps, got '" + path + "'");
+    throw InvalidInput("plot export: use .png, .pdf, .svg or .eps, got '" + path + "'");
   const int s = ext == "png" ? size.scale : 1;  // vector output has no pixels to multiply
   auto win = offscreenWindow(size.width * s, size.height * s);
   vtkNew<vtkRenderer> ren;
@@ -189,7 +189,7 @@ void exportChart(const ChartData& data, const std::string& path, const ExportSiz
 void exportScene(const SceneData& data, const std::string& path, const ExportSize& size) {
   checkSize(size);
   const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "gltf") throw std::runtime_error("scene export: use .png or .gltf, got '" + path + "'");
+  if (ext != "png" && ext != "gltf") throw InvalidInput("scene export: use .png or .gltf, got '" + path + "'");
   auto win = offscreenWindow(size.width * size.scale, size.height * size.scale);
   SceneContent scene;
   fill(scene, data, size.scale);
@@ -203,7 +203,7 @@ void exportScene(const SceneData& data, const std::string& path, const ExportSiz
     e->SetFileName(path.c_str());
     e->InlineDataOn();
     e->Write();
-    if (!std::filesystem::exists(path)) throw std::runtime_error("cannot write " + path);
+    if (!std::filesystem::exists(path)) throw IoError("cannot write " + path);
   }
 }
 
@@ -211,7 +211,7 @@ void exportCombined(const SceneData& scene, const ChartData& chart, const std::s
                     const std::string& path, const ExportSize& size) {
   checkSize(size);
   const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "pdf") throw std::runtime_error("combined figure: use .png or .pdf, got '" + path + "'");
+  if (ext != "png" && ext != "pdf") throw InvalidInput("combined figure: use .png or .pdf, got '" + path + "'");
   const int s = ext == "png" ? size.scale : 1;
   Combined c(size.width * s, size.height * s, s);
   c.set(scene, chart, caption);
@@ -232,12 +232,12 @@ struct AnimationWriter::Private {
 
 AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& size, int fps) {
   checkSize(size);
-  if (fps < 1 || fps > 120) throw std::runtime_error("fps must be in 1..120");
+  if (fps < 1 || fps > 120) throw InvalidInput("fps must be in 1..120");
   const bool video = extensionOf(target) == "ogv";
   if (!video) {
     std::error_code ec;
     std::filesystem::create_directories(target, ec);
-    if (ec) throw std::runtime_error("cannot create folder " + target + ": " + ec.message());
+    if (ec) throw IoError("cannot create folder " + target + ": " + ec.message());
   }
   p = new Private(target, size);
   p->video = video;
@@ -272,7 +272,7 @@ void AnimationWriter::addFrame(const SceneData& scene, const ChartData& chart, c
     const std::string path = (std::filesystem::path(p->target) / name).string();
     w->SetFileName(path.c_str());
     w->Write();
-    if (w->GetErrorCode() != 0) throw std::runtime_error("cannot write " + path);
+    if (w->GetErrorCode() != 0) throw IoError("cannot write " + path);
   }
   ++p->frames;
 }

@@ -10,12 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "lpm/Error.h"
+
 namespace lpm::io {
 
 /// A refused file: the message says what is wrong, for the user.
-class CheckpointError : public std::runtime_error {
+class CheckpointError : public Error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit CheckpointError(const std::string& what) : Error(ErrorKind::RefusedFile, what) {}
 };
 
 /// Refused because a pickle names a global that would run code under torch.load (os.system,
