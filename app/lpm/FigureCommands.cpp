@@ -1,5 +1,6 @@
 // `lpm figure` and `lpm animate`: teaching figures and R-sweep animations, headless.
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -84,6 +85,13 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
   for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
+  if (!a.sets.empty() && in.paperFigure) {
+    // The preset's title named its own values: name the ones drawn.
+    char t[160];
+    std::snprintf(t, sizeof t, "KA = 3, 5, 7 at K = 10: EW = %g, EH = %g%s", in.params.EW, in.params.EH,
+                  in.params.wr != 1 ? (", wr = " + lpm::parameterText(in.params, "wr")).c_str() : "");
+    in.title = t;
+  }
   lpm::validate(in.params);
   if (!a.title.empty()) in.title = a.title;
   return in;

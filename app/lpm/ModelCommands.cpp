@@ -106,7 +106,9 @@ int runSweep(const SweepArgs& a) {
   }
   std::ostream& out = a.csv.empty() ? std::cout : file;
   writeSweepCsvHeader(out);
-  nlohmann::json side = provenanceJson(nullptr, SolveOptions{});
+  SolveOptions used;
+  used.kind = SolverKind::Reduced;  // what sweeps solve with (exact for two sizes)
+  nlohmann::json side = provenanceJson(nullptr, used);
   side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", a.refine}};
   side["curves"] = nlohmann::json::array();
   int uncertified = 0;
@@ -154,7 +156,7 @@ Command addSolve(CLI::App& app) {
   sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R)");
   sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
   sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
-  sub->add_option("--max-iterations", a->maxIterations, "L-BFGS iterations per attempt (exit 3 if not certified)")
+  sub->add_option("--max-iterations", a->maxIterations, "L-BFGS iterations of a first attempt; retries get up to 4x (exit 3 if not certified)")
       ->capture_default_str();
   sub->add_flag("--matrix", a->matrix, "also output X, W, H and the classifier cosines");
   sub->add_flag("--json", a->json, "JSON on stdout");

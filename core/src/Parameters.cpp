@@ -109,8 +109,12 @@ double parseNumber(const std::string& name, const std::string& text) {
   if (t == "inf" || t == "infinity" || t == "+inf") return kInfinity;
   size_t used = 0;
   double v = 0;
+  if (t.find_first_of("xp") != std::string::npos || t.find("nan") != std::string::npos)  // no hex floats, no nan
+    throw InvalidInput(name + " must be a number, got '" + text + "'");
   try {
     v = std::stod(text, &used);
+  } catch (const std::out_of_range&) {
+    throw InvalidInput(name + " = " + text + " is outside the range of double-precision numbers");
   } catch (const std::exception&) {
     throw InvalidInput(name + " must be a number, got '" + text + "'");
   }

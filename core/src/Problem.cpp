@@ -26,6 +26,9 @@ void requireBudgets(double EW, double EH) {
   if (EW * EH > kMaxBudgetProduct)
     throw InvalidInput("EW*EH = " + fmt(EW * EH) + " is outside the representable range EW*EH <= " + fmt(kMaxBudgetProduct) +
                        ": the optimal loss there is below what double precision can certify");
+  if (EW * EH < kMinBudgetProduct)
+    throw InvalidInput("EW*EH = " + fmt(EW * EH) + " is outside the range EW*EH >= " + fmt(kMinBudgetProduct) +
+                       " where the optimum's geometry can be certified");
 }
 
 }  // namespace

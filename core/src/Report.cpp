@@ -86,21 +86,26 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   const auto& p = s.problem;
   nlohmann::json j = provenance.is_object() ? provenance : nlohmann::json::object();
   j["objective"] = s.objective;
-  j["minority_cos"] = numberOrNull(m.minorityCos());
-  j["majority_cos"] = numberOrNull(m.majorityW.meanCos);
-  j["between_cos"] = numberOrNull(m.betweenCos);
   j["minority_state"] = toString(m.minorityState);
-  j["minority_norm"] = m.minorityW.normMean;
-  j["majority_norm"] = m.majorityW.normMean;
-  j["minority_norm_cv"] = m.minorityW.normCV;
-  j["majority_norm_cv"] = m.majorityW.normCV;
-  j["minority_feature_norm"] = m.minorityH.normMean;
-  j["majority_feature_norm"] = m.majorityH.normMean;
-  j["minority_feature_cos"] = numberOrNull(m.minorityH.meanCos);
-  j["etf_deviation"] = m.etfDeviation;
+  // Geometry only from a certified solution: otherwise every metric is withheld (null).
+  const bool ok = s.certified;
+  auto num = [&](double v) { return ok ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  auto opt = [&](const std::optional<double>& v) { return ok ? numberOrNull(v) : nlohmann::json(nullptr); };
+  j["minority_cos"] = numberOrNull(m.minorityCos());
+  j["majority_cos"] = opt(m.majorityW.meanCos);
+  j["between_cos"] = opt(m.betweenCos);
+  j["minority_norm"] = num(m.minorityW.normMean);
+  j["majority_norm"] = num(m.majorityW.normMean);
+  j["minority_norm_cv"] = num(m.minorityW.normCV);
+  j["majority_norm_cv"] = num(m.majorityW.normCV);
+  j["minority_feature_norm"] = num(m.minorityH.normMean);
+  j["majority_feature_norm"] = num(m.majorityH.normMean);
+  j["minority_feature_cos"] = opt(m.minorityH.meanCos);
+  j["etf_deviation"] = num(m.etfDeviation);
   j["gap"] = s.gap;
   j["relative_gap"] = s.relativeGap();
-  j["gap_target"] = certificateTarget(s.objective);
+  j["gap_target"] = certificateTarget(s.objective, s.gain);
+  j["gain"] = s.gain;
   j["certified"] = s.certified;
   j["solve_ms"] = s.solveMs;
   j["iterations"] = s.iterations;
@@ -111,7 +116,7 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["EH"] = p.EH;
   j["minority"] = p.minority;
   j["problem"] = problemJson(p);
-  if (withMatrices) {
+  if (withMatrices && s.certified) {
     const int K = p.K();
     Eigen::MatrixXd H, W;
     s.vectors(H, W);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "Lbfgs.h"
@@ -32,6 +33,7 @@ public:
     }
     const Eigen::ArrayXd s = n_.sqrt();
     sqrtNN_ = s.matrix() * s.matrix().transpose();
+    K_ = n_.sum();
     Zbar_.resize(G_, G_);
     D_.resize(G_, G_);
     c_ = Eigen::VectorXd::Zero(G_);
@@ -49,7 +51,7 @@ public:
       const Eigen::Map<const Eigen::Vector2d> s(xc + 4 * i), t(xc + 4 * i + 2);
       c_(g) = s.dot(t) / (n_(g) - 1);
     }
-    double f = 0;
+    double f = 0, gain = 0;
     for (int g = 0; g < G_; ++g) {
       if (pi_(g) == 0) {
         D_.row(g).setZero();
@@ -75,6 +77,18 @@ public:
       const double S = others + Pe;
       const double loss = m == 0 ? std::log1p(others) : m + std::log(S);
       f += n_(g) * pi_(g) * loss;
+      // log K - loss without cancellation when the budget is small and the loss is near log K:
+      // log(S / K) = log1p(sum over the other classes of expm1(logit - e) / K).
+      double lossMinusLogK;
+      if (m == 0) {
+        Eigen::ArrayXd X = L.expm1();
+        X(g) = 0;
+        const double sumExpm1 = (n_ * X).sum() + (hasSame ? (n_(g) - 1) * std::expm1(fs - e) : 0.0);
+        lossMinusLogK = std::log1p(sumExpm1 / K_);
+      } else {
+        lossMinusLogK = loss - std::log(K_);
+      }
+      gain -= n_(g) * pi_(g) * lossMinusLogK;
       const double notSelf = others / S, pSame = Pf / S;
       D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
       D_(g, g) = pi_(g) * ((n_(g) - 1) * pSame - notSelf);
@@ -93,8 +107,12 @@ public:
       }
     }
     objective_ = f;
+    gain_ = gain;
     return f;
   }
+
+  /// log K - f at the last evaluated point (the weights sum to 1), computed without cancellation.
+  double gain() const { return gain_; }
 
   /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f*.
   double gap(double tau) const {
@@ -108,6 +126,30 @@ public:
   }
 
   double objective() const { return objective_; }
+
+  /// Factor variables whose logits are exactly (Zbar, c): the inverse of operator()'s unpacking.
+  Eigen::VectorXd pack(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(dimension());
+    Eigen::Map<Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    const Eigen::VectorXd root = svd.singularValues().cwiseSqrt();
+    U.leftCols(G_) = svd.matrixU() * root.asDiagonal();
+    V.leftCols(G_) = svd.matrixV() * root.asDiagonal();
+    double* xc = x.data() + 2 * G_ * r_;
+    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+      const int g = contrastGroups_[i];
+      const double a = std::sqrt((n_(g) - 1) * std::abs(c(g)));
+      xc[4 * i] = a;
+      xc[4 * i + 2] = c(g) < 0 ? -a : a;
+    }
+    return x;
+  }
+  /// The nuclear norm of the logits (Zbar, c) in group form.
+  double nuclearNorm(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
+    double t = Eigen::JacobiSVD<Eigen::MatrixXd>(Zbar).singularValues().sum();
+    for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
+    return t;
+  }
   const Eigen::MatrixXd& Zbar() const { return Zbar_; }
   const Eigen::VectorXd& contrast() const { return c_; }
   int groups() const { return G_; }
@@ -118,7 +160,7 @@ private:
   Eigen::MatrixXd sqrtNN_, Zbar_, D_;
   Eigen::VectorXd c_, delta_;
   std::vector<int> contrastGroups_;
-  double objective_ = 0;
+  double objective_ = 0, gain_ = 0, K_ = 0;
 };
 
 // Groups of equal size, split by minority/majority role so that a two-size problem keeps its
@@ -171,6 +213,11 @@ Solution closedForm(const Problem& p) {
   s.Z.contrast = Eigen::VectorXd::Constant(1, root * K / (K - 1.0));
   fillGrams(s);
   s.objective = balancedObjective(K, p.EW, p.EH);
+  {
+    // log K - f = -log1p((K-1) expm1(-x) / K), x = (K/(K-1)) sqrt(EH EW): exact at small budgets too.
+    const double x = (K / (K - 1.0)) * root;
+    s.gain = -std::log1p((K - 1) * std::expm1(-x) / K);
+  }
   // The certificate of the closed form, evaluated like any other solution.
   // 1 - p_self = (K-1) r / (1 + (K-1) r), r = exp(f - e): no cancellation when r is tiny.
   const double e = s.Z.contrast(0) * (1 - 1.0 / K), f = -s.Z.contrast(0) / K;
@@ -182,7 +229,7 @@ Solution closedForm(const Problem& p) {
   s.gap = (K - 1) * delta * s.Z.contrast(0) + tau * std::max(std::abs(delta), std::abs(dbar));
   s.gap = std::max(s.gap, 0.0);
   s.attempts = 1;
-  s.certified = s.gap <= certificateTarget(s.objective);
+  s.certified = s.gap <= certificateTarget(s.objective, s.gain);
   return s;
 }
 
@@ -264,6 +311,72 @@ double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* 
 
 namespace {
 
+// Vanishing, made exact. In factored form a classifier that should vanish decays slowly (its
+// gradient is bilinear in the factors) and lingers at ||w|| ~ 1e-5..1e-3 with a direction that is
+// noise. When the minority classifiers are small, try the candidate with every minority row and
+// column of Z set to 0 (minority features and classifiers zero) and the rest rescaled to the full
+// budget: if it passes the certificate it is an optimum with the minority exactly vanished, and it
+// is published instead. The warm-start state stays the solver's (a zero factor cannot regrow).
+using Polish = std::function<void(Eigen::VectorXd& y)>;
+
+void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double tau, const Polish& polish) {
+  const auto& p = s.problem;
+  const int G = static_cast<int>(s.groups.size());
+  std::vector<bool> minor(G, false);
+  bool any = false;
+  for (int g = 0; g < G; ++g) {
+    minor[g] = std::find(p.minority.begin(), p.minority.end(), s.groups[g].members.front()) != p.minority.end();
+    any = any || minor[g];
+  }
+  if (!any) return;
+  auto largestMinorityNorm = [&](const GroupMatrix& XWW) {
+    double largest = 0;
+    for (int g = 0; g < G; ++g)
+      if (minor[g]) largest = std::max(largest, std::sqrt(std::max(0.0, XWW.entry(s.groups, g, g, true))));
+    return largest;
+  };
+  if (largestMinorityNorm(s.XWW) > 0.05 * std::sqrt(p.EW)) return;
+  // The candidate: minority rows and columns of Z zeroed, the rest rescaled to the full budget.
+  auto candidate = [&](Eigen::MatrixXd Zbar, Eigen::VectorXd c, Eigen::VectorXd& x) {
+    for (int g = 0; g < G; ++g)
+      if (minor[g]) {
+        Zbar.row(g).setZero();
+        Zbar.col(g).setZero();
+        c(g) = 0;
+      }
+    const double norm = objective.nuclearNorm(Zbar, c);
+    if (!(norm > 0)) return false;
+    x = objective.pack(Zbar * (tau / norm), c * (tau / norm));
+    Eigen::VectorXd grad;
+    const double f = objective(x, grad);
+    const double gap = objective.gap(tau);
+    return std::isfinite(f) && std::isfinite(gap) && gap <= certificateTarget(f, objective.gain());
+  };
+  auto adopt = [&]() {
+    s.objective = objective.objective();
+    s.gain = objective.gain();
+    s.gap = objective.gap(tau);
+    s.Z.mean = objective.Zbar();
+    s.Z.contrast = objective.contrast();
+    fillGrams(s);
+  };
+  Eigen::VectorXd x;
+  if (candidate(s.Z.mean, s.Z.contrast, x)) return adopt();
+  if (x.size() == 0) return;
+  // Not yet: converge the majority from the candidate (the minority may regrow if it should),
+  // then try once more.
+  polish(x);
+  Eigen::VectorXd grad;
+  objective(x, grad);
+  if (!(objective.gap(tau) <= certificateTarget(objective.objective(), objective.gain()))) return;
+  Solution t = s;
+  t.Z.mean = objective.Zbar();
+  t.Z.contrast = objective.contrast();
+  fillGrams(t);
+  if (largestMinorityNorm(t.XWW) > 0.05 * std::sqrt(p.EW)) return;
+  if (candidate(t.Z.mean, t.Z.contrast, x)) adopt();
+}
+
 // One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
 Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
                    unsigned seed, int maxIterations) {
@@ -307,13 +420,17 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
     sinceGap = 0;
     gradAtGap = gradNorm;
-    return objective.gap(tau) <= options.gapTarget * std::max(f, kTinyObjective);
+    return objective.gap(tau) <= options.gapTarget * std::max(std::min(f, objective.gain()), kTinyObjective);
   };
   // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
   // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
   // a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
+  // At small EW EH the loss stays near log K and all the geometry is in its small gain: L-BFGS
+  // then minimises f - log K = -gain (accurate, and its line-search allowance is relative to it).
+  const bool smallBudget = balancedObjective(problem.K(), problem.EW, problem.EH) > 0.5 * std::log(problem.K());
   auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
     const double f = objective(x, grad);
+    if (smallBudget) return -objective.gain();
     if (!(f > 0)) return f;
     grad /= f;
     return std::log(f);
@@ -330,8 +447,22 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   s.state = y;
   s.attempts = 1;
   const bool finite = std::isfinite(s.objective) && std::isfinite(s.gap) && s.state.allFinite();
-  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective);
+  s.gain = objective.gain();
+  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain);
   if (finite) fillGrams(s);
+  if (s.certified) {
+    auto polish = [&](Eigen::VectorXd& y0) {
+      detail::LbfgsOptions po = lo;
+      po.maxIterations = 300;
+      auto tighter = [&](double, double) {
+        return objective.gap(tau) <=
+               1e-3 * options.gapTarget * std::max(std::min(objective.objective(), objective.gain()), kTinyObjective);
+      };
+      detail::minimizeOnSphere(fg, y0, radius, po, tighter);
+      y0 *= radius / y0.norm();
+    };
+    vanishMinorityIfOptimal(s, objective, tau, polish);
+  }
   return s;
 }
 
@@ -344,9 +475,11 @@ bool better(const Solution& a, const Solution& b) {
 
 }  // namespace
 
-double certificateTarget(double objective) { return kCertifyTol * std::max(objective, kTinyObjective); }
+double certificateTarget(double objective, double gain) {
+  return kCertifyTol * std::max(std::min(objective, gain), kTinyObjective);
+}
 
-double Solution::relativeGap() const { return gap / std::max(objective, kTinyObjective); }
+double Solution::relativeGap() const { return gap / std::max(std::min(objective, gain), kTinyObjective); }
 
 Solution solve(const Problem& problem, const SolveOptions& options) {
   validate(problem);

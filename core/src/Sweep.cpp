@@ -38,7 +38,7 @@ SolveChain sweepChain(const SweepOptions& options) {
 
 std::string shortNumber(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 
@@ -86,14 +86,16 @@ std::string TransitionResult::summary() const {
   const std::string Rmx = shortNumber(Rmax);
   switch (collapse.status) {
     case Bracket::Found: {
-      std::string s = "R0 = " + shortNumber(collapse.R);
+      std::string s = collapse.atStart ? "R0 <= " + shortNumber(collapse.R) + " (collapsed already at the first R searched)"
+                                       : "R0 = " + shortNumber(collapse.R);
       if (vanish.status == Bracket::Found) s += "; the minority vanishes from R = " + shortNumber(vanish.R);
       return s;
     }
     case Bracket::Beyond: return "R0 > " + Rmx + " (no collapse up to R = " + Rmx + ")";
     case Bracket::Undefined:
       if (first == FirstEvent::Vanish)
-        return "no collapse: the minority classifiers vanish first, at R = " + shortNumber(vanish.R) + " (R0 undefined)";
+        return std::string("no collapse: the minority classifiers vanish first, ") + (vanish.atStart ? "at or below R = " : "at R = ") +
+               shortNumber(vanish.R) + " (R0 undefined)";
       return "R0 undefined";
     case Bracket::NotCertified: return "R0 unknown (a solve on the way was not certified)";
     case Bracket::Cancelled: return "R0 (cancelled)";
@@ -141,7 +143,7 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, dou
     if (auto f = fail(st)) return *f;
     if (pred(st)) {
       *at = st;
-      return {Bracket::Found, from};
+      return {Bracket::Found, from, true};
     }
     double lo = from, hi = from;
     for (;;) {

@@ -58,7 +58,7 @@ private slots:
       firstCollapse.push_back(R);
     }
     QVERIFY(firstCollapse[0] > firstCollapse[1] && firstCollapse[1] > firstCollapse[2]);
-    QVERIFY(QString::fromStdString(caption).contains("R0 = 12.19"));
+    QVERIFY(QString::fromStdString(caption).contains("R0 = 12.18"));
   }
 
   void pdfIsVectorAndMatchesBaseline() {

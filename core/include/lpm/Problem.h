@@ -18,6 +18,9 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kMinBudget = 1e-8;
 constexpr double kMaxBudget = 1e8;
 constexpr double kMaxBudgetProduct = 1e5;
+/// Below this the loss is log K minus a gain ~ sqrt(EW EH), and the geometry is set only by terms
+/// a further sqrt(EW EH) smaller: certified solves no longer pin the cosines (1e-6 at the limit).
+constexpr double kMinBudgetProduct = 1e-8;
 /// Beyond this many classes the K x K matrices of the general solver no longer fit the machine;
 /// the reduced solver has no such limit.
 constexpr int kMaxClasses = 10'000'000;

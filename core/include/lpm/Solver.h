@@ -33,13 +33,15 @@ struct GroupMatrix {
   Eigen::MatrixXd expand(const std::vector<ClassGroup>& groups, int K) const;
 };
 
-/// Relative certificate: a solution is certified when gap <= kCertifyTol * max(f, kTinyObjective).
-/// Relative to the objective because the optimum is exponentially small at large EW EH (an
-/// absolute target would certify nothing there); doc/dev/04-SOLVER.md.
+/// Relative certificate: a solution is certified when
+///   gap <= kCertifyTol * max(min(f, log K - f), kTinyObjective),
+/// relative to the smaller of the objective and its gain over Z = 0 (f(0) = log K): at large
+/// EW EH the optimum is exponentially small, at small EW EH it is log K minus a small gain that
+/// holds all the geometry; an absolute target certifies nothing in either (doc/dev/04-SOLVER.md).
 constexpr double kCertifyTol = 1e-9;
 constexpr double kTinyObjective = 1e-300;
-/// The gap a solution of objective f must reach to be certified.
-double certificateTarget(double objective);
+/// The gap a solution must reach to be certified; `gain` = log K - objective.
+double certificateTarget(double objective, double gain);
 
 struct SolveOptions {
   SolverKind kind = SolverKind::Auto;
@@ -61,14 +63,15 @@ struct Solution {
   GroupMatrix XHH; ///< class-mean Gram (Lemma 1: minimal-trace completion of Z)
   GroupMatrix XWW; ///< classifier Gram
   double objective = 0;
+  double gain = 0;      ///< log K - objective (what the geometry gains over Z = 0), without cancellation
   double gap = 0;       ///< proven: objective - f* <= gap
   int iterations = 0;   ///< of the returned attempt
   int attempts = 0;     ///< solver runs it took (1 unless a retry was needed)
   bool warmStarted = false;  ///< the returned attempt started from SolveOptions::warmStart
   double solveMs = 0;
-  bool certified = false;  ///< gap <= certificateTarget(objective); only these are shown as results
+  bool certified = false;  ///< gap <= certificateTarget(objective, gain); only these are shown as results
   bool cancelled = false;
-  /// gap / max(objective, kTinyObjective): what the certificate proves, relative to the objective.
+  /// gap / max(min(objective, gain), kTinyObjective): what the certificate proves, relatively.
   double relativeGap() const;
   Eigen::VectorXd state;   ///< factor variables, for warm starts
 

@@ -51,6 +51,7 @@ std::string toString(Bracket b);  ///< found, beyond, undefined, uncertified, ca
 struct EventRatio {
   Bracket status = Bracket::Undefined;
   double R = std::numeric_limits<double>::quiet_NaN();  ///< when Found
+  bool atStart = false;  ///< already so at the first R searched (R = 1): the event is at or below it
   std::optional<double> value() const { return status == Bracket::Found ? std::optional<double>(R) : std::nullopt; }
 };
 
