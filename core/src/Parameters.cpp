@@ -22,7 +22,8 @@ std::vector<ParameterSpec> makeRegistry() {
     s.name = name, s.label = label, s.help = help;
     s.min = 0, s.minExclusive = true, s.max = kMaxBudget;
     s.representableMin = kMinBudget, s.representableMax = kMaxBudget;
-    s.explorerMin = 0.05, s.explorerMax = 100, s.entryMax = 100, s.logScale = true, s.decimals = 3;
+    s.explorerMin = 0.05, s.explorerMax = 100, s.entryMin = kMinBudget, s.entryMax = kMaxBudget, s.logScale = true;
+    s.decimals = 3;
     s.get = [field](const TwoSizeParams& p) { return p.*field; };
     s.set = [field](TwoSizeParams& p, double v) { p.*field = v; };
     return s;
@@ -35,7 +36,7 @@ std::vector<ParameterSpec> makeRegistry() {
     ParameterSpec s;
     s.name = name, s.label = label, s.help = help, s.type = ParameterType::Integer;
     s.min = 1, s.max = kMaxClasses;
-    s.explorerMin = 1, s.explorerMax = 50, s.entryMax = 50000, s.decimals = 0;
+    s.explorerMin = 1, s.explorerMax = 50, s.entryMin = 1, s.entryMax = 50000, s.decimals = 0;
     s.defaultText = "5";
     s.get = [field](const TwoSizeParams& p) { return static_cast<double>(p.*field); };
     s.set = [field](TwoSizeParams& p, double v) { p.*field = static_cast<int>(v); };
@@ -47,7 +48,7 @@ std::vector<ParameterSpec> makeRegistry() {
     ParameterSpec s;
     s.name = "R", s.label = "R", s.help = "Imbalance ratio n_A / n_B (>= 1, or inf)";
     s.min = 1, s.max = kInfinity, s.allowInfinity = true;
-    s.explorerMin = 1, s.explorerMax = 1e5, s.entryMax = 1e5, s.logScale = true, s.decimals = 3;
+    s.explorerMin = 1, s.explorerMax = 1e5, s.entryMin = 1, s.entryMax = 1e300, s.logScale = true, s.decimals = 3;
     s.defaultText = "1";
     s.get = [](const TwoSizeParams& p) { return p.R; };
     s.set = [](TwoSizeParams& p, double v) { p.R = v; };
@@ -57,7 +58,7 @@ std::vector<ParameterSpec> makeRegistry() {
     ParameterSpec s;
     s.name = "wr", s.label = "w<sub>r</sub>", s.help = "Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)";
     s.min = 0, s.minExclusive = true, s.max = 1e300;
-    s.explorerMin = 1, s.explorerMax = 1e4, s.entryMax = 1e4, s.logScale = true, s.decimals = 2;
+    s.explorerMin = 1, s.explorerMax = 1e4, s.entryMin = 1e-6, s.entryMax = 1e6, s.logScale = true, s.decimals = 2;
     s.defaultText = "1";
     s.sessionOptional = true;
     s.get = [](const TwoSizeParams& p) { return p.wr; };

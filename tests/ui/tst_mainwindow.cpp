@@ -186,7 +186,16 @@ private slots:
     // The entries cannot take out-of-range values in the first place.
     auto* ew = static_cast<QDoubleSpinBox*>(w->panel()->entry("EW"));
     ew->setValue(-5);
-    QCOMPARE(ew->value(), parameter("EW").explorerMin);
+    QCOMPARE(ew->value(), parameter("EW").entryMin);
+    // Any value of the valid range can be typed, in scientific notation too, and is shown as solved.
+    auto* r = static_cast<QDoubleSpinBox*>(w->panel()->entry("R"));
+    r->setFocus();
+    r->selectAll();
+    QTest::keyClicks(r, "1e9");
+    QTest::keyClick(r, Qt::Key_Return);
+    settle();
+    QCOMPARE(w->model()->params().R, 1e9);
+    QCOMPARE(r->text(), QString("1e+09"));
   }
 
   void infiniteR() {

@@ -8,6 +8,8 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QRegularExpression>
+#include <QValidator>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +20,35 @@
 namespace lpm::ui {
 
 constexpr int kSteps = 1000;
+
+namespace {
+
+// An entry that shows and takes any value of its range as people write it: 0.05, 12.19, 1e-8,
+// 3.2e+05 (QDoubleSpinBox alone rounds to fixed decimals and drops an exponent typed into it).
+class NumberEntry : public QDoubleSpinBox {
+public:
+  using QDoubleSpinBox::QDoubleSpinBox;
+  QString textFromValue(double v) const override {
+    if (v != 0 && (std::abs(v) >= 1e6 || std::abs(v) < 1e-3)) return QString::number(v, 'g', 6);
+    QString t = QString::number(v, 'f', decimalsShown);
+    if (t.contains('.')) t.remove(QRegularExpression("\\.?0+$"));
+    return t;
+  }
+  double valueFromText(const QString& text) const override { return text.trimmed().toDouble(); }
+  QValidator::State validate(QString& text, int&) const override {
+    const QString t = text.trimmed();
+    if (t.isEmpty() || t == "-" || t == "+") return QValidator::Intermediate;
+    static const QRegularExpression partial("^[+]?(\\d+\\.?\\d*|\\.\\d*)([eE][+-]?\\d*)?$");
+    if (!partial.match(t).hasMatch()) return QValidator::Invalid;
+    bool ok = false;
+    const double v = t.toDouble(&ok);
+    if (!ok) return QValidator::Intermediate;  // "1e" on the way to "1e5"
+    return v >= minimum() && v <= maximum() ? QValidator::Acceptable : QValidator::Intermediate;
+  }
+  int decimalsShown = 3;
+};
+
+}  // namespace
 
 double ParameterPanel::sliderToValue(int pos, double lo, double hi) {
   return lo * std::pow(hi / lo, static_cast<double>(pos) / kSteps);
@@ -95,7 +126,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     // The slider covers the explorer's range; the entry takes any count up to entryMax.
     r.slider->setRange(static_cast<int>(spec.explorerMin), static_cast<int>(spec.explorerMax));
     r.integer = new QSpinBox(this);
-    r.integer->setRange(static_cast<int>(spec.explorerMin), static_cast<int>(spec.entryMax));
+    r.integer->setRange(static_cast<int>(spec.entryMin), static_cast<int>(spec.entryMax));
     r.integer->setKeyboardTracking(false);
     entry = r.integer;
     connect(r.slider, &QSlider::valueChanged, this, [this, name](int v) { edit(name, v); });
@@ -105,9 +136,11 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     });
   } else {
     r.slider->setRange(0, kSteps);
-    r.real = new QDoubleSpinBox(this);
-    r.real->setRange(spec.explorerMin, spec.entryMax);
-    r.real->setDecimals(spec.decimals);
+    auto* e = new NumberEntry(this);
+    e->decimalsShown = spec.decimals;
+    r.real = e;
+    r.real->setDecimals(15);  // keeps what was typed or set (1e-8 too); NumberEntry decides what is shown
+    r.real->setRange(spec.entryMin, spec.entryMax);
     r.real->setKeyboardTracking(false);
     r.real->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
     entry = r.real;

@@ -26,8 +26,8 @@ struct ParameterSpec {
   /// Narrower bounds the numbers can be computed in (budgets); refused with that reason.
   double representableMin = 0, representableMax = 0;
   /// The explorer's range: slider ends (log scale when logScale); values fitted to a trained
-  /// network are clamped to it. Entries accept up to entryMax.
-  double explorerMin = 0, explorerMax = 0, entryMax = 0;
+  /// network are clamped to it. Entries accept entryMin..entryMax (and show the value solved).
+  double explorerMin = 0, explorerMax = 0, entryMin = 0, entryMax = 0;
   bool logScale = false;
   int decimals = 3;
   std::string defaultText;           ///< the CLI's default, as typed
