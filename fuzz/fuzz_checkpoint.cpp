@@ -45,7 +45,8 @@ int lpmFuzzOne(int target, const uint8_t* data, size_t size) {
     const auto c = lpm::io::Checkpoint::open(tempPath(), limits);
     for (const auto& t : c.tensors()) (void)c.values(t.name);
   } catch (const lpm::io::CheckpointError&) {
-  } catch (const std::exception&) {
+    // The readers' contract: a bad file is refused with CheckpointError. Anything else escapes,
+    // so the fuzzer reports it.
   }
   return 0;
 }

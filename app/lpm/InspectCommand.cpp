@@ -1,4 +1,5 @@
 // `lpm inspect`: a checkpoint read safely (nothing in it is ever run), its classifier analysed.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -15,7 +16,7 @@ namespace {
 struct InspectArgs {
   std::string file, tensor, minority, features, labels;
   int KA = -1;
-  bool json = false, allowUnsafe = false;
+  bool json = false, allowUnsafe = false, all = false;
 };
 
 int runInspect(const InspectArgs& a) {
@@ -25,7 +26,7 @@ int runInspect(const InspectArgs& a) {
   nlohmann::json j;
   j["format"] = c.format();
   j["tensors"] = nlohmann::json::array();
-  for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", lpm::io::dtypeName(t.dtype)}, {"shape", t.shape}});
+  for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtypeName(t.dtype)}, {"shape", t.shape}});
   j["globals"] = c.globals();
   j["warnings"] = c.warnings();
   const bool haveClassifier = !a.tensor.empty() || lpm::io::detectClassifier(c);
@@ -61,20 +62,31 @@ int runInspect(const InspectArgs& a) {
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
+    // The summary first, then the tensors (a name column as wide as the longest name).
     std::cout << "format: " << c.format() << ", " << c.tensors().size() << " tensors\n";
     for (const auto& w : c.warnings()) std::cout << "WARNING: " << w << "\n";
-    for (const auto& t : c.tensors()) {
-      std::cout << "  " << std::left << std::setw(48) << t.name << std::setw(10) << lpm::io::dtypeName(t.dtype) << "[";
-      for (size_t i = 0; i < t.shape.size(); ++i) std::cout << (i ? ", " : "") << t.shape[i];
-      std::cout << "]\n";
-    }
     if (!name.empty()) {
       const auto& k = j["classifier"];
-      std::cout << "classifier: " << name << "  EW_fit " << k["EW_fit"] << "  minority cos " << k["minority_cos"]
-                << "  majority cos " << k["majority_cos"] << "\n";
+      std::cout << "classifier: " << name << "  K x p = " << k["shape"][0] << " x " << k["shape"][1] << "  EW_fit "
+                << k["EW_fit"] << "  minority cos " << k["minority_cos"] << "  majority cos " << k["majority_cos"] << "\n";
       if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
       if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
+    } else {
+      std::cout << "classifier: none found (name one with --tensor)\n";
     }
+    size_t width = 4;
+    for (const auto& t : c.tensors()) width = std::max(width, t.name.size());
+    const size_t shown = a.all ? c.tensors().size() : std::min<size_t>(c.tensors().size(), 40);
+    std::cout << "tensors:\n";
+    for (size_t i = 0; i < shown; ++i) {
+      const auto& t = c.tensors()[i];
+      std::cout << "  " << std::left << std::setw(static_cast<int>(width) + 2) << t.name << std::setw(10)
+                << io::dtypeName(t.dtype) << "[";
+      for (size_t d = 0; d < t.shape.size(); ++d) std::cout << (d ? ", " : "") << t.shape[d];
+      std::cout << "]\n";
+    }
+    if (shown < c.tensors().size())
+      std::cout << "  ... " << c.tensors().size() - shown << " more (--all lists every tensor)\n";
   }
   return 0;
 }
@@ -91,6 +103,7 @@ Command addInspect(CLI::App& app) {
   sub->add_option("--features", a->features, "penultimate features, N x p (.npy/.npz; an .npz may hold 'labels' too)");
   sub->add_option("--labels", a->labels, "labels, N (.npy/.npz); class counts give R and, without --KA/--minority, the minority");
   sub->add_flag("--json", a->json, "JSON on stdout");
+  sub->add_flag("--all,--tensors", a->all, "list every tensor (by default the first 40 of a large model)");
   sub->add_flag("--allow-unsafe-globals", a->allowUnsafe,
                 "list a file whose pickle would run code (it is never run; by default it is refused)");
   return {sub, [a] { return runInspect(*a); }};

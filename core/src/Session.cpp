@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lpm/Parameters.h"
+#include "lpm/Presets.h"
 #include "lpm/Report.h"
 
 namespace lpm {
@@ -119,6 +120,10 @@ Session sessionFromJson(const std::string& text) {
   if (j.contains("preset") && !j["preset"].is_null()) {
     if (!j["preset"].is_string()) bad("preset must be a name or null");
     s.preset = j["preset"].get<std::string>();
+    if (!findPreset(*s.preset)) {  // its parameters are in the file; the unknown name is set aside
+      s.warnings.push_back("the session names a preset this build does not know ('" + *s.preset + "'); it was ignored");
+      s.preset.reset();
+    }
   }
   if (j.contains("checkpoint") && !j["checkpoint"].is_null()) {
     if (!j["checkpoint"].is_string()) bad("checkpoint must be a path or null");

@@ -87,6 +87,18 @@ private slots:
     }
   }
 
+  void unknownPresetIsSetAside() {
+    // A preset this build does not know: its parameters load, the name is dropped with a warning
+    // (saving such a session, or exporting from it, used to dereference a null preset).
+    const Session s = sessionFromJson(
+        R"({"format":"lpm-studio-session","version":1,"preset":"fig99","params":{"EW":1,"EH":5,"KA":5,"KB":5,"R":10}})");
+    QVERIFY(!s.preset);
+    QCOMPARE(s.warnings.size(), size_t(1));
+    QVERIFY(QString::fromStdString(s.warnings[0]).contains("fig99"));
+    QCOMPARE(s.params.R, 10.0);
+    QVERIFY(sessionToJson(s).find("fig99") == std::string::npos);
+  }
+
   void missingFile() { QVERIFY_THROWS_EXCEPTION(InvalidInput, loadSession("/nonexistent/s.json")); }
 
   void presetsAreValid() {

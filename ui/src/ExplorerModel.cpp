@@ -213,6 +213,7 @@ void ExplorerModel::startSweep() {
   curveParams_ = params_;
   curve_.clear();
   curveComplete_ = false;
+  curveError_.clear();
   transition_.reset();
   emit curveChanged();
   emit transitionChanged();
@@ -248,6 +249,7 @@ void ExplorerModel::startSweep() {
     };
     std::optional<TransitionResult> R0;
     std::vector<SweepPoint> refined;
+    QString failure;
     try {
       auto grid = sweepR(p, Rs, so);
       if (!cancel->load() && p.KB >= 2) {
@@ -255,13 +257,16 @@ void ExplorerModel::startSweep() {
         if (t.collapse.status != Bracket::Cancelled) R0 = t;
       }
       if (!cancel->load()) refined = refineSweep(p, std::move(grid), R0 ? &*R0 : nullptr, so);
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      failure = QString::fromUtf8(e.what());  // shown as such, never as "R0 not reached"
     }
     QMetaObject::invokeMethod(
         self.data(),
-        [this, R0, refined, generation, cancel] {
+        [this, R0, refined, generation, cancel, failure] {
           sweepRunning_ = false;
           if (generation == sweepGeneration_ && !cancel->load()) {
+            curveError_ = failure;
+            if (!failure.isEmpty()) emit failed(tr("The cosine-vs-R curve could not be computed: %1").arg(failure));
             if (!refined.empty()) curve_ = refined;
             curveComplete_ = true;
             transition_ = R0;

@@ -132,6 +132,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), model_(new Explor
   connect(busyDelay_, &QTimer::timeout, this, [this] {
     busy_->setVisible(model_->solving());
     cancel_->setVisible(model_->solving());
+    // A slow solve: say that the views still show the last solved setting, and which one.
+    if (model_->solving())
+      if (const auto f = model_->latest(); f && f->id != model_->requestId())
+        statusBar()->showMessage(tr("Solving K = %1… the views show the last solved setting (K = %2, R = %3)")
+                                     .arg(model_->params().K())
+                                     .arg(f->params.K())
+                                     .arg(std::isinf(f->params.R) ? QStringLiteral("∞") : num(f->params.R, 5)));
   });
   statusBar()->showMessage(tr("Solving…"));
 
@@ -590,6 +597,9 @@ void MainWindow::updateExplanation() {
   const auto t = model_->curveMatches(p) ? model_->transition() : std::nullopt;
   if (p.KB < 2) {
     story = tr("With one minority class there is no pair to collapse: R<sub>0</sub> is undefined here.");
+  } else if (model_->curveMatches(p) && model_->curveComplete() && !model_->curveError().isEmpty()) {
+    story = tr("<span style='color:#c00'>The curve and R<sub>0</sub> could not be computed: %1</span>")
+                .arg(model_->curveError().toHtmlEscaped());
   } else if (!t) {
     story = tr("As R grows the minority classifiers draw together (R<sub>0</sub>: computing…).");
   } else if (t->collapse.status == Bracket::Found) {
@@ -661,9 +671,9 @@ Session MainWindow::currentSession() const {
   s.params = model_->params();
   if (!preset_.isEmpty()) {
     const auto p = findPreset(preset_.toStdString());
-    const auto& a = p->params;
     const auto& b = s.params;
-    if (a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.R == b.R && a.wr == b.wr && a.profile == b.profile)
+    if (p && p->params.EW == b.EW && p->params.EH == b.EH && p->params.KA == b.KA && p->params.KB == b.KB &&
+        p->params.R == b.R && p->params.wr == b.wr && p->params.profile == b.profile)
       s.preset = preset_.toStdString();
   }
   CameraState cam;
@@ -712,6 +722,7 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   if (!model_->setParams(s.params, "session", error)) return false;
   model_->endInteraction();
   preset_ = s.preset ? QString::fromStdString(*s.preset) : QString();
+  if (!s.warnings.empty()) statusBar()->showMessage(QString::fromStdString(s.warnings.front()), 10000);
   sphereAction_->setChecked(s.view.unitSphere);
   meansAction_->setChecked(s.view.means);
   labelsAction_->setChecked(s.view.labels);

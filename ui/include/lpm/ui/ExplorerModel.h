@@ -47,6 +47,8 @@ public:
   std::shared_ptr<const SolvedFrame> latest() const { return latest_; }
   const std::vector<SweepPoint>& curve() const { return curve_; }
   bool curveComplete() const { return curveComplete_; }
+  /// Why the last curve (or its R0) could not be computed; empty when it was.
+  const QString& curveError() const { return curveError_; }
   /// R0 and R_vanish of the curve's setting; absent while computing and for KB < 2.
   std::optional<TransitionResult> transition() const { return transition_; }
   /// The setting the curve and transition() belong to (they lag behind params() while computing).
@@ -123,6 +125,7 @@ private:
   bool haveCurve_ = false;
   std::vector<SweepPoint> curve_;
   bool curveComplete_ = false;
+  QString curveError_;
   std::optional<TransitionResult> transition_;
   double curveMin_ = 1, curveMax_ = 1e4;
   int curvePoints_ = 61;
