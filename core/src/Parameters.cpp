@@ -8,12 +8,7 @@
 namespace lpm {
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v) { return formatValue(v); }
 
 std::vector<ParameterSpec> makeRegistry() {
   std::vector<ParameterSpec> r;
@@ -81,6 +76,13 @@ std::vector<ParameterSpec> makeRegistry() {
 }
 
 }  // namespace
+
+std::string formatValue(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
 
 const std::vector<ParameterSpec>& parameterRegistry() {
   static const std::vector<ParameterSpec> registry = makeRegistry();

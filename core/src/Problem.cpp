@@ -12,12 +12,7 @@
 namespace lpm {
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
+std::string fmt(double v) { return formatValue(v); }
 
 // The budgets, each by its registry entry, then the one rule that ties them.
 void requireBudgets(double EW, double EH) {

@@ -48,6 +48,16 @@ class TestMainWindow : public QObject {
       s->setValue(ParameterPanel::valueToSlider(value, spec.explorerMin, spec.explorerMax));
   }
 
+  /// Types into a parameter's entry as a person does: select all, type, Return; then settles.
+  void type(const char* name, const char* text) {
+    QAbstractSpinBox* e = w->panel()->entry(name);
+    e->setFocus();
+    e->selectAll();
+    QTest::keyClicks(e, text);
+    QTest::keyClick(e, Qt::Key_Return);
+    settle();
+  }
+
 private slots:
   void init() {
     QSettings().clear();  // window state saved by other GUI tests must not shape this one
@@ -188,14 +198,9 @@ private slots:
     ew->setValue(-5);
     QCOMPARE(ew->value(), parameter("EW").entryMin);
     // Any value of the valid range can be typed, in scientific notation too, and is shown as solved.
-    auto* r = static_cast<QDoubleSpinBox*>(w->panel()->entry("R"));
-    r->setFocus();
-    r->selectAll();
-    QTest::keyClicks(r, "1e9");
-    QTest::keyClick(r, Qt::Key_Return);
-    settle();
+    type("R", "1e9");
     QCOMPARE(w->model()->params().R, 1e9);
-    QCOMPARE(r->text(), QString("1e+09"));
+    QCOMPARE(w->panel()->entry("R")->text(), QString("1e+09"));
   }
 
   void infiniteR() {
@@ -230,12 +235,7 @@ private slots:
     QTRY_VERIFY_WITH_TIMEOUT(!play->isChecked(), 30000);
     settle();
     QVERIFY(std::abs(w->model()->params().R - 1e4) < 1e-6);
-    auto* entry = static_cast<QDoubleSpinBox*>(w->panel()->entry("R"));
-    entry->setFocus();
-    entry->selectAll();
-    QTest::keyClicks(entry, "10");
-    QTest::keyClick(entry, Qt::Key_Return);
-    settle();
+    type("R", "10");
     const auto f = w->model()->latest();
     QCOMPARE(f->params.R, 10.0);
     QVERIFY(f->solution.certified);

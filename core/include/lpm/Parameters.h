@@ -46,6 +46,8 @@ const ParameterSpec& parameter(const std::string& name);
 /// "EW, EH, KA, KB, R, wr, profile".
 std::string parameterNames();
 
+/// A value in messages: 12 significant digits ("1e+300", "0.05").
+std::string formatValue(double v);
 /// Reads a number as users type it ("inf" included). Throws InvalidInput naming `name`.
 double parseNumber(const std::string& name, const std::string& text);
 /// Checks one value against its spec (range, integer, finite); throws InvalidInput with the
