@@ -28,8 +28,8 @@ TwoSizeParams paramsFrom(const ParamTexts& texts) {
 
 int certifiedExit(int uncertified, const std::string& what) {
   if (uncertified == 0) return 0;
-  std::cerr << "lpm: " << what << " not certified: the duality gap stayed above 1e-9 x the objective"
-            << " after retries; its state is not reported\n";
+  std::cerr << "lpm: " << what << " not certified: its duality gap stayed above 1e-9 x min(f, log K - f)"
+            << " after retries; no state is reported\n";
   return kNotCertified;
 }
 

@@ -18,7 +18,7 @@ void printTable(const Solution& s, const Metrics& m) {
   std::cout << std::left;
   auto row = [](const std::string& k, const std::string& v) { std::cout << "  " << std::setw(20) << k << v << "\n"; };
   row("objective", formatNumber(s.objective));
-  row("gap", formatNumber(s.gap) + (s.certified ? "  (certified: <= 1e-9 x objective)" : "  (NOT certified)"));
+  row("gap", formatNumber(s.gap) + (s.certified ? "  (certified: <= 1e-9 x min(f, log K - f))" : "  (NOT certified)"));
   row("minority state", describe(m.minorityState, s.gap));
   if (!s.certified) {
     row("", "the solve did not reach its certificate: no geometry is reported");

@@ -570,7 +570,7 @@ void MainWindow::updateExplanation() {
   switch (m.minorityState) {
     case MinorityState::Uncertified:
       state += tr("<b style='color:#c00'>not certified</b>: the solver's duality gap %1 stayed above 10<sup>−9</sup> × "
-                  "the objective after %2 attempts, so nothing is claimed about the minority classifiers.</p>")
+                  "min(f, log K − f) after %2 attempts, so nothing is claimed about the minority classifiers.</p>")
                    .arg(QString::number(f->solution.gap, 'e', 1))
                    .arg(f->solution.attempts);
       break;
@@ -586,7 +586,7 @@ void MainWindow::updateExplanation() {
       break;
     default:
       state += tr("minority classifiers are <b>%1</b>, average pairwise cosine %2. Certified gap %3 "
-                  "(%4 × the objective).</p>")
+                  "(%4 relative).</p>")
                    .arg(QString::fromStdString(toString(m.minorityState)))
                    .arg(num(*m.minorityCos(), 4))
                    .arg(QString::number(f->solution.gap, 'e', 1))
