@@ -168,7 +168,7 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   for (const auto& pt : points)
     if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
   yMin_ = std::max(-1.05, low);
-  const double rail = yMin_ + 0.04;  // where points without a cosine are marked
+  const double rail = yMin_ + 0.02;  // where points without a cosine are marked, below every curve
   for (const auto& pt : points) {
     if (pt.state == MinorityState::Uncertified)
       uncertified.emplace_back(pt.R, rail);
