@@ -23,12 +23,7 @@ int runInspect(const InspectArgs& a) {
   lpm::io::OpenLimits limits;
   limits.allowUnsafeGlobals = a.allowUnsafe;
   const auto c = lpm::io::Checkpoint::open(a.file, limits);
-  nlohmann::json j;
-  j["format"] = c.format();
-  j["tensors"] = nlohmann::json::array();
-  for (const auto& t : c.tensors()) j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtypeName(t.dtype)}, {"shape", t.shape}});
-  j["globals"] = c.globals();
-  j["warnings"] = c.warnings();
+  nlohmann::json j = checkpointJson(c);
   const bool haveClassifier = !a.tensor.empty() || lpm::io::detectClassifier(c);
   if (!a.tensor.empty() && !c.find(a.tensor)) throw lpm::io::CheckpointError("no tensor named '" + a.tensor + "'");
   std::string name;
@@ -37,25 +32,8 @@ int runInspect(const InspectArgs& a) {
     const auto net = lpm::io::loadNetwork(r);
     name = net.classifier;
     const auto an = lpm::io::analyseClassifier(net.W, name, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
-    auto& k = j["classifier"];
-    k["name"] = an.name;
-    k["shape"] = {an.K, an.p};
-    k["norms"] = std::vector<double>(an.norms.data(), an.norms.data() + an.norms.size());
-    k["cos"] = lpm::matrixJson(an.cos);
-    k["minority"] = an.minority;
-    k["minority_cos"] = lpm::numberOrNull(an.minorityCos);
-    k["majority_cos"] = lpm::numberOrNull(an.majorityCos);
-    k["between_cos"] = lpm::numberOrNull(an.betweenCos);
-    k["minority_norm_cv"] = an.minorityNormCV;
-    k["EW_fit"] = an.EWfit;
-    k["etf_deviation"] = an.etfDeviation;
-    if (net.counts) {
-      j["class_counts"] = *net.counts;
-      j["imbalance_ratio"] = lpm::numberOrNull(lpm::io::imbalanceRatio(*net.counts));
-    }
-    if (const auto& f = net.featureAnalysis)
-      j["features"] = {{"N", f->N}, {"EH_fit", f->EHfit}, {"nc1", f->nc1}, {"nc2_equinorm", f->nc2Equinorm},
-                       {"nc2_equiangular", f->nc2Equiangular}, {"nc3", f->nc3}, {"nc4", f->nc4}};
+    j["classifier"] = classifierJson(an);
+    addNetworkJson(j, net);
   } else {
     j["classifier"] = nullptr;
   }

@@ -64,6 +64,44 @@ nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o
   return j;
 }
 
+nlohmann::json checkpointJson(const io::Checkpoint& c) {
+  nlohmann::json j;
+  j["format"] = c.format();
+  j["tensors"] = nlohmann::json::array();
+  for (const auto& t : c.tensors())
+    j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtypeName(t.dtype)}, {"shape", t.shape}});
+  j["globals"] = c.globals();
+  j["warnings"] = c.warnings();
+  return j;
+}
+
+nlohmann::json classifierJson(const io::ClassifierAnalysis& an) {
+  nlohmann::json k;
+  k["name"] = an.name;
+  k["shape"] = {an.K, an.p};
+  k["norms"] = std::vector<double>(an.norms.data(), an.norms.data() + an.norms.size());
+  k["cos"] = matrixJson(an.cos);
+  k["minority"] = an.minority;
+  k["minority_cos"] = numberOrNull(an.minorityCos);
+  k["majority_cos"] = numberOrNull(an.majorityCos);
+  k["between_cos"] = numberOrNull(an.betweenCos);
+  k["minority_norm_cv"] = an.minorityNormCV;
+  k["EW_fit"] = an.EWfit;
+  k["etf_deviation"] = an.etfDeviation;
+  return k;
+}
+
+void addNetworkJson(nlohmann::json& j, const io::NetworkData& net) {
+  if (net.counts) {
+    j["class_counts"] = *net.counts;
+    j["imbalance_ratio"] = numberOrNull(io::imbalanceRatio(*net.counts));
+  }
+  if (const auto& f = net.featureAnalysis)
+    j["features"] = {{"N", f->N},         {"EH_fit", f->EHfit},   {"nc1", f->nc1},
+                     {"nc2_equinorm", f->nc2Equinorm}, {"nc2_equiangular", f->nc2Equiangular},
+                     {"nc3", f->nc3},     {"nc4", f->nc4}};
+}
+
 nlohmann::json transitionJson(const TransitionResult& t) {
   nlohmann::json j;
   auto ratio = [&](const EventRatio& e) { return e.value() ? nlohmann::json(*e.value()) : nlohmann::json(nullptr); };

@@ -9,6 +9,9 @@
 
 #include "lpm/Metrics.h"
 #include "lpm/Sweep.h"
+#include "lpm/io/Analysis.h"
+#include "lpm/io/Checkpoint.h"
+#include "lpm/io/Network.h"
 
 namespace lpm {
 
@@ -25,6 +28,13 @@ nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o
 /// `withMatrices` also X (2K x 2K), W, H (K rows), cos (K x K). With `provenance` merged in.
 nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices,
                             const nlohmann::json& provenance = nullptr);
+
+/// A checkpoint's format, tensor table, globals and warnings (`lpm inspect`).
+nlohmann::json checkpointJson(const io::Checkpoint& c);
+/// A classifier's analysis: name, shape, norms, cosines, roles, fitted EW.
+nlohmann::json classifierJson(const io::ClassifierAnalysis& a);
+/// Class counts and R (from labels) and the neural-collapse measures (from features), merged into `j`.
+void addNetworkJson(nlohmann::json& j, const io::NetworkData& net);
 
 /// R0, R_vanish, the first event and how they were found.
 nlohmann::json transitionJson(const TransitionResult& t);
