@@ -50,8 +50,8 @@ CosinePlot::CosinePlot(QWidget* parent) : VtkOpenGLWidget(parent), chart_(new re
 }
 
 CosinePlot::~CosinePlot() {
-  delete p;
-  delete chart_;
+  p.reset();  // the mouse observer before the chart it reads
+  chart_.reset();
 }
 
 double CosinePlot::rMin() const { return chart_->rMin(); }

@@ -136,7 +136,7 @@ CosineChart::CosineChart() : p(new Private) {
   setRange(1, 1e4);
 }
 
-CosineChart::~CosineChart() { delete p; }
+CosineChart::~CosineChart() = default;
 
 vtkChartXY* CosineChart::chart() const { return p->chart; }
 

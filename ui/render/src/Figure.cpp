@@ -239,7 +239,7 @@ AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& si
     std::filesystem::create_directories(target, ec);
     if (ec) throw IoError("cannot create folder " + target + ": " + ec.message());
   }
-  p = new Private(target, size);
+  p = std::make_unique<Private>(target, size);
   p->video = video;
   p->grab->SetInput(p->combined.win);
   p->grab->ReadFrontBufferOff();
@@ -253,7 +253,6 @@ AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& si
 
 AnimationWriter::~AnimationWriter() {
   if (p && p->open) close();
-  delete p;
 }
 
 void AnimationWriter::addFrame(const SceneData& scene, const ChartData& chart, const std::string& caption) {

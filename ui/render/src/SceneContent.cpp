@@ -177,7 +177,7 @@ SceneContent::SceneContent() : p(new Private) {
   resetCamera();
 }
 
-SceneContent::~SceneContent() { delete p; }
+SceneContent::~SceneContent() = default;
 
 vtkRenderer* SceneContent::renderer() const { return p->renderer; }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The cosine-versus-R widget: a render::CosineChart in a VtkOpenGLWidget; click or drag picks R.
+#include <memory>
 #include <QImage>
 
 #include <array>
@@ -48,14 +49,14 @@ protected:
   void resizeGL(int w, int h) override;
 
 private:
-  render::CosineChart* chart_;
+  std::unique_ptr<render::CosineChart> chart_;
   QImage cache_;
   bool cacheValid_ = false, dark_ = false;
   std::array<double, 4> legend_{};  ///< scene pixels, as last drawn: the current-R line skips it
   std::optional<double> currentR_;
   void invalidate();
   struct Private;
-  Private* p;
+  std::unique_ptr<Private> p;
   bool dragging_ = false;
 };
 

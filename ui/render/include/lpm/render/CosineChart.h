@@ -1,6 +1,7 @@
 #pragma once
 // The cosine-versus-R chart (Figure 3 of the paper) as a VTK context item, independent of any
 // window: the GUI shows it in a widget, exports render it offscreen (PNG, PDF, SVG).
+#include <memory>
 #include <array>
 #include <optional>
 #include <string>
@@ -56,7 +57,7 @@ public:
 
 private:
   struct Private;
-  Private* p;
+  std::unique_ptr<Private> p;
   double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3;
   int curvePoints_ = 0;
   bool currentOutside_ = false;

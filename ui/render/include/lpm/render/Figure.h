@@ -3,6 +3,7 @@
 // text), the scene as PNG or glTF, scene + plot side by side with a caption, and R-sweep
 // animations as PNG frames or Ogg Theora. Always the light print theme. Needs an X display
 // (VTK here is GLX only): check haveDisplay() first.
+#include <memory>
 #include <functional>
 #include <optional>
 #include <string>
@@ -105,7 +106,7 @@ public:
 
 private:
   struct Private;
-  Private* p;
+  std::unique_ptr<Private> p;
 };
 
 }  // namespace lpm::render

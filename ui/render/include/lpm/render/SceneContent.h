@@ -1,6 +1,7 @@
 #pragma once
 // The 3D scene as a VTK renderer, independent of any window: classifiers w_k as arrows from the
 // origin, class means h_k as spheres, optional unit sphere, ETF reference and axes.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,7 @@ public:
 
 private:
   struct Private;
-  Private* p;
+  std::unique_ptr<Private> p;
   Eigen::MatrixX3d W_, H_;
   std::vector<bool> minority_;
   bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
