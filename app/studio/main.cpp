@@ -87,8 +87,9 @@ int main(int argc, char** argv) {
   cli.process(app);
 
   if (cli.isSet("network-tab")) {
-    static const QStringList tabs = {"classifier", "classes", "3d", "tensors"};
-    if (!tabs.contains(cli.value("network-tab"))) return fail("--network-tab takes classifier, classes, 3d or tensors");
+    const QStringList& tabs = lpm::ui::CheckpointPanel::tabNames();
+    if (!tabs.contains(cli.value("network-tab").toLower()))
+      return fail(QString("--network-tab takes %1").arg(tabs.join(", ")));
     if (cli.positionalArguments().isEmpty()) return fail("--network-tab needs a checkpoint to show");
   }
   lpm::ui::MainWindow window;
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
         window.network()->setMinority(minority);
       }
       if (cli.isSet("network-tab") && !window.network()->showTab(cli.value("network-tab")))
-        return fail("--network-tab takes classifier, classes, 3d or tensors");
+        return fail(QString("--network-tab takes %1").arg(lpm::ui::CheckpointPanel::tabNames().join(", ")));
       if (auto* dock = window.findChild<QWidget*>("NetworkDock")) dock->show();
     }
   }

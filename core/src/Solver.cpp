@@ -6,16 +6,36 @@
 #include <functional>
 #include <random>
 
-#include "Lbfgs.h"
 #include <limits>
+
+#include "Lbfgs.h"
 
 namespace lpm {
 namespace {
 
+// One SVD rule: Jacobi (accurate, fast) for small matrices, divide and conquer beyond 32.
+struct Svd {
+  Eigen::MatrixXd U, V;
+  Eigen::VectorXd S;
+};
+Svd svdOf(const Eigen::MatrixXd& M, bool vectors) {
+  const unsigned flags = vectors ? (Eigen::ComputeFullU | Eigen::ComputeFullV) : 0u;
+  Svd r;
+  if (M.rows() <= 32) {
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, flags);
+    r.S = svd.singularValues();
+    if (vectors) r.U = svd.matrixU(), r.V = svd.matrixV();
+  } else {
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(M, flags);
+    r.S = svd.singularValues();
+    if (vectors) r.U = svd.matrixU(), r.V = svd.matrixV();
+  }
+  return r;
+}
+
 double maxSingularValue(const Eigen::MatrixXd& M) {
   if (M.size() == 0) return 0.0;
-  if (M.rows() <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues()(0);
-  return Eigen::BDCSVD<Eigen::MatrixXd>(M).singularValues()(0);
+  return svdOf(M, false).S(0);
 }
 
 // Eq. (15) restricted to matrices invariant under permutations inside each group, in factored
@@ -131,10 +151,10 @@ public:
   Eigen::VectorXd pack(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
     Eigen::VectorXd x = Eigen::VectorXd::Zero(dimension());
     Eigen::Map<Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    const Eigen::VectorXd root = svd.singularValues().cwiseSqrt();
-    U.leftCols(G_) = svd.matrixU() * root.asDiagonal();
-    V.leftCols(G_) = svd.matrixV() * root.asDiagonal();
+    const Svd svd = svdOf(Zbar, true);
+    const Eigen::VectorXd root = svd.S.cwiseSqrt();
+    U.leftCols(G_) = svd.U * root.asDiagonal();
+    V.leftCols(G_) = svd.V * root.asDiagonal();
     double* xc = x.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -146,7 +166,7 @@ public:
   }
   /// The nuclear norm of the logits (Zbar, c) in group form.
   double nuclearNorm(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
-    double t = Eigen::JacobiSVD<Eigen::MatrixXd>(Zbar).singularValues().sum();
+    double t = svdOf(Zbar, false).S.sum();
     for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
     return t;
   }
@@ -184,15 +204,9 @@ bool isBalanced(const Problem& p) {
 void fillGrams(Solution& s) {
   const double scaleW = std::sqrt(s.problem.EW / s.problem.EH);
   const auto& Zbar = s.Z.mean;
-  Eigen::MatrixXd P, Q;
-  Eigen::VectorXd S;
-  if (Zbar.rows() <= 32) {
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    P = svd.matrixU(), Q = svd.matrixV(), S = svd.singularValues();
-  } else {
-    Eigen::BDCSVD<Eigen::MatrixXd> svd(Zbar, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    P = svd.matrixU(), Q = svd.matrixV(), S = svd.singularValues();
-  }
+  const Svd svd = svdOf(Zbar, true);
+  const Eigen::MatrixXd &P = svd.U, &Q = svd.V;
+  const Eigen::VectorXd& S = svd.S;
   // Lemma 1 / minimal-trace completion: X_WW = sqrt(EW/EH) (Z^T Z)^{1/2}, X_HH = sqrt(EH/EW) (Z Z^T)^{1/2}.
   s.XWW.mean = scaleW * Q * S.asDiagonal() * Q.transpose();
   s.XHH.mean = (1 / scaleW) * P * S.asDiagonal() * P.transpose();
@@ -420,7 +434,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
     sinceGap = 0;
     gradAtGap = gradNorm;
-    return objective.gap(tau) <= options.gapTarget * std::max(std::min(f, objective.gain()), kTinyObjective);
+    return objective.gap(tau) <= options.gapTarget * certificateScale(f, objective.gain());
   };
   // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
   // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
@@ -455,8 +469,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
       auto tighter = [&](double, double) {
-        return objective.gap(tau) <=
-               1e-3 * options.gapTarget * std::max(std::min(objective.objective(), objective.gain()), kTinyObjective);
+        return objective.gap(tau) <= 1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain());
       };
       detail::minimizeOnSphere(fg, y0, radius, po, tighter);
       y0 *= radius / y0.norm();
@@ -475,11 +488,9 @@ bool better(const Solution& a, const Solution& b) {
 
 }  // namespace
 
-double certificateTarget(double objective, double gain) {
-  return kCertifyTol * std::max(std::min(objective, gain), kTinyObjective);
-}
+double certificateTarget(double objective, double gain) { return kCertifyTol * certificateScale(objective, gain); }
 
-double Solution::relativeGap() const { return gap / std::max(std::min(objective, gain), kTinyObjective); }
+double Solution::relativeGap() const { return gap / certificateScale(objective, gain); }
 
 Solution solve(const Problem& problem, const SolveOptions& options) {
   validate(problem);
@@ -518,6 +529,12 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
   }
   s.solveMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return s;
+}
+
+SolveChain::SolveChain(SolveOptions base) : base_(base) {
+  base_.warmStart = nullptr;  // the chain owns its warm state
+  // Auto would take the closed form at balanced points, whose state cannot warm the next solve.
+  if (base_.kind == SolverKind::Auto) base_.kind = SolverKind::Reduced;
 }
 
 Solution SolveChain::solve(const Problem& problem, const std::atomic<bool>* cancel) {

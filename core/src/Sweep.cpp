@@ -29,12 +29,6 @@ SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptio
   return pt;
 }
 
-SolveChain sweepChain(const SweepOptions& options) {
-  SolveOptions so = options.solve;
-  if (so.kind == SolverKind::Auto) so.kind = SolverKind::Reduced;  // keeps the warm start's shape at R = 1
-  so.warmStart = nullptr;
-  return SolveChain(so);
-}
 
 std::string shortNumber(double v) {
   char buf[32];
@@ -48,7 +42,7 @@ std::vector<SweepPoint> sweepR(const TwoSizeParams& base, const std::vector<doub
   validate(base);
   std::vector<SweepPoint> out;
   out.reserve(Rs.size());
-  SolveChain chain = sweepChain(options);
+  SolveChain chain(options.solve);
   for (size_t i = 0; i < Rs.size(); ++i) {
     if (options.cancel && options.cancel->load()) break;
     TwoSizeParams p = base;
@@ -115,10 +109,7 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, dou
   r.tol = tol;
   r.relTol = relTol;
   r.Rmax = Rmax;
-  SolveOptions so = solveOptions;
-  if (so.kind == SolverKind::Auto) so.kind = SolverKind::Reduced;
-  so.warmStart = nullptr;
-  SolveChain chain(so);
+  SolveChain chain(solveOptions);
   MetricsOptions mo;
   mo.collapseTol = tol;
   bool cancelled = false;
@@ -201,7 +192,7 @@ std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<Sweep
   auto byR = [](const SweepPoint& a, const SweepPoint& b) { return a.R < b.R; };
   std::sort(curve.begin(), curve.end(), byR);
   const double Rlo = curve.front().R, Rhi = curve.back().R;
-  SolveChain chain = sweepChain(options);
+  SolveChain chain(options.solve);
   int extra = 0;
   auto add = [&](std::vector<double> Rs) {
     std::sort(Rs.begin(), Rs.end());
@@ -245,13 +236,16 @@ int Curve::uncertified() const {
 }
 
 Curve computeCurve(const TwoSizeParams& base, double Rmin, double Rmax, int gridPoints, bool refine,
-                   const std::atomic<bool>* cancel) {
+                   const SweepOptions& options) {
   Curve c;
-  SweepOptions so;
-  so.cancel = cancel;
-  c.points = sweepR(base, logGrid(Rmin, Rmax, gridPoints), so);
-  if (base.KB >= 2) c.transition = phaseTransitionRatio(base, 1e-3, 1e-4, cancel, kTransitionRmax, so.solve);
-  if (refine) c.points = refineSweep(base, std::move(c.points), c.transition ? &*c.transition : nullptr, so);
+  c.points = sweepR(base, logGrid(Rmin, Rmax, gridPoints), options);
+  const auto* cancel = options.cancel;
+  if (cancel && cancel->load()) return c;
+  if (base.KB >= 2) c.transition = phaseTransitionRatio(base, 1e-3, 1e-4, cancel, kTransitionRmax, options.solve);
+  if (cancel && cancel->load()) return c;
+  SweepOptions quiet = options;
+  quiet.progress = nullptr;  // refinement points arrive with the finished curve
+  if (refine) c.points = refineSweep(base, std::move(c.points), c.transition ? &*c.transition : nullptr, quiet);
   return c;
 }
 

@@ -505,9 +505,13 @@ void CheckpointPanel::setPinned(const std::vector<PinnedNetwork>& pins) {
   emit pinnedChanged();
 }
 
-bool CheckpointPanel::showTab(const QString& name) {
+const QStringList& CheckpointPanel::tabNames() {
   static const QStringList names = {"classifier", "classes", "3d", "tensors"};
-  const int i = names.indexOf(name.toLower());
+  return names;
+}
+
+bool CheckpointPanel::showTab(const QString& name) {
+  const int i = tabNames().indexOf(name.toLower());
   if (i < 0) return false;
   tabs_->setCurrentIndex(i);
   return true;

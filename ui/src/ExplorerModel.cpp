@@ -109,9 +109,7 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
 
 void ExplorerModel::setSolveOptions(const SolveOptions& o) {
   solveOptions_ = o;
-  solveOptions_.warmStart = nullptr;
-  solveOptions_.cancel = nullptr;
-  if (solveOptions_.kind == SolverKind::Auto) solveOptions_.kind = SolverKind::Reduced;
+  solveOptions_.cancel = nullptr;  // each job brings its own (SolveChain also drops warm starts and Auto)
   freshAxes_.store(true);  // the job picks the new options up with a cold start
   ++requestId_;
   startSolve();
@@ -251,12 +249,8 @@ void ExplorerModel::startSweep() {
     std::vector<SweepPoint> refined;
     QString failure;
     try {
-      auto grid = sweepR(p, Rs, so);
-      if (!cancel->load() && p.KB >= 2) {
-        const auto t = phaseTransitionRatio(p, 1e-3, 1e-4, cancel.get(), kTransitionRmax, solveOptions);
-        if (t.collapse.status != Bracket::Cancelled) R0 = t;
-      }
-      if (!cancel->load()) refined = refineSweep(p, std::move(grid), R0 ? &*R0 : nullptr, so);
+      const Curve c = computeCurve(p, Rs.front(), Rs.back(), static_cast<int>(Rs.size()), true, so);
+      if (!cancel->load()) refined = c.points, R0 = c.transition;
     } catch (const std::exception& e) {
       failure = QString::fromUtf8(e.what());  // shown as such, never as "R0 not reached"
     }

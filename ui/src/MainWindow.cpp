@@ -511,25 +511,17 @@ void MainWindow::setDarkTheme(bool dark) {
 void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   const auto& m = f->metrics;
   const bool certified = f->solution.certified;
-  const QString uncertifiedNote =
-      certified ? QString()
-                : tr("NOT CERTIFIED (gap %1 after %2 attempts): this picture may be wrong. ")
-                      .arg(QString::number(f->solution.gap, 'e', 1))
-                      .arg(f->solution.attempts);
   std::vector<bool> minority(f->params.K(), false);
   for (int k : f->solution.problem.minority) minority[k] = true;
   if (f->geometry.W.rows() == f->params.K()) {
     scene_->setConfiguration(f->geometry.W, f->geometry.H, minority);
     if (etfAction_->isChecked()) scene_->setReference(f->geometry.etf);
-    scene_->setNote(uncertifiedNote + tr("K = %1: principal 3D projection keeps %2% of the Gram energy")
-                                          .arg(f->params.K())
-                                          .arg(100 * f->geometry.captured, 0, 'f', 1));
+    scene_->setNote(QString::fromStdString(render::sceneNote(f->solution, f->geometry.captured, true)));
   } else {
     // Too many classes to draw (and to decompose on every step): say so, draw nothing stale.
     scene_->setConfiguration({}, {}, {});
     scene_->setReference({});
-    scene_->setNote(uncertifiedNote + tr("K = %1: the 3D view draws up to 400 classes; the plot and the numbers are exact")
-                                          .arg(f->params.K()));
+    scene_->setNote(QString::fromStdString(render::sceneNote(f->solution, f->geometry.captured, false)));
   }
   pendingFrameId_ = f->id;
   plot_->setCurrentR(std::isinf(f->params.R) ? plot_->rMax() : f->params.R);
@@ -778,12 +770,7 @@ render::SceneData MainWindow::sceneData() const {
     d.etf = f->geometry.etf;
     d.minority.assign(f->params.K(), false);
     for (int k : f->solution.problem.minority) d.minority[k] = true;
-    char note[120];
-    std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", f->params.K(),
-                  100 * f->geometry.captured);
-    d.note = note;
-    if (!f->solution.certified) d.note = "NOT CERTIFIED (gap " + QString::number(f->solution.gap, 'e', 1).toStdString() +
-                                         "): this picture may be wrong. " + d.note;
+    d.note = render::sceneNote(f->solution, f->geometry.captured, f->geometry.W.rows() == f->params.K());
   }
   d.view = s.view;
   d.camera = s.camera;

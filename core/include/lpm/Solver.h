@@ -6,6 +6,7 @@
 // tau = K sqrt(EH EW). Both solvers minimise sum_k pi_k CE(z_k, k) over that nuclear-norm
 // ball in factored form Z = U V^T, ||U||^2 + ||V||^2 = 2 tau (Burer-Monteiro), with L-BFGS on
 // the sphere, and stop on a Frank-Wolfe duality gap that bounds f - f* (doc/dev/04-SOLVER.md).
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ struct GroupMatrix {
 /// holds all the geometry; an absolute target certifies nothing in either (doc/dev/04-SOLVER.md).
 constexpr double kCertifyTol = 1e-9;
 constexpr double kTinyObjective = 1e-300;
+/// The scale a gap is measured against: max(min(f, log K - f), kTinyObjective).
+inline double certificateScale(double objective, double gain) {
+  return std::max(std::min(objective, gain), kTinyObjective);
+}
 /// The gap a solution must reach to be certified; `gain` = log K - objective.
 double certificateTarget(double objective, double gain);
 
@@ -87,7 +92,8 @@ Solution solve(const Problem& problem, const SolveOptions& options = {});
 /// The one place the warm-start rule lives.
 class SolveChain {
 public:
-  explicit SolveChain(SolveOptions base = {}) : base_(base) {}
+  /// Auto becomes Reduced (exact for groups, and its state keeps its shape along a chain).
+  explicit SolveChain(SolveOptions base = {});
   Solution solve(const Problem& problem, const std::atomic<bool>* cancel = nullptr);
   void reset() { warm_.resize(0); }
   bool warm() const { return warm_.size() > 0; }

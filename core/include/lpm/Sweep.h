@@ -98,13 +98,15 @@ std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<Sweep
                                     const TransitionResult* transition, const SweepOptions& options = {},
                                     const RefineOptions& refine = {});
 
-/// Grid, transition and refinement in one call (exports and the CLI).
+/// Grid, transition and refinement in one call (the window, exports and the CLI).
 struct Curve {
   std::vector<SweepPoint> points;
   std::optional<TransitionResult> transition;  ///< absent for KB < 2
   int uncertified() const;
 };
+/// Grid points are reported through options.progress as they are solved; the transition and
+/// the refinement use options.solve and options.cancel too.
 Curve computeCurve(const TwoSizeParams& base, double Rmin, double Rmax, int gridPoints, bool refine = true,
-                   const std::atomic<bool>* cancel = nullptr);
+                   const SweepOptions& options = {});
 
 }  // namespace lpm

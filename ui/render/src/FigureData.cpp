@@ -26,6 +26,23 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   return buf;
 }
 
+std::string sceneNote(const Solution& s, double captured, bool drawn) {
+  char buf[240];
+  std::string note;
+  if (!s.certified) {
+    std::snprintf(buf, sizeof buf, "NOT CERTIFIED (gap %.1e after %d attempts): this picture may be wrong. ", s.gap,
+                  s.attempts);
+    note = buf;
+  }
+  if (drawn)
+    std::snprintf(buf, sizeof buf, "K = %d: principal 3D projection keeps %.1f%% of the Gram energy", s.problem.K(),
+                  100 * captured);
+  else
+    std::snprintf(buf, sizeof buf, "K = %d: the 3D view draws up to 400 classes; the plot and the numbers are exact",
+                  s.problem.K());
+  return note + buf;
+}
+
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption) {
   validate(in.params);
   chart = ChartData{};
@@ -67,9 +84,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   for (int k : s.problem.minority) scene.minority[k] = true;
   scene.view = in.view;
   scene.camera = in.camera;
-  char note[120];
-  std::snprintf(note, sizeof note, "K = %d: 3D projection keeps %.1f%% of the Gram energy", in.params.K(), 100 * g.captured);
-  scene.note = note;
+  scene.note = sceneNote(s, g.captured, true);
   caption = captionFor(in.params, s, m, transition);
   chart.pinned = in.pinned;
   if (in.network) {

@@ -134,6 +134,8 @@ public:
 
   /// "classifier", "classes", "3d" or "tensors"; false for another name.
   bool showTab(const QString& name);
+  /// The tabs showTab() takes, in order.
+  static const QStringList& tabNames();
 
 signals:
   void finished(bool ok, const QString& message, const QString& unsafeGlobal);

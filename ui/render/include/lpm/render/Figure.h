@@ -73,6 +73,10 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
 std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
                        const std::optional<TransitionResult>& t);
 
+/// The 3D view's note for a solution (the window's and every export's): what the projection keeps,
+/// or why nothing is drawn (K beyond 400), led by "NOT CERTIFIED ..." for an uncertified solution.
+std::string sceneNote(const Solution& s, double captured, bool drawn);
+
 /// The R sweep from 1 to 10^4 as `frames` frames (scene aligned frame to frame, plot marker moving)
 /// into a folder of PNGs or a .ogv. `progress(i)` after each frame; returning false stops.
 /// Returns the number of frames written.
