@@ -33,16 +33,13 @@ int certifiedExit(int uncertified, const std::string& what) {
   return kNotCertified;
 }
 
-std::vector<int> minorityFrom(const std::string& list, int KA, const std::optional<std::vector<int>>& counts, int K) {
-  if (!list.empty()) return parseList<int>("--minority", list);
-  if (KA >= 0) {
-    if (KA < 1 || KA >= K) throw InvalidInput("--KA must be in 1.." + std::to_string(K - 1));
-    std::vector<int> m;
-    for (int k = KA; k < K; ++k) m.push_back(k);
-    return m;
+void applyRoles(lpm::io::NetworkComparison& net, const std::string& minorityList, int KA) {
+  if (!minorityList.empty()) {
+    net.setMinority(parseList<int>("--minority", minorityList));
+  } else if (KA >= 0) {
+    if (KA < 1 || KA >= net.K()) throw InvalidInput("--KA must be in 1.." + std::to_string(net.K() - 1));
+    net.setMajorityCount(KA);
   }
-  if (counts) return lpm::io::defaultMinority(counts, K);
-  return {};
 }
 
 }  // namespace lpm::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lpm/Parameters.h"
+#include "lpm/io/Network.h"
 
 namespace lpm::cli {
 
@@ -47,9 +48,9 @@ TwoSizeParams paramsFrom(const ParamTexts& texts);
 /// 0, or kNotCertified after saying on stderr what was not certified.
 int certifiedExit(int uncertified, const std::string& what);
 
-/// Minority classes of a network: --minority, else --KA (the first KA are the majority), else
-/// the classes of the smallest count.
-std::vector<int> minorityFrom(const std::string& list, int KA, const std::optional<std::vector<int>>& counts, int K);
+/// The roles from --minority (0-based list) or --KA (first KA classes majority); without either
+/// the network keeps its own (the smallest classes by count, else the second half).
+void applyRoles(lpm::io::NetworkComparison& net, const std::string& minorityList, int KA);
 
 /// A subcommand: registered on the app, run when the user chose it.
 struct Command {

@@ -27,19 +27,23 @@ struct FigureArgs {
 
 // A trained network for a figure: its marker and overlay, and the model at its setting.
 std::pair<lpm::render::NetworkFigure, std::optional<lpm::TwoSizeParams>> networkFigure(
-    const lpm::io::NetworkRequest& r, const std::vector<int>& minority, int KA, const lpm::TwoSizeParams& base) {
-  const auto net = lpm::io::loadNetwork(r);
-  const std::vector<int> roles = minority.empty() ? minorityFrom("", KA, net.counts, net.K()) : minority;
-  const auto an = lpm::io::analyseClassifier(net.W, net.classifier, -1, roles);
-  const auto R = net.counts ? lpm::io::imbalanceRatio(*net.counts) : std::nullopt;
-  const auto p = lpm::io::modelParamsFor(an, net.featureAnalysis ? &*net.featureAnalysis : nullptr, R, base);
+    const lpm::io::NetworkRequest& r, const std::string& minority, int KA, const lpm::TwoSizeParams& base) {
+  auto net = lpm::io::NetworkComparison::open(r);
+  applyRoles(net, minority, KA);
+  const auto p = net.modelParams(base);
   lpm::render::NetworkFigure nf;
-  nf.W = lpm::embedNetwork(net.W).W;
-  nf.modelOrder = lpm::io::modelOrder(an);
-  nf.R = R ? *R : (p ? p->R : base.R);
-  nf.minorityCos = an.minorityCos;
-  nf.name = r.path.substr(r.path.find_last_of('/') + 1);
+  nf.W = net.embedding().W;
+  nf.modelOrder = net.modelOrder();
+  nf.R = net.imbalanceRatio().value_or(p ? p->R : base.R);
+  nf.minorityCos = net.analysis().minorityCos;
+  nf.name = net.fileName();
   return {nf, p};
+}
+
+std::string listText(const std::vector<int>& v) {
+  std::string s;
+  for (int k : v) s += (s.empty() ? "" : ",") + std::to_string(k);
+  return s;
 }
 
 lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
@@ -61,14 +65,13 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     if (s.checkpoint) {
       // The session's network, as the window showed it (its parameters stay the session's).
       lpm::io::NetworkRequest r{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", a.allowUnsafe};
-      auto nf = networkFigure(r, s.minority.value_or(std::vector<int>{}), -1, in.params).first;
+      auto nf = networkFigure(r, s.minority ? listText(*s.minority) : "", -1, in.params).first;
       if (!s.view.networkOverlay) nf.W.resize(0, 0);  // marker only
       in.network = nf;
     }
   } else {
     // The network against the model at its setting, as the window shows it.
-    const std::vector<int> minority = a.minority.empty() ? std::vector<int>{} : parseList<int>("--minority", a.minority);
-    const auto [nf, p] = networkFigure({a.checkpoint, a.features, a.labels, "", a.allowUnsafe}, minority, a.KA, in.params);
+    const auto [nf, p] = networkFigure({a.checkpoint, a.features, a.labels, "", a.allowUnsafe}, a.minority, a.KA, in.params);
     if (!p) throw lpm::InvalidInput("the network needs at least one majority and one minority class (--KA or --minority)");
     in.params = *p;
     in.network = nf;
@@ -78,7 +81,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       if (eq == std::string::npos) throw lpm::InvalidInput("--pin expects CHECKPOINT=LABELS (labels give its R), got '" + pin + "'");
       const std::string file = pin.substr(0, eq), data = pin.substr(eq + 1);
       const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
-      const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, minority, a.KA, in.params).first;
+      const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, a.minority, a.KA, in.params).first;
       if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
       in.pinned.emplace_back(other.R, *other.minorityCos);
     }

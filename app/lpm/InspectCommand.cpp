@@ -28,11 +28,10 @@ int runInspect(const InspectArgs& a) {
   if (!a.tensor.empty() && !c.find(a.tensor)) throw lpm::io::CheckpointError("no tensor named '" + a.tensor + "'");
   std::string name;
   if (haveClassifier) {
-    lpm::io::NetworkRequest r{a.file, a.features, a.labels, a.tensor, a.allowUnsafe};
-    const auto net = lpm::io::loadNetwork(r);
-    name = net.classifier;
-    const auto an = lpm::io::analyseClassifier(net.W, name, -1, minorityFrom(a.minority, a.KA, net.counts, net.K()));
-    j["classifier"] = classifierJson(an);
+    auto net = lpm::io::NetworkComparison::open({a.file, a.features, a.labels, a.tensor, a.allowUnsafe});
+    name = net.classifier();
+    applyRoles(net, a.minority, a.KA);
+    j["classifier"] = classifierJson(net.analysis());
     addNetworkJson(j, net);
   } else {
     j["classifier"] = nullptr;
@@ -41,7 +40,7 @@ int runInspect(const InspectArgs& a) {
     std::cout << j.dump(2) << "\n";
   } else {
     // The summary first, then the tensors (a name column as wide as the longest name).
-    std::cout << "format: " << c.format() << ", " << c.tensors().size() << " tensors\n";
+    std::cout << "format: " << io::formatName(c.format()) << ", " << c.tensors().size() << " tensors\n";
     for (const auto& w : c.warnings()) std::cout << "WARNING: " << w << "\n";
     if (!name.empty()) {
       const auto& k = j["classifier"];
@@ -49,6 +48,7 @@ int runInspect(const InspectArgs& a) {
                 << k["EW_fit"] << "  minority cos " << k["minority_cos"] << "  majority cos " << k["majority_cos"] << "\n";
       if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
       if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
+      if (j.contains("note")) std::cout << "note: " << j["note"].get<std::string>() << "\n";
     } else {
       std::cout << "classifier: none found (name one with --tensor)\n";
     }

@@ -68,7 +68,7 @@ int runSolve(const SolveArgs& a) {
   const Solution s = solve(p, o);
   const Metrics m = computeMetrics(s);
   if (a.json) {
-    auto j = solutionJson(s, m, a.matrix, provenanceJson(two ? &*two : nullptr, o));
+    auto j = solutionJson(s, m, a.matrix, provenanceJson(o, two));
     j["notes"] = notes;
     std::cout << j.dump(2) << "\n";
   } else {
@@ -108,7 +108,7 @@ int runSweep(const SweepArgs& a) {
   writeSweepCsvHeader(out);
   SolveOptions used;
   used.kind = SolverKind::Reduced;  // what sweeps solve with (exact for two sizes)
-  nlohmann::json side = provenanceJson(nullptr, used);
+  nlohmann::json side = provenanceJson(used);
   side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", a.refine}};
   side["curves"] = nlohmann::json::array();
   int uncertified = 0;
@@ -116,10 +116,7 @@ int runSweep(const SweepArgs& a) {
     const auto c = computeCurve(tp, Rmin, Rmax, a.points, a.refine);
     for (const auto& pt : c.points) writeSweepCsvRow(out, tp, pt);
     uncertified += c.uncertified();
-    nlohmann::json cj{{"inputs", paramsJson(tp)}, {"rows", c.points.size()}, {"uncertified_rows", c.uncertified()}};
-    cj["inputs"].erase("R");
-    if (c.transition) cj["transition"] = transitionJson(*c.transition);
-    side["curves"].push_back(cj);
+    side["curves"].push_back(curveJson(tp, c.points, c.transition));
   }
   if (!a.csv.empty() && !writeSidecar(a.csv, side)) throw IoError("cannot write " + a.csv + ".json");
   return certifiedExit(uncertified, std::to_string(uncertified) + " sweep point(s)");
@@ -133,9 +130,12 @@ struct TransitionArgs {
 
 int runTransition(const TransitionArgs& a) {
   const TwoSizeParams tp = paramsFrom(a.params);
-  const auto r = phaseTransitionRatio(tp, parseNumber("tol", a.tol), 1e-4, nullptr, parseNumber("R-max", a.Rmax));
+  TransitionOptions to;
+  to.tol = parseNumber("tol", a.tol);
+  to.Rmax = parseNumber("R-max", a.Rmax);
+  const auto r = phaseTransitionRatio(tp, to);
   if (a.json) {
-    auto j = provenanceJson(&tp, SolveOptions{});
+    auto j = provenanceJson(SolveOptions{}, tp);
     j["inputs"].erase("R");
     j.update(transitionJson(r));
     std::cout << j.dump(2) << "\n";

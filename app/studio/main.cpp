@@ -129,15 +129,15 @@ int main(int argc, char** argv) {
     if (file.endsWith(".json", Qt::CaseInsensitive)) {
       if (!window.openSession(file, &openError)) return fail(openError, 1);
     } else {
-      const lpm::ui::CheckpointPanel::OpenRequest request{file, cli.value("features"), cli.value("labels"),
-                                                          cli.isSet("allow-unsafe-globals")};
-      if (!window.network()->openNow(request, &openError))
+      const lpm::io::NetworkRequest request{file.toStdString(), cli.value("features").toStdString(),
+                                            cli.value("labels").toStdString(), "", cli.isSet("allow-unsafe-globals")};
+      if (!window.document()->openNetworkNow(request, &openError))
         return fail(QString("%1 was not opened: %2").arg(file, openError), 1);
       if (cli.isSet("KA")) {
         bool ok = false;
         const int KA = cli.value("KA").toInt(&ok);
         if (!ok || KA < 1) return fail("--KA must be an integer >= 1");
-        window.network()->setMajorityCount(KA);
+        if (!window.document()->setMajorityCount(KA, &openError)) return fail("--KA: " + openError);
       }
       if (cli.isSet("minority")) {
         std::vector<int> minority;
@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
           if (!ok || k < 0) return fail("--minority takes 0-based class indices, e.g. 3,4");
           minority.push_back(k);
         }
-        window.network()->setMinority(minority);
+        if (!window.document()->setMinority(minority, &openError)) return fail("--minority: " + openError);
       }
       if (cli.isSet("network-tab") && !window.network()->showTab(cli.value("network-tab")))
         return fail(QString("--network-tab takes %1").arg(lpm::ui::CheckpointPanel::tabNames().join(", ")));

@@ -118,14 +118,21 @@ Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd
 
 }  // namespace
 
-NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd* H, const std::vector<int>* labels,
-                              int maxSamples) {
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W) {
   const Eigen::Index K = W.rows(), p = W.cols();
   if (K < 2 || p < 1) throw InvalidInput("a classifier needs at least 2 rows");
   NetworkEmbedding e;
   const double ew = W.squaredNorm() / K;
   e.W = ew > 0 ? Eigen::MatrixXd(W / std::sqrt(ew)) : W;
-  if (!H || !labels) return e;
+  return e;
+}
+
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd& features, const std::vector<int>& sampleLabels,
+                              int maxSamples) {
+  NetworkEmbedding e = embedNetwork(W);
+  const Eigen::Index K = W.rows(), p = W.cols();
+  const Eigen::MatrixXd* H = &features;
+  const std::vector<int>* labels = &sampleLabels;
   if (H->cols() != p)
     throw InvalidInput("features have " + std::to_string(H->cols()) + " columns, the classifier " +
                                 std::to_string(p));

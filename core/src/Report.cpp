@@ -1,5 +1,6 @@
 #include "lpm/Report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 #include <sstream>
@@ -55,7 +56,7 @@ nlohmann::json solverOptionsJson(const SolveOptions& o) {
           {"retry", o.retry},               {"seed", o.seed}};
 }
 
-nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o) {
+nlohmann::json provenanceJson(const SolveOptions& o, const std::optional<TwoSizeParams>& params) {
   nlohmann::json j;
   j["lpm_version"] = LPM_VERSION_STRING;
   j["model"] = "cross-entropy, constrained budgets: convex relaxation Eq. (15)";
@@ -66,7 +67,7 @@ nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o
 
 nlohmann::json checkpointJson(const io::Checkpoint& c) {
   nlohmann::json j;
-  j["format"] = c.format();
+  j["format"] = io::formatName(c.format());
   j["tensors"] = nlohmann::json::array();
   for (const auto& t : c.tensors())
     j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtypeName(t.dtype)}, {"shape", t.shape}});
@@ -91,15 +92,25 @@ nlohmann::json classifierJson(const io::ClassifierAnalysis& an) {
   return k;
 }
 
-void addNetworkJson(nlohmann::json& j, const io::NetworkData& net) {
-  if (net.counts) {
-    j["class_counts"] = *net.counts;
-    j["imbalance_ratio"] = numberOrNull(io::imbalanceRatio(*net.counts));
+void addNetworkJson(nlohmann::json& j, const io::NetworkComparison& net) {
+  if (net.counts()) {
+    j["class_counts"] = *net.counts();
+    j["imbalance_ratio"] = numberOrNull(net.imbalanceRatio());
   }
-  if (const auto& f = net.featureAnalysis)
+  if (!net.note().empty()) j["note"] = net.note();
+  if (const auto& f = net.featureAnalysis())
     j["features"] = {{"N", f->N},         {"EH_fit", f->EHfit},   {"nc1", f->nc1},
                      {"nc2_equinorm", f->nc2Equinorm}, {"nc2_equiangular", f->nc2Equiangular},
                      {"nc3", f->nc3},     {"nc4", f->nc4}};
+}
+
+nlohmann::json curveJson(const TwoSizeParams& p, const std::vector<SweepPoint>& points,
+                         const std::optional<TransitionResult>& transition) {
+  const auto uncertified = std::count_if(points.begin(), points.end(), [](const SweepPoint& q) { return !q.certified; });
+  nlohmann::json j{{"inputs", paramsJson(p)}, {"rows", points.size()}, {"uncertified_rows", uncertified}};
+  j["inputs"].erase("R");
+  if (transition) j["transition"] = transitionJson(*transition);
+  return j;
 }
 
 nlohmann::json transitionJson(const TransitionResult& t) {

@@ -50,7 +50,7 @@ std::string sessionToJson(const Session& s) {
   j["format"] = "lpm-studio-session";
   j["version"] = Session::kVersion;
   // Provenance (read back by nobody, there for people): the build and how it solves.
-  j["provenance"] = provenanceJson(nullptr, SolveOptions{});
+  j["provenance"] = provenanceJson(SolveOptions{});
   const auto& p = s.params;
   // Session keys are the registry's names (lpm/Parameters.h).
   j["params"] = json::object();
@@ -77,7 +77,7 @@ std::string sessionToJson(const Session& s) {
     j["camera"] = nullptr;
   j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
                {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark},
-               {"network_overlay", s.view.networkOverlay}};
+               {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}};
   return j.dump(2) + "\n";
 }
 
@@ -183,6 +183,7 @@ Session sessionFromJson(const std::string& text) {
     flag("unit_arrows", s.view.unitArrows);
     flag("dark", s.view.dark);
     flag("network_overlay", s.view.networkOverlay);
+    flag("axes", s.view.axes);
   }
   return s;
 }

@@ -300,7 +300,7 @@ double balancedObjective(int K, double EW, double EH) {
   return std::log1p((K - 1) * std::exp(-(K / (K - 1.0)) * std::sqrt(EH * EW)));
 }
 
-double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* objective) {
+Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z) {
   validate(problem);
   const int K = problem.K();
   if (Z.rows() != K || Z.cols() != K) throw InvalidInput("logit matrix must be K x K");
@@ -318,9 +318,8 @@ double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* 
     D.row(k) = pi[k] * (E / S).matrix().transpose();
     D(k, k) = -pi[k] * others / S;
   }
-  if (objective) *objective = f;
   const double tau = K * std::sqrt(problem.EH * problem.EW);
-  return D.cwiseProduct(Z).sum() + tau * maxSingularValue(D);
+  return {f, D.cwiseProduct(Z).sum() + tau * maxSingularValue(D)};
 }
 
 namespace {
@@ -427,7 +426,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   double gradAtGap = std::numeric_limits<double>::infinity();
   auto stop = [&](double, double gradNorm) {
     const double f = objective.objective();
-    if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+    if (options.cancel.cancelled()) {
       s.cancelled = true;
       return true;
     }
@@ -506,7 +505,7 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
     s = closedForm(problem);
   } else {
     // Attempts: as asked (warm or cold); then cold; then cold from another seed, 4x as long.
-    s = solveOnce(problem, kind, options, options.warmStart, options.seed, options.maxIterations);
+    s = solveOnce(problem, kind, options, options.warmStart.get(), options.seed, options.maxIterations);
     int attempts = 1;
     if (options.retry && !s.certified && !s.cancelled) {
       const bool wasWarm = s.warmStarted;
@@ -532,20 +531,20 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
 }
 
 SolveChain::SolveChain(SolveOptions base) : base_(base) {
-  base_.warmStart = nullptr;  // the chain owns its warm state
+  base_.warmStart.reset();  // the chain owns its warm state
   // Auto would take the closed form at balanced points, whose state cannot warm the next solve.
   if (base_.kind == SolverKind::Auto) base_.kind = SolverKind::Reduced;
 }
 
-Solution SolveChain::solve(const Problem& problem, const std::atomic<bool>* cancel) {
+Solution SolveChain::solve(const Problem& problem, const CancelToken& cancel) {
   SolveOptions o = base_;
-  o.warmStart = warm_.size() ? &warm_ : nullptr;
-  o.cancel = cancel ? cancel : base_.cancel;
+  o.warmStart = warm_;
+  if (cancel.cancellable()) o.cancel = cancel;
   Solution s = lpm::solve(problem, o);
   if (s.certified && s.state.size())
-    warm_ = s.state;
+    warm_ = std::make_shared<const Eigen::VectorXd>(s.state);
   else if (!s.cancelled)
-    warm_.resize(0);  // never carry an uncertified state into the next problem
+    warm_.reset();  // never carry an uncertified state into the next problem
   return s;
 }
 

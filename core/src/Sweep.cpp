@@ -44,7 +44,7 @@ std::vector<SweepPoint> sweepR(const TwoSizeParams& base, const std::vector<doub
   out.reserve(Rs.size());
   SolveChain chain(options.solve);
   for (size_t i = 0; i < Rs.size(); ++i) {
-    if (options.cancel && options.cancel->load()) break;
+    if (options.cancel.cancelled()) break;
     TwoSizeParams p = base;
     p.R = Rs[i];
     const Solution s = chain.solve(makeTwoSize(p), options.cancel);
@@ -97,8 +97,9 @@ std::string TransitionResult::summary() const {
   return "R0 ?";
 }
 
-TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, double relTol,
-                                      const std::atomic<bool>* cancel, double Rmax, const SolveOptions& solveOptions) {
+TransitionResult phaseTransitionRatio(const TwoSizeParams& base, const TransitionOptions& options) {
+  const double tol = options.tol, relTol = options.relTol, Rmax = options.Rmax;
+  const CancelToken& cancel = options.cancel;
   validate(base);
   if (base.KB < 2) throw InvalidInput("the phase transition needs KB >= 2 minority classes, got " + std::to_string(base.KB));
   if (!(tol > 0 && tol < 1)) throw InvalidInput("tol must be in (0, 1)");
@@ -109,7 +110,7 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, dou
   r.tol = tol;
   r.relTol = relTol;
   r.Rmax = Rmax;
-  SolveChain chain(solveOptions);
+  SolveChain chain(options.solve);
   MetricsOptions mo;
   mo.collapseTol = tol;
   bool cancelled = false;
@@ -126,7 +127,7 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, dou
   // The first R in [from, Rmax] where pred holds (pred monotone in R), and the state there.
   auto firstR = [&](double from, auto pred, MinorityState* at) -> EventRatio {
     auto fail = [&](MinorityState st) -> std::optional<EventRatio> {
-      if (cancelled || (cancel && cancel->load())) return EventRatio{Bracket::Cancelled};
+      if (cancelled || cancel.cancelled()) return EventRatio{Bracket::Cancelled};
       if (st == MinorityState::Uncertified) return EventRatio{Bracket::NotCertified};
       return std::nullopt;
     };
@@ -186,7 +187,8 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol, dou
 }
 
 std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<SweepPoint> curve,
-                                    const TransitionResult* t, const SweepOptions& options, const RefineOptions& ro) {
+                                    const std::optional<TransitionResult>& t, const SweepOptions& options,
+                                    const RefineOptions& ro) {
   validate(base);
   if (curve.size() < 2) return curve;
   auto byR = [](const SweepPoint& a, const SweepPoint& b) { return a.R < b.R; };
@@ -197,7 +199,7 @@ std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<Sweep
   auto add = [&](std::vector<double> Rs) {
     std::sort(Rs.begin(), Rs.end());
     for (double R : Rs) {
-      if (extra >= ro.maxExtra || (options.cancel && options.cancel->load())) return false;
+      if (extra >= ro.maxExtra || options.cancel.cancelled()) return false;
       TwoSizeParams p = base;
       p.R = R;
       const Solution s = chain.solve(makeTwoSize(p), options.cancel);
@@ -239,13 +241,18 @@ Curve computeCurve(const TwoSizeParams& base, double Rmin, double Rmax, int grid
                    const SweepOptions& options) {
   Curve c;
   c.points = sweepR(base, logGrid(Rmin, Rmax, gridPoints), options);
-  const auto* cancel = options.cancel;
-  if (cancel && cancel->load()) return c;
-  if (base.KB >= 2) c.transition = phaseTransitionRatio(base, 1e-3, 1e-4, cancel, kTransitionRmax, options.solve);
-  if (cancel && cancel->load()) return c;
+  const CancelToken& cancel = options.cancel;
+  if (cancel.cancelled()) return c;
+  if (base.KB >= 2) {
+    TransitionOptions to;
+    to.solve = options.solve;
+    to.cancel = cancel;
+    c.transition = phaseTransitionRatio(base, to);
+  }
+  if (cancel.cancelled()) return c;
   SweepOptions quiet = options;
   quiet.progress = nullptr;  // refinement points arrive with the finished curve
-  if (refine) c.points = refineSweep(base, std::move(c.points), c.transition ? &*c.transition : nullptr, quiet);
+  if (refine) c.points = refineSweep(base, std::move(c.points), c.transition, quiet);
   return c;
 }
 

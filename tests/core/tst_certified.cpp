@@ -67,8 +67,7 @@ private slots:
     }
     QVERIFY(std::abs(*m.majorityW.meanCos - *mt.majorityW.meanCos) < 1e-6);
     // The certificate, recomputed from the class-level logits, agrees.
-    double f = 0;
-    const double gap = certificateGap(p, s.Z.expand(s.groups, p.K()), &f);
+    const auto [f, gap] = certify(p, s.Z.expand(s.groups, p.K()));
     QVERIFY(std::abs(f / s.objective - 1) < 1e-12);
     QVERIFY(gap <= 1e-9 * f);
   }

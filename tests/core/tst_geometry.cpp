@@ -76,7 +76,7 @@ private slots:
     Eigen::VectorXd warm;
     for (double lr = 0; lr <= 3.0; lr += 0.02) {
       SolveOptions o;
-      o.warmStart = warm.size() ? &warm : nullptr;
+      if (warm.size()) o.warmStart = std::make_shared<const Eigen::VectorXd>(warm);
       o.kind = SolverKind::Reduced;
       const Solution s = solve(twoSize(4, 3, std::pow(10, lr)), o);
       warm = s.state;
@@ -138,7 +138,7 @@ private slots:
     Eigen::MatrixXd H(labels.size(), p);
     for (Eigen::Index i = 0; i < H.rows(); ++i)
       for (int j = 0; j < p; ++j) H(i, j) = 2 + W(labels[i], j) + 0.1 * n(rng);
-    const NetworkEmbedding e = embedNetwork(W, &H, &labels, 40);
+    const NetworkEmbedding e = embedNetwork(W, H, labels, 40);
     QVERIFY(std::abs(e.W.squaredNorm() / K - 1) < 1e-12);
     QVERIFY(std::abs(e.M.squaredNorm() / K - 1) < 1e-12);
     QVERIFY(e.M.colwise().sum().norm() < 1e-12);  // centred at the mean of the class means
@@ -152,12 +152,12 @@ private slots:
     QVERIFY((m3 - e.M.row(3)).norm() < 1e-12);
     // Bad shapes are refused with a reason.
     const std::vector<int> shortLabels(3, 0);
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &H, &shortLabels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, H, shortLabels));
     std::vector<int> badLabels = labels;
     badLabels[0] = K;
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &H, &badLabels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, H, badLabels));
     const Eigen::MatrixXd narrow = H.leftCols(3);
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, &narrow, &labels));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, embedNetwork(W, narrow, labels));
   }
 
   void networkEtfProjectsToTheEtf() {

@@ -76,8 +76,7 @@ private slots:
       const Solution s = solve(p, o);
       QVERIFY(s.objective > 0 && s.objective < 1e-6);
       QVERIFY2(s.gap <= 1e-9, qPrintable(QString("gap %1").arg(s.gap)));
-      double f = 0;
-      const double gap = certificateGap(p, s.Z.expand(s.groups, 2), &f);
+      const auto [f, gap] = certify(p, s.Z.expand(s.groups, 2));
       QVERIFY(std::abs(f - s.objective) < 1e-15);
       QVERIFY(std::abs(gap - s.gap) < 1e-12);
     }
@@ -123,8 +122,8 @@ private slots:
     QVERIFY2(std::abs(r.objective - g.objective) <= 1e-9,
              qPrintable(QString("%1 vs %2").arg(r.objective, 0, 'g', 16).arg(g.objective, 0, 'g', 16)));
     // Each certificate, recomputed independently from the class-level logits.
-    QVERIFY(certificateGap(p, r.Z.expand(r.groups, p.K())) <= 1e-9);
-    QVERIFY(certificateGap(p, g.Z.expand(g.groups, p.K())) <= 1e-9);
+    QVERIFY(certify(p, r.Z.expand(r.groups, p.K())).gap <= 1e-9);
+    QVERIFY(certify(p, g.Z.expand(g.groups, p.K())).gap <= 1e-9);
     QVERIFY(r.groups.size() <= g.groups.size());
   }
 
@@ -212,7 +211,7 @@ private slots:
   void warmStartAgrees() {
     const Solution a = solve(twoSize(3, 7, 1, 5, 40));
     SolveOptions o;
-    o.warmStart = &a.state;
+    o.warmStart = std::make_shared<const Eigen::VectorXd>(a.state);
     const Solution b = solve(twoSize(3, 7, 1, 5, 45), o), c = solve(twoSize(3, 7, 1, 5, 45));
     QVERIFY(std::abs(b.objective - c.objective) < 1e-9);
     QVERIFY(b.iterations <= c.iterations + 5);
@@ -261,10 +260,10 @@ private slots:
   }
 
   void cancellation() {
-    std::atomic<bool> cancel{true};
     SolveOptions o;
     o.kind = SolverKind::General;
-    o.cancel = &cancel;
+    o.cancel = CancelToken::make();
+    o.cancel.cancel();
     const Solution s = solve(makeFromSizes(1, 5, exponentialProfile(60, 100)), o);
     QVERIFY(s.cancelled);
     QVERIFY(!s.certified);

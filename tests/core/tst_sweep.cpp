@@ -103,7 +103,9 @@ private slots:
   void notReachedIsBeyondTheSearch() {
     // Never "inf" from one solve: with a smaller search range the answer is "beyond" it.
     TwoSizeParams p = fig3(3, 10, 10);
-    const auto t = phaseTransitionRatio(p, 1e-3, 1e-4, nullptr, 1e3);
+    TransitionOptions to;
+    to.Rmax = 1e3;
+    const auto t = phaseTransitionRatio(p, to);
     QCOMPARE(toString(t.collapse.status), std::string("beyond"));
     QVERIFY(!t.R0());
     QVERIFY(t.solves >= 4);

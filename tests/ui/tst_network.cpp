@@ -26,6 +26,7 @@
 #include "lpm/io/Analysis.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CheckpointPanel.h"
+#include "lpm/ui/Document.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
@@ -61,6 +62,15 @@ void writeNpy(const QString& path, const Eigen::MatrixXd& M) {
 class TestNetwork : public QObject {
   Q_OBJECT
   MainWindow* w = nullptr;
+  Document* doc() const { return w->document(); }
+  const io::NetworkComparison* net() const { return w->document()->network(); }
+  static io::NetworkRequest request(const QString& path, const QString& features = {}, const QString& labels = {}) {
+    return {path.toStdString(), features.toStdString(), labels.toStdString(), "", false};
+  }
+  bool openNow(const QString& path, QString* error, const QString& features = {}, const QString& labels = {}) {
+    return doc()->openNetworkNow(request(path, features, labels), error);
+  }
+  static QString str(const std::string& s) { return QString::fromStdString(s); }
 
 private slots:
   void init() {
@@ -88,11 +98,11 @@ private slots:
   void loadsEveryFormat() {
     QFETCH(QString, file);
     QFETCH(QString, classifier);
-    QSignalSpy done(w->network(), &CheckpointPanel::finished);
-    w->network()->openFile(fixture(qPrintable(file)));  // in the background, as from the menu
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture(qPrintable(file))));  // in the background, as from the menu
     QVERIFY(done.wait(20000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
-    QCOMPARE(w->network()->network()->classifier, classifier);
+    QCOMPARE(str(net()->classifier()), classifier);
     QCOMPARE(w->network()->tensorTree()->currentItem()->text(0), classifier);
     // The heatmap shows exactly what `lpm inspect --json` reports (its printed digits).
     QProcess inspect;
@@ -106,8 +116,8 @@ private slots:
     QCOMPARE(rows.size(), heat.rows());
     for (int i = 0; i < heat.rows(); ++i)
       for (int j = 0; j < heat.cols(); ++j) QVERIFY(std::abs(heat(i, j) - rows[i].toArray()[j].toDouble()) < 1e-12);
-    QVERIFY(std::abs(*w->network()->analysis()->minorityCos - report["minority_cos"].toDouble()) < 1e-12);
-    const auto a = *w->network()->analysis();
+    QVERIFY(std::abs(*net()->analysis().minorityCos - report["minority_cos"].toDouble()) < 1e-12);
+    const auto a = net()->analysis();
     // The model follows the network: K, KA, fitted EW.
     QVERIFY(w->waitUntilSettled());
     QCOMPARE(w->model()->params().KA, 3);
@@ -117,34 +127,34 @@ private slots:
 
   void markerSitsAtTheNetworksPoint() {
     QString error;
-    QVERIFY2(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")),
+    QVERIFY2(openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")),
              qPrintable(error));
     QVERIFY(w->waitUntilSettled());
     // Labels 40, 40, 40, 8, 8: R = 5; the two smallest classes are the minority.
-    QCOMPARE(*w->network()->networkR(), 5.0);
-    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{3, 4}));
+    QCOMPARE(*net()->imbalanceRatio(), 5.0);
+    QCOMPARE(net()->minority(), (std::vector<int>{3, 4}));
     QCOMPARE(w->model()->params().R, 5.0);
-    const auto& f = *w->network()->network()->features;
+    const auto& f = *net()->featureAnalysis();
     QVERIFY(std::abs(w->model()->params().EH - f.EHfit) < 1e-12);
     // The marker on the plot: x at R = 5, y at the network's minority cosine.
     const double x = w->plot()->pixelAtR(5.0);
     QVERIFY(std::abs(*w->plot()->rAtPixel(x) - 5.0) < 1e-6);
-    QVERIFY(*w->network()->analysis()->minorityCos > 0.9);
+    QVERIFY(*net()->analysis().minorityCos > 0.9);
   }
 
   void hostileFileChangesNothing() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(openNow(fixture("state_dict.pt"), &error));
     QVERIFY(w->waitUntilSettled());
     const auto before = w->model()->params();
     const Eigen::MatrixXd heat = w->network()->heatmap()->matrix();
     for (const char* bad : {"evil_os_system.pt", "traversal.pt", "short_storage.pt", "random.bin", "deep_nesting.pt"}) {
-      QSignalSpy done(w->network(), &CheckpointPanel::finished);
-      w->network()->openFile(fixture(bad));
+      QSignalSpy done(doc(), &Document::networkOpened);
+      doc()->openNetwork(request(fixture(bad)));
       QVERIFY(done.wait(20000));
       QVERIFY(!done.first().at(0).toBool());
       QVERIFY(!done.first().at(1).toString().isEmpty());
-      QCOMPARE(w->network()->network()->path, fixture("state_dict.pt"));
+      QCOMPARE(str(net()->request().path), fixture("state_dict.pt"));
       QVERIFY(w->network()->heatmap()->matrix() == heat);
       QCOMPARE(w->model()->params().EW, before.EW);
     }
@@ -153,26 +163,25 @@ private slots:
   void npzHoldsFeaturesAndLabels() {
     // One .npz with 'features' and 'labels' (as np.savez writes it), stored and deflated.
     QString error;
-    QVERIFY2(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")),
+    QVERIFY2(openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")),
              qPrintable(error));
-    const io::FeatureAnalysis reference = *w->network()->network()->features;
+    const io::FeatureAnalysis reference = *net()->featureAnalysis();
     for (const char* npz : {"arrays.npz", "arrays_compressed.npz"}) {
-      QSignalSpy done(w->network(), &CheckpointPanel::finished);
-      w->network()->openFile({fixture("state_dict.pt"), fixture(npz), {}, false});
+      QSignalSpy done(doc(), &Document::networkOpened);
+      doc()->openNetwork(request(fixture("state_dict.pt"), fixture(npz)));
       QVERIFY(done.wait(20000));
       QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
-      const auto* net = w->network()->network();
-      QVERIFY(net->features);
-      QCOMPARE(*net->labelCounts, (std::vector<int>{40, 40, 40, 8, 8}));
-      QCOMPARE(net->features->nc1, reference.nc1);
-      QCOMPARE(net->features->EHfit, reference.EHfit);
-      QCOMPARE(*w->network()->networkR(), 5.0);
+      QVERIFY(net()->featureAnalysis());
+      QCOMPARE(*net()->counts(), (std::vector<int>{40, 40, 40, 8, 8}));
+      QCOMPARE(net()->featureAnalysis()->nc1, reference.nc1);
+      QCOMPARE(net()->featureAnalysis()->EHfit, reference.EHfit);
+      QCOMPARE(*net()->imbalanceRatio(), 5.0);
       QVERIFY(w->waitUntilSettled());
       QCOMPARE(w->model()->params().R, 5.0);
     }
     // Features without any labels are refused with the reason.
-    QSignalSpy done(w->network(), &CheckpointPanel::finished);
-    w->network()->openFile({fixture("state_dict.pt"), fixture("features.npy"), {}, false});
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture("state_dict.pt"), fixture("features.npy")));
     QVERIFY(done.wait(20000));
     QVERIFY(!done.first().at(0).toBool());
     QVERIFY(done.first().at(1).toString().contains("labels"));
@@ -180,13 +189,13 @@ private slots:
 
   void featureCloudAndOverlayAreDrawn() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")));
+    QVERIFY(openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")));
     QVERIFY(w->waitUntilSettled());
     // The network's own 3D view: five arrows, every one of the 136 samples, class means.
-    auto& net = w->network()->networkScene()->content();
-    QCOMPARE(net.arrowCount(), 5);
-    QCOMPARE(net.sampleCount(), 136);
-    const auto& e = *w->network()->embedding();
+    auto& content = w->network()->networkScene()->content();
+    QCOMPARE(content.arrowCount(), 5);
+    QCOMPARE(content.sampleCount(), 136);
+    const auto& e = net()->embedding();
     QVERIFY(std::abs(e.W.squaredNorm() / 5 - 1) < 1e-12);
     QCOMPARE(e.M.rows(), 5);
     // The main view overlays the network's classifiers on the model's; the distance is shown.
@@ -195,10 +204,8 @@ private slots:
     QVERIFY(w->network()->summaryText().contains("distance to the model"));
     QCOMPARE(w->sceneData().overlay.rows(), 5);
     // The overlay can be switched off from the View menu.
-    QAction* toggle = nullptr;
-    for (QAction* a : w->findChildren<QAction*>())
-      if (a->text().contains("Network Overlay")) toggle = a;
-    QVERIFY(toggle);
+    QAction* toggle = w->action("view.overlay");
+    QVERIFY(toggle && toggle->text().contains("Network Overlay"));
     toggle->setChecked(false);
     QCOMPARE(w->scene()->content().overlayCount(), 0);
     QVERIFY(!w->networkOverlayShown());
@@ -219,8 +226,8 @@ private slots:
     const QString file = dir.filePath("model.npy");
     writeNpy(file, W * Q);
     QString error;
-    QVERIFY2(w->network()->openNow(file, &error), qPrintable(error));
-    w->network()->setMajorityCount(3);
+    QVERIFY2(openNow(file, &error), qPrintable(error));
+    QVERIFY(doc()->setMajorityCount(3));
     TwoSizeParams q = w->model()->params();
     q.R = 40, q.EH = 5;
     QVERIFY(w->model()->setParams(q, "test"));
@@ -228,10 +235,10 @@ private slots:
     QVERIFY(w->networkOverlayShown());
     QVERIFY2(w->network()->summaryText().contains("relative): <b>0.000</b>"), qPrintable(w->network()->summaryText()));
     const auto f = w->model()->latest();
-    const auto o = overlayNetwork(w->network()->embedding()->W, w->network()->modelOrder(), f->solution, f->geometry);
+    const auto o = overlayNetwork(net()->embedding().W, net()->modelOrder(), f->solution, f->geometry);
     QVERIFY(o && o->distance < 1e-6);
     QVERIFY((Eigen::MatrixXd(o->W) - Eigen::MatrixXd(f->geometry.W)).norm() < 1e-5);
-    QVERIFY(std::abs(*w->network()->analysis()->minorityCos - *f->metrics.minorityCos()) < 1e-6);
+    QVERIFY(std::abs(*net()->analysis().minorityCos - *f->metrics.minorityCos()) < 1e-6);
   }
 
   void aThousandClasses() {
@@ -244,7 +251,7 @@ private slots:
     QTemporaryDir dir;
     writeNpy(dir.filePath("fc.npy"), W);
     QString error;
-    QVERIFY2(w->network()->openNow(dir.filePath("fc.npy"), &error), qPrintable(error));
+    QVERIFY2(openNow(dir.filePath("fc.npy"), &error), qPrintable(error));
     QVERIFY(w->waitUntilSettled(60000));
     QCOMPARE(w->model()->params().KA, 500);
     QCOMPARE(w->model()->params().KB, 500);
@@ -256,56 +263,56 @@ private slots:
 
   void classTableSetsRolesAndCounts() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(openNow(fixture("state_dict.pt"), &error));
     QVERIFY(w->waitUntilSettled());
     auto* table = w->network()->classTable();
     QCOMPARE(table->rowCount(), 5);
-    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{3, 4}));
+    QCOMPARE(net()->minority(), (std::vector<int>{3, 4}));
     // Tick class 0 as minority too: three minority classes, the model follows (KB = 3).
     table->item(0, 1)->setCheckState(Qt::Checked);
-    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{0, 3, 4}));
+    QCOMPARE(net()->minority(), (std::vector<int>{0, 3, 4}));
     QVERIFY(w->waitUntilSettled());
     QCOMPARE(w->model()->params().KB, 3);
-    QCOMPARE(w->network()->modelOrder(), (std::vector<int>{1, 2, 0, 3, 4}));
+    QCOMPARE(net()->modelOrder(), (std::vector<int>{1, 2, 0, 3, 4}));
     // Type counts: R = 100 / 4 = 25 for the marker and the model.
     const int counts[] = {4, 100, 100, 4, 4};
     for (int k = 0; k < 5; ++k) table->item(k, 2)->setText(QString::number(counts[k]));
-    QCOMPARE(*w->network()->networkR(), 25.0);
+    QCOMPARE(*net()->imbalanceRatio(), 25.0);
     QVERIFY(w->waitUntilSettled());
     QCOMPARE(w->model()->params().R, 25.0);
     // A count of 0 is refused and the cell goes back to its last good count.
     table->item(1, 2)->setText("0");
-    QCOMPARE(*w->network()->networkR(), 25.0);
+    QCOMPARE(*net()->imbalanceRatio(), 25.0);
     QCOMPARE(table->item(1, 2)->text(), QString("100"));
     QVERIFY(w->network()->summaryText().contains("whole number"));
     table->item(1, 2)->setText("200");
-    QCOMPARE(*w->network()->networkR(), 50.0);
+    QCOMPARE(*net()->imbalanceRatio(), 50.0);
   }
 
   void labelsButtonLoadsInTheBackground() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
-    QVERIFY(!w->network()->networkR());
-    QSignalSpy done(w->network(), &CheckpointPanel::finished);
-    w->network()->loadLabels(fixture("labels.npy"));
-    QVERIFY(w->network()->loading());
+    QVERIFY(openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(!net()->imbalanceRatio());
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->addLabels(fixture("labels.npy"));
+    QVERIFY(doc()->loading());
     QVERIFY(done.wait(20000));
     QVERIFY(done.first().at(0).toBool());
-    QCOMPARE(*w->network()->networkR(), 5.0);
+    QCOMPARE(*net()->imbalanceRatio(), 5.0);
     done.clear();
-    w->network()->loadFeatures(fixture("features.npy"));
+    doc()->addFeatures(fixture("features.npy"));
     QVERIFY(done.wait(20000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
-    QVERIFY(w->network()->network()->features);
+    QVERIFY(net()->featureAnalysis());
     // Another tensor whose width does not fit the features: they are set aside, with a note.
-    QVERIFY(w->network()->setClassifier("features.weight"));
-    QVERIFY(!w->network()->network()->features);
+    QVERIFY(doc()->setClassifier("features.weight"));
+    QVERIFY(!net()->featureAnalysis());
     QVERIFY(w->network()->summaryText().contains("do not fit"));
   }
 
   void droppedFilesFindTheirRole() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error));
+    QVERIFY(openNow(fixture("state_dict.pt"), &error));
     auto drop = [&](const QString& file) {
       auto* mime = new QMimeData;
       mime->setUrls({QUrl::fromLocalFile(file)});
@@ -313,30 +320,30 @@ private slots:
       QApplication::sendEvent(w, &enter);
       QVERIFY(enter.isAccepted());
       QDropEvent ev(QPointF(50, 50), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
-      QSignalSpy done(w->network(), &CheckpointPanel::finished);
+      QSignalSpy done(doc(), &Document::networkOpened);
       QApplication::sendEvent(w, &ev);
       QVERIFY(done.wait(20000));
       QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
       delete mime;
     };
     drop(fixture("labels.npy"));  // 1-D integers: labels
-    QCOMPARE(w->network()->network()->path, fixture("state_dict.pt"));
-    QCOMPARE(*w->network()->networkR(), 5.0);
+    QCOMPARE(str(net()->request().path), fixture("state_dict.pt"));
+    QCOMPARE(*net()->imbalanceRatio(), 5.0);
     drop(fixture("features.npy"));  // N x p, labels known: features
-    QVERIFY(w->network()->network()->features);
+    QVERIFY(net()->featureAnalysis());
     drop(fixture("arrays_compressed.npz"));  // features and labels together
-    QCOMPARE(w->network()->network()->featuresPath, fixture("arrays_compressed.npz"));
+    QCOMPARE(str(net()->request().features), fixture("arrays_compressed.npz"));
     drop(fixture("legacy.pt"));  // a checkpoint of its own
-    QCOMPARE(w->network()->network()->path, fixture("legacy.pt"));
+    QCOMPARE(str(net()->request().path), fixture("legacy.pt"));
   }
 
   void unsafeFileCanBeOpenedAnyway() {
-    QSignalSpy done(w->network(), &CheckpointPanel::finished);
+    QSignalSpy done(doc(), &Document::networkOpened);
     w->openCheckpoint(fixture("evil_os_system.pt"));
     QVERIFY(done.wait(20000));
     QVERIFY(!done.first().at(0).toBool());
     QCOMPARE(done.first().at(2).toString(), QString("posix.system"));
-    QVERIFY(!w->network()->network());
+    QVERIFY(!net());
     // The window asks; "Open Anyway" reads the tensors (nothing is run) and warns in the panel.
     QMessageBox* box = nullptr;
     QTRY_VERIFY((box = w->findChild<QMessageBox*>("UnsafeCheckpointBox")));
@@ -348,26 +355,26 @@ private slots:
     anyway->click();
     QVERIFY(done.wait(20000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
-    QVERIFY(w->network()->network()->unsafeAllowed);
+    QVERIFY(net()->request().allowUnsafeGlobals);
     QVERIFY(w->network()->summaryText().contains("posix.system"));
   }
 
   void sessionKeepsTheComparison() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
-    w->network()->setMinority({2, 3, 4});
+    QVERIFY(openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
+    QVERIFY(doc()->setMinority({2, 3, 4}));
     QVERIFY(w->waitUntilSettled());
     QTemporaryDir dir;
     const QString file = dir.filePath("s.json");
     QVERIFY(w->saveSession(file, &error));
     MainWindow other;
-    QSignalSpy done(other.network(), &CheckpointPanel::finished);
+    QSignalSpy done(other.document(), &Document::networkOpened);
     QVERIFY2(other.openSession(file, &error), qPrintable(error));
     QVERIFY(done.wait(20000));
     QVERIFY(done.first().at(0).toBool());
-    QCOMPARE(other.network()->network()->labelsPath, fixture("labels.npy"));
-    QVERIFY(other.network()->network()->features);
-    QCOMPARE(other.network()->analysis()->minority, (std::vector<int>{2, 3, 4}));
+    QCOMPARE(str(other.document()->network()->request().labels), fixture("labels.npy"));
+    QVERIFY(other.document()->network()->featureAnalysis());
+    QCOMPARE(other.document()->network()->minority(), (std::vector<int>{2, 3, 4}));
   }
 
   void trainedNetworksMeetTheModel() {
@@ -378,16 +385,16 @@ private slots:
     const QJsonObject expected = QJsonDocument::fromJson(f.readAll()).object();
     for (const char* tag : {"mlp_R1", "mlp_R10", "mlp_R100"}) {
       const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
-      QSignalSpy done(w->network(), &CheckpointPanel::finished);
-      w->network()->openFile({dir + tag + ".pt", dir + tag + "_features.npz", {}, false});
+      QSignalSpy done(doc(), &Document::networkOpened);
+      doc()->openNetwork(request(dir + tag + ".pt", dir + tag + "_features.npz"));
       QVERIFY(done.wait(30000));
       QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
       const QJsonObject e = expected[tag].toObject();
-      const auto& a = *w->network()->analysis();
+      const auto& a = net()->analysis();
       QCOMPARE(a.name, std::string("fc.weight"));
       QVERIFY(std::abs(*a.minorityCos - e["minority_cos"].toDouble()) < 1e-6);
       QVERIFY(std::abs(a.EWfit - e["EW_fit"].toDouble()) < 1e-6);
-      QVERIFY(std::abs(*w->network()->networkR() - e["R"].toDouble()) < 1e-12);
+      QVERIFY(std::abs(*net()->imbalanceRatio() - e["R"].toDouble()) < 1e-12);
       QCOMPARE(w->network()->networkScene()->content().sampleCount(), 200 * 5 + 5 * int(200 / e["R"].toDouble()));
       QVERIFY(w->waitUntilSettled());
       QCOMPARE(w->model()->params().R, e["R"].toDouble());
@@ -395,9 +402,9 @@ private slots:
     }
     // R = 100: the minority classifiers have nearly collapsed (cos > 0.9); its majority is near
     // the simplex, and the minority is the last five classes as the labels say.
-    QCOMPARE(w->network()->analysis()->minority, (std::vector<int>{5, 6, 7, 8, 9}));
-    QVERIFY(*w->network()->analysis()->minorityCos > 0.9);
-    QVERIFY(w->network()->network()->features->nc4 > 0.95);
+    QCOMPARE(net()->minority(), (std::vector<int>{5, 6, 7, 8, 9}));
+    QVERIFY(*net()->analysis().minorityCos > 0.9);
+    QVERIFY(net()->featureAnalysis()->nc4 > 0.95);
   }
 
   void pinnedNetworksStayOnThePlot() {
@@ -405,12 +412,12 @@ private slots:
     const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
     QString error;
     for (const char* tag : {"mlp_R1", "mlp_R10"}) {
-      QVERIFY2(w->network()->openNow({dir + tag + ".pt", dir + tag + "_features.npz", {}, false}, &error), qPrintable(error));
-      QVERIFY(w->network()->pinCurrent());
+      QVERIFY2(openNow(dir + tag + ".pt", &error, dir + tag + "_features.npz"), qPrintable(error));
+      QVERIFY(doc()->pinCurrent());
     }
-    QVERIFY(w->network()->openNow({dir + "mlp_R100.pt", dir + "mlp_R100_features.npz", {}, false}, &error));
+    QVERIFY(openNow(dir + "mlp_R100.pt", &error, dir + "mlp_R100_features.npz"));
     QVERIFY(w->waitUntilSettled());
-    const auto& pins = w->network()->pinned();
+    const auto& pins = doc()->pinned();
     QCOMPARE(pins.size(), size_t(2));
     QCOMPARE(pins[0].name, std::string("mlp_R1.pt"));
     QCOMPARE(pins[1].R, 10.0);
@@ -423,15 +430,15 @@ private slots:
     QVERIFY(w->saveSession(tmp.filePath("s.json"), &error));
     MainWindow other;
     QVERIFY(other.openSession(tmp.filePath("s.json"), &error));
-    QCOMPARE(other.network()->pinned().size(), size_t(2));
-    QCOMPARE(other.network()->pinned()[1].minorityCos, pins[1].minorityCos);
-    w->network()->setPinned({});
+    QCOMPARE(other.document()->pinned().size(), size_t(2));
+    QCOMPARE(other.document()->pinned()[1].minorityCos, pins[1].minorityCos);
+    doc()->setPinned({});
     QCOMPARE(w->chartData().pinned.size(), size_t(0));
   }
 
   void checkpointViewMatchesBaseline() {
     QString error;
-    QVERIFY(w->network()->openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
+    QVERIFY(openNow(fixture("state_dict.pt"), &error, fixture("features.npy"), fixture("labels.npy")));
     QVERIFY(w->waitUntilSettled());
     QTest::qWait(100);
     QVERIFY(w->waitUntilSettled());

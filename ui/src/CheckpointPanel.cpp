@@ -4,7 +4,6 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -12,7 +11,6 @@
 #include <QLabel>
 #include <QPainter>
 #include <QProgressBar>
-#include <QPromise>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -20,43 +18,15 @@
 #include <QToolTip>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include "lpm/render/SceneContent.h"
-#include "lpm/ui/ExplorerModel.h"
+#include "lpm/ui/Document.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
-namespace {
-
-using Request = CheckpointPanel::OpenRequest;
-
-// Off the UI thread: io::loadNetwork does the work; `step(i, text)` reports its stages (0..5).
-LoadedNetwork load(const Request& r, const std::function<void(int, const QString&)>& step) {
-  io::NetworkRequest q;
-  q.path = r.path.toStdString();
-  q.features = r.featuresPath.toStdString();
-  q.labels = r.labelsPath.toStdString();
-  q.allowUnsafeGlobals = r.allowUnsafeGlobals;
-  LoadedNetwork net;
-  net.data = io::loadNetwork(q, [&](int i, const std::string& text) { step(i, QString::fromStdString(text) + "…"); });
-  net.path = r.path;
-  net.featuresPath = r.featuresPath;
-  net.labelsPath = r.labelsPath;
-  net.unsafeAllowed = r.allowUnsafeGlobals;
-  net.classifier = QString::fromStdString(net.data.classifier);
-  net.labelCounts = net.data.counts;
-  net.features = net.data.featureAnalysis;
-  return net;
-}
-
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------
 
 CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
   setMinimumSize(160, 140);
@@ -159,7 +129,7 @@ void NormBars::paintEvent(QPaintEvent*) {
 
 // ---------------------------------------------------------------------------------------------
 
-CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
+CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc) {
   auto* layout = new QVBoxLayout(this);
   summary_ = new QLabel(tr("Open a checkpoint (File > Open Checkpoint, or drop it on the window) to compare a trained "
                            "network with the model."), this);
@@ -200,8 +170,8 @@ CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidge
   pins->addWidget(pinButton_);
   pins->addWidget(clearPinsButton_);
   layout->addLayout(pins);
-  connect(pinButton_, &QPushButton::clicked, this, &CheckpointPanel::pinCurrent);
-  connect(clearPinsButton_, &QPushButton::clicked, this, [this] { setPinned({}); });
+  connect(pinButton_, &QPushButton::clicked, doc_, &Document::pinCurrent);
+  connect(clearPinsButton_, &QPushButton::clicked, this, [this] { doc_->setPinned({}); });
   labelsButton_->setEnabled(false);
   featuresButton_->setEnabled(false);
 
@@ -247,28 +217,30 @@ CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidge
   layout->addWidget(tabs_, 1);
 
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-    if (item && item->text(0) != (net_ ? net_->classifier : QString())) setClassifier(item->text(0));
+    const auto* net = doc_->network();
+    if (!item || !net || item->text(0).toStdString() == net->classifier()) return;
+    QString error;
+    if (!doc_->setClassifier(item->text(0), &error)) showProblem(error);
   });
   connect(majority_, &QSpinBox::valueChanged, this, [this](int v) {
-    explicitMinority_ = false;
-    setMajorityCount(v);
+    if (!refreshing_) doc_->setMajorityCount(v);
   });
   connect(classes_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
-    if (fillingTable_ || !net_) return;
+    const auto* net = doc_->network();
+    if (refreshing_ || !net) return;
     if (item->column() == 1) {
       std::vector<int> minority;
       for (int k = 0; k < classes_->rowCount(); ++k)
         if (classes_->item(k, 1)->checkState() == Qt::Checked) minority.push_back(k);
-      setMinority(minority);
+      doc_->setMinority(minority);
     } else if (item->column() == 2) {
       bool ok = false;
       const int typed = item->text().trimmed().toInt(&ok);
       if (!ok || typed < 1) {
         // Back to the last good value of this cell; say why.
         QSignalBlocker b(classes_);
-        item->setText(net_->labelCounts ? QString::number((*net_->labelCounts)[item->row()]) : QString());
-        summary_->setText(summary_->text() + "<br><span style='color:#b2182b'>" + tr("a class count must be a whole number ≥ 1") +
-                          "</span>");
+        item->setText(net->counts() ? QString::number((*net->counts())[item->row()]) : QString());
+        showProblem(tr("a class count must be a whole number ≥ 1"));
         return;
       }
       // Counts take effect once every class has one (they can be typed one at a time).
@@ -278,231 +250,38 @@ CheckpointPanel::CheckpointPanel(ExplorerModel* model, QWidget* parent) : QWidge
         if (!ok) return;
         counts.push_back(c);
       }
-      setClassCounts(counts);
+      QString error;
+      if (!doc_->setClassCounts(counts, &error)) showProblem(error);
     }
   });
-  connect(labelsButton_, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open Labels"), QFileInfo(net_->path).absolutePath(),
-                                                   tr("Arrays (*.npy *.npz *.pt *.pth *.safetensors);;All files (*)"));
-    if (!f.isEmpty()) loadLabels(f);
-  });
-  connect(featuresButton_, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open Features"), QFileInfo(net_->path).absolutePath(),
-                                                   tr("Arrays (*.npy *.npz *.pt *.pth *.safetensors);;All files (*)"));
-    if (!f.isEmpty()) loadFeatures(f);
-  });
-}
-
-void CheckpointPanel::openFile(const OpenRequest& request) {
-  struct Outcome {
-    std::optional<LoadedNetwork> net;
-    QString error, unsafeGlobal;
+  auto arrayDialog = [this](const QString& title) {
+    const auto* net = doc_->network();
+    const QString dir = net ? QFileInfo(QString::fromStdString(net->request().path)).absolutePath() : QString();
+    return QFileDialog::getOpenFileName(this, title, dir, tr("Arrays (*.npy *.npz *.pt *.pth *.safetensors);;All files (*)"));
   };
-  auto* watcher = new QFutureWatcher<Outcome>(this);
-  lastRequest_ = request;
-  loading_ = true;
-  progress_->setValue(0);
-  progress_->setFormat(tr("Reading %1…").arg(QFileInfo(request.path).fileName()));
-  progress_->setVisible(true);
-  labelsButton_->setEnabled(false);
-  featuresButton_->setEnabled(false);
-  connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, progress_, &QProgressBar::setValue);
-  connect(watcher, &QFutureWatcher<Outcome>::progressTextChanged, progress_, &QProgressBar::setFormat);
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, path = request.path] {
-    watcher->deleteLater();
-    loading_ = false;
-    progress_->setVisible(false);
-    labelsButton_->setEnabled(net_.has_value());
-    featuresButton_->setEnabled(net_.has_value());
-    Outcome out = watcher->result();
-    QString error = out.error;
-    if (out.net) {
-      try {
-        install(std::move(*out.net));
-        emit finished(true, QString(), QString());
-        return;
-      } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-      }
-    }
-    emit finished(false, tr("%1 was not opened: %2").arg(QFileInfo(path).fileName(), error), out.unsafeGlobal);
+  connect(labelsButton_, &QPushButton::clicked, this, [this, arrayDialog] {
+    if (const QString f = arrayDialog(tr("Open Labels")); !f.isEmpty()) doc_->addLabels(f);
   });
-  // The reason travels as text: QtConcurrent would turn a std::exception into one without a message.
-  watcher->setFuture(QtConcurrent::run(
-      [](QPromise<Outcome>& promise, OpenRequest r) {
-        promise.setProgressRange(0, 5);
-        Outcome out;
-        try {
-          out.net = load(r, [&](int i, const QString& text) { promise.setProgressValueAndText(i, text); });
-        } catch (const io::UnsafeGlobalsError& e) {
-          out.error = QString::fromUtf8(e.what());
-          out.unsafeGlobal = QString::fromStdString(e.global());
-        } catch (const std::exception& e) {
-          out.error = QString::fromUtf8(e.what());
-        }
-        promise.addResult(std::move(out));
-      },
-      request));
-}
+  connect(featuresButton_, &QPushButton::clicked, this, [this, arrayDialog] {
+    if (const QString f = arrayDialog(tr("Open Features")); !f.isEmpty()) doc_->addFeatures(f);
+  });
 
-bool CheckpointPanel::openNow(const OpenRequest& request, QString* error) {
-  lastRequest_ = request;
-  try {
-    install(load(request, [](int, const QString&) {}));
-  } catch (const std::exception& e) {
-    if (error) *error = QString::fromUtf8(e.what());
-    return false;
-  }
-  emit finished(true, QString(), QString());
-  return true;
-}
-
-void CheckpointPanel::loadLabels(const QString& labelsPath) {
-  if (!net_) return;
-  explicitMinority_ = false;  // the counts choose the minority again
-  const bool npzPair = net_->featuresPath.endsWith(".npz", Qt::CaseInsensitive) && net_->labelsPath.isEmpty();
-  openFile(OpenRequest{net_->path, npzPair ? QString() : net_->featuresPath, labelsPath, net_->unsafeAllowed});
-}
-
-void CheckpointPanel::loadFeatures(const QString& featuresPath) {
-  if (!net_) return;
-  openFile(OpenRequest{net_->path, featuresPath, net_->labelsPath, net_->unsafeAllowed});
-}
-
-void CheckpointPanel::install(LoadedNetwork net) {
-  const int K = net.data.K();
-  if (explicitMinority_ && (!net_ || net_->path != net.path)) explicitMinority_ = false;
-  net_ = std::move(net);
-  tree_->blockSignals(true);
-  tree_->clear();
-  QTreeWidgetItem* selected = nullptr;
-  for (const auto& t : net_->checkpoint().tensors()) {
-    QStringList shape;
-    for (auto s : t.shape) shape << QString::number(s);
-    auto* item = new QTreeWidgetItem(tree_, {QString::fromStdString(t.name), QString::fromStdString(io::dtypeName(t.dtype)),
-                                             "[" + shape.join(", ") + "]"});
-    if (t.shape.size() != 2) item->setFlags(item->flags() & ~Qt::ItemIsSelectable);
-    if (item->text(0) == net_->classifier) selected = item;
-  }
-  if (selected) tree_->setCurrentItem(selected);
-  tree_->blockSignals(false);
-  {
-    QSignalBlocker b(majority_);
-    majority_->setRange(1, K - 1);
-  }
-  if (!explicitMinority_) defaultRoles(K);
-  labelsButton_->setEnabled(true);
-  featuresButton_->setEnabled(true);
-  reanalyse();
-}
-
-void CheckpointPanel::defaultRoles(int K) {
-  minority_ = io::defaultMinority(net_->labelCounts, K);
-  QSignalBlocker b(majority_);
-  majority_->setValue(K - static_cast<int>(minority_.size()));
-}
-
-bool CheckpointPanel::setClassifier(const QString& tensor, QString* error) {
-  if (!net_) return false;
-  const auto* t = net_->checkpoint().find(tensor.toStdString());
-  if (!t || t->shape.size() != 2 || t->shape[0] < 2) {
-    if (error) *error = tr("%1 is not a 2-D tensor with at least 2 rows").arg(tensor);
-    return false;
-  }
-  LoadedNetwork net = *net_;
-  net.classifier = tensor;
-  net.data.classifier = tensor.toStdString();
-  net.data.W = net.checkpoint().matrix(net.data.classifier);
-  net.data.bias = io::classifierBias(net.checkpoint(), net.data.classifier, net.data.K());
-  net.features.reset();
-  net.featureNote.clear();
-  const int K = net.data.K();
-  if (net.labelCounts && static_cast<int>(net.labelCounts->size()) != K) net.labelCounts.reset();
-  if (net.data.features && net.data.labels) {
-    const bool labelsFit = std::all_of(net.data.labels->begin(), net.data.labels->end(), [&](int y) { return y < K; });
-    if (net.data.features->cols() != net.data.W.cols() || !labelsFit) {
-      net.featureNote = tr("the features (%1 columns) do not fit %2").arg(net.data.features->cols()).arg(tensor);
-    } else {
-      try {
-        net.features = io::analyseFeatures(*net.data.features, *net.data.labels, net.data.W,
-                                           net.data.bias ? &*net.data.bias : nullptr);
-      } catch (const std::exception& e) {
-        net.featureNote = QString::fromUtf8(e.what());
-      }
-    }
-  }
-  explicitMinority_ = false;
-  install(std::move(net));
-  return true;
-}
-
-void CheckpointPanel::setMajorityCount(int KA) {
-  if (!net_) return;
-  const int K = net_->data.K();
-  KA = std::clamp(KA, 1, K - 1);
-  {
-    QSignalBlocker b(majority_);
-    majority_->setValue(KA);
-  }
-  minority_.clear();
-  for (int k = KA; k < K; ++k) minority_.push_back(k);
-  reanalyse();
-}
-
-void CheckpointPanel::setMinority(const std::vector<int>& minority) {
-  minority_ = minority;
-  explicitMinority_ = true;
-  reanalyse();
-}
-
-bool CheckpointPanel::setClassCounts(const std::vector<int>& counts, QString* error) {
-  if (!net_) return false;
-  const int K = net_->data.K();
-  if (static_cast<int>(counts.size()) != K) {
-    if (error) *error = tr("%1 counts for %2 classes").arg(counts.size()).arg(K);
-    return false;
-  }
-  if (*std::min_element(counts.begin(), counts.end()) < 1) {
-    if (error) *error = tr("every class count must be at least 1");
-    return false;
-  }
-  net_->labelCounts = counts;
-  if (!explicitMinority_) defaultRoles(K);
-  reanalyse();
-  return true;
-}
-
-std::optional<double> CheckpointPanel::networkR() const {
-  if (!net_ || !net_->labelCounts) return std::nullopt;
-  return io::imbalanceRatio(*net_->labelCounts);
-}
-
-std::vector<int> CheckpointPanel::modelOrder() const { return analysis_ ? io::modelOrder(*analysis_) : std::vector<int>{}; }
-
-void CheckpointPanel::setModelDistance(std::optional<double> d) {
-  if (d == modelDistance_) return;
-  modelDistance_ = d;
-  refreshSummary();
-}
-
-QString CheckpointPanel::summaryText() const { return summary_->text(); }
-
-bool CheckpointPanel::pinCurrent() {
-  if (!net_ || !analysis_ || !analysis_->minorityCos) return false;
-  PinnedNetwork n;
-  n.name = QFileInfo(net_->path).fileName().toStdString();
-  n.R = networkR() ? *networkR() : model_->params().R;
-  n.minorityCos = *analysis_->minorityCos;
-  auto pins = pinned_;
-  pins.push_back(n);
-  setPinned(pins);
-  return true;
-}
-
-void CheckpointPanel::setPinned(const std::vector<PinnedNetwork>& pins) {
-  pinned_ = pins;
-  clearPinsButton_->setEnabled(!pinned_.empty());
-  emit pinnedChanged();
+  // One direction: the document changes, the panel redraws from it.
+  connect(doc_, &Document::networkChanged, this, &CheckpointPanel::refresh);
+  connect(doc_, &Document::overlayChanged, this, &CheckpointPanel::refreshSummary);
+  connect(doc_->model(), &ExplorerModel::paramsChanged, this, &CheckpointPanel::refreshSummary);
+  connect(doc_, &Document::pinnedChanged, this, [this] { clearPinsButton_->setEnabled(!doc_->pinned().empty()); });
+  connect(doc_, &Document::networkLoading, this, [this](bool on, const QString& what) {
+    progress_->setValue(0);
+    progress_->setFormat(tr("Reading %1…").arg(what));
+    progress_->setVisible(on);
+    labelsButton_->setEnabled(!on && doc_->network());
+    featuresButton_->setEnabled(!on && doc_->network());
+  });
+  connect(doc_, &Document::networkProgress, this, [this](int stage, const QString& text) {
+    progress_->setValue(stage);
+    progress_->setFormat(text);
+  });
 }
 
 const QStringList& CheckpointPanel::tabNames() {
@@ -517,10 +296,53 @@ bool CheckpointPanel::showTab(const QString& name) {
   return true;
 }
 
+QString CheckpointPanel::summaryText() const { return summary_->text(); }
+
+void CheckpointPanel::showProblem(const QString& text) {
+  problem_ = text;
+  refreshSummary();
+}
+
+void CheckpointPanel::refresh() {
+  const auto* net = doc_->network();
+  if (!net) return;
+  refreshing_ = true;
+  problem_.clear();
+  const int K = net->K();
+  if (net->sharedCheckpoint() != shownCheckpoint_ || tree_->topLevelItemCount() == 0) {
+    // A new checkpoint: its tensor list (labels and features leave it as it is).
+    shownCheckpoint_ = net->sharedCheckpoint();
+    tree_->clear();
+    for (const auto& t : net->checkpoint().tensors()) {
+      QStringList shape;
+      for (auto d : t.shape) shape << QString::number(d);
+      auto* item = new QTreeWidgetItem(tree_, {QString::fromStdString(t.name), QString::fromStdString(io::dtypeName(t.dtype)),
+                                               "[" + shape.join(", ") + "]"});
+      if (t.shape.size() != 2) item->setFlags(item->flags() & ~Qt::ItemIsSelectable);
+    }
+  }
+  for (int i = 0; i < tree_->topLevelItemCount(); ++i)
+    if (tree_->topLevelItem(i)->text(0).toStdString() == net->classifier()) tree_->setCurrentItem(tree_->topLevelItem(i));
+  majority_->setRange(1, K - 1);
+  majority_->setValue(K - static_cast<int>(net->minority().size()));
+  const auto& a = net->analysis();
+  heatmap_->setMatrix(a.cos, a.minority);
+  bars_->setNorms(a.norms, a.minority);
+  fillClassTable();
+  showNetworkScene();
+  labelsButton_->setEnabled(!doc_->loading());
+  featuresButton_->setEnabled(!doc_->loading());
+  pinButton_->setEnabled(a.minorityCos.has_value());
+  refreshing_ = false;
+  refreshSummary();
+}
+
 void CheckpointPanel::fillClassTable() {
   // Items are updated in place (this also runs from inside the table's own itemChanged).
-  fillingTable_ = true;
-  const int K = analysis_->K;
+  const auto* net = doc_->network();
+  const auto& a = net->analysis();
+  const int K = a.K;
+  QSignalBlocker block(classes_);
   if (classes_->rowCount() != K) {
     classes_->setRowCount(K);
     for (int k = 0; k < K; ++k) {
@@ -542,19 +364,19 @@ void CheckpointPanel::fillClassTable() {
     }
   }
   for (int k = 0; k < K; ++k) {
-    const bool minor = std::binary_search(analysis_->minority.begin(), analysis_->minority.end(), k);
+    const bool minor = std::binary_search(a.minority.begin(), a.minority.end(), k);
     classes_->item(k, 1)->setCheckState(minor ? Qt::Checked : Qt::Unchecked);
-    classes_->item(k, 2)->setText(net_->labelCounts ? QString::number((*net_->labelCounts)[k]) : QString());
-    classes_->item(k, 3)->setText(QString::number(analysis_->norms(k), 'g', 4));
+    classes_->item(k, 2)->setText(net->counts() ? QString::number((*net->counts())[k]) : QString());
+    classes_->item(k, 3)->setText(QString::number(a.norms(k), 'g', 4));
   }
-  fillingTable_ = false;
 }
 
 void CheckpointPanel::showNetworkScene() {
-  if (!embedding_) return;
-  const NetworkGeometry3D g = projectNetwork(*embedding_, analysis_->minority);
-  std::vector<bool> minor(analysis_->K, false);
-  for (int k : analysis_->minority) minor[k] = true;
+  const auto* net = doc_->network();
+  const NetworkGeometry3D g = net->projection();
+  const auto& minority = net->minority();
+  std::vector<bool> minor(net->K(), false);
+  for (int k : minority) minor[k] = true;
   scene_->setConfiguration(g.W, g.M, minor);
   scene_->content().setSamples(g.samples, g.sampleLabels);
   scene_->content().setLegend(g.M.rows() ? "classifiers w_k / sqrt(EW_fit): arrows\n"
@@ -568,67 +390,51 @@ void CheckpointPanel::showNetworkScene() {
 }
 
 void CheckpointPanel::refreshSummary() {
-  if (!net_ || !analysis_) return;
-  const int K = analysis_->K;
+  const auto* net = doc_->network();
+  if (!net) return;
+  const auto& a = net->analysis();
+  const auto& f = net->featureAnalysis();
   auto num = [](const std::optional<double>& v) { return v ? QString::number(*v, 'f', 4) : QStringLiteral("—"); };
   QString text = tr("<b>%1</b> (%2)<br>classifier <b>%3</b>: K = %4, p = %5<br>minority cos <b>%6</b>, majority cos %7, "
                     "fitted E<sub>W</sub> = %8")
-                     .arg(QFileInfo(net_->path).fileName(), QString::fromStdString(net_->checkpoint().format()),
-                          net_->classifier)
-                     .arg(K)
-                     .arg(analysis_->p)
-                     .arg(num(analysis_->minorityCos), num(analysis_->majorityCos))
-                     .arg(analysis_->EWfit, 0, 'g', 4);
-  if (const auto R = networkR()) text += tr(", R = %1 (class counts)").arg(*R, 0, 'g', 4);
-  if (net_->features)
+                     .arg(QString::fromStdString(net->fileName()), QString::fromStdString(io::formatName(net->checkpoint().format())),
+                          QString::fromStdString(net->classifier()))
+                     .arg(a.K)
+                     .arg(a.p)
+                     .arg(num(a.minorityCos), num(a.majorityCos))
+                     .arg(a.EWfit, 0, 'g', 4);
+  if (const auto R = net->imbalanceRatio()) text += tr(", R = %1 (class counts)").arg(*R, 0, 'g', 4);
+  if (f)
     text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6")
-                .arg(net_->features->EHfit, 0, 'g', 4)
-                .arg(net_->features->nc1, 0, 'g', 3)
-                .arg(net_->features->nc2Equinorm, 0, 'g', 3)
-                .arg(net_->features->nc2Equiangular, 0, 'g', 3)
-                .arg(net_->features->nc3, 0, 'g', 3)
-                .arg(net_->features->nc4, 0, 'g', 3);
-  const auto& mp = model_->params();
-  auto clampNote = [&](const char* name, double used) {
-    const auto& spec = parameter(name);
-    return tr("<br><i>The explorer's %1 range is %2–%3: the model uses %4.</i>")
-        .arg(QString::fromStdString(spec.label))
-        .arg(spec.explorerMin)
-        .arg(spec.explorerMax)
-        .arg(used, 0, 'g', 4);
-  };
-  if (std::abs(mp.EW - analysis_->EWfit) > 1e-9 * analysis_->EWfit) text += clampNote("EW", mp.EW);
-  if (net_->features && std::abs(mp.EH - net_->features->EHfit) > 1e-9 * net_->features->EHfit)
-    text += clampNote("EH", mp.EH);
-  if (modelDistance_)
-    text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(*modelDistance_, 0, 'f', 3);
-  if (!net_->featureNote.isEmpty()) text += "<br><span style='color:#b2182b'>" + net_->featureNote.toHtmlEscaped() + "</span>";
-  for (const auto& w : net_->checkpoint().warnings())
-    text += "<br><span style='color:#b2182b'>⚠ " + QString::fromStdString(w).toHtmlEscaped() + "</span>";
-  summary_->setText(text);
-}
-
-void CheckpointPanel::reanalyse() {
-  const Eigen::MatrixXd& W = net_->data.W;
-  analysis_ = io::analyseClassifier(W, net_->classifier.toStdString(), -1, minority_);
-  heatmap_->setMatrix(analysis_->cos, analysis_->minority);
-  bars_->setNorms(analysis_->norms, analysis_->minority);
-  fillClassTable();
-  const bool withFeatures = net_->features && net_->data.features && net_->data.labels;
-  embedding_ = embedNetwork(W, withFeatures ? net_->data.features.get() : nullptr, withFeatures ? net_->data.labels.get() : nullptr);
-  modelDistance_.reset();
-  pinButton_->setEnabled(analysis_->minorityCos.has_value());
-  // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
-  if (const auto p = io::modelParamsFor(*analysis_, net_->features ? &*net_->features : nullptr, networkR(), model_->params())) {
-    model_->endInteraction();
-    model_->setParams(*p, "network");
-    model_->endInteraction();
+                .arg(f->EHfit, 0, 'g', 4)
+                .arg(f->nc1, 0, 'g', 3)
+                .arg(f->nc2Equinorm, 0, 'g', 3)
+                .arg(f->nc2Equiangular, 0, 'g', 3)
+                .arg(f->nc3, 0, 'g', 3)
+                .arg(f->nc4, 0, 'g', 3);
+  const auto& mp = doc_->model()->params();
+  if (mp.K() != a.K) {
+    text += tr("<br><i>The model now has K = %1 classes, the network %2: no overlay (undo, or change the roles, to "
+               "compare again).</i>").arg(mp.K()).arg(a.K);
+  } else {
+    auto clampNote = [&](const char* name, double used) {
+      const auto& spec = parameter(name);
+      return tr("<br><i>The explorer's %1 range is %2–%3: the model uses %4.</i>")
+          .arg(QString::fromStdString(spec.label))
+          .arg(spec.explorerMin)
+          .arg(spec.explorerMax)
+          .arg(used, 0, 'g', 4);
+    };
+    if (std::abs(mp.EW - a.EWfit) > 1e-9 * a.EWfit) text += clampNote("EW", mp.EW);
+    if (f && std::abs(mp.EH - f->EHfit) > 1e-9 * f->EHfit) text += clampNote("EH", mp.EH);
   }
-  refreshSummary();
-  showNetworkScene();
-  const std::optional<double> R = networkR() ? networkR() : std::optional<double>(model_->params().R);
-  emit networkPoint(R, analysis_->minorityCos);
-  emit networkChanged();
+  if (const auto& o = doc_->overlay())
+    text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(o->distance, 0, 'f', 3);
+  auto warn = [](const QString& t) { return "<br><span style='color:#b2182b'>" + t.toHtmlEscaped() + "</span>"; };
+  if (!net->note().empty()) text += warn(QString::fromStdString(net->note()));
+  for (const auto& w : net->checkpoint().warnings()) text += warn("⚠ " + QString::fromStdString(w));
+  if (!problem_.isEmpty()) text += warn(problem_);
+  summary_->setText(text);
 }
 
 }  // namespace lpm::ui

@@ -50,7 +50,7 @@ ExplorerModel::ExplorerModel(QObject* parent)
 }
 
 ExplorerModel::~ExplorerModel() {
-  if (sweepCancel_) sweepCancel_->store(true);
+  sweepCancel_.cancel();
   solvePool_->waitForDone();
   sweepPool_->waitForDone();
 }
@@ -109,7 +109,7 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
 
 void ExplorerModel::setSolveOptions(const SolveOptions& o) {
   solveOptions_ = o;
-  solveOptions_.cancel = nullptr;  // each job brings its own (SolveChain also drops warm starts and Auto)
+  solveOptions_.cancel = CancelToken::none();  // each job brings its own (SolveChain also drops warm starts and Auto)
   freshAxes_.store(true);  // the job picks the new options up with a cold start
   ++requestId_;
   startSolve();
@@ -124,12 +124,12 @@ void ExplorerModel::resetView() {
 }
 
 void ExplorerModel::cancelSolve() {
-  if (solveCancel_) solveCancel_->store(true);
+  solveCancel_.cancel();
   solvePending_ = false;
 }
 
 std::shared_ptr<SolvedFrame> ExplorerModel::runSolveJob(const TwoSizeParams& p, const SolveOptions& options,
-                                                        quint64 id, const std::atomic<bool>* cancel, QString& error) {
+                                                        quint64 id, const CancelToken& cancel, QString& error) {
   QElapsedTimer timer;
   timer.start();
   auto frame = std::make_shared<SolvedFrame>();
@@ -178,14 +178,14 @@ void ExplorerModel::startSolve() {
   const TwoSizeParams p = params_;
   const SolveOptions options = solveOptions_;
   const quint64 id = requestId_;
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  const CancelToken cancel = CancelToken::make();
   solveCancel_ = cancel;
   if (lastJobShape_ == jobShape(p) && lastJobMs_ < kInlineJobMs) {
     // Solves of this shape take well under a millisecond: solve here, so that the views redraw
     // in the same pass of the window as the control that changed (one composition per step
     // instead of two; doc/dev/02-ARCHITECTURE.md).
     QString error;
-    auto frame = runSolveJob(p, options, id, cancel.get(), error);
+    auto frame = runSolveJob(p, options, id, cancel, error);
     deliver(frame, error);
     return;
   }
@@ -193,14 +193,14 @@ void ExplorerModel::startSolve() {
   QPointer<ExplorerModel> self(this);
   solvePool_->start([this, self, p, options, id, cancel] {
     QString error;
-    auto frame = runSolveJob(p, options, id, cancel.get(), error);
+    auto frame = runSolveJob(p, options, id, cancel, error);
     QMetaObject::invokeMethod(
         self.data(), [this, frame, error] { deliver(frame, error); }, Qt::QueuedConnection);
   });
 }
 
 void ExplorerModel::startSweep() {
-  if (sweepCancel_) sweepCancel_->store(true);
+  sweepCancel_.cancel();
   if (sweepRunning_) {
     sweepPending_ = true;
     return;
@@ -216,7 +216,7 @@ void ExplorerModel::startSweep() {
   emit curveChanged();
   emit transitionChanged();
   const quint64 generation = ++sweepGeneration_;
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  const CancelToken cancel = CancelToken::make();
   sweepCancel_ = cancel;
   const TwoSizeParams p = params_;
   const auto Rs = logGrid(curveMin_, curveMax_, curvePoints_);
@@ -224,7 +224,7 @@ void ExplorerModel::startSweep() {
   const SolveOptions solveOptions = solveOptions_;
   sweepPool_->start([this, self, p, Rs, cancel, generation, solveOptions] {
     SweepOptions so;
-    so.cancel = cancel.get();
+    so.cancel = cancel;
     so.solve = solveOptions;
     // Grid points are published in small batches so the curve fills progressively; then R0 and
     // R_vanish; then the refined curve (points near R0, R_vanish and where it is steep) at once.
@@ -243,14 +243,14 @@ void ExplorerModel::startSweep() {
             },
             Qt::QueuedConnection);
       }
-      return !cancel->load();
+      return !cancel.cancelled();
     };
     std::optional<TransitionResult> R0;
     std::vector<SweepPoint> refined;
     QString failure;
     try {
       const Curve c = computeCurve(p, Rs.front(), Rs.back(), static_cast<int>(Rs.size()), true, so);
-      if (!cancel->load()) refined = c.points, R0 = c.transition;
+      if (!cancel.cancelled()) refined = c.points, R0 = c.transition;
     } catch (const std::exception& e) {
       failure = QString::fromUtf8(e.what());  // shown as such, never as "R0 not reached"
     }
@@ -258,7 +258,7 @@ void ExplorerModel::startSweep() {
         self.data(),
         [this, R0, refined, generation, cancel, failure] {
           sweepRunning_ = false;
-          if (generation == sweepGeneration_ && !cancel->load()) {
+          if (generation == sweepGeneration_ && !cancel.cancelled()) {
             curveError_ = failure;
             if (!failure.isEmpty()) emit failed(tr("The cosine-vs-R curve could not be computed: %1").arg(failure));
             if (!refined.empty()) curve_ = refined;

@@ -11,7 +11,8 @@ namespace lpm {
 enum class ErrorKind {
   InvalidInput,  ///< a value, name, option or combination the user can correct
   RefusedFile,   ///< a file that is corrupt, hostile, unsupported or too large
-  Io             ///< a file that cannot be read or written
+  Io,            ///< a file that cannot be read or written
+  Cancelled      ///< the user stopped it (CancelToken)
 };
 
 class Error : public std::runtime_error {
@@ -32,6 +33,12 @@ public:
 class IoError : public Error {
 public:
   explicit IoError(const std::string& what) : Error(ErrorKind::Io, what) {}
+};
+
+/// A long operation stopped by its CancelToken.
+class Cancelled : public Error {
+public:
+  Cancelled() : Error(ErrorKind::Cancelled, "cancelled") {}
 };
 
 /// Exit code of an executable for an error of this kind.

@@ -60,10 +60,12 @@ struct NetworkEmbedding {
   std::vector<int> sampleLabels;
 };
 
-/// H (N x p) and labels are optional (both or neither). Throws std::invalid_argument on shape
-/// mismatches or labels outside 0..K-1.
-NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd* H = nullptr,
-                              const std::vector<int>* labels = nullptr, int maxSamples = 4000);
+/// The classifier alone. Throws InvalidInput for fewer than 2 rows.
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W);
+/// With features H (N x p) and their labels: class means and up to `maxSamples` samples. Throws
+/// InvalidInput on shape mismatches or labels outside 0..K-1.
+NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W, const Eigen::MatrixXd& H, const std::vector<int>& labels,
+                              int maxSamples = 4000);
 
 struct NetworkGeometry3D {
   Eigen::MatrixX3d W, M, samples;

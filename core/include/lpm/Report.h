@@ -21,7 +21,7 @@ nlohmann::json paramsJson(const TwoSizeParams& p);
 nlohmann::json problemJson(const Problem& p);
 nlohmann::json solverOptionsJson(const SolveOptions& o);
 /// {"lpm_version", "model", "inputs"?, "solver_options"}: the block every JSON output carries.
-nlohmann::json provenanceJson(const TwoSizeParams* params, const SolveOptions& o);
+nlohmann::json provenanceJson(const SolveOptions& o, const std::optional<TwoSizeParams>& params = std::nullopt);
 
 /// Keys: objective, minority_cos, majority_cos, minority_state, minority_norm_cv, gap,
 /// relative_gap, certified, solve_ms, iterations, attempts, solver, problem, and more; with
@@ -34,7 +34,12 @@ nlohmann::json checkpointJson(const io::Checkpoint& c);
 /// A classifier's analysis: name, shape, norms, cosines, roles, fitted EW.
 nlohmann::json classifierJson(const io::ClassifierAnalysis& a);
 /// Class counts and R (from labels) and the neural-collapse measures (from features), merged into `j`.
-void addNetworkJson(nlohmann::json& j, const io::NetworkData& net);
+void addNetworkJson(nlohmann::json& j, const io::NetworkComparison& net);
+
+/// One curve of a sweep for its sidecar: its inputs (all but R), rows, uncertified rows, and
+/// its transition when computed. The window's and `lpm sweep`'s CSV sidecars both use it.
+nlohmann::json curveJson(const TwoSizeParams& p, const std::vector<SweepPoint>& points,
+                         const std::optional<TransitionResult>& transition);
 
 /// R0, R_vanish, the first event and how they were found.
 nlohmann::json transitionJson(const TransitionResult& t);

@@ -18,6 +18,7 @@ struct CameraState {
 struct ViewOptions {
   bool unitSphere = true, means = true, labels = true, etf = false, unitArrows = false, dark = false;
   bool networkOverlay = true;  ///< a loaded network's classifiers over the model's
+  bool axes = false;           ///< x, y, z axes in the 3D view
 };
 
 /// A trained network kept on the plot for comparison: its name, imbalance ratio, minority cosine.

@@ -7,13 +7,14 @@
 // ball in factored form Z = U V^T, ||U||^2 + ||V||^2 = 2 tau (Burer-Monteiro), with L-BFGS on
 // the sphere, and stop on a Frank-Wolfe duality gap that bounds f - f* (doc/dev/04-SOLVER.md).
 #include <algorithm>
-#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
 
+#include "lpm/Cancel.h"
 #include "lpm/Problem.h"
 
 namespace lpm {
@@ -55,8 +56,8 @@ struct SolveOptions {
   /// A solve that ends uncertified is tried again: cold if it was warm-started, then cold from
   /// another seed with 4x the iterations. The best attempt is returned.
   bool retry = true;
-  const Eigen::VectorXd* warmStart = nullptr;  ///< Solution::state of a nearby problem
-  const std::atomic<bool>* cancel = nullptr;   ///< set from another thread to stop early
+  std::shared_ptr<const Eigen::VectorXd> warmStart;  ///< Solution::state of a nearby problem
+  CancelToken cancel;                                ///< cancelled from another thread: stop early
   unsigned seed = 7;
 };
 
@@ -94,21 +95,25 @@ class SolveChain {
 public:
   /// Auto becomes Reduced (exact for groups, and its state keeps its shape along a chain).
   explicit SolveChain(SolveOptions base = {});
-  Solution solve(const Problem& problem, const std::atomic<bool>* cancel = nullptr);
-  void reset() { warm_.resize(0); }
-  bool warm() const { return warm_.size() > 0; }
+  Solution solve(const Problem& problem, const CancelToken& cancel = {});
+  void reset() { warm_.reset(); }
+  bool warm() const { return warm_ != nullptr; }
   SolveOptions& options() { return base_; }
 
 private:
   SolveOptions base_;
-  Eigen::VectorXd warm_;
+  std::shared_ptr<const Eigen::VectorXd> warm_;
 };
 
 /// Theorem 1: the balanced optimum value log(1 + (K-1) exp(-(K/(K-1)) sqrt(EH EW))).
 double balancedObjective(int K, double EW, double EH);
 
-/// Frank-Wolfe gap of a feasible logit matrix (class level, K x K): an upper bound on f(Z) - f*.
-/// Also returns f(Z). Independent of the solvers; used to check them.
-double certificateGap(const Problem& problem, const Eigen::MatrixXd& Z, double* objective = nullptr);
+struct Certificate {
+  double objective = 0;  ///< f(Z)
+  double gap = 0;        ///< Frank-Wolfe gap: an upper bound on f(Z) - f*
+};
+/// The certificate of a feasible logit matrix (class level, K x K). Independent of the solvers;
+/// used to check them.
+Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z);
 
 }  // namespace lpm

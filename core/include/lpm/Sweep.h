@@ -1,6 +1,5 @@
 #pragma once
 // Minority cosine versus the imbalance ratio R, and the phase transition R0 (Figure 3).
-#include <atomic>
 #include <functional>
 #include <limits>
 #include <string>
@@ -30,7 +29,7 @@ std::vector<double> logGrid(double Rmin, double Rmax, int points);
 struct SweepOptions {
   SolveOptions solve;
   MetricsOptions metrics;
-  const std::atomic<bool>* cancel = nullptr;
+  CancelToken cancel;
   /// Called after each point; return false to stop.
   std::function<bool(const SweepPoint&, int index)> progress;
 };
@@ -82,9 +81,14 @@ constexpr double kTransitionRmax = 1e100;
 /// R0 and R_vanish by bracketing R decade by decade from 1 up to `Rmax` and bisecting log R to
 /// `relTol`: never concluded from one solve. Both events are assumed monotone in R (once collapsed
 /// or vanished, larger R stays so). Throws InvalidInput for KB < 2 or bad parameters.
-TransitionResult phaseTransitionRatio(const TwoSizeParams& base, double tol = 1e-3, double relTol = 1e-4,
-                                      const std::atomic<bool>* cancel = nullptr, double Rmax = kTransitionRmax,
-                                      const SolveOptions& solveOptions = {});
+struct TransitionOptions {
+  double tol = 1e-3;     ///< collapsed: minority cosine >= 1 - tol
+  double relTol = 1e-4;  ///< bisection in log R to this relative accuracy
+  double Rmax = kTransitionRmax;
+  SolveOptions solve;
+  CancelToken cancel;
+};
+TransitionResult phaseTransitionRatio(const TwoSizeParams& base, const TransitionOptions& options = {});
 
 struct RefineOptions {
   double maxCosStep = 0.01;  ///< neighbours differing more in minority cosine get a point between
@@ -95,7 +99,7 @@ struct RefineOptions {
 /// The curve with points added where it changes fast, where the state changes, and exactly at
 /// R0 and R_vanish (when they lie in the curve's range), so the drawn curve meets them. Sorted by R.
 std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<SweepPoint> curve,
-                                    const TransitionResult* transition, const SweepOptions& options = {},
+                                    const std::optional<TransitionResult>& transition, const SweepOptions& options = {},
                                     const RefineOptions& refine = {});
 
 /// Grid, transition and refinement in one call (the window, exports and the CLI).

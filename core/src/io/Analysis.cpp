@@ -80,7 +80,7 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
 }
 
 FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>& labels, const Eigen::MatrixXd& W,
-                                const Eigen::VectorXd* bias) {
+                                const std::optional<Eigen::VectorXd>& bias) {
   FeatureAnalysis f;
   const int N = static_cast<int>(H.rows()), p = static_cast<int>(H.cols()), K = static_cast<int>(W.rows());
   if (static_cast<int>(labels.size()) != N) throw CheckpointError("features have " + std::to_string(N) + " rows but there are " + std::to_string(labels.size()) + " labels");

@@ -1,5 +1,7 @@
 #include "lpm/io/Checkpoint.h"
 
+#include "Pickle.h"
+
 #include <zip.h>
 
 #include <algorithm>
@@ -45,6 +47,9 @@ double element(const uint8_t* p, DType t) {
   refuse("tensor of an unsupported dtype");
 }
 
+}  // namespace
+
+// The bytes of a checkpoint: a file on disk (read on demand) or a buffer in memory.
 class File {
 public:
   explicit File(const std::string& path) : in_(path, std::ios::binary) {
@@ -52,9 +57,12 @@ public:
     in_.seekg(0, std::ios::end);
     size_ = static_cast<uint64_t>(in_.tellg());
   }
+  explicit File(std::shared_ptr<const std::string> bytes) : buffer_(std::move(bytes)), size_(buffer_->size()) {}
   uint64_t size() const { return size_; }
+  const std::shared_ptr<const std::string>& buffer() const { return buffer_; }
   std::string read(uint64_t offset, uint64_t n) {
     if (offset > size_ || n > size_ - offset) refuse("truncated file: needs bytes past its end");
+    if (buffer_) return buffer_->substr(static_cast<size_t>(offset), static_cast<size_t>(n));
     std::string s(n, '\0');
     in_.seekg(static_cast<std::streamoff>(offset));
     in_.read(s.data(), static_cast<std::streamsize>(n));
@@ -64,8 +72,11 @@ public:
 
 private:
   std::ifstream in_;
+  std::shared_ptr<const std::string> buffer_;
   uint64_t size_ = 0;
 };
+
+namespace {
 
 struct Zip {
   zip_t* z = nullptr;
@@ -74,9 +85,26 @@ struct Zip {
   ~Zip() {
     if (z) zip_discard(z);
   }
-  void open(const std::string& path) {
+  /// From `path`, or from `buffer` when given (it must outlive this archive).
+  void open(const std::string& path, const std::shared_ptr<const std::string>& buffer) {
     int err = 0;
-    z = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (buffer) {
+      zip_error_t e;
+      zip_error_init(&e);
+      zip_source_t* src = zip_source_buffer_create(buffer->data(), buffer->size(), 0, &e);
+      if (src) {
+        z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &e);
+        if (!z) zip_source_free(src);
+      }
+      if (!z) {
+        const std::string msg = zip_error_strerror(&e);
+        zip_error_fini(&e);
+        refuse("not a readable zip archive: " + msg);
+      }
+      zip_error_fini(&e);
+    } else {
+      z = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    }
     if (!z) {
       zip_error_t e;
       zip_error_init_with_code(&e, err);
@@ -322,7 +350,8 @@ int64_t TensorInfo::numel() const {
 }
 
 struct Checkpoint::Impl {
-  std::string path, format;
+  std::string path;
+  Format format = Format::Npy;
   OpenLimits lim;
   std::unique_ptr<File> file;
   std::unique_ptr<Zip> zip;
@@ -351,7 +380,7 @@ struct Checkpoint::Impl {
 
   void openZip() {
     zip = std::make_unique<Zip>();
-    zip->open(path);
+    zip->open(path, file->buffer());
     if (zip->order.empty()) refuse("empty zip archive");
     // torch archives: one root folder, named by the first entry.
     std::string root;
@@ -361,7 +390,7 @@ struct Checkpoint::Impl {
       for (const auto& n : zip->order)
         if (n.rfind(root, 0) != 0) refuse("zip entry '" + n + "' lies outside the archive's root folder");
       const bool script = zip->has(root + "constants.pkl");
-      format = script ? "torchscript" : "torch-zip";
+      format = script ? Format::TorchScript : Format::TorchZip;
       loadTorchPickle(root + "data.pkl", root + "data/", "");
       if (script) loadTorchPickle(root + "constants.pkl", root + "constants/", "constants");
       return;
@@ -369,7 +398,7 @@ struct Checkpoint::Impl {
     bool npz = false;
     for (const auto& n : zip->order) npz = npz || (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0);
     if (!npz) refuse("a zip archive that is neither a PyTorch checkpoint nor an .npz file");
-    format = "npz";
+    format = Format::Npz;
     for (const auto& n : zip->order) {
       if (n.size() <= 4 || n.compare(n.size() - 4, 4, ".npy") != 0) continue;
       Stored s;
@@ -411,7 +440,7 @@ struct Checkpoint::Impl {
   }
 
   void openLegacy() {
-    format = "torch-legacy";
+    format = Format::TorchLegacy;
     const uint64_t size = file->size();
     const std::string head = file->read(0, std::min<uint64_t>(size, lim.maxPickleBytes));
     const auto* b = reinterpret_cast<const uint8_t*>(head.data());
@@ -466,7 +495,7 @@ struct Checkpoint::Impl {
   }
 
   void openSafetensors() {
-    format = "safetensors";
+    format = Format::Safetensors;
     const uint64_t size = file->size();
     const std::string nb = file->read(0, 8);
     uint64_t N = 0;
@@ -526,7 +555,7 @@ struct Checkpoint::Impl {
   }
 
   void openNpy() {
-    format = "npy";
+    format = Format::Npy;
     Stored s;
     const std::string head = file->read(0, std::min<uint64_t>(file->size(), 100000 + 12));
     const size_t hl = npyHeader(head, s.ref);
@@ -552,10 +581,18 @@ Checkpoint& Checkpoint::operator=(Checkpoint&&) noexcept = default;
 Checkpoint::~Checkpoint() = default;
 
 Checkpoint Checkpoint::open(const std::string& path, const OpenLimits& limits) {
+  return openFrom(std::make_unique<File>(path), path, limits);
+}
+
+Checkpoint Checkpoint::fromBuffer(std::string bytes, const std::string& name, const OpenLimits& limits) {
+  return openFrom(std::make_unique<File>(std::make_shared<const std::string>(std::move(bytes))), name, limits);
+}
+
+Checkpoint Checkpoint::openFrom(std::unique_ptr<File> file, const std::string& name, const OpenLimits& limits) {
   auto d = std::make_unique<Impl>();
-  d->path = path;
+  d->path = name;
   d->lim = limits;
-  d->file = std::make_unique<File>(path);
+  d->file = std::move(file);
   const uint64_t size = d->file->size();
   if (size == 0) refuse("empty file");
   const std::string head = d->file->read(0, std::min<uint64_t>(size, 16));
@@ -569,7 +606,19 @@ Checkpoint Checkpoint::open(const std::string& path, const OpenLimits& limits) {
   return Checkpoint(std::move(d));
 }
 
-const std::string& Checkpoint::format() const { return d->format; }
+Format Checkpoint::format() const { return d->format; }
+
+std::string formatName(Format f) {
+  switch (f) {
+    case Format::TorchZip: return "torch-zip";
+    case Format::TorchLegacy: return "torch-legacy";
+    case Format::TorchScript: return "torchscript";
+    case Format::Safetensors: return "safetensors";
+    case Format::Npy: return "npy";
+    case Format::Npz: return "npz";
+  }
+  return "unknown";
+}
 const std::vector<TensorInfo>& Checkpoint::tensors() const { return d->infos; }
 const std::vector<std::string>& Checkpoint::globals() const { return d->globals; }
 const std::vector<std::string>& Checkpoint::warnings() const { return d->warnings; }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <initializer_list>
+#include <numeric>
 
 namespace lpm::io {
 namespace {
@@ -13,6 +14,10 @@ namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
+}
+
+bool endsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && lower(s.substr(s.size() - tail.size())) == tail;
 }
 
 /// The array of an .npz / state dict named like one of `names` (whole name or last component).
@@ -30,7 +35,7 @@ const std::initializer_list<const char*> kLabelNames = {"labels", "label", "targ
 const std::initializer_list<const char*> kFeatureNames = {"features", "feature", "feats", "embeddings", "penultimate",
                                                           "h", "x"};
 
-std::vector<int> readLabels(const Checkpoint& file, const std::string& name, int K) {
+std::shared_ptr<const std::vector<int>> readLabels(const Checkpoint& file, const std::string& name, int K) {
   const auto* t = file.find(name);
   if (t->shape.size() > 2 || (t->shape.size() == 2 && t->shape[1] != 1))
     throw CheckpointError("labels '" + name + "' must be a vector (one class index per sample)");
@@ -41,77 +46,22 @@ std::vector<int> readLabels(const Checkpoint& file, const std::string& name, int
     labels.push_back(static_cast<int>(x));
   }
   if (labels.empty()) throw CheckpointError("the labels file holds no labels");
-  return labels;
+  return std::make_shared<const std::vector<int>>(std::move(labels));
 }
 
-}  // namespace
-
-NetworkData loadNetwork(const NetworkRequest& r, const std::function<void(int, const std::string&)>& progress) {
-  auto step = [&](int i, const std::string& text) {
-    if (progress) progress(i, text);
-  };
-  NetworkData net;
-  net.request = r;
-  OpenLimits limits;
-  limits.allowUnsafeGlobals = r.allowUnsafeGlobals;
-  step(0, "Reading the checkpoint");
-  net.checkpoint = std::make_shared<const Checkpoint>(Checkpoint::open(r.path, limits));
-  step(1, "Finding the classifier");
-  if (r.classifier.empty()) {
-    const auto name = detectClassifier(*net.checkpoint);
-    if (!name) throw CheckpointError("no 2-D classifier weight found in " + r.path);
-    net.classifier = *name;
-  } else {
-    const auto* t = net.checkpoint->find(r.classifier);
-    if (!t) throw CheckpointError("no tensor named '" + r.classifier + "'");
-    if (t->shape.size() != 2 || t->shape[0] < 2) throw CheckpointError(r.classifier + " is not a 2-D tensor with at least 2 rows");
-    net.classifier = r.classifier;
-  }
-  net.W = net.checkpoint->matrix(net.classifier);
-  const int K = net.K();
-  net.bias = classifierBias(*net.checkpoint, net.classifier, K);
-
-  std::optional<Checkpoint> featureFile;
-  if (!r.features.empty()) {
-    step(2, "Reading the features");
-    featureFile.emplace(Checkpoint::open(r.features));
-    if (featureFile->tensors().empty()) throw CheckpointError("the features file holds no arrays");
-  }
-  step(3, "Reading the labels");
-  if (!r.labels.empty()) {
-    const auto L = Checkpoint::open(r.labels);
-    if (L.tensors().empty()) throw CheckpointError("the labels file holds no arrays");
-    const auto which = findArray(L, kLabelNames);
-    net.labels = std::make_shared<const std::vector<int>>(readLabels(L, which ? *which : L.tensors().front().name, K));
-  } else if (featureFile) {
-    // An .npz with features and labels side by side.
-    const auto which = findArray(*featureFile, kLabelNames);
-    if (!which) throw CheckpointError("features need labels: give a labels file, or an .npz holding 'features' and 'labels'");
-    net.labels = std::make_shared<const std::vector<int>>(readLabels(*featureFile, *which, K));
-  }
-  if (net.labels) {
-    std::vector<int> counts(K, 0);
-    for (int y : *net.labels) ++counts[y];
-    net.counts = counts;
-  }
-  if (featureFile) {
-    step(4, "Measuring neural collapse");
-    auto which = findArray(*featureFile, kFeatureNames);
-    if (!which)
-      for (const auto& t : featureFile->tensors())
-        if (t.shape.size() == 2) which = t.name;
-    if (!which || featureFile->find(*which)->shape.size() != 2)
-      throw CheckpointError("the features file has no 2-D array (N samples x p features)");
-    net.features = std::make_shared<const Eigen::MatrixXd>(featureFile->matrix(*which));
-    net.featureAnalysis = analyseFeatures(*net.features, *net.labels, net.W, net.bias ? &*net.bias : nullptr);
-  }
-  step(5, "Done");
-  return net;
+std::shared_ptr<const Eigen::MatrixXd> readFeatures(const Checkpoint& file) {
+  auto which = findArray(file, kFeatureNames);
+  if (!which)
+    for (const auto& t : file.tensors())
+      if (t.shape.size() == 2) which = t.name;
+  if (!which || file.find(*which)->shape.size() != 2)
+    throw CheckpointError("the features file has no 2-D array (N samples x p features)");
+  return std::make_shared<const Eigen::MatrixXd>(file.matrix(*which));
 }
 
-ArrayFileRole guessArrayRole(const Checkpoint& file, int K, int p) {
+ArrayFileRole guessRole(const Checkpoint& file, int K, int p) {
   const auto& ts = file.tensors();
-  if (file.format() != "npy" && file.format() != "npz") return ArrayFileRole::Checkpoint;
+  if (file.format() != Format::Npy && file.format() != Format::Npz) return ArrayFileRole::Checkpoint;
   const auto labels = findArray(file, kLabelNames);
   bool wide = false;  // some N x p array
   for (const auto& t : ts)
@@ -125,6 +75,56 @@ ArrayFileRole guessArrayRole(const Checkpoint& file, int K, int p) {
     if (wide) return ArrayFileRole::Features;
   }
   return ArrayFileRole::Checkpoint;
+}
+
+}  // namespace
+
+SideArrays readLabelsFile(const std::string& path, int K) {
+  const auto L = Checkpoint::open(path);
+  if (L.tensors().empty()) throw CheckpointError("the labels file holds no arrays");
+  const auto which = findArray(L, kLabelNames);
+  SideArrays a;
+  a.path = path;
+  a.role = ArrayFileRole::Labels;
+  a.labels = readLabels(L, which ? *which : L.tensors().front().name, K);
+  return a;
+}
+
+SideArrays readFeaturesFile(const std::string& path, int K) {
+  const auto F = Checkpoint::open(path);
+  if (F.tensors().empty()) throw CheckpointError("the features file holds no arrays");
+  SideArrays a;
+  a.path = path;
+  a.role = ArrayFileRole::Features;
+  a.features = readFeatures(F);
+  if (const auto which = findArray(F, kLabelNames)) {
+    a.labels = readLabels(F, *which, K);  // an .npz with features and labels side by side
+    a.role = ArrayFileRole::FeaturesWithLabels;
+  }
+  return a;
+}
+
+SideArrays readDroppedFile(const std::string& path, int K, int p) {
+  SideArrays a;
+  a.path = path;
+  if (!endsWith(path, ".npy") && !endsWith(path, ".npz")) return a;
+  std::optional<Checkpoint> file;
+  try {
+    file.emplace(Checkpoint::open(path));
+  } catch (const CheckpointError&) {
+    return a;  // opened as a checkpoint, which says why it cannot be read
+  }
+  a.role = guessRole(*file, K, p);
+  switch (a.role) {
+    case ArrayFileRole::Labels: a.labels = readLabels(*file, file->tensors().front().name, K); break;
+    case ArrayFileRole::FeaturesWithLabels:
+      a.features = readFeatures(*file);
+      a.labels = readLabels(*file, *findArray(*file, kLabelNames), K);
+      break;
+    case ArrayFileRole::Features: a.features = readFeatures(*file); break;
+    case ArrayFileRole::Checkpoint: break;
+  }
+  return a;
 }
 
 std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K) {
@@ -157,24 +157,204 @@ std::vector<int> defaultMinority(const std::optional<std::vector<int>>& counts, 
   return minority;
 }
 
-std::optional<TwoSizeParams> modelParamsFor(const ClassifierAnalysis& a, const FeatureAnalysis* features,
-                                            std::optional<double> R, TwoSizeParams base) {
-  const int KB = static_cast<int>(a.minority.size());
-  if (KB < 1 || a.K - KB < 1) return std::nullopt;
-  base.KA = a.K - KB;
+// ---------------------------------------------------------------------------------------------
+
+NetworkComparison NetworkComparison::open(const NetworkRequest& r, const Progress& progress, const CancelToken& cancel) {
+  auto step = [&](int i, const std::string& text) {
+    if (cancel.cancelled()) throw Cancelled();
+    if (progress) progress(i, text);
+  };
+  NetworkComparison net;
+  net.request_ = r;
+  OpenLimits limits;
+  limits.allowUnsafeGlobals = r.allowUnsafeGlobals;
+  step(0, "Reading the checkpoint");
+  net.checkpoint_ = std::make_shared<const Checkpoint>(Checkpoint::open(r.path, limits));
+  step(1, "Finding the classifier");
+  std::string classifier = r.classifier;
+  if (classifier.empty()) {
+    const auto name = detectClassifier(*net.checkpoint_);
+    if (!name) throw CheckpointError("no 2-D classifier weight found in " + r.path);
+    classifier = *name;
+  } else if (!net.checkpoint_->find(classifier)) {
+    throw CheckpointError("no tensor named '" + classifier + "'");
+  }
+  const auto* t = net.checkpoint_->find(classifier);
+  if (t->shape.size() != 2 || t->shape[0] < 2) throw CheckpointError(classifier + " is not a 2-D tensor with at least 2 rows");
+  net.request_.classifier = classifier;
+  net.W_ = net.checkpoint_->matrix(classifier);
+  net.bias_ = classifierBias(*net.checkpoint_, classifier, net.K());
+  std::optional<SideArrays> features;
+  if (!r.features.empty()) {
+    step(2, "Reading the features");
+    features = readFeaturesFile(r.features, net.K());
+  }
+  step(3, "Reading the labels");
+  if (!r.labels.empty()) net.labels_ = readLabelsFile(r.labels, net.K()).labels;
+  if (features) {
+    if (!net.labels_) net.labels_ = features->labels;
+    if (!net.labels_)
+      throw CheckpointError("features need labels: give a labels file, or an .npz holding 'features' and 'labels'");
+    net.features_ = features->features;
+  }
+  step(4, "Measuring neural collapse");
+  net.refresh();
+  step(5, "Done");
+  return net;
+}
+
+std::string NetworkComparison::fileName() const {
+  const auto cut = request_.path.find_last_of('/');
+  return cut == std::string::npos ? request_.path : request_.path.substr(cut + 1);
+}
+
+void NetworkComparison::refresh() {
+  const int K = this->K();
+  note_.clear();
+  const bool labelsFit =
+      labels_ && std::all_of(labels_->begin(), labels_->end(), [K](int y) { return y >= 0 && y < K; });
+  if (labels_ && !labelsFit) note_ = "the labels name classes beyond the classifier's " + std::to_string(K);
+  counts_.reset();
+  if (typedCounts_ && static_cast<int>(typedCounts_->size()) == K) {
+    counts_ = typedCounts_;
+  } else if (labelsFit) {
+    std::vector<int> counts(K, 0);
+    for (int y : *labels_) ++counts[y];
+    counts_ = counts;
+  }
+  featureAnalysis_.reset();
+  bool withFeatures = false;
+  if (features_ && labels_) {
+    if (features_->cols() != W_.cols() || !labelsFit) {
+      note_ = "the features (" + std::to_string(features_->cols()) + " columns) do not fit " + request_.classifier;
+    } else if (static_cast<Eigen::Index>(labels_->size()) != features_->rows()) {
+      note_ = std::to_string(labels_->size()) + " labels for " + std::to_string(features_->rows()) + " feature rows";
+    } else {
+      try {
+        featureAnalysis_ = analyseFeatures(*features_, *labels_, W_, bias_);
+        withFeatures = true;
+      } catch (const Error& e) {
+        note_ = e.what();
+      }
+    }
+  }
+  const bool rolesFit = std::all_of(roles_.begin(), roles_.end(), [K](int k) { return k < K; });
+  if (!explicitRoles_ || !rolesFit) {
+    roles_ = defaultMinority(counts_, K);
+    explicitRoles_ = false;
+  }
+  analysis_ = analyseClassifier(W_, request_.classifier, -1, roles_);
+  embedding_ = withFeatures ? embedNetwork(W_, *features_, *labels_) : embedNetwork(W_);
+}
+
+std::optional<double> NetworkComparison::imbalanceRatio() const {
+  return counts_ ? io::imbalanceRatio(*counts_) : std::nullopt;
+}
+
+std::optional<TwoSizeParams> NetworkComparison::modelParams(TwoSizeParams base) const {
+  const int KB = static_cast<int>(analysis_.minority.size());
+  if (KB < 1 || K() - KB < 1) return std::nullopt;
+  base.KA = K() - KB;
   base.KB = KB;
   base.profile = SizeProfile::Step;  // the two-size model of the paper's comparison
   // Into the explorer's ranges (the registry's), where its sliders can show them.
-  base.EW = clampToExplorer("EW", a.EWfit);
-  if (features) base.EH = clampToExplorer("EH", features->EHfit);
-  if (R) base.R = clampToExplorer("R", *R);
+  base.EW = clampToExplorer("EW", analysis_.EWfit);
+  if (featureAnalysis_) base.EH = clampToExplorer("EH", featureAnalysis_->EHfit);
+  if (const auto R = imbalanceRatio()) base.R = clampToExplorer("R", *R);
   return base;
 }
 
-std::vector<int> modelOrder(const ClassifierAnalysis& a) {
-  std::vector<int> order = a.majority;
-  order.insert(order.end(), a.minority.begin(), a.minority.end());
+std::vector<int> NetworkComparison::modelOrder() const {
+  std::vector<int> order = analysis_.majority;
+  order.insert(order.end(), analysis_.minority.begin(), analysis_.minority.end());
   return order;
+}
+
+NetworkGeometry3D NetworkComparison::projection() const { return projectNetwork(embedding_, analysis_.minority); }
+
+std::optional<NetworkOverlay> NetworkComparison::overlay(const Solution& s, const Geometry3D& g) const {
+  if (s.problem.K() != K()) return std::nullopt;
+  return overlayNetwork(embedding_.W, modelOrder(), s, g);
+}
+
+std::optional<PinnedNetwork> NetworkComparison::pin(double fallbackR) const {
+  if (!analysis_.minorityCos) return std::nullopt;
+  PinnedNetwork n;
+  n.name = fileName();
+  n.R = imbalanceRatio().value_or(fallbackR);
+  n.minorityCos = *analysis_.minorityCos;
+  return n;
+}
+
+void NetworkComparison::setClassifier(const std::string& tensor) {
+  const auto* t = checkpoint_->find(tensor);
+  if (!t || t->shape.size() != 2 || t->shape[0] < 2)
+    throw InvalidInput(tensor + " is not a 2-D tensor with at least 2 rows");
+  NetworkComparison next = *this;
+  next.request_.classifier = tensor;
+  next.W_ = checkpoint_->matrix(tensor);
+  next.bias_ = classifierBias(*checkpoint_, tensor, next.K());
+  next.explicitRoles_ = false;
+  next.refresh();
+  *this = std::move(next);
+}
+
+void NetworkComparison::setMajorityCount(int KA) {
+  if (KA < 1 || KA >= K()) throw InvalidInput("the majority count must be in 1.." + std::to_string(K() - 1));
+  std::vector<int> minority(K() - KA);
+  std::iota(minority.begin(), minority.end(), KA);
+  setMinority(std::move(minority));
+}
+
+void NetworkComparison::setMinority(std::vector<int> minority) {
+  std::sort(minority.begin(), minority.end());
+  minority.erase(std::unique(minority.begin(), minority.end()), minority.end());
+  for (int k : minority)
+    if (k < 0 || k >= K()) throw InvalidInput("class " + std::to_string(k) + " is outside 0.." + std::to_string(K() - 1));
+  roles_ = std::move(minority);
+  explicitRoles_ = true;
+  refresh();
+}
+
+void NetworkComparison::setMinorityCount(int KB) {
+  if (KB < 1 || KB >= K()) throw InvalidInput("the minority count must be in 1.." + std::to_string(K() - 1));
+  if (static_cast<int>(analysis_.minority.size()) == KB) return;
+  std::vector<int> order(K());
+  std::iota(order.begin(), order.end(), 0);
+  // Smallest count first; among equals (or without counts) the later class first.
+  std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+    const int ca = counts_ ? (*counts_)[a] : 0, cb = counts_ ? (*counts_)[b] : 0;
+    return ca != cb ? ca < cb : a > b;
+  });
+  order.resize(KB);
+  setMinority(std::move(order));
+}
+
+void NetworkComparison::setClassCounts(std::vector<int> counts) {
+  if (static_cast<int>(counts.size()) != K())
+    throw InvalidInput(std::to_string(counts.size()) + " counts for " + std::to_string(K()) + " classes");
+  if (*std::min_element(counts.begin(), counts.end()) < 1) throw InvalidInput("every class count must be at least 1");
+  typedCounts_ = std::move(counts);
+  refresh();
+}
+
+void NetworkComparison::setLabels(const SideArrays& a) {
+  if (!a.labels) throw CheckpointError(a.path + " holds no labels");
+  request_.labels = a.path;
+  labels_ = a.labels;
+  typedCounts_.reset();
+  explicitRoles_ = false;  // the counts choose the minority again
+  refresh();
+}
+
+void NetworkComparison::setFeatures(const SideArrays& a) {
+  if (!a.features) throw CheckpointError(a.path + " holds no features");
+  if (request_.labels.empty() && !a.labels && !labels_)
+    throw CheckpointError("features need labels: give a labels file, or an .npz holding 'features' and 'labels'");
+  request_.features = a.path;
+  features_ = a.features;
+  if (request_.labels.empty() && a.labels) labels_ = a.labels;  // a labels file, once given, stays
+  refresh();
 }
 
 }  // namespace lpm::io

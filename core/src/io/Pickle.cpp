@@ -1,4 +1,4 @@
-#include "lpm/io/Pickle.h"
+#include "Pickle.h"
 
 #include <cmath>
 #include <cstring>

@@ -43,6 +43,6 @@ struct FeatureAnalysis {
 
 /// H: N x p features, labels in 0..K-1. Throws CheckpointError on shape mismatches.
 FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>& labels, const Eigen::MatrixXd& W,
-                                const Eigen::VectorXd* bias = nullptr);
+                                const std::optional<Eigen::VectorXd>& bias = std::nullopt);
 
 }  // namespace lpm::io

@@ -4,15 +4,37 @@
 // safetensors, NumPy .npy/.npz. Opening reads the directory and the pickles; tensor data is read
 // only when asked for. Hostile or broken files are refused with a CheckpointError.
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <Eigen/Core>
 
-#include "lpm/io/Pickle.h"
+#include "lpm/Error.h"
 
 namespace lpm::io {
+
+/// A refused file: the message says what is wrong, for the user.
+class CheckpointError : public Error {
+public:
+  explicit CheckpointError(const std::string& what) : Error(ErrorKind::RefusedFile, what) {}
+};
+
+/// Refused because a pickle names a global that would run code under torch.load (os.system,
+/// eval, ...). Nothing was run; OpenLimits::allowUnsafeGlobals opens such a file to look inside.
+class UnsafeGlobalsError : public CheckpointError {
+public:
+  UnsafeGlobalsError(const std::string& what, std::string global) : CheckpointError(what), global_(std::move(global)) {}
+  const std::string& global() const { return global_; }
+
+private:
+  std::string global_;
+};
+
+enum class DType { F32, F64, F16, BF16, I64, I32, I16, I8, U8, Bool, Unsupported };
+int dtypeSize(DType t);
+std::string dtypeName(DType t);
 
 struct TensorInfo {
   std::string name;
@@ -30,15 +52,22 @@ struct OpenLimits {
   bool allowUnsafeGlobals = false;
 };
 
+enum class Format { TorchZip, TorchLegacy, TorchScript, Safetensors, Npy, Npz };
+/// torch-zip, torch-legacy, torchscript, safetensors, npy, npz (as `lpm inspect` prints them).
+std::string formatName(Format f);
+
+class File;
+
 class Checkpoint {
 public:
   static Checkpoint open(const std::string& path, const OpenLimits& limits = {});
+  /// The same readers over bytes in memory; `name` only appears in messages.
+  static Checkpoint fromBuffer(std::string bytes, const std::string& name = "buffer", const OpenLimits& limits = {});
   Checkpoint(Checkpoint&&) noexcept;
   Checkpoint& operator=(Checkpoint&&) noexcept;
   ~Checkpoint();
 
-  /// torch-zip, torch-legacy, torchscript, safetensors, npy, npz.
-  const std::string& format() const;
+  Format format() const;
   const std::vector<TensorInfo>& tensors() const;
   const TensorInfo* find(const std::string& name) const;
   /// Every GLOBAL its pickles name; and which of them would run code under torch.load.
@@ -53,6 +82,7 @@ public:
 private:
   struct Impl;
   explicit Checkpoint(std::unique_ptr<Impl> impl);
+  static Checkpoint openFrom(std::unique_ptr<File> file, const std::string& name, const OpenLimits& limits);
   std::unique_ptr<Impl> d;
 };
 

@@ -1,7 +1,9 @@
 #pragma once
-// A trained network read for comparison with the model (the paper's Figure 2 for one network):
-// its checkpoint and classifier, optional labels (class counts, the imbalance ratio) and
-// penultimate features (neural-collapse measures). One loader for the window and the CLI.
+// A trained network compared with the model (the paper's Figure 2 for one network): its
+// checkpoint and classifier, optional labels (class counts, the imbalance ratio) and penultimate
+// features (neural-collapse measures), the roles (majority/minority), the model at the network's
+// setting and the network drawn over the model. One class for the window, `lpm inspect` and
+// `lpm figure --checkpoint`: the rules live here once.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -10,7 +12,10 @@
 
 #include <Eigen/Core>
 
+#include "lpm/Cancel.h"
+#include "lpm/Geometry.h"
 #include "lpm/Problem.h"
+#include "lpm/Session.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Checkpoint.h"
 
@@ -24,46 +29,117 @@ struct NetworkRequest {
   bool allowUnsafeGlobals = false;
 };
 
-struct NetworkData {
-  NetworkRequest request;
-  std::shared_ptr<const Checkpoint> checkpoint;
-  std::string classifier;
-  Eigen::MatrixXd W;  ///< K x p
-  std::optional<Eigen::VectorXd> bias;  ///< the classifier's bias ("<prefix>bias", K entries), if any
-  std::shared_ptr<const std::vector<int>> labels;
-  std::optional<std::vector<int>> counts;  ///< per class, from the labels
-  std::shared_ptr<const Eigen::MatrixXd> features;
-  std::optional<FeatureAnalysis> featureAnalysis;
-  int K() const { return static_cast<int>(W.rows()); }
+/// What an array file beside a checkpoint holds: labels, features (with labels from an .npz),
+/// or neither (then it is a checkpoint of its own).
+enum class ArrayFileRole { Checkpoint, Labels, FeaturesWithLabels, Features };
+
+struct SideArrays {
+  std::string path;
+  ArrayFileRole role = ArrayFileRole::Checkpoint;
+  std::shared_ptr<const std::vector<int>> labels;   ///< class indices, each in 0..K-1
+  std::shared_ptr<const Eigen::MatrixXd> features;  ///< N x p
 };
 
-/// Reads everything; `progress(stage 0..5, text)` reports as it goes. Throws CheckpointError
-/// (UnsafeGlobalsError for code-running globals) with a message for the user.
-NetworkData loadNetwork(const NetworkRequest& r,
-                        const std::function<void(int, const std::string&)>& progress = nullptr);
-
-/// What a dropped array file most likely is, next to a loaded classifier of K rows and width p:
-/// an .npz holding labels (and features), a 1-D integer array of labels, N x p features, or else
-/// a checkpoint of its own.
-enum class ArrayFileRole { Checkpoint, Labels, FeaturesWithLabels, Features };
-ArrayFileRole guessArrayRole(const Checkpoint& file, int K, int p);
+/// A labels file (.npy/.npz/.pt...) for a classifier of K rows. Throws CheckpointError.
+SideArrays readLabelsFile(const std::string& path, int K);
+/// A features file: its N x p array, and its labels when an .npz holds them. Throws CheckpointError.
+SideArrays readFeaturesFile(const std::string& path, int K);
+/// A file dropped beside a loaded K x p classifier: only .npy/.npz are opened; their arrays'
+/// names and shapes say whether they are labels, features (with labels) or a checkpoint, and
+/// labels and features are read at once. Anything else is ArrayFileRole::Checkpoint, unread.
+SideArrays readDroppedFile(const std::string& path, int K, int p);
 
 /// The bias beside a classifier weight: "fc.weight" -> "fc.bias" with K entries; none otherwise.
 std::optional<Eigen::VectorXd> classifierBias(const Checkpoint& c, const std::string& weightName, int K);
-
 /// The largest class count over the smallest; none without counts or with an empty class.
 std::optional<double> imbalanceRatio(const std::vector<int>& counts);
-
 /// The classes of the smallest count when the counts say so; otherwise the last K/2 classes.
 std::vector<int> defaultMinority(const std::optional<std::vector<int>>& counts, int K);
 
-/// The two-size model at the network's setting: K, KA = K - |minority|, EW = EW_fit,
-/// EH = EH_fit (with features), R from the counts (else base.R). Values are clamped to the
-/// explorer's ranges; `base` supplies the rest (wr). Empty when a role has no class.
-std::optional<TwoSizeParams> modelParamsFor(const ClassifierAnalysis& a, const FeatureAnalysis* features,
-                                            std::optional<double> R, TwoSizeParams base);
+class NetworkComparison {
+public:
+  using Progress = std::function<void(int stage, const std::string& text)>;  ///< stages 0..5
+  static constexpr int kStages = 5;
+  /// Reads the checkpoint and, when named, the features and labels. Throws CheckpointError
+  /// (UnsafeGlobalsError for code-running globals) with a message for the user, Cancelled.
+  static NetworkComparison open(const NetworkRequest& request, const Progress& progress = nullptr,
+                                const CancelToken& cancel = {});
 
-/// Model class k (majority first, then minority, as makeTwoSize orders them) -> network class.
-std::vector<int> modelOrder(const ClassifierAnalysis& a);
+  // --- What was read. Labels and features added later do not re-read the checkpoint.
+  const NetworkRequest& request() const { return request_; }
+  const Checkpoint& checkpoint() const { return *checkpoint_; }
+  const std::shared_ptr<const Checkpoint>& sharedCheckpoint() const { return checkpoint_; }
+  std::string fileName() const;
+  const std::string& classifier() const { return request_.classifier; }
+  const Eigen::MatrixXd& W() const { return W_; }  ///< K x p
+  const std::optional<Eigen::VectorXd>& bias() const { return bias_; }
+  int K() const { return static_cast<int>(W_.rows()); }
+  int p() const { return static_cast<int>(W_.cols()); }
+  const std::shared_ptr<const std::vector<int>>& labels() const { return labels_; }
+  const std::shared_ptr<const Eigen::MatrixXd>& features() const { return features_; }
+
+  // --- What follows from it.
+  /// Per class: typed by the user, else from the labels (when they fit the classifier).
+  const std::optional<std::vector<int>>& counts() const { return counts_; }
+  /// Largest over smallest class count; none without counts.
+  std::optional<double> imbalanceRatio() const;
+  const std::optional<FeatureAnalysis>& featureAnalysis() const { return featureAnalysis_; }
+  /// Why loaded features or labels are not used (they do not fit the classifier), if so.
+  const std::string& note() const { return note_; }
+  const ClassifierAnalysis& analysis() const { return analysis_; }
+  const std::vector<int>& minority() const { return analysis_.minority; }
+  /// True once the user chose the roles; otherwise they follow the counts (defaultMinority).
+  bool explicitRoles() const { return explicitRoles_; }
+  /// The two-size model at the network's setting: K, KA = K - |minority|, EW = EW_fit, EH =
+  /// EH_fit (with features), R from the counts (else base.R), clamped to the explorer's ranges;
+  /// `base` supplies the rest. Empty when a role has no class.
+  std::optional<TwoSizeParams> modelParams(TwoSizeParams base) const;
+  /// Model class k (majority first, then minority, as makeTwoSize orders them) -> network class.
+  std::vector<int> modelOrder() const;
+  /// The network scaled like a solution (classifiers; class means and samples with features).
+  const NetworkEmbedding& embedding() const { return embedding_; }
+  /// The network on its own principal axes (its 3D picture).
+  NetworkGeometry3D projection() const;
+  /// The network's classifiers turned onto the model's (Procrustes), with their distance; none
+  /// when the solution has another K or no geometry.
+  std::optional<NetworkOverlay> overlay(const Solution& s, const Geometry3D& g) const;
+  /// Its point for the cosine-vs-R plot (R from the counts, else `fallbackR`); none without a
+  /// minority cosine.
+  std::optional<PinnedNetwork> pin(double fallbackR) const;
+
+  // --- Edits. Each throws InvalidInput (nothing changed) for a value that does not fit.
+  /// Another 2-D tensor of the same checkpoint (not re-read: its matrix is taken from it).
+  void setClassifier(const std::string& tensor);
+  /// The first KA classes are the majority.
+  void setMajorityCount(int KA);
+  void setMinority(std::vector<int> minority);
+  /// KB minority classes: the KB smallest by count (later classes first among equals), else the
+  /// last KB. What the window does when the model's KB changes (an undo, a slider).
+  void setMinorityCount(int KB);
+  /// Class sizes typed by the user: they give R and, unless the roles were chosen, the minority.
+  void setClassCounts(std::vector<int> counts);
+  /// Labels from readLabelsFile(): counts, R and the minority follow them.
+  void setLabels(const SideArrays& labels);
+  /// Features from readFeaturesFile() (their own labels unless a labels file was given).
+  /// Throws CheckpointError when there are no labels to go with them.
+  void setFeatures(const SideArrays& features);
+
+private:
+  NetworkComparison() = default;
+  void refresh();  ///< counts, features, roles, analysis, embedding from the sources
+  NetworkRequest request_;
+  std::shared_ptr<const Checkpoint> checkpoint_;
+  Eigen::MatrixXd W_;
+  std::optional<Eigen::VectorXd> bias_;
+  std::shared_ptr<const std::vector<int>> labels_;
+  std::shared_ptr<const Eigen::MatrixXd> features_;
+  std::optional<std::vector<int>> typedCounts_, counts_;
+  std::optional<FeatureAnalysis> featureAnalysis_;
+  std::string note_;
+  std::vector<int> roles_;
+  bool explicitRoles_ = false;
+  ClassifierAnalysis analysis_;
+  NetworkEmbedding embedding_;
+};
 
 }  // namespace lpm::io

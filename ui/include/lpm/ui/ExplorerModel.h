@@ -88,7 +88,7 @@ private:
   /// Solve, metrics, aligned geometry: on the pool, or inline when this shape of problem is known
   /// to take under kInlineJobMs. Uses warm_ and tracker_, which belong to one job at a time.
   std::shared_ptr<SolvedFrame> runSolveJob(const TwoSizeParams& p, const SolveOptions& options, quint64 id,
-                                           const std::atomic<bool>* cancel,
+                                           const CancelToken& cancel,
                                            QString& error);
   void deliver(std::shared_ptr<SolvedFrame> frame, const QString& error);
   static QString jobShape(const TwoSizeParams& p) {
@@ -110,7 +110,7 @@ private:
   QThreadPool* solvePool_;
   QThreadPool* sweepPool_;
   bool solveRunning_ = false, solvePending_ = false;
-  std::shared_ptr<std::atomic<bool>> solveCancel_;
+  CancelToken solveCancel_;
   std::shared_ptr<const SolvedFrame> latest_;
   GeometryTracker tracker_;  // used only by the one running solve job
   SolveChain chain_;         // likewise: warm starts only from certified solves
@@ -119,7 +119,7 @@ private:
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
 
   bool sweepRunning_ = false, sweepPending_ = false;
-  std::shared_ptr<std::atomic<bool>> sweepCancel_;
+  CancelToken sweepCancel_;
   quint64 sweepGeneration_ = 0;
   TwoSizeParams curveParams_;
   bool haveCurve_ = false;

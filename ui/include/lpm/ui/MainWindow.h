@@ -1,21 +1,22 @@
 #pragma once
-// The explorer window: parameters on the left, the 3D view beside the cosine-vs-R plot.
+// The explorer window: wiring only. Parameters on the left, the 3D view beside the cosine-vs-R
+// plot, the trained network on the right; what they show belongs to the Document.
 #include <QMainWindow>
 
-#include <memory>
+#include <optional>
 
 #include "lpm/Session.h"
 #include "lpm/render/Figure.h"
-#include "lpm/ui/ExplorerModel.h"
+#include "lpm/ui/Document.h"
 
-class QLabel;
-class QTextBrowser;
-class QVariantAnimation;
 class QAction;
+class QLabel;
 class QMenu;
 class QProgressBar;
-class QToolButton;
+class QTextBrowser;
 class QTimer;
+class QToolButton;
+class QVariantAnimation;
 
 namespace lpm::ui {
 
@@ -30,25 +31,26 @@ public:
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  ExplorerModel* model() const { return model_; }
+  Document* document() const { return doc_; }
+  ExplorerModel* model() const { return doc_->model(); }
   SceneView* scene() const { return scene_; }
   CosinePlot* plot() const { return plot_; }
   ParameterPanel* panel() const { return panel_; }
   CheckpointPanel* network() const { return network_; }
-  /// Opens a checkpoint in the background (dialog on failure; nothing changes then). A file
+  /// An action by its stable id (file.open-session, view.means, export.plot, explore.play, ...);
+  /// null for an unknown id.
+  QAction* action(const QString& id) const;
+
+  /// Opens a checkpoint in the background (a dialog on failure; nothing changes then). A file
   /// refused for code-running globals gets an "Open Anyway" offer (tensors only, nothing run).
   void openCheckpoint(const QString& path, const QString& features = {}, const QString& labels = {},
                       bool allowUnsafeGlobals = false);
-  /// A file dropped on the window: labels or features join the loaded network (by their
-  /// arrays' names and shapes); other files open as a checkpoint.
-  void openDropped(const QString& path);
-  /// The trained network's classifiers drawn over the model's (View > Trained Network Overlay).
-  bool networkOverlayShown() const;
+  bool networkOverlayShown() const { return doc_->overlayShown(); }
   QString statusText() const;
   /// The "What you see" text as plain text (it always describes the published frame).
   QString explanationText() const;
 
-  bool applyPreset(const QString& name);
+  bool applyPreset(const QString& name) { return doc_->applyPreset(name); }
   /// Runs the event loop until the newest parameters are solved, the curve is complete, and
   /// both views have drawn them. Returns false on timeout.
   bool waitUntilSettled(int timeoutMs = 30000);
@@ -56,18 +58,17 @@ public:
   quint64 drawnFrameId() const { return drawnFrameId_; }
 
   void setDarkTheme(bool dark);
-  /// The parameters of the last session (QSettings), for an interactive start.
-  void restoreLastParams();
+  /// The parameters and theme of the last session (QSettings), for an interactive start.
+  void restoreLastParams() { doc_->restoreSettings(); }
 
-  /// Sessions (doc/dev/02-ARCHITECTURE.md): parameters, camera, preset, view toggles.
-  Session currentSession() const;
-  /// Applies a session; false with `error` (nothing changed) when it cannot be read or is invalid.
-  bool openSession(const QString& path, QString* error);
-  bool saveSession(const QString& path, QString* error) const;
+  std::optional<CameraState> camera() const;
+  Session currentSession() const { return doc_->toSession(camera()); }
+  bool openSession(const QString& path, QString* error) { return doc_->openSession(path, error); }
+  bool saveSession(const QString& path, QString* error) const { return doc_->saveSession(path, camera(), error); }
 
-  /// What the exports draw, from the current state (light print theme).
+  /// What the exports draw, from the current state.
   render::ChartData chartData() const;
-  render::SceneData sceneData() const;
+  render::SceneData sceneData() const { return doc_->sceneData(camera()); }
 
 public slots:
   void play();
@@ -80,15 +81,15 @@ protected:
 
 private:
   void buildMenus();
+  QAction* addAction(QMenu* menu, const QString& id, const QString& text, const QKeySequence& key = {});
   void onSolved(std::shared_ptr<const SolvedFrame> frame);
+  void onViewChanged(const ViewOptions& v);
   void updateExplanation();
-  void saveScreenshotDialog();
-  void exportDialog(int what);
+  void exportDialog(int kind);
   void updateRecent();
-  void updateOverlay();
   void onNetworkOpened(bool ok, const QString& message, const QString& unsafeGlobal);
 
-  ExplorerModel* model_;
+  Document* doc_;
   SceneView* scene_;
   CosinePlot* plot_;
   ParameterPanel* panel_;
@@ -100,12 +101,6 @@ private:
   QToolButton* cancel_;
   QTimer* busyDelay_;
   QString explanationHtml_;
-  QAction *playAction_, *meansAction_, *sphereAction_, *etfAction_, *axesAction_, *labelsAction_, *unitArrowsAction_,
-      *darkAction_, *overlayAction_;
-  std::optional<double> networkR_, networkCos_;
-  Eigen::MatrixX3d overlay_;
-  std::optional<std::vector<int>> pendingMinority_;  ///< from a session, applied once its checkpoint is open
-  QString preset_;
   QMenu* recentMenu_ = nullptr;
   quint64 pendingFrameId_ = 0, drawnFrameId_ = 0;
   int plotFramesAfterCurve_ = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// A data-only pickle machine. It never imports or calls anything: GLOBAL pushes a name, REDUCE /
+// Private to io (the readers use it; no public header exposes it). A data-only pickle machine. It never imports or calls anything: GLOBAL pushes a name, REDUCE /
 // NEWOBJ build inert records (a few pure builders, such as tensor rebuilds, are interpreted).
 // Every length, count and depth is checked before use. This file is a security boundary.
 #include <cstdint>
@@ -10,30 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "lpm/Error.h"
+#include "lpm/io/Checkpoint.h"
 
 namespace lpm::io {
-
-/// A refused file: the message says what is wrong, for the user.
-class CheckpointError : public Error {
-public:
-  explicit CheckpointError(const std::string& what) : Error(ErrorKind::RefusedFile, what) {}
-};
-
-/// Refused because a pickle names a global that would run code under torch.load (os.system,
-/// eval, ...). Nothing was run; OpenLimits::allowUnsafeGlobals opens such a file to look inside.
-class UnsafeGlobalsError : public CheckpointError {
-public:
-  UnsafeGlobalsError(const std::string& what, std::string global) : CheckpointError(what), global_(std::move(global)) {}
-  const std::string& global() const { return global_; }
-
-private:
-  std::string global_;
-};
-
-enum class DType { F32, F64, F16, BF16, I64, I32, I16, I8, U8, Bool, Unsupported };
-int dtypeSize(DType t);
-std::string dtypeName(DType t);
 
 /// Where a tensor's numbers are, found while unpickling or reading a header.
 struct TensorRef {

@@ -1,0 +1,127 @@
+#pragma once
+// What a session is, in one object: the explorer model (parameters, undo stack, solves), the view
+// options, the preset, the loaded network (a core io::NetworkComparison) and the pinned networks.
+// Sessions, QSettings, the data the exports draw and the network's link to the model all come
+// from here. Widgets show it and call it; MainWindow only wires them together.
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "lpm/Session.h"
+#include "lpm/io/Network.h"
+#include "lpm/render/Figure.h"
+#include "lpm/ui/ExplorerModel.h"
+
+namespace lpm::ui {
+
+class Document : public QObject {
+  Q_OBJECT
+public:
+  explicit Document(QObject* parent = nullptr);
+  ~Document() override;
+
+  ExplorerModel* model() const { return model_; }
+
+  // --- View options (one struct; the View menu and the scene follow viewChanged).
+  const ViewOptions& view() const { return view_; }
+  void setView(const ViewOptions& v);
+
+  // --- Presets: the name is kept while the parameters are still the preset's.
+  bool applyPreset(const QString& name);
+  QString preset() const;
+
+  // --- The trained network.
+  /// Opens in the background; networkOpened(ok, message, unsafeGlobal) tells the outcome. A
+  /// refused file leaves everything as it was; `unsafeGlobal` names the code-running global
+  /// that made the refusal (the window offers "Open Anyway": tensors only, nothing run).
+  void openNetwork(const io::NetworkRequest& request);
+  /// The same, synchronously (scripted use, tests): false with the reason.
+  bool openNetworkNow(const io::NetworkRequest& request, QString* error);
+  /// Labels or features for the loaded network, read in the background (the checkpoint is not
+  /// read again).
+  void addLabels(const QString& path);
+  void addFeatures(const QString& path);
+  /// A file dropped on the window, read in the background: labels or features join the loaded
+  /// network (by their arrays' names and shapes); anything else opens as a checkpoint.
+  void openDropped(const QString& path);
+  bool loading() const { return loading_; }
+  const io::NetworkRequest& lastRequest() const { return lastRequest_; }
+  const io::NetworkComparison* network() const { return net_ ? &*net_ : nullptr; }
+
+  /// Edits of the network (roles, counts, classifier): false with the reason, nothing changed.
+  /// A successful edit sets the model to the network's setting (one undo step).
+  bool setClassifier(const QString& tensor, QString* error = nullptr);
+  bool setMajorityCount(int KA, QString* error = nullptr);
+  bool setMinority(const std::vector<int>& minority, QString* error = nullptr);
+  bool setClassCounts(const std::vector<int>& counts, QString* error = nullptr);
+
+  /// The network drawn over the latest solution (Procrustes), with its distance; none without
+  /// a network, or when the model's K is not the network's.
+  const std::optional<NetworkOverlay>& overlay() const { return overlay_; }
+  bool overlayShown() const { return view_.networkOverlay && overlay_.has_value(); }
+  /// The network's point on the cosine-vs-R plot.
+  std::optional<double> networkR() const;
+  std::optional<double> networkCos() const;
+
+  // --- Networks pinned to the plot.
+  const std::vector<PinnedNetwork>& pinned() const { return pinned_; }
+  bool pinCurrent();
+  void setPinned(const std::vector<PinnedNetwork>& pins);
+
+  // --- Sessions and settings.
+  Session toSession(const std::optional<CameraState>& camera) const;
+  /// Applies a session; false with `error` (nothing changed) when it is invalid. Its camera is
+  /// handed out through cameraRequested; its checkpoint opens in the background.
+  bool applySession(const Session& s, QString* error);
+  bool openSession(const QString& path, QString* error);
+  bool saveSession(const QString& path, const std::optional<CameraState>& camera, QString* error) const;
+  /// The last parameters and view theme (QSettings), for an interactive start; and their saving.
+  void restoreSettings();
+  void saveSettings() const;
+
+  // --- What the exports draw, from the current state.
+  render::ChartData chartData(double Rmin, double Rmax) const;
+  render::SceneData sceneData(const std::optional<CameraState>& camera) const;
+  /// One sentence under a figure: the published frame's state and R0.
+  std::string caption() const;
+
+signals:
+  void viewChanged(const lpm::ViewOptions& view);
+  void cameraRequested(const lpm::CameraState& camera);
+  void networkLoading(bool loading, const QString& what);
+  void networkProgress(int stage, const QString& text);
+  void networkOpened(bool ok, const QString& message, const QString& unsafeGlobal);
+  /// The network, its roles, labels or features changed (also when the model's KB moved them).
+  void networkChanged();
+  void overlayChanged();
+  void pinnedChanged();
+  /// A short message for the status bar.
+  void message(const QString& text, int timeoutMs);
+
+private:
+  using Job = std::function<io::NetworkComparison(const CancelToken&, const io::NetworkComparison::Progress&)>;
+  /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
+  void runNetworkJob(const QString& what, Job job);
+  void install(io::NetworkComparison net);
+  void networkEdited();  ///< the model to the network's setting, then networkChanged
+  void onParamsChanged(const TwoSizeParams& p);
+  void updateOverlay();
+
+  ExplorerModel* model_;
+  ViewOptions view_;
+  QString preset_;
+  std::optional<io::NetworkComparison> net_;
+  std::optional<NetworkOverlay> overlay_;
+  std::vector<PinnedNetwork> pinned_;
+  std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open
+  io::NetworkRequest lastRequest_;
+  bool loading_ = false;
+  CancelToken loadCancel_;
+  quint64 loadGeneration_ = 0;
+};
+
+}  // namespace lpm::ui

@@ -1,0 +1,21 @@
+#pragma once
+// The words the window shows about the published frame: the "What you see" explanation and the
+// status bar's fields. Built from one SolvedFrame (and the curve's R0 when it belongs to it), so
+// text, plot and 3D view always describe the same state.
+#include <QString>
+#include <QStringList>
+
+#include "lpm/ui/ExplorerModel.h"
+
+namespace lpm::ui {
+
+/// Rich text: what the picture shows, the minority state now, and R0 / R_vanish of the setting.
+QString explanationHtml(const SolvedFrame& f, const ExplorerModel& model);
+
+struct StatusTexts {
+  QString objective, minority, gap, time;
+  bool certified = false;
+};
+StatusTexts statusTexts(const SolvedFrame& f);
+
+}  // namespace lpm::ui

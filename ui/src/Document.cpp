@@ -1,0 +1,412 @@
+#include "lpm/ui/Document.h"
+
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QPromise>
+#include <QSettings>
+#include <QUndoStack>
+#include <QtConcurrent>
+
+#include <cmath>
+
+#include "lpm/Parameters.h"
+#include "lpm/Presets.h"
+
+namespace lpm::ui {
+namespace {
+
+QString fileName(const std::string& path) { return QFileInfo(QString::fromStdString(path)).fileName(); }
+
+bool sameParams(const TwoSizeParams& a, const TwoSizeParams& b) {
+  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.R == b.R && a.wr == b.wr &&
+         a.profile == b.profile;
+}
+
+}  // namespace
+
+Document::Document(QObject* parent) : QObject(parent), model_(new ExplorerModel(this)) {
+  connect(model_, &ExplorerModel::paramsChanged, this, &Document::onParamsChanged);
+  connect(model_, &ExplorerModel::solved, this, [this] { updateOverlay(); });
+}
+
+Document::~Document() { loadCancel_.cancel(); }
+
+void Document::setView(const ViewOptions& v) {
+  const bool overlay = v.networkOverlay != view_.networkOverlay;
+  view_ = v;
+  emit viewChanged(view_);
+  if (overlay) emit overlayChanged();
+}
+
+bool Document::applyPreset(const QString& name) {
+  const auto p = findPreset(name.toStdString());
+  if (!p) return false;
+  model_->endInteraction();
+  const bool ok = model_->setParams(p->params, "preset " + name);
+  model_->endInteraction();
+  if (ok) preset_ = name;
+  return ok;
+}
+
+QString Document::preset() const {
+  if (preset_.isEmpty()) return {};
+  const auto p = findPreset(preset_.toStdString());
+  return p && sameParams(p->params, model_->params()) ? preset_ : QString();
+}
+
+// --- The network ------------------------------------------------------------------------------
+
+void Document::runNetworkJob(const QString& what, Job job) {
+  struct Outcome {
+    std::optional<io::NetworkComparison> net;
+    QString error, unsafeGlobal;
+  };
+  loadCancel_.cancel();  // a newer request replaces an older one
+  loadCancel_ = CancelToken::make();
+  const quint64 generation = ++loadGeneration_;
+  loading_ = true;
+  emit networkLoading(true, what);
+  auto* watcher = new QFutureWatcher<Outcome>(this);
+  connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this,
+          [this, watcher](int v) { emit networkProgress(v, watcher->progressText()); });
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what] {
+    watcher->deleteLater();
+    if (generation != loadGeneration_) return;  // superseded
+    loading_ = false;
+    emit networkLoading(false, what);
+    Outcome out = watcher->result();
+    if (out.net) {
+      install(std::move(*out.net));
+      emit networkOpened(true, QString(), QString());
+      return;
+    }
+    pendingMinority_.reset();
+    emit networkOpened(false, tr("%1 was not opened: %2").arg(what, out.error), out.unsafeGlobal);
+  });
+  // The reason travels as text: QtConcurrent would turn a std::exception into one without a message.
+  watcher->setFuture(QtConcurrent::run(
+      [job = std::move(job), cancel = loadCancel_](QPromise<Outcome>& promise) {
+        promise.setProgressRange(0, io::NetworkComparison::kStages);
+        Outcome out;
+        try {
+          out.net = job(cancel, [&](int i, const std::string& text) {
+            promise.setProgressValueAndText(i, QString::fromStdString(text) + "…");
+          });
+        } catch (const io::UnsafeGlobalsError& e) {
+          out.error = QString::fromUtf8(e.what());
+          out.unsafeGlobal = QString::fromStdString(e.global());
+        } catch (const std::exception& e) {
+          out.error = QString::fromUtf8(e.what());
+        }
+        promise.addResult(std::move(out));
+      }));
+}
+
+void Document::openNetwork(const io::NetworkRequest& request) {
+  lastRequest_ = request;
+  runNetworkJob(fileName(request.path), [request](const CancelToken& cancel, const io::NetworkComparison::Progress& p) {
+    return io::NetworkComparison::open(request, p, cancel);
+  });
+}
+
+bool Document::openNetworkNow(const io::NetworkRequest& request, QString* error) {
+  lastRequest_ = request;
+  try {
+    install(io::NetworkComparison::open(request));
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromUtf8(e.what());
+    return false;
+  }
+  emit networkOpened(true, QString(), QString());
+  return true;
+}
+
+void Document::addLabels(const QString& path) {
+  if (!net_) return;
+  const std::string file = path.toStdString();
+  runNetworkJob(fileName(file), [net = *net_, file](const CancelToken&, const io::NetworkComparison::Progress& p) mutable {
+    p(3, "Reading the labels");
+    net.setLabels(io::readLabelsFile(file, net.K()));
+    return net;
+  });
+}
+
+void Document::addFeatures(const QString& path) {
+  if (!net_) return;
+  const std::string file = path.toStdString();
+  runNetworkJob(fileName(file), [net = *net_, file](const CancelToken&, const io::NetworkComparison::Progress& p) mutable {
+    p(2, "Reading the features");
+    const io::SideArrays a = io::readFeaturesFile(file, net.K());
+    p(4, "Measuring neural collapse");
+    net.setFeatures(a);
+    return net;
+  });
+}
+
+void Document::openDropped(const QString& path) {
+  const std::string file = path.toStdString();
+  if (!net_ || loading_) {
+    openNetwork({file, "", "", "", false});
+    return;
+  }
+  // The file is opened off the UI thread: its arrays say what it is.
+  lastRequest_ = {file, "", "", "", false};
+  runNetworkJob(fileName(file), [net = *net_, file](const CancelToken& cancel,
+                                                    const io::NetworkComparison::Progress& p) mutable {
+    p(0, "Reading the file");
+    const io::SideArrays a = io::readDroppedFile(file, net.K(), net.p());
+    switch (a.role) {
+      case io::ArrayFileRole::Labels: net.setLabels(a); return net;
+      case io::ArrayFileRole::FeaturesWithLabels: net.setFeatures(a); return net;
+      case io::ArrayFileRole::Features:
+        if (net.labels()) {
+          net.setFeatures(a);
+          return net;
+        }
+        throw io::CheckpointError("it looks like features: drop the labels first (or an .npz with both)");
+      case io::ArrayFileRole::Checkpoint: break;
+    }
+    return io::NetworkComparison::open({file, "", "", "", false}, p, cancel);
+  });
+}
+
+void Document::install(io::NetworkComparison net) {
+  net_ = std::move(net);
+  if (pendingMinority_) {
+    try {
+      net_->setMinority(*pendingMinority_);
+    } catch (const Error&) {
+      emit message(tr("The session's minority classes do not fit this network: its own are used"), 8000);
+    }
+    pendingMinority_.reset();
+  }
+  networkEdited();
+}
+
+void Document::networkEdited() {
+  // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
+  if (const auto p = net_->modelParams(model_->params())) {
+    model_->endInteraction();
+    model_->setParams(*p, "network");
+    model_->endInteraction();
+  }
+  updateOverlay();
+  emit networkChanged();
+}
+
+void Document::onParamsChanged(const TwoSizeParams& p) {
+  // The model's KB moved (an undo, a slider): the network's roles follow when the K matches.
+  if (!net_ || p.K() != net_->K() || p.KB == static_cast<int>(net_->minority().size())) return;
+  try {
+    net_->setMinorityCount(p.KB);
+  } catch (const Error&) {
+    return;
+  }
+  updateOverlay();
+  emit networkChanged();
+}
+
+namespace {
+template <typename Edit>
+bool tryEdit(std::optional<io::NetworkComparison>& net, QString* error, Edit edit) {
+  if (!net) {
+    if (error) *error = QObject::tr("no network is loaded");
+    return false;
+  }
+  try {
+    edit(*net);
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromUtf8(e.what());
+    return false;
+  }
+}
+}  // namespace
+
+bool Document::setClassifier(const QString& tensor, QString* error) {
+  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setClassifier(tensor.toStdString()); })) return false;
+  networkEdited();
+  return true;
+}
+
+bool Document::setMajorityCount(int KA, QString* error) {
+  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setMajorityCount(KA); })) return false;
+  networkEdited();
+  return true;
+}
+
+bool Document::setMinority(const std::vector<int>& minority, QString* error) {
+  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setMinority(minority); })) return false;
+  networkEdited();
+  return true;
+}
+
+bool Document::setClassCounts(const std::vector<int>& counts, QString* error) {
+  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setClassCounts(counts); })) return false;
+  networkEdited();
+  return true;
+}
+
+void Document::updateOverlay() {
+  std::optional<NetworkOverlay> o;
+  const auto f = model_->latest();
+  if (net_ && f && f->geometry.W.rows() == f->params.K()) o = net_->overlay(f->solution, f->geometry);
+  const bool same = o.has_value() == overlay_.has_value() && (!o || (o->distance == overlay_->distance && o->W == overlay_->W));
+  overlay_ = std::move(o);
+  if (!same) emit overlayChanged();
+}
+
+std::optional<double> Document::networkR() const {
+  if (!net_) return std::nullopt;
+  return net_->imbalanceRatio().value_or(model_->params().R);
+}
+
+std::optional<double> Document::networkCos() const { return net_ ? net_->analysis().minorityCos : std::nullopt; }
+
+bool Document::pinCurrent() {
+  if (!net_) return false;
+  const auto pin = net_->pin(model_->params().R);
+  if (!pin) return false;
+  auto pins = pinned_;
+  pins.push_back(*pin);
+  setPinned(pins);
+  return true;
+}
+
+void Document::setPinned(const std::vector<PinnedNetwork>& pins) {
+  pinned_ = pins;
+  emit pinnedChanged();
+}
+
+// --- Sessions and settings ----------------------------------------------------------------------
+
+Session Document::toSession(const std::optional<CameraState>& camera) const {
+  Session s;
+  s.params = model_->params();
+  if (const QString p = preset(); !p.isEmpty()) s.preset = p.toStdString();
+  s.camera = camera;
+  s.view = view_;
+  if (net_) {
+    const auto& r = net_->request();
+    s.checkpoint = r.path;
+    if (!r.features.empty()) s.features = r.features;
+    if (!r.labels.empty()) s.labels = r.labels;
+    s.minority = net_->minority();
+  }
+  s.pinned = pinned_;
+  return s;
+}
+
+bool Document::applySession(const Session& s, QString* error) {
+  model_->endInteraction();
+  if (!model_->setParams(s.params, "session", error)) return false;
+  model_->endInteraction();
+  preset_ = s.preset ? QString::fromStdString(*s.preset) : QString();
+  if (!s.warnings.empty()) emit message(QString::fromStdString(s.warnings.front()), 10000);
+  setView(s.view);
+  setPinned(s.pinned);
+  if (s.checkpoint) {
+    const io::NetworkRequest want{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", false};
+    const bool same = net_ && net_->request().path == want.path && net_->request().features == want.features &&
+                      net_->request().labels == want.labels;
+    if (!same) {
+      pendingMinority_ = s.minority;
+      openNetwork(want);  // in the background; a missing file says so
+    } else if (s.minority) {
+      setMinority(*s.minority);
+    }
+  }
+  if (s.camera) emit cameraRequested(*s.camera);
+  return true;
+}
+
+bool Document::openSession(const QString& path, QString* error) {
+  try {
+    return applySession(lpm::loadSession(path.toStdString()), error);
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+}
+
+bool Document::saveSession(const QString& path, const std::optional<CameraState>& camera, QString* error) const {
+  try {
+    lpm::saveSession(toSession(camera), path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+}
+
+void Document::saveSettings() const {
+  // The registry's names and text forms: what `--set NAME=VALUE` reads back.
+  QSettings settings;
+  for (const auto& spec : parameterRegistry())
+    settings.setValue(QString::fromStdString("params/" + spec.name),
+                      QString::fromStdString(parameterText(model_->params(), spec.name)));
+  settings.setValue("view/dark", view_.dark);
+}
+
+void Document::restoreSettings() {
+  QSettings settings;
+  ViewOptions v = view_;
+  v.dark = settings.value("view/dark", false).toBool();
+  setView(v);
+  TwoSizeParams p = model_->params();
+  bool any = false;
+  for (const auto& spec : parameterRegistry()) {
+    const QString key = QString::fromStdString("params/" + spec.name);
+    if (!settings.contains(key)) continue;
+    try {
+      setParameter(p, spec.name, settings.value(key).toString().toStdString());
+      any = true;
+    } catch (const Error&) {
+      return;  // a corrupt entry: start from the defaults
+    }
+  }
+  QString error;
+  if (any && model_->setParams(p, "restore", &error)) model_->undoStack()->clear();
+}
+
+// --- Exports ------------------------------------------------------------------------------------
+
+render::ChartData Document::chartData(double Rmin, double Rmax) const {
+  render::ChartData d;
+  d.curve = model_->curve();
+  d.K = model_->curveParams().K();
+  d.Rmin = Rmin;
+  d.Rmax = Rmax;
+  d.currentR = std::isinf(model_->params().R) ? Rmax : model_->params().R;
+  d.transition = model_->transition();
+  d.networkR = networkR();
+  d.networkCos = networkCos();
+  if (net_) d.networkName = net_->fileName();
+  for (const auto& n : pinned_) d.pinned.emplace_back(n.R, n.minorityCos);
+  return d;
+}
+
+render::SceneData Document::sceneData(const std::optional<CameraState>& camera) const {
+  render::SceneData d;
+  if (const auto f = model_->latest()) {
+    d.W = f->geometry.W;
+    d.H = f->geometry.H;
+    d.etf = f->geometry.etf;
+    d.minority.assign(f->params.K(), false);
+    for (int k : f->solution.problem.minority) d.minority[k] = true;
+    d.note = render::sceneNote(f->solution, f->geometry.captured, f->geometry.W.rows() == f->params.K());
+  }
+  d.view = view_;
+  d.camera = camera;
+  if (overlayShown()) d.overlay = overlay_->W;
+  return d;
+}
+
+std::string Document::caption() const {
+  const auto f = model_->latest();
+  if (!f) return {};
+  const auto t = model_->curveMatches(f->params) ? model_->transition() : std::nullopt;
+  return render::captionFor(f->params, f->solution, f->metrics, t);
+}
+
+}  // namespace lpm::ui

@@ -1,0 +1,117 @@
+#include "lpm/ui/Explanation.h"
+
+#include <QObject>
+
+#include <cmath>
+
+namespace lpm::ui {
+namespace {
+
+QString num(double v, int prec = 6) {
+  if (std::isinf(v)) return QStringLiteral("∞");
+  return QString::number(v, 'g', prec);
+}
+
+}  // namespace
+
+StatusTexts statusTexts(const SolvedFrame& frame) {
+  const auto& m = frame.metrics;
+  const bool certified = frame.solution.certified;
+  StatusTexts t;
+  t.certified = certified;
+  t.objective = QObject::tr("objective %1").arg(num(frame.solution.objective, 10));
+  QString minor;
+  switch (m.minorityState) {
+    case MinorityState::Vanished: minor = QObject::tr("minority vanished (‖w‖ = %1)").arg(num(m.minorityW.normMean, 3)); break;
+    case MinorityState::Collapsed: minor = QObject::tr("minority cos %1 — collapsed").arg(num(*m.minorityCos(), 6)); break;
+    case MinorityState::Spread:
+      minor = m.minorityCos() ? QObject::tr("minority cos %1").arg(num(*m.minorityCos(), 6)) : QObject::tr("minority cos —");
+      break;
+    case MinorityState::Single: minor = QObject::tr("one minority class (no pairwise cosine)"); break;
+    case MinorityState::Uncertified: minor = QObject::tr("minority state: not certified"); break;
+  }
+  t.minority = minor;
+  const QString gap = QString::number(frame.solution.gap, 'e', 1);
+  t.gap = certified ? QObject::tr("gap %1").arg(gap) : QObject::tr("NOT CERTIFIED: gap %1").arg(gap);
+  t.time = QObject::tr("%1 ms").arg(QString::number(frame.solution.solveMs, 'f', 2));
+  return t;
+}
+
+QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
+  // Everything here describes the published frame (its parameters, not the newest request's).
+  const auto& p = frame.params;
+  const auto& m = frame.metrics;
+  QString state = QObject::tr("<p><b>Now</b> (R = %1): ").arg(std::isinf(p.R) ? QStringLiteral("∞") : num(p.R, 5));
+  switch (m.minorityState) {
+    case MinorityState::Uncertified:
+      state += QObject::tr("<b style='color:#c00'>not certified</b>: the solver's duality gap %1 stayed above 10<sup>−9</sup> × "
+                  "min(f, log K − f) after %2 attempts, so nothing is claimed about the minority classifiers.</p>")
+                   .arg(QString::number(frame.solution.gap, 'e', 1))
+                   .arg(frame.solution.attempts);
+      break;
+    case MinorityState::Vanished:
+      state += QObject::tr("the minority classifiers have <b>vanished</b> (mean ‖w<sub>k</sub>‖ = %1): the whole budget went to "
+                  "the majority, and they have no direction, hence no cosine. Certified gap %2.</p>")
+                   .arg(num(m.minorityW.normMean, 3))
+                   .arg(QString::number(frame.solution.gap, 'e', 1));
+      break;
+    case MinorityState::Single:
+      state += QObject::tr("one minority class: no pairwise cosine. Certified gap %1.</p>")
+                   .arg(QString::number(frame.solution.gap, 'e', 1));
+      break;
+    default:
+      state += QObject::tr("minority classifiers are <b>%1</b>, average pairwise cosine %2. Certified gap %3 "
+                  "(%4 relative).</p>")
+                   .arg(QString::fromStdString(toString(m.minorityState)))
+                   .arg(num(*m.minorityCos(), 4))
+                   .arg(QString::number(frame.solution.gap, 'e', 1))
+                   .arg(QString::number(frame.solution.relativeGap(), 'e', 0));
+  }
+  // R0 and R_vanish of this frame's setting, once computed (one criterion: TransitionResult).
+  QString story;
+  const auto t = model.curveMatches(p) ? model.transition() : std::nullopt;
+  if (p.KB < 2) {
+    story = QObject::tr("With one minority class there is no pair to collapse: R<sub>0</sub> is undefined here.");
+  } else if (model.curveMatches(p) && model.curveComplete() && !model.curveError().isEmpty()) {
+    story = QObject::tr("<span style='color:#c00'>The curve and R<sub>0</sub> could not be computed: %1</span>")
+                .arg(model.curveError().toHtmlEscaped());
+  } else if (!t) {
+    story = QObject::tr("As R grows the minority classifiers draw together (R<sub>0</sub>: computing…).");
+  } else if (t->collapse.status == Bracket::Found) {
+    story = QObject::tr("As R grows the minority classifiers draw together and, above R<sub>0</sub> = %1, become parallel "
+               "(cosine ≥ 1 − 10<sup>−3</sup>): <b>Minority Collapse</b>.")
+                .arg(num(t->collapse.R, 5));
+    if (t->vanish.value())
+      story += QObject::tr(" From R = %1 on they vanish (‖w<sub>k</sub>‖ → 0).").arg(num(t->vanish.R, 5));
+  } else if (t->first == FirstEvent::Vanish) {
+    story = QObject::tr("Here the minority classifiers <b>vanish</b> from R = %1 before they become parallel: their norm goes "
+               "to zero while their cosine is still below 1 − 10<sup>−3</sup>, so R<sub>0</sub> is undefined.")
+                .arg(num(t->vanish.R, 5));
+  } else if (t->collapse.status == Bracket::Beyond) {
+    story = QObject::tr("At this budget the minority classifiers draw together only slowly: no collapse up to R = %1 "
+               "(R<sub>0</sub> lies beyond). Smaller E<sub>W</sub>·E<sub>H</sub> brings R<sub>0</sub> down.")
+                .arg(num(t->Rmax, 3));
+  } else {
+    story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
+  }
+  const QString html =
+      QObject::tr("<h4>What you see</h4>"
+         "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
+         "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
+         "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
+         "%2 minority classes%6.</p>"
+         "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). %3 "
+         "Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
+         "(Eq. 18).</p>%4<p>Only E<sub>W</sub>·E<sub>H</sub> = %5 shapes the geometry.</p>")
+          .arg(p.KA)
+          .arg(p.KB)
+          .arg(story)
+          .arg(state)
+          .arg(num(p.EW * p.EH, 4))
+          .arg(p.profile == SizeProfile::Exponential
+                   ? QObject::tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
+                   : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"));
+  return html;
+}
+
+}  // namespace lpm::ui
