@@ -20,6 +20,9 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUndoStack>
+
+#include <algorithm>
 
 #include "GuiTestMain.h"
 #include "ImageBaseline.h"
@@ -289,16 +292,56 @@ private slots:
     QCOMPARE(*net()->imbalanceRatio(), 50.0);
   }
 
+  void undoKeepsTheClassTableInSync() {
+    // The model's KB is the network's minority count: undo and redo move the roles with it.
+    QString error;
+    QVERIFY(openNow(fixture("state_dict.pt"), &error, {}, fixture("labels.npy")));
+    QVERIFY(w->waitUntilSettled());
+    auto* table = w->network()->classTable();
+    auto tableMatches = [&] {
+      for (int k = 0; k < table->rowCount(); ++k) {
+        const bool minor = std::binary_search(net()->minority().begin(), net()->minority().end(), k);
+        if ((table->item(k, 1)->checkState() == Qt::Checked) != minor) return false;
+      }
+      return true;
+    };
+    table->item(0, 1)->setCheckState(Qt::Checked);
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().KB, 3);
+    QCOMPARE(net()->minority(), (std::vector<int>{0, 3, 4}));
+    w->model()->undoStack()->undo();
+    QCOMPARE(w->model()->params().KB, 2);
+    QCOMPARE(net()->minority(), (std::vector<int>{3, 4}));  // the two smallest classes (8, 8)
+    QVERIFY(tableMatches());
+    QCOMPARE(w->findChild<QSpinBox*>("NetworkKA")->value(), 3);
+    w->model()->undoStack()->redo();
+    QCOMPARE(w->model()->params().KB, 3);
+    QCOMPARE(net()->minority().size(), size_t(3));
+    QVERIFY(tableMatches());
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(w->networkOverlayShown());
+    // A K the network does not have: the roles stay, the panel says why there is no overlay.
+    TwoSizeParams p = w->model()->params();
+    p.KA = 7;
+    QVERIFY(w->model()->setParams(p, "KA"));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(!w->networkOverlayShown());
+    QVERIFY(w->network()->summaryText().contains("no overlay"));
+    QVERIFY(tableMatches());
+  }
+
   void labelsButtonLoadsInTheBackground() {
     QString error;
     QVERIFY(openNow(fixture("state_dict.pt"), &error));
     QVERIFY(!net()->imbalanceRatio());
+    const auto checkpoint = net()->sharedCheckpoint();
     QSignalSpy done(doc(), &Document::networkOpened);
     doc()->addLabels(fixture("labels.npy"));
     QVERIFY(doc()->loading());
     QVERIFY(done.wait(20000));
     QVERIFY(done.first().at(0).toBool());
     QCOMPARE(*net()->imbalanceRatio(), 5.0);
+    QVERIFY(net()->sharedCheckpoint() == checkpoint);  // labels joined it: the checkpoint was not read again
     done.clear();
     doc()->addFeatures(fixture("features.npy"));
     QVERIFY(done.wait(20000));

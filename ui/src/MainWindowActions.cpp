@@ -1,0 +1,191 @@
+// MainWindow's actions: every menu and toolbar entry with its stable id (file.open-session,
+// view.means, export.plot, explore.play, ...), and the View toggles, which edit the document's
+// ViewOptions and are set back from it (onViewChanged).
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include <iterator>
+#include <tuple>
+
+#include "lpm/Version.h"
+#include "lpm/render/SceneContent.h"
+#include "lpm/ui/CosinePlot.h"
+#include "lpm/ui/Exports.h"
+#include "lpm/ui/MainWindow.h"
+#include "lpm/ui/SceneView.h"
+
+namespace lpm::ui {
+
+QAction* MainWindow::addAction(QMenu* menu, const QString& id, const QString& text, const QKeySequence& key) {
+  auto* a = menu->addAction(text);
+  a->setObjectName(id);  // action(id) finds it (a child of the menu, so of the window)
+  if (!key.isEmpty()) a->setShortcut(key);
+  return a;
+}
+
+void MainWindow::buildMenus() {
+  auto fileDialog = [this](bool save, const QString& title, const QString& name, const QString& filter) {
+    return save ? QFileDialog::getSaveFileName(this, title, name, filter) : QFileDialog::getOpenFileName(this, title, name, filter);
+  };
+  auto* file = menuBar()->addMenu(tr("&File"));
+  connect(addAction(file, "file.open-session", tr("&Open Session…"), QKeySequence::Open), &QAction::triggered, this,
+          [this, fileDialog] {
+            const QString path = fileDialog(false, tr("Open Session"), {}, tr("LPM sessions (*.json)"));
+            QString error;
+            if (!path.isEmpty() && !openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
+          });
+  connect(addAction(file, "file.save-session", tr("&Save Session…"), QKeySequence::Save), &QAction::triggered, this,
+          [this, fileDialog] {
+            const QString path = fileDialog(true, tr("Save Session"), "session.json", tr("LPM sessions (*.json)"));
+            QString error;
+            if (!path.isEmpty() && !saveSession(path, &error)) QMessageBox::warning(this, tr("Save Session"), error);
+          });
+  connect(addAction(file, "file.open-checkpoint", tr("Open &Checkpoint…"), QKeySequence(tr("Ctrl+Shift+O"))),
+          &QAction::triggered, this, [this, fileDialog] {
+            const QString path = fileDialog(false, tr("Open Checkpoint"), {},
+                                            tr("Network weights (*.pt *.pth *.bin *.ckpt *.tar *.safetensors *.npy *.npz);;"
+                                               "All files (*)"));
+            if (!path.isEmpty()) openCheckpoint(path);
+          });
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  updateRecent();
+  file->addSeparator();
+  auto* exportMenu = file->addMenu(tr("&Export"));
+  for (const auto& e : exportKinds())
+    connect(addAction(exportMenu, e.id, tr(e.menuText)), &QAction::triggered, this,
+            [this, k = static_cast<int>(e.kind)] { exportDialog(k); });
+  connect(addAction(file, "file.screenshot", tr("Save Window &Screenshot…"), QKeySequence(tr("Ctrl+Shift+S"))),
+          &QAction::triggered, this, [this, fileDialog] {
+            const QString path = fileDialog(true, tr("Save Screenshot"), "lpm-studio.png", tr("PNG images (*.png)"));
+            if (!path.isEmpty() && !grab().save(path))
+              QMessageBox::warning(this, tr("Save Screenshot"), tr("Could not write %1").arg(path));
+          });
+  file->addSeparator();
+  connect(addAction(file, "file.quit", tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  QUndoStack* undo = doc_->model()->undoStack();
+  for (auto [a, id, key] : {std::tuple{undo->createUndoAction(this, tr("&Undo")), "edit.undo", QKeySequence::Undo},
+                            std::tuple{undo->createRedoAction(this, tr("&Redo")), "edit.redo", QKeySequence::Redo}}) {
+    a->setObjectName(id);
+    a->setShortcut(key);
+    edit->addAction(a);
+  }
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  QAction* reset = addAction(view, "view.reset", tr("&Reset View"), QKeySequence(tr("Ctrl+0")));
+  connect(reset, &QAction::triggered, this, [this] {
+    scene_->resetCamera();
+    doc_->model()->resetView();
+  });
+  const char* along[][2] = {{"view.along-x", QT_TR_NOOP("View Along &X")}, {"view.along-y", QT_TR_NOOP("View Along &Y")},
+                            {"view.along-z", QT_TR_NOOP("View Along &Z")}, {"view.isometric", QT_TR_NOOP("&Isometric")}};
+  for (int i = 0; i < 4; ++i)
+    connect(addAction(view, along[i][0], tr(along[i][1]), QKeySequence(QString("Ctrl+%1").arg(i + 1))), &QAction::triggered,
+            this, [this, i] { scene_->standardView(i); });
+  view->addSeparator();
+  // The toggles edit the document's ViewOptions; onViewChanged() sets them back and draws.
+  const std::pair<const char*, bool ViewOptions::*> toggles[] = {
+      {"view.means", &ViewOptions::means},          {"view.labels", &ViewOptions::labels},
+      {"view.sphere", &ViewOptions::unitSphere},    {"view.etf", &ViewOptions::etf},
+      {"view.axes", &ViewOptions::axes},            {"view.unit-arrows", &ViewOptions::unitArrows},
+      {"view.overlay", &ViewOptions::networkOverlay}, {"view.dark", &ViewOptions::dark}};
+  const char* toggleText[] = {QT_TR_NOOP("Class &Means"), QT_TR_NOOP("Class &Labels"), QT_TR_NOOP("Unit &Sphere"),
+                              QT_TR_NOOP("Simplex &ETF Reference"), QT_TR_NOOP("&Axes"),
+                              QT_TR_NOOP("Arrows Show &Directions Only"), QT_TR_NOOP("Trained &Network Overlay"),
+                              QT_TR_NOOP("&Dark Theme")};
+  for (size_t i = 0; i < std::size(toggles); ++i) {
+    if (std::string(toggles[i].first) == "view.dark") view->addSeparator();
+    QAction* a = addAction(view, toggles[i].first, tr(toggleText[i]));
+    a->setCheckable(true);
+    connect(a, &QAction::toggled, this, [this, field = toggles[i].second](bool on) {
+      ViewOptions v = doc_->view();
+      if (v.*field == on) return;
+      v.*field = on;
+      doc_->setView(v);
+    });
+  }
+  action("view.overlay")->setToolTip(tr("Draw a loaded network's classifiers over the model's, turned onto them by the "
+                                        "best orthogonal map (Procrustes)"));
+  auto* focusMenu = view->addMenu(tr("3D Axes From"));
+  auto* focusGroup = new QActionGroup(this);
+  const std::tuple<const char*, const char*, GeometryTracker::Focus> focuses[] = {
+      {"view.focus-classifiers", QT_TR_NOOP("Classifiers (principal axes)"), GeometryTracker::Focus::Classifiers},
+      {"view.focus-all", QT_TR_NOOP("Classifiers and Class Means"), GeometryTracker::Focus::All},
+      {"view.focus-minority", QT_TR_NOOP("Minority Classifiers"), GeometryTracker::Focus::Minority},
+      {"view.focus-majority", QT_TR_NOOP("Majority Classifiers"), GeometryTracker::Focus::Majority}};
+  for (const auto& [id, text, focus] : focuses) {
+    QAction* a = addAction(focusMenu, id, tr(text));
+    connect(a, &QAction::triggered, this, [this, f = focus] { doc_->model()->setProjectionFocus(f); });
+    a->setCheckable(true);
+    a->setChecked(focus == GeometryTracker::Focus::Classifiers);
+    focusGroup->addAction(a);
+  }
+
+  auto* presetsMenu = menuBar()->addMenu(tr("&Presets"));
+  for (const auto& p : presets())
+    connect(addAction(presetsMenu, QString::fromStdString("presets." + p.name), QString::fromStdString(p.title)),
+            &QAction::triggered, this, [this, name = QString::fromStdString(p.name)] { applyPreset(name); });
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  connect(addAction(help, "help.about", tr("&About LPM Studio")), &QAction::triggered, this, [this] {
+    QMessageBox::about(this, tr("About LPM Studio"),
+                       tr("<h3>LPM Studio %1</h3><p>An explorer of the Layer-Peeled Model.</p>"
+                          "<p>C. Fang, H. He, Q. Long, W. J. Su, <i>Exploring Deep Neural Networks via "
+                          "Layer-Peeled Model: Minority Collapse in Imbalanced Training</i>, PNAS 118(43), 2021.</p>")
+                           .arg(LPM_VERSION_STRING));
+  });
+  connect(addAction(help, "help.about-qt", tr("About &Qt")), &QAction::triggered, qApp, &QApplication::aboutQt);
+
+  auto* tools = addToolBar(tr("Explore"));
+  tools->setObjectName("ExploreToolbar");
+  QAction* play = tools->addAction(tr("▶ Play R sweep"));
+  play->setObjectName("explore.play");
+  play->setCheckable(true);
+  play->setShortcut(QKeySequence(Qt::Key_Space));
+  play->setToolTip(tr("Sweep R from 1 to 10^4 and watch the minority classifiers merge (Space)"));
+  connect(play, &QAction::toggled, this, [this](bool on) { on ? this->play() : stop(); });
+  tools->addAction(reset);
+  tools->addSeparator();
+  auto* combo = new QComboBox(this);
+  combo->setObjectName("PresetCombo");
+  combo->addItem(tr("Presets…"));
+  for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
+  connect(combo, &QComboBox::activated, this, [this, combo](int i) {
+    if (i > 0) applyPreset(combo->itemData(i).toString());
+    combo->setCurrentIndex(0);
+  });
+  tools->addWidget(combo);
+}
+
+void MainWindow::onViewChanged(const ViewOptions& v) {
+  const std::pair<const char*, bool> state[] = {{"view.means", v.means},       {"view.labels", v.labels},
+                                                {"view.sphere", v.unitSphere}, {"view.etf", v.etf},
+                                                {"view.axes", v.axes},         {"view.unit-arrows", v.unitArrows},
+                                                {"view.overlay", v.networkOverlay}, {"view.dark", v.dark}};
+  for (const auto& [id, on] : state) {
+    QAction* a = action(id);
+    QSignalBlocker block(a);
+    a->setChecked(on);
+  }
+  scene_->setShowMeans(v.means);
+  scene_->setShowLabels(v.labels);
+  scene_->setShowUnitSphere(v.unitSphere);
+  scene_->setShowAxes(v.axes);
+  scene_->setUnitArrows(v.unitArrows);
+  const auto f = doc_->model()->latest();
+  scene_->setReference(v.etf && f ? f->geometry.etf : Eigen::MatrixX3d());
+  scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
+  scene_->setDarkBackground(v.dark);
+  plot_->setDarkTheme(v.dark);
+  scene_->update();
+}
+
+}  // namespace lpm::ui
