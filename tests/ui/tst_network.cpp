@@ -1,6 +1,7 @@
 // Checkpoints in the window: real PyTorch fixtures, the heatmap against the analysis, the marker
 // on the plot, and a hostile file that changes nothing.
 #include <QApplication>
+#include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonArray>
@@ -34,6 +35,8 @@
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
 #include "lpm/render/SceneContent.h"
+
+#include <vtkGenericOpenGLRenderWindow.h>
 
 using namespace lpm;
 using namespace lpm::ui;
@@ -477,6 +480,38 @@ private slots:
     QCOMPARE(other.document()->pinned()[1].minorityCos, pins[1].minorityCos);
     doc()->setPinned({});
     QCOMPARE(w->chartData().pinned.size(), size_t(0));
+  }
+
+  void sceneSurvivesAFloatedDock() {
+    // Floating a dock out and back makes Qt destroy the GL context of the views inside it:
+    // VTK lets go of its resources and draws again in the new context, the same picture.
+    QString error;
+    QVERIFY(openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(w->network()->showTab("3d"));
+    SceneView* view = w->network()->networkScene();
+    view->resetCamera();
+    const QImage before = view->grabFrame();
+    QVERIFY(test::greyVariance(before) > 50);
+    const int generation = view->contextGeneration();
+    auto* dock = w->findChild<QDockWidget*>("NetworkDock");
+    QVERIFY(dock);
+    for (bool floating : {true, false}) {
+      dock->setFloating(floating);
+      QTest::qWait(200);
+      const QImage after = view->grabFrame();
+      QVERIFY(test::greyVariance(after) > 50);
+      // VTK draws at the widget's size in device pixels (floating changes the size a little).
+      const int* size = view->renderWindow()->GetSize();
+      QCOMPARE(QSize(size[0], size[1]), view->size() * view->devicePixelRatio());
+    }
+    QVERIFY2(view->contextGeneration() > generation, "the dock round trip did not replace the context");
+    // The main view still draws and the window still solves.
+    TwoSizeParams p = w->model()->params();
+    p.R = 20;
+    QVERIFY(w->model()->setParams(p, "R"));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(test::greyVariance(w->scene()->grabFrame()) > 50);
   }
 
   void checkpointViewMatchesBaseline() {

@@ -24,7 +24,7 @@ struct VtkOpenGLWidget::Private {
   vtkNew<vtkCallbackCommand> makeCurrent, isCurrent, renderRequest;
 };
 
-VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(new Private) {
+VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Private>()) {
   setFocusPolicy(Qt::StrongFocus);
   setMouseTracking(true);
   setMinimumSize(120, 120);
@@ -62,10 +62,18 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(new
 }
 
 VtkOpenGLWidget::~VtkOpenGLWidget() {
+  releaseContext();
+  // QOpenGLWidget's destructor destroys the context after this one has run: no call back here.
+  if (context()) disconnect(context(), nullptr, this, nullptr);
+}
+
+void VtkOpenGLWidget::releaseContext() {
+  if (!context() || !d->window->GetReadyForRendering()) return;
   makeCurrent();
+  d->window->ReleaseGraphicsResources(d->window);
   d->window->Finalize();
+  d->window->SetReadyForRendering(false);
   doneCurrent();
-  delete d;
 }
 
 vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return d->window; }
@@ -85,21 +93,33 @@ void VtkOpenGLWidget::setDefaultSurfaceFormat() {
 }
 
 void VtkOpenGLWidget::initializeGL() {
+  // Runs for every new context: the first, and each one Qt makes after destroying the last.
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkOpenGLWidget::releaseContext, Qt::UniqueConnection);
   d->window->SetReadyForRendering(true);
   d->window->InitializeFromCurrentContext();
-  d->interactor->Initialize();
+  if (!d->interactor->GetInitialized()) d->interactor->Initialize();
+  glStateTouched_ = true;  // a new context: nothing VTK remembers of GL state holds
+  ++contextGeneration_;
+  syncSize();
   onContextReady();
 }
 
-void VtkOpenGLWidget::resizeGL(int w, int h) {
+void VtkOpenGLWidget::syncSize() {
   const double dpr = devicePixelRatioF();
-  const int pw = static_cast<int>(w * dpr + 0.5), ph = static_cast<int>(h * dpr + 0.5);
+  const int pw = static_cast<int>(width() * dpr + 0.5), ph = static_cast<int>(height() * dpr + 0.5);
+  renderedRatio_ = dpr;
+  const int* now = d->window->GetSize();
+  if (now[0] == pw && now[1] == ph) return;
   d->window->SetSize(pw, ph);
   d->interactor->SetSize(pw, ph);
   d->interactor->InvokeEvent(vtkCommand::ConfigureEvent, nullptr);
 }
 
+void VtkOpenGLWidget::resizeGL(int, int) { syncSize(); }
+
 void VtkOpenGLWidget::paintGL() {
+  // A move to a screen of another device-pixel ratio changes no widget size: catch it here.
+  if (devicePixelRatioF() != renderedRatio_) syncSize();
   QElapsedTimer t;
   t.start();
   paintFrame();

@@ -1,8 +1,13 @@
 #pragma once
 // A Qt 6 QOpenGLWidget that hosts a VTK render window. Debian's VTK Qt module is built on Qt 5
 // and must not be linked, so this does what QVTKOpenGLNativeWidget does, in our own code:
-// VTK renders into Qt's context and blits into the widget's framebuffer in paintGL().
+// VTK renders into Qt's context and blits into the widget's framebuffer in paintGL(). Qt may
+// destroy that context and make a new one (a dock floated out and back, a move to another
+// screen): VTK's graphics resources are released before it goes and re-created in the new one,
+// and the render size follows the device-pixel ratio.
 #include <QOpenGLWidget>
+
+#include <memory>
 
 class vtkGenericOpenGLRenderWindow;
 class vtkRenderWindowInteractor;
@@ -26,6 +31,8 @@ public:
   QImage grabFrame();
   /// Milliseconds spent in VTK's Render() during the last paint.
   double lastRenderMs() const { return lastRenderMs_; }
+  /// How many GL contexts this widget has rendered in (1 unless Qt replaced its context).
+  int contextGeneration() const { return contextGeneration_; }
 
 signals:
   void frameRendered();
@@ -45,7 +52,7 @@ protected:
   void enterEvent(QEnterEvent* e) override;
   void leaveEvent(QEvent* e) override;
 
-  /// Subclasses set up their renderers here; called once the GL context exists.
+  /// Called each time a GL context exists (again after a context change).
   virtual void onContextReady() {}
   /// Draws one frame into the widget's framebuffer (default: VTK renders). paintGL() times it
   /// and emits frameRendered().
@@ -60,10 +67,16 @@ protected:
 
 private:
   struct Private;
-  Private* d;
+  std::unique_ptr<Private> d;
   double lastRenderMs_ = 0;
   bool glStateTouched_ = false;
+  int contextGeneration_ = 0;
+  double renderedRatio_ = 0;
   void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
+  /// Qt is about to destroy the context: VTK lets go of everything it made in it.
+  void releaseContext();
+  /// The render window's size in device pixels, from the widget's size and ratio.
+  void syncSize();
   void setModifiers(Qt::KeyboardModifiers m);
 };
 
