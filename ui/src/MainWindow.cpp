@@ -3,18 +3,15 @@
 #include <QAbstractButton>
 #include <QPushButton>
 #include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -24,21 +21,16 @@
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QTimer>
-#include <QToolBar>
 #include <QToolButton>
-#include <QUndoStack>
 #include <QVBoxLayout>
 #include <QVariantAnimation>
 
 #include <cmath>
-#include <iterator>
-#include <tuple>
 
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
 
 #include "lpm/Parameters.h"
-#include "lpm/Version.h"
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
