@@ -23,6 +23,12 @@ void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std
 TwoSizeParams paramsFrom(const ParamTexts& texts) {
   TwoSizeParams p;
   for (const auto& [name, text] : texts) setParameter(p, name, text);
+  // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
+  for (const auto& [name, text] : texts) {
+    const auto& spec = parameter(name);
+    if (!spec.appliesTo(p) && text != spec.defaultText)
+      throw InvalidInput("--" + name + " does not enter the model with --loss " + parameterText(p, "loss"));
+  }
   return p;
 }
 

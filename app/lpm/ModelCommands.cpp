@@ -53,6 +53,8 @@ int runSolve(const SolveArgs& a) {
     std::vector<int> minority;
     if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
     p = makeFromSizes(tp.EW, tp.EH, parseList<double>("--sizes", a.sizes), minority);
+    p.loss = tp.loss;
+    validate(p);
     for (int k = 0; k < p.K(); ++k)
       if (p.classSize[k] == 0)
         notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
@@ -152,7 +154,7 @@ int runTransition(const TransitionArgs& a) {
 Command addSolve(CLI::App& app) {
   auto a = std::make_shared<SolveArgs>();
   auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile"});
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
   sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R)");
   sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
   sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
@@ -169,7 +171,7 @@ Command addSweep(CLI::App& app) {
   sub->add_option("--K", a->K, "total number of classes");
   sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
   sub->add_option("--KA", a->KA, "majority counts, comma separated")->capture_default_str();
-  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile"});
+  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
   sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();
   sub->add_option("--points", a->points, "grid points, log-spaced")->capture_default_str();
@@ -181,7 +183,7 @@ Command addSweep(CLI::App& app) {
 Command addTransition(CLI::App& app) {
   auto a = std::make_shared<TransitionArgs>();
   auto* sub = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse, and R_vanish");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile"});
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
   sub->add_option("--tol", a->tol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "search R up to this (finite)")->capture_default_str();
   sub->add_flag("--json", a->json, "JSON on stdout");

@@ -52,6 +52,11 @@ SetStats groupStats(const GroupMatrix& M, const std::vector<ClassGroup>& groups,
 
 }  // namespace
 
+bool nonUnique(const Solution& s) {
+  const double rho = s.problem.K() * std::sqrt(s.problem.EH * s.problem.EW);
+  return s.certified && s.nuclearNorm < (1 - kNonUniqueTol) * rho;
+}
+
 std::string toString(MinorityState s) {
   switch (s) {
     case MinorityState::Spread: return "spread";
@@ -59,6 +64,7 @@ std::string toString(MinorityState s) {
     case MinorityState::Vanished: return "vanished";
     case MinorityState::Single: return "single";
     case MinorityState::Uncertified: return "uncertified";
+    case MinorityState::NonUnique: return "nonunique";
   }
   return "?";
 }
@@ -66,6 +72,7 @@ std::string toString(MinorityState s) {
 std::string describe(MinorityState s, double gap) {
   switch (s) {
     case MinorityState::Single: return "one minority class (no pairwise cosine)";
+    case MinorityState::NonUnique: return "not unique (the budget is not used up: only the objective is determined)";
     case MinorityState::Uncertified: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "not certified (gap %.1e)", gap);
@@ -123,6 +130,8 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   const bool vanished = m.minorityW.size > 0 && m.minorityW.normMean < vanishW;
   if (!s.certified)
     m.minorityState = MinorityState::Uncertified;
+  else if (nonUnique(s))
+    m.minorityState = MinorityState::NonUnique;
   else if (vanished)
     m.minorityState = MinorityState::Vanished;
   else if (m.minorityW.size < 2)

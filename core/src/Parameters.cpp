@@ -72,6 +72,41 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; };
     r.push_back(s);
   }
+  {
+    ParameterSpec s;
+    s.name = "loss", s.label = "Loss", s.type = ParameterType::Choice;
+    s.help = "The loss in the logits (lpm-models.md §2): ce (the paper), label-smoothing, logit-adjusted, ldam, vs, mse";
+    s.choices = lossNames();
+    s.min = 0, s.max = static_cast<double>(s.choices.size() - 1);
+    s.defaultText = "ce";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return static_cast<double>(p.loss.kind); };
+    s.set = [](TwoSizeParams& p, double v) { p.loss.kind = static_cast<LossKind>(static_cast<int>(v)); };
+    r.push_back(s);
+  }
+  // A loss's parameters: shown (and entering the model) only with that loss.
+  auto lossParameter = [](const char* name, const char* label, const char* help, double Loss::*field, double max,
+                          double explorerMax) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help;
+    s.min = 0, s.max = max;
+    s.explorerMin = 0, s.explorerMax = explorerMax, s.entryMin = 0, s.entryMax = max, s.decimals = 3;
+    s.defaultText = "0";
+    s.sessionOptional = true;
+    s.get = [field](const TwoSizeParams& p) { return p.loss.*field; };
+    s.set = [field](TwoSizeParams& p, double v) { p.loss.*field = v; };
+    const std::string n = name;
+    s.applies = [n](const TwoSizeParams& p) { return lossUses(p.loss.kind, n); };
+    return s;
+  };
+  r.push_back(lossParameter("alpha", "α", "Label smoothing: the weight a in [0, 1) spread over all classes",
+                            &Loss::alpha, 1, 0.95));
+  r.back().maxExclusive = true;
+  r.back().entryMax = 0.999999;
+  r.push_back(lossParameter("tau", "τ", "Logit adjustment (and VS): tau log pi_j added to every logit j",
+                            &Loss::tau, 100, 3));
+  r.push_back(lossParameter("margin", "m", "LDAM: the own logit lowered by m (n_min / n_k)^(1/4)", &Loss::margin, 100, 5));
+  r.push_back(lossParameter("gamma", "γ", "VS: logit j scaled by (n_j / n_max)^gamma", &Loss::gamma, 10, 2));
   return r;
 }
 
@@ -144,7 +179,8 @@ void checkValue(const ParameterSpec& s, double v) {
   if (s.representableMax > 0 && (v < s.representableMin || v > s.representableMax))
     throw InvalidInput(n + " = " + fmt(v) + " is outside the representable range [" + fmt(s.representableMin) + ", " +
                        fmt(s.representableMax) + "]");
-  if (v > s.max) throw InvalidInput(n + " must be <= " + fmt(s.max) + ", got " + fmt(v));
+  if (s.maxExclusive ? !(v < s.max) : !(v <= s.max))
+    throw InvalidInput(n + " must be " + (s.maxExclusive ? "< " : "<= ") + fmt(s.max) + ", got " + fmt(v));
 }
 
 double getParameter(const TwoSizeParams& p, const std::string& name) { return parameter(name).get(p); }
@@ -193,6 +229,12 @@ void applyAssignment(TwoSizeParams& p, const std::string& assignment) {
     return;
   }
   setParameter(p, name, text);
+}
+
+bool sameParameters(const TwoSizeParams& a, const TwoSizeParams& b, const std::string& except) {
+  for (const auto& s : parameterRegistry())
+    if (s.name != except && s.get(a) != s.get(b)) return false;
+  return true;
 }
 
 double clampToExplorer(const std::string& name, double value) {

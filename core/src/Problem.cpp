@@ -35,6 +35,14 @@ std::vector<double> Problem::weights() const {
   return w;
 }
 
+std::vector<double> Problem::priors() const {
+  const auto& n = priorSize.empty() ? classSize : priorSize;
+  const double N = std::accumulate(n.begin(), n.end(), 0.0);
+  std::vector<double> w(n.size());
+  for (size_t k = 0; k < w.size(); ++k) w[k] = n[k] / N;
+  return w;
+}
+
 void validate(const TwoSizeParams& p) {
   // Every parameter by its registry entry (lpm/Parameters.h), then the rules that tie them.
   for (const auto& spec : parameterRegistry()) checkValue(spec, spec.get(p));
@@ -54,6 +62,18 @@ void validate(const Problem& p) {
     positive += n > 0;
   }
   if (positive < 1) throw InvalidInput("at least one class must have a positive size");
+  validate(p.loss);
+  if (!p.priorSize.empty() && p.priorSize.size() != p.classSize.size())
+    throw InvalidInput("priorSize must give one size per class");
+  const auto& prior = p.priorSize.empty() ? p.classSize : p.priorSize;
+  const bool usesPriors = (p.loss.kind == LossKind::LogitAdjusted && p.loss.tau != 0) ||
+                          (p.loss.kind == LossKind::VS && (p.loss.tau != 0 || p.loss.gamma != 0)) ||
+                          (p.loss.kind == LossKind::LDAM && p.loss.margin != 0);
+  if (usesPriors)
+    for (double n : prior)
+      if (!(n > 0) || !std::isfinite(n))
+        throw InvalidInput(toString(p.loss.kind) + " uses log n_j or n_min / n_j: every class needs a positive size "
+                           "(R must be finite)");
   for (const auto* set : {&p.minority, &p.majority})
     for (int k : *set)
       if (k < 0 || k >= p.K())
@@ -65,6 +85,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   Problem q;
   q.EW = p.EW;
   q.EH = p.EH;
+  q.loss = p.loss;
   if (p.profile == SizeProfile::Exponential) {
     q.classSize.resize(p.K());
     for (int k = 0; k < p.K(); ++k) {
@@ -76,8 +97,14 @@ Problem makeTwoSize(const TwoSizeParams& p) {
     q.classSize.assign(p.KA, 1.0);
     q.classSize.resize(p.K(), nB);
   }
+  // The losses' priors use the sizes before oversampling (lpm-models.md §2).
+  if (p.wr != 1) {
+    q.priorSize = q.classSize;
+    for (int k = p.KA; k < p.K(); ++k) q.priorSize[k] /= p.wr;
+  }
   for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
   for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
+  validate(q);
   return q;
 }
 
@@ -103,10 +130,12 @@ Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes, st
 
 std::vector<ClassGroup> groupBySize(const Problem& p) {
   const auto w = p.weights();
-  std::map<double, int> index;
+  // Equal size and equal prior (the losses' priors are the sizes before oversampling).
+  const auto& prior = p.priorSize.empty() ? p.classSize : p.priorSize;
+  std::map<std::pair<double, double>, int> index;
   std::vector<ClassGroup> groups;
   for (int k = 0; k < p.K(); ++k) {
-    auto [it, inserted] = index.emplace(p.classSize[k], static_cast<int>(groups.size()));
+    auto [it, inserted] = index.emplace(std::make_pair(p.classSize[k], prior[k]), static_cast<int>(groups.size()));
     if (inserted) groups.push_back({{}, w[k]});
     groups[it->second].members.push_back(k);
   }

@@ -127,6 +127,7 @@ nlohmann::json transitionJson(const TransitionResult& t) {
   j["R_max"] = t.Rmax;
   j["solves"] = t.solves;
   j["uncertified_solves"] = t.uncertified;
+  j["nonunique"] = t.nonunique;
   j["ms"] = t.ms;
   return j;
 }
@@ -153,7 +154,7 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["etf_deviation"] = num(m.etfDeviation);
   j["gap"] = s.gap;
   j["relative_gap"] = s.relativeGap();
-  j["gap_target"] = certificateTarget(s.objective, s.gain);
+  j["gap_target"] = certificateTarget(s.objective, s.gain, s.certificateFloor);
   j["gain"] = s.gain;
   j["certified"] = s.certified;
   j["solve_ms"] = s.solveMs;

@@ -43,7 +43,8 @@ double maxSingularValue(const Eigen::MatrixXd& M) {
 // sqrt(n_g-1) t_g], Zbar = U V^T, contrast c_g = s_g . t_g; ||x||^2 = 2 tau bounds ||Z||_*.
 class GroupedObjective {
 public:
-  GroupedObjective(const std::vector<ClassGroup>& groups, int rank) : G_(static_cast<int>(groups.size())), r_(rank) {
+  GroupedObjective(const Problem& problem, const std::vector<ClassGroup>& groups, int rank)
+      : G_(static_cast<int>(groups.size())), r_(rank), loss_(problem.loss) {
     n_.resize(G_);
     pi_.resize(G_);
     for (int g = 0; g < G_; ++g) {
@@ -58,6 +59,7 @@ public:
     D_.resize(G_, G_);
     c_ = Eigen::VectorXd::Zero(G_);
     delta_ = Eigen::VectorXd::Zero(G_);
+    if (loss_.kind != LossKind::CE) setUpLoss(problem, groups);
   }
 
   int dimension() const { return 2 * G_ * r_ + 4 * static_cast<int>(contrastGroups_.size()); }
@@ -72,7 +74,11 @@ public:
       c_(g) = s.dot(t) / (n_(g) - 1);
     }
     double f = 0, gain = 0;
-    for (int g = 0; g < G_; ++g) {
+    if (loss_.kind != LossKind::CE) {
+      f = evaluateLoss(true);
+      gain = f0_ - f;
+    }
+    for (int g = 0; g < G_ && loss_.kind == LossKind::CE; ++g) {
       if (pi_(g) == 0) {
         D_.row(g).setZero();
         delta_(g) = 0;
@@ -131,8 +137,9 @@ public:
     return f;
   }
 
-  /// log K - f at the last evaluated point (the weights sum to 1), computed without cancellation.
+  /// f(0) - f at the last evaluated point (log K - f for CE, computed without cancellation).
   double gain() const { return gain_; }
+  double floor() const { return certificateFloor(loss_); }
 
   /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f*.
   double gap(double tau) const {
@@ -175,7 +182,104 @@ public:
   int groups() const { return G_; }
 
 private:
+  // --- Every loss but CE (whose loop above keeps its own digits-preserving form). A class of
+  // group g sees its own logit e, n_g - 1 copies of fs (the rest of its group) and n_j copies of
+  // L_j (each other group j). The softmax losses are lse_i(log m_i + a_i v_i + b_i) minus a linear
+  // term (lpm-models.md §2); MSE is a sum of squares. The derivatives by e, fs (all copies) and
+  // L_j (all copies) give the gradient in (Zbar, c) as for CE: D(g, j) = pi_g sqrt(n_g / n_j)
+  // dl/dL_j, D(g, g) = pi_g (dl/de + dl/dfs), delta_g = pi_g (dl/de - dl/dfs / (n_g - 1)).
+  void setUpLoss(const Problem& problem, const std::vector<ClassGroup>& groups) {
+    const auto priors = problem.priors();
+    const auto& priorN = problem.priorSize.empty() ? problem.classSize : problem.priorSize;
+    double nMax = 0, nMin = std::numeric_limits<double>::infinity();
+    for (double n : priorN)
+      if (n > 0) nMax = std::max(nMax, n), nMin = std::min(nMin, n);
+    scale_ = Eigen::ArrayXd::Ones(G_);
+    shift_ = Eigen::ArrayXd::Zero(G_);
+    ownShift_ = Eigen::ArrayXd::Zero(G_);
+    for (int g = 0; g < G_; ++g) {
+      const int k = groups[g].members.front();
+      const double logPrior = priors[k] > 0 ? std::log(priors[k]) : 0.0;  // validate() refused zero priors in use
+      switch (loss_.kind) {
+        case LossKind::LogitAdjusted: shift_(g) = loss_.tau * logPrior; break;
+        case LossKind::VS:
+          scale_(g) = priorN[k] > 0 ? std::pow(priorN[k] / nMax, loss_.gamma) : 1.0;
+          shift_(g) = loss_.tau * logPrior;
+          break;
+        case LossKind::LDAM: ownShift_(g) = priorN[k] > 0 ? -loss_.margin * std::pow(nMin / priorN[k], 0.25) : 0.0; break;
+        default: break;
+      }
+    }
+    // f(0): every logit 0.
+    Zbar_.setZero();
+    c_.setZero();
+    f0_ = evaluateLoss(false);
+  }
+
+  /// The loss at (Zbar_, c_); with `derivatives`, also D_ and delta_.
+  double evaluateLoss(bool derivatives) {
+    double f = 0;
+    const bool mse = loss_.kind == LossKind::MSE, smoothing = loss_.kind == LossKind::LabelSmoothing;
+    const double a = loss_.alpha;
+    Eigen::ArrayXd dL(G_);
+    for (int g = 0; g < G_; ++g) {
+      if (pi_(g) == 0) {
+        if (derivatives) D_.row(g).setZero(), delta_(g) = 0;
+        continue;
+      }
+      const Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
+      const double e = L(g) + c_(g) * (1 - 1 / n_(g)), fs = L(g) - c_(g) / n_(g);
+      const double mSame = n_(g) - 1;
+      double loss = 0, de = 0, dfs = 0;
+      dL.setZero();
+      if (mse) {
+        loss = 0.5 * (e - 1) * (e - 1) + 0.5 * mSame * fs * fs;
+        for (int j = 0; j < G_; ++j)
+          if (j != g) loss += 0.5 * n_(j) * L(j) * L(j), dL(j) = n_(j) * L(j);
+        de = e - 1;
+        dfs = mSame * fs;
+      } else {
+        // Arguments of the softmax: own, same group, other groups.
+        const double aOwn = scale_(g) * e + shift_(g) + ownShift_(g), aSame = scale_(g) * fs + shift_(g);
+        Eigen::ArrayXd A = scale_ * L + shift_;
+        double top = std::max(aOwn, mSame > 0 ? aSame : aOwn);
+        for (int j = 0; j < G_; ++j)
+          if (j != g) top = std::max(top, A(j));
+        Eigen::ArrayXd E = (A - top).exp();
+        E(g) = 0;
+        const double pOwnU = std::exp(aOwn - top), pSameU = mSame > 0 ? std::exp(aSame - top) : 0.0;
+        const double others = (n_ * E).sum() + mSame * pSameU;  // every copy but the own logit, unnormalised
+        const double S = others + pOwnU;
+        if (!smoothing) {
+          // ce(a) = log(1 + sum over the others of exp(a_i - a_own)): log1p keeps tiny losses' digits.
+          loss = top == aOwn ? std::log1p(others) : std::log(S) + (top - aOwn);
+          de = -scale_(g) * others / S;
+          dfs = mSame * scale_(g) * pSameU / S;
+          for (int j = 0; j < G_; ++j)
+            if (j != g) dL(j) = n_(j) * scale_(j) * E(j) / S;
+        } else {
+          const double lse = top + std::log(S);
+          const double sum = e + mSame * fs + ((n_ * L).sum() - n_(g) * L(g));
+          loss = lse - (1 - a) * e - (a / K_) * sum;
+          de = pOwnU / S - (1 - a) - a / K_;
+          dfs = mSame * (pSameU / S - a / K_);
+          for (int j = 0; j < G_; ++j)
+            if (j != g) dL(j) = n_(j) * (E(j) / S - a / K_);
+        }
+      }
+      f += n_(g) * pi_(g) * loss;
+      if (!derivatives) continue;
+      for (int j = 0; j < G_; ++j)
+        D_(g, j) = j == g ? pi_(g) * (de + dfs) : pi_(g) * std::sqrt(n_(g) / n_(j)) * dL(j);
+      delta_(g) = mSame > 0 ? pi_(g) * (de - dfs / mSame) : 0.0;
+    }
+    return f;
+  }
+
   int G_, r_;
+  Loss loss_;
+  Eigen::ArrayXd scale_, shift_, ownShift_;
+  double f0_ = 0;
   Eigen::ArrayXd n_, pi_;
   Eigen::MatrixXd sqrtNN_, Zbar_, D_;
   Eigen::VectorXd c_, delta_;
@@ -243,6 +347,7 @@ Solution closedForm(const Problem& p) {
   s.gap = (K - 1) * delta * s.Z.contrast(0) + tau * std::max(std::abs(delta), std::abs(dbar));
   s.gap = std::max(s.gap, 0.0);
   s.attempts = 1;
+  s.nuclearNorm = tau;
   s.certified = s.gap <= certificateTarget(s.objective, s.gain);
   return s;
 }
@@ -363,12 +468,13 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
     Eigen::VectorXd grad;
     const double f = objective(x, grad);
     const double gap = objective.gap(tau);
-    return std::isfinite(f) && std::isfinite(gap) && gap <= certificateTarget(f, objective.gain());
+    return std::isfinite(f) && std::isfinite(gap) && gap <= certificateTarget(f, objective.gain(), objective.floor());
   };
   auto adopt = [&]() {
     s.objective = objective.objective();
     s.gain = objective.gain();
     s.gap = objective.gap(tau);
+    s.nuclearNorm = objective.nuclearNorm(objective.Zbar(), objective.contrast());
     s.Z.mean = objective.Zbar();
     s.Z.contrast = objective.contrast();
     fillGrams(s);
@@ -381,7 +487,7 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
   polish(x);
   Eigen::VectorXd grad;
   objective(x, grad);
-  if (!(objective.gap(tau) <= certificateTarget(objective.objective(), objective.gain()))) return;
+  if (!(objective.gap(tau) <= certificateTarget(objective.objective(), objective.gain(), objective.floor()))) return;
   Solution t = s;
   t.Z.mean = objective.Zbar();
   t.Z.contrast = objective.contrast();
@@ -400,7 +506,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   const int G = static_cast<int>(s.groups.size());
   // With one more column than the largest possible rank of Zbar, a rank-deficient
   // second-order point of the factored problem is a global optimum (and the gap proves it).
-  GroupedObjective objective(s.groups, G + 1);
+  GroupedObjective objective(problem, s.groups, G + 1);
   const double tau = problem.K() * std::sqrt(problem.EH * problem.EW);
 
   Eigen::VectorXd y;
@@ -433,7 +539,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
     sinceGap = 0;
     gradAtGap = gradNorm;
-    return objective.gap(tau) <= options.gapTarget * certificateScale(f, objective.gain());
+    return objective.gap(tau) <= options.gapTarget * certificateScale(f, objective.gain(), objective.floor());
   };
   // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
   // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
@@ -443,6 +549,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   const bool smallBudget = balancedObjective(problem.K(), problem.EW, problem.EH) > 0.5 * std::log(problem.K());
   auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
     const double f = objective(x, grad);
+    if (problem.loss.kind == LossKind::MSE) return f;  // its optimum can be 0: no log
     if (smallBudget) return -objective.gain();
     if (!(f > 0)) return f;
     grad /= f;
@@ -461,14 +568,17 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   s.attempts = 1;
   const bool finite = std::isfinite(s.objective) && std::isfinite(s.gap) && s.state.allFinite();
   s.gain = objective.gain();
-  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain);
+  s.certificateFloor = objective.floor();
+  s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain, s.certificateFloor);
   if (finite) fillGrams(s);
   if (s.certified) {
     auto polish = [&](Eigen::VectorXd& y0) {
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
       auto tighter = [&](double, double) {
-        return objective.gap(tau) <= 1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain());
+        return objective.gap(tau) <=
+               1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor());
       };
       detail::minimizeOnSphere(fg, y0, radius, po, tighter);
       y0 *= radius / y0.norm();
@@ -487,9 +597,13 @@ bool better(const Solution& a, const Solution& b) {
 
 }  // namespace
 
-double certificateTarget(double objective, double gain) { return kCertifyTol * certificateScale(objective, gain); }
+double certificateTarget(double objective, double gain, double floor) {
+  return kCertifyTol * certificateScale(objective, gain, floor);
+}
 
-double Solution::relativeGap() const { return gap / certificateScale(objective, gain); }
+double certificateFloor(const Loss& loss) { return loss.kind == LossKind::MSE ? 1.0 : kTinyObjective; }
+
+double Solution::relativeGap() const { return gap / certificateScale(objective, gain, certificateFloor); }
 
 Solution solve(const Problem& problem, const SolveOptions& options) {
   validate(problem);
@@ -498,7 +612,11 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
   SolverKind kind = options.kind;
   if (kind == SolverKind::ClosedForm && !isBalanced(problem))
     throw InvalidInput("the closed form (Theorem 1) applies only when all classes have the same size");
-  if (kind == SolverKind::Auto) kind = isBalanced(problem) ? SolverKind::ClosedForm : SolverKind::Reduced;
+  const bool ce = problem.loss.kind == LossKind::CE;
+  if (kind == SolverKind::ClosedForm && !ce)
+    throw InvalidInput("the closed form (Theorem 1) is for cross-entropy; " + toString(problem.loss.kind) +
+                       " is solved by the reduced or general solver");
+  if (kind == SolverKind::Auto) kind = isBalanced(problem) && ce ? SolverKind::ClosedForm : SolverKind::Reduced;
 
   Solution s;
   if (kind == SolverKind::ClosedForm) {

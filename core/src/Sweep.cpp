@@ -87,6 +87,7 @@ std::string TransitionResult::summary() const {
     }
     case Bracket::Beyond: return "R0 > " + Rmx + " (no collapse up to R = " + Rmx + ")";
     case Bracket::Undefined:
+      if (nonunique) return "R0 undefined: the optimum is not unique on the way (the budget is not used up)";
       if (first == FirstEvent::Vanish)
         return std::string("no collapse: the minority classifiers vanish first, ") + (vanish.atStart ? "at or below R = " : "at R = ") +
                shortNumber(vanish.R) + " (R0 undefined)";
@@ -129,6 +130,10 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, const Transitio
     auto fail = [&](MinorityState st) -> std::optional<EventRatio> {
       if (cancelled || cancel.cancelled()) return EventRatio{Bracket::Cancelled};
       if (st == MinorityState::Uncertified) return EventRatio{Bracket::NotCertified};
+      if (st == MinorityState::NonUnique) {
+        r.nonunique = true;  // no geometry, hence no collapse, at this R
+        return EventRatio{Bracket::Undefined};
+      }
       return std::nullopt;
     };
     MinorityState st = stateAt(from);

@@ -255,7 +255,9 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, makeFromSizes(1, 1, {1.0, -2.0}));
     QVERIFY_THROWS_EXCEPTION(InvalidInput, makeFromSizes(1, 1, {0.0, 0.0}));
     QVERIFY_THROWS_EXCEPTION(InvalidInput, makeFromSizes(1, 1, {1.0, 2.0}, {5}));
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(makeFromSizes(1, 1, {1.0, 2.0}), SolveOptions{SolverKind::ClosedForm}));
+    SolveOptions closed;
+    closed.kind = SolverKind::ClosedForm;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(makeFromSizes(1, 1, {1.0, 2.0}), closed));
     QVERIFY_THROWS_EXCEPTION(InvalidInput, solverKindFromString("fast"));
   }
 

@@ -17,10 +17,6 @@ namespace {
 
 QString fileName(const std::string& path) { return QFileInfo(QString::fromStdString(path)).fileName(); }
 
-bool sameParams(const TwoSizeParams& a, const TwoSizeParams& b) {
-  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.R == b.R && a.wr == b.wr &&
-         a.profile == b.profile;
-}
 
 }  // namespace
 
@@ -51,7 +47,7 @@ bool Document::applyPreset(const QString& name) {
 QString Document::preset() const {
   if (preset_.isEmpty()) return {};
   const auto p = findPreset(preset_.toStdString());
-  return p && sameParams(p->params, model_->params()) ? preset_ : QString();
+  return p && sameParameters(p->params, model_->params()) ? preset_ : QString();
 }
 
 // --- The network ------------------------------------------------------------------------------
@@ -389,12 +385,16 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
 render::SceneData Document::sceneData(const std::optional<CameraState>& camera) const {
   render::SceneData d;
   if (const auto f = model_->latest()) {
-    d.W = f->geometry.W;
-    d.H = f->geometry.H;
-    d.etf = f->geometry.etf;
-    d.minority.assign(f->params.K(), false);
-    for (int k : f->solution.problem.minority) d.minority[k] = true;
-    d.note = render::sceneNote(f->solution, f->geometry.captured, f->geometry.W.rows() == f->params.K());
+    // As the window draws it: nothing for too many classes or a geometry that is not unique.
+    const bool drawn = f->geometry.W.rows() == f->params.K() && !nonUnique(f->solution);
+    if (drawn) {
+      d.W = f->geometry.W;
+      d.H = f->geometry.H;
+      d.etf = f->geometry.etf;
+      d.minority.assign(f->params.K(), false);
+      for (int k : f->solution.problem.minority) d.minority[k] = true;
+    }
+    d.note = render::sceneNote(f->solution, f->geometry.captured, drawn);
   }
   d.view = view_;
   d.camera = camera;

@@ -29,6 +29,7 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
       break;
     case MinorityState::Single: minor = QObject::tr("one minority class (no pairwise cosine)"); break;
     case MinorityState::Uncertified: minor = QObject::tr("minority state: not certified"); break;
+    case MinorityState::NonUnique: minor = QObject::tr("optimum not unique (budget not used up)"); break;
   }
   t.minority = minor;
   const QString gap = QString::number(frame.solution.gap, 'e', 1);
@@ -48,6 +49,14 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                   "min(f, log K − f) after %2 attempts, so nothing is claimed about the minority classifiers.</p>")
                    .arg(QString::number(frame.solution.gap, 'e', 1))
                    .arg(frame.solution.attempts);
+      break;
+    case MinorityState::NonUnique:
+      state += QObject::tr("the optimum is <b>not unique</b>: it does not use the whole budget (‖Z‖<sub>*</sub> = %1 "
+                           "of ρ = %2), so many geometries reach the same loss %3 and none is drawn. Certified gap %4.</p>")
+                   .arg(num(frame.solution.nuclearNorm, 4))
+                   .arg(num(frame.params.K() * std::sqrt(frame.params.EW * frame.params.EH), 4))
+                   .arg(num(frame.solution.objective, 6))
+                   .arg(QString::number(frame.solution.gap, 'e', 1));
       break;
     case MinorityState::Vanished:
       state += QObject::tr("the minority classifiers have <b>vanished</b> (mean ‖w<sub>k</sub>‖ = %1): the whole budget went to "
@@ -94,13 +103,25 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }
+  const bool ce = p.loss.kind == LossKind::CE;
+  const QString modelText =
+      ce ? QString()
+         : QObject::tr("<p><b>Model</b>: Eq. 15 with the %1 loss, %2 (%3) in place of cross-entropy; every "
+                       "solution is certified by the duality gap of the nuclear-norm ball, valid for any convex "
+                       "loss.</p>")
+               .arg(QString::fromStdString(describe(p.loss)).toHtmlEscaped(),
+                    QString::fromStdString(lossFormula(p.loss.kind)).toHtmlEscaped(),
+                    QString::fromStdString(lossSource(p.loss.kind)).toHtmlEscaped());
+  const QString etf = ce ? QObject::tr("With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise "
+                                       "cosine −1/(K−1). ")
+                         : QString();
   const QString html =
-      QObject::tr("<h4>What you see</h4>"
+      modelText + QObject::tr("<h4>What you see</h4>"
          "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
          "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
          "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
          "%2 minority classes%6.</p>"
-         "<p>With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise cosine −1/(K−1). %3 "
+         "<p>%7%3 "
          "Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
          "(Eq. 18).</p>%4<p>Only E<sub>W</sub>·E<sub>H</sub> = %5 shapes the geometry.</p>")
           .arg(p.KA)
@@ -110,7 +131,8 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
           .arg(num(p.EW * p.EH, 4))
           .arg(p.profile == SizeProfile::Exponential
                    ? QObject::tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
-                   : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"));
+                   : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"))
+          .arg(etf);
   return html;
 }
 

@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include "lpm/Parameters.h"
+
 namespace lpm::ui {
 namespace {
 
@@ -58,7 +60,7 @@ ExplorerModel::~ExplorerModel() {
 bool ExplorerModel::idle() const { return !solveRunning_ && !solvePending_ && !sweepRunning_ && !sweepPending_; }
 
 bool ExplorerModel::sameCurve(const TwoSizeParams& a, const TwoSizeParams& b) {
-  return a.EW == b.EW && a.EH == b.EH && a.KA == b.KA && a.KB == b.KB && a.wr == b.wr && a.profile == b.profile;
+  return sameParameters(a, b, "R");
 }
 
 bool ExplorerModel::setParams(const TwoSizeParams& p, const QString& field, QString* error) {

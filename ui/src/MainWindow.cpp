@@ -289,8 +289,8 @@ void MainWindow::setDarkTheme(bool dark) {
 void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   std::vector<bool> minority(f->params.K(), false);
   for (int k : f->solution.problem.minority) minority[k] = true;
-  const bool drawn = f->geometry.W.rows() == f->params.K();
-  // Too many classes to draw (and to decompose on every step): say so, draw nothing stale.
+  // Too many classes, or no unique geometry (the budget not used up): draw nothing stale or arbitrary.
+  const bool drawn = f->geometry.W.rows() == f->params.K() && !nonUnique(f->solution);
   scene_->setConfiguration(drawn ? f->geometry.W : Eigen::MatrixX3d(), drawn ? f->geometry.H : Eigen::MatrixX3d(),
                            drawn ? minority : std::vector<bool>{});
   scene_->setReference(drawn && doc_->view().etf ? f->geometry.etf : Eigen::MatrixX3d());

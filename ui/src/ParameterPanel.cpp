@@ -63,6 +63,27 @@ int ParameterPanel::valueToSlider(double v, double lo, double hi) {
 ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   auto* grid = new QGridLayout(this);
   grid->setColumnStretch(1, 1);
+  // The model: its loss (lpm-models.md §2); the loss's own parameters appear below when they apply.
+  loss_ = new QComboBox(this);
+  loss_->setObjectName("LossCombo");
+  for (const auto& name : lossNames()) {
+    Loss l;
+    l.kind = lossFromString(name);
+    QString text = QString::fromStdString(describe(l));
+    text = text.left(text.indexOf(" (") < 0 ? text.size() : text.indexOf(" ("));
+    loss_->addItem(text, QString::fromStdString(name));
+  }
+  loss_->setToolTip(QString::fromStdString(parameter("loss").help));
+  grid->addWidget(new QLabel(tr("Loss"), this), 0, 0);
+  grid->addWidget(loss_, 0, 1, 1, 2);
+  connect(loss_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    if (syncing_) return;
+    TwoSizeParams p = model_->params();
+    p.loss.kind = static_cast<LossKind>(i);
+    QString error;
+    if (!model_->setParams(p, "loss", &error)) syncFromModel(model_->params());
+    model_->endInteraction();
+  });
   profile_ = new QComboBox(this);
   profile_->setObjectName("ProfileCombo");
   profile_->addItem(tr("Two sizes: n_B = n_A / R"));
@@ -70,8 +91,8 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   profile_->setToolTip(tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
                           "classes. Long tail: sizes fall exponentially over all K classes; the last KB count as "
                           "minority. Every class then has its own size (slower, general solve)."));
-  grid->addWidget(new QLabel(tr("Sizes"), this), 0, 0);
-  grid->addWidget(profile_, 0, 1, 1, 2);
+  grid->addWidget(new QLabel(tr("Sizes"), this), 1, 0);
+  grid->addWidget(profile_, 1, 1, 1, 2);
   connect(profile_, &QComboBox::currentIndexChanged, this, [this](int i) {
     if (syncing_) return;
     TwoSizeParams p = model_->params();
@@ -81,7 +102,7 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   });
   // One row per numeric parameter of the registry (lpm/Parameters.h); R gets its "= inf" box.
   for (const auto& spec : parameterRegistry()) {
-    if (spec.type == ParameterType::Choice) continue;  // the sizes combo above
+    if (spec.type == ParameterType::Choice) continue;  // the loss and sizes combos above
     addRow(spec);
     if (spec.allowInfinity) {
       rInf_ = new QCheckBox(tr("%1 = ∞ (minority weight 0)").arg(QString::fromStdString(spec.name)), this);
@@ -145,13 +166,18 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     r.real->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
     entry = r.real;
     const double lo = r.lo, hi = r.hi;
-    connect(r.slider, &QSlider::valueChanged, this, [this, name, lo, hi](int pos) { edit(name, sliderToValue(pos, lo, hi)); });
+    const bool log = r.log;
+    connect(r.slider, &QSlider::valueChanged, this, [this, name, lo, hi, log](int pos) {
+      edit(name, log ? sliderToValue(pos, lo, hi) : lo + (hi - lo) * pos / kSteps);
+    });
     connect(r.real, &QDoubleSpinBox::valueChanged, this, [this, name](double v) {
       edit(name, v);
       model_->endInteraction();
     });
   }
   auto* l = new QLabel(QString::fromStdString(spec.label), this);
+  l->setTextFormat(Qt::RichText);
+  r.label = l;
   for (QWidget* w : std::initializer_list<QWidget*>{l, r.slider, entry}) w->setToolTip(tip);
   r.slider->setObjectName(name + "Slider");
   entry->setObjectName(name + "Entry");
@@ -175,7 +201,8 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     Row& r = rows_[name];
     QSignalBlocker a(r.slider), b(r.real);
     if (std::isfinite(v)) {
-      r.slider->setValue(valueToSlider(v, r.lo, r.hi));
+      r.slider->setValue(r.log ? valueToSlider(v, r.lo, r.hi)
+                               : static_cast<int>(std::lround(std::clamp((v - r.lo) / (r.hi - r.lo), 0.0, 1.0) * kSteps)));
       r.real->setValue(v);
     }
   };
@@ -191,9 +218,14 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     if (!rows_.count(name)) continue;
     if (spec.type == ParameterType::Integer) setInt(name, static_cast<int>(spec.get(p)));
     else setReal(name, spec.get(p));
+    // Controls that do not enter the model are hidden, not greyed out.
+    Row& r = rows_[name];
+    const bool shown = spec.appliesTo(p);
+    for (QWidget* w : std::initializer_list<QWidget*>{r.label, r.slider, entry(name)}) w->setVisible(shown);
   }
   {
-    QSignalBlocker b(rInf_), c(profile_);
+    QSignalBlocker b(rInf_), c(profile_), d(loss_);
+    loss_->setCurrentIndex(static_cast<int>(p.loss.kind));
     rInf_->setChecked(std::isinf(p.R));
     profile_->setCurrentIndex(p.profile == SizeProfile::Exponential ? 1 : 0);
   }

@@ -11,12 +11,15 @@ namespace lpm {
 /// What the minority classifiers do at a solution. The one rule for the words every view,
 /// export and the CLI use (doc/dev/04-SOLVER.md):
 ///  - Uncertified: the solve did not reach its certificate; nothing is claimed about the state;
+///  - NonUnique:   ||Z||_* < (1 - kNonUniqueTol) rho: the budget is not used up (label smoothing at
+///                 large budgets, MSE with EW EH >= 1), the geometry is not determined (lpm-models.md §4);
 ///  - Vanished:    mean minority ||w_k|| < vanishTol sqrt(EW) (no cosine);
 ///  - Single:      fewer than two minority classes (no pairwise cosine);
 ///  - Collapsed:   minority cosine >= 1 - collapseTol;
 ///  - Spread:      otherwise.
-enum class MinorityState { Spread, Collapsed, Vanished, Single, Uncertified };
-/// spread, collapsed, vanished, single, uncertified.
+enum class MinorityState { Spread, Collapsed, Vanished, Single, Uncertified, NonUnique };
+constexpr double kNonUniqueTol = 1e-3;
+/// spread, collapsed, vanished, single, uncertified, nonunique.
 std::string toString(MinorityState s);
 /// Words for people: "spread", ..., "not certified (gap 5.6e-02)".
 std::string describe(MinorityState s, double gap);
@@ -55,6 +58,10 @@ struct Metrics {
 };
 
 Metrics computeMetrics(const Solution& s, const MetricsOptions& options = {});
+
+/// A certified optimum whose budget is not used up (||Z||_* < (1 - kNonUniqueTol) rho): its
+/// geometry is one of many, so views draw nothing (MinorityState::NonUnique).
+bool nonUnique(const Solution& s);
 
 /// The same statistics for an explicit class-level Gram matrix (e.g. a trained classifier).
 SetStats setStats(const Eigen::MatrixXd& gram, const std::vector<int>& members, double vanishNorm = 0);

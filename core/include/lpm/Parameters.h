@@ -15,13 +15,13 @@ namespace lpm {
 enum class ParameterType { Real, Integer, Choice };
 
 struct ParameterSpec {
-  std::string name;   ///< as the user types it: EW, EH, KA, KB, R, wr, profile
+  std::string name;   ///< as the user types it: EW, EH, KA, KB, R, wr, profile, loss, alpha, tau, margin, gamma
   std::string label;  ///< rich text for the panel (E<sub>W</sub>)
   std::string help;   ///< one line
   ParameterType type = ParameterType::Real;
   /// Valid values: min (exclusive when minExclusive) .. max; infinity only where allowInfinity.
   double min = 0, max = 0;
-  bool minExclusive = false;
+  bool minExclusive = false, maxExclusive = false;
   bool allowInfinity = false;
   /// Narrower bounds the numbers can be computed in (budgets); refused with that reason.
   double representableMin = 0, representableMax = 0;
@@ -35,6 +35,10 @@ struct ParameterSpec {
   std::vector<std::string> choices;  ///< for Choice: the accepted words; the value is the index
   std::function<double(const TwoSizeParams&)> get;
   std::function<void(TwoSizeParams&, double)> set;
+  /// Whether the parameter enters the model at `p` (e.g. alpha only with label smoothing): the
+  /// panel hides the others. Empty: always.
+  std::function<bool(const TwoSizeParams&)> applies;
+  bool appliesTo(const TwoSizeParams& p) const { return !applies || applies(p); }
 };
 
 /// Every parameter, in the panel's order.
@@ -62,6 +66,8 @@ void setParameter(TwoSizeParams& p, const std::string& name, double value);
 std::string parameterText(const TwoSizeParams& p, const std::string& name);
 /// NAME=VALUE, as `--set` takes it in both executables; also K=N (sets KB = N - KA).
 void applyAssignment(TwoSizeParams& p, const std::string& assignment);
+/// Every registry parameter equal (but `except`, if named): the one test of "the same setting".
+bool sameParameters(const TwoSizeParams& a, const TwoSizeParams& b, const std::string& except = "");
 /// The value clamped into the explorer's range of `name`.
 double clampToExplorer(const std::string& name, double value);
 

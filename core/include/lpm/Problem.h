@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "lpm/Error.h"
+#include "lpm/Loss.h"
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct TwoSizeParams {
   double R = 1.0;  ///< imbalance ratio n_A / n_B, in [1, inf]; inf means minority weight 0
   double wr = 1.0; ///< oversampling rate of the minority classes, > 0
   SizeProfile profile = SizeProfile::Step;
+  Loss loss;       ///< the loss of Eq. (15): cross-entropy, as in the paper, unless chosen
   int K() const { return KA + KB; }
 };
 
@@ -52,10 +54,16 @@ struct Problem {
   std::vector<double> classSize;  ///< n_k >= 0, at least two positive
   std::vector<int> minority;      ///< classes the minority_* metrics describe
   std::vector<int> majority;      ///< classes the majority_* metrics describe
+  Loss loss;
+  /// Class sizes the losses' own priors use (logit adjustment, LDAM, VS): the sizes before
+  /// oversampling (lpm-models.md §2). Empty: classSize.
+  std::vector<double> priorSize;
 
   int K() const { return static_cast<int>(classSize.size()); }
   /// pi_k = n_k / N.
   std::vector<double> weights() const;
+  /// priorSize (or classSize) normalised to sum 1.
+  std::vector<double> priors() const;
 };
 
 /// Classes of equal size, which the symmetry reduction treats as one group.

@@ -43,11 +43,15 @@ struct GroupMatrix {
 constexpr double kCertifyTol = 1e-9;
 constexpr double kTinyObjective = 1e-300;
 /// The scale a gap is measured against: max(min(f, log K - f), kTinyObjective).
-inline double certificateScale(double objective, double gain) {
-  return std::max(std::min(objective, gain), kTinyObjective);
+/// `floor` is kTinyObjective for the softmax losses (whose optimum is never 0) and 1 for MSE, whose
+/// optimum can be exactly 0: its certificate is then the absolute gap <= 1e-9.
+inline double certificateScale(double objective, double gain, double floor = kTinyObjective) {
+  return std::max(std::min(objective, gain), floor);
 }
-/// The gap a solution must reach to be certified; `gain` = log K - objective.
-double certificateTarget(double objective, double gain);
+/// The gap a solution must reach to be certified; `gain` = f(0) - objective (log K - f for CE).
+double certificateTarget(double objective, double gain, double floor = kTinyObjective);
+/// The floor of a loss's certificate scale (see certificateScale).
+double certificateFloor(const Loss& loss);
 
 struct SolveOptions {
   SolverKind kind = SolverKind::Auto;
@@ -69,7 +73,10 @@ struct Solution {
   GroupMatrix XHH; ///< class-mean Gram (Lemma 1: minimal-trace completion of Z)
   GroupMatrix XWW; ///< classifier Gram
   double objective = 0;
-  double gain = 0;      ///< log K - objective (what the geometry gains over Z = 0), without cancellation
+  double gain = 0;      ///< f(0) - objective (log K - f for CE): what the geometry gains over Z = 0
+  double certificateFloor = kTinyObjective;  ///< see certificateScale
+  /// ||Z||_*: below rho = K sqrt(EH EW) the budget is not used up (the geometry is not unique).
+  double nuclearNorm = 0;
   double gap = 0;       ///< proven: objective - f* <= gap
   int iterations = 0;   ///< of the returned attempt
   int attempts = 0;     ///< solver runs it took (1 unless a retry was needed)

@@ -66,6 +66,7 @@ struct TransitionResult {
   double Rmax = 1e100;
   int solves = 0;
   int uncertified = 0;  ///< solves on the way that were not certified
+  bool nonunique = false;  ///< a solve on the way had no unique geometry (R0 then undefined)
   double ms = 0;
   /// R0 when it was found.
   std::optional<double> R0() const { return collapse.value(); }

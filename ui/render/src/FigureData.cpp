@@ -20,9 +20,10 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   const std::string r0 = t ? t->summary() : std::string("R0 (KB < 2: undefined)");
   std::string wr;
   if (p.wr != 1) wr = (std::snprintf(buf, sizeof buf, ", wr = %.4g", p.wr), std::string(buf));
-  std::snprintf(buf, sizeof buf, "Layer-Peeled Model (Eq. 15): EW = %g, EH = %g, KA = %d, KB = %d, R = %s%s%s | %s | %s",
-                p.EW, p.EH, p.KA, p.KB, R.c_str(), wr.c_str(), p.profile == SizeProfile::Exponential ? ", long tail" : "",
-                state.c_str(), r0.c_str());
+  const std::string loss = p.loss.kind == LossKind::CE ? "" : ", " + describe(p.loss);
+  std::snprintf(buf, sizeof buf, "Layer-Peeled Model (Eq. 15%s): EW = %g, EH = %g, KA = %d, KB = %d, R = %s%s%s | %s | %s",
+                loss.c_str(), p.EW, p.EH, p.KA, p.KB, R.c_str(), wr.c_str(),
+                p.profile == SizeProfile::Exponential ? ", long tail" : "", state.c_str(), r0.c_str());
   return buf;
 }
 
@@ -34,7 +35,13 @@ std::string sceneNote(const Solution& s, double captured, bool drawn) {
                   s.attempts);
     note = buf;
   }
-  if (drawn)
+  if (nonUnique(s)) {
+    const double rho = s.problem.K() * std::sqrt(s.problem.EH * s.problem.EW);
+    std::snprintf(buf, sizeof buf,
+                  "The optimum is not unique: the budget is not used up (||Z||_* = %.4g of %.4g), so no picture is "
+                  "drawn; only the objective is determined",
+                  s.nuclearNorm, rho);
+  } else if (drawn)
     std::snprintf(buf, sizeof buf, "K = %d: principal 3D projection keeps %.1f%% of the Gram energy", s.problem.K(),
                   100 * captured);
   else
@@ -77,14 +84,17 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   GeometryTracker tracker;
   const Geometry3D g = tracker.update(s);
   scene = SceneData{};
-  scene.W = g.W;
-  scene.H = g.H;
-  scene.etf = g.etf;
-  scene.minority.assign(in.params.K(), false);
-  for (int k : s.problem.minority) scene.minority[k] = true;
+  const bool drawn = !nonUnique(s);  // a geometry that is one of many is not drawn
+  if (drawn) {
+    scene.W = g.W;
+    scene.H = g.H;
+    scene.etf = g.etf;
+    scene.minority.assign(in.params.K(), false);
+    for (int k : s.problem.minority) scene.minority[k] = true;
+  }
   scene.view = in.view;
   scene.camera = in.camera;
-  scene.note = sceneNote(s, g.captured, true);
+  scene.note = sceneNote(s, g.captured, drawn);
   caption = captionFor(in.params, s, m, transition);
   chart.pinned = in.pinned;
   if (in.network) {
@@ -117,7 +127,11 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
     p.R = std::pow(10.0, 4.0 * i / (frames - 1));
     const Solution s = chain.solve(makeTwoSize(p));
     const Geometry3D g = tracker.update(s);
-    scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+    if (nonUnique(s))
+      scene.W.resize(0, 3), scene.H.resize(0, 3), scene.etf.resize(0, 3);
+    else
+      scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+    scene.note = sceneNote(s, g.captured, !nonUnique(s));
     chart.currentR = p.R;
     writer.addFrame(scene, chart, captionFor(p, s, computeMetrics(s), chart.transition));
     if (progress && !progress(i + 1)) break;

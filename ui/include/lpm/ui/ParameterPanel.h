@@ -26,11 +26,12 @@ class ParameterPanel : public QWidget {
 public:
   explicit ParameterPanel(ExplorerModel* model, QWidget* parent = nullptr);
 
-  /// Names: EW, EH, KA, KB, R, wr.
+  /// Names: EW, EH, KA, KB, R, wr, alpha, tau, margin, gamma (the registry's numeric parameters).
   QSlider* slider(const QString& name) const;
   QAbstractSpinBox* entry(const QString& name) const;
   QCheckBox* rInfinity() const { return rInf_; }
   QComboBox* profile() const { return profile_; }
+  QComboBox* loss() const { return loss_; }
 
   /// Log-slider mapping (1000 steps between the ends).
   static double sliderToValue(int pos, double lo, double hi);
@@ -41,6 +42,7 @@ private:
     QSlider* slider = nullptr;
     QDoubleSpinBox* real = nullptr;
     QSpinBox* integer = nullptr;
+    QWidget* label = nullptr;
     double lo = 0, hi = 0;
     bool log = false;
   };
@@ -52,6 +54,7 @@ private:
   std::map<QString, Row> rows_;
   QCheckBox* rInf_ = nullptr;
   QComboBox* profile_ = nullptr;
+  QComboBox* loss_ = nullptr;
   bool syncing_ = false;
 };
 
