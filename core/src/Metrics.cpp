@@ -127,19 +127,18 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   m.etfDeviation = std::sqrt(dev) / etfNorm;
 
   m.certified = s.certified;
-  const bool vanished = m.minorityW.size > 0 && m.minorityW.normMean < vanishW;
-  if (!s.certified)
-    m.minorityState = MinorityState::Uncertified;
-  else if (nonUnique(s))
-    m.minorityState = MinorityState::NonUnique;
-  else if (vanished)
-    m.minorityState = MinorityState::Vanished;
-  else if (m.minorityW.size < 2)
-    m.minorityState = MinorityState::Single;
-  else if (!m.minorityW.meanCos)
-    m.minorityState = MinorityState::Vanished;  // all but one minority classifier vanished
-  else if (*m.minorityW.meanCos >= 1 - options.collapseTol)
-    m.minorityState = MinorityState::Collapsed;
+  // One rule for classifiers and for class-mean features.
+  auto stateOf = [&](const SetStats& minority, double vanishNorm) {
+    if (!s.certified) return MinorityState::Uncertified;
+    if (nonUnique(s)) return MinorityState::NonUnique;
+    if (minority.size > 0 && minority.normMean < vanishNorm) return MinorityState::Vanished;
+    if (minority.size < 2) return MinorityState::Single;
+    if (!minority.meanCos) return MinorityState::Vanished;  // all but one vanished
+    if (*minority.meanCos >= 1 - options.collapseTol) return MinorityState::Collapsed;
+    return MinorityState::Spread;
+  };
+  m.minorityState = stateOf(m.minorityW, vanishW);
+  m.featureState = stateOf(m.minorityH, vanishH);
   return m;
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <fstream>
 
+#include "lpm/Parameters.h"
 #include "lpm/Version.h"
 
 namespace lpm {
@@ -33,21 +34,25 @@ nlohmann::json matrixJson(const Eigen::MatrixXd& M) {
   return rows;
 }
 
-nlohmann::json paramsJson(const TwoSizeParams& p) {
-  nlohmann::json j;
-  j["EW"] = p.EW;
-  j["EH"] = p.EH;
-  j["KA"] = p.KA;
-  j["KB"] = p.KB;
-  j["R"] = std::isinf(p.R) ? nlohmann::json("inf") : nlohmann::json(p.R);
-  j["wr"] = p.wr;
-  j["profile"] = p.profile == SizeProfile::Exponential ? "exponential" : "step";
+nlohmann::json paramsJson(const TwoSizeParams& p, bool all) {
+  // Registry parameters under their registry names: those that enter the model (or all).
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& spec : parameterRegistry()) {
+    if (!all && !spec.appliesTo(p)) continue;
+    const double v = spec.get(p);
+    if (spec.type == ParameterType::Choice) j[spec.name] = parameterText(p, spec.name);
+    else if (std::isinf(v)) j[spec.name] = "inf";
+    else if (spec.type == ParameterType::Integer) j[spec.name] = static_cast<long long>(v);
+    else j[spec.name] = v;
+  }
   return j;
 }
 
 nlohmann::json problemJson(const Problem& p) {
-  return {{"EW", p.EW}, {"EH", p.EH}, {"K", p.K()}, {"sizes", p.classSize}, {"minority", p.minority},
-          {"majority", p.majority}};
+  nlohmann::json j{{"EW", p.EW}, {"EH", p.EH}, {"K", p.K()}, {"sizes", p.classSize}, {"minority", p.minority},
+                   {"majority", p.majority}, {"loss", toString(p.loss.kind)}};
+  if (!p.priorSize.empty()) j["prior_sizes"] = p.priorSize;
+  return j;
 }
 
 nlohmann::json solverOptionsJson(const SolveOptions& o) {
@@ -59,7 +64,8 @@ nlohmann::json solverOptionsJson(const SolveOptions& o) {
 nlohmann::json provenanceJson(const SolveOptions& o, const std::optional<TwoSizeParams>& params) {
   nlohmann::json j;
   j["lpm_version"] = LPM_VERSION_STRING;
-  j["model"] = "cross-entropy, constrained budgets: convex relaxation Eq. (15)";
+  j["model"] = params ? describe(params->loss) + ", constrained budgets: convex relaxation Eq. (15)"
+                     : "constrained budgets: convex relaxation Eq. (15)";
   if (params) j["inputs"] = paramsJson(*params);
   j["solver_options"] = solverOptionsJson(o);
   return j;
@@ -137,8 +143,13 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   nlohmann::json j = provenance.is_object() ? provenance : nlohmann::json::object();
   j["objective"] = s.objective;
   j["minority_state"] = toString(m.minorityState);
-  // Geometry only from a certified solution: otherwise every metric is withheld (null).
-  const bool ok = s.certified;
+  j["feature_state"] = toString(m.featureState);
+  j["loss"] = toString(p.loss.kind);
+  j["loss_description"] = describe(p.loss);
+  j["formulation"] = "constrained";
+  // Geometry only from a certified solution with a unique geometry: otherwise every metric is
+  // withheld (null).
+  const bool ok = s.certified && !nonUnique(s);
   auto num = [&](double v) { return ok ? nlohmann::json(v) : nlohmann::json(nullptr); };
   auto opt = [&](const std::optional<double>& v) { return ok ? numberOrNull(v) : nlohmann::json(nullptr); };
   j["minority_cos"] = numberOrNull(m.minorityCos());
@@ -150,7 +161,14 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["majority_norm_cv"] = num(m.majorityW.normCV);
   j["minority_feature_norm"] = num(m.minorityH.normMean);
   j["majority_feature_norm"] = num(m.majorityH.normMean);
-  j["minority_feature_cos"] = opt(m.minorityH.meanCos);
+  j["minority_feature_cos"] = opt(m.featureState == MinorityState::Spread || m.featureState == MinorityState::Collapsed
+                                     ? m.minorityH.meanCos
+                                     : std::nullopt);
+  j["majority_feature_cos"] = opt(m.majorityH.meanCos);
+  auto ratio = [&](double a, double b) { return ok && b > 0 ? nlohmann::json(a / b) : nlohmann::json(nullptr); };
+  j["minority_norm_ratio"] = ratio(m.minorityW.normMean, m.majorityW.normMean);
+  j["minority_feature_norm_ratio"] = ratio(m.minorityH.normMean, m.majorityH.normMean);
+  j["nuclear_norm"] = s.nuclearNorm;
   j["etf_deviation"] = num(m.etfDeviation);
   j["gap"] = s.gap;
   j["relative_gap"] = s.relativeGap();

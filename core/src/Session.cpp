@@ -53,14 +53,7 @@ std::string sessionToJson(const Session& s) {
   j["provenance"] = provenanceJson(SolveOptions{});
   const auto& p = s.params;
   // Session keys are the registry's names (lpm/Parameters.h).
-  j["params"] = json::object();
-  for (const auto& spec : parameterRegistry()) {
-    const double v = spec.get(p);
-    if (spec.type == ParameterType::Choice) j["params"][spec.name] = parameterText(p, spec.name);
-    else if (std::isinf(v)) j["params"][spec.name] = "inf";
-    else if (spec.type == ParameterType::Integer) j["params"][spec.name] = static_cast<long long>(v);
-    else j["params"][spec.name] = v;
-  }
+  j["params"] = paramsJson(p, true);
   j["preset"] = s.preset ? json(*s.preset) : json(nullptr);
   j["checkpoint"] = s.checkpoint ? json(*s.checkpoint) : json(nullptr);
   if (s.features) j["features"] = *s.features;

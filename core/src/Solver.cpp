@@ -412,6 +412,53 @@ Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z) {
   const auto pi = problem.weights();
   Eigen::MatrixXd D(K, K);
   double f = 0;
+  if (problem.loss.kind != LossKind::CE) {
+    // Class by class on full rows, straight from lpm-models.md §2 (no group form: a check of it).
+    const Loss& l = problem.loss;
+    const auto prior = problem.priors();
+    const auto& n = problem.priorSize.empty() ? problem.classSize : problem.priorSize;
+    const double nMax = *std::max_element(n.begin(), n.end());
+    double nMin = nMax;
+    for (double v : n)
+      if (v > 0) nMin = std::min(nMin, v);
+    for (int k = 0; k < K; ++k) {
+      const Eigen::ArrayXd z = Z.row(k).array();
+      Eigen::ArrayXd grad(K);
+      double lk = 0;
+      if (l.kind == LossKind::MSE) {
+        Eigen::ArrayXd d = z;
+        d(k) -= 1;
+        lk = 0.5 * d.square().sum();
+        grad = d;
+      } else {
+        Eigen::ArrayXd g = Eigen::ArrayXd::Ones(K), b = Eigen::ArrayXd::Zero(K);
+        for (int j = 0; j < K; ++j) {
+          const double logPi = prior[j] > 0 ? std::log(prior[j]) : 0.0;
+          if (l.kind == LossKind::LogitAdjusted) b(j) = l.tau * logPi;
+          if (l.kind == LossKind::VS) g(j) = n[j] > 0 ? std::pow(n[j] / nMax, l.gamma) : 1.0, b(j) = l.tau * logPi;
+        }
+        if (l.kind == LossKind::LDAM && n[k] > 0) b(k) -= l.margin * std::pow(nMin / n[k], 0.25);
+        const Eigen::ArrayXd a = g * z + b;
+        const double top = a.maxCoeff();
+        const Eigen::ArrayXd e = (a - top).exp();
+        const double lse = top + std::log(e.sum());
+        const Eigen::ArrayXd p = e / e.sum();
+        if (l.kind == LossKind::LabelSmoothing) {
+          lk = lse - (1 - l.alpha) * z(k) - (l.alpha / K) * z.sum();
+          grad = p - l.alpha / K;
+          grad(k) -= 1 - l.alpha;
+        } else {
+          lk = lse - a(k);
+          grad = g * p;
+          grad(k) -= g(k);
+        }
+      }
+      f += pi[k] * lk;
+      D.row(k) = pi[k] * grad.matrix().transpose();
+    }
+    const double tau = K * std::sqrt(problem.EH * problem.EW);
+    return {f, D.cwiseProduct(Z).sum() + tau * maxSingularValue(D)};
+  }
   for (int k = 0; k < K; ++k) {
     // Relative to the own logit, as in the solvers: log1p of the others, 1 - p_self without cancellation.
     Eigen::ArrayXd a = Z.row(k).array() - Z(k, k);

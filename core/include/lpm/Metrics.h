@@ -45,7 +45,8 @@ struct Metrics {
   SetStats minorityW, majorityW, minorityH, majorityH;
   std::optional<double> betweenCos;  ///< mean cosine between a majority and a minority classifier
   double etfDeviation = 0;  ///< || C - C_ETF ||_F / || C_ETF ||_F over the classifier cosines
-  MinorityState minorityState = MinorityState::Spread;
+  MinorityState minorityState = MinorityState::Spread;  ///< of the minority classifiers
+  MinorityState featureState = MinorityState::Spread;   ///< of the minority class means, by the same rule
   bool certified = false;
   bool collapsed() const { return minorityState == MinorityState::Collapsed; }
   bool vanished() const { return minorityState == MinorityState::Vanished; }

@@ -17,7 +17,8 @@ namespace lpm {
 
 /// Provenance: what a result was computed from. `inputs` are the user's parameters (the two-size
 /// form when there is one), `problem` the class sizes actually solved, `solver_options` how.
-nlohmann::json paramsJson(const TwoSizeParams& p);
+/// The parameters under their registry names: those that enter the model, or `all` (sessions).
+nlohmann::json paramsJson(const TwoSizeParams& p, bool all = false);
 nlohmann::json problemJson(const Problem& p);
 nlohmann::json solverOptionsJson(const SolveOptions& o);
 /// {"lpm_version", "model", "inputs"?, "solver_options"}: the block every JSON output carries.

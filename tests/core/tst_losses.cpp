@@ -1,0 +1,237 @@
+// The loss family (lpm-models.md §2) in the constrained model: every solve certified, against an
+// independent CVXOPT solver (tests/scripts/reference_models.py, its table committed) and against
+// closed forms. Label core.
+#include <QFile>
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+#include "lpm/Metrics.h"
+#include "lpm/Parameters.h"
+#include "lpm/Report.h"
+#include "lpm/Solver.h"
+
+using namespace lpm;
+
+namespace {
+
+TwoSizeParams two(int KA, int KB, double EW, double EH, double R, Loss loss = {}) {
+  TwoSizeParams p;
+  p.KA = KA, p.KB = KB, p.EW = EW, p.EH = EH, p.R = R, p.loss = loss;
+  return p;
+}
+
+Loss loss(LossKind k, double alpha = 0, double tau = 0, double margin = 0, double gamma = 0) {
+  Loss l;
+  l.kind = k, l.alpha = alpha, l.tau = tau, l.margin = margin, l.gamma = gamma;
+  return l;
+}
+
+struct Solved {
+  Solution s;
+  Metrics m;
+};
+Solved solved(const TwoSizeParams& p) {
+  Solved r{solve(makeTwoSize(p)), {}};
+  r.m = computeMetrics(r.s);
+  return r;
+}
+
+}  // namespace
+
+class TestLosses : public QObject {
+  Q_OBJECT
+private slots:
+  void matchesTheIndependentReference() {
+    // 99 solves: six losses (two parameter values each), K = 10, KA 3/5/7, R 1/10/100.
+    QFile f(QStringLiteral(LPM_TEST_DATA_DIR "/reference_models.csv"));
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList header = QString(f.readLine()).trimmed().split(',');
+    auto col = [&](const char* name) { return header.indexOf(name); };
+    int rows = 0;
+    double worstObjective = 0, worstCos = 0;
+    while (!f.atEnd()) {
+      const QStringList c = QString(f.readLine()).trimmed().split(',');
+      if (c.size() < header.size()) continue;
+      Loss l;
+      l.kind = lossFromString(c[col("loss")].toStdString());
+      for (const QString& kv : c[col("params")].split(';', Qt::SkipEmptyParts)) {
+        const QString k = kv.section('=', 0, 0);
+        const double v = kv.section('=', 1).toDouble();
+        if (k == "a") l.alpha = v;
+        else if (k == "tau") l.tau = v;
+        else if (k == "m") l.margin = v;
+        else if (k == "gamma") l.gamma = v;
+      }
+      const auto p = two(c[col("KA")].toInt(), c[col("KB")].toInt(), c[col("EW")].toDouble(), c[col("EH")].toDouble(),
+                         c[col("R")].toDouble(), l);
+      const auto [s, m] = solved(p);
+      const QString where = c.mid(0, 7).join(',');
+      QVERIFY2(s.certified, qPrintable(where));
+      QVERIFY2(s.gap <= 1e-9, qPrintable(where + QString(" gap %1").arg(s.gap)));
+      const double ref = c[col("objective")].toDouble();
+      const double err = ref > 1e-9 ? std::abs(s.objective / ref - 1) : std::abs(s.objective - ref);
+      worstObjective = std::max(worstObjective, err);
+      QVERIFY2(err <= 1e-6, qPrintable(where + QString(" objective %1 vs %2").arg(s.objective, 0, 'g', 12).arg(ref, 0, 'g', 12)));
+      const QString state = c[col("state")];
+      QCOMPARE(QString::fromStdString(toString(m.minorityState)), state);
+      if (state == "spread" || state == "collapsed") {
+        const double dMin = std::abs(*m.minorityCos() - c[col("minority_cos")].toDouble());
+        const double dMaj = std::abs(*m.majorityW.meanCos - c[col("majority_cos")].toDouble());
+        worstCos = std::max({worstCos, dMin, dMaj});
+        QVERIFY2(dMin <= 1e-4 && dMaj <= 1e-4, qPrintable(where));
+      }
+      ++rows;
+    }
+    QCOMPARE(rows, 99);
+    qInfo("reference: %d rows, worst objective error %.1e, worst cosine error %.1e", rows, worstObjective, worstCos);
+  }
+
+  void zeroParametersAreCrossEntropy() {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int i = 0; i < 40; ++i) {
+      const int KA = 1 + static_cast<int>(u(rng) * 8), KB = 2 + static_cast<int>(u(rng) * 8);
+      const double EW = std::pow(10, -1 + 2 * u(rng)), EH = std::pow(10, -1 + 2 * u(rng)), R = std::pow(10, 3 * u(rng));
+      const auto ce = solved(two(KA, KB, EW, EH, R));
+      for (const Loss& l : {loss(LossKind::LabelSmoothing), loss(LossKind::LogitAdjusted), loss(LossKind::LDAM),
+                            loss(LossKind::VS)}) {
+        const auto other = solved(two(KA, KB, EW, EH, R, l));
+        QVERIFY(other.s.certified);
+        QVERIFY2(std::abs(other.s.objective / ce.s.objective - 1) < 1e-9, qPrintable(QString::fromStdString(describe(l))));
+        QCOMPARE(toString(other.m.minorityState), toString(ce.m.minorityState));
+        if (ce.m.minorityCos()) QVERIFY(std::abs(*other.m.minorityCos() - *ce.m.minorityCos()) < 1e-6);
+      }
+    }
+  }
+
+  void balancedClosedForms() {
+    const int K = 10;
+    for (double ewEh : {0.5, 2.0, 5.0, 20.0}) {
+      const double root = std::sqrt(ewEh);
+      // Logit adjustment and VS are CE when the classes are balanced: Theorem 1.
+      for (const Loss& l : {loss(LossKind::LogitAdjusted, 0, 1.5), loss(LossKind::VS, 0, 1.0, 0, 0.5)}) {
+        const auto r = solved(two(5, 5, 1, ewEh, 1, l));
+        QVERIFY(r.s.certified);
+        QVERIFY(std::abs(r.s.objective / balancedObjective(K, 1, ewEh) - 1) < 1e-9);
+        QVERIFY(std::abs(*r.m.minorityCos() + 1.0 / (K - 1)) < 1e-6);  // the simplex ETF
+      }
+      // LDAM, balanced: every margin is m; the ETF with the own logit lowered by m.
+      const double m = 0.7;
+      const auto ldam = solved(two(5, 5, 1, ewEh, 1, loss(LossKind::LDAM, 0, 0, m)));
+      QVERIFY(std::abs(ldam.s.objective / std::log1p((K - 1) * std::exp(m - K * root / (K - 1))) - 1) < 1e-9);
+      // MSE, balanced: Z = s I with s = min(1, sqrt(EW EH)), f = (1 - s)^2 / 2; orthogonal classifiers.
+      const auto mse = solved(two(5, 5, 1, ewEh, 1, loss(LossKind::MSE)));
+      QVERIFY(mse.s.certified);
+      const double sI = std::min(1.0, root);
+      QVERIFY(std::abs(mse.s.objective - 0.5 * (1 - sI) * (1 - sI)) < 1e-9);
+      QCOMPARE(toString(mse.m.minorityState), toString(ewEh >= 1 ? MinorityState::NonUnique : MinorityState::Spread));
+      if (ewEh < 1) QVERIFY(std::abs(*mse.m.minorityCos()) < 1e-6);
+    }
+    // Label smoothing leaves the budget unused beyond sqrt(EH EW) = log(1 + K (1 - a) / a) (K - 1) / K:
+    // then the optimum is not unique and its loss is the entropy of (1 - a) e_k + a / K.
+    const double a = 0.3, threshold = std::log(1 + K * (1 - a) / a) * (K - 1) / K;
+    for (double R : {1.0, 100.0}) {
+      const auto below = solved(two(5, 5, 1, std::pow(0.95 * threshold, 2), R, loss(LossKind::LabelSmoothing, a)));
+      QVERIFY(below.s.certified);
+      QVERIFY(below.m.minorityState != MinorityState::NonUnique);
+      const auto above = solved(two(5, 5, 1, std::pow(1.05 * threshold, 2), R, loss(LossKind::LabelSmoothing, a)));
+      QVERIFY(above.s.certified);
+      QCOMPARE(toString(above.m.minorityState), toString(MinorityState::NonUnique));
+      QVERIFY(!above.m.minorityCos());
+      const double q = 1 - a + a / K, r = a / K;
+      QVERIFY(std::abs(above.s.objective - (-q * std::log(q) - (K - 1) * r * std::log(r))) < 1e-9);
+    }
+  }
+
+  void oversamplingIsAShiftOfRForCeSmoothingAndMse() {
+    // Prop. 1 holds where the loss has no prior of its own; logit adjustment keeps the original sizes.
+    for (const Loss& l : {loss(LossKind::CE), loss(LossKind::LabelSmoothing, 0.1), loss(LossKind::MSE)}) {
+      TwoSizeParams p = two(3, 7, 1, l.kind == LossKind::MSE ? 0.5 : 5, 20, l);
+      p.wr = 2;
+      TwoSizeParams q = p;
+      q.wr = 1, q.R = 10;
+      QVERIFY(std::abs(solve(makeTwoSize(p)).objective / solve(makeTwoSize(q)).objective - 1) < 1e-9);
+    }
+    TwoSizeParams p = two(3, 7, 1, 5, 20, loss(LossKind::LogitAdjusted, 0, 1));
+    p.wr = 2;
+    TwoSizeParams q = p;
+    q.wr = 1, q.R = 10;
+    QVERIFY(std::abs(solve(makeTwoSize(p)).objective / solve(makeTwoSize(q)).objective - 1) > 1e-3);
+  }
+
+  void longTailAndGeneralSolverAgree() {
+    // The symmetry reduction is exact for every loss: reduced and unreduced solves agree.
+    for (const Loss& l : {loss(LossKind::LabelSmoothing, 0.2), loss(LossKind::LogitAdjusted, 0, 1),
+                          loss(LossKind::LDAM, 0, 0, 0.5), loss(LossKind::VS, 0, 0.5, 0, 0.3), loss(LossKind::MSE)}) {
+      TwoSizeParams p = two(2, 4, 1, 2, 30, l);
+      p.profile = SizeProfile::Exponential;
+      const Problem problem = makeTwoSize(p);
+      SolveOptions reduced, general;
+      reduced.kind = SolverKind::Reduced;
+      general.kind = SolverKind::General;
+      const Solution a = solve(problem, reduced), b = solve(problem, general);
+      QVERIFY(a.certified && b.certified);
+      QVERIFY2(std::abs(a.objective - b.objective) <= 1e-9 * std::max(1.0, a.objective),
+               qPrintable(QString::fromStdString(describe(l))));
+      // The objective and certificate recomputed class by class on full rows (no group form).
+      const auto c = certify(problem, a.Z.expand(a.groups, problem.K()));
+      QVERIFY(std::abs(c.objective - a.objective) <= 1e-12 * std::max(1.0, a.objective));
+      QVERIFY2(c.gap <= 1e-9 && std::abs(c.gap - a.gap) <= 1e-9, qPrintable(QString("%1 vs %2").arg(c.gap).arg(a.gap)));
+    }
+  }
+
+  void twoSizeStaysSmallAtAnyK() {
+    // A two-size problem keeps its two groups at K = 10^5 for every loss.
+    for (const Loss& l : {loss(LossKind::LabelSmoothing, 0.1), loss(LossKind::LDAM, 0, 0, 0.5), loss(LossKind::MSE)}) {
+      const Solution s = solve(makeTwoSize(two(50000, 50000, 1, 0.5, 10, l)));
+      QVERIFY(s.certified);
+      QCOMPARE(static_cast<int>(s.groups.size()), 2);
+    }
+  }
+
+  void jsonCarriesTheModel() {
+    const auto p = two(5, 5, 1, 5, 10, loss(LossKind::LDAM, 0, 0, 0.5));
+    const auto [s, m] = solved(p);
+    const auto j = solutionJson(s, m, false, provenanceJson(SolveOptions{}, p));
+    QCOMPARE(QString::fromStdString(j["loss"].get<std::string>()), QString("ldam"));
+    QCOMPARE(QString::fromStdString(j["formulation"].get<std::string>()), QString("constrained"));
+    QVERIFY(j["inputs"].contains("margin") && !j["inputs"].contains("alpha"));
+    for (const char* key : {"minority_feature_cos", "majority_feature_cos", "between_cos", "minority_norm_ratio",
+                            "minority_feature_norm_ratio", "feature_state"})
+      QVERIFY2(j.contains(key), key);
+    QCOMPARE(QString::fromStdString(j["feature_state"].get<std::string>()), QString::fromStdString(toString(m.featureState)));
+    // A geometry that is not unique withholds every geometric number.
+    const auto [u, um] = solved(two(5, 5, 1, 5, 10, loss(LossKind::MSE)));
+    const auto ju = solutionJson(u, um, false);
+    QCOMPARE(QString::fromStdString(ju["minority_state"].get<std::string>()), QString("nonunique"));
+    QVERIFY(ju["minority_cos"].is_null() && ju["majority_cos"].is_null() && ju["minority_norm_ratio"].is_null());
+  }
+
+  void badInputIsRefused() {
+    TwoSizeParams p;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "alpha", 1.0));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "tau", -0.1));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "margin", -1.0));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "gamma", -1.0));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "loss", std::string("focal")));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(two(5, 5, 1, 5, kInfinity, loss(LossKind::LogitAdjusted, 0, 1))));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(two(5, 5, 1, 5, kInfinity, loss(LossKind::LDAM, 0, 0, 1))));
+    // R = inf is fine where no prior enters.
+    QVERIFY(solve(makeTwoSize(two(5, 5, 1, 5, kInfinity, loss(LossKind::LabelSmoothing, 0.1)))).certified);
+    SolveOptions closed;
+    closed.kind = SolverKind::ClosedForm;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(makeTwoSize(two(5, 5, 1, 5, 1, loss(LossKind::MSE))), closed));
+    // Loss parameters apply only to their loss (the panel hides the others, the CLI refuses them).
+    QVERIFY(!parameter("alpha").appliesTo(p));
+    p.loss.kind = LossKind::LabelSmoothing;
+    QVERIFY(parameter("alpha").appliesTo(p) && !parameter("tau").appliesTo(p));
+    p.loss.kind = LossKind::VS;
+    QVERIFY(parameter("tau").appliesTo(p) && parameter("gamma").appliesTo(p));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestLosses)
+
+#include "tst_losses.moc"
