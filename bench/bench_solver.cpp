@@ -30,6 +30,40 @@ static void TwoSizeK100000(benchmark::State& state) {
 }
 BENCHMARK(TwoSizeK100000)->Unit(benchmark::kMicrosecond);
 
+// Every loss of the family: one cold two-size solve at K = 10 (R = 100), certificate included,
+// and a 41-point R sweep with warm starts. Arguments: the loss index in lossNames().
+static Problem lossProblem(int index, int KA, int KB) {
+  TwoSizeParams p;
+  p.KA = KA, p.KB = KB, p.EW = 1, p.EH = index == static_cast<int>(LossKind::MSE) ? 0.5 : 5, p.R = 100;
+  p.loss.kind = static_cast<LossKind>(index);
+  p.loss.alpha = 0.1, p.loss.tau = 1, p.loss.margin = 0.5, p.loss.gamma = 0.2;
+  return makeTwoSize(p);
+}
+static void LossK10(benchmark::State& state) {
+  const Problem p = lossProblem(static_cast<int>(state.range(0)), 5, 5);
+  state.SetLabel(toString(p.loss.kind));
+  for (auto _ : state) benchmark::DoNotOptimize(solve(p).objective);
+}
+BENCHMARK(LossK10)->DenseRange(0, 5)->Unit(benchmark::kMicrosecond);
+
+static void LossK100000(benchmark::State& state) {
+  const Problem p = lossProblem(static_cast<int>(state.range(0)), 50000, 50000);
+  state.SetLabel(toString(p.loss.kind));
+  for (auto _ : state) benchmark::DoNotOptimize(solve(p).objective);
+}
+BENCHMARK(LossK100000)->DenseRange(0, 5)->Unit(benchmark::kMicrosecond);
+
+static void LossSweep41(benchmark::State& state) {
+  TwoSizeParams p;
+  p.KA = 5, p.KB = 5, p.EW = 1, p.EH = state.range(0) == static_cast<int>(LossKind::MSE) ? 0.5 : 5;
+  p.loss.kind = static_cast<LossKind>(state.range(0));
+  p.loss.alpha = 0.1, p.loss.tau = 1, p.loss.margin = 0.5, p.loss.gamma = 0.2;
+  state.SetLabel(toString(p.loss.kind));
+  const auto Rs = logGrid(1, 1e4, 41);
+  for (auto _ : state) benchmark::DoNotOptimize(sweepR(p, Rs).size());
+}
+BENCHMARK(LossSweep41)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
+
 // Figure 3: 41 values of R x KA in {3, 5, 7} x EH in {5, 10} = 246 solves, with warm starts.
 static void Figure3Sweep(benchmark::State& state) {
   const auto Rs = logGrid(1, 1e4, 41);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lpm/Parameters.h"
+#include "lpm/Presets.h"
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CheckpointPanel.h"
@@ -65,7 +66,9 @@ int main(int argc, char** argv) {
   cli.setApplicationDescription("LPM Studio: explore Minority Collapse in the Layer-Peeled Model.");
   cli.addHelpOption();
   cli.addOption({"version", "Print the version and exit."});
-  cli.addOption({"preset", "Start from a preset: fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail.", "NAME"});
+  QStringList presetNames;
+  for (const auto& p : lpm::presets()) presetNames << QString::fromStdString(p.name);
+  cli.addOption({"preset", QString("Start from a preset: %1.").arg(presetNames.join(", ")), "NAME"});
   cli.addOption({"set",
                  QString("Set a parameter (%1, K), e.g. --set R=100. Repeatable.")
                      .arg(QString::fromStdString(lpm::parameterNames())),

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lpm/Parameters.h"
+
 #include "PresetsData.h"  // generated: kPresetsJson, the text of resources/presets.json
 
 namespace lpm {
@@ -14,13 +16,12 @@ std::vector<Preset> parse() {
     Preset p;
     p.name = o.at("name").get<std::string>();
     p.title = o.at("title").get<std::string>();
-    p.params.EW = o.at("EW").get<double>();
-    p.params.EH = o.at("EH").get<double>();
-    p.params.KA = o.at("KA").get<int>();
-    p.params.KB = o.at("KB").get<int>();
-    p.params.R = o.at("R").get<double>();
-    p.params.wr = o.value("wr", 1.0);
-    p.params.profile = o.value("profile", std::string("step")) == "exponential" ? SizeProfile::Exponential : SizeProfile::Step;
+    // Keys are the registry's names (lpm/Parameters.h); the rest keep their defaults.
+    for (const auto& spec : parameterRegistry()) {
+      if (!o.contains(spec.name)) continue;
+      const auto& v = o.at(spec.name);
+      setParameter(p.params, spec.name, v.is_string() ? v.get<std::string>() : formatValue(v.get<double>()));
+    }
     p.paperFigure = o.value("paper_figure", false);
     validate(p.params);
     out.push_back(p);

@@ -134,10 +134,14 @@ std::vector<ClassGroup> groupBySize(const Problem& p) {
   const auto& prior = p.priorSize.empty() ? p.classSize : p.priorSize;
   std::map<std::pair<double, double>, int> index;
   std::vector<ClassGroup> groups;
+  int last = -1;  // sizes come in runs: look a class up only when its key changes
   for (int k = 0; k < p.K(); ++k) {
-    auto [it, inserted] = index.emplace(std::make_pair(p.classSize[k], prior[k]), static_cast<int>(groups.size()));
-    if (inserted) groups.push_back({{}, w[k]});
-    groups[it->second].members.push_back(k);
+    if (last < 0 || p.classSize[k] != p.classSize[k - 1] || prior[k] != prior[k - 1]) {
+      auto [it, inserted] = index.emplace(std::make_pair(p.classSize[k], prior[k]), static_cast<int>(groups.size()));
+      if (inserted) groups.push_back({{}, w[k]});
+      last = it->second;
+    }
+    groups[last].members.push_back(k);
   }
   return groups;
 }

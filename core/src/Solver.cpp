@@ -291,10 +291,11 @@ private:
 // two groups at R = 1 (and warm starts along a sweep keep their shape).
 std::vector<ClassGroup> reducedGroups(const Problem& p) {
   std::vector<ClassGroup> out;
+  std::vector<char> isMinor(p.K(), 0);  // O(K): a two-size problem at K = 10^5 costs what it does at 10
+  for (int k : p.minority) isMinor[k] = 1;
   for (auto& g : groupBySize(p)) {
     ClassGroup minor{{}, g.weight}, major{{}, g.weight};
-    for (int k : g.members)
-      (std::binary_search(p.minority.begin(), p.minority.end(), k) ? minor : major).members.push_back(k);
+    for (int k : g.members) (isMinor[k] ? minor : major).members.push_back(k);
     if (!major.members.empty()) out.push_back(std::move(major));
     if (!minor.members.empty()) out.push_back(std::move(minor));
   }

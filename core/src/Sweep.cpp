@@ -23,7 +23,9 @@ namespace {
 
 SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptions& mo) {
   const Metrics m = computeMetrics(s, mo);
-  SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), m.certified ? m.majorityW.meanCos : std::nullopt,
+  // Geometry only where it is certified and unique.
+  const bool geometry = m.certified && m.minorityState != MinorityState::NonUnique;
+  SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), geometry ? m.majorityW.meanCos : std::nullopt,
                 m.minorityW.normMean, m.minorityState};
   pt.certified = s.certified;
   return pt;

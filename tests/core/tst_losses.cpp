@@ -9,6 +9,8 @@
 
 #include "lpm/Metrics.h"
 #include "lpm/Parameters.h"
+#include "lpm/Presets.h"
+#include "lpm/Sweep.h"
 #include "lpm/Report.h"
 #include "lpm/Solver.h"
 
@@ -207,6 +209,22 @@ private slots:
     const auto ju = solutionJson(u, um, false);
     QCOMPARE(QString::fromStdString(ju["minority_state"].get<std::string>()), QString("nonunique"));
     QVERIFY(ju["minority_cos"].is_null() && ju["majority_cos"].is_null() && ju["minority_norm_ratio"].is_null());
+  }
+
+  void presetsShowWhatTheirTitlesSay() {
+    auto state = [](const char* name) {
+      const auto p = findPreset(name);
+      return p ? toString(computeMetrics(solve(makeTwoSize(p->params))).minorityState) : std::string("missing");
+    };
+    QCOMPARE(state("ldam"), std::string("collapsed"));
+    QCOMPARE(state("label-smoothing"), std::string("spread"));
+    QCOMPARE(state("mse"), std::string("spread"));
+    QCOMPARE(state("vs"), std::string("collapsed"));
+    QCOMPARE(state("logit-adjusted"), std::string("collapsed"));
+    const auto la = phaseTransitionRatio(findPreset("logit-adjusted")->params);
+    QVERIFY(la.R0() && *la.R0() < 30 && la.vanish.value() && *la.vanish.value() > 30);
+    const auto mse = computeMetrics(solve(makeTwoSize(findPreset("mse")->params)));
+    QVERIFY(std::abs(*mse.minorityCos()) < 1e-6 && std::abs(*mse.majorityW.meanCos) < 1e-6);  // orthogonal
   }
 
   void badInputIsRefused() {

@@ -97,9 +97,12 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                "to zero while their cosine is still below 1 − 10<sup>−3</sup>, so R<sub>0</sub> is undefined.")
                 .arg(num(t->vanish.R, 5));
   } else if (t->collapse.status == Bracket::Beyond) {
-    story = QObject::tr("At this budget the minority classifiers draw together only slowly: no collapse up to R = %1 "
-               "(R<sub>0</sub> lies beyond). Smaller E<sub>W</sub>·E<sub>H</sub> brings R<sub>0</sub> down.")
-                .arg(num(t->Rmax, 3));
+    story = QObject::tr("No collapse of the minority classifiers up to R = %1 (R<sub>0</sub> lies beyond).%2")
+                .arg(num(t->Rmax, 3))
+                .arg(p.loss.kind == LossKind::CE
+                         ? QObject::tr(" At this budget they draw together only slowly: smaller E<sub>W</sub>·E<sub>H</sub> "
+                                       "brings R<sub>0</sub> down.")
+                         : QString());
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }

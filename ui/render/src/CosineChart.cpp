@@ -53,10 +53,11 @@ struct CosineChart::Private {
                             vanished = makeTable("R", "vanished"), reference = makeTable("R", "ref"),
                             current = makeTable("R", "current"), transition = makeTable("R", "R0"),
                             vanishLine = makeTable("R", "Rvanish"), uncertified = makeTable("R", "uncertified"),
+                            nonunique = makeTable("R", "nonunique"),
                             network = makeTable("R", "network"), pinned = makeTable("R", "pinned");
   vtkPlot *minorityPlot = nullptr, *majorityPlot = nullptr, *vanishedPlot = nullptr, *referencePlot = nullptr,
           *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr, *pinnedPlot = nullptr,
-          *vanishLinePlot = nullptr, *uncertifiedPlot = nullptr;
+          *vanishLinePlot = nullptr, *uncertifiedPlot = nullptr, *nonuniquePlot = nullptr;
   std::vector<std::pair<vtkSmartPointer<vtkTable>, vtkPlot*>> family;
   std::optional<double> currentR = 1.0;
   std::optional<TransitionResult> transitionResult;
@@ -112,6 +113,12 @@ CosineChart::CosineChart() : p(new Private) {
   p->uncertifiedPlot->SetLabel("not certified (no value shown)");
   static_cast<vtkPlotPoints*>(p->uncertifiedPlot)->SetMarkerStyle(vtkPlotPoints::PLUS);
   p->uncertifiedPlot->SetVisible(false);
+  p->nonuniquePlot = c->AddPlot(vtkChart::POINTS);
+  p->nonuniquePlot->SetInputData(p->nonunique, 0, 1);
+  p->nonuniquePlot->SetColor(0.45, 0.45, 0.75);
+  p->nonuniquePlot->SetLabel("optimum not unique (no geometry)");
+  static_cast<vtkPlotPoints*>(p->nonuniquePlot)->SetMarkerStyle(vtkPlotPoints::CIRCLE);
+  p->nonuniquePlot->SetVisible(false);
   p->transitionPlot = p->addLine(p->transition, "R0", purple, 2.0, vtkPen::DASH_LINE);
   p->vanishLinePlot = p->addLine(p->vanishLine, "R_vanish", grey, 2.0, vtkPen::DOT_LINE);
   p->currentPlot = p->addLine(p->current, "current R", black, 1.5, vtkPen::SOLID_LINE);
@@ -161,7 +168,7 @@ void CosineChart::setRange(double Rmin, double Rmax) {
 }
 
 void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
-  std::vector<std::pair<double, double>> minority, majority, vanished, uncertified;
+  std::vector<std::pair<double, double>> minority, majority, vanished, uncertified, nonunique;
   p->refValue = -1.0 / (K - 1);
   // Room below the ETF value -1/(K-1) and every curve.
   double low = std::min(-0.3, p->refValue - 0.08);
@@ -174,6 +181,8 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
       uncertified.emplace_back(pt.R, rail);
     else if (pt.state == MinorityState::Vanished)
       vanished.emplace_back(pt.R, rail);
+    else if (pt.state == MinorityState::NonUnique)
+      nonunique.emplace_back(pt.R, rail);
     else if (pt.minorityCos)
       minority.emplace_back(pt.R, *pt.minorityCos);
     if (pt.majorityCos) majority.emplace_back(pt.R, *pt.majorityCos);
@@ -184,6 +193,8 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   p->vanishedPlot->SetVisible(!vanished.empty());
   setRows(p->uncertified, uncertified);
   p->uncertifiedPlot->SetVisible(!uncertified.empty());
+  setRows(p->nonunique, nonunique);
+  p->nonuniquePlot->SetVisible(!nonunique.empty());
   p->chart->GetAxis(vtkAxis::LEFT)->SetRange(yMin_, kYMax);
   curvePoints_ = static_cast<int>(points.size());
   rebuildMarkers();

@@ -37,9 +37,7 @@ std::string sceneNote(const Solution& s, double captured, bool drawn) {
   }
   if (nonUnique(s)) {
     const double rho = s.problem.K() * std::sqrt(s.problem.EH * s.problem.EW);
-    std::snprintf(buf, sizeof buf,
-                  "The optimum is not unique: the budget is not used up (||Z||_* = %.4g of %.4g), so no picture is "
-                  "drawn; only the objective is determined",
+    std::snprintf(buf, sizeof buf, "Optimum not unique: the budget is not used up (norm %.4g of %.4g); nothing is drawn",
                   s.nuclearNorm, rho);
   } else if (drawn)
     std::snprintf(buf, sizeof buf, "K = %d: principal 3D projection keeps %.1f%% of the Gram energy", s.problem.K(),
