@@ -2,6 +2,7 @@
 #include <QAbstractSpinBox>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QSlider>
 #include <QSpinBox>
@@ -183,6 +184,57 @@ private slots:
     undo->redo();
     settle();
     QCOMPARE(w->model()->params().EH, 10.0);
+  }
+
+  void lossComboShowsItsParametersOnly() {
+    // The Model section: choosing a loss shows its parameters and hides the others; the model,
+    // the explanation and the curve follow, and undo goes back to cross-entropy.
+    auto* combo = w->panel()->loss();
+    QVERIFY(combo);
+    auto visible = [&](const char* name) { return w->panel()->entry(name)->isVisibleTo(w->panel()); };
+    QVERIFY(!visible("alpha") && !visible("tau") && !visible("margin") && !visible("gamma"));
+    combo->setCurrentIndex(combo->findData("label-smoothing"));
+    settle();
+    QVERIFY(w->model()->params().loss.kind == LossKind::LabelSmoothing);
+    QVERIFY(visible("alpha") && !visible("tau") && !visible("margin"));
+    static_cast<QDoubleSpinBox*>(w->panel()->entry("alpha"))->setValue(0.2);
+    settle();
+    QCOMPARE(w->model()->params().loss.alpha, 0.2);
+    QVERIFY(w->explanationText().contains("label smoothing"));
+    QVERIFY(w->model()->curveMatches(w->model()->params()));
+    combo->setCurrentIndex(combo->findData("vs"));
+    settle();
+    QVERIFY(!visible("alpha") && visible("tau") && visible("gamma"));
+    // An out-of-range alpha is refused and nothing changes.
+    combo->setCurrentIndex(combo->findData("label-smoothing"));
+    settle();
+    TwoSizeParams bad = w->model()->params();
+    bad.loss.alpha = 1.0;
+    QString error;
+    QVERIFY(!w->model()->setParams(bad, "alpha", &error));
+    QVERIFY2(error.contains("alpha must be < 1"), qPrintable(error));
+    QCOMPARE(w->model()->params().loss.alpha, 0.2);
+    auto* undo = w->model()->undoStack();
+    while (undo->canUndo()) undo->undo();
+    settle();
+    QVERIFY(w->model()->params().loss.kind == LossKind::CE);
+    QCOMPARE(combo->currentData().toString(), QString("ce"));
+    QVERIFY(!visible("alpha"));
+  }
+
+  void aNonUniqueOptimumDrawsNothing() {
+    QVERIFY(w->applyPreset("mse"));
+    settle();
+    QVERIFY(w->scene()->arrowCount() > 0);  // EW EH = 0.5: the budget is used up, a unique picture
+    TwoSizeParams p = w->model()->params();
+    p.EH = 5;  // EW EH >= 1: Z* = I inside the ball
+    QVERIFY(w->model()->setParams(p, "EH"));
+    settle();
+    QCOMPARE(w->scene()->arrowCount(), 0);
+    QVERIFY(w->statusText().contains("not unique"));
+    QVERIFY(w->explanationText().contains("not unique"));
+    QCOMPARE(w->sceneData().W.rows(), 0);
+    QVERIFY(QString::fromStdString(w->sceneData().note).contains("not unique"));
   }
 
   void invalidParametersAreRefused() {
