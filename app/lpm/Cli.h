@@ -60,6 +60,7 @@ struct Command {
 Command addSolve(CLI::App& app);
 Command addSweep(CLI::App& app);
 Command addTransition(CLI::App& app);
+Command addDesign(CLI::App& app);
 Command addInspect(CLI::App& app);
 #ifdef LPM_HAVE_RENDER
 std::vector<Command> addFigureCommands(CLI::App& app);  ///< figure and animate

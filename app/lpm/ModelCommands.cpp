@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Cli.h"
+#include "lpm/Design.h"
 #include "lpm/Metrics.h"
 #include "lpm/Report.h"
 #include "lpm/Solver.h"
@@ -149,7 +150,54 @@ int runTransition(const TransitionArgs& a) {
   return certifiedExit(r.collapse.status == Bracket::NotCertified ? 1 : 0, "a solve on the way to R0 was");
 }
 
+struct DesignArgs {
+  ParamTexts params;
+  std::string vary = "wr", target = "0.5", lo, hi;
+  bool json = false;
+};
+
+int runDesign(const DesignArgs& a) {
+  const TwoSizeParams tp = paramsFrom(a.params);
+  DesignQuery q;
+  q.parameter = a.vary;
+  q.targetCos = parseNumber("target-cos", a.target);
+  q.R = tp.R;
+  if (!a.lo.empty()) q.lo = parseNumber("lo", a.lo);
+  if (!a.hi.empty()) q.hi = parseNumber("hi", a.hi);
+  const DesignResult r = designValue(tp, q);
+  if (a.json) {
+    auto j = provenanceJson(SolveOptions{}, tp);
+    j["vary"] = q.parameter;
+    j["target_cos"] = q.targetCos;
+    j["R"] = q.R;
+    j["status"] = toString(r.status);
+    j["value"] = r.value ? nlohmann::json(*r.value) : (r.status == Bracket::Beyond ? nlohmann::json("inf") : nlohmann::json(nullptr));
+    j["side"] = r.smallest ? "smallest" : "largest";
+    j["until"] = r.until ? nlohmann::json(*r.until) : nlohmann::json(nullptr);
+    j["at_range_end"] = r.atEnd;
+    j["range"] = {r.lo, r.hi};
+    j["solves"] = r.solves;
+    j["summary"] = r.summary(q);
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << r.summary(q) << "  (" << r.solves << " certified solves)\n";
+  }
+  return certifiedExit(r.status == Bracket::NotCertified ? 1 : 0, "a solve on the way was");
+}
+
 }  // namespace
+
+Command addDesign(CLI::App& app) {
+  auto a = std::make_shared<DesignArgs>();
+  auto* sub = app.add_subcommand("design", "The value of one parameter that keeps the minority cosine <= a target at R");
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
+  sub->add_option("--vary", a->vary, "the parameter to choose: wr, alpha, tau, margin or gamma")->capture_default_str();
+  sub->add_option("--target-cos", a->target, "keep the minority cosine at or below this")->capture_default_str();
+  sub->add_option("--lo", a->lo, "smallest value searched (default: the explorer's range)");
+  sub->add_option("--hi", a->hi, "largest value searched (default: the explorer's range)");
+  sub->add_flag("--json", a->json, "JSON on stdout");
+  return {sub, [a] { return runDesign(*a); }};
+}
 
 Command addSolve(CLI::App& app) {
   auto a = std::make_shared<SolveArgs>();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "lpm/Design.h"
 #include "lpm/Metrics.h"
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
@@ -225,6 +226,35 @@ private slots:
     QVERIFY(la.R0() && *la.R0() < 30 && la.vanish.value() && *la.vanish.value() > 30);
     const auto mse = computeMetrics(solve(makeTwoSize(findPreset("mse")->params)));
     QVERIFY(std::abs(*mse.minorityCos()) < 1e-6 && std::abs(*mse.majorityW.meanCos) < 1e-6);  // orthogonal
+  }
+
+  void designQueries() {
+    // Table 2's question: the smallest oversampling rate that keeps the minority cosine <= 0.5 at
+    // R = 1000 (KA = 5). Oversampling is R -> R / wr (Prop. 1): the cosine at R / wr is the target.
+    DesignQuery q;
+    q.parameter = "wr", q.targetCos = 0.5, q.R = 1000;
+    const auto r = designValue(two(5, 5, 1, 5, 1), q);
+    QVERIFY(r.status == Bracket::Found && r.smallest && r.value);
+    const auto at = solved(two(5, 5, 1, 5, 1000 / *r.value));
+    QVERIFY2(std::abs(*at.m.minorityCos() - 0.5) < 1e-3, qPrintable(QString::number(*at.m.minorityCos())));
+    QVERIFY(*solved(two(5, 5, 1, 5, 1000 / (*r.value * 0.99))).m.minorityCos() > 0.5);
+    // Label smoothing at R = 100 keeps it from some alpha on, until its optimum stops being unique
+    // at log(1 + K (1 - a) / a) (K - 1) / K = sqrt(EH EW).
+    q.parameter = "alpha", q.R = 100;
+    const auto ls = designValue(two(5, 5, 1, 5, 1, loss(LossKind::LabelSmoothing)), q);
+    QVERIFY(ls.status == Bracket::Found && ls.value && ls.until);
+    const double x = std::sqrt(5.0) * 10 / 9, aMax = 10 / (std::exp(x) - 1 + 10);  // log(1 + 10 (1 - a) / a) = x
+    // "Not unique" starts once ||Z||_* < (1 - kNonUniqueTol) rho, a little past the threshold itself.
+    QVERIFY2(*ls.until > aMax && *ls.until / aMax - 1 < 5e-3, qPrintable(QString("%1 vs %2").arg(*ls.until).arg(aMax)));
+    // Nothing to find, and bad queries.
+    q.parameter = "wr", q.targetCos = -0.5;
+    QVERIFY(designValue(two(5, 5, 1, 5, 1), q).status == Bracket::Beyond);
+    q.parameter = "EW";
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, designValue(two(5, 5, 1, 5, 1), q));
+    q.parameter = "alpha";
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, designValue(two(5, 5, 1, 5, 1), q));  // alpha with CE
+    q.parameter = "wr", q.targetCos = 1.5;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, designValue(two(5, 5, 1, 5, 1), q));
   }
 
   void badInputIsRefused() {
