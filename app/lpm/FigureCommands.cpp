@@ -19,6 +19,7 @@ struct FigureArgs {
   std::string preset, session, plot, scene, combined, title, out;
   std::string checkpoint, features, labels, minority;  // a trained network to compare
   std::vector<std::string> pins;                       // more networks: FILE=LABELS_OR_NPZ
+  std::vector<std::string> compare;                    // more models: NAME=VALUE,NAME=VALUE
   int KA = -1;
   bool allowUnsafe = false;
   std::vector<std::string> sets;
@@ -96,6 +97,20 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     in.title = t;
   }
   lpm::validate(in.params);
+  for (const std::string& spec : a.compare) {
+    // Another model: the figure's parameters with these assignments (loss=ldam,margin=0.5).
+    lpm::TwoSizeParams q = in.params;
+    std::string rest = spec;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      lpm::applyAssignment(q, rest.substr(0, comma));
+      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    }
+    lpm::validate(q);
+    in.compare.push_back(q);
+  }
+  if (!in.compare.empty() && in.paperFigure)
+    throw lpm::InvalidInput("--compare draws one model against others; a paper figure (KA = 3, 5, 7) draws its own family");
   if (!a.title.empty()) in.title = a.title;
   return in;
 }
@@ -188,6 +203,8 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
   figure->add_option("--labels", a->labels, "with --checkpoint: labels; class counts give R and the minority");
   figure->add_option("--KA", a->KA, "with --checkpoint: the first KA classes are the majority");
   figure->add_option("--minority", a->minority, "with --checkpoint: 0-based minority classes, comma separated");
+  figure->add_option("--compare", a->compare, "another model on the plot, as assignments to the figure's parameters, "
+                                              "e.g. loss=ldam,margin=0.5 (repeatable, up to 5)");
   figure->add_option("--pin", a->pins, "with --checkpoint: another network on the plot, FILE=LABELS or "
                                        "FILE=FEATURES_AND_LABELS.npz (repeatable: networks trained at several R)");
   figure->add_flag("--allow-unsafe-globals", a->allowUnsafe, "with --checkpoint: read a file whose pickle names "

@@ -222,6 +222,40 @@ private slots:
     QVERIFY(!visible("alpha"));
   }
 
+  void comparingLossesOnOnePlot() {
+    // Compare: CE added, then the model switched to LDAM: two labelled curves, each with its R0.
+    auto* add = w->action("compare.add");
+    QVERIFY(add);
+    add->trigger();
+    QTRY_COMPARE(w->document()->family().size(), size_t(2));  // the current model and the compared one
+    TwoSizeParams p = w->model()->params();
+    p.loss.kind = LossKind::LDAM;
+    p.loss.margin = 0.5;
+    QVERIFY(w->model()->setParams(p, "loss"));
+    settle();
+    const auto family = w->document()->family();
+    QCOMPARE(family.size(), size_t(2));
+    QVERIFY2(family[0].first.find("LDAM") == 0 && family[0].first.find("R0 = ") != std::string::npos, family[0].first.c_str());
+    QVERIFY2(family[1].first.find("cross-entropy") == 0, family[1].first.c_str());
+    // The compared curve is the certified CE curve: R0 as the transition search finds it.
+    TwoSizeParams ce = p;
+    ce.loss = Loss{};
+    const auto t = phaseTransitionRatio(ce);
+    char r0[32];
+    std::snprintf(r0, sizeof r0, "R0 = %.6g", *t.R0());
+    QVERIFY2(family[1].first.find(r0) != std::string::npos, family[1].first.c_str());
+    // The same model twice is refused; exports draw the family; clearing removes it.
+    add->trigger();
+    QTRY_COMPARE(w->document()->compared().size(), size_t(2));
+    QString error;
+    QVERIFY(!w->document()->compareCurrent(&error));
+    QVERIFY(error.contains("already"));
+    QTRY_COMPARE(w->chartData().family.size(), size_t(3));  // the current model and the two compared
+    w->action("compare.clear")->trigger();
+    QVERIFY(w->document()->family().empty());
+    QVERIFY(w->chartData().family.empty());
+  }
+
   void aNonUniqueOptimumDrawsNothing() {
     QVERIFY(w->applyPreset("mse"));
     settle();

@@ -73,6 +73,10 @@ void CosinePlot::setCurrentR(double R) {
   legendChanges ? invalidate() : update();
 }
 void CosinePlot::setTransition(const std::optional<TransitionResult>& t) { chart_->setTransition(t), invalidate(); }
+void CosinePlot::setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves) {
+  chart_->setFamily(curves);
+  invalidate();
+}
 void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c, const QString& name) {
   chart_->setNetworkMarker(R, c, name.toStdString());
   invalidate();

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "lpm/Parameters.h"
+#include "lpm/Sweep.h"
 #include "lpm/Presets.h"
 
 namespace lpm::ui {
@@ -274,6 +275,67 @@ void Document::setPinned(const std::vector<PinnedNetwork>& pins) {
   emit pinnedChanged();
 }
 
+// --- Comparison ---------------------------------------------------------------------------------
+
+bool Document::compareCurrent(QString* error) {
+  const TwoSizeParams p = model_->params();
+  if (static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared) {
+    if (error) *error = tr("The plot compares up to %1 models: clear the comparison first").arg(render::kMaxCompared);
+    return false;
+  }
+  for (const auto& q : compared_)
+    if (sameParameters(q, p, "R")) {
+      if (error) *error = tr("This model is already compared");
+      return false;
+    }
+  compared_.push_back(p);
+  computeComparison();
+  return true;
+}
+
+void Document::clearComparison() {
+  compared_.clear();
+  comparedCurves_.clear();
+  ++compareGeneration_;
+  emit comparisonChanged();
+}
+
+void Document::computeComparison() {
+  // Off the UI thread, like the model's own curve: the same grid and refinement.
+  const quint64 generation = ++compareGeneration_;
+  const auto models = compared_;
+  auto* watcher = new QFutureWatcher<std::vector<std::pair<TwoSizeParams, Curve>>>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    if (generation != compareGeneration_) return;
+    comparedCurves_ = watcher->result();
+    emit comparisonChanged();
+  });
+  watcher->setFuture(QtConcurrent::run([models] {
+    std::vector<std::pair<TwoSizeParams, Curve>> out;
+    for (const auto& q : models) {
+      try {
+        out.emplace_back(q, computeCurve(q, 1, 1e4, 61));
+      } catch (const std::exception&) {
+        out.emplace_back(q, Curve{});  // shown with an empty curve; its label says nothing computed
+      }
+    }
+    return out;
+  }));
+}
+
+std::vector<std::pair<std::string, std::vector<SweepPoint>>> Document::family() const {
+  std::vector<std::pair<std::string, std::vector<SweepPoint>>> f;
+  if (compared_.empty()) return f;
+  const TwoSizeParams base = model_->curveParams();
+  Curve own;
+  own.points = model_->curve();
+  own.transition = model_->transition();
+  f.emplace_back(render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points);
+  for (const auto& [q, c] : comparedCurves_) f.emplace_back(render::comparedLabel(q, base, c), c.points);
+  return f;
+}
+
 // --- Sessions and settings ----------------------------------------------------------------------
 
 Session Document::toSession(const std::optional<CameraState>& camera) const {
@@ -379,6 +441,8 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   d.networkCos = networkCos();
   if (net_) d.networkName = net_->fileName();
   for (const auto& n : pinned_) d.pinned.emplace_back(n.R, n.minorityCos);
+  d.family = family();
+  if (!d.family.empty()) d.showMajority = false;
   return d;
 }
 

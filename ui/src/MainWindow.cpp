@@ -166,11 +166,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   // One published frame, one update: the status bar, the explanation, the plot's current-R line
   // and the 3D view all change in onSolved, from the same SolvedFrame (the explanation only when
   // its text changes). The plot's curve and R0 change with the curve's own signals.
-  connect(model, &ExplorerModel::curveChanged, this, [this, model] {
-    plot_->setCurve(model->curve(), model->curveParams().K());
+  // The current curve, and beside it the compared models (then the current minority curve is
+  // one labelled entry of the family, as in an exported figure).
+  auto drawCurves = [this, model] {
+    std::vector<SweepPoint> curve = model->curve();
+    const auto family = doc_->family();
+    if (!family.empty())
+      for (auto& pt : curve) pt.minorityCos.reset(), pt.majorityCos.reset(), pt.state = MinorityState::Spread;
+    plot_->setCurve(curve, model->curveParams().K());
+    plot_->setFamily(family);
     plotFramesAfterCurve_ = 0;
-  });
-  connect(model, &ExplorerModel::transitionChanged, this, [this, model] {
+  };
+  connect(model, &ExplorerModel::curveChanged, this, drawCurves);
+  connect(doc_, &Document::comparisonChanged, this, drawCurves);
+  connect(model, &ExplorerModel::transitionChanged, this, [this, model, drawCurves] {
+    if (!doc_->compared().empty()) drawCurves();  // the current entry's label carries its R0
     plot_->setTransition(model->transition());
     plotFramesAfterCurve_ = 0;
     updateExplanation();

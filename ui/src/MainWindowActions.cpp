@@ -8,6 +8,7 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
 
@@ -128,6 +129,15 @@ void MainWindow::buildMenus() {
     a->setChecked(focus == GeometryTracker::Focus::Classifiers);
     focusGroup->addAction(a);
   }
+
+  auto* compare = menuBar()->addMenu(tr("&Compare"));
+  connect(addAction(compare, "compare.add", tr("&Add Current Model to the Plot"), QKeySequence(tr("Ctrl+D"))),
+          &QAction::triggered, this, [this] {
+            QString error;
+            if (!doc_->compareCurrent(&error)) statusBar()->showMessage(error, 6000);
+          });
+  connect(addAction(compare, "compare.clear", tr("&Clear Comparison")), &QAction::triggered, doc_,
+          &Document::clearComparison);
 
   auto* presetsMenu = menuBar()->addMenu(tr("&Presets"));
   for (const auto& p : presets())

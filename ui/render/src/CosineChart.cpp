@@ -43,7 +43,9 @@ void setRows(vtkTable* t, const std::vector<std::pair<double, double>>& rows, vt
 constexpr double kYMax = 1.08;
 const double kMinority[3] = {0.835, 0.369, 0.0}, kMajority[3] = {0.0, 0.447, 0.698};
 // Okabe-Ito colours for extra curves.
-const double kFamily[4][3] = {{0.0, 0.62, 0.451}, {0.8, 0.475, 0.655}, {0.337, 0.706, 0.914}, {0.902, 0.624, 0.0}};
+// Okabe-Ito colours (readable with the common colour-vision deficiencies), one per compared model.
+const double kFamily[6][3] = {{0.0, 0.62, 0.451},  {0.8, 0.475, 0.655}, {0.337, 0.706, 0.914},
+                              {0.902, 0.624, 0.0}, {0.941, 0.894, 0.259}, {0.0, 0.447, 0.698}};
 
 }  // namespace
 
@@ -210,7 +212,7 @@ void CosineChart::setFamily(const std::vector<std::pair<std::string, std::vector
     for (const auto& pt : points) {
       if (pt.minorityCos) rows.emplace_back(pt.R, *pt.minorityCos);  // vanished: no cosine, the line ends
     }
-    vtkPlot* plot = p->addLine(table, label.c_str(), kFamily[i % 4], 3.0, vtkPen::SOLID_LINE);
+    vtkPlot* plot = p->addLine(table, label.c_str(), kFamily[i % 6], 3.0, vtkPen::SOLID_LINE);
     setRows(table, rows, plot);
     p->family.emplace_back(table, plot);
     ++i;

@@ -1,6 +1,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lpm/Parameters.h"
 #include "lpm/Geometry.h"
 #include "lpm/render/Figure.h"
 
@@ -25,6 +26,25 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
                 loss.c_str(), p.EW, p.EH, p.KA, p.KB, R.c_str(), wr.c_str(),
                 p.profile == SizeProfile::Exponential ? ", long tail" : "", state.c_str(), r0.c_str());
   return buf;
+}
+
+std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c) {
+  // The model, the parameters where it differs from the figure's own, and its R0 / R_vanish.
+  std::string label = describe(p.loss);
+  for (const auto& spec : parameterRegistry()) {
+    if (spec.name == "R" || spec.name == "loss" || !spec.appliesTo(p) || lossUses(p.loss.kind, spec.name)) continue;
+    if (spec.get(p) != spec.get(base)) label += ", " + spec.name + " = " + parameterText(p, spec.name);
+  }
+  if (c.transition) {
+    const auto& t = *c.transition;
+    char buf[160];
+    if (t.collapse.value() && t.vanish.value())
+      std::snprintf(buf, sizeof buf, ": R0 = %.4g, vanishes from R = %.4g", *t.collapse.value(), *t.vanish.value());
+    else
+      std::snprintf(buf, sizeof buf, ": %s", t.summary().c_str());
+    label += buf;
+  }
+  return label;
 }
 
 std::string sceneNote(const Solution& s, double captured, bool drawn) {
@@ -73,6 +93,16 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     }
     chart.K = 10;
     chart.showMajority = false;
+  } else if (!in.compare.empty()) {
+    if (static_cast<int>(in.compare.size()) + 1 > kMaxCompared)
+      throw InvalidInput("at most " + std::to_string(kMaxCompared - 1) + " models are compared with the figure's own");
+    chart.family.emplace_back(comparedLabel(in.params, in.params, curve), curve.points);
+    for (const TwoSizeParams& q : in.compare) {
+      const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
+      chart.family.emplace_back(comparedLabel(q, in.params, c), c.points);
+    }
+    chart.showMajority = false;
+    chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;
   } else {
     chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;
     chart.transition = transition;

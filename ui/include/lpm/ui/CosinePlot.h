@@ -30,6 +30,8 @@ public:
   void setCurve(const std::vector<SweepPoint>& points, int K);
   void setCurrentR(double R);
   void setTransition(const std::optional<TransitionResult>& t);
+  /// Labelled minority curves drawn beside the current one (compared models).
+  void setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setDarkTheme(bool dark);

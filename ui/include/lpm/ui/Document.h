@@ -72,6 +72,15 @@ public:
   bool pinCurrent();
   void setPinned(const std::vector<PinnedNetwork>& pins);
 
+  // --- Models compared on the plot (up to render::kMaxCompared with the current one).
+  /// Adds the current model; false with the reason (full, or already there).
+  bool compareCurrent(QString* error = nullptr);
+  void clearComparison();
+  const std::vector<TwoSizeParams>& compared() const { return compared_; }
+  /// The curves to draw, labelled: the current model first, then every compared one whose curve
+  /// is computed. Empty without a comparison.
+  std::vector<std::pair<std::string, std::vector<SweepPoint>>> family() const;
+
   // --- Sessions and settings.
   Session toSession(const std::optional<CameraState>& camera) const;
   /// Applies a session; false with `error` (nothing changed) when it is invalid. Its camera is
@@ -99,6 +108,7 @@ signals:
   void networkChanged();
   void overlayChanged();
   void pinnedChanged();
+  void comparisonChanged();
   /// A short message for the status bar.
   void message(const QString& text, int timeoutMs);
 
@@ -117,6 +127,10 @@ private:
   std::optional<io::NetworkComparison> net_;
   std::optional<NetworkOverlay> overlay_;
   std::vector<PinnedNetwork> pinned_;
+  std::vector<TwoSizeParams> compared_;
+  std::vector<std::pair<TwoSizeParams, Curve>> comparedCurves_;  ///< computed, in the order of compared_
+  quint64 compareGeneration_ = 0;
+  void computeComparison();
   std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open
   io::NetworkRequest lastRequest_;
   bool loading_ = false;

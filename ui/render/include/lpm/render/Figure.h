@@ -65,7 +65,14 @@ struct FigureInputs {
   int points = 61;           ///< R values on the curve
   std::optional<NetworkFigure> network;
   std::vector<std::pair<double, double>> pinned;  ///< more networks: (R, minority cosine)
+  /// Models compared with `params` on one plot (up to kMaxCompared): each its minority curve,
+  /// labelled by its model and R0.
+  std::vector<TwoSizeParams> compare;
 };
+constexpr int kMaxCompared = 6;
+/// "LDAM (margin = 0.5), EH = 0.5: R0 = 9.892": a compared model's legend entry (the parameters
+/// where it differs from `base`, and its R0).
+std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c);
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
 /// The caption of a figure: the setting, the minority state in the words of `describe` (never a
