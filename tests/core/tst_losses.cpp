@@ -13,6 +13,7 @@
 #include "lpm/Presets.h"
 #include "lpm/Sweep.h"
 #include "lpm/Report.h"
+#include "lpm/Session.h"
 #include "lpm/Solver.h"
 
 using namespace lpm;
@@ -255,6 +256,23 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, designValue(two(5, 5, 1, 5, 1), q));  // alpha with CE
     q.parameter = "wr", q.targetCos = 1.5;
     QVERIFY_THROWS_EXCEPTION(InvalidInput, designValue(two(5, 5, 1, 5, 1), q));
+  }
+
+  void sessionsKeepTheModel() {
+    Session s;
+    s.params = two(3, 7, 1, 5, 50, loss(LossKind::VS, 0, 0.5, 0, 0.2));
+    const Session back = sessionFromJson(sessionToJson(s));
+    QVERIFY(back.params.loss == s.params.loss);
+    QVERIFY(sameParameters(back.params, s.params));
+    // Older sessions, without a loss, are cross-entropy.
+    std::string text = sessionToJson(Session{});
+    for (const char* key : {"loss", "alpha", "tau", "margin", "gamma"}) {
+      const auto at = text.find(std::string("\"") + key + "\"");
+      QVERIFY(at != std::string::npos);
+      const auto end = text.find_first_of(",}", at);
+      text.erase(at, end - at + (text[end] == ',' ? 1 : 0));
+    }
+    QVERIFY(sessionFromJson(text).params.loss == Loss{});
   }
 
   void badInputIsRefused() {
