@@ -102,25 +102,20 @@ CosineChart::CosineChart() : p(new Private) {
   p->referencePlot = p->addLine(p->reference, "-1/(K-1)", grey, 1.5, vtkPen::DASH_DOT_LINE);
   p->majorityPlot = p->addLine(p->majority, "majority classifiers", kMajority, 2.5, vtkPen::SOLID_LINE);
   p->minorityPlot = p->addLine(p->minority, "minority classifiers", kMinority, 3.0, vtkPen::SOLID_LINE);
-  p->vanishedPlot = c->AddPlot(vtkChart::POINTS);
-  p->vanishedPlot->SetInputData(p->vanished, 0, 1);
-  p->vanishedPlot->SetColor(grey[0], grey[1], grey[2]);
-  // Vanished minority classifiers have no cosine: marked along the bottom, not at cosine 1.
-  p->vanishedPlot->SetLabel("minority vanished (w = 0, no cosine)");
-  static_cast<vtkPlotPoints*>(p->vanishedPlot)->SetMarkerStyle(vtkPlotPoints::CROSS);
-  p->vanishedPlot->SetVisible(false);
-  p->uncertifiedPlot = c->AddPlot(vtkChart::POINTS);
-  p->uncertifiedPlot->SetInputData(p->uncertified, 0, 1);
-  p->uncertifiedPlot->SetColor(0.85, 0.1, 0.1);
-  p->uncertifiedPlot->SetLabel("not certified (no value shown)");
-  static_cast<vtkPlotPoints*>(p->uncertifiedPlot)->SetMarkerStyle(vtkPlotPoints::PLUS);
-  p->uncertifiedPlot->SetVisible(false);
-  p->nonuniquePlot = c->AddPlot(vtkChart::POINTS);
-  p->nonuniquePlot->SetInputData(p->nonunique, 0, 1);
-  p->nonuniquePlot->SetColor(0.45, 0.45, 0.75);
-  p->nonuniquePlot->SetLabel("optimum not unique (no geometry)");
-  static_cast<vtkPlotPoints*>(p->nonuniquePlot)->SetMarkerStyle(vtkPlotPoints::CIRCLE);
-  p->nonuniquePlot->SetVisible(false);
+  // Points without a cosine are marked along the bottom rail, not at some cosine.
+  auto rail = [&](vtkTable* table, const double rgb[3], const char* label, int marker) {
+    vtkPlot* plot = c->AddPlot(vtkChart::POINTS);
+    plot->SetInputData(table, 0, 1);
+    plot->SetColor(rgb[0], rgb[1], rgb[2]);
+    plot->SetLabel(label);
+    static_cast<vtkPlotPoints*>(plot)->SetMarkerStyle(marker);
+    plot->SetVisible(false);
+    return plot;
+  };
+  const double red[3] = {0.85, 0.1, 0.1}, slate[3] = {0.45, 0.45, 0.75};
+  p->vanishedPlot = rail(p->vanished, grey, "minority vanished (w = 0, no cosine)", vtkPlotPoints::CROSS);
+  p->uncertifiedPlot = rail(p->uncertified, red, "not certified (no value shown)", vtkPlotPoints::PLUS);
+  p->nonuniquePlot = rail(p->nonunique, slate, "optimum not unique (no geometry)", vtkPlotPoints::CIRCLE);
   p->transitionPlot = p->addLine(p->transition, "R0", purple, 2.0, vtkPen::DASH_LINE);
   p->vanishLinePlot = p->addLine(p->vanishLine, "R_vanish", grey, 2.0, vtkPen::DOT_LINE);
   p->currentPlot = p->addLine(p->current, "current R", black, 1.5, vtkPen::SOLID_LINE);
