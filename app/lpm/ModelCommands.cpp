@@ -190,7 +190,7 @@ int runDesign(const DesignArgs& a) {
 Command addDesign(CLI::App& app) {
   auto a = std::make_shared<DesignArgs>();
   auto* sub = app.add_subcommand("design", "The value of one parameter that keeps the minority cosine <= a target at R");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
   sub->add_option("--vary", a->vary, "the parameter to choose: wr, alpha, tau, margin or gamma")->capture_default_str();
   sub->add_option("--target-cos", a->target, "keep the minority cosine at or below this")->capture_default_str();
   sub->add_option("--lo", a->lo, "smallest value searched (default: the explorer's range)");
@@ -202,7 +202,7 @@ Command addDesign(CLI::App& app) {
 Command addSolve(CLI::App& app) {
   auto a = std::make_shared<SolveArgs>();
   auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
   sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R)");
   sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
   sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
@@ -219,7 +219,7 @@ Command addSweep(CLI::App& app) {
   sub->add_option("--K", a->K, "total number of classes");
   sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
   sub->add_option("--KA", a->KA, "majority counts, comma separated")->capture_default_str();
-  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
+  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
   sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();
   sub->add_option("--points", a->points, "grid points, log-spaced")->capture_default_str();
@@ -231,7 +231,7 @@ Command addSweep(CLI::App& app) {
 Command addTransition(CLI::App& app) {
   auto a = std::make_shared<TransitionArgs>();
   auto* sub = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse, and R_vanish");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma"});
+  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
   sub->add_option("--tol", a->tol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "search R up to this (finite)")->capture_default_str();
   sub->add_flag("--json", a->json, "JSON on stdout");

@@ -53,8 +53,7 @@ SetStats groupStats(const GroupMatrix& M, const std::vector<ClassGroup>& groups,
 }  // namespace
 
 bool nonUnique(const Solution& s) {
-  const double rho = s.problem.K() * std::sqrt(s.problem.EH * s.problem.EW);
-  return s.certified && s.nuclearNorm < (1 - kNonUniqueTol) * rho;
+  return s.certified && s.nuclearNorm < (1 - kNonUniqueTol) * s.radius;
 }
 
 std::string toString(MinorityState s) {

@@ -84,6 +84,19 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [](TwoSizeParams& p, double v) { p.loss.kind = static_cast<LossKind>(static_cast<int>(v)); };
     r.push_back(s);
   }
+  {
+    ParameterSpec s;
+    s.name = "classifier", s.label = "Classifier", s.type = ParameterType::Choice;
+    s.help = "learned (the paper) or fixed-etf: classifiers fixed to a simplex ETF, only the features move "
+             "(Yang et al. 2022)";
+    s.choices = {"learned", "fixed-etf"};
+    s.min = 0, s.max = 1;
+    s.defaultText = "learned";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.fixedEtf ? 1.0 : 0.0; };
+    s.set = [](TwoSizeParams& p, double v) { p.fixedEtf = v == 1; };
+    r.push_back(s);
+  }
   // A loss's parameters: shown (and entering the model) only with that loss.
   auto lossParameter = [](const char* name, const char* label, const char* help, double Loss::*field, double max,
                           double explorerMax) {

@@ -63,6 +63,8 @@ void validate(const Problem& p) {
   }
   if (positive < 1) throw InvalidInput("at least one class must have a positive size");
   validate(p.loss);
+  if (p.fixedEtfClassifier && p.loss.kind == LossKind::MSE)
+    throw InvalidInput("a fixed ETF classifier is modelled with the softmax losses only, not mse");
   if (!p.priorSize.empty() && p.priorSize.size() != p.classSize.size())
     throw InvalidInput("priorSize must give one size per class");
   const auto& prior = p.priorSize.empty() ? p.classSize : p.priorSize;
@@ -86,6 +88,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   q.EW = p.EW;
   q.EH = p.EH;
   q.loss = p.loss;
+  q.fixedEtfClassifier = p.fixedEtf;
   if (p.profile == SizeProfile::Exponential) {
     q.classSize.resize(p.K());
     for (int k = 0; k < p.K(); ++k) {

@@ -44,7 +44,7 @@ double maxSingularValue(const Eigen::MatrixXd& M) {
 class GroupedObjective {
 public:
   GroupedObjective(const Problem& problem, const std::vector<ClassGroup>& groups, int rank)
-      : G_(static_cast<int>(groups.size())), r_(rank), loss_(problem.loss) {
+      : G_(static_cast<int>(groups.size())), r_(rank), loss_(problem.loss), frobenius_(problem.fixedEtfClassifier) {
     n_.resize(G_);
     pi_.resize(G_);
     for (int g = 0; g < G_; ++g) {
@@ -60,18 +60,34 @@ public:
     c_ = Eigen::VectorXd::Zero(G_);
     delta_ = Eigen::VectorXd::Zero(G_);
     if (loss_.kind != LossKind::CE) setUpLoss(problem, groups);
+    const Eigen::VectorXd root = n_.sqrt().matrix();
+    centring_ = Eigen::MatrixXd::Identity(G_, G_) - root * root.transpose() / K_;
   }
 
-  int dimension() const { return 2 * G_ * r_ + 4 * static_cast<int>(contrastGroups_.size()); }
+  /// Factored (U, V and contrast factors: ||x||^2 = 2 tau bounds ||Z||_*), or with a fixed ETF
+  /// classifier the logits themselves (Zbar and sqrt(n_g - 1) c_g: ||x|| = ||Z||_F).
+  int dimension() const {
+    const int nc = static_cast<int>(contrastGroups_.size());
+    return frobenius_ ? G_ * G_ + nc : 2 * G_ * r_ + 4 * nc;
+  }
 
   double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
-    const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
-    Zbar_.noalias() = U * V.transpose();
-    const double* xc = x.data() + 2 * G_ * r_;
-    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
-      const int g = contrastGroups_[i];
-      const Eigen::Map<const Eigen::Vector2d> s(xc + 4 * i), t(xc + 4 * i + 2);
-      c_(g) = s.dot(t) / (n_(g) - 1);
+    if (frobenius_) {
+      // Logits W h_k of a fixed ETF sum to zero over the classes: Zbar = X P, P the centring.
+      Zbar_.noalias() = Eigen::Map<const Eigen::MatrixXd>(x.data(), G_, G_) * centring_;
+      for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+        const int g = contrastGroups_[i];
+        c_(g) = x(G_ * G_ + static_cast<Eigen::Index>(i)) / std::sqrt(n_(g) - 1);
+      }
+    } else {
+      const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+      Zbar_.noalias() = U * V.transpose();
+      const double* xc = x.data() + 2 * G_ * r_;
+      for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+        const int g = contrastGroups_[i];
+        const Eigen::Map<const Eigen::Vector2d> s(xc + 4 * i), t(xc + 4 * i + 2);
+        c_(g) = s.dot(t) / (n_(g) - 1);
+      }
     }
     double f = 0, gain = 0;
     if (loss_.kind != LossKind::CE) {
@@ -121,6 +137,18 @@ public:
       delta_(g) = -pi_(g) * (notSelf + pSame);
     }
     grad.resize(x.size());
+    objective_ = f;
+    gain_ = gain;
+    if (frobenius_) {
+      Eigen::Map<Eigen::MatrixXd>(grad.data(), G_, G_).noalias() = D_ * centring_;
+      for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+        const int g = contrastGroups_[i];
+        grad(G_ * G_ + static_cast<Eigen::Index>(i)) = std::sqrt(n_(g) - 1) * delta_(g);
+      }
+      return f;
+    }
+    const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+    const double* xc = x.data() + 2 * G_ * r_;
     Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
     gU.noalias() = D_ * V;
     gV.noalias() = D_.transpose() * U;
@@ -141,9 +169,18 @@ public:
   double gain() const { return gain_; }
   double floor() const { return certificateFloor(loss_); }
 
-  /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f*.
+  /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f* on the
+  /// nuclear-norm ball; <D, Z> + tau ||D||_F on the Frobenius ball (fixed ETF classifier).
   double gap(double tau) const {
     double inner = D_.cwiseProduct(Zbar_).sum();
+    if (frobenius_) {
+      double norm2 = (D_ * centring_).squaredNorm();  // the gradient within the centred logits
+      for (int g : contrastGroups_) {
+        inner += (n_(g) - 1) * delta_(g) * c_(g);
+        norm2 += (n_(g) - 1) * delta_(g) * delta_(g);
+      }
+      return inner + tau * std::sqrt(norm2);
+    }
     double sigma = maxSingularValue(D_);
     for (int g : contrastGroups_) {
       inner += (n_(g) - 1) * delta_(g) * c_(g);
@@ -157,6 +194,12 @@ public:
   /// Factor variables whose logits are exactly (Zbar, c): the inverse of operator()'s unpacking.
   Eigen::VectorXd pack(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
     Eigen::VectorXd x = Eigen::VectorXd::Zero(dimension());
+    if (frobenius_) {
+      Eigen::Map<Eigen::MatrixXd>(x.data(), G_, G_) = Zbar;
+      for (size_t i = 0; i < contrastGroups_.size(); ++i)
+        x(G_ * G_ + static_cast<Eigen::Index>(i)) = std::sqrt(n_(contrastGroups_[i]) - 1) * c(contrastGroups_[i]);
+      return x;
+    }
     Eigen::Map<Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     const Svd svd = svdOf(Zbar, true);
     const Eigen::VectorXd root = svd.S.cwiseSqrt();
@@ -171,8 +214,14 @@ public:
     }
     return x;
   }
-  /// The nuclear norm of the logits (Zbar, c) in group form.
+  /// The norm of the logits (Zbar, c) in group form that the budget bounds: nuclear, or
+  /// Frobenius with a fixed ETF classifier.
   double nuclearNorm(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
+    if (frobenius_) {
+      double t = Zbar.squaredNorm();
+      for (int g : contrastGroups_) t += (n_(g) - 1) * c(g) * c(g);
+      return std::sqrt(t);
+    }
     double t = svdOf(Zbar, false).S.sum();
     for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
     return t;
@@ -278,6 +327,8 @@ private:
 
   int G_, r_;
   Loss loss_;
+  bool frobenius_ = false;
+  Eigen::MatrixXd centring_;  ///< P = I - s s^T / K, s_g = sqrt(n_g): the centring in group form
   Eigen::ArrayXd scale_, shift_, ownShift_;
   double f0_ = 0;
   Eigen::ArrayXd n_, pi_;
@@ -307,6 +358,20 @@ bool isBalanced(const Problem& p) {
 }
 
 void fillGrams(Solution& s) {
+  if (s.problem.fixedEtfClassifier) {
+    // W = sqrt(EW) M with M M^T = K/(K-1) P (P: centring), H = sqrt((K-1)/K) Z P / sqrt(EW), in group form.
+    const int K = s.problem.K(), G = static_cast<int>(s.groups.size());
+    Eigen::VectorXd root(G);
+    for (int g = 0; g < G; ++g) root(g) = std::sqrt(double(s.groups[g].count()));
+    const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(G, G) - root * root.transpose() / K;
+    const Eigen::MatrixXd ZP = s.Z.mean * P;
+    const double k = double(K) / (K - 1);
+    s.XWW.mean = s.problem.EW * k * P;
+    s.XWW.contrast = Eigen::VectorXd::Constant(G, s.problem.EW * k);
+    s.XHH.mean = ZP * ZP.transpose() / (k * s.problem.EW);
+    s.XHH.contrast = s.Z.contrast.cwiseAbs2() / (k * s.problem.EW);
+    return;
+  }
   const double scaleW = std::sqrt(s.problem.EW / s.problem.EH);
   const auto& Zbar = s.Z.mean;
   const Svd svd = svdOf(Zbar, true);
@@ -348,7 +413,7 @@ Solution closedForm(const Problem& p) {
   s.gap = (K - 1) * delta * s.Z.contrast(0) + tau * std::max(std::abs(delta), std::abs(dbar));
   s.gap = std::max(s.gap, 0.0);
   s.attempts = 1;
-  s.nuclearNorm = tau;
+  s.nuclearNorm = s.radius = tau;
   s.certified = s.gap <= certificateTarget(s.objective, s.gain);
   return s;
 }
@@ -394,6 +459,13 @@ Eigen::MatrixXd GroupMatrix::expand(const std::vector<ClassGroup>& groups, int K
 void Solution::vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const {
   const int K = problem.K();
   const Eigen::MatrixXd Zfull = Z.expand(groups, K);
+  if (problem.fixedEtfClassifier) {
+    // The fixed simplex ETF M = sqrt(K/(K-1)) P, and the features that give these logits.
+    const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(K, K) - Eigen::MatrixXd::Constant(K, K, 1.0 / K);
+    W = std::sqrt(problem.EW * K / (K - 1.0)) * P;
+    H = std::sqrt((K - 1.0) / K / problem.EW) * Zfull * P;
+    return;
+  }
   Eigen::BDCSVD<Eigen::MatrixXd> svd(Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
   const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
   const double a = std::pow(problem.EH / problem.EW, 0.25);
@@ -405,6 +477,18 @@ double balancedObjective(int K, double EW, double EH) {
   if (K < 2) throw InvalidInput("K must be >= 2, got " + std::to_string(K));
   return std::log1p((K - 1) * std::exp(-(K / (K - 1.0)) * std::sqrt(EH * EW)));
 }
+
+namespace {
+// max over the logits' ball of -<D, Z'>: rho sigma_max(D) (nuclear), rho_F ||D||_F (fixed ETF).
+double ballSupport(const Problem& problem, const Eigen::MatrixXd& D) {
+  const int K = problem.K();
+  if (problem.fixedEtfClassifier) {
+    const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(K, K) - Eigen::MatrixXd::Constant(K, K, 1.0 / K);
+    return K * std::sqrt(problem.EH * problem.EW / (K - 1)) * (D * P).norm();  // within the centred logits
+  }
+  return K * std::sqrt(problem.EH * problem.EW) * maxSingularValue(D);
+}
+}  // namespace
 
 Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z) {
   validate(problem);
@@ -457,8 +541,7 @@ Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z) {
       f += pi[k] * lk;
       D.row(k) = pi[k] * grad.matrix().transpose();
     }
-    const double tau = K * std::sqrt(problem.EH * problem.EW);
-    return {f, D.cwiseProduct(Z).sum() + tau * maxSingularValue(D)};
+    return {f, D.cwiseProduct(Z).sum() + ballSupport(problem, D)};
   }
   for (int k = 0; k < K; ++k) {
     // Relative to the own logit, as in the solvers: log1p of the others, 1 - p_self without cancellation.
@@ -471,8 +554,7 @@ Certificate certify(const Problem& problem, const Eigen::MatrixXd& Z) {
     D.row(k) = pi[k] * (E / S).matrix().transpose();
     D(k, k) = -pi[k] * others / S;
   }
-  const double tau = K * std::sqrt(problem.EH * problem.EW);
-  return {f, D.cwiseProduct(Z).sum() + tau * maxSingularValue(D)};
+  return {f, D.cwiseProduct(Z).sum() + ballSupport(problem, D)};
 }
 
 namespace {
@@ -555,7 +637,11 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   // With one more column than the largest possible rank of Zbar, a rank-deficient
   // second-order point of the factored problem is a global optimum (and the gap proves it).
   GroupedObjective objective(problem, s.groups, G + 1);
-  const double tau = problem.K() * std::sqrt(problem.EH * problem.EW);
+  // The radius of the logits' ball: nuclear norm K sqrt(EH EW), or with a fixed ETF classifier the
+  // Frobenius norm K sqrt(EH EW / (K - 1)).
+  const bool fixedEtf = problem.fixedEtfClassifier;
+  const double tau = fixedEtf ? problem.K() * std::sqrt(problem.EH * problem.EW / (problem.K() - 1))
+                              : problem.K() * std::sqrt(problem.EH * problem.EW);
 
   Eigen::VectorXd y;
   if (start && start->size() == objective.dimension() && start->allFinite() && start->norm() > 0) {
@@ -603,7 +689,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     grad /= f;
     return std::log(f);
   };
-  const double radius = std::sqrt(2 * tau);
+  const double radius = fixedEtf ? tau : std::sqrt(2 * tau);  // of the variables' sphere
   const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
   s.iterations = res.iterations;
   // Evaluate once more at the returned point so every reported number belongs to it.
@@ -618,9 +704,33 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   s.gain = objective.gain();
   s.certificateFloor = objective.floor();
   s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+  s.radius = tau;
   s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain, s.certificateFloor);
   if (finite) fillGrams(s);
-  if (s.certified) {
+  if (s.certified && fixedEtf) {
+    // The minority features shrink like 1/R while the objective barely feels their direction:
+    // converge further so that their cosines are pinned too (the certificate stays f's).
+    detail::LbfgsOptions po = lo;
+    po.maxIterations = 2000;
+    Eigen::VectorXd y0 = y;
+    auto tighter = [&](double, double) {
+      return objective.gap(tau) <= 1e-6 * options.gapTarget * certificateScale(objective.objective(), objective.gain());
+    };
+    detail::minimizeOnSphere(fg, y0, radius, po, tighter);
+    Eigen::VectorXd x0 = (radius / y0.norm()) * y0, g0;
+    const double f0 = objective(x0, g0);
+    if (std::isfinite(f0) && objective.gap(tau) <= s.gap) {
+      s.objective = f0;
+      s.gap = objective.gap(tau);
+      s.gain = objective.gain();
+      s.Z.mean = objective.Zbar();
+      s.Z.contrast = objective.contrast();
+      s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+      s.state = y0;
+      fillGrams(s);
+    }
+  }
+  if (s.certified && !fixedEtf) {  // fixed classifiers cannot vanish
     auto polish = [&](Eigen::VectorXd& y0) {
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
@@ -664,7 +774,10 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
   if (kind == SolverKind::ClosedForm && !ce)
     throw InvalidInput("the closed form (Theorem 1) is for cross-entropy; " + toString(problem.loss.kind) +
                        " is solved by the reduced or general solver");
-  if (kind == SolverKind::Auto) kind = isBalanced(problem) && ce ? SolverKind::ClosedForm : SolverKind::Reduced;
+  if (kind == SolverKind::ClosedForm && problem.fixedEtfClassifier)
+    throw InvalidInput("the closed form (Theorem 1) is for learned classifiers");
+  if (kind == SolverKind::Auto)
+    kind = isBalanced(problem) && ce && !problem.fixedEtfClassifier ? SolverKind::ClosedForm : SolverKind::Reduced;
 
   Solution s;
   if (kind == SolverKind::ClosedForm) {

@@ -92,6 +92,63 @@ private slots:
     qInfo("reference: %d rows, worst objective error %.1e, worst cosine error %.1e", rows, worstObjective, worstCos);
   }
 
+  void fixedEtfMatchesItsReference() {
+    // The fixed simplex-ETF classifier (only features move), against tests/scripts/reference_fixed_etf.py
+    // (CVXOPT in H directly, cross-checked by a second method there): 60 rows.
+    QFile f(QStringLiteral(LPM_TEST_DATA_DIR "/reference_fixed_etf.csv"));
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList header = QString(f.readLine()).trimmed().split(',');
+    auto col = [&](const char* name) { return header.indexOf(name); };
+    int rows = 0;
+    while (!f.atEnd()) {
+      const QStringList c = QString(f.readLine()).trimmed().split(',');
+      if (c.size() < header.size()) continue;
+      Loss l;
+      l.kind = lossFromString(c[col("loss")].toStdString());
+      for (const QString& kv : c[col("params")].split(';', Qt::SkipEmptyParts)) {
+        const QString k = kv.section('=', 0, 0);
+        const double v = kv.section('=', 1).toDouble();
+        if (k == "a") l.alpha = v;
+        else if (k == "tau") l.tau = v;
+        else if (k == "m") l.margin = v;
+        else if (k == "gamma") l.gamma = v;
+      }
+      TwoSizeParams p = two(c[col("KA")].toInt(), c[col("KB")].toInt(), c[col("EW")].toDouble(), c[col("EH")].toDouble(),
+                            c[col("R")].toDouble(), l);
+      p.fixedEtf = true;
+      const auto [s, m] = solved(p);
+      const QString where = c.mid(0, 7).join(',');
+      QVERIFY2(s.certified && s.gap <= 1e-9, qPrintable(where));
+      QVERIFY2(std::abs(s.objective / c[col("objective")].toDouble() - 1) < 1e-6, qPrintable(where));
+      // The classifiers are the ETF; the features are what moves.
+      QVERIFY(std::abs(*m.minorityW.meanCos + 1.0 / 9) < 1e-12);
+      QVERIFY2(std::abs(*m.minorityH.meanCos - c[col("minority_feature_cos")].toDouble()) < 1e-4, qPrintable(where));
+      QVERIFY2(std::abs(*m.majorityH.meanCos - c[col("majority_feature_cos")].toDouble()) < 1e-4, qPrintable(where));
+      QVERIFY2(std::abs(m.minorityH.normMean / m.majorityH.normMean / c[col("minority_feature_norm_ratio")].toDouble() - 1) < 1e-4,
+               qPrintable(where));
+      // The budget is used up (the logits of a fixed ETF sum to zero: no free shift).
+      QVERIFY(!nonUnique(s));
+      ++rows;
+    }
+    QCOMPARE(rows, 60);
+    // Balanced, it is Theorem 1's simplex ETF; full-row certificate and reduced = general agree.
+    TwoSizeParams p = two(5, 5, 1, 5, 1);
+    p.fixedEtf = true;
+    QVERIFY(std::abs(solve(makeTwoSize(p)).objective / balancedObjective(10, 1, 5) - 1) < 1e-9);
+    p.R = 50;
+    p.profile = SizeProfile::Exponential;
+    const Problem problem = makeTwoSize(p);
+    SolveOptions general;
+    general.kind = SolverKind::General;
+    const Solution a = solve(problem), b = solve(problem, general);
+    QVERIFY(a.certified && b.certified && std::abs(a.objective / b.objective - 1) < 1e-9);
+    const auto cert = certify(problem, a.Z.expand(a.groups, problem.K()));
+    QVERIFY(std::abs(cert.objective / a.objective - 1) < 1e-12 && cert.gap <= 1e-9);
+    // MSE is not modelled with a fixed ETF; no closed form either.
+    p.loss.kind = LossKind::MSE;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(p));
+  }
+
   void zeroParametersAreCrossEntropy() {
     std::mt19937 rng(11);
     std::uniform_real_distribution<double> u(0, 1);

@@ -31,6 +31,10 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
     case MinorityState::Uncertified: minor = QObject::tr("minority state: not certified"); break;
     case MinorityState::NonUnique: minor = QObject::tr("optimum not unique (budget not used up)"); break;
   }
+  if (frame.params.fixedEtf && frame.solution.certified && m.minorityH.meanCos)
+    minor = QObject::tr("classifiers fixed; minority features cos %1, norm ratio %2")
+                .arg(num(*m.minorityH.meanCos, 6))
+                .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3));
   t.minority = minor;
   const QString gap = QString::number(frame.solution.gap, 'e', 1);
   t.gap = certified ? QObject::tr("gap %1").arg(gap) : QObject::tr("NOT CERTIFIED: gap %1").arg(gap);
@@ -99,17 +103,25 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else if (t->collapse.status == Bracket::Beyond) {
     story = QObject::tr("No collapse of the minority classifiers up to R = %1 (R<sub>0</sub> lies beyond).%2")
                 .arg(num(t->Rmax, 3))
-                .arg(p.loss.kind == LossKind::CE
+                .arg(p.loss.kind == LossKind::CE && !p.fixedEtf
                          ? QObject::tr(" At this budget they draw together only slowly: smaller E<sub>W</sub>·E<sub>H</sub> "
                                        "brings R<sub>0</sub> down.")
                          : QString());
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }
-  const bool ce = p.loss.kind == LossKind::CE;
+  const bool ce = p.loss.kind == LossKind::CE && !p.fixedEtf;
+  const QString fixedText =
+      p.fixedEtf ? QObject::tr("<p><b>Classifiers fixed</b> to a simplex ETF (Yang et al. 2022): only the features move "
+                               "in their budget, so the classifiers cannot collapse; the question is what the minority "
+                               "<i>features</i> (spheres) do: their cosine %1, their norm %2 of the majority's.</p>")
+                       .arg(m.minorityH.meanCos ? num(*m.minorityH.meanCos, 4) : QStringLiteral("—"))
+                       .arg(m.majorityH.normMean > 0 ? num(m.minorityH.normMean / m.majorityH.normMean, 3) : QStringLiteral("—"))
+                 : QString();
   const QString modelText =
-      ce ? QString()
-         : QObject::tr("<p><b>Model</b>: Eq. 15 with the %1 loss, %2 (%3) in place of cross-entropy; every "
+      p.loss.kind == LossKind::CE
+          ? fixedText
+          : fixedText + QObject::tr("<p><b>Model</b>: Eq. 15 with the %1 loss, %2 (%3) in place of cross-entropy; every "
                        "solution is certified by the duality gap of the nuclear-norm ball, valid for any convex "
                        "loss.</p>")
                .arg(QString::fromStdString(describe(p.loss)).toHtmlEscaped(),

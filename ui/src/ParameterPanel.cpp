@@ -93,6 +93,21 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
                           "minority. Every class then has its own size (slower, general solve)."));
   grid->addWidget(new QLabel(tr("Sizes"), this), 1, 0);
   grid->addWidget(profile_, 1, 1, 1, 2);
+  classifier_ = new QComboBox(this);
+  classifier_->setObjectName("ClassifierCombo");
+  classifier_->addItem(tr("Learned"));
+  classifier_->addItem(tr("Fixed simplex ETF"));
+  classifier_->setToolTip(QString::fromStdString(parameter("classifier").help));
+  grid->addWidget(new QLabel(tr("Classifier"), this), 2, 0);
+  grid->addWidget(classifier_, 2, 1, 1, 2);
+  connect(classifier_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    if (syncing_) return;
+    TwoSizeParams p = model_->params();
+    p.fixedEtf = i == 1;
+    QString error;
+    if (!model_->setParams(p, "classifier", &error)) syncFromModel(model_->params());
+    model_->endInteraction();
+  });
   connect(profile_, &QComboBox::currentIndexChanged, this, [this](int i) {
     if (syncing_) return;
     TwoSizeParams p = model_->params();
@@ -224,8 +239,9 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     for (QWidget* w : std::initializer_list<QWidget*>{r.label, r.slider, entry(name)}) w->setVisible(shown);
   }
   {
-    QSignalBlocker b(rInf_), c(profile_), d(loss_);
+    QSignalBlocker b(rInf_), c(profile_), d(loss_), e(classifier_);
     loss_->setCurrentIndex(static_cast<int>(p.loss.kind));
+    classifier_->setCurrentIndex(p.fixedEtf ? 1 : 0);
     rInf_->setChecked(std::isinf(p.R));
     profile_->setCurrentIndex(p.profile == SizeProfile::Exponential ? 1 : 0);
   }

@@ -44,6 +44,7 @@ struct TwoSizeParams {
   double wr = 1.0; ///< oversampling rate of the minority classes, > 0
   SizeProfile profile = SizeProfile::Step;
   Loss loss;       ///< the loss of Eq. (15): cross-entropy, as in the paper, unless chosen
+  bool fixedEtf = false;  ///< classifiers fixed to a simplex ETF; only the features move (lpm-models.md §3)
   int K() const { return KA + KB; }
 };
 
@@ -55,6 +56,9 @@ struct Problem {
   std::vector<int> minority;      ///< classes the minority_* metrics describe
   std::vector<int> majority;      ///< classes the majority_* metrics describe
   Loss loss;
+  /// W = sqrt(EW) M, M a simplex ETF, fixed; the features move in (1/K) sum ||h_k||^2 <= EH: the
+  /// logits then range over a Frobenius ball of radius K sqrt(EW EH / (K - 1)) (lpm-models.md §3).
+  bool fixedEtfClassifier = false;
   /// Class sizes the losses' own priors use (logit adjustment, LDAM, VS): the sizes before
   /// oversampling (lpm-models.md §2). Empty: classSize.
   std::vector<double> priorSize;

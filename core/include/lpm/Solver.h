@@ -75,8 +75,10 @@ struct Solution {
   double objective = 0;
   double gain = 0;      ///< f(0) - objective (log K - f for CE): what the geometry gains over Z = 0
   double certificateFloor = kTinyObjective;  ///< see certificateScale
-  /// ||Z||_*: below rho = K sqrt(EH EW) the budget is not used up (the geometry is not unique).
+  /// The norm of the logits the budget bounds (||Z||_*, or ||Z||_F with a fixed ETF classifier),
+  /// and its radius: below it the budget is not used up (the geometry is not unique).
   double nuclearNorm = 0;
+  double radius = 0;
   double gap = 0;       ///< proven: objective - f* <= gap
   int iterations = 0;   ///< of the returned attempt
   int attempts = 0;     ///< solver runs it took (1 unless a retry was needed)

@@ -32,6 +32,7 @@ public:
   QCheckBox* rInfinity() const { return rInf_; }
   QComboBox* profile() const { return profile_; }
   QComboBox* loss() const { return loss_; }
+  QComboBox* classifier() const { return classifier_; }
 
   /// Log-slider mapping (1000 steps between the ends).
   static double sliderToValue(int pos, double lo, double hi);
@@ -55,6 +56,7 @@ private:
   QCheckBox* rInf_ = nullptr;
   QComboBox* profile_ = nullptr;
   QComboBox* loss_ = nullptr;
+  QComboBox* classifier_ = nullptr;
   bool syncing_ = false;
 };
 
