@@ -18,8 +18,8 @@ Eigen::MatrixXd simplexETF(int K) {
 }
 
 Geometry3D GeometryTracker::update(const Solution& s) {
-  Eigen::MatrixXd H, W;
-  s.vectors(H, W);
+  const ClassVectors v = s.vectors();
+  const Eigen::MatrixXd &H = v.H, &W = v.W;
   const int K = s.problem.K();
   Eigen::MatrixXd G(2 * K, K);
   G << H / std::sqrt(s.problem.EH), W / std::sqrt(s.problem.EW);
@@ -200,8 +200,7 @@ std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const 
                                              const Solution& s, const Geometry3D& g) {
   const int K = s.problem.K();
   if (Wnet.rows() != K || static_cast<int>(modelToNet.size()) != K || g.frame.rows() != K) return std::nullopt;
-  Eigen::MatrixXd H, W;
-  s.vectors(H, W);
+  const Eigen::MatrixXd W = s.vectors().W;
   const Eigen::MatrixXd B = W / std::sqrt(s.problem.EW);
   Eigen::MatrixXd A(K, Wnet.cols());
   for (int k = 0; k < K; ++k) {

@@ -186,8 +186,8 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["problem"] = problemJson(p);
   if (withMatrices && s.certified) {
     const int K = p.K();
-    Eigen::MatrixXd H, W;
-    s.vectors(H, W);
+    const ClassVectors v = s.vectors();
+    const Eigen::MatrixXd &H = v.H, &W = v.W;
     Eigen::MatrixXd X(2 * K, 2 * K);
     X << s.XHH.expand(s.groups, K), s.Z.expand(s.groups, K), s.Z.expand(s.groups, K).transpose(),
         s.XWW.expand(s.groups, K);

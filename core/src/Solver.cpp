@@ -456,7 +456,9 @@ Eigen::MatrixXd GroupMatrix::expand(const std::vector<ClassGroup>& groups, int K
   return M;
 }
 
-void Solution::vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const {
+ClassVectors Solution::vectors() const {
+  ClassVectors v;
+  Eigen::MatrixXd &H = v.H, &W = v.W;
   const int K = problem.K();
   const Eigen::MatrixXd Zfull = Z.expand(groups, K);
   if (problem.fixedEtfClassifier) {
@@ -464,13 +466,14 @@ void Solution::vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const {
     const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(K, K) - Eigen::MatrixXd::Constant(K, K, 1.0 / K);
     W = std::sqrt(problem.EW * K / (K - 1.0)) * P;
     H = std::sqrt((K - 1.0) / K / problem.EW) * Zfull * P;
-    return;
+    return v;
   }
   Eigen::BDCSVD<Eigen::MatrixXd> svd(Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
   const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
   const double a = std::pow(problem.EH / problem.EW, 0.25);
   H = a * svd.matrixU() * root.asDiagonal();
   W = (1 / a) * svd.matrixV() * root.asDiagonal();
+  return v;
 }
 
 double balancedObjective(int K, double EW, double EH) {

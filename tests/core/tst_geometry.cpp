@@ -32,8 +32,8 @@ private slots:
       SolveOptions o;
       o.kind = kind;
       const Solution s = solve(twoSize(3, 4, 30), o);
-      Eigen::MatrixXd H, W;
-      s.vectors(H, W);
+      const ClassVectors v = s.vectors();
+      const Eigen::MatrixXd &H = v.H, &W = v.W;
       const int K = 7;
       QVERIFY((H * W.transpose() - s.Z.expand(s.groups, K)).norm() < 1e-9);
       QVERIFY((H * H.transpose() - s.XHH.expand(s.groups, K)).norm() < 1e-8);
@@ -101,8 +101,8 @@ private slots:
     t.update(solve(twoSize(3, 4, 2)));
     const Solution s = solve(twoSize(3, 4, 40));
     const Geometry3D g = t.update(s);
-    Eigen::MatrixXd H, W;
-    s.vectors(H, W);
+    const ClassVectors v = s.vectors();
+    const Eigen::MatrixXd &H = v.H, &W = v.W;
     QVERIFY((W / std::sqrt(s.problem.EW) * g.frame - Eigen::MatrixXd(g.W)).norm() < 1e-10);
     QVERIFY((H / std::sqrt(s.problem.EH) * g.frame - Eigen::MatrixXd(g.H)).norm() < 1e-10);
   }
@@ -179,8 +179,7 @@ private slots:
     const Solution s = solve(twoSize(3, 4, 40));
     GeometryTracker t;
     const Geometry3D g = t.update(s);
-    Eigen::MatrixXd H, W;
-    s.vectors(H, W);
+    const Eigen::MatrixXd W = s.vectors().W;
     const int K = 7;
     std::mt19937 rng(8);
     const Eigen::MatrixXd Q = randomOrthogonal(13, rng).topRows(K);

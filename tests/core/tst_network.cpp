@@ -165,8 +165,7 @@ private slots:
     const Solution s = solve(makeTwoSize(p));
     GeometryTracker tracker;
     const Geometry3D g = tracker.update(s);
-    Eigen::MatrixXd H, W;
-    s.vectors(H, W);
+    const Eigen::MatrixXd W = s.vectors().W;
     std::mt19937 rng(3);
     std::normal_distribution<double> normal;
     Eigen::MatrixXd M(12, 12);

@@ -224,8 +224,7 @@ private slots:
     TwoSizeParams p;
     p.KA = 3, p.KB = 2, p.EW = 1, p.EH = 5, p.R = 40;
     const Solution s = solve(makeTwoSize(p));
-    Eigen::MatrixXd H, W;
-    s.vectors(H, W);
+    const Eigen::MatrixXd W = s.vectors().W;
     Eigen::MatrixXd M = Eigen::MatrixXd::Random(12, 12);
     const Eigen::MatrixXd Q = Eigen::MatrixXd(Eigen::HouseholderQR<Eigen::MatrixXd>(M).householderQ()).topRows(5);
     QTemporaryDir dir;

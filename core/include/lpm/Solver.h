@@ -65,6 +65,11 @@ struct SolveOptions {
   unsigned seed = 7;
 };
 
+/// Class means (rows of H) and classifiers (rows of W), K x K.
+struct ClassVectors {
+  Eigen::MatrixXd H, W;
+};
+
 struct Solution {
   Problem problem;
   std::vector<ClassGroup> groups;
@@ -91,7 +96,7 @@ struct Solution {
   Eigen::VectorXd state;   ///< factor variables, for warm starts
 
   /// Class means h_k and classifiers w_k as rows (K x K), X = [H; W][H; W]^T (Lemma 1).
-  void vectors(Eigen::MatrixXd& H, Eigen::MatrixXd& W) const;
+  ClassVectors vectors() const;
 };
 
 /// Solves Eq. (15). Throws InvalidInput for bad problems (validate()).
