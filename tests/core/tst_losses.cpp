@@ -32,6 +32,21 @@ Loss loss(LossKind k, double alpha = 0, double tau = 0, double margin = 0, doubl
   return l;
 }
 
+// A reference table's loss: its name and "a=0.1" / "tau=1" / "m=0.5" / "gamma=0.2;tau=0.5".
+Loss referenceLoss(const QString& name, const QString& params) {
+  Loss l;
+  l.kind = lossFromString(name.toStdString());
+  for (const QString& kv : params.split(';', Qt::SkipEmptyParts)) {
+    const QString k = kv.section('=', 0, 0);
+    const double v = kv.section('=', 1).toDouble();
+    if (k == "a") l.alpha = v;
+    else if (k == "tau") l.tau = v;
+    else if (k == "m") l.margin = v;
+    else if (k == "gamma") l.gamma = v;
+  }
+  return l;
+}
+
 struct Solved {
   Solution s;
   Metrics m;
@@ -58,16 +73,7 @@ private slots:
     while (!f.atEnd()) {
       const QStringList c = QString(f.readLine()).trimmed().split(',');
       if (c.size() < header.size()) continue;
-      Loss l;
-      l.kind = lossFromString(c[col("loss")].toStdString());
-      for (const QString& kv : c[col("params")].split(';', Qt::SkipEmptyParts)) {
-        const QString k = kv.section('=', 0, 0);
-        const double v = kv.section('=', 1).toDouble();
-        if (k == "a") l.alpha = v;
-        else if (k == "tau") l.tau = v;
-        else if (k == "m") l.margin = v;
-        else if (k == "gamma") l.gamma = v;
-      }
+      const Loss l = referenceLoss(c[col("loss")], c[col("params")]);
       const auto p = two(c[col("KA")].toInt(), c[col("KB")].toInt(), c[col("EW")].toDouble(), c[col("EH")].toDouble(),
                          c[col("R")].toDouble(), l);
       const auto [s, m] = solved(p);
@@ -103,16 +109,7 @@ private slots:
     while (!f.atEnd()) {
       const QStringList c = QString(f.readLine()).trimmed().split(',');
       if (c.size() < header.size()) continue;
-      Loss l;
-      l.kind = lossFromString(c[col("loss")].toStdString());
-      for (const QString& kv : c[col("params")].split(';', Qt::SkipEmptyParts)) {
-        const QString k = kv.section('=', 0, 0);
-        const double v = kv.section('=', 1).toDouble();
-        if (k == "a") l.alpha = v;
-        else if (k == "tau") l.tau = v;
-        else if (k == "m") l.margin = v;
-        else if (k == "gamma") l.gamma = v;
-      }
+      const Loss l = referenceLoss(c[col("loss")], c[col("params")]);
       TwoSizeParams p = two(c[col("KA")].toInt(), c[col("KB")].toInt(), c[col("EW")].toDouble(), c[col("EH")].toDouble(),
                             c[col("R")].toDouble(), l);
       p.fixedEtf = true;
