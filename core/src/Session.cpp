@@ -59,6 +59,10 @@ std::string sessionToJson(const Session& s) {
   if (s.features) j["features"] = *s.features;
   if (s.labels) j["labels"] = *s.labels;
   if (s.minority) j["minority"] = *s.minority;
+  if (!s.compared.empty()) {
+    j["compare"] = json::array();
+    for (const auto& q : s.compared) j["compare"].push_back(paramsJson(q, true));
+  }
   if (!s.pinned.empty()) {
     j["pinned"] = json::array();
     for (const auto& n : s.pinned) j["pinned"].push_back({{"name", n.name}, {"R", n.R}, {"minority_cos", n.minorityCos}});
@@ -88,28 +92,33 @@ Session sessionFromJson(const std::string& text) {
     bad("version " + std::to_string(j["version"].get<int>()) + " is not supported (this build reads version " +
         std::to_string(Session::kVersion) + ")");
   if (!j.contains("params") || !j["params"].is_object()) bad("params is missing");
-  Session s;
-  const auto& o = j["params"];
-  for (const auto& spec : parameterRegistry()) {
-    if (!o.contains(spec.name) && spec.sessionOptional) continue;  // the default applies
-    if (spec.type == ParameterType::Choice) {
-      const auto& v = o.contains(spec.name) ? o.at(spec.name) : json();
-      std::string words;
-      for (const auto& c : spec.choices) words += (words.empty() ? "\"" : " or \"") + c + "\"";
-      if (!v.is_string() || std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>()) == spec.choices.end())
-        bad("params." + spec.name + " must be " + words);
-      setParameter(s.params, spec.name, v.get<std::string>());
-    } else {
-      const double v = spec.type == ParameterType::Integer ? integer(o, spec.name.c_str(), "params")
-                                                           : number(o, spec.name.c_str(), "params");
-      spec.set(s.params, v);  // checked with the rest below
+  // One model's parameters under the registry's names (params, and each compared model).
+  auto readParams = [&](const json& o, const std::string& where) {
+    TwoSizeParams p;
+    for (const auto& spec : parameterRegistry()) {
+      if (!o.contains(spec.name) && spec.sessionOptional) continue;  // the default applies
+      if (spec.type == ParameterType::Choice) {
+        const auto& v = o.contains(spec.name) ? o.at(spec.name) : json();
+        std::string words;
+        for (const auto& c : spec.choices) words += (words.empty() ? "\"" : " or \"") + c + "\"";
+        if (!v.is_string() || std::find(spec.choices.begin(), spec.choices.end(), v.get<std::string>()) == spec.choices.end())
+          bad(where + "." + spec.name + " must be " + words);
+        setParameter(p, spec.name, v.get<std::string>());
+      } else {
+        const double v = spec.type == ParameterType::Integer ? integer(o, spec.name.c_str(), where.c_str())
+                                                             : number(o, spec.name.c_str(), where.c_str());
+        spec.set(p, v);  // checked with the rest below
+      }
     }
-  }
-  try {
-    validate(s.params);
-  } catch (const InvalidInput& e) {
-    bad(std::string("params: ") + e.what());
-  }
+    try {
+      validate(p);
+    } catch (const InvalidInput& e) {
+      bad(where + ": " + e.what());
+    }
+    return p;
+  };
+  Session s;
+  s.params = readParams(j["params"], "params");
   if (j.contains("preset") && !j["preset"].is_null()) {
     if (!j["preset"].is_string()) bad("preset must be a name or null");
     s.preset = j["preset"].get<std::string>();
@@ -137,6 +146,14 @@ Session sessionFromJson(const std::string& text) {
       m.push_back(v.get<int>());
     }
     s.minority = m;
+  }
+  if (j.contains("compare") && !j["compare"].is_null()) {
+    if (!j["compare"].is_array()) bad("compare must be a list of parameter sets");
+    for (size_t i = 0; i < j["compare"].size(); ++i) {
+      if (!j["compare"][i].is_object()) bad("compare must hold parameter objects");
+      if (i >= 16) bad("compare holds more than 16 models");
+      s.compared.push_back(readParams(j["compare"][i], "compare[" + std::to_string(i) + "]"));
+    }
   }
   if (j.contains("pinned") && !j["pinned"].is_null()) {
     if (!j["pinned"].is_array()) bad("pinned must be a list of networks");

@@ -318,6 +318,14 @@ private slots:
     const Session back = sessionFromJson(sessionToJson(s));
     QVERIFY(back.params.loss == s.params.loss);
     QVERIFY(sameParameters(back.params, s.params));
+    // The models compared on the plot, each checked like the session's own.
+    s.compared = {two(5, 5, 1, 5, 1, loss(LossKind::LDAM, 0, 0, 0.5)), two(3, 7, 1, 0.5, 1, loss(LossKind::MSE))};
+    const Session withCompare = sessionFromJson(sessionToJson(s));
+    QCOMPARE(withCompare.compared.size(), size_t(2));
+    QVERIFY(sameParameters(withCompare.compared[0], s.compared[0]) && sameParameters(withCompare.compared[1], s.compared[1]));
+    std::string broken = sessionToJson(s);
+    broken.replace(broken.find("\"margin\": 0.5"), 14, "\"margin\": -1.0");
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, sessionFromJson(broken));
     // Older sessions, without a loss, are cross-entropy.
     std::string text = sessionToJson(Session{});
     for (const char* key : {"loss", "alpha", "tau", "margin", "gamma"}) {

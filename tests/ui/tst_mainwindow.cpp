@@ -8,6 +8,7 @@
 #include <QSpinBox>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
 #include <QMenu>
@@ -251,6 +252,15 @@ private slots:
     QVERIFY(!w->document()->compareCurrent(&error));
     QVERIFY(error.contains("already"));
     QTRY_COMPARE(w->chartData().family.size(), size_t(3));  // the current model and the two compared
+    // A session keeps the comparison.
+    QTemporaryDir dir;
+    QVERIFY(w->saveSession(dir.filePath("compare.json"), &error));
+    {
+      MainWindow other;
+      QVERIFY2(other.openSession(dir.filePath("compare.json"), &error), qPrintable(error));
+      QCOMPARE(other.document()->compared().size(), size_t(2));
+      QTRY_COMPARE(other.document()->family().size(), size_t(3));
+    }
     w->action("compare.clear")->trigger();
     QVERIFY(w->document()->family().empty());
     QVERIFY(w->chartData().family.empty());

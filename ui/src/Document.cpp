@@ -352,6 +352,7 @@ Session Document::toSession(const std::optional<CameraState>& camera) const {
     s.minority = net_->minority();
   }
   s.pinned = pinned_;
+  s.compared = compared_;
   return s;
 }
 
@@ -363,6 +364,10 @@ bool Document::applySession(const Session& s, QString* error) {
   if (!s.warnings.empty()) emit message(QString::fromStdString(s.warnings.front()), 10000);
   setView(s.view);
   setPinned(s.pinned);
+  compared_ = s.compared;
+  if (static_cast<int>(compared_.size()) + 1 > render::kMaxCompared) compared_.resize(render::kMaxCompared - 1);
+  if (compared_.empty()) clearComparison();
+  else computeComparison();
   if (s.checkpoint) {
     const io::NetworkRequest want{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", false};
     const bool same = net_ && net_->request().path == want.path && net_->request().features == want.features &&

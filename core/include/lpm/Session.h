@@ -36,6 +36,7 @@ struct Session {
   std::optional<std::string> features, labels;   ///< with the checkpoint
   std::optional<std::vector<int>> minority;      ///< the checkpoint's minority classes, as marked
   std::vector<PinnedNetwork> pinned;
+  std::vector<TwoSizeParams> compared;  ///< models drawn beside this one on the plot
   std::vector<std::string> warnings;  ///< what loading set aside (e.g. a preset this build does not know)
   ViewOptions view;
 };
