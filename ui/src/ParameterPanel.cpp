@@ -63,61 +63,46 @@ int ParameterPanel::valueToSlider(double v, double lo, double hi) {
 ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   auto* grid = new QGridLayout(this);
   grid->setColumnStretch(1, 1);
-  // The model: its loss (lpm-models.md §2); the loss's own parameters appear below when they apply.
-  loss_ = new QComboBox(this);
-  loss_->setObjectName("LossCombo");
+  // The registry's choices, each a combo whose index is the choice (the spec's get/set): the
+  // model's loss (its own parameters appear below when they apply), the class sizes, the classifier.
+  auto choice = [&](const char* name, const QString& label, const char* objectName, const QStringList& items,
+                    const QString& field, const QString& tip) {
+    auto* combo = new QComboBox(this);
+    combo->setObjectName(objectName);
+    const auto& words = parameter(name).choices;  // each item carries its word, as typed in --set
+    for (int i = 0; i < items.size(); ++i) combo->addItem(items[i], QString::fromStdString(words.at(i)));
+    combo->setToolTip(tip);
+    const int row = grid->rowCount();
+    grid->addWidget(new QLabel(label, this), row, 0);
+    grid->addWidget(combo, row, 1, 1, 2);
+    connect(combo, &QComboBox::currentIndexChanged, this, [this, name, field](int i) {
+      if (syncing_) return;
+      TwoSizeParams p = model_->params();
+      parameter(name).set(p, i);
+      if (!model_->setParams(p, field)) syncFromModel(model_->params());
+      model_->endInteraction();
+    });
+    choices_[name] = combo;
+    return combo;
+  };
+  QStringList losses;
   for (const auto& name : lossNames()) {
     Loss l;
     l.kind = lossFromString(name);
-    QString text = QString::fromStdString(describe(l));
-    text = text.left(text.indexOf(" (") < 0 ? text.size() : text.indexOf(" ("));
-    loss_->addItem(text, QString::fromStdString(name));
+    const QString text = QString::fromStdString(describe(l));
+    losses << text.left(text.indexOf(" (") < 0 ? text.size() : text.indexOf(" ("));
   }
-  loss_->setToolTip(QString::fromStdString(parameter("loss").help));
-  grid->addWidget(new QLabel(tr("Loss"), this), 0, 0);
-  grid->addWidget(loss_, 0, 1, 1, 2);
-  connect(loss_, &QComboBox::currentIndexChanged, this, [this](int i) {
-    if (syncing_) return;
-    TwoSizeParams p = model_->params();
-    p.loss.kind = static_cast<LossKind>(i);
-    QString error;
-    if (!model_->setParams(p, "loss", &error)) syncFromModel(model_->params());
-    model_->endInteraction();
-  });
-  profile_ = new QComboBox(this);
-  profile_->setObjectName("ProfileCombo");
-  profile_->addItem(tr("Two sizes: n_B = n_A / R"));
-  profile_->addItem(tr("Long tail: n_k = R^(-k/(K-1))"));
-  profile_->setToolTip(tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
-                          "classes. Long tail: sizes fall exponentially over all K classes; the last KB count as "
-                          "minority. Every class then has its own size (slower, general solve)."));
-  grid->addWidget(new QLabel(tr("Sizes"), this), 1, 0);
-  grid->addWidget(profile_, 1, 1, 1, 2);
-  classifier_ = new QComboBox(this);
-  classifier_->setObjectName("ClassifierCombo");
-  classifier_->addItem(tr("Learned"));
-  classifier_->addItem(tr("Fixed simplex ETF"));
-  classifier_->setToolTip(QString::fromStdString(parameter("classifier").help));
-  grid->addWidget(new QLabel(tr("Classifier"), this), 2, 0);
-  grid->addWidget(classifier_, 2, 1, 1, 2);
-  connect(classifier_, &QComboBox::currentIndexChanged, this, [this](int i) {
-    if (syncing_) return;
-    TwoSizeParams p = model_->params();
-    p.fixedEtf = i == 1;
-    QString error;
-    if (!model_->setParams(p, "classifier", &error)) syncFromModel(model_->params());
-    model_->endInteraction();
-  });
-  connect(profile_, &QComboBox::currentIndexChanged, this, [this](int i) {
-    if (syncing_) return;
-    TwoSizeParams p = model_->params();
-    p.profile = i == 1 ? SizeProfile::Exponential : SizeProfile::Step;
-    model_->setParams(p, "class sizes");
-    model_->endInteraction();
-  });
+  loss_ = choice("loss", tr("Loss"), "LossCombo", losses, "loss", QString::fromStdString(parameter("loss").help));
+  profile_ = choice("profile", tr("Sizes"), "ProfileCombo",
+                    {tr("Two sizes: n_B = n_A / R"), tr("Long tail: n_k = R^(-k/(K-1))")}, "class sizes",
+                    tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
+                       "classes. Long tail: sizes fall exponentially over all K classes; the last KB count as "
+                       "minority. Every class then has its own size (slower, general solve)."));
+  classifier_ = choice("classifier", tr("Classifier"), "ClassifierCombo", {tr("Learned"), tr("Fixed simplex ETF")},
+                       "classifier", QString::fromStdString(parameter("classifier").help));
   // One row per numeric parameter of the registry (lpm/Parameters.h); R gets its "= inf" box.
   for (const auto& spec : parameterRegistry()) {
-    if (spec.type == ParameterType::Choice) continue;  // the loss and sizes combos above
+    if (spec.type == ParameterType::Choice) continue;  // the combos above
     addRow(spec);
     if (spec.allowInfinity) {
       rInf_ = new QCheckBox(tr("%1 = ∞ (minority weight 0)").arg(QString::fromStdString(spec.name)), this);
@@ -239,11 +224,12 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     for (QWidget* w : std::initializer_list<QWidget*>{r.label, r.slider, entry(name)}) w->setVisible(shown);
   }
   {
-    QSignalBlocker b(rInf_), c(profile_), d(loss_), e(classifier_);
-    loss_->setCurrentIndex(static_cast<int>(p.loss.kind));
-    classifier_->setCurrentIndex(p.fixedEtf ? 1 : 0);
+    QSignalBlocker b(rInf_);
+    for (auto& [name, combo] : choices_) {
+      QSignalBlocker c(combo);
+      combo->setCurrentIndex(static_cast<int>(parameter(name).get(p)));
+    }
     rInf_->setChecked(std::isinf(p.R));
-    profile_->setCurrentIndex(p.profile == SizeProfile::Exponential ? 1 : 0);
   }
   rows_["R"].slider->setEnabled(!std::isinf(p.R));
   rows_["R"].real->setEnabled(!std::isinf(p.R));

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include <map>
+#include <string>
 
 #include "lpm/Problem.h"
 
@@ -57,6 +58,7 @@ private:
   QComboBox* profile_ = nullptr;
   QComboBox* loss_ = nullptr;
   QComboBox* classifier_ = nullptr;
+  std::map<std::string, QComboBox*> choices_;  ///< by registry name
   bool syncing_ = false;
 };
 
