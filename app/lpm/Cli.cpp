@@ -9,25 +9,33 @@ namespace lpm::cli {
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     const auto& spec = parameter(name);
-    texts[name] = spec.defaultText;
+    texts.text[name] = spec.defaultText;
     std::string help = spec.help;
     if (spec.type == ParameterType::Choice) {
       help += " (";
       for (size_t i = 0; i < spec.choices.size(); ++i) help += (i ? " | " : "") + spec.choices[i];
       help += ")";
     }
-    sub->add_option("--" + name, texts[name], help)->capture_default_str();
+    texts.option[name] = sub->add_option("--" + name, texts.text[name], help)->capture_default_str();
   }
 }
 
-TwoSizeParams paramsFrom(const ParamTexts& texts) {
+TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   TwoSizeParams p;
-  for (const auto& [name, text] : texts) setParameter(p, name, text);
+  for (const auto& [name, text] : texts.text) setParameter(p, name, text);
+  const bool decays = texts.given("lambda-W") || texts.given("lambda-H") || texts.given("lambda-b");
+  if (decays && !texts.given("budget")) p.budget = Budget::Penalized;
+  if (p.budget == Budget::Penalized && (texts.given("EW") || texts.given("EH")))
+    throw InvalidInput("--EW/--EH are the constrained budget and --lambda-W/--lambda-H the penalized one: give one form, "
+                       "not both");
+  if (p.budget == Budget::Penalized && !sizesGiven && !texts.given("nA") && texts.option.count("nA"))
+    throw InvalidInput("the penalized form depends on absolute class sizes: give --nA N (n_B = nA / R)" +
+                       std::string(texts.option.count("R") ? " or --sizes" : ""));
   // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
-  for (const auto& [name, text] : texts) {
+  for (const auto& [name, text] : texts.text) {
     const auto& spec = parameter(name);
-    if (!spec.appliesTo(p) && text != spec.defaultText)
-      throw InvalidInput("--" + name + " does not enter the model with --loss " + parameterText(p, "loss"));
+    if (!spec.appliesTo(p) && (texts.given(name) && text != spec.defaultText))
+      throw InvalidInput("--" + name + " does not enter the model " + notAppliesReason(spec, p, "--"));
   }
   return p;
 }

@@ -38,12 +38,22 @@ std::vector<T> parseList(const std::string& name, const std::string& text) {
   return out;
 }
 
-/// Model parameters as typed on the command line, by registry name.
-using ParamTexts = std::map<std::string, std::string>;
+/// Model parameters as typed on the command line, by registry name, and which the user gave.
+struct ParamTexts {
+  std::map<std::string, std::string> text;
+  std::map<std::string, const CLI::Option*> option;
+  bool given(const std::string& name) const {
+    const auto it = option.find(name);
+    return it != option.end() && it->second->count() > 0;
+  }
+};
 /// Adds --NAME for each registry parameter in `names`, with its help and default.
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names);
-/// The parameters, each checked by its registry entry (InvalidInput names the bad one).
-TwoSizeParams paramsFrom(const ParamTexts& texts);
+/// The parameters, each checked by its registry entry (InvalidInput names the bad one). Giving
+/// --lambda-W/--lambda-H/--lambda-b chooses the penalized form (then --EW/--EH are refused); a
+/// parameter the chosen model does not use is refused by name.
+/// The penalized form needs absolute sizes: --nA (or `sizesGiven`, --sizes).
+TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven = false);
 
 /// 0, or kNotCertified after saying on stderr what was not certified.
 int certifiedExit(int uncertified, const std::string& what);

@@ -19,7 +19,8 @@ void printTable(const Solution& s, const Metrics& m) {
   std::cout << std::left;
   auto row = [](const std::string& k, const std::string& v) { std::cout << "  " << std::setw(20) << k << v << "\n"; };
   row("objective", formatNumber(s.objective));
-  row("gap", formatNumber(s.gap) + (s.certified ? "  (certified: <= 1e-9 x min(f, log K - f))" : "  (NOT certified)"));
+  const char* target = s.problem.penalized() ? "  (certified: <= 1e-9 x f)" : "  (certified: <= 1e-9 x min(f, log K - f))";
+  row("gap", formatNumber(s.gap) + (s.certified ? target : "  (NOT certified)"));
   row("minority state", describe(m.minorityState, s.gap));
   if (!s.certified) {
     row("", "the solve did not reach its certificate: no geometry is reported");
@@ -49,13 +50,11 @@ int runSolve(const SolveArgs& a) {
   Problem p;
   std::optional<TwoSizeParams> two;
   std::vector<std::string> notes;
-  const TwoSizeParams tp = paramsFrom(a.params);
+  const TwoSizeParams tp = paramsFrom(a.params, !a.sizes.empty());
   if (!a.sizes.empty()) {
     std::vector<int> minority;
     if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
-    p = makeFromSizes(tp.EW, tp.EH, parseList<double>("--sizes", a.sizes), minority);
-    p.loss = tp.loss;
-    validate(p);
+    p = makeFromSizes(tp, parseList<double>("--sizes", a.sizes), minority);
     for (int k = 0; k < p.K(); ++k)
       if (p.classSize[k] == 0)
         notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
@@ -190,7 +189,7 @@ int runDesign(const DesignArgs& a) {
 Command addDesign(CLI::App& app) {
   auto a = std::make_shared<DesignArgs>();
   auto* sub = app.add_subcommand("design", "The value of one parameter that keeps the minority cosine <= a target at R");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
+  addParameterOptions(sub, a->params, parameterNamesExcept({}));
   sub->add_option("--vary", a->vary, "the parameter to choose: wr, alpha, tau, margin or gamma")->capture_default_str();
   sub->add_option("--target-cos", a->target, "keep the minority cosine at or below this")->capture_default_str();
   sub->add_option("--lo", a->lo, "smallest value searched (default: the explorer's range)");
@@ -202,8 +201,8 @@ Command addDesign(CLI::App& app) {
 Command addSolve(CLI::App& app) {
   auto a = std::make_shared<SolveArgs>();
   auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "R", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
-  sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R)");
+  addParameterOptions(sub, a->params, parameterNamesExcept({}));
+  sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R; absolute sample counts in the penalized form)");
   sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
   sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
   sub->add_option("--max-iterations", a->maxIterations, "L-BFGS iterations of a first attempt; retries get up to 4x (exit 3 if not certified)")
@@ -219,7 +218,7 @@ Command addSweep(CLI::App& app) {
   sub->add_option("--K", a->K, "total number of classes");
   sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
   sub->add_option("--KA", a->KA, "majority counts, comma separated")->capture_default_str();
-  addParameterOptions(sub, a->params, {"EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
+  addParameterOptions(sub, a->params, parameterNamesExcept({"KA", "KB", "R"}));
   sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();
   sub->add_option("--points", a->points, "grid points, log-spaced")->capture_default_str();
@@ -231,7 +230,7 @@ Command addSweep(CLI::App& app) {
 Command addTransition(CLI::App& app) {
   auto a = std::make_shared<TransitionArgs>();
   auto* sub = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse, and R_vanish");
-  addParameterOptions(sub, a->params, {"KA", "KB", "EW", "EH", "wr", "profile", "loss", "alpha", "tau", "margin", "gamma", "classifier"});
+  addParameterOptions(sub, a->params, parameterNamesExcept({"R"}));
   sub->add_option("--tol", a->tol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "search R up to this (finite)")->capture_default_str();
   sub->add_flag("--json", a->json, "JSON on stdout");

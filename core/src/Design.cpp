@@ -34,12 +34,20 @@ std::string DesignResult::summary(const DesignQuery& q) const {
 }
 
 DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
-  const ParameterSpec& spec = parameter(q.parameter);
-  if (spec.type != ParameterType::Real || spec.allowInfinity || q.parameter == "EW" || q.parameter == "EH")
-    throw InvalidInput("a design query varies wr, alpha, tau, margin or gamma, not " + q.parameter);
+  // "lambda": both weight decays at once (lambda_W = lambda_H = lambda, so mu = lambda).
+  const bool both = q.parameter == "lambda";
+  const ParameterSpec& spec = parameter(both ? "lambda-W" : q.parameter);
+  if (spec.type != ParameterType::Real || spec.allowInfinity || q.parameter == "EW" || q.parameter == "EH" ||
+      q.parameter == "nA")
+    throw InvalidInput("a design query varies wr, alpha, tau, margin, gamma, temperature or lambda (lambda-W, lambda-H), not " +
+                       q.parameter);
+  auto setValue = [&](TwoSizeParams& t, double v) {
+    setParameter(t, both ? "lambda-W" : q.parameter, v);
+    if (both) setParameter(t, "lambda-H", v);
+  };
   TwoSizeParams p = base;
   setParameter(p, "R", q.R);
-  if (!spec.appliesTo(p)) throw InvalidInput(q.parameter + " does not enter the model with loss " + parameterText(p, "loss"));
+  if (!spec.appliesTo(p)) throw InvalidInput(q.parameter + " does not enter the model " + notAppliesReason(spec, p));
   if (!(q.targetCos > -1 && q.targetCos < 1)) throw InvalidInput("the target cosine must be in (-1, 1)");
   if (!(q.relTol > 0 && q.relTol < 1)) throw InvalidInput("the tolerance must be in (0, 1)");
   DesignResult r;
@@ -55,7 +63,7 @@ DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
   // Keeps the cosine at or below the target at this value.
   auto keeps = [&](double v) {
     TwoSizeParams t = p;
-    setParameter(t, q.parameter, v);
+    setValue(t, v);
     const Solution s = chain.solve(makeTwoSize(t), q.cancel);
     ++r.solves;
     const Metrics m = computeMetrics(s, mo);

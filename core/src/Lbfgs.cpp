@@ -11,27 +11,11 @@ struct Pair {
   double rho;
 };
 
-}  // namespace
-
-LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg,
-                             Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
-                             const std::function<bool(double, double)>& stop) {
-  LbfgsResult result;
-  Eigen::VectorXd gx(y.size()), x(y.size());
-  // phi(y) = f(radius y / |y|) is 0-homogeneous; its gradient is the projected one, scaled.
-  auto phi = [&](const Eigen::VectorXd& point, Eigen::VectorXd& grad) {
-    const double n = point.norm();
-    x.noalias() = (radius / n) * point;
-    const double f = fg(x, gx);
-    ++result.evaluations;
-    // grad = (radius / n) (gx - (u . gx) u), u = point / n; no temporaries.
-    const double ug = point.dot(gx) / (n * n);
-    grad.resize(point.size());
-    grad.noalias() = (radius / n) * (gx - ug * point);
-    return f;
-  };
-
-  y.normalize();
+// The iteration both entry points share. `phi` is the function minimised over y; with
+// `sphere`, phi is 0-homogeneous and y is kept near the unit sphere.
+LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& phi, Eigen::VectorXd& y,
+                bool sphere, const LbfgsOptions& options, const std::function<bool(double, double)>& stop,
+                LbfgsResult& result) {
   Eigen::VectorXd g(y.size()), gNew(y.size()), d(y.size()), yNew(y.size());
   double f = phi(y, g);
   if (stop(f, g.norm())) {
@@ -112,7 +96,7 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
     g.swap(gNew);
     f = fNew;
     result.iterations = it + 1;
-    if (y.norm() > 4.0) {  // keep |y| near 1; phi is scale invariant but the memory is not
+    if (sphere && y.norm() > 4.0) {  // keep |y| near 1; phi is scale invariant but the memory is not
       y.normalize();
       f = phi(y, g);
       memory.clear();
@@ -123,6 +107,39 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
     }
   }
   return result;
+}
+
+}  // namespace
+
+LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg,
+                             Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
+                             const std::function<bool(double, double)>& stop) {
+  LbfgsResult result;
+  Eigen::VectorXd gx(y.size()), x(y.size());
+  // phi(y) = f(radius y / |y|) is 0-homogeneous; its gradient is the projected one, scaled.
+  auto phi = [&](const Eigen::VectorXd& point, Eigen::VectorXd& grad) {
+    const double n = point.norm();
+    x.noalias() = (radius / n) * point;
+    const double f = fg(x, gx);
+    ++result.evaluations;
+    // grad = (radius / n) (gx - (u . gx) u), u = point / n; no temporaries.
+    const double ug = point.dot(gx) / (n * n);
+    grad.resize(point.size());
+    grad.noalias() = (radius / n) * (gx - ug * point);
+    return f;
+  };
+  y.normalize();
+  return run(phi, y, true, options, stop, result);
+}
+
+LbfgsResult minimize(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg, Eigen::VectorXd& x,
+                     const LbfgsOptions& options, const std::function<bool(double, double)>& stop) {
+  LbfgsResult result;
+  auto phi = [&](const Eigen::VectorXd& point, Eigen::VectorXd& grad) {
+    ++result.evaluations;
+    return fg(point, grad);
+  };
+  return run(phi, x, false, options, stop, result);
 }
 
 }  // namespace lpm::detail

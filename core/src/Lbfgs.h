@@ -28,4 +28,9 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
                              Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
                              const std::function<bool(double, double)>& stop);
 
+/// Unconstrained: minimises fg over x itself (the penalized budget). `x` holds the start on
+/// entry and the last accepted point on return.
+LbfgsResult minimize(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg, Eigen::VectorXd& x,
+                     const LbfgsOptions& options, const std::function<bool(double, double)>& stop);
+
 }  // namespace lpm::detail

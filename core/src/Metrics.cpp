@@ -28,6 +28,7 @@ SetStats groupStats(const GroupMatrix& M, const std::vector<ClassGroup>& groups,
   for (int g = 0; g < G; ++g) {
     norm[g] = std::sqrt(std::max(0.0, M.entry(groups, g, g, true)));
     st.size += c[g];
+    if (norm[g] < vanishNorm || norm[g] == 0) st.vanished += c[g];
     sum += c[g] * norm[g];
     sumSq += c[g] * norm[g] * norm[g];
   }
@@ -61,7 +62,9 @@ std::string toString(MinorityState s) {
     case MinorityState::Spread: return "spread";
     case MinorityState::Collapsed: return "collapsed";
     case MinorityState::Vanished: return "vanished";
-    case MinorityState::Single: return "single";
+    case MinorityState::Single: return "na";
+    case MinorityState::PartlyVanished: return "partly_vanished";
+    case MinorityState::AllVanished: return "all_vanished";
     case MinorityState::Uncertified: return "uncertified";
     case MinorityState::NonUnique: return "nonunique";
   }
@@ -71,6 +74,8 @@ std::string toString(MinorityState s) {
 std::string describe(MinorityState s, double gap) {
   switch (s) {
     case MinorityState::Single: return "one minority class (no pairwise cosine)";
+    case MinorityState::PartlyVanished: return "partly vanished (fewer than two minority classes survive)";
+    case MinorityState::AllVanished: return "all vanished (the weight decay sets every classifier and feature to 0)";
     case MinorityState::NonUnique: return "not unique (the budget is not used up: only the objective is determined)";
     case MinorityState::Uncertified: {
       char buf[64];
@@ -92,8 +97,17 @@ SetStats setStats(const Eigen::MatrixXd& gram, const std::vector<int>& members, 
 Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   Metrics m;
   const auto& p = s.problem;
-  const double vanishW = options.vanishTol * std::sqrt(p.EW);
-  const double vanishH = options.vanishTol * std::sqrt(p.EH);
+  double vanishW = options.vanishTol * std::sqrt(p.EW);
+  double vanishH = options.vanishTol * std::sqrt(p.EH);
+  if (p.penalized()) {  // no budget to measure against: the largest class's norm
+    double w = 0, h = 0;
+    for (size_t g = 0; g < s.groups.size(); ++g) {
+      w = std::max(w, std::sqrt(std::max(0.0, s.XWW.entry(s.groups, g, g, true))));
+      h = std::max(h, std::sqrt(std::max(0.0, s.XHH.entry(s.groups, g, g, true))));
+    }
+    vanishW = options.vanishTol * w;
+    vanishH = options.vanishTol * h;
+  }
   m.minorityW = groupStats(s.XWW, s.groups, p.minority, vanishW);
   m.majorityW = groupStats(s.XWW, s.groups, p.majority, vanishW);
   m.minorityH = groupStats(s.XHH, s.groups, p.minority, vanishH);
@@ -130,9 +144,11 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   auto stateOf = [&](const SetStats& minority, double vanishNorm) {
     if (!s.certified) return MinorityState::Uncertified;
     if (nonUnique(s)) return MinorityState::NonUnique;
-    if (minority.size > 0 && minority.normMean < vanishNorm) return MinorityState::Vanished;
+    if (p.penalized() && s.nuclearNorm == 0) return MinorityState::AllVanished;
+    if (minority.size > 0 && (minority.normMean < vanishNorm || minority.vanished == minority.size))
+      return MinorityState::Vanished;
     if (minority.size < 2) return MinorityState::Single;
-    if (!minority.meanCos) return MinorityState::Vanished;  // all but one vanished
+    if (minority.size - minority.vanished < 2 || !minority.meanCos) return MinorityState::PartlyVanished;
     if (*minority.meanCos >= 1 - options.collapseTol) return MinorityState::Collapsed;
     return MinorityState::Spread;
   };

@@ -23,10 +23,19 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [field](TwoSizeParams& p, double v) { p.*field = v; };
     return s;
   };
+  const auto layerPeeled = [](const TwoSizeParams& p) { return p.model == ModelKind::LayerPeeled; };
+  const auto constrained = [](const TwoSizeParams& p) {
+    return p.model == ModelKind::LayerPeeled && p.budget == Budget::Constrained;
+  };
+  const auto penalized = [](const TwoSizeParams& p) {
+    return p.model == ModelKind::LayerPeeled && p.budget == Budget::Penalized;
+  };
   r.push_back(budget("EW", "E<sub>W</sub>", "Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)", &TwoSizeParams::EW));
   r.back().defaultText = "1";
+  r.back().applies = constrained;
   r.push_back(budget("EH", "E<sub>H</sub>", "Feature energy budget: (1/K) sum ||h_k||^2 <= EH (Eq. 7)", &TwoSizeParams::EH));
   r.back().defaultText = "5";
+  r.back().applies = [](const TwoSizeParams& p) { return p.budget == Budget::Constrained || p.model == ModelKind::SupCon; };
   auto count = [](const char* name, const char* label, const char* help, int TwoSizeParams::*field) {
     ParameterSpec s;
     s.name = name, s.label = label, s.help = help, s.type = ParameterType::Integer;
@@ -82,6 +91,7 @@ std::vector<ParameterSpec> makeRegistry() {
     s.sessionOptional = true;
     s.get = [](const TwoSizeParams& p) { return static_cast<double>(p.loss.kind); };
     s.set = [](TwoSizeParams& p, double v) { p.loss.kind = static_cast<LossKind>(static_cast<int>(v)); };
+    s.applies = layerPeeled;
     r.push_back(s);
   }
   {
@@ -95,6 +105,7 @@ std::vector<ParameterSpec> makeRegistry() {
     s.sessionOptional = true;
     s.get = [](const TwoSizeParams& p) { return p.fixedEtf ? 1.0 : 0.0; };
     s.set = [](TwoSizeParams& p, double v) { p.fixedEtf = v == 1; };
+    s.applies = constrained;
     r.push_back(s);
   }
   // A loss's parameters: shown (and entering the model) only with that loss.
@@ -109,7 +120,7 @@ std::vector<ParameterSpec> makeRegistry() {
     s.get = [field](const TwoSizeParams& p) { return p.loss.*field; };
     s.set = [field](TwoSizeParams& p, double v) { p.loss.*field = v; };
     const std::string n = name;
-    s.applies = [n](const TwoSizeParams& p) { return lossUses(p.loss.kind, n); };
+    s.applies = [n](const TwoSizeParams& p) { return p.model == ModelKind::LayerPeeled && lossUses(p.loss.kind, n); };
     return s;
   };
   r.push_back(lossParameter("alpha", "α", "Label smoothing: the weight a in [0, 1) spread over all classes",
@@ -120,6 +131,78 @@ std::vector<ParameterSpec> makeRegistry() {
                             &Loss::tau, 100, 3));
   r.push_back(lossParameter("margin", "m", "LDAM: the own logit lowered by m (n_min / n_k)^(1/4)", &Loss::margin, 100, 5));
   r.push_back(lossParameter("gamma", "γ", "VS: logit j scaled by (n_j / n_max)^gamma", &Loss::gamma, 10, 2));
+  {
+    ParameterSpec s;
+    s.name = "budget", s.label = "Budget", s.type = ParameterType::Choice;
+    s.help = "constrained (the paper: energies EW, EH) or penalized (weight decay lambda-W, lambda-H on the training "
+             "loss, the feature penalty summed over samples: absolute sizes matter)";
+    s.choices = {"constrained", "penalized"};
+    s.min = 0, s.max = 1;
+    s.defaultText = "constrained";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.budget == Budget::Penalized ? 1.0 : 0.0; };
+    s.set = [](TwoSizeParams& p, double v) { p.budget = v == 1 ? Budget::Penalized : Budget::Constrained; };
+    s.applies = layerPeeled;
+    r.push_back(s);
+  }
+  auto decay = [&](const char* name, const char* label, const char* help, double Penalty::*field, const char* def) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help;
+    s.min = 0, s.minExclusive = true, s.max = 1e3;
+    s.explorerMin = 1e-5, s.explorerMax = 1e-1, s.entryMin = 1e-12, s.entryMax = 1e3, s.logScale = true, s.decimals = 6;
+    s.defaultText = def;
+    s.sessionOptional = true;
+    s.get = [field](const TwoSizeParams& p) { return p.penalty.*field; };
+    s.set = [field](TwoSizeParams& p, double v) { p.penalty.*field = v; };
+    s.applies = penalized;
+    return s;
+  };
+  r.push_back(decay("lambda-W", "λ<sub>W</sub>", "Penalized: weight decay on the classifiers, (lambda_W / 2) ||W||^2",
+                    &Penalty::lambdaW, "0.001"));
+  r.push_back(decay("lambda-H", "λ<sub>H</sub>",
+                    "Penalized: weight decay on the features, (lambda_H / 2) sum over samples ||h_i||^2", &Penalty::lambdaH,
+                    "0.001"));
+  r.push_back(decay("lambda-b", "λ<sub>b</sub>", "Penalized: weight decay on a bias, (lambda_b / 2) ||b||^2; inf: no bias",
+                    &Penalty::lambdaB, "inf"));
+  r.back().allowInfinity = true;
+  r.back().max = r.back().entryMax = kInfinity;
+  {
+    ParameterSpec s;
+    s.name = "nA", s.label = "n<sub>A</sub>", s.help = "Penalized: samples per majority class (n_B = nA / R): absolute sizes matter there";
+    s.min = 0, s.minExclusive = true, s.max = 1e12;
+    s.explorerMin = 1, s.explorerMax = 1e5, s.entryMin = 1e-6, s.entryMax = 1e12, s.logScale = true, s.decimals = 1;
+    s.defaultText = "500";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.nA; };
+    s.set = [](TwoSizeParams& p, double v) { p.nA = v; };
+    s.applies = penalized;
+    r.push_back(s);
+  }
+  {
+    ParameterSpec s;
+    s.name = "model", s.label = "Model", s.type = ParameterType::Choice;
+    s.help = "lpm (the layer-peeled model: classifiers and features) or supcon (supervised contrastive, Eq. 11-12: "
+             "features only, temperature t)";
+    s.choices = {"lpm", "supcon"};
+    s.min = 0, s.max = 1;
+    s.defaultText = "lpm";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon ? 1.0 : 0.0; };
+    s.set = [](TwoSizeParams& p, double v) { p.model = v == 1 ? ModelKind::SupCon : ModelKind::LayerPeeled; };
+    r.push_back(s);
+  }
+  {
+    ParameterSpec s;
+    s.name = "temperature", s.label = "t", s.help = "Supervised contrastive: the temperature t of Eq. (11)";
+    s.min = 0, s.minExclusive = true, s.max = 1e6;
+    s.explorerMin = 0.05, s.explorerMax = 10, s.entryMin = 1e-6, s.entryMax = 1e6, s.logScale = true, s.decimals = 3;
+    s.defaultText = "1";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return p.temperature; };
+    s.set = [](TwoSizeParams& p, double v) { p.temperature = v; };
+    s.applies = [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon; };
+    r.push_back(s);
+  }
   return r;
 }
 
@@ -197,6 +280,23 @@ void checkValue(const ParameterSpec& s, double v) {
 }
 
 double getParameter(const TwoSizeParams& p, const std::string& name) { return parameter(name).get(p); }
+
+std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, const std::string& flag) {
+  const std::string& n = spec.name;
+  if (n == "temperature") return "unless " + flag + "model supcon";
+  if (p.model == ModelKind::SupCon) return "with " + flag + "model supcon (features only)";
+  if (n == "alpha" || n == "tau" || n == "margin" || n == "gamma")
+    return "with " + flag + "loss " + parameterText(p, "loss");
+  if (p.budget == Budget::Penalized) return "in the penalized form (weight decay replaces the energies EW, EH)";
+  return "with the constrained budget (" + flag + "lambda-W and " + flag + "lambda-H choose the penalized form)";
+}
+
+std::vector<std::string> parameterNamesExcept(const std::vector<std::string>& except) {
+  std::vector<std::string> out;
+  for (const auto& s : parameterRegistry())
+    if (std::find(except.begin(), except.end(), s.name) == except.end()) out.push_back(s.name);
+  return out;
+}
 
 void setParameter(TwoSizeParams& p, const std::string& name, double value) {
   const auto& s = parameter(name);

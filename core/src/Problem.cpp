@@ -26,7 +26,39 @@ void requireBudgets(double EW, double EH) {
                        " where the optimum's geometry can be certified");
 }
 
+// The penalized form's weight decays: positive and finite (lambda_b may be inf: no bias).
+void requirePenalty(const Penalty& q) {
+  checkValue(parameter("lambda-W"), q.lambdaW);
+  checkValue(parameter("lambda-H"), q.lambdaH);
+  checkValue(parameter("lambda-b"), q.lambdaB);
+}
+
+// The rules that tie the model's choices, for both parameter sets.
+void requireCompatible(Budget budget, ModelKind model, bool fixedEtf, const Loss& loss) {
+  if (model == ModelKind::SupCon) {
+    if (budget == Budget::Penalized)
+      throw InvalidInput("the supervised contrastive model has the constrained budget tr Q <= K EH only, not the penalized form");
+    if (fixedEtf) throw InvalidInput("the supervised contrastive model has no classifiers to fix (--classifier fixed-etf)");
+    if (loss.kind != LossKind::CE)
+      throw InvalidInput("the supervised contrastive model has its own loss (Eq. 11); --loss does not apply to it");
+  }
+  if (budget == Budget::Penalized && fixedEtf)
+    throw InvalidInput("a fixed ETF classifier is modelled with the constrained budget only, not the penalized form");
+}
+
+void requireSupConScale(double EH, double t) {
+  checkValue(parameter("temperature"), t);
+  if (EH / t > 1e4)
+    throw InvalidInput("EH / temperature = " + fmt(EH / t) + " is outside the range EH / t <= 1e4 where the supervised "
+                       "contrastive loss can be certified in double precision");
+}
+
 }  // namespace
+
+double Penalty::mu() const { return std::sqrt(lambdaW * lambdaH); }
+
+std::string toString(Budget b) { return b == Budget::Penalized ? "penalized" : "constrained"; }
+std::string toString(ModelKind m) { return m == ModelKind::SupCon ? "supcon" : "lpm"; }
 
 std::vector<double> Problem::weights() const {
   const double N = std::accumulate(classSize.begin(), classSize.end(), 0.0);
@@ -46,13 +78,23 @@ std::vector<double> Problem::priors() const {
 void validate(const TwoSizeParams& p) {
   // Every parameter by its registry entry (lpm/Parameters.h), then the rules that tie them.
   for (const auto& spec : parameterRegistry()) checkValue(spec, spec.get(p));
-  requireBudgets(p.EW, p.EH);
+  requireCompatible(p.budget, p.model, p.fixedEtf, p.loss);
+  if (p.model == ModelKind::SupCon) requireSupConScale(p.EH, p.temperature);
+  else if (p.budget == Budget::Constrained) requireBudgets(p.EW, p.EH);
   if (static_cast<long long>(p.KA) + p.KB > kMaxClasses)
     throw InvalidInput("K = KA + KB must be <= " + std::to_string(kMaxClasses));
 }
 
 void validate(const Problem& p) {
-  requireBudgets(p.EW, p.EH);
+  requireCompatible(p.budget, p.model, p.fixedEtfClassifier, p.loss);
+  if (p.supcon()) {
+    checkValue(parameter("EH"), p.EH);
+    requireSupConScale(p.EH, p.temperature);
+  } else if (p.penalized()) {
+    requirePenalty(p.penalty);
+  } else {
+    requireBudgets(p.EW, p.EH);
+  }
   if (p.K() < 2) throw InvalidInput("K must be >= 2 classes, got " + std::to_string(p.K()));
   int positive = 0;
   for (int k = 0; k < p.K(); ++k) {
@@ -89,6 +131,10 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   q.EH = p.EH;
   q.loss = p.loss;
   q.fixedEtfClassifier = p.fixedEtf;
+  q.budget = p.budget;
+  q.penalty = p.penalty;
+  q.model = p.model;
+  q.temperature = p.temperature;
   if (p.profile == SizeProfile::Exponential) {
     q.classSize.resize(p.K());
     for (int k = 0; k < p.K(); ++k) {
@@ -105,8 +151,24 @@ Problem makeTwoSize(const TwoSizeParams& p) {
     q.priorSize = q.classSize;
     for (int k = p.KA; k < p.K(); ++k) q.priorSize[k] /= p.wr;
   }
+  if (p.budget == Budget::Penalized) {  // absolute sizes: n_A = nA
+    for (auto& n : q.classSize) n *= p.nA;
+    for (auto& n : q.priorSize) n *= p.nA;
+  }
   for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
   for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
+  validate(q);
+  return q;
+}
+
+Problem makeFromSizes(const TwoSizeParams& p, const std::vector<double>& sizes, std::vector<int> minority) {
+  Problem q = makeFromSizes(p.EW, p.EH, sizes, std::move(minority));
+  q.loss = p.loss;
+  q.fixedEtfClassifier = p.fixedEtf;
+  q.budget = p.budget;
+  q.penalty = p.penalty;
+  q.model = p.model;
+  q.temperature = p.temperature;
   validate(q);
   return q;
 }

@@ -50,8 +50,12 @@ nlohmann::json paramsJson(const TwoSizeParams& p, bool all) {
 
 nlohmann::json problemJson(const Problem& p) {
   nlohmann::json j{{"EW", p.EW}, {"EH", p.EH}, {"K", p.K()}, {"sizes", p.classSize}, {"minority", p.minority},
-                   {"majority", p.majority}, {"loss", toString(p.loss.kind)}};
+                   {"majority", p.majority}, {"loss", toString(p.loss.kind)}, {"formulation", toString(p.budget)},
+                   {"model", toString(p.model)}};
   if (!p.priorSize.empty()) j["prior_sizes"] = p.priorSize;
+  if (p.penalized())
+    j["penalty"] = {{"lambda_W", p.penalty.lambdaW}, {"lambda_H", p.penalty.lambdaH},
+                    {"lambda_b", p.penalty.bias() ? nlohmann::json(p.penalty.lambdaB) : nlohmann::json("inf")}};
   return j;
 }
 
@@ -146,7 +150,16 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["feature_state"] = toString(m.featureState);
   j["loss"] = toString(p.loss.kind);
   j["loss_description"] = describe(p.loss);
-  j["formulation"] = "constrained";
+  j["formulation"] = toString(p.budget);
+  j["model"] = toString(p.model);
+  j["classifier"] = p.supcon() ? "none" : p.fixedEtfClassifier ? "fixed-etf" : "learned";
+  if (p.penalized()) {
+    j["lambda_W"] = p.penalty.lambdaW;
+    j["lambda_H"] = p.penalty.lambdaH;
+    j["lambda_b"] = p.penalty.bias() ? nlohmann::json(p.penalty.lambdaB) : nlohmann::json("inf");
+    j["mu"] = p.penalty.mu();
+  }
+  if (p.supcon()) j["temperature"] = p.temperature;
   // Geometry only from a certified solution with a unique geometry: otherwise every metric is
   // withheld (null).
   const bool ok = s.certified && !nonUnique(s);
@@ -180,8 +193,8 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["attempts"] = s.attempts;
   j["solver"] = toString(s.solver);
   j["K"] = p.K();
-  j["EW"] = p.EW;
-  j["EH"] = p.EH;
+  j["EW"] = p.penalized() || p.supcon() ? nlohmann::json(nullptr) : nlohmann::json(p.EW);
+  j["EH"] = p.penalized() ? nlohmann::json(nullptr) : nlohmann::json(p.EH);
   j["minority"] = p.minority;
   j["problem"] = problemJson(p);
   if (withMatrices && s.certified) {

@@ -44,14 +44,20 @@ double maxSingularValue(const Eigen::MatrixXd& M) {
 class GroupedObjective {
 public:
   GroupedObjective(const Problem& problem, const std::vector<ClassGroup>& groups, int rank)
-      : G_(static_cast<int>(groups.size())), r_(rank), loss_(problem.loss), frobenius_(problem.fixedEtfClassifier) {
+      : G_(static_cast<int>(groups.size())), r_(rank), loss_(problem.loss), frobenius_(problem.fixedEtfClassifier),
+        penalized_(problem.penalized()), bias_(problem.penalized() && problem.penalty.bias()),
+        mu_(problem.penalty.mu()), lambdaB_(problem.penalty.lambdaB) {
     n_.resize(G_);
     pi_.resize(G_);
+    sizeRoot_ = Eigen::ArrayXd::Ones(G_);
     for (int g = 0; g < G_; ++g) {
       n_(g) = groups[g].count();
       pi_(g) = groups[g].weight;
       if (groups[g].count() > 1) contrastGroups_.push_back(g);
+      if (penalized_) sizeRoot_(g) = std::sqrt(problem.classSize[groups[g].members.front()]);
     }
+    b_ = Eigen::VectorXd::Zero(G_);
+    dB_ = Eigen::VectorXd::Zero(G_);
     const Eigen::ArrayXd s = n_.sqrt();
     sqrtNN_ = s.matrix() * s.matrix().transpose();
     K_ = n_.sum();
@@ -59,7 +65,7 @@ public:
     D_.resize(G_, G_);
     c_ = Eigen::VectorXd::Zero(G_);
     delta_ = Eigen::VectorXd::Zero(G_);
-    if (loss_.kind != LossKind::CE) setUpLoss(problem, groups);
+    if (loss_.kind != LossKind::CE || penalized_) setUpLoss(problem, groups);
     const Eigen::VectorXd root = n_.sqrt().matrix();
     centring_ = Eigen::MatrixXd::Identity(G_, G_) - root * root.transpose() / K_;
   }
@@ -68,10 +74,14 @@ public:
   /// classifier the logits themselves (Zbar and sqrt(n_g - 1) c_g: ||x|| = ||Z||_F).
   int dimension() const {
     const int nc = static_cast<int>(contrastGroups_.size());
-    return frobenius_ ? G_ * G_ + nc : 2 * G_ * r_ + 4 * nc;
+    return frobenius_ ? G_ * G_ + nc : 2 * G_ * r_ + 4 * nc + (bias_ ? G_ : 0);
   }
+  /// The factor variables (all but the bias's).
+  int factorDimension() const { return 2 * G_ * r_ + 4 * static_cast<int>(contrastGroups_.size()); }
+  bool penalized() const { return penalized_; }
 
   double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    if (penalized_) return penalizedValue(x, grad);
     if (frobenius_) {
       // Logits W h_k of a fixed ETF sum to zero over the classes: Zbar = X P, P the centring.
       Zbar_.noalias() = Eigen::Map<const Eigen::MatrixXd>(x.data(), G_, G_) * centring_;
@@ -166,12 +176,14 @@ public:
   }
 
   /// f(0) - f at the last evaluated point (log K - f for CE, computed without cancellation).
-  double gain() const { return gain_; }
-  double floor() const { return certificateFloor(loss_); }
+  double gain() const { return penalized_ ? f0_ - objective() : gain_; }
+  /// The penalized objective is bounded away from 0 by its penalties: its gap is relative to it.
+  double floor() const { return penalized_ ? objective() : certificateFloor(loss_); }
 
   /// Frank-Wolfe gap at the last evaluated point: <D, Z> + tau sigma_max(D) >= f - f* on the
   /// nuclear-norm ball; <D, Z> + tau ||D||_F on the Frobenius ball (fixed ETF classifier).
   double gap(double tau) const {
+    if (penalized_) return penalizedGap();
     double inner = D_.cwiseProduct(Zbar_).sum();
     if (frobenius_) {
       double norm2 = (D_ * centring_).squaredNorm();  // the gradient within the centred logits
@@ -189,10 +201,25 @@ public:
     return inner + tau * sigma;
   }
 
-  double objective() const { return objective_; }
+  /// The objective at the last evaluated point; penalized: loss + mu ||D^{1/2} Z||_* + (lambda_b / 2) ||b||^2.
+  double objective() const {
+    if (!penalized_) return objective_;
+    return lossValue_ + mu_ * nuclearNorm(Zbar_, c_) + biasPenalty_;
+  }
 
   /// Factor variables whose logits are exactly (Zbar, c): the inverse of operator()'s unpacking.
+  /// Penalized: the factors of Y = D^{1/2} Z, and the bias as last evaluated.
   Eigen::VectorXd pack(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
+    if (penalized_) {
+      Eigen::MatrixXd Y = sizeRoot_.matrix().asDiagonal() * Zbar;
+      Eigen::VectorXd yc = sizeRoot_.matrix().cwiseProduct(c);
+      Eigen::VectorXd x = packFactors(Y, yc);
+      if (bias_) x.tail(G_) = n_.sqrt().matrix().cwiseProduct(b_);
+      return x;
+    }
+    return packFactors(Zbar, c);
+  }
+  Eigen::VectorXd packFactors(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
     Eigen::VectorXd x = Eigen::VectorXd::Zero(dimension());
     if (frobenius_) {
       Eigen::Map<Eigen::MatrixXd>(x.data(), G_, G_) = Zbar;
@@ -217,6 +244,11 @@ public:
   /// The norm of the logits (Zbar, c) in group form that the budget bounds: nuclear, or
   /// Frobenius with a fixed ETF classifier.
   double nuclearNorm(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
+    if (penalized_) {  // of Y = D^{1/2} Z
+      double t = svdOf(sizeRoot_.matrix().asDiagonal() * Zbar, false).S.sum();
+      for (int g : contrastGroups_) t += (n_(g) - 1) * sizeRoot_(g) * std::abs(c(g));
+      return t;
+    }
     if (frobenius_) {
       double t = Zbar.squaredNorm();
       for (int g : contrastGroups_) t += (n_(g) - 1) * c(g) * c(g);
@@ -228,9 +260,86 @@ public:
   }
   const Eigen::MatrixXd& Zbar() const { return Zbar_; }
   const Eigen::VectorXd& contrast() const { return c_; }
+  const Eigen::VectorXd& bias() const { return b_; }  ///< per group (penalized with a bias)
   int groups() const { return G_; }
+  /// sigma_max of the loss's gradient in Y = D^{1/2} Z at the last evaluated point: Y = 0 is
+  /// optimal (for the bias there) exactly when it is <= mu (lpm-models.md §4, all_vanished).
+  double gradientNormY() const {
+    double sigma = maxSingularValue(gradientY());
+    for (int g : contrastGroups_)
+      if (sizeRoot_(g) > 0) sigma = std::max(sigma, std::abs(delta_(g)) / sizeRoot_(g));
+    return sigma;
+  }
+  double mu() const { return mu_; }
 
 private:
+  // --- The penalized form (lpm-models.md §1): x = [factors of Y = D^{1/2} Z as above; sqrt(n_g) b_g],
+  // smooth objective loss(Z + b) + (mu / 2) ||factors||^2 + (lambda_b / 2) ||b||^2, whose minimum
+  // over factorisations of Y is loss + mu ||Y||_* + (lambda_b / 2) ||b||^2.
+  Eigen::MatrixXd gradientY() const {  // S^{-1} D, S = diag(sqrt(n_g)) (rows of empty classes: 0)
+    Eigen::MatrixXd gY = D_;
+    for (int g = 0; g < G_; ++g) gY.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
+    return gY;
+  }
+
+  double penalizedValue(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+    Zbar_.noalias() = U * V.transpose();
+    for (int g = 0; g < G_; ++g) Zbar_.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
+    const double* xc = x.data() + 2 * G_ * r_;
+    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+      const int g = contrastGroups_[i];
+      const Eigen::Map<const Eigen::Vector2d> s(xc + 4 * i), t(xc + 4 * i + 2);
+      c_(g) = sizeRoot_(g) > 0 ? s.dot(t) / (n_(g) - 1) / sizeRoot_(g) : 0.0;
+    }
+    const int nf = factorDimension();
+    biasPenalty_ = 0;
+    if (bias_) {
+      for (int g = 0; g < G_; ++g) b_(g) = x(nf + g) / std::sqrt(n_(g));
+      biasPenalty_ = 0.5 * lambdaB_ * x.tail(G_).squaredNorm();
+    }
+    lossValue_ = evaluateLoss(true);
+    const double f = lossValue_ + 0.5 * mu_ * x.head(nf).squaredNorm() + biasPenalty_;
+    grad.resize(x.size());
+    const Eigen::MatrixXd gY = gradientY();
+    Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
+    gU.noalias() = gY * V + mu_ * U;
+    gV.noalias() = gY.transpose() * U + mu_ * V;
+    double* gc = grad.data() + 2 * G_ * r_;
+    for (size_t i = 0; i < contrastGroups_.size(); ++i) {
+      const int g = contrastGroups_[i];
+      const double d = sizeRoot_(g) > 0 ? delta_(g) / sizeRoot_(g) : 0.0;
+      for (int j = 0; j < 2; ++j) {
+        gc[4 * i + j] = d * xc[4 * i + 2 + j] + mu_ * xc[4 * i + j];
+        gc[4 * i + 2 + j] = d * xc[4 * i + j] + mu_ * xc[4 * i + 2 + j];
+      }
+    }
+    if (bias_)
+      for (int g = 0; g < G_; ++g) grad(nf + g) = dB_(g) / std::sqrt(n_(g)) + lambdaB_ * x(nf + g);
+    objective_ = f;
+    return f;
+  }
+
+  // gap = <g, Y> + mu ||Y||_* + r max(0, sigma_max(g) - mu) + ||grad_b F||^2 / (2 lambda_b) >= P - P*,
+  // r = min(P(0, 0), P) / mu >= ||Y*||_* (the loss is >= 0) (lpm-models.md §1).
+  double penalizedGap() const {
+    double inner = D_.cwiseProduct(Zbar_).sum();
+    for (int g : contrastGroups_) inner += (n_(g) - 1) * delta_(g) * c_(g);
+    const double nuc = nuclearNorm(Zbar_, c_);
+    const double P = lossValue_ + mu_ * nuc + biasPenalty_;
+    const double r = std::min(f0_, P) / mu_;
+    double gap = inner + mu_ * nuc + r * std::max(0.0, gradientNormY() - mu_);
+    if (bias_) {
+      double gb = 0;  // per class: dB_g / n_g + lambda_b b_g, n_g classes alike
+      for (int g = 0; g < G_; ++g) {
+        const double d = dB_(g) / n_(g) + lambdaB_ * b_(g);
+        gb += n_(g) * d * d;
+      }
+      gap += gb / (2 * lambdaB_);
+    }
+    return gap;
+  }
+
   // --- Every loss but CE (whose loop above keeps its own digits-preserving form). A class of
   // group g sees its own logit e, n_g - 1 copies of fs (the rest of its group) and n_j copies of
   // L_j (each other group j). The softmax losses are lse_i(log m_i + a_i v_i + b_i) minus a linear
@@ -259,9 +368,10 @@ private:
         default: break;
       }
     }
-    // f(0): every logit 0.
+    // f(0): every logit 0 (and no bias).
     Zbar_.setZero();
     c_.setZero();
+    b_.setZero();
     f0_ = evaluateLoss(false);
   }
 
@@ -271,12 +381,14 @@ private:
     const bool mse = loss_.kind == LossKind::MSE, smoothing = loss_.kind == LossKind::LabelSmoothing;
     const double a = loss_.alpha;
     Eigen::ArrayXd dL(G_);
+    if (derivatives) dB_.setZero();
     for (int g = 0; g < G_; ++g) {
       if (pi_(g) == 0) {
         if (derivatives) D_.row(g).setZero(), delta_(g) = 0;
         continue;
       }
-      const Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
+      // Logits of a class of g: against each class of group j, L_j (+ the bias b_j).
+      const Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose() + b_.array();
       const double e = L(g) + c_(g) * (1 - 1 / n_(g)), fs = L(g) - c_(g) / n_(g);
       const double mSame = n_(g) - 1;
       double loss = 0, de = 0, dfs = 0;
@@ -318,8 +430,10 @@ private:
       }
       f += n_(g) * pi_(g) * loss;
       if (!derivatives) continue;
-      for (int j = 0; j < G_; ++j)
+      for (int j = 0; j < G_; ++j) {
         D_(g, j) = j == g ? pi_(g) * (de + dfs) : pi_(g) * std::sqrt(n_(g) / n_(j)) * dL(j);
+        dB_(j) += n_(g) * pi_(g) * (j == g ? de + dfs : dL(j));  // every logit of group j moves with b_j
+      }
       delta_(g) = mSame > 0 ? pi_(g) * (de - dfs / mSame) : 0.0;
     }
     return f;
@@ -328,6 +442,10 @@ private:
   int G_, r_;
   Loss loss_;
   bool frobenius_ = false;
+  bool penalized_ = false, bias_ = false;
+  double mu_ = 0, lambdaB_ = 0, lossValue_ = 0, biasPenalty_ = 0;
+  Eigen::ArrayXd sizeRoot_;  ///< penalized: sqrt(n_g), the absolute size of a class of g
+  Eigen::VectorXd b_, dB_;   ///< the bias per group and the loss's derivative by it (all its classes)
   Eigen::MatrixXd centring_;  ///< P = I - s s^T / K, s_g = sqrt(n_g): the centring in group form
   Eigen::ArrayXd scale_, shift_, ownShift_;
   double f0_ = 0;
@@ -358,6 +476,25 @@ bool isBalanced(const Problem& p) {
 }
 
 void fillGrams(Solution& s) {
+  if (s.problem.penalized()) {
+    // Y = D^{1/2} Z = U S V^T: W = V S^{1/2} (lH/lW)^{1/4}, D^{1/2} H = U S^{1/2} (lW/lH)^{1/4}
+    // (lpm-models.md §1), so X_WW = a (Y^T Y)^{1/2}, X_HH = D^{-1/2} (Y Y^T)^{1/2} D^{-1/2} / a,
+    // a = sqrt(lH / lW); in group form D is sqrt(n_g) on group g's block.
+    const int G = static_cast<int>(s.groups.size());
+    Eigen::VectorXd root(G), inv(G);
+    for (int g = 0; g < G; ++g) {
+      root(g) = std::sqrt(s.problem.classSize[s.groups[g].members.front()]);
+      inv(g) = root(g) > 0 ? 1 / root(g) : 0.0;  // an empty class has no feature to speak of
+    }
+    const double a = std::sqrt(s.problem.penalty.lambdaH / s.problem.penalty.lambdaW);
+    const Svd svd = svdOf(root.asDiagonal() * s.Z.mean, true);
+    s.XWW.mean = a * svd.V * svd.S.asDiagonal() * svd.V.transpose();
+    s.XHH.mean = (1 / a) * inv.asDiagonal() * (svd.U * svd.S.asDiagonal() * svd.U.transpose()) * inv.asDiagonal();
+    const Eigen::VectorXd yc = root.cwiseProduct(s.Z.contrast).cwiseAbs();
+    s.XWW.contrast = a * yc;
+    s.XHH.contrast = (1 / a) * yc.cwiseProduct(inv).cwiseProduct(inv);
+    return;
+  }
   if (s.problem.fixedEtfClassifier) {
     // W = sqrt(EW) M with M M^T = K/(K-1) P (P: centring), H = sqrt((K-1)/K) Z P / sqrt(EW), in group form.
     const int K = s.problem.K(), G = static_cast<int>(s.groups.size());
@@ -466,6 +603,17 @@ ClassVectors Solution::vectors() const {
     const Eigen::MatrixXd P = Eigen::MatrixXd::Identity(K, K) - Eigen::MatrixXd::Constant(K, K, 1.0 / K);
     W = std::sqrt(problem.EW * K / (K - 1.0)) * P;
     H = std::sqrt((K - 1.0) / K / problem.EW) * Zfull * P;
+    return v;
+  }
+  if (problem.penalized()) {
+    // Minimal energy of the penalized form (lpm-models.md §1), from Y = D^{1/2} Z.
+    Eigen::VectorXd d(K), inv(K);
+    for (int k = 0; k < K; ++k) d(k) = std::sqrt(problem.classSize[k]), inv(k) = d(k) > 0 ? 1 / d(k) : 0.0;
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(d.asDiagonal() * Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
+    const double a = std::pow(problem.penalty.lambdaW / problem.penalty.lambdaH, 0.25);
+    H = a * inv.asDiagonal() * svd.matrixU() * root.asDiagonal();
+    W = (1 / a) * svd.matrixV() * root.asDiagonal();
     return v;
   }
   Eigen::BDCSVD<Eigen::MatrixXd> svd(Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
@@ -629,6 +777,103 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
   if (candidate(t.Z.mean, t.Z.contrast, x)) adopt();
 }
 
+// Exact zeros in the penalized form. Weight decay makes classes vanish exactly (Y's row and column
+// zero: h_k = w_k = 0), all of them once mu >= sigma_max(grad_Y L(0, b)) (lpm-models.md §4); the
+// factored iterates only approach them. Candidates with those classes set to zero are tried, and
+// adopted when they pass the certificate. The warm-start state stays the solver's.
+void vanishPenalizedIfOptimal(Solution& s, GroupedObjective& objective, const Polish& polish) {
+  const int G = static_cast<int>(s.groups.size());
+  std::vector<double> norm(G);
+  double largest = 0;
+  for (int g = 0; g < G; ++g) {
+    norm[g] = std::sqrt(std::max(0.0, s.XWW.entry(s.groups, g, g, true)));
+    largest = std::max(largest, norm[g]);
+  }
+  auto tryZeros = [&](const std::vector<bool>& zero) {
+    Eigen::VectorXd x, grad;
+    auto zeroed = [&](Eigen::MatrixXd Zbar, Eigen::VectorXd c) {
+      for (int g = 0; g < G; ++g)
+        if (zero[g]) Zbar.row(g).setZero(), Zbar.col(g).setZero(), c(g) = 0;
+      x = objective.pack(Zbar, c);
+      objective(x, grad);
+      const double gap = objective.gap(0);
+      return std::isfinite(gap) && gap <= certificateTarget(objective.objective(), objective.gain(), objective.floor());
+    };
+    if (!zeroed(s.Z.mean, s.Z.contrast)) {
+      polish(x);  // the survivors (and the bias) settle; a zero class regrows only if it should
+      objective(x, grad);
+      if (!zeroed(objective.Zbar(), objective.contrast())) return false;
+    }
+    s.objective = objective.objective();
+    s.gain = objective.gain();
+    s.gap = objective.gap(0);
+    s.Z.mean = objective.Zbar();
+    s.Z.contrast = objective.contrast();
+    s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+    s.certified = true;
+    fillGrams(s);
+    return true;
+  };
+  // Everything zero: optimal exactly when the gradient at Y = 0 is within mu.
+  {
+    Eigen::VectorXd x = objective.pack(Eigen::MatrixXd::Zero(G, G), Eigen::VectorXd::Zero(G)), grad;
+    objective(x, grad);
+    if (objective.gradientNormY() <= objective.mu() * (1 + 1e-9) && tryZeros(std::vector<bool>(G, true))) return;
+  }
+  if (!(largest > 0)) return;
+  std::vector<bool> zero(G, false);
+  bool any = false;
+  for (int g = 0; g < G; ++g) zero[g] = norm[g] < 1e-2 * largest, any = any || zero[g];
+  if (any) tryZeros(zero);
+}
+
+// The penalized form: unconstrained L-BFGS on loss + (mu / 2)||factors||^2 (+ the bias's penalty),
+// stopped on the gap of lpm-models.md §1.
+void solvePenalized(Solution& s, GroupedObjective& objective, Eigen::VectorXd& y, const SolveOptions& options,
+                    int maxIterations) {
+  detail::LbfgsOptions lo;
+  lo.memory = std::min(objective.dimension(), 30);
+  lo.maxIterations = maxIterations;
+  const bool cheapGap = objective.groups() <= 16;
+  int sinceGap = 0;
+  double gradAtGap = std::numeric_limits<double>::infinity();
+  auto stop = [&](double, double gradNorm) {
+    if (options.cancel.cancelled()) return s.cancelled = true;
+    if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
+    sinceGap = 0;
+    gradAtGap = gradNorm;
+    return objective.gap(0) <= options.gapTarget * objective.objective();
+  };
+  auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) { return objective(x, grad); };
+  const auto res = detail::minimize(fg, y, lo, stop);
+  s.iterations = res.iterations;
+  Eigen::VectorXd grad;
+  objective(y, grad);
+  s.objective = objective.objective();
+  s.gap = objective.gap(0);
+  s.Z.mean = objective.Zbar();
+  s.Z.contrast = objective.contrast();
+  s.state = y;
+  s.attempts = 1;
+  s.gain = objective.gain();
+  s.certificateFloor = objective.floor();
+  s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+  s.radius = 0;  // no ball: never "not unique"
+  const bool finite = std::isfinite(s.objective) && std::isfinite(s.gap) && s.state.allFinite();
+  s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain, s.certificateFloor);
+  if (!finite) return;
+  fillGrams(s);
+  if (s.cancelled) return;
+  auto polish = [&](Eigen::VectorXd& y0) {
+    detail::LbfgsOptions po = lo;
+    po.maxIterations = 500;
+    auto tighter = [&](double, double) { return objective.gap(0) <= 1e-3 * options.gapTarget * objective.objective(); };
+    detail::minimize(fg, y0, po, tighter);
+  };
+  vanishPenalizedIfOptimal(s, objective, polish);
+  s.certificateFloor = s.objective;
+}
+
 // One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
 Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
                    unsigned seed, int maxIterations) {
@@ -655,6 +900,10 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     std::normal_distribution<double> normal;
     y.resize(objective.dimension());
     for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
+  }
+  if (problem.penalized()) {
+    solvePenalized(s, objective, y, options, maxIterations);
+    return s;
   }
   detail::LbfgsOptions lo;
   // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
@@ -779,8 +1028,12 @@ Solution solve(const Problem& problem, const SolveOptions& options) {
                        " is solved by the reduced or general solver");
   if (kind == SolverKind::ClosedForm && problem.fixedEtfClassifier)
     throw InvalidInput("the closed form (Theorem 1) is for learned classifiers");
+  if (kind == SolverKind::ClosedForm && (problem.penalized() || problem.supcon()))
+    throw InvalidInput("the closed form (Theorem 1) is for the constrained layer-peeled model");
   if (kind == SolverKind::Auto)
-    kind = isBalanced(problem) && ce && !problem.fixedEtfClassifier ? SolverKind::ClosedForm : SolverKind::Reduced;
+    kind = isBalanced(problem) && ce && !problem.fixedEtfClassifier && !problem.penalized() && !problem.supcon()
+               ? SolverKind::ClosedForm
+               : SolverKind::Reduced;
 
   Solution s;
   if (kind == SolverKind::ClosedForm) {

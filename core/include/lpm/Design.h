@@ -14,7 +14,7 @@
 namespace lpm {
 
 struct DesignQuery {
-  std::string parameter = "wr";  ///< a real registry parameter that enters the model
+  std::string parameter = "wr";  ///< a real registry parameter that enters the model, or "lambda" (both decays)
   double targetCos = 0.5;        ///< keep the minority cosine <= this
   double R = 1000;
   /// The range searched; default: the parameter's explorer range (wr: 1 .. 1e4).

@@ -14,19 +14,23 @@ namespace lpm {
 ///  - NonUnique:   ||Z||_* < (1 - kNonUniqueTol) rho: the budget is not used up (label smoothing at
 ///                 large budgets, MSE with EW EH >= 1), the geometry is not determined (lpm-models.md §4);
 ///  - Vanished:    mean minority ||w_k|| < vanishTol sqrt(EW) (no cosine);
-///  - Single:      fewer than two minority classes (no pairwise cosine);
+///  - AllVanished: penalized form, Y = 0: every classifier and feature is zero (strong weight decay);
+///  - PartlyVanished: some minority classes vanished and fewer than two survive (single classes
+///                 vanish inside a group with arbitrary sizes; penalized models, MSE);
+///  - Single:      fewer than two minority classes, or no classifiers (supcon): "na", no pairwise cosine;
 ///  - Collapsed:   minority cosine >= 1 - collapseTol;
 ///  - Spread:      otherwise.
-enum class MinorityState { Spread, Collapsed, Vanished, Single, Uncertified, NonUnique };
+enum class MinorityState { Spread, Collapsed, Vanished, Single, Uncertified, NonUnique, PartlyVanished, AllVanished };
 constexpr double kNonUniqueTol = 1e-3;
-/// spread, collapsed, vanished, single, uncertified, nonunique.
+/// spread, collapsed, vanished, na, uncertified, nonunique, partly_vanished, all_vanished (lpm-models.md §4).
 std::string toString(MinorityState s);
 /// Words for people: "spread", ..., "not certified (gap 5.6e-02)".
 std::string describe(MinorityState s, double gap);
 
 struct MetricsOptions {
   double collapseTol = 1e-3;  ///< collapsed when the minority cosine >= 1 - collapseTol
-  /// A classifier vanished when ||w_k|| < vanishTol sqrt(EW). Its squared norm is linear in the
+  /// A classifier vanished when ||w_k|| < vanishTol sqrt(EW) (penalized form: vanishTol times the
+  /// largest classifier norm, there being no budget; features alike). Its squared norm is linear in the
   /// logits' error (X_WW = sqrt(EW/EH) |Z|), so the norm is the square root of what the solver
   /// resolves: certified solves leave vanishing classifiers at norms up to ~3e-4 sqrt(EW), with
   /// directions that are noise (doc/dev/04-SOLVER.md).
@@ -39,6 +43,7 @@ struct SetStats {
   double normMean = 0;
   double normCV = 0;              ///< std / mean of the norms
   int size = 0;
+  int vanished = 0;               ///< members below the vanishing norm, left out of meanCos
 };
 
 struct Metrics {

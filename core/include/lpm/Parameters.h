@@ -66,6 +66,11 @@ void setParameter(TwoSizeParams& p, const std::string& name, double value);
 std::string parameterText(const TwoSizeParams& p, const std::string& name);
 /// NAME=VALUE, as `--set` takes it in both executables; also K=N (sets KB = N - KA).
 void applyAssignment(TwoSizeParams& p, const std::string& assignment);
+/// Why `spec` does not enter the model at `p`, in words after "NAME does not enter the model ":
+/// "with loss ce", "in the penalized form", ... `flag` prefixes the names ("--" on the command line).
+std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, const std::string& flag = "");
+/// The registry's names but `except`, in order: the model flags a command offers.
+std::vector<std::string> parameterNamesExcept(const std::vector<std::string>& except);
 /// Every registry parameter equal (but `except`, if named): the one test of "the same setting".
 bool sameParameters(const TwoSizeParams& a, const TwoSizeParams& b, const std::string& except = "");
 /// The value clamped into the explorer's range of `name`.

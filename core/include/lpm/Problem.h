@@ -32,6 +32,32 @@ enum class SizeProfile {
   Exponential  ///< long tail over all K classes: n_k = R^(-k/(K-1)); the last KB are "minority"
 };
 
+/// The budget form (lpm-models.md §1). Constrained: the paper's energies EW, EH (the logits range
+/// over a nuclear-norm ball, class-averaged, only size ratios matter). Penalized: weight decay
+/// lambda_W, lambda_H (and lambda_b on an optional bias) on the training loss, the feature penalty
+/// summed over samples: a different model, in which absolute class sizes matter.
+enum class Budget { Constrained, Penalized };
+
+/// What moves: the layer-peeled model (classifiers and features, in Z) or the supervised
+/// contrastive model (Eq. 11-12: features only, in the Gram Q = H H^T, temperature t).
+enum class ModelKind { LayerPeeled, SupCon };
+
+/// constrained, penalized; lpm, supcon: the names the command line and sessions use.
+std::string toString(Budget b);
+std::string toString(ModelKind m);
+
+/// The weight-decay strengths of the penalized form. lambdaB = inf: no bias (b = 0).
+struct Penalty {
+  double lambdaW = 1e-3;
+  double lambdaH = 1e-3;
+  double lambdaB = kInfinity;
+  double mu() const;  ///< sqrt(lambdaW lambdaH): the weight of ||D^{1/2} Z||_*
+  bool bias() const { return lambdaB < kInfinity; }
+  bool operator==(const Penalty& o) const {
+    return lambdaW == o.lambdaW && lambdaH == o.lambdaH && lambdaB == o.lambdaB;
+  }
+};
+
 /// The two-size setting of the paper: KA majority classes of n_A examples and KB
 /// minority classes of n_B = n_A / R, oversampled by wr (Eq. 18: n_B -> wr n_B).
 /// With SizeProfile::Exponential the same parameters describe a long-tailed distribution.
@@ -45,6 +71,11 @@ struct TwoSizeParams {
   SizeProfile profile = SizeProfile::Step;
   Loss loss;       ///< the loss of Eq. (15): cross-entropy, as in the paper, unless chosen
   bool fixedEtf = false;  ///< classifiers fixed to a simplex ETF; only the features move (lpm-models.md §3)
+  Budget budget = Budget::Constrained;
+  Penalty penalty;        ///< the penalized form's weight decays
+  double nA = 500;        ///< penalized form: the majority's absolute size (n_B = nA / R)
+  ModelKind model = ModelKind::LayerPeeled;
+  double temperature = 1; ///< supervised contrastive: t
   int K() const { return KA + KB; }
 };
 
@@ -62,6 +93,15 @@ struct Problem {
   /// Class sizes the losses' own priors use (logit adjustment, LDAM, VS): the sizes before
   /// oversampling (lpm-models.md §2). Empty: classSize.
   std::vector<double> priorSize;
+  /// Penalized: classSize are absolute sample counts, and EW, EH are not used.
+  Budget budget = Budget::Constrained;
+  Penalty penalty;
+  /// SupCon: min sum_k pi_k (-Q_kk / t + log sum_j pi_j exp(Q_kj / t)), tr Q <= K EH, Q >= 0; EW and
+  /// the loss are not used (lpm-models.md §3).
+  ModelKind model = ModelKind::LayerPeeled;
+  double temperature = 1;
+  bool penalized() const { return budget == Budget::Penalized; }
+  bool supcon() const { return model == ModelKind::SupCon; }
 
   int K() const { return static_cast<int>(classSize.size()); }
   /// pi_k = n_k / N.
@@ -86,6 +126,9 @@ Problem makeTwoSize(const TwoSizeParams& p);
 /// Arbitrary sizes; `minority` empty means "the classes of the smallest size".
 Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes,
                       std::vector<int> minority = {});
+/// Arbitrary sizes under the model of `p` (loss, budget form, classifier, model; KA, KB and R
+/// unused): with the penalized form the sizes are absolute sample counts.
+Problem makeFromSizes(const TwoSizeParams& p, const std::vector<double>& sizes, std::vector<int> minority = {});
 
 /// Groups classes of exactly equal size (in order of first appearance).
 std::vector<ClassGroup> groupBySize(const Problem& p);
