@@ -28,15 +28,15 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   if (p.budget == Budget::Penalized && (texts.given("EW") || texts.given("EH")))
     throw InvalidInput("--EW/--EH are the constrained budget and --lambda-W/--lambda-H the penalized one: give one form, "
                        "not both");
-  if (p.budget == Budget::Penalized && !sizesGiven && !texts.given("nA") && texts.option.count("nA"))
-    throw InvalidInput("the penalized form depends on absolute class sizes: give --nA N (n_B = nA / R)" +
-                       std::string(texts.option.count("R") ? " or --sizes" : ""));
   // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
   for (const auto& [name, text] : texts.text) {
     const auto& spec = parameter(name);
     if (!spec.appliesTo(p) && (texts.given(name) && text != spec.defaultText))
       throw InvalidInput("--" + name + " does not enter the model " + notAppliesReason(spec, p, "--"));
   }
+  if (parameter("nA").appliesTo(p) && !sizesGiven && !texts.given("nA") && texts.option.count("nA"))
+    throw InvalidInput("the penalized form depends on absolute class sizes: give --nA N (n_B = nA / R)" +
+                       std::string(texts.option.count("R") ? " or --sizes" : ""));
   return p;
 }
 

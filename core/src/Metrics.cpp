@@ -152,7 +152,8 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
     if (*minority.meanCos >= 1 - options.collapseTol) return MinorityState::Collapsed;
     return MinorityState::Spread;
   };
-  m.minorityState = stateOf(m.minorityW, vanishW);
+  m.minorityState = p.supcon() ? (s.certified ? MinorityState::Single : MinorityState::Uncertified)  // no classifiers: na
+                               : stateOf(m.minorityW, vanishW);
   m.featureState = stateOf(m.minorityH, vanishH);
   return m;
 }

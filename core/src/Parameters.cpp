@@ -287,6 +287,8 @@ std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, 
   if (p.model == ModelKind::SupCon) return "with " + flag + "model supcon (features only)";
   if (n == "alpha" || n == "tau" || n == "margin" || n == "gamma")
     return "with " + flag + "loss " + parameterText(p, "loss");
+  if (p.budget == Budget::Penalized && n == "classifier")
+    return "in the penalized form (a fixed ETF classifier is modelled with the constrained budget only)";
   if (p.budget == Budget::Penalized) return "in the penalized form (weight decay replaces the energies EW, EH)";
   return "with the constrained budget (" + flag + "lambda-W and " + flag + "lambda-H choose the penalized form)";
 }

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "Lbfgs.h"
+#include "SupCon.h"
 
 namespace lpm {
 namespace {
@@ -597,6 +598,13 @@ ClassVectors Solution::vectors() const {
   ClassVectors v;
   Eigen::MatrixXd &H = v.H, &W = v.W;
   const int K = problem.K();
+  if (problem.supcon()) {
+    // Features only: H = V diag(sqrt(lambda)) from Q = H H^T; no classifiers (W = 0).
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(XHH.expand(groups, K));
+    H = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0).cwiseSqrt().asDiagonal();
+    W = Eigen::MatrixXd::Zero(K, K);
+    return v;
+  }
   const Eigen::MatrixXd Zfull = Z.expand(groups, K);
   if (problem.fixedEtfClassifier) {
     // The fixed simplex ETF M = sqrt(K/(K-1)) P, and the features that give these logits.
@@ -877,6 +885,12 @@ void solvePenalized(Solution& s, GroupedObjective& objective, Eigen::VectorXd& y
 // One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
 Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
                    unsigned seed, int maxIterations) {
+  if (problem.supcon()) {
+    SolveOptions o = options;
+    o.kind = kind;
+    return detail::solveSupConOnce(problem, kind == SolverKind::Reduced ? reducedGroups(problem) : singletonGroups(problem),
+                                   o, start, seed, maxIterations);
+  }
   Solution s;
   s.problem = problem;
   s.solver = kind;

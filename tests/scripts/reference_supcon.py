@@ -21,8 +21,8 @@ Method
   2. Polish: accelerated projected gradient (FISTA, backtracking, adaptive restart) on the
      spectraplex {Q >= 0, tr Q <= K EH}; the projection is an eigendecomposition plus the projection
      of the eigenvalues onto {x >= 0, sum x <= K EH}, so eigenvalues that the projection removes are
-     exactly zero.  Then Newton on the face (Q = U X U^T with U the current range, X on the trace
-     simplex face), kept only if it lowers the certificate.
+     exactly zero.  Then Newton on Q = V V^T (V: K x rank, ||V||_F^2 = K EH), projected back onto
+     the spectraplex, kept only if it lowers the certificate.
   3. Certificate (any feasible Q): with G = sym(grad f(Q)),
          f(Q) - f* <= gap = <G, Q> - K EH min(0, lambda_min(G)).
 """
@@ -168,6 +168,8 @@ def fista(prob, Q, target=1e-13, time_limit=2.0, max_iter=20000):
     T = prob.T
     Lc = float(prob.pi.max()) / prob.t ** 2      # a safe start; backtracking adapts it
     x = proj_spectraplex(Q, T)
+    for _ in range(3):        # a few projected-gradient steps: the start becomes a prox iterate
+        x = proj_spectraplex(x - prob.f(x)[1] / Lc, T)
     fx = prob.f(x)[0]
     best = x
     fb, gb, _ = prob.certificate(x)
@@ -200,74 +202,57 @@ def fista(prob, Q, target=1e-13, time_limit=2.0, max_iter=20000):
     return best, it
 
 
-def face_newton(prob, Q, iters=30):
-    """Newton on the face {U X U^T : tr X = K EH} (U: the range of Q, r columns), X symmetric;
-    equality-constrained Newton step on the trace, line search; stays PSD by the line search."""
-    w, V = np.linalg.eigh(Q)
+def bm_newton(prob, Q, iters=30):
+    """Newton on Q = V V^T (V: K x r, r = rank of the prox iterate) with the trace active,
+    ||V||_F^2 = K EH: KKT system of  f(V V^T) + nu (||V||^2 - K EH).  Stationarity is
+    (G + nu I) V = 0, i.e. the range of Q may rotate (a fixed-face Newton would miss the cross
+    block U_perp^T G U).  Exact Hessian-vector products; least squares for the gauge V -> V O."""
+    w, P = np.linalg.eigh(Q)
     keep = w > 1e-12 * max(w.max(), 1e-300)
-    U = V[:, keep]
-    r = U.shape[1]
+    r = int(keep.sum())
     if r == 0:
         return Q
-    K, t, pi = prob.K, prob.t, prob.pi
-    tri = [(i, j) for j in range(r) for i in range(j, r)]
-    nv = len(tri)
-    B = np.zeros((nv, K, K))                      # basis of symmetric X mapped to Q
-    for a, (i, j) in enumerate(tri):
-        E = np.zeros((r, r))
-        E[i, j] = E[j, i] = 1.0
-        B[a] = U @ E @ U.T
-    trv = np.array([1.0 if i == j else 0.0 for (i, j) in tri])
+    V = P[:, keep] * np.sqrt(w[keep])
+    K, t, pi, T = prob.K, prob.t, prob.pi, prob.T
+    n = K * r
 
-    def Qx(x):
-        return np.einsum("a,aij->ij", x, B)
-    X = U.T @ Q @ U
-    x = np.array([X[i, j] for (i, j) in tri])
-    x *= prob.T / float(trv @ x) if prob.certificate(Q)[2] < 0 else 1.0
-    fx = prob.f(Qx(x))[0]
+    def dGsym(S, E):
+        Et = E / t
+        dG = (pi[:, None] / t) * (S * Et - S * (S * Et).sum(1, keepdims=True))
+        return 0.5 * (dG + dG.T)
+
+    def residual(V):
+        val, G = prob.f(V @ V.T)
+        nu = -float((V * (G @ V)).sum()) / float((V * V).sum())
+        return val, G, nu, G @ V + nu * V
+
     for _ in range(iters):
-        Qc = Qx(x)
-        val, G, S = prob.f(Qc, hess=True)
-        g = np.einsum("aij,ij->a", B, G)
-        # Hessian of f along the basis: sum_k pi_k/t^2 (row-k Var under S_k) of dQ_k.
-        Bk = B / t                                 # (nv, K, K): dA_kj
-        H = np.zeros((nv, nv))
-        for k in range(K):
-            Dk = Bk[:, k, :]                       # (nv, K)
-            mean = Dk @ S[k]
-            H += pi[k] * ((Dk * S[k]) @ Dk.T - np.outer(mean, mean))
-        active = abs(float(trv @ x) - prob.T) < 1e-9 * prob.T
-        if active:
-            KKT = np.block([[H, trv[:, None]], [trv[None, :], np.zeros((1, 1))]])
-            rhs = np.concatenate([-g, [0.0]])
-            d = np.linalg.lstsq(KKT, rhs, rcond=1e-14)[0][:nv]
-        else:
-            d = np.linalg.lstsq(H, -g, rcond=1e-14)[0]
-        slope = float(g @ d)
-        if not slope < 0:
+        val, G, S = prob.f(V @ V.T, hess=True)
+        nu = -float((V * (G @ V)).sum()) / float((V * V).sum())
+        gr = 2.0 * (G @ V + nu * V)
+        Hm = np.zeros((n, n))
+        E = np.eye(n)
+        for i in range(n):
+            D = E[i].reshape(K, r)
+            Hm[:, i] = (2.0 * (dGsym(S, D @ V.T + V @ D.T) @ V + G @ D + nu * D)).ravel()
+        Hm = 0.5 * (Hm + Hm.T)
+        c = 2.0 * V.ravel()                         # gradient of ||V||^2
+        KKT = np.block([[Hm, c[:, None]], [c[None, :], np.zeros((1, 1))]])
+        rhs = np.concatenate([-gr.ravel(), [T - float((V * V).sum())]])
+        d = np.linalg.lstsq(KKT, rhs, rcond=1e-14)[0][:n].reshape(K, r)
+        res0 = float(np.abs(gr).max())
+        Vn = V + d
+        Vn *= math.sqrt(T / float((Vn * Vn).sum()))
+        res1 = float(np.abs(residual(Vn)[3]).max()) * 2.0
+        if not res1 < res0:
             break
-        st = 1.0
-        while st > 1e-10:
-            xn = x + st * d
-            Xn = np.zeros((r, r))
-            for a, (i, j) in enumerate(tri):
-                Xn[i, j] = Xn[j, i] = xn[a]
-            if np.linalg.eigvalsh(Xn)[0] >= 0 and float(trv @ xn) <= prob.T * (1 + 1e-15):
-                fn = prob.f(Qx(xn))[0]
-                if fn <= fx + 1e-4 * st * slope or (st == 1.0 and fn <= fx + 1e-15 * abs(fx)):
-                    break
-            st *= 0.5
-        else:
+        V = Vn
+        if res1 < 1e-17:
             break
-        small = np.abs(st * d).max() < 1e-15 * max(1.0, np.abs(x).max())
-        x, fx = xn, fn
-        if small:
-            break
-    Qn = Qx(x)
-    return 0.5 * (Qn + Qn.T)
+    return V @ V.T
 
 
-def solve(KA, KB, EH, t, R, n=None, target=1e-13):
+def solve(KA, KB, EH, t, R, n=None, target=1e-12):
     prob = Problem(KA, KB, EH, t, R, n)
     t0 = time.perf_counter()
     Q0, status = solve_cvxopt(prob)
@@ -277,16 +262,19 @@ def solve(KA, KB, EH, t, R, n=None, target=1e-13):
     fq, gq, _ = prob.certificate(Q)
     cands = [(gq, 0, Q)]
     if gq > target * max(abs(fq), 1e-12):
-        Qn = face_newton(prob, Q)
+        Qn = bm_newton(prob, Q)
         Qn = proj_spectraplex(Qn, prob.T)            # exactly feasible
         fn, gn, _ = prob.certificate(Qn)
         cands.append((gn, 1, Qn))
         if gn > target * max(abs(fn), 1e-12):       # fall back: long FISTA
-            Q, its2 = fista(prob, Q, target=target, time_limit=10.0, max_iter=10 ** 6)
+            Q, its2 = fista(prob, Q, target=target, time_limit=3.0, max_iter=10 ** 6)
             its += its2
             cands.append((prob.certificate(Q)[1], 0, Q))
     cands.append((g0, 2, Qp0))
-    gap, kind, Q = min(cands, key=lambda c: c[0])
+    # prefer the low-rank candidates (prox iterate, Newton on V V^T) whenever one meets the target;
+    # the interior-point point is full rank (vanishing eigenvalues ~1e-9), used only as a last resort
+    met = [c for c in cands if c[1] != 2 and c[0] <= target * max(abs(prob.f(c[2])[0]), 1e-12)]
+    gap, kind, Q = min(met if met else cands, key=lambda c: c[0])
     sec = time.perf_counter() - t0
     val, gap, lmin = prob.certificate(Q)
     rel = gap / abs(val) if abs(val) > 1e-12 else gap
@@ -308,7 +296,10 @@ def metrics(prob, Q, vtol=1e-3, ctol=1e-3):
     A, B = list(range(KA)), list(range(KA, K))
     aliveB = [k for k in B if d[k] >= vtol * big]
     aliveA = [k for k in A if d[k] >= vtol * big]
-    out = dict(minority_feature_cos=mc(aliveB), majority_feature_cos=mc(aliveA), between_feature_cos=mc(aliveA, aliveB),
+    QB = Q[KA:, KA:]
+    trB = float(np.trace(QB))
+    spread = math.sqrt(max(trB - float(QB.sum()) / len(B), 0.0) / trB) if trB > 0 else float("nan")
+    out = dict(minority_spread=spread, minority_feature_cos=mc(aliveB), majority_feature_cos=mc(aliveA), between_feature_cos=mc(aliveA, aliveB),
                minority_feature_norm_ratio=float(d[B].mean() / d[A].mean()), trace_ratio=float(np.trace(Q) / prob.T),
                rank=int((np.linalg.eigvalsh(Q) > 1e-9 * max(big * big, 1e-300)).sum()))
     if big == 0:
@@ -363,22 +354,49 @@ def table(path):
     return rows, worst
 
 
-def collapse_R(KA, EH, t, K=10, lo=1.0, hi=1e8, steps=40, tol=1e-3):
-    """smallest R (bisection in log R) at which the minority state is collapsed (or vanished)."""
-    pred = lambda R: solve(KA, K - KA, EH, t, R)["state"] in ("collapsed", "vanished")
+def bisect_R(pred, lo=1.0, hi=1e6, tol=1e-3):
+    """smallest R (bisection in log R) with pred(R) true; None if false at hi."""
     if pred(lo):
-        return lo, lo
+        return (lo, lo)
     if not pred(hi):
         return None
-    for _ in range(steps):
+    while hi / lo > 1 + tol:
         mid = math.sqrt(lo * hi)
         if pred(mid):
             hi = mid
         else:
             lo = mid
-        if hi / lo < 1 + tol:
-            break
-    return lo, hi
+    return (lo, hi)
+
+
+def vanish_candidate_gap(KA, EH, t, R, K=10):
+    """relative certificate of the candidate 'minority features zero, majority a KA-simplex ETF using
+    the whole trace': 0 (to rounding) exactly when that candidate is optimal."""
+    prob = Problem(KA, K - KA, EH, t, R)
+    Q = np.zeros((K, K))
+    Q[:KA, :KA] = prob.T / (KA - 1) * (np.eye(KA) - np.ones((KA, KA)) / KA)
+    f, g, _ = prob.certificate(Q)
+    return g / abs(f)
+
+
+def thresholds(K=10):
+    """per (EH, t, KA): R where the minority state first reads collapsed (cos >= 1-1e-3), where it
+    collapses exactly (within-minority spread < 1e-6, features identical), and where the zero-minority
+    candidate becomes exactly optimal (vanished)."""
+    out = []
+    for EH in (1.0, 5.0):
+        for t in (0.5, 1.0):
+            for KA in (3, 5, 7):
+                st = lambda R: solve(KA, K - KA, EH, t, R)
+                rc = bisect_R(lambda R: st(R)["state"] in ("collapsed", "vanished"), tol=1e-2)
+                rx = bisect_R(lambda R: (lambda r: r["state"] == "vanished" or r["minority_spread"] < 1e-6)(st(R)),
+                              tol=1e-2)
+                rv = bisect_R(lambda R: vanish_candidate_gap(KA, EH, t, R) < 1e-13, tol=1e-9)
+                out.append((EH, t, KA, rc, rx, rv))
+                fm = lambda v: "none up to 1e6" if v is None else f"{math.sqrt(v[0] * v[1]):.4g}"
+                print(f"thresholds EH={EH} t={t} KA={KA}: collapsed (1e-3 rule) from R ~ {fm(rc)}, exactly collapsed "
+                      f"from R ~ {fm(rx)}, vanished (exact) from R ~ {fm(rv)}", flush=True)
+    return out
 
 
 # ----------------------------------------------------------------------------- checks
@@ -398,7 +416,7 @@ def etf_closed(K, EH, t):
     return math.log1p((K - 1) * math.exp(-K * EH / ((K - 1) * t))) - math.log(K)
 
 
-def checks(path, table_worst=None):
+def checks(path, table_worst=None, thr=None):
     C = Checks()
     rng = np.random.default_rng(3)
     gaps = []
@@ -479,8 +497,15 @@ def checks(path, table_worst=None):
           worst <= 1e-9, f"worst {worst:.2e}")
     summary = f"{len(C.lines) - C.fails} passed, {C.fails} failed"
     print(summary)
+    info = []
+    if thr is not None:
+        fm = lambda v: "none up to R = 1e6" if v is None else f"[{v[0]:.6g}, {v[1]:.6g}]"
+        for (EH, t, KA, rc, rx, rv) in thr:
+            info.append(f"[INFO] K=10 KA={KA} EH={EH} t={t}: minority collapsed (cos >= 1-1e-3) from R in {fm(rc)}; "
+                        f"exactly collapsed (spread < 1e-6) from R in {fm(rx)}; vanished (zero-minority candidate "
+                        f"certified) from R in {fm(rv)}")
     with open(path, "w") as fh:
-        fh.write("\n".join(C.lines) + "\n" + summary + "\n")
+        fh.write("\n".join(C.lines) + "\n" + summary + "\n" + "".join(l + "\n" for l in info))
     return C
 
 
@@ -501,7 +526,10 @@ def main():
     if "--checks" not in sys.argv:
         rows, worst = table(os.path.join(DATA, "reference_supcon.csv"))
         print(f"table: {len(rows)} rows, worst rel gap {worst:.2e}, {time.perf_counter() - t0:.1f} s")
-    C = checks(os.path.join(DATA, "reference_supcon_checks.txt"), worst)
+    thr = None
+    if "--checks" not in sys.argv and "--no-thresholds" not in sys.argv:
+        thr = thresholds()
+    C = checks(os.path.join(DATA, "reference_supcon_checks.txt"), worst, thr)
     print(f"total {time.perf_counter() - t0:.1f} s")
     return 1 if C.fails else 0
 

@@ -30,8 +30,17 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
     case MinorityState::Single: minor = QObject::tr("one minority class (no pairwise cosine)"); break;
     case MinorityState::Uncertified: minor = QObject::tr("minority state: not certified"); break;
     case MinorityState::NonUnique: minor = QObject::tr("optimum not unique (budget not used up)"); break;
+    case MinorityState::PartlyVanished: minor = QObject::tr("minority partly vanished (%1 of %2 classes)").arg(m.minorityW.vanished).arg(m.minorityW.size); break;
+    case MinorityState::AllVanished: minor = QObject::tr("everything vanished: the weight decay wins (Y = 0)"); break;
   }
-  if (frame.params.fixedEtf && frame.solution.certified && m.minorityH.meanCos)
+  if (frame.params.model == ModelKind::SupCon && frame.solution.certified)
+    minor = m.minorityH.meanCos && m.featureState != MinorityState::Vanished
+                ? QObject::tr("supervised contrastive: minority features cos %1, norm ratio %2")
+                      .arg(num(*m.minorityH.meanCos, 6))
+                      .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3))
+                : QObject::tr("supervised contrastive: minority features %1")
+                      .arg(QString::fromStdString(toString(m.featureState)));
+  else if (frame.params.fixedEtf && frame.solution.certified && m.minorityH.meanCos)
     minor = QObject::tr("classifiers fixed; minority features cos %1, norm ratio %2")
                 .arg(num(*m.minorityH.meanCos, 6))
                 .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3));
@@ -58,7 +67,7 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
       state += QObject::tr("the optimum is <b>not unique</b>: it does not use the whole budget (‖Z‖<sub>*</sub> = %1 "
                            "of ρ = %2), so many geometries reach the same loss %3 and none is drawn. Certified gap %4.</p>")
                    .arg(num(frame.solution.nuclearNorm, 4))
-                   .arg(num(frame.params.K() * std::sqrt(frame.params.EW * frame.params.EH), 4))
+                   .arg(num(frame.solution.radius, 4))
                    .arg(num(frame.solution.objective, 6))
                    .arg(QString::number(frame.solution.gap, 'e', 1));
       break;
@@ -69,7 +78,31 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                    .arg(QString::number(frame.solution.gap, 'e', 1));
       break;
     case MinorityState::Single:
-      state += QObject::tr("one minority class: no pairwise cosine. Certified gap %1.</p>")
+      if (p.model == ModelKind::SupCon)
+        state += QObject::tr("the minority <b>features</b> are <b>%1</b>%2 (this model has no classifiers). Certified gap %3.</p>")
+                     .arg(QString::fromStdString(toString(m.featureState)))
+                     .arg(m.minorityH.meanCos && m.featureState != MinorityState::Vanished
+                              ? QObject::tr(", average pairwise cosine %1, norm %2 of the majority's")
+                                    .arg(num(*m.minorityH.meanCos, 4))
+                                    .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3))
+                              : QString())
+                     .arg(QString::number(frame.solution.gap, 'e', 1));
+      else
+        state += QObject::tr("one minority class: no pairwise cosine. Certified gap %1.</p>")
+                     .arg(QString::number(frame.solution.gap, 'e', 1));
+      break;
+    case MinorityState::PartlyVanished:
+      state += QObject::tr("the minority has <b>partly vanished</b>: %1 of its %2 classes have zero classifier and feature, "
+                           "fewer than two survive, so there is no pairwise cosine. Certified gap %3.</p>")
+                   .arg(m.minorityW.vanished)
+                   .arg(m.minorityW.size)
+                   .arg(QString::number(frame.solution.gap, 'e', 1));
+      break;
+    case MinorityState::AllVanished:
+      state += QObject::tr("<b>everything has vanished</b>: μ = √(λ<sub>W</sub>λ<sub>H</sub>) = %1 is at least the "
+                           "gradient's top singular value at Y = 0, so every classifier and feature is exactly 0 and the "
+                           "network predicts from the bias alone. Certified gap %2.</p>")
+                   .arg(num(p.penalty.mu(), 4))
                    .arg(QString::number(frame.solution.gap, 'e', 1));
       break;
     default:
@@ -118,10 +151,32 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                        .arg(m.minorityH.meanCos ? num(*m.minorityH.meanCos, 4) : QStringLiteral("—"))
                        .arg(m.majorityH.normMean > 0 ? num(m.minorityH.normMean / m.majorityH.normMean, 3) : QStringLiteral("—"))
                  : QString();
+  QString formText;
+  if (p.model == ModelKind::SupCon)
+    formText = QObject::tr("<p><b>Model</b>: supervised contrastive loss (Eq. 11–12, Theorem 3), features only: "
+                           "min Σ<sub>k</sub> π<sub>k</sub> (−Q<sub>kk</sub>/t + log Σ<sub>j</sub> π<sub>j</sub> "
+                           "exp(Q<sub>kj</sub>/t)) over the Gram Q = HH<sup>T</sup> ⪰ 0, tr Q ≤ K E<sub>H</sub>, "
+                           "temperature t = %1 (lpm-models.md §3). Collapsed features are proven for balanced classes "
+                           "(the optimum is then a simplex ETF) and an ansatz otherwise. There are no classifiers: the "
+                           "spheres are the class means.</p>")
+                   .arg(num(p.temperature, 4));
+  else if (p.budget == Budget::Penalized)
+    formText = QObject::tr("<p><b>Penalized form</b> (weight decay, the unconstrained-features model of Zhu et al. 2021, "
+                           "Hong &amp; Ling 2023): min Σ<sub>k</sub> π<sub>k</sub> ℓ<sub>k</sub>(z<sub>k</sub> + b) + "
+                           "μ‖D<sup>1/2</sup>Z‖<sub>*</sub>%1, μ = √(λ<sub>W</sub>λ<sub>H</sub>) = %2, D = diag(n<sub>k</sub>). "
+                           "A different model from the paper's energy constraints: the feature penalty is summed over "
+                           "samples, so absolute sizes matter (n<sub>A</sub> = %3, n<sub>B</sub> = %4). The minority "
+                           "classifiers coincide once μ ≥ √n<sub>B</sub>/N, and everything vanishes once μ ≥ "
+                           "√n<sub>A</sub>/N (two sizes, cross-entropy).</p>")
+                   .arg(p.penalty.bias() ? QObject::tr(" + (λ<sub>b</sub>/2)‖b‖², λ<sub>b</sub> = %1").arg(num(p.penalty.lambdaB, 4))
+                                         : QObject::tr(" (no bias)"))
+                   .arg(num(p.penalty.mu(), 4))
+                   .arg(num(p.nA, 6))
+                   .arg(std::isinf(p.R) ? QStringLiteral("0") : num(p.nA * p.wr / p.R, 6));
   const QString modelText =
-      p.loss.kind == LossKind::CE
-          ? fixedText
-          : fixedText + QObject::tr("<p><b>Model</b>: Eq. 15 with the %1 loss, %2 (%3) in place of cross-entropy; every "
+      p.loss.kind == LossKind::CE || p.model == ModelKind::SupCon
+          ? formText + fixedText
+          : formText + fixedText + QObject::tr("<p><b>Model</b>: Eq. 15 with the %1 loss, %2 (%3) in place of cross-entropy; every "
                        "solution is certified by the duality gap of the nuclear-norm ball, valid for any convex "
                        "loss.</p>")
                .arg(QString::fromStdString(describe(p.loss)).toHtmlEscaped(),
@@ -138,12 +193,18 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
          "%2 minority classes%6.</p>"
          "<p>%7%3 "
          "Oversampling by w<sub>r</sub> acts like n<sub>B</sub> → w<sub>r</sub> n<sub>B</sub> "
-         "(Eq. 18).</p>%4<p>Only E<sub>W</sub>·E<sub>H</sub> = %5 shapes the geometry.</p>")
+         "(Eq. 18).</p>%4<p>%5</p>")
           .arg(p.KA)
           .arg(p.KB)
           .arg(story)
           .arg(state)
-          .arg(num(p.EW * p.EH, 4))
+          .arg(p.model == ModelKind::SupCon
+                   ? QObject::tr("Only E<sub>H</sub>/t = %1 and the sizes shape the geometry.").arg(num(p.EH / p.temperature, 4))
+                   : p.budget == Budget::Penalized
+                         ? QObject::tr("Only μ = √(λ<sub>W</sub>λ<sub>H</sub>) = %1 and the absolute sizes shape the geometry; "
+                                       "λ<sub>W</sub>/λ<sub>H</sub> only trades the norms of W against those of H.")
+                               .arg(num(p.penalty.mu(), 4))
+                         : QObject::tr("Only E<sub>W</sub>·E<sub>H</sub> = %1 shapes the geometry.").arg(num(p.EW * p.EH, 4)))
           .arg(p.profile == SizeProfile::Exponential
                    ? QObject::tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
                    : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"))

@@ -73,8 +73,10 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     for (int i = 0; i < items.size(); ++i) combo->addItem(items[i], QString::fromStdString(words.at(i)));
     combo->setToolTip(tip);
     const int row = grid->rowCount();
-    grid->addWidget(new QLabel(label, this), row, 0);
+    auto* l = new QLabel(label, this);
+    grid->addWidget(l, row, 0);
     grid->addWidget(combo, row, 1, 1, 2);
+    choiceLabels_[name] = l;
     connect(combo, &QComboBox::currentIndexChanged, this, [this, name, field](int i) {
       if (syncing_) return;
       TwoSizeParams p = model_->params();
@@ -85,6 +87,9 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     choices_[name] = combo;
     return combo;
   };
+  choice("model", tr("Model"), "ModelCombo",
+         {tr("Layer-peeled (classifiers and features)"), tr("Supervised contrastive (features only)")}, "model",
+         QString::fromStdString(parameter("model").help));
   QStringList losses;
   for (const auto& name : lossNames()) {
     Loss l;
@@ -93,6 +98,8 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     losses << text.left(text.indexOf(" (") < 0 ? text.size() : text.indexOf(" ("));
   }
   loss_ = choice("loss", tr("Loss"), "LossCombo", losses, "loss", QString::fromStdString(parameter("loss").help));
+  choice("budget", tr("Budget"), "BudgetCombo", {tr("Constrained: energies E_W, E_H"), tr("Penalized: weight decay λ_W, λ_H")},
+         "budget form", QString::fromStdString(parameter("budget").help));
   profile_ = choice("profile", tr("Sizes"), "ProfileCombo",
                     {tr("Two sizes: n_B = n_A / R"), tr("Long tail: n_k = R^(-k/(K-1))")}, "class sizes",
                     tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
@@ -105,20 +112,28 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     if (spec.type == ParameterType::Choice) continue;  // the combos above
     addRow(spec);
     if (spec.allowInfinity) {
-      rInf_ = new QCheckBox(tr("%1 = ∞ (minority weight 0)").arg(QString::fromStdString(spec.name)), this);
-      rInf_->setToolTip(tr("The limit of infinite imbalance: the minority classes carry no weight (Lemma 5)"));
-      grid->addWidget(rInf_, grid->rowCount(), 0, 1, 3);
+      // The "= ∞" of R (infinite imbalance) and of lambda-b (no bias).
+      const QString name = QString::fromStdString(spec.name);
+      const bool isR = spec.name == "R";
+      auto* box = new QCheckBox(isR ? tr("%1 = ∞ (minority weight 0)").arg(name) : tr("No bias (λ_b = ∞)"), this);
+      box->setObjectName(name + "Infinity");
+      box->setToolTip(isR ? tr("The limit of infinite imbalance: the minority classes carry no weight (Lemma 5)")
+                          : tr("Without a bias the logits are W h exactly; with one, b is decayed by λ_b"));
+      grid->addWidget(box, grid->rowCount(), 0, 1, 3);
+      infBoxes_[name] = box;
+      rows_[name].infinity = box;
+      if (isR) rInf_ = box;
+      connect(box, &QCheckBox::toggled, this, [this, name, isR](bool on) {
+        if (syncing_) return;
+        TwoSizeParams p = model_->params();
+        const double finite = isR ? rows_[name].real->value() : 1e-2;
+        parameter(name.toStdString()).set(p, on ? kInfinity : (std::isfinite(finite) ? finite : 1e-2));
+        if (!model_->setParams(p, name)) syncFromModel(model_->params());
+        model_->endInteraction();
+      });
     }
   }
   grid->setRowStretch(grid->rowCount(), 1);
-
-  connect(rInf_, &QCheckBox::toggled, this, [this](bool on) {
-    if (syncing_) return;
-    TwoSizeParams p = model_->params();
-    p.R = on ? kInfinity : rows_["R"].real->value();
-    model_->setParams(p, "R");
-    model_->endInteraction();
-  });
   connect(model_, &ExplorerModel::paramsChanged, this, &ParameterPanel::syncFromModel);
   syncFromModel(model_->params());
 }
@@ -222,17 +237,22 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     Row& r = rows_[name];
     const bool shown = spec.appliesTo(p);
     for (QWidget* w : std::initializer_list<QWidget*>{r.label, r.slider, entry(name)}) w->setVisible(shown);
-  }
-  {
-    QSignalBlocker b(rInf_);
-    for (auto& [name, combo] : choices_) {
-      QSignalBlocker c(combo);
-      combo->setCurrentIndex(static_cast<int>(parameter(name).get(p)));
+    if (r.infinity) {
+      QSignalBlocker b(r.infinity);
+      const bool inf = std::isinf(spec.get(p));
+      r.infinity->setChecked(inf);
+      r.infinity->setVisible(shown);
+      r.slider->setEnabled(!inf);
+      r.real->setEnabled(!inf);
     }
-    rInf_->setChecked(std::isinf(p.R));
   }
-  rows_["R"].slider->setEnabled(!std::isinf(p.R));
-  rows_["R"].real->setEnabled(!std::isinf(p.R));
+  for (auto& [name, combo] : choices_) {
+    QSignalBlocker c(combo);
+    combo->setCurrentIndex(static_cast<int>(parameter(name).get(p)));
+    const bool shown = parameter(name).appliesTo(p);
+    combo->setVisible(shown);
+    choiceLabels_[name]->setVisible(shown);
+  }
   syncing_ = false;
 }
 

@@ -34,6 +34,10 @@ public:
   QComboBox* profile() const { return profile_; }
   QComboBox* loss() const { return loss_; }
   QComboBox* classifier() const { return classifier_; }
+  /// A registry choice's combo by name (loss, profile, classifier, budget, model).
+  QComboBox* choice(const std::string& name) const { return choices_.at(name); }
+  /// The "= ∞" box of a parameter that allows infinity (R; lambda-b: no bias).
+  QCheckBox* infinityBox(const QString& name) const { return infBoxes_.at(name); }
 
   /// Log-slider mapping (1000 steps between the ends).
   static double sliderToValue(int pos, double lo, double hi);
@@ -45,6 +49,7 @@ private:
     QDoubleSpinBox* real = nullptr;
     QSpinBox* integer = nullptr;
     QWidget* label = nullptr;
+    QCheckBox* infinity = nullptr;  ///< "= ∞" (R) or "no bias" (lambda-b)
     double lo = 0, hi = 0;
     bool log = false;
   };
@@ -59,6 +64,8 @@ private:
   QComboBox* loss_ = nullptr;
   QComboBox* classifier_ = nullptr;
   std::map<std::string, QComboBox*> choices_;  ///< by registry name
+  std::map<std::string, QWidget*> choiceLabels_;
+  std::map<QString, QCheckBox*> infBoxes_;
   bool syncing_ = false;
 };
 
