@@ -142,8 +142,11 @@ int runTransition(const TransitionArgs& a) {
     j.update(transitionJson(r));
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << r.summary() << "\n  (collapse: minority cosine >= 1 - " << r.tol
-              << "; vanished: mean minority |w| < 1e-3 sqrt(EW); R searched up to " << formatNumber(r.Rmax) << "; "
+    const char* vanish = r.features ? "mean minority |h| < 1e-3 sqrt(EH)"
+                         : tp.budget == Budget::Penalized ? "mean minority |w| < 1e-3 of the largest |w|"
+                                                          : "mean minority |w| < 1e-3 sqrt(EW)";
+    std::cout << r.summary() << "\n  (collapse: minority cosine >= 1 - " << r.tol << "; vanished: " << vanish
+              << "; R searched up to " << formatNumber(r.Rmax) << "; "
               << r.solves << " solves, " << r.ms << " ms)\n";
   }
   return certifiedExit(r.collapse.status == Bracket::NotCertified ? 1 : 0, "a solve on the way to R0 was");

@@ -293,6 +293,17 @@ std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, 
   return "with the constrained budget (" + flag + "lambda-W and " + flag + "lambda-H choose the penalized form)";
 }
 
+std::string describeModel(const TwoSizeParams& p) {
+  if (p.model == ModelKind::SupCon) return "supervised contrastive (t = " + parameterText(p, "temperature") + ")";
+  std::string d = describe(p.loss);
+  if (p.fixedEtf) d += ", fixed ETF classifier";
+  if (p.budget == Budget::Penalized)
+    d += ", weight decay (lambda-W = " + parameterText(p, "lambda-W") + ", lambda-H = " + parameterText(p, "lambda-H") +
+         (p.penalty.bias() ? ", lambda-b = " + parameterText(p, "lambda-b") : std::string(", no bias")) +
+         ", nA = " + parameterText(p, "nA") + ")";
+  return d;
+}
+
 std::vector<std::string> parameterNamesExcept(const std::vector<std::string>& except) {
   std::vector<std::string> out;
   for (const auto& s : parameterRegistry())

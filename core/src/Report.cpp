@@ -132,6 +132,7 @@ nlohmann::json transitionJson(const TransitionResult& t) {
   j["R_vanish_status"] = toString(t.vanish.status);
   j["first_event"] = toString(t.first);
   j["summary"] = t.summary();
+  j["observed"] = t.features ? "features" : "classifiers";
   j["tol"] = t.tol;
   j["rel_tol"] = t.relTol;
   j["R_max"] = t.Rmax;
@@ -218,7 +219,8 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
 }
 
 void writeSweepCsvHeader(std::ostream& out) {
-  out << "KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap,minority_state,minority_norm\n";
+  out << "KA,KB,EW,EH,R,objective,minority_cos,majority_cos,gap,minority_state,minority_norm,"
+         "minority_feature_cos,feature_state,minority_norm_ratio,minority_feature_norm_ratio\n";
 }
 
 bool writeSidecar(const std::string& csvPath, const nlohmann::json& provenance) {
@@ -230,9 +232,14 @@ bool writeSidecar(const std::string& csvPath, const nlohmann::json& provenance) 
 
 void writeSweepCsvRow(std::ostream& out, const TwoSizeParams& p, const SweepPoint& pt) {
   auto opt = [](const std::optional<double>& v) { return v ? formatNumber(*v) : std::string(); };
-  out << p.KA << ',' << p.KB << ',' << formatNumber(p.EW) << ',' << formatNumber(p.EH) << ',' << formatNumber(pt.R)
+  // EW, EH where they enter the model (empty in the penalized form; EW empty for supcon).
+  const bool ew = parameter("EW").appliesTo(p), eh = parameter("EH").appliesTo(p);
+  out << p.KA << ',' << p.KB << ',' << (ew ? formatNumber(p.EW) : "") << ',' << (eh ? formatNumber(p.EH) : "") << ','
+      << formatNumber(pt.R)
       << ',' << formatNumber(pt.objective) << ',' << opt(pt.minorityCos) << ',' << opt(pt.majorityCos) << ','
-      << formatNumber(pt.gap) << ',' << toString(pt.state) << ',' << formatNumber(pt.minorityNorm) << '\n';
+      << formatNumber(pt.gap) << ',' << toString(pt.state) << ',' << formatNumber(pt.minorityNorm) << ','
+      << opt(pt.featureCos) << ',' << toString(pt.featureState) << ',' << opt(pt.normRatio) << ','
+      << opt(pt.featureNormRatio) << '\n';
 }
 
 }  // namespace lpm

@@ -10,6 +10,7 @@
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
 #include "lpm/Report.h"
+#include "lpm/Sweep.h"
 
 namespace lpm {
 namespace {
@@ -74,7 +75,7 @@ std::string sessionToJson(const Session& s) {
     j["camera"] = nullptr;
   j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
                {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark},
-               {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}};
+               {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}, {"plot", s.view.plot}};
   return j.dump(2) + "\n";
 }
 
@@ -194,6 +195,18 @@ Session sessionFromJson(const std::string& text) {
     flag("dark", s.view.dark);
     flag("network_overlay", s.view.networkOverlay);
     flag("axes", s.view.axes);
+    if (v.contains("plot")) {
+      if (!v["plot"].is_string()) bad("view.plot must be a string");
+      const std::string q = v["plot"].get<std::string>();
+      if (q != "auto") {
+        try {
+          curveQuantityFromString(q);
+        } catch (const InvalidInput& e) {
+          bad(std::string("view.plot: ") + e.what());
+        }
+      }
+      s.view.plot = q;
+    }
   }
   return s;
 }

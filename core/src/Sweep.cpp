@@ -27,7 +27,17 @@ SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptio
   const bool geometry = m.certified && m.minorityState != MinorityState::NonUnique;
   SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), geometry ? m.majorityW.meanCos : std::nullopt,
                 m.minorityW.normMean, m.minorityState};
+  pt.featureState = m.featureState;
+  const bool liveH = m.featureState == MinorityState::Spread || m.featureState == MinorityState::Collapsed;
+  pt.featureCos = liveH ? m.minorityH.meanCos : std::nullopt;
+  pt.majorityFeatureCos = geometry ? m.majorityH.meanCos : std::nullopt;
+  auto ratio = [&](const SetStats& a, const SetStats& b) {
+    return geometry && b.normMean > 0 && a.size > 0 ? std::optional<double>(a.normMean / b.normMean) : std::nullopt;
+  };
+  if (p.model != ModelKind::SupCon) pt.normRatio = ratio(m.minorityW, m.majorityW);
+  pt.featureNormRatio = ratio(m.minorityH, m.majorityH);
   pt.certified = s.certified;
+  pt.features = defaultQuantity(p) == CurveQuantity::FeatureCos;
   return pt;
 }
 
@@ -39,6 +49,52 @@ std::string shortNumber(double v) {
 }
 
 }  // namespace
+
+std::string toString(CurveQuantity q) {
+  switch (q) {
+    case CurveQuantity::ClassifierCos: return "classifier-cos";
+    case CurveQuantity::FeatureCos: return "feature-cos";
+    case CurveQuantity::ClassifierNormRatio: return "classifier-norm-ratio";
+    case CurveQuantity::FeatureNormRatio: return "feature-norm-ratio";
+  }
+  return "?";
+}
+
+CurveQuantity curveQuantityFromString(const std::string& s) {
+  for (auto q : {CurveQuantity::ClassifierCos, CurveQuantity::FeatureCos, CurveQuantity::ClassifierNormRatio,
+                 CurveQuantity::FeatureNormRatio})
+    if (toString(q) == s) return q;
+  throw InvalidInput("unknown plot quantity '" + s +
+                     "' (expected classifier-cos, feature-cos, classifier-norm-ratio or feature-norm-ratio)");
+}
+
+CurveQuantity defaultQuantity(const TwoSizeParams& p) {
+  return p.model == ModelKind::SupCon || p.fixedEtf ? CurveQuantity::FeatureCos : CurveQuantity::ClassifierCos;
+}
+
+CurveQuantity plotQuantity(const std::string& choice, const TwoSizeParams& p) {
+  return choice == "auto" ? defaultQuantity(p) : curveQuantityFromString(choice);
+}
+
+std::optional<double> SweepPoint::value(CurveQuantity q) const {
+  switch (q) {
+    case CurveQuantity::ClassifierCos: return minorityCos;
+    case CurveQuantity::FeatureCos: return featureCos;
+    case CurveQuantity::ClassifierNormRatio: return normRatio;
+    case CurveQuantity::FeatureNormRatio: return featureNormRatio;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> SweepPoint::majorityValue(CurveQuantity q) const {
+  if (q == CurveQuantity::ClassifierCos) return majorityCos;
+  if (q == CurveQuantity::FeatureCos) return majorityFeatureCos;
+  return std::nullopt;
+}
+
+MinorityState SweepPoint::stateFor(CurveQuantity q) const {
+  return q == CurveQuantity::ClassifierCos || q == CurveQuantity::ClassifierNormRatio ? state : featureState;
+}
 
 std::vector<SweepPoint> sweepR(const TwoSizeParams& base, const std::vector<double>& Rs, const SweepOptions& options) {
   validate(base);
@@ -84,6 +140,7 @@ std::string TransitionResult::summary() const {
     case Bracket::Found: {
       std::string s = collapse.atStart ? "R0 <= " + shortNumber(collapse.R) + " (collapsed already at the first R searched)"
                                        : "R0 = " + shortNumber(collapse.R);
+      if (features) s += " (of the minority features)";
       if (vanish.status == Bracket::Found) s += "; the minority vanishes from R = " + shortNumber(vanish.R);
       return s;
     }
@@ -91,7 +148,7 @@ std::string TransitionResult::summary() const {
     case Bracket::Undefined:
       if (nonunique) return "R0 undefined: the optimum is not unique on the way (the budget is not used up)";
       if (first == FirstEvent::Vanish)
-        return std::string("no collapse: the minority classifiers vanish first, ") + (vanish.atStart ? "at or below R = " : "at R = ") +
+        return std::string("no collapse: the minority ") + (features ? "features" : "classifiers") + " vanish first, " + (vanish.atStart ? "at or below R = " : "at R = ") +
                shortNumber(vanish.R) + " (R0 undefined)";
       return "R0 undefined";
     case Bracket::NotCertified: return "R0 unknown (a solve on the way was not certified)";
@@ -110,6 +167,7 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, const Transitio
   if (!(Rmax >= 2) || !std::isfinite(Rmax)) throw InvalidInput("the largest R to search must be a finite number >= 2");
   const auto start = std::chrono::steady_clock::now();
   TransitionResult r;
+  r.features = defaultQuantity(base) == CurveQuantity::FeatureCos;
   r.tol = tol;
   r.relTol = relTol;
   r.Rmax = Rmax;
@@ -123,7 +181,8 @@ TransitionResult phaseTransitionRatio(const TwoSizeParams& base, const Transitio
     const Solution s = chain.solve(makeTwoSize(p), cancel);
     ++r.solves;
     if (s.cancelled) cancelled = true;
-    const MinorityState st = computeMetrics(s, mo).minorityState;
+    const Metrics m = computeMetrics(s, mo);
+    const MinorityState st = r.features ? m.featureState : m.minorityState;
     if (st == MinorityState::Uncertified && !s.cancelled) ++r.uncertified;
     return st;
   };
@@ -230,8 +289,9 @@ std::vector<SweepPoint> refineSweep(const TwoSizeParams& base, std::vector<Sweep
       const auto &a = curve[i], &b = curve[i + 1];
       if (!(b.R / a.R - 1 > 2 * ro.minRelStep)) continue;
       const bool known = a.certified && b.certified;
-      const bool stateChange = known && a.state != b.state;
-      const bool steep = a.minorityCos && b.minorityCos && std::abs(*a.minorityCos - *b.minorityCos) > ro.maxCosStep;
+      const bool stateChange = known && a.observedState() != b.observedState();
+      const auto ca = a.observedCos(), cb = b.observedCos();
+      const bool steep = ca && cb && std::abs(*ca - *cb) > ro.maxCosStep;
       if (stateChange || steep) mids.push_back(std::sqrt(a.R * b.R));
     }
     if (mids.empty()) break;

@@ -6,8 +6,9 @@
     /usr/bin/python3 tests/scripts/reference_supcon.py --checks   # checks only
     /usr/bin/python3 tests/scripts/reference_supcon.py --one KA KB EH t R
 
-Writes tests/data/reference_supcon.csv and tests/data/reference_supcon_checks.txt; exit 1 on a failed
-check.
+Writes tests/data/reference_supcon.csv and tests/data/reference_supcon_checks.txt (PASS/FAIL lines, then
+the collapse thresholds as [INFO] lines; --write-checks PATH writes them elsewhere).  Exit 1 on a
+failed check.
 
 Model
     min_Q  f(Q) = sum_k pi_k ( -Q_kk / t + log sum_j pi_j exp(Q_kj / t) )
@@ -504,8 +505,11 @@ def checks(path, table_worst=None, thr=None):
             info.append(f"[INFO] K=10 KA={KA} EH={EH} t={t}: minority collapsed (cos >= 1-1e-3) from R in {fm(rc)}; "
                         f"exactly collapsed (spread < 1e-6) from R in {fm(rx)}; vanished (zero-minority candidate "
                         f"certified) from R in {fm(rv)}")
-    with open(path, "w") as fh:
-        fh.write("\n".join(C.lines) + "\n" + summary + "\n" + "".join(l + "\n" for l in info))
+    for l in info:
+        print(l)
+    if path:
+        with open(path, "w") as fh:
+            fh.write("\n".join(C.lines) + "\n" + summary + "\n" + "".join(l + "\n" for l in info))
     return C
 
 
@@ -529,7 +533,10 @@ def main():
     thr = None
     if "--checks" not in sys.argv and "--no-thresholds" not in sys.argv:
         thr = thresholds()
-    C = checks(os.path.join(DATA, "reference_supcon_checks.txt"), worst, thr)
+    out = os.path.join(DATA, "reference_supcon_checks.txt")
+    if "--write-checks" in sys.argv:
+        out = sys.argv[sys.argv.index("--write-checks") + 1]
+    C = checks(out, worst, thr)
     print(f"total {time.perf_counter() - t0:.1f} s")
     return 1 if C.fails else 0
 

@@ -45,7 +45,7 @@ private slots:
     // Figure 3(a): KA = 3, 5, 7; each reaches 1, and the smaller KB = 10 - KA, the earlier.
     QCOMPARE(chart.family.size(), size_t(3));
     std::vector<double> firstCollapse;
-    for (const auto& [label, pts] : chart.family) {
+    for (const auto& [label, pts, transition] : chart.family) {
       QCOMPARE(std::count_if(pts.begin(), pts.end(), [](const SweepPoint& p) { return !p.refined; }), 61L);
       QVERIFY(pts.size() > 61);  // refined near R0 and where the cosine changes fast
       double R = 0;

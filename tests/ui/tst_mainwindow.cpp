@@ -236,15 +236,15 @@ private slots:
     settle();
     const auto family = w->document()->family();
     QCOMPARE(family.size(), size_t(2));
-    QVERIFY2(family[0].first.find("LDAM") == 0 && family[0].first.find("R0 = ") != std::string::npos, family[0].first.c_str());
-    QVERIFY2(family[1].first.find("cross-entropy") == 0, family[1].first.c_str());
+    QVERIFY2(family[0].label.find("LDAM") == 0 && family[0].label.find("R0 = ") != std::string::npos, family[0].label.c_str());
+    QVERIFY2(family[1].label.find("cross-entropy") == 0, family[1].label.c_str());
     // The compared curve is the certified CE curve: R0 as the transition search finds it.
     TwoSizeParams ce = p;
     ce.loss = Loss{};
     const auto t = phaseTransitionRatio(ce);
     char r0[32];
     std::snprintf(r0, sizeof r0, "R0 = %.6g", *t.R0());
-    QVERIFY2(family[1].first.find(r0) != std::string::npos, family[1].first.c_str());
+    QVERIFY2(family[1].label.find(r0) != std::string::npos, family[1].label.c_str());
     // The same model twice is refused; exports draw the family; clearing removes it.
     add->trigger();
     QTRY_COMPARE(w->document()->compared().size(), size_t(2));

@@ -73,7 +73,13 @@ void CosinePlot::setCurrentR(double R) {
   legendChanges ? invalidate() : update();
 }
 void CosinePlot::setTransition(const std::optional<TransitionResult>& t) { chart_->setTransition(t), invalidate(); }
-void CosinePlot::setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves) {
+void CosinePlot::setQuantity(CurveQuantity q) {
+  if (q == chart_->quantity()) return;
+  chart_->setQuantity(q);
+  invalidate();
+}
+
+void CosinePlot::setFamily(const std::vector<NamedCurve>& curves) {
   chart_->setFamily(curves);
   invalidate();
 }

@@ -300,6 +300,16 @@ void Document::clearComparison() {
   emit comparisonChanged();
 }
 
+bool Document::removeCompared(int index) {
+  if (index < 0 || index >= static_cast<int>(compared_.size())) return false;
+  compared_.erase(compared_.begin() + index);
+  if (index < static_cast<int>(comparedCurves_.size())) comparedCurves_.erase(comparedCurves_.begin() + index);
+  ++compareGeneration_;  // a curve still being computed belongs to the old list
+  if (comparedCurves_.size() != compared_.size()) computeComparison();
+  emit comparisonChanged();
+  return true;
+}
+
 void Document::computeComparison() {
   // Off the UI thread, like the model's own curve: the same grid and refinement.
   const quint64 generation = ++compareGeneration_;
@@ -324,15 +334,15 @@ void Document::computeComparison() {
   }));
 }
 
-std::vector<std::pair<std::string, std::vector<SweepPoint>>> Document::family() const {
-  std::vector<std::pair<std::string, std::vector<SweepPoint>>> f;
+std::vector<NamedCurve> Document::family() const {
+  std::vector<NamedCurve> f;
   if (compared_.empty()) return f;
   const TwoSizeParams base = model_->curveParams();
   Curve own;
   own.points = model_->curve();
   own.transition = model_->transition();
-  f.emplace_back(render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points);
-  for (const auto& [q, c] : comparedCurves_) f.emplace_back(render::comparedLabel(q, base, c), c.points);
+  f.push_back({render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points, own.transition});
+  for (const auto& [q, c] : comparedCurves_) f.push_back({render::comparedLabel(q, base, c), c.points, c.transition});
   return f;
 }
 
@@ -448,6 +458,7 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   for (const auto& n : pinned_) d.pinned.emplace_back(n.R, n.minorityCos);
   d.family = family();
   if (!d.family.empty()) d.showMajority = false;
+  d.quantity = plotQuantity();
   return d;
 }
 

@@ -172,13 +172,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     std::vector<SweepPoint> curve = model->curve();
     const auto family = doc_->family();
     if (!family.empty())
-      for (auto& pt : curve) pt.minorityCos.reset(), pt.majorityCos.reset(), pt.state = MinorityState::Spread;
+      for (auto& pt : curve) pt.clearMinority(), pt.clearMajority();
+    plot_->setQuantity(doc_->plotQuantity());
     plot_->setCurve(curve, model->curveParams().K());
     plot_->setFamily(family);
     plotFramesAfterCurve_ = 0;
   };
   connect(model, &ExplorerModel::curveChanged, this, drawCurves);
   connect(doc_, &Document::comparisonChanged, this, drawCurves);
+  connect(doc_, &Document::viewChanged, this, drawCurves);  // what the plot shows is a view option
   connect(model, &ExplorerModel::transitionChanged, this, [this, model, drawCurves] {
     if (!doc_->compared().empty()) drawCurves();  // the current entry's label carries its R0
     plot_->setTransition(model->transition());

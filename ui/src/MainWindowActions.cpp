@@ -130,12 +130,49 @@ void MainWindow::buildMenus() {
     focusGroup->addAction(a);
   }
 
+  // What the plot's curves show: the model's own quantity, or one chosen.
+  auto* plotMenu = view->addMenu(tr("&Plot Shows"));
+  auto* plotGroup = new QActionGroup(this);
+  const std::pair<const char*, const char*> plots[] = {
+      {"auto", QT_TR_NOOP("The Model's Own (classifier cosine; feature cosine without learned classifiers)")},
+      {"classifier-cos", QT_TR_NOOP("Classifier Cosine")},
+      {"feature-cos", QT_TR_NOOP("Class-Mean Feature Cosine")},
+      {"classifier-norm-ratio", QT_TR_NOOP("Classifier Norm Ratio (minority / majority)")},
+      {"feature-norm-ratio", QT_TR_NOOP("Feature Norm Ratio (minority / majority)")}};
+  for (const auto& [name, text] : plots) {
+    QAction* a = addAction(plotMenu, QString("view.plot-") + name, tr(text));
+    a->setCheckable(true);
+    plotGroup->addAction(a);
+    connect(a, &QAction::triggered, this, [this, n = std::string(name)] {
+      ViewOptions v = doc_->view();
+      if (v.plot == n) return;
+      v.plot = n;
+      doc_->setView(v);
+    });
+  }
+
   auto* compare = menuBar()->addMenu(tr("&Compare"));
   connect(addAction(compare, "compare.add", tr("&Add Current Model to the Plot"), QKeySequence(tr("Ctrl+D"))),
           &QAction::triggered, this, [this] {
             QString error;
             if (!doc_->compareCurrent(&error)) statusBar()->showMessage(error, 6000);
           });
+  auto* removeMenu = compare->addMenu(tr("&Remove"));
+  removeMenu->setObjectName("compare.remove");
+  auto rebuildRemove = [this, removeMenu] {
+    removeMenu->clear();
+    const auto family = doc_->family();  // entry 0 is the current model
+    for (int i = 0; i < static_cast<int>(doc_->compared().size()); ++i) {
+      const QString label = i + 1 < static_cast<int>(family.size()) ? QString::fromStdString(family[i + 1].label)
+                                                                    : tr("model %1 (computing…)").arg(i + 1);
+      QAction* a = removeMenu->addAction(label);
+      a->setObjectName(QString("compare.remove-%1").arg(i));
+      connect(a, &QAction::triggered, this, [this, i] { doc_->removeCompared(i); });
+    }
+    removeMenu->setEnabled(!doc_->compared().empty());
+  };
+  connect(doc_, &Document::comparisonChanged, this, rebuildRemove);
+  rebuildRemove();
   connect(addAction(compare, "compare.clear", tr("&Clear Comparison")), &QAction::triggered, doc_,
           &Document::clearComparison);
 
@@ -184,6 +221,10 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
     QAction* a = action(id);
     QSignalBlocker block(a);
     a->setChecked(on);
+  }
+  if (QAction* a = action(QString::fromStdString("view.plot-" + v.plot))) {
+    QSignalBlocker block(a);
+    a->setChecked(true);
   }
   scene_->setShowMeans(v.means);
   scene_->setShowLabels(v.labels);

@@ -69,6 +69,9 @@ void applyAssignment(TwoSizeParams& p, const std::string& assignment);
 /// Why `spec` does not enter the model at `p`, in words after "NAME does not enter the model ":
 /// "with loss ce", "in the penalized form", ... `flag` prefixes the names ("--" on the command line).
 std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, const std::string& flag = "");
+/// The model in words, for legends, captions and JSON: "LDAM (m = 0.5)", "cross-entropy, weight
+/// decay (lambda-W = 0.001, lambda-H = 0.001, no bias, nA = 500)", "supervised contrastive (t = 0.5)".
+std::string describeModel(const TwoSizeParams& p);
 /// The registry's names but `except`, in order: the model flags a command offers.
 std::vector<std::string> parameterNamesExcept(const std::vector<std::string>& except);
 /// Every registry parameter equal (but `except`, if named): the one test of "the same setting".

@@ -19,6 +19,9 @@ struct ViewOptions {
   bool unitSphere = true, means = true, labels = true, etf = false, unitArrows = false, dark = false;
   bool networkOverlay = true;  ///< a loaded network's classifiers over the model's
   bool axes = false;           ///< x, y, z axes in the 3D view
+  /// What the plot's curves show: "auto" (the model's own quantity: the classifiers' cosine, the
+  /// features' for a fixed ETF classifier or supcon) or a CurveQuantity name (lpm/Sweep.h).
+  std::string plot = "auto";
 };
 
 /// A trained network kept on the plot for comparison: its name, imbalance ratio, minority cosine.

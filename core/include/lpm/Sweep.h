@@ -12,15 +12,44 @@
 
 namespace lpm {
 
+/// What a curve plots: the cosine or the norm ratio (minority / majority) of the minority
+/// classifiers or of their class-mean features.
+enum class CurveQuantity { ClassifierCos, FeatureCos, ClassifierNormRatio, FeatureNormRatio };
+/// classifier-cos, feature-cos, classifier-norm-ratio, feature-norm-ratio.
+std::string toString(CurveQuantity q);
+CurveQuantity curveQuantityFromString(const std::string& s);  ///< throws InvalidInput
+/// The quantity a model's minority story is told in: the classifiers' cosine, or the features'
+/// where classifiers are fixed (fixed ETF) or absent (supcon). R0 is measured on it.
+CurveQuantity defaultQuantity(const TwoSizeParams& p);
+/// "auto" -> defaultQuantity(p); otherwise the named quantity (throws InvalidInput).
+CurveQuantity plotQuantity(const std::string& choice, const TwoSizeParams& p);
+
 struct SweepPoint {
   double R = 1;
   double objective = 0;
   double gap = 0;
-  std::optional<double> minorityCos, majorityCos;
+  std::optional<double> minorityCos, majorityCos;  ///< of the classifiers
   double minorityNorm = 0;  ///< mean ||w_k|| over minority classes
-  MinorityState state = MinorityState::Spread;
+  MinorityState state = MinorityState::Spread;  ///< of the classifiers
+  std::optional<double> featureCos, majorityFeatureCos;  ///< of the class means
+  MinorityState featureState = MinorityState::Spread;
+  std::optional<double> normRatio, featureNormRatio;  ///< mean minority / mean majority norm
   bool certified = false;
   bool refined = false;  ///< added by refineSweep, not on the requested grid
+  bool features = false;  ///< the model's story is about features (defaultQuantity)
+  /// The quantity at this point (null where it is not defined: vanished, not unique, ...).
+  std::optional<double> value(CurveQuantity q) const;
+  std::optional<double> majorityValue(CurveQuantity q) const;  ///< the majority's cosine (null for ratios)
+  MinorityState stateFor(CurveQuantity q) const;
+  /// What R0 and the refinement follow: the cosine of defaultQuantity.
+  std::optional<double> observedCos() const { return features ? featureCos : minorityCos; }
+  MinorityState observedState() const { return features ? featureState : state; }
+  /// Drops the minority's values (a compared family draws them instead) or the majority's.
+  void clearMinority() {
+    minorityCos.reset(), featureCos.reset(), normRatio.reset(), featureNormRatio.reset();
+    state = featureState = MinorityState::Spread;
+  }
+  void clearMajority() { majorityCos.reset(), majorityFeatureCos.reset(); }
 };
 
 /// `points` values of R, log-spaced from Rmin to Rmax, endpoints included (points >= 2).
@@ -58,6 +87,7 @@ enum class FirstEvent { Collapse, Vanish, None };
 std::string toString(FirstEvent e);  ///< collapse, vanish, none
 
 struct TransitionResult {
+  bool features = false;  ///< measured on the minority features (fixed ETF, supcon), not the classifiers
   EventRatio collapse;  ///< R0: smallest R with minority cosine >= 1 - tol while not vanished
   EventRatio vanish;    ///< R_vanish: smallest R where the minority classifiers vanish
   FirstEvent first = FirstEvent::None;
@@ -108,6 +138,13 @@ struct Curve {
   std::vector<SweepPoint> points;
   std::optional<TransitionResult> transition;  ///< absent for KB < 2
   int uncertified() const;
+};
+
+/// One entry of a compared family on the plot: its legend label, its points, its R0 (if known).
+struct NamedCurve {
+  std::string label;
+  std::vector<SweepPoint> points;
+  std::optional<TransitionResult> transition;
 };
 /// Grid points are reported through options.progress as they are solved; the transition and
 /// the refinement use options.solve and options.cancel too.

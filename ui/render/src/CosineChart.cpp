@@ -164,25 +164,43 @@ void CosineChart::setRange(double Rmin, double Rmax) {
   rebuildMarkers();
 }
 
+void CosineChart::setQuantity(CurveQuantity q) {
+  quantity_ = q;
+  const bool features = q == CurveQuantity::FeatureCos || q == CurveQuantity::FeatureNormRatio;
+  const bool ratio = q == CurveQuantity::ClassifierNormRatio || q == CurveQuantity::FeatureNormRatio;
+  p->chart->GetAxis(vtkAxis::LEFT)->SetTitle(ratio ? (features ? "Minority / majority feature norm"
+                                                               : "Minority / majority classifier norm")
+                                                   : "Average pairwise cosine");
+  p->minorityPlot->SetLabel(ratio ? (features ? "minority / majority |h|" : "minority / majority |w|")
+                                  : (features ? "minority features" : "minority classifiers"));
+  p->majorityPlot->SetLabel(features ? "majority features" : "majority classifiers");
+  p->vanishedPlot->SetLabel(features ? "minority features vanished (no cosine)" : "minority vanished (w = 0, no cosine)");
+  p->referencePlot->SetVisible(!ratio);
+}
+
 void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   std::vector<std::pair<double, double>> minority, majority, vanished, uncertified, nonunique;
+  const CurveQuantity q = quantity_;
+  const bool ratio = q == CurveQuantity::ClassifierNormRatio || q == CurveQuantity::FeatureNormRatio;
   p->refValue = -1.0 / (K - 1);
-  // Room below the ETF value -1/(K-1) and every curve.
-  double low = std::min(-0.3, p->refValue - 0.08);
+  // Room below the ETF value -1/(K-1) and every curve (norm ratios: from 0).
+  double low = ratio ? -0.05 : std::min(-0.3, p->refValue - 0.08);
   for (const auto& pt : points)
-    if (pt.majorityCos) low = std::min(low, *pt.majorityCos - 0.05);
+    if (auto v = pt.majorityValue(q)) low = std::min(low, *v - 0.05);
   yMin_ = std::max(-1.05, low);
-  const double rail = yMin_ + 0.02;  // where points without a cosine are marked, below every curve
+  const double rail = yMin_ + 0.02;  // where points without a value are marked, below every curve
   for (const auto& pt : points) {
-    if (pt.state == MinorityState::Uncertified)
+    const MinorityState st = pt.stateFor(q);
+    const auto v = pt.value(q);
+    if (st == MinorityState::Uncertified)
       uncertified.emplace_back(pt.R, rail);
-    else if (pt.state == MinorityState::Vanished)
-      vanished.emplace_back(pt.R, rail);
-    else if (pt.state == MinorityState::NonUnique)
+    else if (st == MinorityState::NonUnique)
       nonunique.emplace_back(pt.R, rail);
-    else if (pt.minorityCos)
-      minority.emplace_back(pt.R, *pt.minorityCos);
-    if (pt.majorityCos) majority.emplace_back(pt.R, *pt.majorityCos);
+    else if (v)
+      minority.emplace_back(pt.R, std::min(*v, kYMax));
+    else if (st == MinorityState::Vanished || st == MinorityState::AllVanished || st == MinorityState::PartlyVanished)
+      vanished.emplace_back(pt.R, rail);
+    if (auto m = pt.majorityValue(q)) majority.emplace_back(pt.R, *m);
   }
   setRows(p->minority, minority, p->minorityPlot);
   setRows(p->majority, majority, p->majorityPlot);
@@ -197,19 +215,29 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   rebuildMarkers();
 }
 
-void CosineChart::setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves) {
+void CosineChart::setFamily(const std::vector<NamedCurve>& curves) {
   for (auto& [table, plot] : p->family) p->chart->RemovePlotInstance(plot);
   p->family.clear();
   int i = 0;
-  for (const auto& [label, points] : curves) {
-    auto table = makeTable("R", label.c_str());
+  for (const auto& entry : curves) {
+    auto table = makeTable("R", entry.label.c_str());
     std::vector<std::pair<double, double>> rows;
-    for (const auto& pt : points) {
-      if (pt.minorityCos) rows.emplace_back(pt.R, *pt.minorityCos);  // vanished: no cosine, the line ends
+    for (const auto& pt : entry.points) {
+      if (auto v = pt.value(quantity_)) rows.emplace_back(pt.R, std::min(*v, kYMax));  // no value: the line ends
     }
-    vtkPlot* plot = p->addLine(table, label.c_str(), kFamily[i % 6], 3.0, vtkPen::SOLID_LINE);
+    vtkPlot* plot = p->addLine(table, entry.label.c_str(), kFamily[i % 6], 3.0, vtkPen::SOLID_LINE);
     setRows(table, rows, plot);
     p->family.emplace_back(table, plot);
+    // Its own R0: a short tick in its colour at the top of the plot (the label carries the value).
+    if (entry.transition && entry.transition->collapse.value() && *entry.transition->collapse.value() >= rMin_ &&
+        *entry.transition->collapse.value() <= rMax_) {
+      const double R0 = *entry.transition->collapse.value();
+      auto tick = makeTable("R", (entry.label + " R0").c_str());
+      vtkPlot* t = p->addLine(tick, "", kFamily[i % 6], 3.0, vtkPen::DASH_LINE);
+      setRows(tick, {{R0, kYMax - 0.12}, {R0, kYMax}}, t);
+      t->SetLegendVisibility(false);
+      p->family.emplace_back(tick, t);
+    }
     ++i;
   }
 }

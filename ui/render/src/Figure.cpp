@@ -30,11 +30,12 @@ namespace {
 void fill(CosineChart& c, const ChartData& d, double fontScale) {
   c.setFontScale(fontScale);
   c.setRange(d.Rmin, d.Rmax);
+  c.setQuantity(d.quantity);
   std::vector<SweepPoint> curve = d.curve;
   if (!d.showMajority)
-    for (auto& pt : curve) pt.majorityCos.reset();
+    for (auto& pt : curve) pt.clearMajority();
   if (!d.family.empty())
-    for (auto& pt : curve) pt.minorityCos.reset(), pt.state = MinorityState::Spread;
+    for (auto& pt : curve) pt.clearMinority();
   c.setCurve(curve, d.K);
   c.setFamily(d.family);
   c.setCurrentR(d.currentR);

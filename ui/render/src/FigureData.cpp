@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -10,29 +11,48 @@ namespace lpm::render {
 std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
                        const std::optional<TransitionResult>& t) {
   char buf[600];
-  const std::string R = std::isinf(p.R) ? "inf" : (std::snprintf(buf, sizeof buf, "%.4g", p.R), std::string(buf));
+  // The state of what the model's story is about: the classifiers, or the features where the
+  // classifiers are fixed or absent.
+  const bool features = defaultQuantity(p) == CurveQuantity::FeatureCos;
+  const MinorityState st = features ? m.featureState : m.minorityState;
+  const bool live = st == MinorityState::Spread || st == MinorityState::Collapsed;
+  const auto cos = live ? (features ? m.minorityH.meanCos : m.minorityCos()) : std::nullopt;
+  const std::string what = features ? "minority feature" : "minority";
   std::string state;
-  if (m.minorityCos())
-    state = (std::snprintf(buf, sizeof buf, "minority cosine %.4f (%s)", *m.minorityCos(),
-                           describe(m.minorityState, s.gap).c_str()),
+  if (cos)
+    state = (std::snprintf(buf, sizeof buf, "%s cosine %.4f (%s)", what.c_str(), *cos, describe(st, s.gap).c_str()),
              std::string(buf));
   else
-    state = "minority " + describe(m.minorityState, s.gap);
+    state = what + " " + describe(st, s.gap);
   const std::string r0 = t ? t->summary() : std::string("R0 (KB < 2: undefined)");
-  std::string wr;
-  if (p.wr != 1) wr = (std::snprintf(buf, sizeof buf, ", wr = %.4g", p.wr), std::string(buf));
-  const std::string loss = p.loss.kind == LossKind::CE ? "" : ", " + describe(p.loss);
-  std::snprintf(buf, sizeof buf, "Layer-Peeled Model (Eq. 15%s): EW = %g, EH = %g, KA = %d, KB = %d, R = %s%s%s | %s | %s",
-                loss.c_str(), p.EW, p.EH, p.KA, p.KB, R.c_str(), wr.c_str(),
+  // The model, then every number that enters it (the registry's, as typed).
+  std::string model = p.model == ModelKind::SupCon ? "Supervised contrastive model (Eq. 11-12)" : "Layer-Peeled Model (Eq. 15";
+  if (p.model != ModelKind::SupCon) {
+    if (p.loss.kind != LossKind::CE) model += ", " + describe(p.loss);
+    if (p.fixedEtf) model += ", fixed ETF classifier";
+    if (p.budget == Budget::Penalized) model += ", weight decay";
+    model += ")";
+  }
+  std::string values;
+  for (const auto& spec : parameterRegistry()) {
+    if (spec.type == ParameterType::Choice || !spec.appliesTo(p) || lossUses(p.loss.kind, spec.name)) continue;
+    if (spec.name == "wr" && p.wr == 1) continue;
+    values += (values.empty() ? "" : ", ") + spec.name + " = " + parameterText(p, spec.name);
+  }
+  std::snprintf(buf, sizeof buf, "%s: %s%s | %s | %s", model.c_str(), values.c_str(),
                 p.profile == SizeProfile::Exponential ? ", long tail" : "", state.c_str(), r0.c_str());
   return buf;
 }
 
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c) {
   // The model, the parameters where it differs from the figure's own, and its R0 / R_vanish.
-  std::string label = describe(p.loss);
+  std::string label = describeModel(p);
+  static const char* described[] = {"R", "loss", "model", "temperature", "classifier", "budget", "lambda-W", "lambda-H",
+                                    "lambda-b", "nA"};  // in describeModel already
   for (const auto& spec : parameterRegistry()) {
-    if (spec.name == "R" || spec.name == "loss" || !spec.appliesTo(p) || lossUses(p.loss.kind, spec.name)) continue;
+    if (std::find(std::begin(described), std::end(described), spec.name) != std::end(described) || !spec.appliesTo(p) ||
+        lossUses(p.loss.kind, spec.name))
+      continue;
     if (spec.get(p) != spec.get(base)) label += ", " + spec.name + " = " + parameterText(p, spec.name);
   }
   if (c.transition) {
@@ -72,6 +92,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   validate(in.params);
   chart = ChartData{};
   chart.K = in.params.K();
+  chart.quantity = plotQuantity(in.view.plot, in.params);
   const Curve curve = computeCurve(in.params, chart.Rmin, chart.Rmax, in.points);
   chart.curve = curve.points;
   const std::optional<TransitionResult> transition = curve.transition;
@@ -89,17 +110,17 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
         std::snprintf(v, sizeof v, " (vanishes from R = %.3g)", *c.transition->vanish.value());
         label += v;
       }
-      chart.family.emplace_back(label, c.points);
+      chart.family.push_back({label, c.points, c.transition});
     }
     chart.K = 10;
     chart.showMajority = false;
   } else if (!in.compare.empty()) {
     if (static_cast<int>(in.compare.size()) + 1 > kMaxCompared)
       throw InvalidInput("at most " + std::to_string(kMaxCompared - 1) + " models are compared with the figure's own");
-    chart.family.emplace_back(comparedLabel(in.params, in.params, curve), curve.points);
+    chart.family.push_back({comparedLabel(in.params, in.params, curve), curve.points, curve.transition});
     for (const TwoSizeParams& q : in.compare) {
       const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
-      chart.family.emplace_back(comparedLabel(q, in.params, c), c.points);
+      chart.family.push_back({comparedLabel(q, in.params, c), c.points, c.transition});
     }
     chart.showMajority = false;
     chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;

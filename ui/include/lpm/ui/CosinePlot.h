@@ -31,7 +31,8 @@ public:
   void setCurrentR(double R);
   void setTransition(const std::optional<TransitionResult>& t);
   /// Labelled minority curves drawn beside the current one (compared models).
-  void setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves);
+  void setFamily(const std::vector<NamedCurve>& curves);
+  void setQuantity(CurveQuantity q);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
   void setDarkTheme(bool dark);

@@ -76,10 +76,14 @@ public:
   /// Adds the current model; false with the reason (full, or already there).
   bool compareCurrent(QString* error = nullptr);
   void clearComparison();
+  /// Removes compared model `index` (0-based, in the order added); false if there is none.
+  bool removeCompared(int index);
   const std::vector<TwoSizeParams>& compared() const { return compared_; }
   /// The curves to draw, labelled: the current model first, then every compared one whose curve
   /// is computed. Empty without a comparison.
-  std::vector<std::pair<std::string, std::vector<SweepPoint>>> family() const;
+  std::vector<NamedCurve> family() const;
+  /// What the plot shows now: the view's choice, "auto" resolved for the current model.
+  CurveQuantity plotQuantity() const { return lpm::plotQuantity(view_.plot, model_->curveParams()); }
 
   // --- Sessions and settings.
   Session toSession(const std::optional<CameraState>& camera) const;

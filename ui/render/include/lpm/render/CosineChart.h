@@ -29,7 +29,10 @@ public:
   double rMax() const { return rMax_; }
   void setCurve(const std::vector<SweepPoint>& points, int K);
   /// Extra minority-cosine curves (e.g. KA = 3, 5, 7 as in Figure 3); replaces earlier ones.
-  void setFamily(const std::vector<std::pair<std::string, std::vector<SweepPoint>>>& curves);
+  void setFamily(const std::vector<NamedCurve>& curves);
+  /// What the curves show (default: the classifiers' cosine); the axis, legend and rails follow.
+  void setQuantity(CurveQuantity q);
+  CurveQuantity quantity() const { return quantity_; }
   void setCurrentR(std::optional<double> R);
   /// The widget draws the current-R line itself (over a cached picture of the chart): the chart
   /// then keeps only its legend entry, "current R", without the value.
@@ -60,6 +63,7 @@ private:
   std::unique_ptr<Private> p;
   double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3;
   int curvePoints_ = 0;
+  CurveQuantity quantity_ = CurveQuantity::ClassifierCos;
   bool currentOutside_ = false;
   std::string title_;
   void rebuildMarkers();

@@ -24,7 +24,8 @@ struct ChartData {
   double Rmin = 1, Rmax = 1e4;
   std::optional<double> currentR;
   std::optional<TransitionResult> transition;  ///< R0 and R_vanish of the current setting
-  std::vector<std::pair<std::string, std::vector<SweepPoint>>> family;  ///< extra minority curves
+  std::vector<NamedCurve> family;  ///< extra minority curves, each with its R0
+  CurveQuantity quantity = CurveQuantity::ClassifierCos;  ///< what the curves show
   bool showMajority = true;
   std::optional<double> networkR, networkCos;
   std::string networkName;
