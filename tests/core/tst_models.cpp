@@ -51,11 +51,116 @@ void requireCertified(const Solution& s) {
   QVERIFY(s.relativeGap() <= 1e-9);
 }
 
+// A reference table's loss: "a=0.1" / "tau=1" / "m=0.5" / "gamma=0.2;tau=0.5".
+Loss referenceLoss(const QString& name, const QString& params) {
+  Loss l;
+  l.kind = lossFromString(name.toStdString());
+  for (const QString& kv : params.split(';', Qt::SkipEmptyParts)) {
+    const QString k = kv.section('=', 0, 0);
+    const double v = kv.section('=', 1).toDouble();
+    if (k == "a") l.alpha = v;
+    else if (k == "tau") l.tau = v;
+    else if (k == "m") l.margin = v;
+    else if (k == "gamma") l.gamma = v;
+  }
+  return l;
+}
+
+// Rows of a committed CSV, by column name.
+struct Table {
+  QStringList header;
+  std::vector<QStringList> rows;
+  explicit Table(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return;
+    header = QString(f.readLine()).trimmed().split(',');
+    while (!f.atEnd()) {
+      const QStringList c = QString(f.readLine()).trimmed().split(',');
+      if (c.size() >= header.size()) rows.push_back(c);
+    }
+  }
+  QString at(const QStringList& row, const char* name) const { return row.value(header.indexOf(name)); }
+  double num(const QStringList& row, const char* name) const {
+    const QString v = at(row, name);
+    return v == "inf" ? kInfinity : v.toDouble();
+  }
+};
+
+// Objective 1e-6 relative, cosines and norm ratios 1e-4 where the reference has them, states equal.
+struct Worst {
+  double objective = 0, cosine = 0;
+};
+void compareRow(const Table& t, const QStringList& row, const Solution& s, const Metrics& m, const QString& where,
+                Worst& worst, bool classifiers) {
+  QVERIFY2(s.certified && s.relativeGap() <= 1e-9, qPrintable(where + QString(" gap %1").arg(s.gap)));
+  const double ref = t.num(row, "objective");
+  const double err = std::abs(s.objective - ref) / std::max(std::abs(ref), 1e-300);
+  worst.objective = std::max(worst.objective, err);
+  QVERIFY2(err <= 1e-6, qPrintable(where + QString(" objective %1 vs %2").arg(s.objective, 0, 'g', 12).arg(ref, 0, 'g', 12)));
+  auto near = [&](const char* column, std::optional<double> ours) {
+    const QString text = t.at(row, column);
+    if (text.isEmpty() || text == "nan") return;
+    QVERIFY2(ours, qPrintable(where + " " + column + ": ours is null, the reference has " + text));
+    const double d = std::abs(*ours - text.toDouble());
+    worst.cosine = std::max(worst.cosine, d);
+    QVERIFY2(d <= 1e-4, qPrintable(where + " " + column + QString(": %1 vs %2").arg(*ours).arg(text)));
+  };
+  const QString fstate = t.at(row, classifiers ? "feature_state" : "state");
+  QCOMPARE(QString::fromStdString(toString(m.featureState)), fstate);
+  const bool liveH = fstate == "spread" || fstate == "collapsed";
+  if (liveH) near("minority_feature_cos", m.minorityH.meanCos);
+  near("majority_feature_cos", m.majorityH.meanCos);
+  if (m.majorityH.normMean > 0 && m.minorityH.normMean > 0)
+    near("minority_feature_norm_ratio", m.minorityH.normMean / m.majorityH.normMean);
+  if (!classifiers) return;
+  const QString state = t.at(row, "state");
+  QCOMPARE(QString::fromStdString(toString(m.minorityState)), state);
+  if (state == "spread" || state == "collapsed") near("minority_cos", m.minorityCos());
+  near("majority_cos", m.majorityW.meanCos);
+  if (m.majorityW.normMean > 0 && m.minorityW.normMean > 0)
+    near("minority_norm_ratio", m.minorityW.normMean / m.majorityW.normMean);
+}
+
 }  // namespace
 
 class TestModels : public QObject {
   Q_OBJECT
 private slots:
+  // 216 penalized solves: six losses, KA 3/5/7, R 1/5/20, mu 1e-3/3e-3, no bias and lambda_b = 1e-2,
+  // against tests/scripts/reference_penalized.py (CVXOPT on the PSD embedding, then polished).
+  void penalizedMatchesTheIndependentReference() {
+    const Table t(QStringLiteral(LPM_TEST_DATA_DIR "/reference_penalized.csv"));
+    QCOMPARE(t.rows.size(), size_t(216));
+    Worst worst;
+    for (const auto& row : t.rows) {
+      TwoSizeParams p = penalized(t.at(row, "KA").toInt(), t.at(row, "KB").toInt(), t.num(row, "nA"), t.num(row, "R"),
+                                  t.num(row, "lambda_W"));
+      p.penalty.lambdaH = t.num(row, "lambda_H");
+      p.penalty.lambdaB = t.num(row, "lambda_b");
+      p.loss = referenceLoss(t.at(row, "loss"), t.at(row, "params"));
+      const auto r = solved(p);
+      compareRow(t, row, r.s, r.m, row.mid(0, 9).join(','), worst, true);
+      if (QTest::currentTestFailed()) return;
+    }
+    qInfo("penalized reference: %zu rows, worst objective error %.1e, worst cosine/ratio error %.1e", t.rows.size(),
+          worst.objective, worst.cosine);
+  }
+
+  // 48 supervised contrastive solves: KA 3/5/7, EH 1/5, t 0.5/1, R 1..1000 (tests/scripts/reference_supcon.py).
+  void supconMatchesTheIndependentReference() {
+    const Table t(QStringLiteral(LPM_TEST_DATA_DIR "/reference_supcon.csv"));
+    QCOMPARE(t.rows.size(), size_t(48));
+    Worst worst;
+    for (const auto& row : t.rows) {
+      const auto r = solved(supcon(t.at(row, "KA").toInt(), t.at(row, "KB").toInt(), t.num(row, "EH"), t.num(row, "t"),
+                                   t.num(row, "R")));
+      compareRow(t, row, r.s, r.m, row.mid(0, 5).join(','), worst, false);
+      if (QTest::currentTestFailed()) return;
+    }
+    qInfo("supcon reference: %zu rows, worst objective error %.1e, worst cosine/ratio error %.1e", t.rows.size(),
+          worst.objective, worst.cosine);
+  }
+
   // lpm-models.md §5: penalized MSE without bias is a singular-value threshold of D^{1/2}:
   // Z* = diag((1 - N mu / sqrt(n_k))_+); class k vanishes exactly when n_k <= (N mu)^2.
   void penalizedMseIsAThreshold() {
