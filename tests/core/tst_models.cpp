@@ -9,6 +9,7 @@
 #include "lpm/Design.h"
 #include "lpm/Metrics.h"
 #include "lpm/Parameters.h"
+#include "lpm/Presets.h"
 #include "lpm/Report.h"
 #include "lpm/Session.h"
 #include "lpm/Solver.h"
@@ -356,6 +357,25 @@ private slots:
     s = supcon(5, 5, 1, 1, 10);
     s.loss.kind = LossKind::LDAM;
     QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(s));
+  }
+
+  // The new presets show what their titles say.
+  void presetsShowTheirTitles() {
+    const auto wd = solved(findPreset("weight-decay")->params);
+    requireCertified(wd.s);
+    QCOMPARE(toString(wd.m.minorityState), std::string("collapsed"));
+    const auto mse = solved(findPreset("mse-weight-decay")->params);
+    requireCertified(mse.s);
+    QCOMPARE(toString(mse.m.minorityState), std::string("vanished"));
+    QCOMPARE(mse.m.minorityW.normMean, 0.0);  // exactly
+    const auto etf = solved(findPreset("fixed-etf")->params);
+    requireCertified(etf.s);
+    QVERIFY(std::abs(*etf.m.minorityCos() + 1.0 / 9) < 1e-9);  // the fixed ETF's own cosine
+    const TwoSizeParams sc = findPreset("supcon")->params;
+    const auto t = phaseTransitionRatio(sc);
+    QVERIFY(t.features);
+    QVERIFY2(std::abs(*t.R0() - 9.69) < 0.01 && std::abs(*t.vanish.value() - 34.6) < 0.1, t.summary().c_str());
+    QCOMPARE(toString(solved(sc).m.featureState), std::string("collapsed"));
   }
 
   // Sessions and the registry carry the new parameters.
