@@ -17,12 +17,25 @@ Eigen::MatrixXd simplexETF(int K) {
   return std::sqrt(K / (K - 1.0)) * M;
 }
 
+DisplayScale displayScale(const Solution& s) {
+  const auto& p = s.problem;
+  if (p.supcon()) return {std::sqrt(p.EH), 1.0, "class means h_k / sqrt(EH): spheres\n(supervised contrastive: no classifiers)"};
+  if (p.penalized()) {
+    const ClassVectors v = s.vectors();
+    const double K = p.K();
+    const double h = std::sqrt(v.H.squaredNorm() / K), w = std::sqrt(v.W.squaredNorm() / K);
+    return {h > 0 ? h : 1.0, w > 0 ? w : 1.0, "classifiers w_k / rms |w|: arrows\nclass means h_k / rms |h|: spheres"};
+  }
+  return {std::sqrt(p.EH), std::sqrt(p.EW), "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres"};
+}
+
 Geometry3D GeometryTracker::update(const Solution& s) {
   const ClassVectors v = s.vectors();
   const Eigen::MatrixXd &H = v.H, &W = v.W;
   const int K = s.problem.K();
+  const DisplayScale scale = displayScale(s);
   Eigen::MatrixXd G(2 * K, K);
-  G << H / std::sqrt(s.problem.EH), W / std::sqrt(s.problem.EW);
+  G << H / scale.H, W / scale.W;
   Eigen::MatrixXd turn = Eigen::MatrixXd::Identity(K, K);
   if (previous_ && previous_->rows() == G.rows() && previous_->cols() == G.cols()) {
     turn = procrustesRotation(G, *previous_);
@@ -88,6 +101,7 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   const double total = G.squaredNorm();
   out.captured = total > 0 ? P.squaredNorm() / total : 1.0;
   out.frame = turn * axes;
+  out.legend = scale.legend;
   return out;
 }
 
@@ -201,7 +215,7 @@ std::optional<NetworkOverlay> overlayNetwork(const Eigen::MatrixXd& Wnet, const 
   const int K = s.problem.K();
   if (Wnet.rows() != K || static_cast<int>(modelToNet.size()) != K || g.frame.rows() != K) return std::nullopt;
   const Eigen::MatrixXd W = s.vectors().W;
-  const Eigen::MatrixXd B = W / std::sqrt(s.problem.EW);
+  const Eigen::MatrixXd B = W / displayScale(s).W;
   Eigen::MatrixXd A(K, Wnet.cols());
   for (int k = 0; k < K; ++k) {
     if (modelToNet[k] < 0 || modelToNet[k] >= K) return std::nullopt;

@@ -470,6 +470,7 @@ render::SceneData Document::sceneData(const std::optional<CameraState>& camera) 
     if (drawn) {
       d.W = f->geometry.W;
       d.H = f->geometry.H;
+      d.legend = f->geometry.legend;
       d.etf = f->geometry.etf;
       d.minority.assign(f->params.K(), false);
       for (int k : f->solution.problem.minority) d.minority[k] = true;

@@ -116,30 +116,36 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   // R0 and R_vanish of this frame's setting, once computed (one criterion: TransitionResult).
   QString story;
   const auto t = model.curveMatches(p) ? model.transition() : std::nullopt;
+  // What the story is about: the classifiers, or the features where these are fixed or absent.
+  const bool onFeatures = defaultQuantity(p) == CurveQuantity::FeatureCos;
+  const QString who = onFeatures ? QObject::tr("minority features") : QObject::tr("minority classifiers");
   if (p.KB < 2) {
     story = QObject::tr("With one minority class there is no pair to collapse: R<sub>0</sub> is undefined here.");
   } else if (model.curveMatches(p) && model.curveComplete() && !model.curveError().isEmpty()) {
     story = QObject::tr("<span style='color:#c00'>The curve and R<sub>0</sub> could not be computed: %1</span>")
                 .arg(model.curveError().toHtmlEscaped());
   } else if (!t) {
-    story = QObject::tr("As R grows the minority classifiers draw together (R<sub>0</sub>: computing…).");
+    story = QObject::tr("As R grows the %1 draw together (R<sub>0</sub>: computing…).").arg(who);
   } else if (t->collapse.status == Bracket::Found) {
-    story = QObject::tr("As R grows the minority classifiers draw together and, above R<sub>0</sub> = %1, become parallel "
+    story = QObject::tr("As R grows the %2 draw together and, above R<sub>0</sub> = %1, become parallel "
                "(cosine ≥ 1 − 10<sup>−3</sup>): <b>Minority Collapse</b>.")
-                .arg(num(t->collapse.R, 5));
+                .arg(num(t->collapse.R, 5))
+                .arg(who);
     if (t->vanish.value())
       story += QObject::tr(" From R = %1 on they vanish (‖w<sub>k</sub>‖ → 0).").arg(num(t->vanish.R, 5));
   } else if (t->first == FirstEvent::Vanish) {
-    story = QObject::tr("Here the minority classifiers <b>vanish</b> from R = %1 before they become parallel: their norm goes "
+    story = QObject::tr("Here the %2 <b>vanish</b> from R = %1 before they become parallel: their norm goes "
                "to zero while their cosine is still below 1 − 10<sup>−3</sup>, so R<sub>0</sub> is undefined.")
-                .arg(num(t->vanish.R, 5));
+                .arg(num(t->vanish.R, 5))
+                .arg(who);
   } else if (t->collapse.status == Bracket::Beyond) {
-    story = QObject::tr("No collapse of the minority classifiers up to R = %1 (R<sub>0</sub> lies beyond).%2")
+    story = QObject::tr("No collapse of the %3 up to R = %1 (R<sub>0</sub> lies beyond).%2")
                 .arg(num(t->Rmax, 3))
                 .arg(p.loss.kind == LossKind::CE && !p.fixedEtf
                          ? QObject::tr(" At this budget they draw together only slowly: smaller E<sub>W</sub>·E<sub>H</sub> "
                                        "brings R<sub>0</sub> down.")
-                         : QString());
+                         : QString())
+                .arg(who);
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }
@@ -182,13 +188,23 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                .arg(QString::fromStdString(describe(p.loss)).toHtmlEscaped(),
                     QString::fromStdString(lossFormula(p.loss.kind)).toHtmlEscaped(),
                     QString::fromStdString(lossSource(p.loss.kind)).toHtmlEscaped());
-  const QString etf = ce ? QObject::tr("With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise "
+  const QString etf = ce && p.budget == Budget::Constrained ? QObject::tr("With balanced classes the optimum is a simplex ETF (Theorem 1): pairwise "
                                        "cosine −1/(K−1). ")
                          : QString();
+  const QString seen =
+      p.model == ModelKind::SupCon
+          ? QObject::tr("Spheres: class means h<sub>k</sub> from the optimal Gram Q = HH<sup>T</sup>, drawn on their three "
+                        "principal axes (this model has no classifiers). ")
+      : p.budget == Budget::Penalized
+          ? QObject::tr("Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, from the minimal-energy "
+                        "factorisation of D<sup>1/2</sup>Z (lpm-models.md §1), each set scaled by its RMS norm, drawn on "
+                        "their three principal axes. ")
+          : QObject::tr("Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the "
+                        "optimal Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three "
+                        "principal axes. ");
   const QString html =
       modelText + QObject::tr("<h4>What you see</h4>"
-         "<p>Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the optimal "
-         "Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three principal axes. "
+         "<p>%8"
          "<span style='color:#0072B2'>Blue</span>: %1 majority classes; <span style='color:#D55E00'>vermillion</span>: "
          "%2 minority classes%6.</p>"
          "<p>%7%3 "
@@ -208,7 +224,8 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
           .arg(p.profile == SizeProfile::Exponential
                    ? QObject::tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
                    : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"))
-          .arg(etf);
+          .arg(etf)
+          .arg(seen);
   return html;
 }
 

@@ -305,6 +305,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   const bool drawn = f->geometry.W.rows() == f->params.K() && !nonUnique(f->solution);
   scene_->setConfiguration(drawn ? f->geometry.W : Eigen::MatrixX3d(), drawn ? f->geometry.H : Eigen::MatrixX3d(),
                            drawn ? minority : std::vector<bool>{});
+  scene_->content().setModelLegend(f->geometry.legend);
   scene_->setReference(drawn && doc_->view().etf ? f->geometry.etf : Eigen::MatrixX3d());
   scene_->setNote(QString::fromStdString(render::sceneNote(f->solution, f->geometry.captured, drawn)));
   pendingFrameId_ = f->id;

@@ -122,12 +122,12 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
       grid->addWidget(box, grid->rowCount(), 0, 1, 3);
       infBoxes_[name] = box;
       rows_[name].infinity = box;
+      rows_[name].lastFinite = isR ? 10.0 : 1e-2;  // until a finite value has been shown
       if (isR) rInf_ = box;
       connect(box, &QCheckBox::toggled, this, [this, name, isR](bool on) {
         if (syncing_) return;
         TwoSizeParams p = model_->params();
-        const double finite = isR ? rows_[name].real->value() : 1e-2;
-        parameter(name.toStdString()).set(p, on ? kInfinity : (std::isfinite(finite) ? finite : 1e-2));
+        parameter(name.toStdString()).set(p, on ? kInfinity : rows_[name].lastFinite);
         if (!model_->setParams(p, name)) syncFromModel(model_->params());
         model_->endInteraction();
       });
@@ -216,9 +216,15 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     Row& r = rows_[name];
     QSignalBlocker a(r.slider), b(r.real);
     if (std::isfinite(v)) {
+      r.real->setSpecialValueText(QString());
+      r.lastFinite = v;
       r.slider->setValue(r.log ? valueToSlider(v, r.lo, r.hi)
                                : static_cast<int>(std::lround(std::clamp((v - r.lo) / (r.hi - r.lo), 0.0, 1.0) * kSteps)));
       r.real->setValue(v);
+    } else {
+      // No number is shown for infinity (R = inf, no bias): the entry says so.
+      r.real->setSpecialValueText(QStringLiteral("∞"));
+      r.real->setValue(r.real->minimum());
     }
   };
   auto setInt = [&](const QString& name, int v) {

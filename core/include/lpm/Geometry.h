@@ -2,6 +2,7 @@
 // Drawable geometry of a solution: class means and classifiers (Lemma 1), aligned with the
 // previous solution by orthogonal Procrustes and projected to 3D.
 #include <optional>
+#include <string>
 
 #include <Eigen/Dense>
 
@@ -15,9 +16,19 @@ namespace lpm {
 /// (Q^T Q = I), and A Q is then A projected onto the embedded copy of B's space.
 Eigen::MatrixXd procrustesRotation(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B);
 
+/// How a solution's vectors are scaled for drawing, and the words that say so: the budget's
+/// sqrt(EH), sqrt(EW) (the RMS class norm when the budget is used up); in the penalized form, which
+/// has no budget, the solution's own RMS norms; supcon has no classifiers.
+struct DisplayScale {
+  double H = 1, W = 1;
+  std::string legend;
+};
+DisplayScale displayScale(const Solution& s);
+
 struct Geometry3D {
-  Eigen::MatrixX3d H;  ///< class means, rows, divided by sqrt(EH)
-  Eigen::MatrixX3d W;  ///< classifiers, rows, divided by sqrt(EW)
+  Eigen::MatrixX3d H;  ///< class means, rows, divided by DisplayScale::H (sqrt(EH))
+  Eigen::MatrixX3d W;  ///< classifiers, rows, divided by DisplayScale::W (sqrt(EW))
+  std::string legend;  ///< DisplayScale::legend
   Eigen::VectorXd hNorm, wNorm;  ///< full-dimensional norms (same scaling), for labels
   Eigen::MatrixX3d etf;  ///< Theorem 1's simplex ETF, rotated onto the classifiers, same axes
   double captured = 1;  ///< share of the squared Frobenius norm the 3D projection keeps

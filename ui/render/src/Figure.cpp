@@ -49,6 +49,7 @@ void fill(CosineChart& c, const ChartData& d, double fontScale) {
 void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setFontScale(fontScale);
   s.setConfiguration(d.W, d.H, d.minority);
+  s.setModelLegend(d.legend);
   s.setShowUnitSphere(d.view.unitSphere);
   s.setShowMeans(d.view.means);
   s.setShowLabels(d.view.labels);

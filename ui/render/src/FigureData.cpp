@@ -138,6 +138,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     scene.W = g.W;
     scene.H = g.H;
     scene.etf = g.etf;
+    scene.legend = g.legend;
     scene.minority.assign(in.params.K(), false);
     for (int k : s.problem.minority) scene.minority[k] = true;
   }
@@ -179,7 +180,7 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
     if (nonUnique(s))
       scene.W.resize(0, 3), scene.H.resize(0, 3), scene.etf.resize(0, 3);
     else
-      scene.W = g.W, scene.H = g.H, scene.etf = g.etf;
+      scene.W = g.W, scene.H = g.H, scene.etf = g.etf, scene.legend = g.legend;
     scene.note = sceneNote(s, g.captured, !nonUnique(s));
     chart.currentR = p.R;
     writer.addFrame(scene, chart, captionFor(p, s, computeMetrics(s), chart.transition));

@@ -259,7 +259,14 @@ void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
   p->overlay.commit();
   overlayCount_ = static_cast<int>(W.rows());
   p->overlay.actor->SetVisibility(W.rows() > 0);
-  setLegend(W.rows() ? std::string(kModelLegend) + "\ntrained network (aligned): thin green arrows" : kModelLegend);
+  const std::string model = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
+  setLegend(W.rows() ? model + "\ntrained network (aligned): thin green arrows" : model);
+}
+
+void SceneContent::setModelLegend(const std::string& text) {
+  modelLegend_ = text;
+  const std::string model = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
+  setLegend(overlayCount_ ? model + "\ntrained network (aligned): thin green arrows" : model);
 }
 
 void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels) {

@@ -50,6 +50,7 @@ private:
     QSpinBox* integer = nullptr;
     QWidget* label = nullptr;
     QCheckBox* infinity = nullptr;  ///< "= ∞" (R) or "no bias" (lambda-b)
+    double lastFinite = 1;          ///< restored when the "= ∞" box is cleared
     double lo = 0, hi = 0;
     bool log = false;
   };

@@ -36,6 +36,7 @@ struct ChartData {
 struct SceneData {
   Eigen::MatrixX3d W, H, etf;
   Eigen::MatrixX3d overlay;  ///< a trained network's classifiers in the model's frame (may be empty)
+  std::string legend;        ///< Geometry3D::legend (empty: the constrained model's)
   std::vector<bool> minority;
   ViewOptions view;
   std::optional<CameraState> camera;

@@ -52,6 +52,9 @@ public:
   int sampleCount() const { return sampleCount_; }
   /// The upper-left legend.
   void setLegend(const std::string& text);
+  /// What the arrows and spheres are and how they are scaled (Geometry3D::legend); the overlay's
+  /// line is added to it.
+  void setModelLegend(const std::string& text);
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   std::string note() const;
@@ -70,6 +73,7 @@ private:
   std::vector<bool> minority_;
   bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
   int overlayCount_ = 0, sampleCount_ = 0, labelBase_ = 1;
+  std::string modelLegend_;
   void rebuild();
 };
 
