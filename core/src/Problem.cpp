@@ -53,6 +53,17 @@ void requireSupConScale(double EH, double t) {
                        "contrastive loss can be certified in double precision");
 }
 
+// The model's choices, those that do not enter it set aside (registry `applies`).
+void applyModel(Problem& q, const TwoSizeParams& p) {
+  const bool supcon = p.model == ModelKind::SupCon;
+  q.model = p.model;
+  q.temperature = p.temperature;
+  q.loss = supcon ? Loss{} : p.loss;
+  q.budget = supcon ? Budget::Constrained : p.budget;
+  q.penalty = p.penalty;
+  q.fixedEtfClassifier = p.fixedEtf && !supcon && p.budget == Budget::Constrained;
+}
+
 }  // namespace
 
 double Penalty::mu() const { return std::sqrt(lambdaW * lambdaH); }
@@ -77,8 +88,9 @@ std::vector<double> Problem::priors() const {
 
 void validate(const TwoSizeParams& p) {
   // Every parameter by its registry entry (lpm/Parameters.h), then the rules that tie them.
+  // Choices that do not enter the chosen model (the budget form, the loss and the classifier for
+  // supcon; the classifier in the penalized form) are set aside by makeTwoSize, as the panel hides them.
   for (const auto& spec : parameterRegistry()) checkValue(spec, spec.get(p));
-  requireCompatible(p.budget, p.model, p.fixedEtf, p.loss);
   if (p.model == ModelKind::SupCon) requireSupConScale(p.EH, p.temperature);
   else if (p.budget == Budget::Constrained) requireBudgets(p.EW, p.EH);
   if (static_cast<long long>(p.KA) + p.KB > kMaxClasses)
@@ -129,12 +141,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   Problem q;
   q.EW = p.EW;
   q.EH = p.EH;
-  q.loss = p.loss;
-  q.fixedEtfClassifier = p.fixedEtf;
-  q.budget = p.budget;
-  q.penalty = p.penalty;
-  q.model = p.model;
-  q.temperature = p.temperature;
+  applyModel(q, p);
   if (p.profile == SizeProfile::Exponential) {
     q.classSize.resize(p.K());
     for (int k = 0; k < p.K(); ++k) {
@@ -163,12 +170,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
 
 Problem makeFromSizes(const TwoSizeParams& p, const std::vector<double>& sizes, std::vector<int> minority) {
   Problem q = makeFromSizes(p.EW, p.EH, sizes, std::move(minority));
-  q.loss = p.loss;
-  q.fixedEtfClassifier = p.fixedEtf;
-  q.budget = p.budget;
-  q.penalty = p.penalty;
-  q.model = p.model;
-  q.temperature = p.temperature;
+  applyModel(q, p);
   validate(q);
   return q;
 }

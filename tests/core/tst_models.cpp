@@ -348,15 +348,25 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "lambda-b", 0.0));
     QVERIFY_THROWS_EXCEPTION(InvalidInput, setParameter(p, "temperature", 0.0));
     QCOMPARE(p.penalty.lambdaW, 1e-3);
+    // Choices that do not enter the model are set aside by makeTwoSize (the panel hides them, the
+    // command line refuses them by name); a Problem built by hand with them is refused.
     TwoSizeParams f = p;
     f.fixedEtf = true;
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(f));
+    QVERIFY(!makeTwoSize(f).fixedEtfClassifier);
     TwoSizeParams s = supcon(5, 5, 1, 1, 10);
     s.budget = Budget::Penalized;
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(s));
-    s = supcon(5, 5, 1, 1, 10);
     s.loss.kind = LossKind::LDAM;
-    QVERIFY_THROWS_EXCEPTION(InvalidInput, makeTwoSize(s));
+    const Problem q = makeTwoSize(s);
+    QVERIFY(!q.penalized() && q.loss.kind == LossKind::CE);
+    Problem bad = q;
+    bad.budget = Budget::Penalized;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(bad));
+    bad = q;
+    bad.loss.kind = LossKind::LDAM;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(bad));
+    Problem etf = makeTwoSize(p);
+    etf.fixedEtfClassifier = true;
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, solve(etf));
   }
 
   // The new presets show what their titles say.

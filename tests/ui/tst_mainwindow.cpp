@@ -23,6 +23,10 @@
 #include "ImageBaseline.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CosinePlot.h"
+#include "lpm/ui/DesignPanel.h"
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/SceneView.h"
@@ -264,6 +268,114 @@ private slots:
     w->action("compare.clear")->trigger();
     QVERIFY(w->document()->family().empty());
     QVERIFY(w->chartData().family.empty());
+  }
+
+  void budgetFormsAndModels() {
+    // Budget > Penalized: the energies give way to the weight decays (hidden, not greyed out);
+    // Model > Supervised contrastive: no loss, no classifiers, a temperature.
+    auto visible = [&](const char* name) { return w->panel()->entry(name)->isVisibleTo(w->panel()); };
+    QComboBox* budget = w->panel()->choice("budget");
+    budget->setCurrentIndex(budget->findData("penalized"));
+    settle();
+    QVERIFY(w->model()->params().budget == Budget::Penalized);
+    QVERIFY(!visible("EW") && !visible("EH") && visible("lambda-W") && visible("lambda-H") && visible("nA"));
+    QVERIFY(w->panel()->infinityBox("lambda-b")->isChecked());  // no bias by default
+    QVERIFY(!w->panel()->choice("classifier")->isVisibleTo(w->panel()));
+    auto f = w->model()->latest();
+    QVERIFY(f->solution.certified && f->solution.problem.penalized());
+    QVERIFY(w->explanationText().contains("Penalized form"));
+    // The bias box: a finite lambda_b enters the model, and back.
+    w->panel()->infinityBox("lambda-b")->setChecked(false);
+    settle();
+    QVERIFY(w->model()->params().penalty.bias());
+    QVERIFY(w->model()->latest()->solution.certified);
+    QVERIFY(visible("lambda-b"));
+    w->model()->undoStack()->undo();
+    settle();
+    QVERIFY(!w->model()->params().penalty.bias());
+    // Supcon.
+    QComboBox* model = w->panel()->choice("model");
+    model->setCurrentIndex(model->findData("supcon"));
+    settle();
+    QVERIFY(w->model()->params().model == ModelKind::SupCon);
+    QVERIFY(!w->panel()->loss()->isVisibleTo(w->panel()) && !w->panel()->choice("budget")->isVisibleTo(w->panel()));
+    QVERIFY(visible("temperature") && visible("EH") && !visible("EW"));
+    f = w->model()->latest();
+    QVERIFY(f->solution.certified);
+    QCOMPARE(toString(f->metrics.minorityState), std::string("na"));
+    QCOMPARE(f->geometry.W.norm(), 0.0);  // nothing drawn as a classifier
+    QTRY_VERIFY(w->model()->transition().has_value());
+    QVERIFY(w->model()->transition()->features);  // R0 of the minority features
+    QVERIFY(w->document()->plotQuantity() == CurveQuantity::FeatureCos);
+    // The plot can show other quantities; a session keeps the choice.
+    w->action("view.plot-feature-norm-ratio")->trigger();
+    QCOMPARE(w->document()->view().plot, std::string("feature-norm-ratio"));
+    QVERIFY(w->plot()->chart().quantity() == CurveQuantity::FeatureNormRatio);
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(w->saveSession(dir.filePath("supcon.json"), &error));
+    {
+      MainWindow other;
+      QVERIFY2(other.openSession(dir.filePath("supcon.json"), &error), qPrintable(error));
+      QCOMPARE(other.document()->view().plot, std::string("feature-norm-ratio"));
+      QVERIFY(other.model()->params().model == ModelKind::SupCon);
+    }
+    w->action("view.plot-auto")->trigger();
+    auto* undo = w->model()->undoStack();
+    while (undo->canUndo()) undo->undo();
+    settle();
+    QVERIFY(w->model()->params().model == ModelKind::LayerPeeled && w->model()->params().budget == Budget::Constrained);
+    QVERIFY(visible("EW"));
+  }
+
+  void removingOneComparedModel() {
+    w->action("compare.add")->trigger();
+    TwoSizeParams p = w->model()->params();
+    p.loss.kind = LossKind::LDAM;
+    p.loss.margin = 0.5;
+    QVERIFY(w->model()->setParams(p, "loss"));
+    settle();
+    w->action("compare.add")->trigger();
+    QTRY_COMPARE(w->document()->family().size(), size_t(3));
+    auto* remove = w->findChild<QAction*>("compare.remove-0");
+    QVERIFY(remove);
+    remove->trigger();
+    QCOMPARE(w->document()->compared().size(), size_t(1));
+    QVERIFY(w->document()->compared()[0].loss.kind == LossKind::LDAM);
+    QTRY_COMPARE(w->document()->family().size(), size_t(2));
+    w->action("compare.clear")->trigger();
+    p.loss = Loss{};
+    QVERIFY(w->model()->setParams(p, "loss"));
+    settle();
+  }
+
+  void designPanelAnswersAndApplies() {
+    // Which wr keeps the minority cosine <= 0.5 at R = 1000 (KA = 5)? The panel asks core's
+    // designValue off the UI thread; "Use This Value" sets it.
+    TwoSizeParams p = w->model()->params();
+    p.R = 1000;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    DesignPanel* d = w->design();
+    QCOMPARE(d->parameterBox()->currentData().toString(), QString("wr"));
+    QVERIFY(d->parameterBox()->findData("alpha") < 0);  // not in this model
+    QSignalSpy done(d, &DesignPanel::finished);
+    d->findButton()->click();
+    QVERIFY(done.wait(60000));
+    QVERIFY(d->result() && d->result()->value);
+    DesignQuery q;
+    q.R = 1000;
+    const auto direct = designValue(p, q);
+    QCOMPARE(*d->result()->value, *direct.value);
+    QVERIFY2(d->resultLabel()->text().contains("wr >="), qPrintable(d->resultLabel()->text()));
+    QVERIFY(d->applyButton()->isEnabled());
+    d->applyButton()->click();
+    settle();
+    QCOMPARE(w->model()->params().wr, *direct.value);
+    QVERIFY(*w->model()->latest()->metrics.minorityCos() <= 0.5 + 1e-6);
+    auto* undo = w->model()->undoStack();
+    while (undo->canUndo()) undo->undo();
+    settle();
   }
 
   void aNonUniqueOptimumDrawsNothing() {

@@ -7,6 +7,8 @@
 #include <QCloseEvent>
 #include <QDeadlineTimer>
 #include <QDockWidget>
+
+#include "lpm/ui/DesignPanel.h"
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -68,6 +70,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   dock->setWidget(side);
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+  design_ = new DesignPanel(model, this);
+  auto* designDock = new QDockWidget(tr("Design"), this);
+  designDock->setObjectName("DesignDock");
+  designDock->setWidget(design_);
+  addDockWidget(Qt::RightDockWidgetArea, designDock);
+  designDock->hide();  // View > Design Panel
+  designDock->toggleViewAction()->setObjectName("view.design");
+  designDock->toggleViewAction()->setText(tr("&Design Panel"));
 
   network_ = new CheckpointPanel(doc_, this);
   auto* netDock = new QDockWidget(tr("Trained Network"), this);

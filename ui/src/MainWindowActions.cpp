@@ -5,6 +5,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -149,6 +150,11 @@ void MainWindow::buildMenus() {
       v.plot = n;
       doc_->setView(v);
     });
+  }
+
+  if (auto* dock = findChild<QDockWidget*>("DesignDock")) {
+    view->addSeparator();
+    view->addAction(dock->toggleViewAction());
   }
 
   auto* compare = menuBar()->addMenu(tr("&Compare"));

@@ -24,6 +24,7 @@ class SceneView;
 class CheckpointPanel;
 class CosinePlot;
 class ParameterPanel;
+class DesignPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -36,6 +37,7 @@ public:
   SceneView* scene() const { return scene_; }
   CosinePlot* plot() const { return plot_; }
   ParameterPanel* panel() const { return panel_; }
+  DesignPanel* design() const { return design_; }
   CheckpointPanel* network() const { return network_; }
   /// An action by its stable id (file.open-session, view.means, export.plot, explore.play, ...);
   /// null for an unknown id.
@@ -93,6 +95,7 @@ private:
   SceneView* scene_;
   CosinePlot* plot_;
   ParameterPanel* panel_;
+  DesignPanel* design_ = nullptr;
   CheckpointPanel* network_;
   QTextBrowser* explanation_;
   QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
