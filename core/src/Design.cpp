@@ -68,7 +68,8 @@ DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
     ++r.solves;
     const Metrics m = computeMetrics(s, mo);
     if (!s.certified) uncertified = true;
-    return m.minorityCos() && *m.minorityCos() <= q.targetCos;
+    const auto cos = m.observedCos();  // the features' where the classifiers are fixed or absent
+    return cos && *cos <= q.targetCos;
   };
   if (q.gridPoints < 2) throw InvalidInput("the design grid needs at least 2 points");
   auto at = [&](int i) {

@@ -25,8 +25,14 @@ SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptio
   const Metrics m = computeMetrics(s, mo);
   // Geometry only where it is certified and unique.
   const bool geometry = m.certified && m.minorityState != MinorityState::NonUnique;
-  SweepPoint pt{p.R, s.objective, s.gap, m.minorityCos(), geometry ? m.majorityW.meanCos : std::nullopt,
-                m.minorityW.normMean, m.minorityState};
+  SweepPoint pt;
+  pt.R = p.R;
+  pt.objective = s.objective;
+  pt.gap = s.gap;
+  pt.minorityCos = m.minorityCos();
+  pt.majorityCos = geometry ? m.majorityW.meanCos : std::nullopt;
+  pt.minorityNorm = m.minorityW.normMean;
+  pt.state = m.minorityState;
   pt.featureState = m.featureState;
   const bool liveH = m.featureState == MinorityState::Spread || m.featureState == MinorityState::Collapsed;
   pt.featureCos = liveH ? m.minorityH.meanCos : std::nullopt;

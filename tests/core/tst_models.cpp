@@ -424,6 +424,17 @@ private slots:
     at.penalty.lambdaW = at.penalty.lambdaH = *r.value * 1.01;
     const auto past = solved(at).m.minorityCos();
     QVERIFY(!past || *past > 0.5);
+    // Supcon has no classifiers: the query follows the minority features' cosine.
+    DesignQuery t;
+    t.parameter = "temperature";
+    t.targetCos = 0.5;
+    t.R = 20;
+    t.lo = 0.05;
+    t.hi = 5;
+    const auto rt = designValue(supcon(5, 5, 1, 1, 20), t);
+    QVERIFY(rt.status == Bracket::Found && !rt.smallest);
+    const auto below = solved(supcon(5, 5, 1, *rt.value * 0.999, 20)).m;
+    QVERIFY(below.observedCos() && *below.observedCos() <= 0.5);
   }
 };
 

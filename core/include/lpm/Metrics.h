@@ -61,6 +61,15 @@ struct Metrics {
     return minorityState == MinorityState::Spread || minorityState == MinorityState::Collapsed ? minorityW.meanCos
                                                                                              : std::nullopt;
   }
+  /// The model's story is about the features (fixed ETF classifier, supcon: no learned classifiers).
+  bool features = false;
+  /// The minority cosine and state the story follows: the classifiers', or the features'.
+  MinorityState observedState() const { return features ? featureState : minorityState; }
+  std::optional<double> observedCos() const {
+    if (!features) return minorityCos();
+    return featureState == MinorityState::Spread || featureState == MinorityState::Collapsed ? minorityH.meanCos
+                                                                                           : std::nullopt;
+  }
 };
 
 Metrics computeMetrics(const Solution& s, const MetricsOptions& options = {});
