@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 namespace lpm::detail {
 namespace {
@@ -130,6 +131,18 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
   };
   y.normalize();
   return run(phi, y, true, options, stop, result);
+}
+
+Eigen::VectorXd startingPoint(const Eigen::VectorXd* warm, int dimension, unsigned seed, bool& warmStarted) {
+  if (warm && warm->size() == dimension && warm->allFinite() && warm->norm() > 0) {
+    warmStarted = true;
+    return *warm;
+  }
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  Eigen::VectorXd y(dimension);
+  for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
+  return y;
 }
 
 LbfgsResult minimize(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg, Eigen::VectorXd& x,

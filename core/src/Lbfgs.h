@@ -28,6 +28,10 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
                              Eigen::VectorXd& y, double radius, const LbfgsOptions& options,
                              const std::function<bool(double, double)>& stop);
 
+/// The start of a run: `warm` (a nearby problem's state) when it fits (size `dimension`, finite,
+/// non-zero), and then `warmStarted` is set; else a standard normal point from `seed`.
+Eigen::VectorXd startingPoint(const Eigen::VectorXd* warm, int dimension, unsigned seed, bool& warmStarted);
+
 /// Unconstrained: minimises fg over x itself (the penalized budget). `x` holds the start on
 /// entry and the last accepted point on return.
 LbfgsResult minimize(const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& fg, Eigen::VectorXd& x,

@@ -30,6 +30,19 @@ std::vector<ParameterSpec> makeRegistry() {
   const auto penalized = [](const TwoSizeParams& p) {
     return p.model == ModelKind::LayerPeeled && p.budget == Budget::Penalized;
   };
+  // A choice: its words (the value is the index), default, and whether it enters the model.
+  auto choice = [](const char* name, const char* label, const char* help, std::vector<std::string> words,
+                   std::function<double(const TwoSizeParams&)> get, std::function<void(TwoSizeParams&, double)> set,
+                   std::function<bool(const TwoSizeParams&)> applies = {}) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help, s.type = ParameterType::Choice;
+    s.choices = std::move(words);
+    s.min = 0, s.max = static_cast<double>(s.choices.size() - 1);
+    s.defaultText = s.choices.front();
+    s.sessionOptional = true;
+    s.get = std::move(get), s.set = std::move(set), s.applies = std::move(applies);
+    return s;
+  };
   r.push_back(budget("EW", "E<sub>W</sub>", "Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)", &TwoSizeParams::EW));
   r.back().defaultText = "1";
   r.back().applies = constrained;
@@ -69,45 +82,21 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [](TwoSizeParams& p, double v) { p.wr = v; };
     r.push_back(s);
   }
-  {
-    ParameterSpec s;
-    s.name = "profile", s.label = "Sizes", s.type = ParameterType::Choice;
-    s.help = "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R) or exponential (long tail n_k = R^(-k/(K-1)))";
-    s.choices = {"step", "exponential"};
-    s.min = 0, s.max = 1;
-    s.defaultText = "step";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential ? 1.0 : 0.0; };
-    s.set = [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; };
-    r.push_back(s);
-  }
-  {
-    ParameterSpec s;
-    s.name = "loss", s.label = "Loss", s.type = ParameterType::Choice;
-    s.help = "The loss in the logits (lpm-models.md §2): ce (the paper), label-smoothing, logit-adjusted, ldam, vs, mse";
-    s.choices = lossNames();
-    s.min = 0, s.max = static_cast<double>(s.choices.size() - 1);
-    s.defaultText = "ce";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return static_cast<double>(p.loss.kind); };
-    s.set = [](TwoSizeParams& p, double v) { p.loss.kind = static_cast<LossKind>(static_cast<int>(v)); };
-    s.applies = layerPeeled;
-    r.push_back(s);
-  }
-  {
-    ParameterSpec s;
-    s.name = "classifier", s.label = "Classifier", s.type = ParameterType::Choice;
-    s.help = "learned (the paper) or fixed-etf: classifiers fixed to a simplex ETF, only the features move "
-             "(Yang et al. 2022)";
-    s.choices = {"learned", "fixed-etf"};
-    s.min = 0, s.max = 1;
-    s.defaultText = "learned";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.fixedEtf ? 1.0 : 0.0; };
-    s.set = [](TwoSizeParams& p, double v) { p.fixedEtf = v == 1; };
-    s.applies = constrained;
-    r.push_back(s);
-  }
+  r.push_back(choice("profile", "Sizes",
+                      "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R) or exponential (long tail n_k = R^(-k/(K-1)))",
+                      {"step", "exponential"},
+                      [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential ? 1.0 : 0.0; },
+                      [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; }));
+  r.push_back(choice("loss", "Loss",
+                      "The loss in the logits (lpm-models.md §2): ce (the paper), label-smoothing, logit-adjusted, ldam, vs, mse",
+                      lossNames(), [](const TwoSizeParams& p) { return static_cast<double>(p.loss.kind); },
+                      [](TwoSizeParams& p, double v) { p.loss.kind = static_cast<LossKind>(static_cast<int>(v)); },
+                      layerPeeled));
+  r.push_back(choice("classifier", "Classifier",
+                      "learned (the paper) or fixed-etf: classifiers fixed to a simplex ETF, only the features move "
+                      "(Yang et al. 2022)",
+                      {"learned", "fixed-etf"}, [](const TwoSizeParams& p) { return p.fixedEtf ? 1.0 : 0.0; },
+                      [](TwoSizeParams& p, double v) { p.fixedEtf = v == 1; }, constrained));
   // A loss's parameters: shown (and entering the model) only with that loss.
   auto lossParameter = [](const char* name, const char* label, const char* help, double Loss::*field, double max,
                           double explorerMax) {
@@ -131,20 +120,13 @@ std::vector<ParameterSpec> makeRegistry() {
                             &Loss::tau, 100, 3));
   r.push_back(lossParameter("margin", "m", "LDAM: the own logit lowered by m (n_min / n_k)^(1/4)", &Loss::margin, 100, 5));
   r.push_back(lossParameter("gamma", "γ", "VS: logit j scaled by (n_j / n_max)^gamma", &Loss::gamma, 10, 2));
-  {
-    ParameterSpec s;
-    s.name = "budget", s.label = "Budget", s.type = ParameterType::Choice;
-    s.help = "constrained (the paper: energies EW, EH) or penalized (weight decay lambda-W, lambda-H on the training "
-             "loss, the feature penalty summed over samples: absolute sizes matter)";
-    s.choices = {"constrained", "penalized"};
-    s.min = 0, s.max = 1;
-    s.defaultText = "constrained";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.budget == Budget::Penalized ? 1.0 : 0.0; };
-    s.set = [](TwoSizeParams& p, double v) { p.budget = v == 1 ? Budget::Penalized : Budget::Constrained; };
-    s.applies = layerPeeled;
-    r.push_back(s);
-  }
+  r.push_back(choice("budget", "Budget",
+                      "constrained (the paper: energies EW, EH) or penalized (weight decay lambda-W, lambda-H on the training "
+                      "loss, the feature penalty summed over samples: absolute sizes matter)",
+                      {"constrained", "penalized"},
+                      [](const TwoSizeParams& p) { return p.budget == Budget::Penalized ? 1.0 : 0.0; },
+                      [](TwoSizeParams& p, double v) { p.budget = v == 1 ? Budget::Penalized : Budget::Constrained; },
+                      layerPeeled));
   auto decay = [&](const char* name, const char* label, const char* help, double Penalty::*field, const char* def) {
     ParameterSpec s;
     s.name = name, s.label = label, s.help = help;
@@ -178,19 +160,11 @@ std::vector<ParameterSpec> makeRegistry() {
     s.applies = penalized;
     r.push_back(s);
   }
-  {
-    ParameterSpec s;
-    s.name = "model", s.label = "Model", s.type = ParameterType::Choice;
-    s.help = "lpm (the layer-peeled model: classifiers and features) or supcon (supervised contrastive, Eq. 11-12: "
-             "features only, temperature t)";
-    s.choices = {"lpm", "supcon"};
-    s.min = 0, s.max = 1;
-    s.defaultText = "lpm";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon ? 1.0 : 0.0; };
-    s.set = [](TwoSizeParams& p, double v) { p.model = v == 1 ? ModelKind::SupCon : ModelKind::LayerPeeled; };
-    r.push_back(s);
-  }
+  r.push_back(choice("model", "Model",
+                      "lpm (the layer-peeled model: classifiers and features) or supcon (supervised contrastive, Eq. 11-12: "
+                      "features only, temperature t)",
+                      {"lpm", "supcon"}, [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon ? 1.0 : 0.0; },
+                      [](TwoSizeParams& p, double v) { p.model = v == 1 ? ModelKind::SupCon : ModelKind::LayerPeeled; }));
   {
     ParameterSpec s;
     s.name = "temperature", s.label = "t", s.help = "Supervised contrastive: the temperature t of Eq. (11)";

@@ -905,16 +905,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   const double tau = fixedEtf ? problem.K() * std::sqrt(problem.EH * problem.EW / (problem.K() - 1))
                               : problem.K() * std::sqrt(problem.EH * problem.EW);
 
-  Eigen::VectorXd y;
-  if (start && start->size() == objective.dimension() && start->allFinite() && start->norm() > 0) {
-    y = *start;
-    s.warmStarted = true;
-  } else {
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal;
-    y.resize(objective.dimension());
-    for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
-  }
+  Eigen::VectorXd y = detail::startingPoint(start, objective.dimension(), seed, s.warmStarted);
   if (problem.penalized()) {
     solvePenalized(s, objective, y, options, maxIterations);
     return s;

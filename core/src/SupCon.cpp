@@ -132,16 +132,7 @@ Solution solveSupConOnce(const Problem& problem, const std::vector<ClassGroup>& 
   const int G = static_cast<int>(groups.size());
   SupConObjective objective(problem, groups, G + 1);
   const double rho = problem.K() * problem.EH;
-  Eigen::VectorXd y;
-  if (start && start->size() == objective.dimension() && start->allFinite() && start->norm() > 0) {
-    y = *start;
-    s.warmStarted = true;
-  } else {
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal;
-    y.resize(objective.dimension());
-    for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = normal(rng);
-  }
+  Eigen::VectorXd y = detail::startingPoint(start, objective.dimension(), seed, s.warmStarted);
   // The certificate's scale: min(excess, gain), as CE's min(f, log K - f).
   auto scale = [&] { return std::max(std::min(objective.excess(), objective.gain()), kTinyObjective); };
   LbfgsOptions lo;

@@ -16,6 +16,8 @@
 #include "lpm/Session.h"
 #include "lpm/Solver.h"
 
+#include "ReferenceTables.h"
+
 using namespace lpm;
 
 namespace {
@@ -32,20 +34,7 @@ Loss loss(LossKind k, double alpha = 0, double tau = 0, double margin = 0, doubl
   return l;
 }
 
-// A reference table's loss: its name and "a=0.1" / "tau=1" / "m=0.5" / "gamma=0.2;tau=0.5".
-Loss referenceLoss(const QString& name, const QString& params) {
-  Loss l;
-  l.kind = lossFromString(name.toStdString());
-  for (const QString& kv : params.split(';', Qt::SkipEmptyParts)) {
-    const QString k = kv.section('=', 0, 0);
-    const double v = kv.section('=', 1).toDouble();
-    if (k == "a") l.alpha = v;
-    else if (k == "tau") l.tau = v;
-    else if (k == "m") l.margin = v;
-    else if (k == "gamma") l.gamma = v;
-  }
-  return l;
-}
+using test::referenceLoss;
 
 struct Solved {
   Solution s;

@@ -15,6 +15,8 @@
 #include "lpm/Solver.h"
 #include "lpm/Sweep.h"
 
+#include "ReferenceTables.h"
+
 using namespace lpm;
 
 namespace {
@@ -52,40 +54,8 @@ void requireCertified(const Solution& s) {
   QVERIFY(s.relativeGap() <= 1e-9);
 }
 
-// A reference table's loss: "a=0.1" / "tau=1" / "m=0.5" / "gamma=0.2;tau=0.5".
-Loss referenceLoss(const QString& name, const QString& params) {
-  Loss l;
-  l.kind = lossFromString(name.toStdString());
-  for (const QString& kv : params.split(';', Qt::SkipEmptyParts)) {
-    const QString k = kv.section('=', 0, 0);
-    const double v = kv.section('=', 1).toDouble();
-    if (k == "a") l.alpha = v;
-    else if (k == "tau") l.tau = v;
-    else if (k == "m") l.margin = v;
-    else if (k == "gamma") l.gamma = v;
-  }
-  return l;
-}
-
-// Rows of a committed CSV, by column name.
-struct Table {
-  QStringList header;
-  std::vector<QStringList> rows;
-  explicit Table(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return;
-    header = QString(f.readLine()).trimmed().split(',');
-    while (!f.atEnd()) {
-      const QStringList c = QString(f.readLine()).trimmed().split(',');
-      if (c.size() >= header.size()) rows.push_back(c);
-    }
-  }
-  QString at(const QStringList& row, const char* name) const { return row.value(header.indexOf(name)); }
-  double num(const QStringList& row, const char* name) const {
-    const QString v = at(row, name);
-    return v == "inf" ? kInfinity : v.toDouble();
-  }
-};
+using test::referenceLoss;
+using test::Table;
 
 // Objective 1e-6 relative, cosines and norm ratios 1e-4 where the reference has them, states equal.
 struct Worst {
