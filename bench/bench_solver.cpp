@@ -64,6 +64,37 @@ static void LossSweep41(benchmark::State& state) {
 }
 BENCHMARK(LossSweep41)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
 
+// The penalized form (weight decay, n_A = 500, mu = 1e-3, R = 20; no bias and lambda_b = 1e-2) and
+// the supervised contrastive model (EH = 1, t = 0.5, R = 20): one cold solve at K = 10 per loss.
+static void PenalizedK10(benchmark::State& state) {
+  TwoSizeParams p;
+  p.KA = 5, p.KB = 5, p.R = 20, p.nA = 500, p.budget = Budget::Penalized;
+  p.loss.kind = static_cast<LossKind>(state.range(0) % 6);
+  p.loss.alpha = 0.1, p.loss.tau = 1, p.loss.margin = 0.5, p.loss.gamma = 0.2;
+  if (state.range(0) >= 6) p.penalty.lambdaB = 1e-2;
+  const Problem q = makeTwoSize(p);
+  state.SetLabel(toString(q.loss.kind) + (state.range(0) >= 6 ? " + bias" : ""));
+  for (auto _ : state) benchmark::DoNotOptimize(solve(q).objective);
+}
+BENCHMARK(PenalizedK10)->DenseRange(0, 11)->Unit(benchmark::kMicrosecond);
+
+static void SupConK10(benchmark::State& state) {
+  TwoSizeParams p;
+  p.KA = 5, p.KB = 5, p.R = static_cast<double>(state.range(0)), p.EH = 1, p.model = ModelKind::SupCon, p.temperature = 0.5;
+  const Problem q = makeTwoSize(p);
+  for (auto _ : state) benchmark::DoNotOptimize(solve(q).objective);
+}
+BENCHMARK(SupConK10)->Arg(1)->Arg(20)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+static void PenalizedK100000(benchmark::State& state) {
+  TwoSizeParams p;
+  p.KA = 50000, p.KB = 50000, p.R = 20, p.nA = 500, p.budget = Budget::Penalized;
+  p.penalty.lambdaW = p.penalty.lambdaH = 1e-6;
+  const Problem q = makeTwoSize(p);
+  for (auto _ : state) benchmark::DoNotOptimize(solve(q).objective);
+}
+BENCHMARK(PenalizedK100000)->Unit(benchmark::kMicrosecond);
+
 // Figure 3: 41 values of R x KA in {3, 5, 7} x EH in {5, 10} = 246 solves, with warm starts.
 static void Figure3Sweep(benchmark::State& state) {
   const auto Rs = logGrid(1, 1e4, 41);

@@ -16,7 +16,7 @@ namespace lpm::cli {
 namespace {
 
 struct FigureArgs {
-  std::string preset, session, plot, scene, combined, title, out;
+  std::string preset, session, plot, scene, combined, title, out, plotShows;
   std::string checkpoint, features, labels, minority;  // a trained network to compare
   std::vector<std::string> pins;                       // more networks: FILE=LABELS_OR_NPZ
   std::vector<std::string> compare;                    // more models: NAME=VALUE,NAME=VALUE
@@ -89,6 +89,10 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
   for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
+  if (!a.plotShows.empty()) {
+    if (a.plotShows != "auto") lpm::curveQuantityFromString(a.plotShows);  // refused by name
+    in.view.plot = a.plotShows;
+  }
   if (!a.sets.empty() && in.paperFigure) {
     // The preset's title named its own values: name the ones drawn.
     char t[160];
@@ -186,7 +190,9 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
   auto* figure = app.add_subcommand("figure", "Export figures headless (needs an X display: use xvfb-run)");
   auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
   for (auto* sub : {figure, animate}) {
-    sub->add_option("--preset", a->preset, "fig3a, fig3b, fig8a..fig8d, etf3, etf4, fig6, longtail");
+    std::string names;
+    for (const auto& p : lpm::presets()) names += (names.empty() ? "" : ", ") + p.name;
+    sub->add_option("--preset", a->preset, names);
     sub->add_option("--session", a->session, "a session saved by lpm-studio");
     sub->add_option("--set", a->sets, "NAME=VALUE (" + lpm::parameterNames() + ", K); repeatable");
     sub->add_option("--width", a->width, "pixels");
@@ -197,6 +203,10 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
   figure->add_option("--combined", a->combined, "scene + plot + caption: .png or .pdf");
   figure->add_option("--scale", a->scale, "1..4: PNG pixels and fonts multiplied")->capture_default_str();
   figure->add_option("--title", a->title, "plot title");
+  for (auto* sub : {figure, animate})
+    sub->add_option("--plot-shows", a->plotShows,
+                    "what the curves show: auto (the model's own), classifier-cos, feature-cos, classifier-norm-ratio, "
+                    "feature-norm-ratio");
   figure->add_option("--checkpoint", a->checkpoint, "a trained network: the model at its setting, its point on the plot, "
                                                    "its classifiers over the model's");
   figure->add_option("--features", a->features, "with --checkpoint: penultimate features (an .npz may hold labels too)");

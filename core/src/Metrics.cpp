@@ -136,6 +136,20 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
       }
     }
   if (betweenPairs > 0) m.betweenCos = between / betweenPairs;
+  // Between majority and minority class means, over those that have not vanished.
+  {
+    double sum = 0, pairs = 0;
+    std::vector<double> hn(G);
+    for (int g = 0; g < G; ++g) hn[g] = std::sqrt(std::max(0.0, s.XHH.entry(s.groups, g, g, true)));
+    for (int g = 0; g < G; ++g)
+      for (int gp = 0; gp < G; ++gp) {
+        const double bp = double(cMaj[g]) * cMin[gp];
+        if (bp == 0 || hn[g] < vanishH || hn[gp] < vanishH || hn[g] == 0 || hn[gp] == 0) continue;
+        sum += bp * s.XHH.entry(s.groups, g, gp, false) / (hn[g] * hn[gp]);
+        pairs += bp;
+      }
+    if (pairs > 0) m.betweenFeatureCos = sum / pairs;
+  }
   const double etfNorm = std::sqrt(K + double(K) * (K - 1) * etfOff * etfOff);
   m.etfDeviation = std::sqrt(dev) / etfNorm;
 

@@ -169,6 +169,7 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["minority_cos"] = numberOrNull(m.minorityCos());
   j["majority_cos"] = opt(m.majorityW.meanCos);
   j["between_cos"] = opt(m.betweenCos);
+  j["between_feature_cos"] = opt(m.betweenFeatureCos);
   j["minority_norm"] = num(m.minorityW.normMean);
   j["majority_norm"] = num(m.majorityW.normMean);
   j["minority_norm_cv"] = num(m.minorityW.normCV);

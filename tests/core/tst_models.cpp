@@ -81,6 +81,7 @@ void compareRow(const Table& t, const QStringList& row, const Solution& s, const
   const bool liveH = fstate == "spread" || fstate == "collapsed";
   if (liveH) near("minority_feature_cos", m.minorityH.meanCos);
   near("majority_feature_cos", m.majorityH.meanCos);
+  if (!classifiers && liveH) near("between_feature_cos", m.betweenFeatureCos);
   if (m.majorityH.normMean > 0 && m.minorityH.normMean > 0)
     near("minority_feature_norm_ratio", m.minorityH.normMean / m.majorityH.normMean);
   if (!classifiers) return;
@@ -88,6 +89,7 @@ void compareRow(const Table& t, const QStringList& row, const Solution& s, const
   QCOMPARE(QString::fromStdString(toString(m.minorityState)), state);
   if (state == "spread" || state == "collapsed") near("minority_cos", m.minorityCos());
   near("majority_cos", m.majorityW.meanCos);
+  if (state == "spread" || state == "collapsed") near("between_cos", m.betweenCos);
   if (m.majorityW.normMean > 0 && m.minorityW.normMean > 0)
     near("minority_norm_ratio", m.minorityW.normMean / m.majorityW.normMean);
 }

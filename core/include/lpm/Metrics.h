@@ -49,6 +49,7 @@ struct SetStats {
 struct Metrics {
   SetStats minorityW, majorityW, minorityH, majorityH;
   std::optional<double> betweenCos;  ///< mean cosine between a majority and a minority classifier
+  std::optional<double> betweenFeatureCos;  ///< the same for class-mean features
   double etfDeviation = 0;  ///< || C - C_ETF ||_F / || C_ETF ||_F over the classifier cosines
   MinorityState minorityState = MinorityState::Spread;  ///< of the minority classifiers
   MinorityState featureState = MinorityState::Spread;   ///< of the minority class means, by the same rule
