@@ -46,7 +46,13 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
 
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c) {
   // The model, the parameters where it differs from the figure's own, and its R0 / R_vanish.
-  std::string label = describeModel(p);
+  // The loss alone when the rest of the model (form, decays, classifier, model) is the figure's own:
+  // that part is common to every entry and belongs in the title.
+  bool sameForm = true;
+  for (const char* n : {"model", "temperature", "classifier", "budget", "lambda-W", "lambda-H", "lambda-b", "nA"})
+    sameForm = sameForm && (!parameter(n).appliesTo(p) || parameter(n).get(p) == parameter(n).get(base)) &&
+               parameter(n).appliesTo(p) == parameter(n).appliesTo(base);
+  std::string label = sameForm && p.model == ModelKind::LayerPeeled ? describe(p.loss) : describeModel(p);
   static const char* described[] = {"R", "loss", "model", "temperature", "classifier", "budget", "lambda-W", "lambda-H",
                                     "lambda-b", "nA"};  // in describeModel already
   for (const auto& spec : parameterRegistry()) {
