@@ -31,6 +31,7 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
   for (const auto& [name, text] : texts.text) {
     const auto& spec = parameter(name);
+    if (name == "bins" && sizesGiven) continue;  // --sizes/--counts are binned as the long tail is
     if (!spec.appliesTo(p) && (texts.given(name) && text != spec.defaultText))
       throw InvalidInput("--" + name + " does not enter the model " + notAppliesReason(spec, p, "--"));
   }

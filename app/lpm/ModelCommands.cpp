@@ -41,7 +41,7 @@ void printTable(const Solution& s, const Metrics& m) {
 
 struct SolveArgs {
   ParamTexts params;
-  std::string sizes, minority, solver = "auto";
+  std::string sizes, counts, minority, solver = "auto";
   int maxIterations = SolveOptions{}.maxIterations;
   bool matrix = false, json = false;
 };
@@ -50,11 +50,21 @@ int runSolve(const SolveArgs& a) {
   Problem p;
   std::optional<TwoSizeParams> two;
   std::vector<std::string> notes;
-  const TwoSizeParams tp = paramsFrom(a.params, !a.sizes.empty());
-  if (!a.sizes.empty()) {
+  if (!a.sizes.empty() && !a.counts.empty()) throw InvalidInput("give --sizes or --counts, not both");
+  const bool sized = !a.sizes.empty() || !a.counts.empty();
+  const TwoSizeParams tp = paramsFrom(a.params, sized);
+  if (sized) {
     std::vector<int> minority;
     if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
-    p = makeFromSizes(tp, parseList<double>("--sizes", a.sizes), minority);
+    const auto n = a.counts.empty() ? parseList<double>("--sizes", a.sizes) : io::readCountsFile(a.counts);
+    if (tp.bins > 0) {
+      // Binned sizes first, so that the default minority is the smallest bin.
+      const Problem b = binSizes(makeFromSizes(tp, n, {0}), tp.bins);
+      p = makeFromSizes(tp, b.classSize, minority);
+      p.binned = b.binned;
+    } else {
+      p = makeFromSizes(tp, n, minority);
+    }
     for (int k = 0; k < p.K(); ++k)
       if (p.classSize[k] == 0)
         notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
@@ -206,7 +216,10 @@ Command addSolve(CLI::App& app) {
   auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
   addParameterOptions(sub, a->params, parameterNamesExcept({}));
   sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R; absolute sample counts in the penalized form)");
-  sub->add_option("--minority", a->minority, "0-based minority classes for --sizes (default: the smallest)");
+  sub->add_option("--counts", a->counts, "every class size from a file: a 1-D .npy, or numbers in a .txt/.csv "
+                                         "(e.g. token frequencies; absolute counts in the penalized form)");
+  sub->add_option("--minority", a->minority, "0-based minority classes for --sizes/--counts (default: the smallest, "
+                                             "after binning the smallest bin)");
   sub->add_option("--solver", a->solver, "auto | reduced | general | closed-form")->capture_default_str();
   sub->add_option("--max-iterations", a->maxIterations, "L-BFGS iterations of a first attempt; retries get up to 4x (exit 3 if not certified)")
       ->capture_default_str();

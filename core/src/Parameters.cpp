@@ -87,6 +87,20 @@ std::vector<ParameterSpec> makeRegistry() {
                       {"step", "exponential"},
                       [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential ? 1.0 : 0.0; },
                       [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; }));
+  {
+    ParameterSpec s;
+    s.name = "bins", s.label = "Bins", s.type = ParameterType::Integer;
+    s.help = "Long tail: solve with the K sizes binned into this many groups (quantiles of log n_k; exact and certified "
+             "for the binned sizes); 0: every class its own size";
+    s.min = 0, s.max = kMaxClasses;
+    s.explorerMin = 0, s.explorerMax = 64, s.entryMin = 0, s.entryMax = 100000, s.decimals = 0;
+    s.defaultText = "0";
+    s.sessionOptional = true;
+    s.get = [](const TwoSizeParams& p) { return static_cast<double>(p.bins); };
+    s.set = [](TwoSizeParams& p, double v) { p.bins = static_cast<int>(v); };
+    s.applies = [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential; };
+    r.push_back(s);
+  }
   r.push_back(choice("loss", "Loss",
                       "The loss in the logits (lpm-models.md §2): ce (the paper), label-smoothing, logit-adjusted, ldam, vs, mse",
                       lossNames(), [](const TwoSizeParams& p) { return static_cast<double>(p.loss.kind); },

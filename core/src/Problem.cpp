@@ -165,6 +165,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
   for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
   validate(q);
+  if (p.bins > 0 && p.profile == SizeProfile::Exponential) return binSizes(std::move(q), p.bins);
   return q;
 }
 
@@ -193,6 +194,42 @@ Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes, st
     if (!std::binary_search(minority.begin(), minority.end(), k)) q.majority.push_back(k);
   validate(q);
   return q;
+}
+
+Problem binSizes(Problem p, int G) {
+  if (G < 1) throw InvalidInput("the number of size bins must be >= 1, got " + std::to_string(G));
+  const int K = p.K();
+  if (G >= K) return p;
+  std::vector<int> order(K);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p.classSize[a] > p.classSize[b]; });
+  int positive = 0;
+  while (positive < K && p.classSize[order[positive]] > 0) ++positive;
+  const bool priors = !p.priorSize.empty();
+  auto bin = [&](int from, int to) {  // classes order[from..to) take their geometric-mean size
+    if (from >= to) return;
+    double logN = 0, logPrior = 0;
+    for (int i = from; i < to; ++i) {
+      logN += std::log(p.classSize[order[i]]);
+      if (priors) logPrior += std::log(p.priorSize[order[i]]);
+    }
+    const double n = std::exp(logN / (to - from)), prior = std::exp(logPrior / (to - from));
+    // A bin of equal sizes keeps them bit for bit (the binned problem is then the exact one).
+    const bool equal = std::all_of(order.begin() + from, order.begin() + to,
+                                   [&](int k) { return p.classSize[k] == p.classSize[order[from]]; });
+    const bool equalPrior = !priors || std::all_of(order.begin() + from, order.begin() + to, [&](int k) {
+      return p.priorSize[k] == p.priorSize[order[from]];
+    });
+    for (int i = from; i < to; ++i) {
+      if (!equal) p.classSize[order[i]] = n;
+      if (priors && !equalPrior) p.priorSize[order[i]] = prior;
+    }
+  };
+  const int groups = std::min(G, positive);
+  for (int g = 0; g < groups; ++g) bin(static_cast<int>(int64_t(positive) * g / groups), static_cast<int>(int64_t(positive) * (g + 1) / groups));
+  p.binned = groups + (positive < K ? 1 : 0);  // zero sizes stay zero: a group of their own
+  validate(p);
+  return p;
 }
 
 std::vector<ClassGroup> groupBySize(const Problem& p) {

@@ -161,6 +161,9 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
     j["mu"] = p.penalty.mu();
   }
   if (p.supcon()) j["temperature"] = p.temperature;
+  // The binned model: exact and certified for the binned sizes, which is said.
+  j["binned_groups"] = p.binned > 0 ? nlohmann::json(p.binned) : nlohmann::json(nullptr);
+  if (p.binned > 0) j["sizes_note"] = "binned (" + std::to_string(p.binned) + " groups): solved for the binned sizes";
   // Geometry only from a certified solution with a unique geometry: otherwise every metric is
   // withheld (null).
   const bool ok = s.certified && !nonUnique(s);

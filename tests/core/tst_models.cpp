@@ -14,6 +14,11 @@
 #include "lpm/Session.h"
 #include "lpm/Solver.h"
 #include "lpm/Sweep.h"
+#include "lpm/io/Checkpoint.h"
+#include "lpm/io/Network.h"
+
+#include <QTemporaryDir>
+#include <fstream>
 
 #include "ReferenceTables.h"
 
@@ -358,6 +363,79 @@ private slots:
     QVERIFY(t.features);
     QVERIFY2(std::abs(*t.R0() - 9.69) < 0.01 && std::abs(*t.vanish.value() - 34.6) < 0.1, t.summary().c_str());
     QCOMPARE(toString(solved(sc).m.featureState), std::string("collapsed"));
+  }
+
+  // The binned model (real sizes): exact when the bins are, certified for the binned sizes always.
+  void binnedModel() {
+    // Two sizes in four classes each: two quantile bins hold equal sizes, so binning changes nothing.
+    const std::vector<double> n{1, 1, 1, 1, 0.1, 0.1, 0.1, 0.1};
+    const Problem exact = makeFromSizes(1, 5, n);
+    const Problem b = binSizes(exact, 2);
+    QCOMPARE(b.classSize, exact.classSize);
+    QCOMPARE(b.binned, 2);
+    const Solution se = solve(exact), sb = solve(b);
+    QVERIFY(se.certified && sb.certified);
+    QCOMPARE(sb.objective, se.objective);
+    // A long tail of K = 1000: 32 groups of ~31 classes, geometric means, certified; the JSON says so.
+    TwoSizeParams p;
+    p.KA = 500, p.KB = 500, p.R = 100, p.profile = SizeProfile::Exponential, p.bins = 32;
+    const Problem q = makeTwoSize(p);
+    QCOMPARE(q.binned, 32);
+    std::vector<double> distinct = q.classSize;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    QCOMPARE(distinct.size(), size_t(32));
+    // Each bin's size is the geometric mean of its classes' own sizes: the first bin, classes 0..30.
+    double logMean = 0;
+    for (int k = 0; k < 31; ++k) logMean += std::log(std::pow(100.0, -k / 999.0));
+    QVERIFY(std::abs(q.classSize[0] - std::exp(logMean / 31)) < 1e-12);
+    const Solution s = solve(q);
+    QVERIFY(s.certified && s.groups.size() <= 33);
+    const auto json = solutionJson(s, computeMetrics(s), false);
+    QCOMPARE(json["binned_groups"].get<int>(), 32);
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, binSizes(exact, 0));
+    // Empty classes keep size 0, in a group of their own.
+    const Problem z = binSizes(makeFromSizes(1, 5, {3, 2, 1, 0, 0}), 2);
+    QCOMPARE(z.classSize[3], 0.0);
+    QCOMPARE(z.binned, 3);
+  }
+
+  // Class counts from a file: text with comments and separators, or a 1-D .npy; bad values by name.
+  void countsFiles() {
+    QTemporaryDir dir;
+    const std::string txt = dir.filePath("counts.txt").toStdString();
+    std::ofstream(txt) << "# token frequencies\n5000, 2000;1000\n\t 10 5 # tail\n";
+    QCOMPARE(io::readCountsFile(txt), (std::vector<double>{5000, 2000, 1000, 10, 5}));
+    const std::string bad = dir.filePath("bad.csv").toStdString();
+    std::ofstream(bad) << "1,2,x\n";
+    try {
+      io::readCountsFile(bad);
+      QFAIL("a bad token was read");
+    } catch (const InvalidInput& e) {
+      QVERIFY2(std::string(e.what()).find("bad.csv:1: a count must be a number, got 'x'") != std::string::npos, e.what());
+    }
+    const std::string neg = dir.filePath("neg.txt").toStdString();
+    std::ofstream(neg) << "3 -1 2\n";
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, io::readCountsFile(neg));
+    const std::string one = dir.filePath("one.txt").toStdString();
+    std::ofstream(one) << "3 0 0\n";
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, io::readCountsFile(one));
+    // A 1-D float64 .npy, written byte by byte (format 1.0).
+    const std::string npy = dir.filePath("c.npy").toStdString();
+    {
+      std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }";
+      while ((10 + header.size() + 1) % 64) header += ' ';
+      header += '\n';
+      std::ofstream f(npy, std::ios::binary);
+      f << "\x93NUMPY" << char(1) << char(0);
+      const uint16_t len = static_cast<uint16_t>(header.size());
+      f.write(reinterpret_cast<const char*>(&len), 2);
+      f << header;
+      const double v[3] = {7, 3, 1};
+      f.write(reinterpret_cast<const char*>(v), sizeof v);
+    }
+    QCOMPARE(io::readCountsFile(npy), (std::vector<double>{7, 3, 1}));
+    QVERIFY_THROWS_EXCEPTION(io::CheckpointError, io::readCountsFile(dir.filePath("missing.txt").toStdString()));
   }
 
   // Sessions and the registry carry the new parameters.

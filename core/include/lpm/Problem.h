@@ -76,6 +76,9 @@ struct TwoSizeParams {
   double nA = 500;        ///< penalized form: the majority's absolute size (n_B = nA / R)
   ModelKind model = ModelKind::LayerPeeled;
   double temperature = 1; ///< supervised contrastive: t
+  /// Long tail: bin the K sizes into this many groups (quantiles of log n_k) and solve the binned
+  /// problem, exact for the binned sizes; 0: every class its own size (binSizes).
+  int bins = 0;
   int K() const { return KA + KB; }
 };
 
@@ -100,6 +103,8 @@ struct Problem {
   /// the loss are not used (lpm-models.md §3).
   ModelKind model = ModelKind::LayerPeeled;
   double temperature = 1;
+  /// The sizes were binned into this many groups (binSizes); 0: the classes' own sizes.
+  int binned = 0;
   bool penalized() const { return budget == Budget::Penalized; }
   bool supcon() const { return model == ModelKind::SupCon; }
 
@@ -129,6 +134,13 @@ Problem makeFromSizes(double EW, double EH, const std::vector<double>& sizes,
 /// Arbitrary sizes under the model of `p` (loss, budget form, classifier, model; KA, KB and R
 /// unused): with the penalized form the sizes are absolute sample counts.
 Problem makeFromSizes(const TwoSizeParams& p, const std::vector<double>& sizes, std::vector<int> minority = {});
+
+/// The binned model for huge K (issue: real sizes): classes sorted by size are cut into `G`
+/// quantile groups of log n_k (as equal in count as K allows; empty classes form their own group)
+/// and every class takes its group's geometric-mean size (its prior likewise). The symmetry
+/// reduction then solves ~G groups whatever K is: exact and certified for the binned sizes, which
+/// the result says (Problem::binned). G >= K changes nothing. Throws InvalidInput for G < 1.
+Problem binSizes(Problem p, int G);
 
 /// Groups classes of exactly equal size (in order of first appearance).
 std::vector<ClassGroup> groupBySize(const Problem& p);

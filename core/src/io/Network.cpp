@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cmath>
 #include <initializer_list>
+#include <fstream>
 #include <numeric>
+#include <sstream>
 
 namespace lpm::io {
 namespace {
@@ -88,6 +90,57 @@ SideArrays readLabelsFile(const std::string& path, int K) {
   a.role = ArrayFileRole::Labels;
   a.labels = readLabels(L, which ? *which : L.tensors().front().name, K);
   return a;
+}
+
+std::vector<double> readCountsFile(const std::string& path) {
+  std::vector<double> counts;
+  if (endsWith(path, ".npy") || endsWith(path, ".npz")) {
+    const auto C = Checkpoint::open(path);
+    if (C.tensors().size() != 1 || C.tensors().front().shape.size() != 1)
+      throw CheckpointError("a counts file holds one 1-D array of K counts");
+    if (C.tensors().front().shape[0] > kMaxClasses)
+      throw InvalidInput("a counts file may list at most " + std::to_string(kMaxClasses) + " classes");
+    counts = C.values(C.tensors().front().name);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw CheckpointError("cannot open " + path);
+    constexpr std::streamoff kMaxText = 256ll << 20;  // 256 MB of text is ~10^7 counts already
+    in.seekg(0, std::ios::end);
+    if (in.tellg() > kMaxText) throw CheckpointError("a counts text file must be under 256 MB");
+    in.seekg(0);
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+      ++lineNo;
+      if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+      for (char& c : line)
+        if (c == ',' || c == ';' || c == '\t' || c == '\r') c = ' ';
+      std::istringstream words(line);
+      std::string w;
+      while (words >> w) {
+        size_t used = 0;
+        double v = 0;
+        try {
+          v = std::stod(w, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != w.size())
+          throw InvalidInput(path + ":" + std::to_string(lineNo) + ": a count must be a number, got '" + w + "'");
+        counts.push_back(v);
+        if (counts.size() > static_cast<size_t>(kMaxClasses))
+          throw InvalidInput("a counts file may list at most " + std::to_string(kMaxClasses) + " classes");
+      }
+    }
+  }
+  int positive = 0;
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (!std::isfinite(counts[k]) || counts[k] < 0)
+      throw InvalidInput("count " + std::to_string(k) + " must be a finite number >= 0, got " + formatValue(counts[k]));
+    positive += counts[k] > 0;
+  }
+  if (positive < 2) throw InvalidInput("a counts file needs at least two classes with a positive count");
+  return counts;
 }
 
 SideArrays readFeaturesFile(const std::string& path, int K) {

@@ -44,6 +44,10 @@ struct SideArrays {
 SideArrays readLabelsFile(const std::string& path, int K);
 /// A features file: its N x p array, and its labels when an .npz holds them. Throws CheckpointError.
 SideArrays readFeaturesFile(const std::string& path, int K);
+/// Class counts (e.g. token frequencies): a 1-D .npy, or text (.txt/.csv: numbers separated by
+/// commas, spaces or newlines; '#' starts a comment). Each finite and >= 0, at least two positive,
+/// at most kMaxClasses. Throws CheckpointError (unreadable, corrupt) or InvalidInput (bad values).
+std::vector<double> readCountsFile(const std::string& path);
 /// A file dropped beside a loaded K x p classifier: only .npy/.npz are opened; their arrays'
 /// names and shapes say whether they are labels, features (with labels) or a checkpoint, and
 /// labels and features are read at once. Anything else is ArrayFileRole::Checkpoint, unread.
