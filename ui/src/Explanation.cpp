@@ -20,6 +20,8 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
   StatusTexts t;
   t.certified = certified;
   t.objective = QObject::tr("objective %1").arg(num(frame.solution.objective, 10));
+  if (frame.solution.problem.binned > 0)
+    t.objective += QObject::tr(" (binned, %1 groups)").arg(frame.solution.problem.binned);
   QString minor;
   switch (m.minorityState) {
     case MinorityState::Vanished: minor = QObject::tr("minority vanished (‖w‖ = %1)").arg(num(m.minorityW.normMean, 3)); break;
@@ -179,6 +181,12 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                    .arg(num(p.penalty.mu(), 4))
                    .arg(num(p.nA, 6))
                    .arg(std::isinf(p.R) ? QStringLiteral("0") : num(p.nA * p.wr / p.R, 6));
+  if (frame.solution.problem.binned > 0)
+    formText += QObject::tr("<p><b>Binned (%1 groups)</b>: the K = %2 class sizes are cut into %1 quantile groups of "
+                            "log n<sub>k</sub>, each class taking its group's geometric-mean size; the solution is exact "
+                            "and certified for these binned sizes, not for the classes' own.</p>")
+                    .arg(frame.solution.problem.binned)
+                    .arg(p.K());
   const QString modelText =
       p.loss.kind == LossKind::CE || p.model == ModelKind::SupCon
           ? formText + fixedText
