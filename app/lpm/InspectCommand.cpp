@@ -46,6 +46,8 @@ int runInspect(const InspectArgs& a) {
       const auto& k = j["classifier"];
       std::cout << "classifier: " << name << "  K x p = " << k["shape"][0] << " x " << k["shape"][1] << "  EW_fit "
                 << k["EW_fit"] << "  minority cos " << k["minority_cos"] << "  majority cos " << k["majority_cos"] << "\n";
+      for (const auto& w : k["warnings"]) std::cout << "WARNING: " << w.get<std::string>() << "\n";
+      if (k.contains("cos_omitted")) std::cout << "note: " << k["cos_omitted"].get<std::string>() << "\n";
       if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
       if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
       if (j.contains("note")) std::cout << "note: " << j["note"].get<std::string>() << "\n";

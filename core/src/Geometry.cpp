@@ -111,10 +111,15 @@ namespace {
 // largest projection of `signRows` on each axis is positive.
 Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd& weight, const Eigen::MatrixXd& signRows) {
   const Eigen::Index p = rows.cols();
-  Eigen::MatrixXd picked(rows.rows(), p);
-  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+  // A head of many classes (a language model's 50257): the axes from evenly spaced rows, so that
+  // the SVD stays small; the projection itself still takes every row.
+  constexpr Eigen::Index kAxisRows = 2048;
+  const Eigen::Index m = std::min(rows.rows(), kAxisRows);
+  Eigen::MatrixXd picked(m, p);
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const Eigen::Index i = rows.rows() <= kAxisRows ? r : r * rows.rows() / m;
     const double n = rows.row(i).norm();
-    picked.row(i) = n > 1e-12 ? Eigen::RowVectorXd(weight(i) * rows.row(i) / n) : Eigen::RowVectorXd::Zero(p);
+    picked.row(r) = n > 1e-12 ? Eigen::RowVectorXd(weight(i) * rows.row(i) / n) : Eigen::RowVectorXd::Zero(p);
   }
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(p, 3);
   if (picked.squaredNorm() == 0) return axes;
@@ -195,10 +200,10 @@ NetworkGeometry3D projectNetwork(const NetworkEmbedding& e, const std::vector<in
   const Eigen::Index K = e.W.rows();
   const int minor = static_cast<int>(minority.size()), major = static_cast<int>(K) - minor;
   Eigen::VectorXd weight(K);
-  for (Eigen::Index k = 0; k < K; ++k) {
-    const bool m = std::find(minority.begin(), minority.end(), k) != minority.end();
-    weight(k) = 1.0 / std::sqrt(std::max(1, m ? minor : major));
-  }
+  std::vector<char> isMinor(K, 0);  // O(K): no search per class
+  for (int k : minority)
+    if (k >= 0 && k < K) isMinor[k] = 1;
+  for (Eigen::Index k = 0; k < K; ++k) weight(k) = 1.0 / std::sqrt(std::max(1, isMinor[k] ? minor : major));
   const Eigen::MatrixXd axes = principalAxes(e.W, weight, e.W);
   NetworkGeometry3D g;
   g.W = e.W * axes;

@@ -91,7 +91,15 @@ nlohmann::json classifierJson(const io::ClassifierAnalysis& an) {
   k["name"] = an.name;
   k["shape"] = {an.K, an.p};
   k["norms"] = std::vector<double>(an.norms.data(), an.norms.data() + an.norms.size());
-  k["cos"] = matrixJson(an.cos);
+  if (an.cos.size()) {
+    k["cos"] = matrixJson(an.cos);
+  } else {
+    k["cos"] = nullptr;
+    k["cos_omitted"] = "K = " + std::to_string(an.K) + " > " + std::to_string(io::kFullCosineMaxK) +
+                       ": the K x K cosine matrix is not built; group cosines come from sums of unit rows";
+  }
+  k["warnings"] = an.warnings;
+  k["etf_deviation_sample"] = an.etfSample > 0 ? nlohmann::json(an.etfSample) : nlohmann::json(nullptr);
   k["minority"] = an.minority;
   k["minority_cos"] = numberOrNull(an.minorityCos);
   k["majority_cos"] = numberOrNull(an.majorityCos);

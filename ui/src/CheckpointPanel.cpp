@@ -43,8 +43,9 @@ QColor CosineHeatmap::colourOf(double c) {
                           mid.blueF() + t * (a.blueF() - mid.blueF()));
 }
 
-void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority) {
+void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority, int classes) {
   cos_ = cos;
+  classes_ = classes;
   minority_ = minority;
   const int K = static_cast<int>(cos.rows());
   picture_ = QImage(std::max(K, 1), std::max(K, 1), QImage::Format_RGB32);
@@ -67,7 +68,15 @@ bool CosineHeatmap::event(QEvent* e) {
     const int K = static_cast<int>(cos_.rows());
     const int j = static_cast<int>((h->pos().x() - g.left()) / g.width() * K),
               i = static_cast<int>((h->pos().y() - g.top()) / g.height() * K);
-    if (i >= 0 && j >= 0 && i < K && j < K)
+    auto range = [&](int b) {
+      const int from = static_cast<int>(int64_t(classes_) * b / K), to = static_cast<int>(int64_t(classes_) * (b + 1) / K) - 1;
+      return QString("%1–%2").arg(from).arg(to);
+    };
+    if (i >= 0 && j >= 0 && i < K && j < K && classes_ > 0)
+      QToolTip::showText(h->globalPos(),
+                         tr("binned: mean cos between classes %1 and %2 = %3").arg(range(i), range(j)).arg(cos_(i, j), 0, 'f', 4),
+                         this);
+    else if (i >= 0 && j >= 0 && i < K && j < K)
       QToolTip::showText(h->globalPos(), tr("cos(w_%1, w_%2) = %3").arg(i).arg(j).arg(cos_(i, j), 0, 'f', 4), this);
     else
       QToolTip::hideText();
@@ -326,7 +335,17 @@ void CheckpointPanel::refresh() {
   majority_->setRange(1, K - 1);
   majority_->setValue(K - static_cast<int>(net->minority().size()));
   const auto& a = net->analysis();
-  heatmap_->setMatrix(a.cos, a.minority);
+  // Above kHeatmapMaxK classes the heatmap shows bins of classes (their mean cosines, from sums).
+  if (a.K > io::kHeatmapMaxK && a.binnedCos.size()) {
+    heatmap_->setMatrix(a.binnedCos, {}, a.K);
+    heatmap_->setToolTip(tr("Binned: %1 groups of about %2 classes in index order; each cell the mean cosine between "
+                            "two groups (the diagonal: within a group)")
+                             .arg(io::kHeatmapBins)
+                             .arg(a.K / io::kHeatmapBins));
+  } else {
+    heatmap_->setMatrix(a.cos, a.minority);
+    heatmap_->setToolTip(QString());
+  }
   bars_->setNorms(a.norms, a.minority);
   fillClassTable();
   showNetworkScene();
@@ -377,7 +396,24 @@ void CheckpointPanel::showNetworkScene() {
   const auto& minority = net->minority();
   std::vector<bool> minor(net->K(), false);
   for (int k : minority) minor[k] = true;
-  scene_->setConfiguration(g.W, g.M, minor);
+  // Up to kMaxDrawn classes are drawn, evenly spaced (a 50257-class head would be a hedgehog).
+  constexpr int kMaxDrawn = 400;
+  const int K = net->K();
+  int drawn = K;
+  if (K > kMaxDrawn) {
+    Eigen::MatrixX3d W(kMaxDrawn, 3), M(g.M.rows() ? kMaxDrawn : 0, 3);
+    std::vector<bool> m(kMaxDrawn);
+    for (int i = 0; i < kMaxDrawn; ++i) {
+      const int k = static_cast<int>(int64_t(i) * K / kMaxDrawn);
+      W.row(i) = g.W.row(k);
+      if (M.rows()) M.row(i) = g.M.row(k);
+      m[i] = minor[k];
+    }
+    scene_->setConfiguration(W, M, m);
+    drawn = kMaxDrawn;
+  } else {
+    scene_->setConfiguration(g.W, g.M, minor);
+  }
   scene_->content().setSamples(g.samples, g.sampleLabels);
   scene_->content().setLegend(g.M.rows() ? "classifiers w_k / sqrt(EW_fit): arrows\n"
                                            "class means, centred / sqrt(EH_fit): spheres\nsamples: dots, by class"
@@ -386,7 +422,8 @@ void CheckpointPanel::showNetworkScene() {
   sceneNote_->setText(tr("The trained network on its own principal axes (those of its unit classifier rows): the "
                          "3D picture keeps %1% of ‖W‖²%2.")
                           .arg(100 * g.captured, 0, 'f', 1)
-                          .arg(g.samples.rows() ? tr("; %1 samples drawn").arg(g.samples.rows()) : QString()));
+                          .arg((g.samples.rows() ? tr("; %1 samples drawn").arg(g.samples.rows()) : QString()) +
+                               (drawn < K ? tr("; %1 of the %2 classes drawn, evenly spaced").arg(drawn).arg(K) : QString())));
 }
 
 void CheckpointPanel::refreshSummary() {

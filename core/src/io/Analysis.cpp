@@ -19,15 +19,6 @@ int namePreference(const std::string& n) {
   return 0;
 }
 
-double pairMean(const Eigen::MatrixXd& C, const std::vector<int>& a, const std::vector<int>& b, bool same) {
-  double s = 0;
-  int n = 0;
-  for (int i : a)
-    for (int j : b)
-      if (!same || i != j) s += C(i, j), ++n;
-  return n ? s / n : std::nan("");
-}
-
 }  // namespace
 
 std::optional<std::string> detectClassifier(const Checkpoint& c) {
@@ -50,7 +41,11 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   if (a.K < 2) throw CheckpointError("a classifier needs at least 2 rows");
   a.norms = W.rowwise().norm();
   const Eigen::VectorXd inv = a.norms.unaryExpr([](double v) { return v > 0 ? 1 / v : 0.0; });
-  a.cos = inv.asDiagonal() * (W * W.transpose()) * inv.asDiagonal();
+  if (a.p < a.K - 1)
+    a.warnings.push_back("p = " + std::to_string(a.p) + " < K - 1 = " + std::to_string(a.K - 1) +
+                         ": the layer-peeled model assumes p >= K, and its geometry (a simplex ETF when balanced) needs "
+                         "K - 1 dimensions; this head has rank <= p, so it cannot take the model's geometry exactly and "
+                         "its cosines are compared with a model it could not reach");
   if (minority.empty() && KA >= 0)
     for (int k = KA; k < a.K; ++k) minority.push_back(k);
   std::sort(minority.begin(), minority.end());
@@ -60,10 +55,24 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   a.minority = minority;
   for (int k = 0; k < a.K; ++k)
     if (!std::binary_search(minority.begin(), minority.end(), k)) a.majority.push_back(k);
-  auto opt = [](double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); };
-  a.minorityCos = opt(pairMean(a.cos, a.minority, a.minority, true));
-  a.majorityCos = opt(pairMean(a.cos, a.majority, a.majority, true));
-  a.betweenCos = opt(pairMean(a.cos, a.majority, a.minority, false));
+  // Sums of unit rows (a zero row counts as the zero vector, cosine 0 with everything).
+  struct Sum {
+    Eigen::VectorXd s;
+    int n = 0, live = 0;
+  };
+  auto sumOf = [&](const std::vector<int>& set) {
+    Sum r{Eigen::VectorXd::Zero(a.p), static_cast<int>(set.size()), 0};
+    for (int k : set)
+      if (inv(k) > 0) r.s.noalias() += inv(k) * W.row(k).transpose(), ++r.live;
+    return r;
+  };
+  const Sum sMin = sumOf(a.minority), sMaj = sumOf(a.majority);
+  auto within = [](const Sum& x) {
+    return x.n >= 2 ? std::optional<double>((x.s.squaredNorm() - x.live) / (double(x.n) * (x.n - 1))) : std::nullopt;
+  };
+  a.minorityCos = within(sMin);
+  a.majorityCos = within(sMaj);
+  if (sMin.n > 0 && sMaj.n > 0) a.betweenCos = sMaj.s.dot(sMin.s) / (double(sMaj.n) * sMin.n);
   if (!a.minority.empty()) {
     double m = 0, v = 0;
     for (int k : a.minority) m += a.norms(k);
@@ -73,9 +82,48 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
     a.minorityNormCV = m > 0 ? std::sqrt(v) / m : 0;
   }
   a.EWfit = a.norms.squaredNorm() / a.K;
-  Eigen::MatrixXd etf = Eigen::MatrixXd::Constant(a.K, a.K, -1.0 / (a.K - 1));
-  etf.diagonal().setOnes();
-  a.etfDeviation = (a.cos - etf).norm() / etf.norm();
+  if (a.K > kHeatmapMaxK) {
+    const int B = kHeatmapBins;
+    std::vector<Sum> bins(B);
+    for (int g = 0; g < B; ++g) {
+      std::vector<int> members;
+      for (int k = static_cast<int>(int64_t(a.K) * g / B); k < static_cast<int>(int64_t(a.K) * (g + 1) / B); ++k)
+        members.push_back(k);
+      bins[g] = sumOf(members);
+    }
+    a.binnedCos.resize(B, B);
+    for (int g = 0; g < B; ++g)
+      for (int h = 0; h < B; ++h)
+        a.binnedCos(g, h) = g == h ? within(bins[g]).value_or(1.0)
+                                   : bins[g].s.dot(bins[h].s) / (double(bins[g].n) * bins[h].n);
+  }
+  // ETF deviation || C - C_ETF ||_F / || C_ETF ||_F: exact from the matrix up to kFullCosineMaxK;
+  // above, the diagonal exactly (1 for a non-zero row) and the off-diagonal mean from the pairs of
+  // kFullCosineMaxK evenly spaced rows.
+  const double K = a.K, b = 1.0 / (K - 1);
+  const double etfNorm = std::sqrt(K + K * (K - 1) * b * b);
+  if (a.K <= kFullCosineMaxK) {
+    a.cos = inv.asDiagonal() * (W * W.transpose()) * inv.asDiagonal();
+    Eigen::MatrixXd etf = Eigen::MatrixXd::Constant(a.K, a.K, -b);
+    etf.diagonal().setOnes();
+    a.etfDeviation = (a.cos - etf).norm() / etfNorm;
+  } else {
+    const int m = kFullCosineMaxK;
+    Eigen::MatrixXd U(m, a.p);
+    for (int i = 0; i < m; ++i) {
+      const int k = static_cast<int>(int64_t(i) * a.K / m);
+      U.row(i) = inv(k) * W.row(k);
+    }
+    const Eigen::MatrixXd C = U * U.transpose();
+    double off = 0;
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j)
+        if (i != j) off += (C(i, j) + b) * (C(i, j) + b);
+    off /= double(m) * (m - 1);
+    const double zeroRows = static_cast<double>((a.norms.array() == 0).count());
+    a.etfDeviation = std::sqrt(zeroRows + K * (K - 1) * off) / etfNorm;
+    a.etfSample = m;
+  }
   return a;
 }
 

@@ -14,11 +14,22 @@ namespace lpm::io {
 /// fc, classifier, head, heads.head, and the last such layer. Empty when there is none.
 std::optional<std::string> detectClassifier(const Checkpoint& c);
 
+/// Beyond this many classes the K x K cosine matrix is not built (it would take K^2 doubles):
+/// group cosines come from sums of unit rows, the ETF deviation from a stated sample.
+constexpr int kFullCosineMaxK = 4096;
+constexpr int kHeatmapMaxK = 512;
+constexpr int kHeatmapBins = 64;
+
 struct ClassifierAnalysis {
   std::string name;
   int K = 0, p = 0;
   Eigen::VectorXd norms;
-  Eigen::MatrixXd cos;  ///< K x K
+  Eigen::MatrixXd cos;  ///< K x K; empty when K > kFullCosineMaxK
+  int etfSample = 0;    ///< 0: etfDeviation is exact; else estimated from this many evenly spaced rows
+  std::vector<std::string> warnings;  ///< e.g. p < K
+  /// Above kHeatmapMaxK classes: the mean cosine between kHeatmapBins contiguous bins of classes
+  /// (index order), from sums of unit rows; the diagonal is the mean within a bin. Empty below.
+  Eigen::MatrixXd binnedCos;
   std::vector<int> minority, majority;
   std::optional<double> minorityCos, majorityCos, betweenCos;
   double minorityNormCV = 0;
@@ -26,7 +37,9 @@ struct ClassifierAnalysis {
   double etfDeviation = 0; ///< || C - C_ETF ||_F / || C_ETF ||_F
 };
 
-/// `minority` empty and KA < 0: no split (all classes majority).
+/// `minority` empty and KA < 0: no split (all classes majority). O(K p) time and O(K + p) memory
+/// beyond W for the group statistics (the mean pairwise cosine of a set is (||sum u_i||^2 - n_live)
+/// / (n (n - 1)) over its unit rows u_i); the K x K matrix only up to kFullCosineMaxK.
 ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA,
                                      std::vector<int> minority);
 

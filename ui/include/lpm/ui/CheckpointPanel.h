@@ -29,7 +29,9 @@ class CosineHeatmap : public QWidget {
   Q_OBJECT
 public:
   explicit CosineHeatmap(QWidget* parent = nullptr);
-  void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority);
+  /// `classes` > 0: the matrix is binned, cell (a, b) the mean cosine between the a-th and b-th of
+  /// cos.rows() contiguous ranges of `classes` classes (the tooltip names the ranges).
+  void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority, int classes = 0);
   const Eigen::MatrixXd& matrix() const { return cos_; }
   static QColor colourOf(double c);
   QSize sizeHint() const override { return {260, 220}; }
@@ -41,6 +43,7 @@ protected:
 private:
   Eigen::MatrixXd cos_;
   std::vector<int> minority_;
+  int classes_ = 0;
   QImage picture_;  ///< one pixel per entry, scaled when painted (K = 1000 stays cheap)
   QRectF grid() const;
 };

@@ -1,0 +1,113 @@
+// Heads of any size (issue: real sizes): group cosines from sums equal the matrix computation, and a
+// GPT-2-sized head (50257 x 768, generated here, never committed) is analysed under a 4 GiB
+// address-space limit without building K x K matrices. Label io.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include <sys/resource.h>
+
+#include "lpm/io/Analysis.h"
+#include "lpm/io/Checkpoint.h"
+#include "lpm/io/Network.h"
+
+using namespace lpm;
+
+namespace {
+
+// The mean over ordered pairs i != j of a set's cosines, straight from the K x K matrix.
+double pairMean(const Eigen::MatrixXd& C, const std::vector<int>& a, const std::vector<int>& b, bool same) {
+  double s = 0;
+  double n = 0;
+  for (int i : a)
+    for (int j : b)
+      if (!same || i != j) s += C(i, j), ++n;
+  return s / n;
+}
+
+// A float32 safetensors file with one K x p tensor, row k given by `row`.
+template <class Row>
+void writeSafetensors(const std::string& path, int K, int p, Row row) {
+  std::string header = "{\"lm_head.weight\":{\"dtype\":\"F32\",\"shape\":[" + std::to_string(K) + "," + std::to_string(p) +
+                       "],\"data_offsets\":[0," + std::to_string(int64_t(K) * p * 4) + "]}}";
+  while (header.size() % 8) header += ' ';
+  std::ofstream f(path, std::ios::binary);
+  const uint64_t n = header.size();
+  f.write(reinterpret_cast<const char*>(&n), 8);
+  f << header;
+  std::vector<float> r(p);
+  for (int k = 0; k < K; ++k) {
+    row(k, r);
+    f.write(reinterpret_cast<const char*>(r.data()), p * 4);
+  }
+}
+
+}  // namespace
+
+class TestLargeHead : public QObject {
+  Q_OBJECT
+private slots:
+  void sumsEqualTheMatrix() {
+    // K = 1000 (the full matrix is still built): the group cosines from sums agree to 1e-12.
+    std::mt19937 rng(3);
+    std::normal_distribution<double> normal;
+    Eigen::MatrixXd W(1000, 64);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = normal(rng) + (i % 1000 >= 700 ? 0.8 : 0.0);
+    W.row(5).setZero();  // a zero row: cosine 0 with everything, as in the matrix
+    const auto a = io::analyseClassifier(W, "w", 700, {});
+    QCOMPARE(a.cos.rows(), 1000);
+    QVERIFY(std::abs(*a.minorityCos - pairMean(a.cos, a.minority, a.minority, true)) < 1e-12);
+    QVERIFY(std::abs(*a.majorityCos - pairMean(a.cos, a.majority, a.majority, true)) < 1e-12);
+    QVERIFY(std::abs(*a.betweenCos - pairMean(a.cos, a.majority, a.minority, false)) < 1e-12);
+    QCOMPARE(a.etfSample, 0);
+    QVERIFY(a.warnings.size() == 1);  // p = 64 < K - 1
+  }
+
+  void gpt2SizedHeadUnderFourGiB() {
+#if defined(__SANITIZE_ADDRESS__)
+    QSKIP("ASan reserves more address space than the limit allows");
+#else
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("head.safetensors").toStdString();
+    // Row k: (1 + k % 3) e_{k mod 768}: two rows are parallel when k = j (mod 768), else orthogonal,
+    // so every group cosine is a count.
+    const int K = 50257, p = 768;
+    writeSafetensors(path, K, p, [&](int k, std::vector<float>& r) {
+      std::fill(r.begin(), r.end(), 0.0f);
+      r[k % p] = static_cast<float>(1 + k % 3);
+    });
+    rlimit old{};
+    getrlimit(RLIMIT_AS, &old);
+    rlimit limit = old;
+    limit.rlim_cur = 4ull << 30;
+    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    io::NetworkRequest request;
+    request.path = path;
+    const auto net = io::NetworkComparison::open(request);
+    setrlimit(RLIMIT_AS, &old);
+    const auto& a = net.analysis();
+    QCOMPARE(a.K, K);
+    QCOMPARE(a.cos.size(), Eigen::Index(0));  // not built above kFullCosineMaxK
+    QCOMPARE(a.etfSample, io::kFullCosineMaxK);
+    QVERIFY(!a.warnings.empty());
+    // The expected within-group cosine: pairs (i != j) in the set with i = j (mod p).
+    auto expected = [&](const std::vector<int>& set) {
+      std::vector<double> perResidue(p, 0);
+      for (int k : set) perResidue[k % p] += 1;
+      double same = 0;
+      for (double c : perResidue) same += c * (c - 1);
+      return same / (double(set.size()) * (set.size() - 1));
+    };
+    QVERIFY(a.minorityCos && std::abs(*a.minorityCos - expected(a.minority)) < 1e-12);
+    QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
+#endif
+  }
+};
+
+QTEST_APPLESS_MAIN(TestLargeHead)
+#include "tst_large_head.moc"
