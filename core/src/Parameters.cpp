@@ -1,6 +1,7 @@
 #include "lpm/Parameters.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <sstream>
@@ -43,6 +44,21 @@ std::vector<ParameterSpec> makeRegistry() {
     s.get = std::move(get), s.set = std::move(set), s.applies = std::move(applies);
     return s;
   };
+  // A positive real on a log slider, stored in a TwoSizeParams field (wr, nA, temperature).
+  auto positive = [](const char* name, const char* label, const char* help, double TwoSizeParams::*field, double max,
+                     std::array<double, 4> explorerAndEntry, int decimals, const char* def) {
+    ParameterSpec s;
+    s.name = name, s.label = label, s.help = help;
+    s.min = 0, s.minExclusive = true, s.max = max;
+    s.explorerMin = explorerAndEntry[0], s.explorerMax = explorerAndEntry[1];
+    s.entryMin = explorerAndEntry[2], s.entryMax = explorerAndEntry[3];
+    s.logScale = true, s.decimals = decimals;
+    s.defaultText = def;
+    s.sessionOptional = true;
+    s.get = [field](const TwoSizeParams& p) { return p.*field; };
+    s.set = [field](TwoSizeParams& p, double v) { p.*field = v; };
+    return s;
+  };
   r.push_back(budget("EW", "E<sub>W</sub>", "Classifier energy budget: (1/K) sum ||w_k||^2 <= EW (Eq. 7)", &TwoSizeParams::EW));
   r.back().defaultText = "1";
   r.back().applies = constrained;
@@ -71,17 +87,8 @@ std::vector<ParameterSpec> makeRegistry() {
     s.set = [](TwoSizeParams& p, double v) { p.R = v; };
     r.push_back(s);
   }
-  {
-    ParameterSpec s;
-    s.name = "wr", s.label = "w<sub>r</sub>", s.help = "Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)";
-    s.min = 0, s.minExclusive = true, s.max = 1e300;
-    s.explorerMin = 1, s.explorerMax = 1e4, s.entryMin = 1e-6, s.entryMax = 1e6, s.logScale = true, s.decimals = 2;
-    s.defaultText = "1";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.wr; };
-    s.set = [](TwoSizeParams& p, double v) { p.wr = v; };
-    r.push_back(s);
-  }
+  r.push_back(positive("wr", "w<sub>r</sub>", "Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)",
+                      &TwoSizeParams::wr, 1e300, {1, 1e4, 1e-6, 1e6}, 2, "1"));
   r.push_back(choice("profile", "Sizes",
                       "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R) or exponential (long tail n_k = R^(-k/(K-1)))",
                       {"step", "exponential"},
@@ -162,35 +169,17 @@ std::vector<ParameterSpec> makeRegistry() {
                     &Penalty::lambdaB, "inf"));
   r.back().allowInfinity = true;
   r.back().max = r.back().entryMax = kInfinity;
-  {
-    ParameterSpec s;
-    s.name = "nA", s.label = "n<sub>A</sub>", s.help = "Penalized: samples per majority class (n_B = nA / R): absolute sizes matter there";
-    s.min = 0, s.minExclusive = true, s.max = 1e12;
-    s.explorerMin = 1, s.explorerMax = 1e5, s.entryMin = 1e-6, s.entryMax = 1e12, s.logScale = true, s.decimals = 1;
-    s.defaultText = "500";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.nA; };
-    s.set = [](TwoSizeParams& p, double v) { p.nA = v; };
-    s.applies = penalized;
-    r.push_back(s);
-  }
+  r.push_back(positive("nA", "n<sub>A</sub>", "Penalized: samples per majority class (n_B = nA / R): absolute sizes matter there",
+                      &TwoSizeParams::nA, 1e12, {1, 1e5, 1e-6, 1e12}, 1, "500"));
+  r.back().applies = penalized;
   r.push_back(choice("model", "Model",
                       "lpm (the layer-peeled model: classifiers and features) or supcon (supervised contrastive, Eq. 11-12: "
                       "features only, temperature t)",
                       {"lpm", "supcon"}, [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon ? 1.0 : 0.0; },
                       [](TwoSizeParams& p, double v) { p.model = v == 1 ? ModelKind::SupCon : ModelKind::LayerPeeled; }));
-  {
-    ParameterSpec s;
-    s.name = "temperature", s.label = "t", s.help = "Supervised contrastive: the temperature t of Eq. (11)";
-    s.min = 0, s.minExclusive = true, s.max = 1e6;
-    s.explorerMin = 0.05, s.explorerMax = 10, s.entryMin = 1e-6, s.entryMax = 1e6, s.logScale = true, s.decimals = 3;
-    s.defaultText = "1";
-    s.sessionOptional = true;
-    s.get = [](const TwoSizeParams& p) { return p.temperature; };
-    s.set = [](TwoSizeParams& p, double v) { p.temperature = v; };
-    s.applies = [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon; };
-    r.push_back(s);
-  }
+  r.push_back(positive("temperature", "t", "Supervised contrastive: the temperature t of Eq. (11)", &TwoSizeParams::temperature,
+                      1e6, {0.05, 10, 1e-6, 1e6}, 3, "1"));
+  r.back().applies = [](const TwoSizeParams& p) { return p.model == ModelKind::SupCon; };
   return r;
 }
 
