@@ -33,6 +33,20 @@ std::string DesignResult::summary(const DesignQuery& q) const {
   return "undefined";
 }
 
+const std::vector<std::string>& designParameters() {
+  static const std::vector<std::string> names{"wr", "alpha", "tau", "margin", "gamma", "lambda", "temperature"};
+  return names;
+}
+
+bool designApplies(const std::string& parameter, const TwoSizeParams& p) {
+  return lpm::parameter(parameter == "lambda" ? "lambda-W" : parameter).appliesTo(p);
+}
+
+void setDesignParameter(TwoSizeParams& p, const std::string& parameter, double value) {
+  setParameter(p, parameter == "lambda" ? "lambda-W" : parameter, value);
+  if (parameter == "lambda") setParameter(p, "lambda-H", value);
+}
+
 DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
   // "lambda": both weight decays at once (lambda_W = lambda_H = lambda, so mu = lambda).
   const bool both = q.parameter == "lambda";
@@ -41,10 +55,7 @@ DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
       q.parameter == "nA")
     throw InvalidInput("a design query varies wr, alpha, tau, margin, gamma, temperature or lambda (lambda-W, lambda-H), not " +
                        q.parameter);
-  auto setValue = [&](TwoSizeParams& t, double v) {
-    setParameter(t, both ? "lambda-W" : q.parameter, v);
-    if (both) setParameter(t, "lambda-H", v);
-  };
+
   TwoSizeParams p = base;
   setParameter(p, "R", q.R);
   if (!spec.appliesTo(p)) throw InvalidInput(q.parameter + " does not enter the model " + notAppliesReason(spec, p));
@@ -63,7 +74,7 @@ DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
   // Keeps the cosine at or below the target at this value.
   auto keeps = [&](double v) {
     TwoSizeParams t = p;
-    setValue(t, v);
+    setDesignParameter(t, q.parameter, v);
     const Solution s = chain.solve(makeTwoSize(t), q.cancel);
     ++r.solves;
     const Metrics m = computeMetrics(s, mo);

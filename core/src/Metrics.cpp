@@ -154,7 +154,7 @@ Metrics computeMetrics(const Solution& s, const MetricsOptions& options) {
   m.etfDeviation = std::sqrt(dev) / etfNorm;
 
   m.certified = s.certified;
-  m.features = p.supcon() || p.fixedEtfClassifier;
+  m.features = p.observesFeatures();
   // One rule for classifiers and for class-mean features.
   auto stateOf = [&](const SetStats& minority, double vanishNorm) {
     if (!s.certified) return MinorityState::Uncertified;

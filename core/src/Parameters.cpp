@@ -273,7 +273,7 @@ std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, 
 std::string describeModel(const TwoSizeParams& p) {
   if (p.model == ModelKind::SupCon) return "supervised contrastive (t = " + parameterText(p, "temperature") + ")";
   std::string d = describe(p.loss);
-  if (p.fixedEtf) d += ", fixed ETF classifier";
+  if (fixedEtfInModel(p)) d += ", fixed ETF classifier";
   if (p.budget == Budget::Penalized)
     d += ", weight decay (lambda-W = " + parameterText(p, "lambda-W") + ", lambda-H = " + parameterText(p, "lambda-H") +
          (p.penalty.bias() ? ", lambda-b = " + parameterText(p, "lambda-b") : std::string(", no bias")) +

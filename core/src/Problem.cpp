@@ -61,10 +61,13 @@ void applyModel(Problem& q, const TwoSizeParams& p) {
   q.loss = supcon ? Loss{} : p.loss;
   q.budget = supcon ? Budget::Constrained : p.budget;
   q.penalty = p.penalty;
-  q.fixedEtfClassifier = p.fixedEtf && !supcon && p.budget == Budget::Constrained;
+  q.fixedEtfClassifier = fixedEtfInModel(p);
 }
 
 }  // namespace
+
+bool fixedEtfInModel(const TwoSizeParams& p) { return p.fixedEtf && parameter("classifier").appliesTo(p); }
+bool observesFeatures(const TwoSizeParams& p) { return p.model == ModelKind::SupCon || fixedEtfInModel(p); }
 
 double Penalty::mu() const { return std::sqrt(lambdaW * lambdaH); }
 

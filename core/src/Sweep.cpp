@@ -75,7 +75,7 @@ CurveQuantity curveQuantityFromString(const std::string& s) {
 }
 
 CurveQuantity defaultQuantity(const TwoSizeParams& p) {
-  return p.model == ModelKind::SupCon || p.fixedEtf ? CurveQuantity::FeatureCos : CurveQuantity::ClassifierCos;
+  return observesFeatures(p) ? CurveQuantity::FeatureCos : CurveQuantity::ClassifierCos;
 }
 
 CurveQuantity plotQuantity(const std::string& choice, const TwoSizeParams& p) {

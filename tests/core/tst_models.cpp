@@ -330,6 +330,8 @@ private slots:
     TwoSizeParams f = p;
     f.fixedEtf = true;
     QVERIFY(!makeTwoSize(f).fixedEtfClassifier);
+    QVERIFY(defaultQuantity(f) == CurveQuantity::ClassifierCos);  // the story stays the classifiers'
+    QVERIFY(!computeMetrics(solve(makeTwoSize(f))).features);
     TwoSizeParams s = supcon(5, 5, 1, 1, 10);
     s.budget = Budget::Penalized;
     s.loss.kind = LossKind::LDAM;

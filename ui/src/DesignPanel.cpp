@@ -13,17 +13,6 @@
 #include "lpm/ui/ExplorerModel.h"
 
 namespace lpm::ui {
-namespace {
-
-// The parameters a design query can vary, as `lpm design --vary` names them.
-const char* const kVaried[] = {"wr", "alpha", "tau", "margin", "gamma", "lambda", "temperature"};
-
-bool applies(const char* name, const TwoSizeParams& p) {
-  return std::string(name) == "lambda" ? parameter("lambda-W").appliesTo(p) : parameter(name).appliesTo(p);
-}
-
-}  // namespace
-
 DesignPanel::DesignPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   auto* form = new QFormLayout(this);
   parameter_ = new QComboBox(this);
@@ -70,10 +59,10 @@ void DesignPanel::refreshChoices() {
   const QString current = parameter_->currentData().toString();
   QSignalBlocker b(parameter_);
   parameter_->clear();
-  for (const char* name : kVaried)
-    if (applies(name, p)) {
-      const QString label = std::string(name) == "lambda" ? tr("λ (λ_W = λ_H)") : QString::fromStdString(parameter(name).label);
-      parameter_->addItem(QString(label).remove("<sub>").remove("</sub>"), QString(name));
+  for (const auto& name : designParameters())
+    if (designApplies(name, p)) {
+      const QString label = name == "lambda" ? tr("λ (λ_W = λ_H)") : QString::fromStdString(parameter(name).label);
+      parameter_->addItem(QString(label).remove("<sub>").remove("</sub>"), QString::fromStdString(name));
     }
   const int i = parameter_->findData(current);
   parameter_->setCurrentIndex(i >= 0 ? i : 0);
@@ -126,12 +115,7 @@ void DesignPanel::apply() {
   if (!last_ || !last_->value || !lastQuery_) return;
   TwoSizeParams p = model_->params();
   try {
-    if (lastQuery_->parameter == "lambda") {
-      setParameter(p, "lambda-W", *last_->value);
-      setParameter(p, "lambda-H", *last_->value);
-    } else {
-      setParameter(p, lastQuery_->parameter, *last_->value);
-    }
+    setDesignParameter(p, lastQuery_->parameter, *last_->value);
   } catch (const std::exception& e) {
     result_->setText(tr("Refused: %1").arg(QString::fromUtf8(e.what())));
     return;

@@ -42,7 +42,7 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
                       .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3))
                 : QObject::tr("supervised contrastive: minority features %1")
                       .arg(QString::fromStdString(toString(m.featureState)));
-  else if (frame.params.fixedEtf && frame.solution.certified && m.minorityH.meanCos)
+  else if (frame.solution.problem.fixedEtfClassifier && frame.solution.certified && m.minorityH.meanCos)
     minor = QObject::tr("classifiers fixed; minority features cos %1, norm ratio %2")
                 .arg(num(*m.minorityH.meanCos, 6))
                 .arg(num(m.majorityH.normMean > 0 ? m.minorityH.normMean / m.majorityH.normMean : 0, 3));
@@ -143,7 +143,7 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else if (t->collapse.status == Bracket::Beyond) {
     story = QObject::tr("No collapse of the %3 up to R = %1 (R<sub>0</sub> lies beyond).%2")
                 .arg(num(t->Rmax, 3))
-                .arg(p.loss.kind == LossKind::CE && !p.fixedEtf
+                .arg(p.loss.kind == LossKind::CE && !fixedEtfInModel(p)
                          ? QObject::tr(" At this budget they draw together only slowly: smaller E<sub>W</sub>·E<sub>H</sub> "
                                        "brings R<sub>0</sub> down.")
                          : QString())
@@ -151,9 +151,9 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }
-  const bool ce = p.loss.kind == LossKind::CE && !p.fixedEtf;
+  const bool ce = p.loss.kind == LossKind::CE && !fixedEtfInModel(p);
   const QString fixedText =
-      p.fixedEtf ? QObject::tr("<p><b>Classifiers fixed</b> to a simplex ETF (Yang et al. 2022): only the features move "
+      fixedEtfInModel(p) ? QObject::tr("<p><b>Classifiers fixed</b> to a simplex ETF (Yang et al. 2022): only the features move "
                                "in their budget, so the classifiers cannot collapse; the question is what the minority "
                                "<i>features</i> (spheres) do: their cosine %1, their norm %2 of the majority's.</p>")
                        .arg(m.minorityH.meanCos ? num(*m.minorityH.meanCos, 4) : QStringLiteral("—"))

@@ -6,6 +6,7 @@
 // when larger values help (wr), the largest when smaller values do.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lpm/Cancel.h"
 #include "lpm/Solver.h"
@@ -38,6 +39,13 @@ struct DesignResult {
   /// One line for people: "wr >= 3.162 keeps the minority cosine <= 0.5 at R = 1000", ...
   std::string summary(const DesignQuery& q) const;
 };
+
+/// The parameters a design query can vary, as `lpm design --vary` names them ("lambda": both
+/// weight decays at once, lambda_W = lambda_H).
+const std::vector<std::string>& designParameters();
+/// Whether `parameter` enters the model at `p`; sets it (both decays for "lambda"), checked.
+bool designApplies(const std::string& parameter, const TwoSizeParams& p);
+void setDesignParameter(TwoSizeParams& p, const std::string& parameter, double value);
 
 /// Scans the range on a grid of `gridPoints` (log-spaced for log parameters), then bisects the
 /// ends of the first run of grid values that keep the cosine. A vanished minority (no cosine) or

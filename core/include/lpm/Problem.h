@@ -107,6 +107,8 @@ struct Problem {
   int binned = 0;
   bool penalized() const { return budget == Budget::Penalized; }
   bool supcon() const { return model == ModelKind::SupCon; }
+  /// The model's story is told in the features: no learned classifiers (supcon, fixed ETF).
+  bool observesFeatures() const { return supcon() || fixedEtfClassifier; }
 
   int K() const { return static_cast<int>(classSize.size()); }
   /// pi_k = n_k / N.
@@ -121,6 +123,11 @@ struct ClassGroup {
   double weight = 0.0;       ///< pi_k of each member
   int count() const { return static_cast<int>(members.size()); }
 };
+
+/// A fixed ETF classifier that enters the model (the flag is set aside in the penalized form and
+/// for supcon, as the registry's `classifier` says), and the rule Problem::observesFeatures follows.
+bool fixedEtfInModel(const TwoSizeParams& p);
+bool observesFeatures(const TwoSizeParams& p);
 
 /// Throws InvalidInput with a message naming the bad value.
 void validate(const TwoSizeParams& p);

@@ -29,7 +29,7 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   std::string model = p.model == ModelKind::SupCon ? "Supervised contrastive model (Eq. 11-12)" : "Layer-Peeled Model (Eq. 15";
   if (p.model != ModelKind::SupCon) {
     if (p.loss.kind != LossKind::CE) model += ", " + describe(p.loss);
-    if (p.fixedEtf) model += ", fixed ETF classifier";
+    if (fixedEtfInModel(p)) model += ", fixed ETF classifier";
     if (p.budget == Budget::Penalized) model += ", weight decay";
     model += ")";
   }
