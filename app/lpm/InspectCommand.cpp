@@ -40,7 +40,9 @@ int runInspect(const InspectArgs& a) {
     std::cout << j.dump(2) << "\n";
   } else {
     // The summary first, then the tensors (a name column as wide as the longest name).
-    std::cout << "format: " << io::formatName(c.format()) << ", " << c.tensors().size() << " tensors\n";
+    std::cout << "format: " << io::formatName(c.format()) << ", " << c.tensors().size() << " tensors";
+    if (!c.shardFiles().empty()) std::cout << " in " << c.shardFiles().size() << " shards";
+    std::cout << "\n";
     for (const auto& w : c.warnings()) std::cout << "WARNING: " << w << "\n";
     if (!name.empty()) {
       const auto& k = j["classifier"];

@@ -78,6 +78,7 @@ nlohmann::json provenanceJson(const SolveOptions& o, const std::optional<TwoSize
 nlohmann::json checkpointJson(const io::Checkpoint& c) {
   nlohmann::json j;
   j["format"] = io::formatName(c.format());
+  if (!c.shardFiles().empty()) j["shards"] = c.shardFiles();
   j["tensors"] = nlohmann::json::array();
   for (const auto& t : c.tensors())
     j["tensors"].push_back({{"name", t.name}, {"dtype", io::dtypeName(t.dtype)}, {"shape", t.shape}});

@@ -79,7 +79,8 @@ std::string sessionToJson(const Session& s) {
   return j.dump(2) + "\n";
 }
 
-Session sessionFromJson(const std::string& text) {
+namespace {
+Session readSession(const std::string& text) {
   json j;
   try {
     j = json::parse(text);
@@ -209,6 +210,15 @@ Session sessionFromJson(const std::string& text) {
     }
   }
   return s;
+}
+}  // namespace
+
+Session sessionFromJson(const std::string& text) {
+  try {
+    return readSession(text);
+  } catch (const json::exception& e) {  // a value of the wrong JSON type somewhere unchecked
+    bad(std::string("malformed session (") + e.what() + ")");
+  }
 }
 
 Session loadSession(const std::string& path) {

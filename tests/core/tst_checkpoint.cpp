@@ -6,7 +6,11 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <QTemporaryDir>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Checkpoint.h"
@@ -157,6 +161,72 @@ private slots:
       QFAIL("opened a hostile file");
     } catch (const CheckpointError& e) {
       QVERIFY2(QString(e.what()).contains(message), e.what());
+    }
+  }
+
+  void shardedCheckpoints_data() {
+    QTest::addColumn<QString>("index");
+    QTest::newRow("safetensors shards") << "model.safetensors.index.json";
+    QTest::newRow("torch .bin shards") << "pytorch_model.bin.index.json";
+  }
+  void shardedCheckpoints() {
+    // Written by tests/scripts/make_scale_checkpoints.py (torch.save for the .bin shards).
+    QFETCH(QString, index);
+    const auto c = Checkpoint::open(dataPath("sharded/" + index).toStdString());
+    QCOMPARE(c.format(), Format::Sharded);
+    QCOMPARE(c.shardFiles().size(), size_t(2));
+    QFile f(dataPath("sharded/expected.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject want = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(c.tensors().size(), size_t(want.size()));
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      const auto v = c.values(it.key().toStdString());
+      const QJsonArray w = it.value().toObject().value("values").toArray();
+      QCOMPARE(int(v.size()), w.size());
+      for (int i = 0; i < w.size(); ++i) QCOMPARE(v[size_t(i)], w[i].toDouble());
+    }
+    QVERIFY(isShardIndexPath("a/Model.Safetensors.INDEX.json") && !isShardIndexPath("session.json"));
+  }
+
+  void badShardIndexesAreRefused_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("../") << "outside.index.json" << "leaves the index's folder";
+    QTest::newRow("absolute") << "absolute.index.json" << "leaves the index's folder";
+    QTest::newRow("itself") << "self.index.json" << "is the index itself";
+    QTest::newRow("another index") << "loop.index.json" << "is another index";
+    QTest::newRow("missing shard") << "missing.index.json" << "is missing";
+    QTest::newRow("tensor not in its shard") << "wrong_shard.index.json" << "which does not hold it";
+    QTest::newRow("no weight_map") << "no_map.index.json" << "no \"weight_map\"";
+  }
+  void badShardIndexesAreRefused() {
+    QFETCH(QString, file);
+    QFETCH(QString, message);
+    try {
+      Checkpoint::open(dataPath("sharded/" + file).toStdString());
+      QFAIL("opened a bad index");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains(message), e.what());
+    }
+  }
+
+  void shardLinkLeavingTheFolderIsRefused() {
+    namespace fs = std::filesystem;
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    fs::create_directory(root / "model");
+    fs::copy_file(dataPath("sharded/model-00001-of-00002.safetensors").toStdString(), root / "model" / "a.safetensors");
+    fs::copy_file(dataPath("sharded/model-00002-of-00002.safetensors").toStdString(), root / "outside.safetensors");
+    fs::create_symlink(root / "outside.safetensors", root / "model" / "b.safetensors");
+    {
+      std::ofstream f(root / "model" / "model.safetensors.index.json");
+      f << R"({"weight_map": {"embed.weight": "a.safetensors", "lm_head.weight": "b.safetensors"}})";
+    }
+    try {
+      Checkpoint::open((root / "model" / "model.safetensors.index.json").string());
+      QFAIL("followed a link out of the folder");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("links outside the index's folder"), e.what());
     }
   }
 

@@ -68,6 +68,55 @@ private slots:
     QVERIFY(a.warnings.size() == 1);  // p = 64 < K - 1
   }
 
+  void hostileFilesAtScaleUnderFourGiB_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("message");
+    // tests/scripts/make_scale_checkpoints.py; each declares gigabytes in a few kilobytes.
+    QTest::newRow("deflate bomb in an npz") << "bomb.npz" << "more than deflate can expand";
+    QTest::newRow("deflate bomb in a torch zip") << "bomb.pt" << "more than deflate can expand";
+    QTest::newRow("member beyond the archive") << "member_beyond_archive.npz" << "not a readable zip archive";
+    QTest::newRow("10^9 tensors claimed") << "st_1e9_tensors.safetensors" << "over the 100 MB limit";
+    QTest::newRow("2^40-element npy") << "npy_2e40.npy" << "not what its header declares";
+    QTest::newRow("10^8-element pickle list") << "pickle_1e8_list.pt" << "stack too deep";
+    QTest::newRow("10^6 + 1 safetensors entries") << "" << "more than 1000000 tensors";
+  }
+  void hostileFilesAtScaleUnderFourGiB() {
+#if defined(__SANITIZE_ADDRESS__)
+    QSKIP("ASan reserves more address space than the limit allows");
+#else
+    QFETCH(QString, file);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    std::string path = (QStringLiteral(LPM_TEST_DATA_DIR "/checkpoints/scale/") + file).toStdString();
+    if (file.isEmpty()) {  // generated: a 50 MB header of 10^6 + 1 tiny entries
+      path = dir.filePath("many.safetensors").toStdString();
+      std::string h = "{";
+      for (int i = 0; i <= 1'000'000; ++i) h += "\"t" + std::to_string(i) + "\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},";
+      h.back() = '}';
+      std::ofstream f(path, std::ios::binary);
+      const uint64_t n = h.size();
+      f.write(reinterpret_cast<const char*>(&n), 8);
+      f << h;
+    }
+    rlimit old{};
+    getrlimit(RLIMIT_AS, &old);
+    rlimit limit = old;
+    limit.rlim_cur = 4ull << 30;
+    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    QString what;
+    try {
+      const auto c = io::Checkpoint::open(path);
+      for (const auto& t : c.tensors()) (void)c.values(t.name);
+    } catch (const io::CheckpointError& e) {
+      what = e.what();
+    } catch (const std::exception& e) {
+      what = QString("not a refusal: ") + e.what();
+    }
+    setrlimit(RLIMIT_AS, &old);
+    QVERIFY2(what.contains(message), qPrintable(what));
+#endif
+  }
+
   void gpt2SizedHeadUnderFourGiB() {
 #if defined(__SANITIZE_ADDRESS__)
     QSKIP("ASan reserves more address space than the limit allows");

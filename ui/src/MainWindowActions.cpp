@@ -52,7 +52,7 @@ void MainWindow::buildMenus() {
   connect(addAction(file, "file.open-checkpoint", tr("Open &Checkpoint…"), QKeySequence(tr("Ctrl+Shift+O"))),
           &QAction::triggered, this, [this, fileDialog] {
             const QString path = fileDialog(false, tr("Open Checkpoint"), {},
-                                            tr("Network weights (*.pt *.pth *.bin *.ckpt *.tar *.safetensors *.npy *.npz);;"
+                                            tr("Network weights (*.pt *.pth *.bin *.ckpt *.tar *.safetensors *.npy *.npz *.index.json);;"
                                                "All files (*)"));
             if (!path.isEmpty()) openCheckpoint(path);
           });

@@ -15,7 +15,11 @@ struct Preset {
   bool paperFigure = false;
 };
 
+/// The built-in presets (parsed once from the embedded resources/presets.json).
 const std::vector<Preset>& presets();
+/// Presets from a JSON text of the same form ({"presets": [{"name", "title", registry names...}]}).
+/// Throws InvalidInput naming the preset and the problem; nothing else escapes.
+std::vector<Preset> parsePresets(const std::string& json);
 std::optional<Preset> findPreset(const std::string& name);
 
 }  // namespace lpm

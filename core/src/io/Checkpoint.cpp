@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -86,7 +87,7 @@ struct Zip {
     if (z) zip_discard(z);
   }
   /// From `path`, or from `buffer` when given (it must outlive this archive).
-  void open(const std::string& path, const std::shared_ptr<const std::string>& buffer) {
+  void open(const std::string& path, const std::shared_ptr<const std::string>& buffer, uint64_t archiveBytes) {
     int err = 0;
     if (buffer) {
       zip_error_t e;
@@ -126,6 +127,16 @@ struct Zip {
       if (st.encryption_method != ZIP_EM_NONE) refuse("encrypted zip entry '" + name + "'");
       if (st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
         refuse("zip entry '" + name + "' uses an unsupported compression method");
+      // Declared sizes are checked before anything is inflated: the stored bytes must lie inside
+      // the archive, and deflate cannot expand more than 1032:1 (a 258-byte match in 2 bits), so
+      // a larger ratio is a forged size or a bomb.
+      if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) refuse("zip entry '" + name + "' has no sizes");
+      if (st.comp_size > archiveBytes)
+        refuse("zip entry '" + name + "' declares " + std::to_string(st.comp_size) + " stored bytes in an archive of " +
+               std::to_string(archiveBytes) + " bytes");
+      if (st.comp_method == ZIP_CM_STORE ? st.size != st.comp_size : st.size > 1040 * st.comp_size + 4096)
+        refuse("zip entry '" + name + "' declares " + std::to_string(st.size) + " bytes from " + std::to_string(st.comp_size) +
+               " compressed: more than deflate can expand (a zip bomb or a forged size); refused");
       if (!index.emplace(name, static_cast<zip_uint64_t>(i)).second) refuse("duplicate zip entry '" + name + "'");
       order.push_back(name);
     }
@@ -343,11 +354,55 @@ size_t npyHeader(const std::string& head, TensorRef& t) {
 
 }  // namespace
 
+bool isShardIndexPath(const std::string& path) {
+  static const std::string suffix = ".index.json";
+  if (path.size() < suffix.size()) return false;
+  return std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
+
+ShardIndex parseShardIndex(const std::string& json, const std::string& indexName) {
+  if (json.size() > 100'000'000) refuse("shard index of " + std::to_string(json.size()) + " bytes is over the 100 MB limit");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json);
+  } catch (const nlohmann::json::exception& e) {
+    refuse(std::string("shard index is not valid JSON: ") + e.what());
+  }
+  if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
+    refuse("shard index has no \"weight_map\" object (tensor name -> shard file)");
+  const auto& map = j["weight_map"];
+  if (map.empty()) refuse("shard index names no tensors");
+  if (map.size() > 10'000'000) refuse("shard index names more than 10^7 tensors");
+  ShardIndex out;
+  std::map<std::string, int> shardNo;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it.value().is_string()) refuse("shard index entry '" + it.key() + "' is not a file name");
+    const std::string f = it.value().get<std::string>();
+    const auto bad = [&](const std::string& why) { refuse("shard index entry '" + it.key() + "': shard '" + f + "' " + why); };
+    if (f.empty() || f == "." || f == "..") bad("is not a file name");
+    if (f.size() > 255) bad("has a name longer than 255 bytes");
+    if (f.find('/') != std::string::npos || f.find('\\') != std::string::npos || f.find(':') != std::string::npos)
+      bad("leaves the index's folder (shards must be plain file names beside the index)");
+    if (f.find('\0') != std::string::npos) bad("has a NUL byte in its name");
+    if (f == indexName) bad("is the index itself");
+    if (f.size() >= 5 && f.compare(f.size() - 5, 5, ".json") == 0) bad("is another index, not a shard");
+    auto [pos, added] = shardNo.emplace(f, static_cast<int>(out.shards.size()));
+    if (added) {
+      if (out.shards.size() >= 100'000) refuse("shard index names more than 100000 shards");
+      out.shards.push_back(f);
+    }
+    out.weightMap.emplace_back(it.key(), pos->second);
+  }
+  return out;
+}
+
 int64_t TensorInfo::numel() const {
   int64_t n = 1;
   for (int64_t s : shape) n *= s;
   return n;
 }
+
+constexpr size_t kMaxTensors = 1'000'000;  // per file; real checkpoints hold at most ~10^5
 
 struct Checkpoint::Impl {
   std::string path;
@@ -358,10 +413,15 @@ struct Checkpoint::Impl {
   std::vector<TensorInfo> infos;
   std::vector<Stored> stored;
   std::vector<std::string> globals, warnings;
+  std::unordered_set<std::string> names;
+  // Sharded: the shards, and for each of infos the shard that holds it.
+  std::vector<std::string> shardFiles;
+  std::vector<std::unique_ptr<Checkpoint>> shards;
+  std::vector<int> shardOf;
 
   void add(const std::string& name, const Stored& s) {
-    for (const auto& i : infos)
-      if (i.name == name) refuse("two tensors are both named '" + name + "'");
+    if (infos.size() >= kMaxTensors) refuse("more than " + std::to_string(kMaxTensors) + " tensors in one file");
+    if (!names.insert(name).second) refuse("two tensors are both named '" + name + "'");
     checkGeometry(name, s.ref, lim.maxTensorBytes);
     infos.push_back({name, s.ref.dtype, s.ref.shape});
     stored.push_back(s);
@@ -380,7 +440,7 @@ struct Checkpoint::Impl {
 
   void openZip() {
     zip = std::make_unique<Zip>();
-    zip->open(path, file->buffer());
+    zip->open(path, file->buffer(), file->size());
     if (zip->order.empty()) refuse("empty zip archive");
     // torch archives: one root folder, named by the first entry.
     std::string root;
@@ -502,9 +562,31 @@ struct Checkpoint::Impl {
     for (int i = 0; i < 8; ++i) N |= uint64_t(static_cast<uint8_t>(nb[i])) << (8 * i);
     if (N > 100'000'000) refuse("safetensors header of " + std::to_string(N) + " bytes is over the 100 MB limit");
     if (N > size - 8) refuse("safetensors header length points past the end of the file");
+    const std::string text = file->read(8, N);
+    // Count the entries first without building anything: a header of 10^6 tiny entries would
+    // take gigabytes as a JSON tree.
+    struct Counter : nlohmann::json_sax<nlohmann::json> {
+      int depth = 0;
+      size_t keys = 0;
+      bool null() override { return true; }
+      bool boolean(bool) override { return true; }
+      bool number_integer(number_integer_t) override { return true; }
+      bool number_unsigned(number_unsigned_t) override { return true; }
+      bool number_float(number_float_t, const string_t&) override { return true; }
+      bool string(string_t&) override { return true; }
+      bool binary(binary_t&) override { return true; }
+      bool start_object(std::size_t) override { return ++depth, true; }
+      bool end_object() override { return --depth, true; }
+      bool start_array(std::size_t) override { return ++depth, true; }
+      bool end_array() override { return --depth, true; }
+      bool key(string_t&) override { return depth != 1 || ++keys <= kMaxTensors; }
+      bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+    } counter;
+    nlohmann::json::sax_parse(text, &counter);
+    if (counter.keys > kMaxTensors) refuse("safetensors header names more than " + std::to_string(kMaxTensors) + " tensors");
     nlohmann::json h;
     try {
-      h = nlohmann::json::parse(file->read(8, N));
+      h = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
       refuse(std::string("safetensors header is not valid JSON: ") + e.what());
     }
@@ -581,6 +663,7 @@ Checkpoint& Checkpoint::operator=(Checkpoint&&) noexcept = default;
 Checkpoint::~Checkpoint() = default;
 
 Checkpoint Checkpoint::open(const std::string& path, const OpenLimits& limits) {
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) return openIndex(path, limits);
   return openFrom(std::make_unique<File>(path), path, limits);
 }
 
@@ -606,7 +689,59 @@ Checkpoint Checkpoint::openFrom(std::unique_ptr<File> file, const std::string& n
   return Checkpoint(std::move(d));
 }
 
+Checkpoint Checkpoint::openIndex(const std::string& path, const OpenLimits& limits) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path index(path);
+  if (!fs::is_regular_file(index, ec)) refuse("cannot open " + path);
+  const uint64_t size = fs::file_size(index, ec);
+  if (ec) refuse("cannot open " + path);
+  if (size > 100'000'000) refuse("shard index of " + std::to_string(size) + " bytes is over the 100 MB limit");
+  File f(path);
+  const ShardIndex si = parseShardIndex(f.read(0, size), index.filename().string());
+  const fs::path folder = fs::weakly_canonical(fs::absolute(index, ec).parent_path(), ec);
+  auto d = std::make_unique<Impl>();
+  d->path = path;
+  d->lim = limits;
+  d->format = Format::Sharded;
+  d->shardFiles = si.shards;
+  std::vector<std::map<std::string, size_t>> byName;
+  for (const auto& name : si.shards) {
+    // A shard must be a file in the index's folder, also after symbolic links are followed.
+    const fs::path shard = folder / name;
+    const fs::path real = fs::weakly_canonical(shard, ec);
+    if (ec || !fs::is_regular_file(real, ec)) refuse("shard '" + name + "' named by the index is missing");
+    if (real.parent_path() != folder) refuse("shard '" + name + "' links outside the index's folder; refused");
+    Checkpoint c = openFrom(std::make_unique<File>(real.string()), real.string(), limits);
+    if (c.format() == Format::Npy || c.format() == Format::Npz) refuse("shard '" + name + "' is a NumPy file, not a checkpoint shard");
+    for (const auto& w : c.warnings()) d->warnings.push_back(name + ": " + w);
+    for (const auto& g : c.globals())
+      if (std::find(d->globals.begin(), d->globals.end(), g) == d->globals.end()) d->globals.push_back(g);
+    std::map<std::string, size_t> names;
+    for (size_t i = 0; i < c.tensors().size(); ++i) names[c.tensors()[i].name] = i;
+    byName.push_back(std::move(names));
+    d->shards.push_back(std::make_unique<Checkpoint>(std::move(c)));
+  }
+  std::vector<size_t> used(si.shards.size(), 0);
+  std::set<std::string> seen;
+  for (const auto& [tensor, s] : si.weightMap) {
+    const auto it = byName[static_cast<size_t>(s)].find(tensor);
+    if (it == byName[static_cast<size_t>(s)].end())
+      refuse("the index puts tensor '" + tensor + "' in shard '" + si.shards[static_cast<size_t>(s)] + "', which does not hold it");
+    if (!seen.insert(tensor).second) refuse("two tensors are both named '" + tensor + "'");
+    d->infos.push_back(d->shards[static_cast<size_t>(s)]->tensors()[it->second]);
+    d->shardOf.push_back(s);
+    ++used[static_cast<size_t>(s)];
+  }
+  for (size_t s = 0; s < si.shards.size(); ++s)
+    if (used[s] < d->shards[s]->tensors().size())
+      d->warnings.push_back("shard '" + si.shards[s] + "' holds " + std::to_string(d->shards[s]->tensors().size() - used[s]) +
+                            " tensors the index does not name; they are not listed");
+  return Checkpoint(std::move(d));
+}
+
 Format Checkpoint::format() const { return d->format; }
+const std::vector<std::string>& Checkpoint::shardFiles() const { return d->shardFiles; }
 
 std::string formatName(Format f) {
   switch (f) {
@@ -616,6 +751,7 @@ std::string formatName(Format f) {
     case Format::Safetensors: return "safetensors";
     case Format::Npy: return "npy";
     case Format::Npz: return "npz";
+    case Format::Sharded: return "sharded";
   }
   return "unknown";
 }
@@ -633,6 +769,7 @@ std::vector<double> Checkpoint::values(const std::string& name) const {
   size_t i = 0;
   while (i < d->infos.size() && d->infos[i].name != name) ++i;
   if (i == d->infos.size()) refuse("no tensor named '" + name + "'");
+  if (!d->shards.empty()) return d->shards[static_cast<size_t>(d->shardOf[i])]->values(name);
   const Stored& s = d->stored[i];
   const auto& t = s.ref;
   const int64_t numel = d->infos[i].numel();

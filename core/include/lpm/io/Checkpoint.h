@@ -52,14 +52,31 @@ struct OpenLimits {
   bool allowUnsafeGlobals = false;
 };
 
-enum class Format { TorchZip, TorchLegacy, TorchScript, Safetensors, Npy, Npz };
-/// torch-zip, torch-legacy, torchscript, safetensors, npy, npz (as `lpm inspect` prints them).
+enum class Format { TorchZip, TorchLegacy, TorchScript, Safetensors, Npy, Npz, Sharded };
+/// torch-zip, torch-legacy, torchscript, safetensors, npy, npz, sharded (as `lpm inspect` prints them).
 std::string formatName(Format f);
+
+/// A sharded checkpoint's index (model.safetensors.index.json, pytorch_model.bin.index.json):
+/// which shard file holds each tensor. Shard names are plain file names in the index's folder.
+struct ShardIndex {
+  std::vector<std::string> shards;                    ///< distinct, in first-use order
+  std::vector<std::pair<std::string, int>> weightMap;  ///< tensor -> index into shards
+};
+/// Parses and validates an index's text (`indexName`: its own file name, which no shard may be).
+/// Refuses shard names that leave the folder (a '/', '\\', '..', an absolute path), that name
+/// the index itself or another .json file, and more than 100000 shards or 10^7 tensors.
+ShardIndex parseShardIndex(const std::string& json, const std::string& indexName);
+
+/// Whether a path names a shard index (ends in ".index.json"); other .json files are sessions.
+bool isShardIndexPath(const std::string& path);
 
 class File;
 
 class Checkpoint {
 public:
+  /// A checkpoint file, or a sharded one's index (a path ending in .json): then every shard's
+  /// directory (safetensors header or pickle) is read, and tensor data only from the shard that
+  /// holds the tensor asked for.
   static Checkpoint open(const std::string& path, const OpenLimits& limits = {});
   /// The same readers over bytes in memory; `name` only appears in messages.
   static Checkpoint fromBuffer(std::string bytes, const std::string& name = "buffer", const OpenLimits& limits = {});
@@ -73,6 +90,8 @@ public:
   /// Every GLOBAL its pickles name; and which of them would run code under torch.load.
   const std::vector<std::string>& globals() const;
   const std::vector<std::string>& warnings() const;
+  /// A sharded checkpoint's shard files (their names in the index's folder); empty otherwise.
+  const std::vector<std::string>& shardFiles() const;
 
   /// All elements, converted to double, in C order of the tensor's shape (strides applied).
   std::vector<double> values(const std::string& name) const;
@@ -82,6 +101,7 @@ public:
 private:
   struct Impl;
   explicit Checkpoint(std::unique_ptr<Impl> impl);
+  static Checkpoint openIndex(const std::string& path, const OpenLimits& limits);
   static Checkpoint openFrom(std::unique_ptr<File> file, const std::string& name, const OpenLimits& limits);
   std::unique_ptr<Impl> d;
 };
