@@ -14,6 +14,11 @@
 namespace lpm {
 namespace {
 
+// Rank adaptivity (adaptRank) for more groups than this, and up to this K (it expands the binned
+// start to K x K once).
+constexpr int kAdaptiveRankGroups = 32;
+constexpr int kAdaptiveRankMaxK = 4096;
+
 // One SVD rule: Jacobi (accurate, fast) for small matrices, divide and conquer beyond 32.
 struct Svd {
   Eigen::MatrixXd U, V;
@@ -202,6 +207,44 @@ public:
     return inner + tau * sigma;
   }
 
+  /// The gap with sigma_max(D) from below (power iteration): <= the exact gap; exact for few groups.
+  double gapEstimate(double tau) {
+    if (penalized_ || frobenius_ || G_ <= kExactGapGroups) return gap(tau);
+    double inner = D_.cwiseProduct(Zbar_).sum(), sigma = sigmaEstimate();
+    for (int g : contrastGroups_) {
+      inner += (n_(g) - 1) * delta_(g) * c_(g);
+      sigma = std::max(sigma, std::abs(delta_(g)));
+    }
+    return inner + tau * sigma;
+  }
+  /// The rank-one direction of steepest descent of the logits, -u v^T with (u, v) D's top
+  /// singular pair (from the power iteration): where a factorisation of too low a rank grows.
+  void descentPair(Eigen::VectorXd& u, Eigen::VectorXd& v) {
+    sigmaEstimate();
+    v = powerVector_;
+    u = -(D_ * v);
+    const double n = u.norm();
+    if (n > 0) u /= n;
+  }
+  /// Whether the gap at the last evaluated point is <= target. With many groups the exact
+  /// sigma_max(D) is an SVD, too costly for every step: power iteration on D^T D (warm-started
+  /// from the last call) gives a lower bound first, and only when that estimated gap passes is
+  /// the exact one computed. The answer is always the exact gap's; a stop rule calls this.
+  bool gapBelow(double tau, double target) {
+    if (!penalized_ && !frobenius_ && G_ > kExactGapGroups) {
+      if (skipExact_ > 0) {  // the estimate passed and the exact gap did not: back off
+        --skipExact_;
+        return false;
+      }
+      if (!(gapEstimate(tau) <= target)) return false;
+      if (gap(tau) <= target) return true;
+      skipExact_ = backoff_;
+      backoff_ = std::min(2 * backoff_, 64);
+      return false;
+    }
+    return gap(tau) <= target;
+  }
+
   /// The objective at the last evaluated point; penalized: loss + mu ||D^{1/2} Z||_* + (lambda_b / 2) ||b||^2.
   double objective() const {
     if (!penalized_) return objective_;
@@ -230,9 +273,10 @@ public:
     }
     Eigen::Map<Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     const Svd svd = svdOf(Zbar, true);
-    const Eigen::VectorXd root = svd.S.cwiseSqrt();
-    U.leftCols(G_) = svd.U * root.asDiagonal();
-    V.leftCols(G_) = svd.V * root.asDiagonal();
+    const int keep = std::min(G_, r_);  // a lower rank keeps the leading singular pairs
+    const Eigen::VectorXd root = svd.S.head(keep).cwiseSqrt();
+    U.leftCols(keep) = svd.U.leftCols(keep) * root.asDiagonal();
+    V.leftCols(keep) = svd.V.leftCols(keep) * root.asDiagonal();
     double* xc = x.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -440,6 +484,33 @@ private:
     return f;
   }
 
+  // sigma_max(D_) from below by power iteration on D^T D, from the previous call's vector.
+  double sigmaEstimate() {
+    const Eigen::Index n = D_.cols();
+    if (powerVector_.size() != n) {
+      powerVector_ = Eigen::VectorXd::LinSpaced(n, 1.0, 2.0);
+      powerVector_.normalize();
+    }
+    Eigen::VectorXd w, v = powerVector_;
+    double lambda = 0;
+    for (int it = 0; it < 200; ++it) {
+      w.noalias() = D_ * v;
+      const double next = w.squaredNorm();  // v^T (D^T D) v, |v| = 1
+      v.noalias() = D_.transpose() * w;
+      const double norm = v.norm();
+      if (!(norm > 0)) break;
+      v /= norm;
+      const bool settled = std::abs(next - lambda) <= 1e-15 * next;
+      lambda = std::max(lambda, next);
+      if (settled) break;
+    }
+    if (v.allFinite() && v.norm() > 0) powerVector_ = v;
+    return std::sqrt(lambda);
+  }
+
+  static constexpr int kExactGapGroups = 16;
+  Eigen::VectorXd powerVector_;
+  int skipExact_ = 0, backoff_ = 1;
   int G_, r_;
   Loss loss_;
   bool frobenius_ = false;
@@ -883,6 +954,144 @@ void solvePenalized(Solution& s, GroupedObjective& objective, Eigen::VectorXd& y
 }
 
 // One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
+// What L-BFGS minimises on the sphere: log f, which has the same minimisers: at large EW EH the
+// loss is a sum of exponentially small terms, f spans hundreds of orders of magnitude on the way,
+// and log f is a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
+// At small EW EH the loss stays near log K and all the geometry is in its small gain: L-BFGS then
+// minimises f - log K = -gain (accurate, and its line-search allowance is relative to it).
+std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)> phaseFunction(const Problem& problem,
+                                                                              GroupedObjective& objective) {
+  const bool smallBudget = balancedObjective(problem.K(), problem.EW, problem.EH) > 0.5 * std::log(problem.K());
+  const bool mse = problem.loss.kind == LossKind::MSE;  // its optimum can be 0: no log
+  return [&objective, smallBudget, mse](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    const double f = objective(x, grad);
+    if (mse) return f;
+    if (smallBudget) return -objective.gain();
+    if (!(f > 0)) return f;
+    grad /= f;
+    return std::log(f);
+  };
+}
+
+int lbfgsMemory(int dimension) {
+  // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
+  // step; 30 pairs of 20k doubles (K = 100) leave the cache and cost more than the objective
+  // (measured: 1.23 s with 30 pairs, 0.64 s with 10, at K = 100 long-tailed).
+  return dimension > 4000 ? 10 : std::min(dimension, 30);
+}
+
+// Rank adaptivity for many groups (doc/dev/04-SOLVER.md). The optimum's Zbar often has far lower
+// rank than G: collapsed minority classes share directions (rank 45 of 100 on a 100x long tail).
+// Factors of rank r cost G r per product instead of G (G + 1), and the certificate does not care
+// how the point was found. The start and the first rank come from the binned problem (16 groups,
+// a few milliseconds) or from a warm start, which carries its rank; a run whose estimated gap
+// stalls (less than 1% better in 100 steps) is at the best point of too low a rank, and the rank
+// grows along D's top singular pair (the steepest rank-one descent) until G + 1, where the
+// factored problem has no spurious optimum. Returns the rank; `y` is the point reached.
+int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, double tau, const Eigen::VectorXd* start,
+              unsigned seed, const SolveOptions& options, int maxIterations, Eigen::VectorXd& y, int& iterations, Solution& s) {
+  const int G = static_cast<int>(groups.size());
+  int nc = 0;
+  for (const auto& g : groups) nc += g.count() > 1;
+  int rank = 0;
+  if (start && start->allFinite() && start->norm() > 0) {
+    const Eigen::Index rest = start->size() - 4 * nc;
+    if (rest > 0 && rest % (2 * G) == 0 && rest / (2 * G) <= G + 1) {
+      rank = static_cast<int>(rest / (2 * G));
+      y = *start;
+      s.warmStarted = true;
+    }
+  }
+  // The binned problem, when binning reduces it (a binned problem's own solve does not recurse).
+  const Problem coarse = binSizes(problem, 16);
+  if (rank == 0 && static_cast<int>(reducedGroups(coarse).size()) < G) {
+    SolveOptions bo;
+    bo.kind = SolverKind::Reduced;
+    bo.cancel = options.cancel;
+    bo.retry = false;
+    const Solution b = solve(coarse, bo);
+    // The binned logits in this problem's group form: block sums over sqrt(n_g n_h), and each
+    // group's contrast (mean diagonal minus mean off-diagonal entry of its block).
+    const Eigen::MatrixXd Z = b.Z.expand(b.groups, problem.K());
+    Eigen::MatrixXd Zbar(G, G);
+    Eigen::VectorXd c = Eigen::VectorXd::Zero(G);
+    for (int g = 0; g < G; ++g) {
+      const auto& mg = groups[g].members;
+      for (int h = 0; h < G; ++h) {
+        const auto& mh = groups[h].members;
+        double sum = 0;
+        for (int i : mg)
+          for (int j : mh) sum += Z(i, j);
+        Zbar(g, h) = sum / std::sqrt(double(mg.size()) * double(mh.size()));
+      }
+      if (mg.size() > 1) {
+        double diag = 0, all = 0;
+        for (int i : mg)
+          for (int j : mg) all += Z(i, j), diag += i == j ? Z(i, j) : 0.0;
+        const double n = static_cast<double>(mg.size());
+        c(g) = diag / n - (all - diag) / (n * (n - 1));
+      }
+    }
+    const Eigen::VectorXd S = svdOf(Zbar, false).S;
+    int r = 0;
+    for (Eigen::Index i = 0; i < S.size(); ++i) r += S(i) > 1e-6 * S(0);
+    rank = std::min(G + 1, r + std::max(8, r / 4));
+    y = GroupedObjective(problem, groups, rank).packFactors(Zbar, c);
+    // Columns beyond the binned rank start small, not zero: a column zero in both factors has
+    // zero gradient and would never grow.
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal;
+    const double small = 1e-3 * y.head(2 * G * rank).norm() / std::sqrt(2.0 * G * std::max(r, 1));
+    for (int side = 0; side < 2; ++side)
+      for (int col = std::min(r, rank); col < rank; ++col)
+        for (int g = 0; g < G; ++g) y(side * G * rank + col * G + g) = small * normal(rng);
+  }
+  if (rank == 0 || !y.allFinite() || !(y.norm() > 0)) {
+    rank = G + 1;
+    y = detail::startingPoint(nullptr, GroupedObjective(problem, groups, rank).dimension(), seed, s.warmStarted);
+  }
+  const double radius = std::sqrt(2 * tau);
+  while (rank < G + 1) {
+    GroupedObjective objective(problem, groups, rank);
+    const auto fg = phaseFunction(problem, objective);
+    detail::LbfgsOptions lo;
+    lo.memory = lbfgsMemory(objective.dimension());
+    lo.maxIterations = maxIterations;
+    int step = 0;
+    bool certified = false, stalled = false;
+    // Too low a rank shows as factors that use all of it: a rank-deficient stationary point is
+    // a global optimum, so while Zbar's r-th singular value stays small the rank suffices.
+    auto stop = [&](double, double) {
+      if (options.cancel.cancelled()) return true;
+      const double target = options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor());
+      if (objective.gapBelow(tau, target)) return certified = true;
+      if (++step % 100 == 0 && step >= 200) {
+        const Eigen::VectorXd S = svdOf(objective.Zbar(), false).S;
+        stalled = S(rank - 1) > 0.05 * S(0);
+      }
+      return stalled;
+    };
+    const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
+    iterations += res.iterations;
+    if (certified || options.cancel.cancelled()) break;
+    // Grow along the steepest rank-one descent, at a tenth of a column's typical size.
+    Eigen::VectorXd grad, u, v;
+    objective((radius / y.norm()) * y, grad);
+    objective.descentPair(u, v);
+    const int next = std::min(G + 1, rank + std::max(8, rank / 2));
+    Eigen::VectorXd grown = Eigen::VectorXd::Zero(2 * G * next + 4 * nc);
+    const double scale = 0.1 * y.head(2 * G * rank).norm() / std::sqrt(2.0 * rank);
+    Eigen::Map<Eigen::MatrixXd>(grown.data(), G, rank) = Eigen::Map<const Eigen::MatrixXd>(y.data(), G, rank);
+    Eigen::Map<Eigen::MatrixXd>(grown.data() + G * next, G, rank) = Eigen::Map<const Eigen::MatrixXd>(y.data() + G * rank, G, rank);
+    grown.segment(rank * G, G) = scale * u;
+    grown.segment(G * next + rank * G, G) = scale * v;
+    grown.tail(4 * nc) = y.tail(4 * nc);
+    y = std::move(grown);
+    rank = next;
+  }
+  return rank;
+}
+
 Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
                    unsigned seed, int maxIterations) {
   if (problem.supcon()) {
@@ -898,57 +1107,41 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   const int G = static_cast<int>(s.groups.size());
   // With one more column than the largest possible rank of Zbar, a rank-deficient
   // second-order point of the factored problem is a global optimum (and the gap proves it).
-  GroupedObjective objective(problem, s.groups, G + 1);
-  // The radius of the logits' ball: nuclear norm K sqrt(EH EW), or with a fixed ETF classifier the
-  // Frobenius norm K sqrt(EH EW / (K - 1)).
   const bool fixedEtf = problem.fixedEtfClassifier;
   const double tau = fixedEtf ? problem.K() * std::sqrt(problem.EH * problem.EW / (problem.K() - 1))
                               : problem.K() * std::sqrt(problem.EH * problem.EW);
-
-  Eigen::VectorXd y = detail::startingPoint(start, objective.dimension(), seed, s.warmStarted);
+  // Many groups: a lower rank first (adaptRank), grown until the certificate holds.
+  int rank = G + 1, adaptIterations = 0;
+  Eigen::VectorXd y;
+  const bool adaptive = !problem.penalized() && !fixedEtf && G > kAdaptiveRankGroups && problem.K() <= kAdaptiveRankMaxK;
+  if (adaptive) rank = adaptRank(problem, s.groups, tau, start, seed, options, maxIterations, y, adaptIterations, s);
+  GroupedObjective objective(problem, s.groups, rank);
+  if (!adaptive) y = detail::startingPoint(start, objective.dimension(), seed, s.warmStarted);
   if (problem.penalized()) {
     solvePenalized(s, objective, y, options, maxIterations);
     return s;
   }
   detail::LbfgsOptions lo;
-  // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
-  // step; 30 pairs of 20k doubles (K = 100) leave the cache and cost more than the objective
-  // (measured: 1.23 s with 30 pairs, 0.64 s with 10, at K = 100 long-tailed).
-  lo.memory = objective.dimension() > 4000 ? 10 : std::min(objective.dimension(), 30);
+  lo.memory = lbfgsMemory(objective.dimension());
   lo.maxIterations = maxIterations;
-  // The gap needs sigma_max(Dbar), an SVD: cheap for a few groups, checked only when the
-  // gradient has shrunk (or every 50 steps) for many.
-  const bool cheapGap = G <= 16;
-  int sinceGap = 0;
-  double gradAtGap = std::numeric_limits<double>::infinity();
-  auto stop = [&](double, double gradNorm) {
+  // The gap needs sigma_max(Dbar): exact for a few groups, estimated first for many (gapBelow).
+  auto stop = [&](double, double) {
     const double f = objective.objective();
     if (options.cancel.cancelled()) {
       s.cancelled = true;
       return true;
     }
-    if (!cheapGap && ++sinceGap < 50 && gradNorm > 0.3 * gradAtGap) return false;
-    sinceGap = 0;
-    gradAtGap = gradNorm;
-    return objective.gap(tau) <= options.gapTarget * certificateScale(f, objective.gain(), objective.floor());
+    return objective.gapBelow(tau, options.gapTarget * certificateScale(f, objective.gain(), objective.floor()));
   };
   // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
   // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
   // a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
   // At small EW EH the loss stays near log K and all the geometry is in its small gain: L-BFGS
   // then minimises f - log K = -gain (accurate, and its line-search allowance is relative to it).
-  const bool smallBudget = balancedObjective(problem.K(), problem.EW, problem.EH) > 0.5 * std::log(problem.K());
-  auto fg = [&](const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
-    const double f = objective(x, grad);
-    if (problem.loss.kind == LossKind::MSE) return f;  // its optimum can be 0: no log
-    if (smallBudget) return -objective.gain();
-    if (!(f > 0)) return f;
-    grad /= f;
-    return std::log(f);
-  };
+  const auto fg = phaseFunction(problem, objective);
   const double radius = fixedEtf ? tau : std::sqrt(2 * tau);  // of the variables' sphere
   const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
-  s.iterations = res.iterations;
+  s.iterations = adaptIterations + res.iterations;
   // Evaluate once more at the returned point so every reported number belongs to it.
   Eigen::VectorXd x = (radius / y.norm()) * y, grad;
   s.objective = objective(x, grad);
@@ -992,8 +1185,8 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
       auto tighter = [&](double, double) {
-        return objective.gap(tau) <=
-               1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor());
+        return objective.gapBelow(tau, 1e-3 * options.gapTarget *
+                                           certificateScale(objective.objective(), objective.gain(), objective.floor()));
       };
       detail::minimizeOnSphere(fg, y0, radius, po, tighter);
       y0 *= radius / y0.norm();
