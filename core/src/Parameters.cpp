@@ -90,10 +90,11 @@ std::vector<ParameterSpec> makeRegistry() {
   r.push_back(positive("wr", "w<sub>r</sub>", "Oversampling rate of the minority classes: n_B -> wr n_B (Eq. 18)",
                       &TwoSizeParams::wr, 1e300, {1, 1e4, 1e-6, 1e6}, 2, "1"));
   r.push_back(choice("profile", "Sizes",
-                      "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R) or exponential (long tail n_k = R^(-k/(K-1)))",
-                      {"step", "exponential"},
-                      [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential ? 1.0 : 0.0; },
-                      [](TwoSizeParams& p, double v) { p.profile = v == 1 ? SizeProfile::Exponential : SizeProfile::Step; }));
+                      "Class sizes: step (KA classes of n_A, KB of n_B = n_A wr / R), exponential (long tail n_k = "
+                      "R^(-k/(K-1))) or pareto (long tail shaped like a Pareto law of shape 6 from 1 to 1/R, as ImageNet-LT)",
+                      {"step", "exponential", "pareto"},
+                      [](const TwoSizeParams& p) { return static_cast<double>(p.profile); },
+                      [](TwoSizeParams& p, double v) { p.profile = static_cast<SizeProfile>(static_cast<int>(v)); }));
   {
     ParameterSpec s;
     s.name = "bins", s.label = "Bins", s.type = ParameterType::Integer;
@@ -105,7 +106,7 @@ std::vector<ParameterSpec> makeRegistry() {
     s.sessionOptional = true;
     s.get = [](const TwoSizeParams& p) { return static_cast<double>(p.bins); };
     s.set = [](TwoSizeParams& p, double v) { p.bins = static_cast<int>(v); };
-    s.applies = [](const TwoSizeParams& p) { return p.profile == SizeProfile::Exponential; };
+    s.applies = [](const TwoSizeParams& p) { return longTail(p.profile); };
     r.push_back(s);
   }
   r.push_back(choice("loss", "Loss",

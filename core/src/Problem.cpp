@@ -145,10 +145,13 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   q.EW = p.EW;
   q.EH = p.EH;
   applyModel(q, p);
-  if (p.profile == SizeProfile::Exponential) {
+  if (longTail(p.profile)) {
     q.classSize.resize(p.K());
+    const std::vector<double> tail = std::isinf(p.R) ? std::vector<double>()
+                                     : p.profile == SizeProfile::Pareto ? paretoProfile(p.K(), p.R)
+                                                                        : exponentialProfile(p.K(), p.R);
     for (int k = 0; k < p.K(); ++k) {
-      const double n = std::isinf(p.R) ? (k == 0 ? 1.0 : 0.0) : std::pow(p.R, -static_cast<double>(k) / (p.K() - 1));
+      const double n = std::isinf(p.R) ? (k == 0 ? 1.0 : 0.0) : tail[k];
       q.classSize[k] = k >= p.KA ? p.wr * n : n;
     }
   } else {
@@ -168,7 +171,7 @@ Problem makeTwoSize(const TwoSizeParams& p) {
   for (int k = 0; k < p.KA; ++k) q.majority.push_back(k);
   for (int k = p.KA; k < p.K(); ++k) q.minority.push_back(k);
   validate(q);
-  if (p.bins > 0 && p.profile == SizeProfile::Exponential) return binSizes(std::move(q), p.bins);
+  if (p.bins > 0 && longTail(p.profile)) return binSizes(std::move(q), p.bins);
   return q;
 }
 
@@ -275,6 +278,17 @@ std::vector<double> exponentialProfile(int K, double ratio) {
   if (!(ratio >= 1) || !std::isfinite(ratio)) throw InvalidInput("the imbalance ratio must be a finite number >= 1, got " + fmt(ratio));
   std::vector<double> n(K);
   for (int k = 0; k < K; ++k) n[k] = std::pow(ratio, -static_cast<double>(k) / (K - 1));
+  return n;
+}
+
+std::vector<double> paretoProfile(int K, double ratio, double alpha) {
+  if (K < 2) throw InvalidInput("K must be >= 2, got " + std::to_string(K));
+  if (!(ratio >= 1) || !std::isfinite(ratio)) throw InvalidInput("the imbalance ratio must be a finite number >= 1, got " + fmt(ratio));
+  if (!(alpha > 0) || !std::isfinite(alpha)) throw InvalidInput("the Pareto shape must be a finite number > 0, got " + fmt(alpha));
+  const double span = std::pow(ratio, 1 / alpha) - 1;
+  std::vector<double> n(K);
+  for (int k = 0; k < K; ++k) n[k] = std::pow(1 + span * static_cast<double>(k) / (K - 1), -alpha);
+  n[K - 1] = 1 / ratio;  // exactly the stated smallest size
   return n;
 }
 

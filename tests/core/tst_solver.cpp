@@ -6,7 +6,10 @@
 #include <random>
 
 #include "lpm/Metrics.h"
+#include "lpm/Presets.h"
 #include "lpm/Solver.h"
+
+#include "ReferenceTables.h"
 
 using namespace lpm;
 
@@ -33,6 +36,58 @@ double minorityCosFull(const Solution& s) {
 class TestSolver : public QObject {
   Q_OBJECT
 private slots:
+  void longTailsAgainstTheReference() {
+    // tests/scripts/reference_longtail.py (CVXOPT + projected gradient, rel. gap ~5e-14): K = 20
+    // and 30, every class its own size, solved by the general solver with its rank adaptivity.
+    const test::Table t(QStringLiteral(LPM_TEST_DATA_DIR "/reference_longtail.csv"));
+    QVERIFY(t.rows.size() >= 4);
+    for (const auto& row : t.rows) {
+      std::vector<double> sizes;
+      for (const QString& v : t.at(row, "sizes").split(';')) sizes.push_back(v.toDouble());
+      const int K = static_cast<int>(sizes.size());
+      std::vector<int> tail;
+      for (int k = K / 2; k < K; ++k) tail.push_back(k);
+      const Problem p = makeFromSizes(t.num(row, "EW"), t.num(row, "EH"), sizes, tail);
+      for (SolverKind kind : {SolverKind::General, SolverKind::Reduced}) {
+        SolveOptions o;
+        o.kind = kind;
+        const Solution s = solve(p, o);
+        const QString what = t.at(row, "name") + (kind == SolverKind::General ? " general" : " reduced");
+        QVERIFY2(s.certified, qPrintable(what));
+        QVERIFY2(std::abs(s.objective - t.num(row, "objective")) <= 1e-9 * s.objective, qPrintable(what));
+        const Metrics m = computeMetrics(s);
+        const QString tc = t.at(row, "tail_cos");
+        if (tc != "nan") {
+          QVERIFY2(m.minorityW.meanCos && std::abs(*m.minorityW.meanCos - tc.toDouble()) < 1e-5, qPrintable(what));
+          QVERIFY2(m.betweenCos && std::abs(*m.betweenCos - t.num(row, "between_cos")) < 1e-5, qPrintable(what));
+          QVERIFY2(std::abs(m.minorityW.normMean / m.majorityW.normMean - t.num(row, "tail_norm_ratio")) < 1e-5,
+                   qPrintable(what));
+        } else {
+          QVERIFY2(m.vanished(), qPrintable(what));
+        }
+        QVERIFY2(m.majorityW.meanCos && std::abs(*m.majorityW.meanCos - t.num(row, "head_cos")) < 1e-5, qPrintable(what));
+      }
+    }
+  }
+
+  void paretoProfile() {
+    // ImageNet-LT's shape: 1280 to 5 images (ratio 256), a Pareto law of shape 6.
+    const auto n = lpm::paretoProfile(1000, 256);
+    QCOMPARE(n.front(), 1.0);
+    QCOMPARE(n.back(), 1.0 / 256);
+    for (size_t k = 1; k < n.size(); ++k) QVERIFY(n[k] < n[k - 1]);
+    // The median class: (1 + 0.5 (256^(1/6) - 1))^-6 of the largest.
+    QVERIFY(std::abs(n[500] - std::pow(1 + (500.0 / 999) * (std::pow(256.0, 1 / 6.0) - 1), -6)) < 1e-15);
+    const auto preset = findPreset("imagenet-lt");
+    QVERIFY(preset);
+    const Problem p = makeTwoSize(preset->params);
+    QCOMPARE(p.K(), 1000);
+    QCOMPARE(p.binned, 32);
+    const Solution s = solve(p);
+    QVERIFY(s.certified);
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, lpm::paretoProfile(10, 0.5));
+  }
+
   void balancedClosedForm_data() {
     QTest::addColumn<int>("K");
     QTest::addColumn<double>("EW");

@@ -231,6 +231,9 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                          : QObject::tr("Only E<sub>W</sub>·E<sub>H</sub> = %1 shapes the geometry.").arg(num(p.EW * p.EH, 4)))
           .arg(p.profile == SizeProfile::Exponential
                    ? QObject::tr(" (long tail: n<sub>k</sub> = R<sup>−k/(K−1)</sup>, minority sizes × w<sub>r</sub>)")
+               : p.profile == SizeProfile::Pareto
+                   ? QObject::tr(" (Pareto-shaped long tail: n<sub>k</sub> = (1 + (k/(K−1))(R<sup>1/6</sup> − 1))<sup>−6</sup>, "
+                                 "minority sizes × w<sub>r</sub>)")
                    : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"))
           .arg(etf)
           .arg(seen);

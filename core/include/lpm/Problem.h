@@ -29,8 +29,11 @@ constexpr int kMaxClasses = 10'000'000;
 /// How class sizes follow from R.
 enum class SizeProfile {
   Step,        ///< the paper's two sizes: n_A = 1 for KA classes, n_B = 1/R for KB classes
-  Exponential  ///< long tail over all K classes: n_k = R^(-k/(K-1)); the last KB are "minority"
+  Exponential, ///< long tail over all K classes: n_k = R^(-k/(K-1)); the last KB are "minority"
+  Pareto       ///< long tail shaped like a Pareto (Lomax) law of shape 6 (ImageNet-LT): paretoProfile
 };
+/// A long-tailed profile (every class its own size), not the paper's two sizes.
+inline bool longTail(SizeProfile s) { return s != SizeProfile::Step; }
 
 /// The budget form (lpm-models.md §1). Constrained: the paper's energies EW, EH (the logits range
 /// over a nuclear-norm ball, class-averaged, only size ratios matter). Penalized: weight decay
@@ -158,5 +161,11 @@ std::vector<ClassGroup> singletonGroups(const Problem& p);
 /// (n_k = ratio^(-k/(K-1))), as used for imbalanced benchmarks.
 std::vector<double> stepProfile(int K, int majorityCount, double ratio);
 std::vector<double> exponentialProfile(int K, double ratio);
+/// The Pareto-shaped long tail: n_k = (1 + (k / (K - 1)) (ratio^(1/alpha) - 1))^(-alpha), so n_0 = 1
+/// and n_{K-1} = 1 / ratio. ImageNet-LT (Liu et al., CVPR 2019, "Large-Scale Long-Tailed
+/// Recognition in an Open World") sampled its 1000 classes "following the Pareto distribution
+/// with the power value alpha = 6", 1280 to 5 images per class: this is that shape through those
+/// endpoints (ratio 256), not the published per-class list.
+std::vector<double> paretoProfile(int K, double ratio, double alpha = 6.0);
 
 }  // namespace lpm

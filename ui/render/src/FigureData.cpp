@@ -39,7 +39,7 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
     if ((spec.name == "wr" && p.wr == 1) || spec.name == "bins") continue;  // bins: said as "binned (G groups)"
     values += (values.empty() ? "" : ", ") + spec.name + " = " + parameterText(p, spec.name);
   }
-  std::string tail = p.profile == SizeProfile::Exponential ? ", long tail" : "";
+  std::string tail = longTail(p.profile) ? ", long tail" : "";
   if (s.problem.binned > 0) tail += " binned (" + std::to_string(s.problem.binned) + " groups)";
   std::snprintf(buf, sizeof buf, "%s: %s%s | %s | %s", model.c_str(), values.c_str(), tail.c_str(), state.c_str(),
                 r0.c_str());

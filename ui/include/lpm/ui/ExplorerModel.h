@@ -92,7 +92,7 @@ private:
                                            QString& error);
   void deliver(std::shared_ptr<SolvedFrame> frame, const QString& error);
   static QString jobShape(const TwoSizeParams& p) {
-    return QString("%1/%2/%3").arg(p.KA).arg(p.KB).arg(p.profile == SizeProfile::Exponential ? "exp" : "step");
+    return QString("%1/%2/%3").arg(p.KA).arg(p.KB).arg(p.profile == SizeProfile::Exponential ? "exp" : p.profile == SizeProfile::Pareto ? "pareto" : "step");
   }
   static constexpr double kInlineJobMs = 1.0;
   std::atomic<double> lastJobMs_{1e9};
