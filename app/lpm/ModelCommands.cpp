@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include <chrono>
 #include "Cli.h"
 #include "lpm/Design.h"
 #include "lpm/Metrics.h"
@@ -77,7 +78,22 @@ int runSolve(const SolveArgs& a) {
   o.kind = solverKindFromString(a.solver);
   if (a.maxIterations < 1) throw InvalidInput("--max-iterations must be >= 1");
   o.maxIterations = a.maxIterations;
+  // A solve that takes more than a second says how it goes on stderr, once a second (stdout
+  // keeps only the result, so --json stays machine-readable).
+  const auto started = std::chrono::steady_clock::now();
+  auto lastLine = started;
+  bool printed = false;
+  o.progress = [&](int iterations, double gap) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - started < std::chrono::seconds(1) || now - lastLine < std::chrono::seconds(1)) return;
+    lastLine = now;
+    printed = true;
+    std::cerr << "lpm: solving K = " << p.K() << ": step " << iterations << ", gap " << std::setprecision(3) << gap
+              << " (target " << o.gapTarget << " relative), "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count() / 1000.0 << " s" << std::endl;
+  };
   const Solution s = solve(p, o);
+  if (printed) std::cerr << "lpm: done in " << s.solveMs / 1000 << " s (" << (s.certified ? "certified" : "not certified") << ")" << std::endl;
   const Metrics m = computeMetrics(s);
   if (a.json) {
     auto j = solutionJson(s, m, a.matrix, provenanceJson(o, two));

@@ -236,14 +236,19 @@ public:
         --skipExact_;
         return false;
       }
-      if (!(gapEstimate(tau) <= target)) return false;
-      if (gap(tau) <= target) return true;
+      lastGap_ = gapEstimate(tau);
+      if (!(lastGap_ <= target)) return false;
+      lastGap_ = gap(tau);
+      if (lastGap_ <= target) return true;
       skipExact_ = backoff_;
       backoff_ = std::min(2 * backoff_, 64);
       return false;
     }
-    return gap(tau) <= target;
+    lastGap_ = gap(tau);
+    return lastGap_ <= target;
   }
+  /// The gap gapBelow last computed (estimated or exact).
+  double lastGap() const { return lastGap_; }
 
   /// The objective at the last evaluated point; penalized: loss + mu ||D^{1/2} Z||_* + (lambda_b / 2) ||b||^2.
   double objective() const {
@@ -511,6 +516,7 @@ private:
   static constexpr int kExactGapGroups = 16;
   Eigen::VectorXd powerVector_;
   int skipExact_ = 0, backoff_ = 1;
+  double lastGap_ = std::numeric_limits<double>::quiet_NaN();
   int G_, r_;
   Loss loss_;
   bool frobenius_ = false;
@@ -1065,6 +1071,7 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
       if (options.cancel.cancelled()) return true;
       const double target = options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor());
       if (objective.gapBelow(tau, target)) return certified = true;
+      if (options.progress && (step + 1) % 25 == 0) options.progress(iterations + step + 1, objective.lastGap());
       if (++step % 100 == 0 && step >= 200) {
         const Eigen::VectorXd S = svdOf(objective.Zbar(), false).S;
         stalled = S(rank - 1) > 0.05 * S(0);
@@ -1125,13 +1132,16 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   lo.memory = lbfgsMemory(objective.dimension());
   lo.maxIterations = maxIterations;
   // The gap needs sigma_max(Dbar): exact for a few groups, estimated first for many (gapBelow).
+  int steps = 0;
   auto stop = [&](double, double) {
     const double f = objective.objective();
     if (options.cancel.cancelled()) {
       s.cancelled = true;
       return true;
     }
-    return objective.gapBelow(tau, options.gapTarget * certificateScale(f, objective.gain(), objective.floor()));
+    const bool done = objective.gapBelow(tau, options.gapTarget * certificateScale(f, objective.gain(), objective.floor()));
+    if (options.progress && ++steps % 25 == 0) options.progress(adaptIterations + steps, objective.lastGap());
+    return done;
   };
   // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
   // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
@@ -1184,9 +1194,12 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     auto polish = [&](Eigen::VectorXd& y0) {
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
+      int polishSteps = 0;
       auto tighter = [&](double, double) {
-        return objective.gapBelow(tau, 1e-3 * options.gapTarget *
-                                           certificateScale(objective.objective(), objective.gain(), objective.floor()));
+        const bool done = objective.gapBelow(
+            tau, 1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor()));
+        if (options.progress && ++polishSteps % 25 == 0) options.progress(s.iterations + polishSteps, objective.lastGap());
+        return done || options.cancel.cancelled();
       };
       detail::minimizeOnSphere(fg, y0, radius, po, tighter);
       y0 *= radius / y0.norm();

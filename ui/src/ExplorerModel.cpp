@@ -1,5 +1,7 @@
 #include "lpm/ui/ExplorerModel.h"
 
+#include <chrono>
+
 #include <QElapsedTimer>
 
 #include <QPointer>
@@ -195,7 +197,16 @@ void ExplorerModel::startSolve() {
   QPointer<ExplorerModel> self(this);
   solvePool_->start([this, self, p, options, id, cancel] {
     QString error;
-    auto frame = runSolveJob(p, options, id, cancel, error);
+    SolveOptions withProgress = options;
+    auto last = std::chrono::steady_clock::now();
+    withProgress.progress = [&last, self, this](int iterations, double gap) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(100)) return;
+      last = now;
+      QMetaObject::invokeMethod(
+          self.data(), [this, iterations, gap] { emit solveProgress(iterations, gap); }, Qt::QueuedConnection);
+    };
+    auto frame = runSolveJob(p, withProgress, id, cancel, error);
     QMetaObject::invokeMethod(
         self.data(), [this, frame, error] { deliver(frame, error); }, Qt::QueuedConnection);
   });

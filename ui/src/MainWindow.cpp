@@ -130,6 +130,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   cancel_->setToolTip(tr("Stop this solve; the last solution stays on screen"));
   cancel_->setVisible(false);
   connect(cancel_, &QToolButton::clicked, model, &ExplorerModel::cancelSolve);
+  progressText_ = new QLabel(this);
+  progressText_->setObjectName("solveProgress");
+  progressText_->setVisible(false);
+  connect(model, &ExplorerModel::solveProgress, this, [this](int iterations, double gap) {
+    progressText_->setText(tr("step %1, gap %2").arg(iterations).arg(gap, 0, 'g', 2));
+  });
+  statusBar()->addPermanentWidget(progressText_);
   statusBar()->addPermanentWidget(busy_);
   statusBar()->addPermanentWidget(cancel_);
   for (QLabel* l : {statusObjective_, statusMinority_, statusGap_, statusTime_}) statusBar()->addPermanentWidget(l);
@@ -140,6 +147,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   connect(busyDelay_, &QTimer::timeout, this, [this, model] {
     busy_->setVisible(model->solving());
     cancel_->setVisible(model->solving());
+    progressText_->setVisible(model->solving());
     // A slow solve: say that the views still show the last solved setting, and which one.
     if (const auto f = model->latest(); model->solving() && f && f->id != model->requestId())
       statusBar()->showMessage(tr("Solving K = %1… the views show the last solved setting (K = %2, R = %3)")
@@ -173,6 +181,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
       busyDelay_->stop();
       busy_->setVisible(false);
       cancel_->setVisible(false);
+      progressText_->setVisible(false);
+      progressText_->clear();
     }
   });
   // One published frame, one update: the status bar, the explanation, the plot's current-R line

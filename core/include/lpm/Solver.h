@@ -7,6 +7,7 @@
 // ball in factored form Z = U V^T, ||U||^2 + ||V||^2 = 2 tau (Burer-Monteiro), with L-BFGS on
 // the sphere, and stop on a Frank-Wolfe duality gap that bounds f - f* (doc/dev/04-SOLVER.md).
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,10 @@ struct SolveOptions {
   bool retry = true;
   std::shared_ptr<const Eigen::VectorXd> warmStart;  ///< Solution::state of a nearby problem
   CancelToken cancel;                                ///< cancelled from another thread: stop early
+  /// Called from the solving thread every 25 steps of a factored solve: the steps so far (the
+  /// iterations and then the polish that makes vanishing exact) and the gap last computed (estimated from below on the way for many classes; the
+  /// published gap is always exact). For progress lines and bars; it must not throw.
+  std::function<void(int iterations, double gap)> progress;
   unsigned seed = 7;
 };
 

@@ -82,6 +82,9 @@ signals:
   void transitionChanged();
   void failed(const QString& message);
   void solvingChanged(bool running);
+  /// A solve running in the background: iterations so far and the gap last computed (at most
+  /// ten times a second).
+  void solveProgress(int iterations, double gap);
 
 private:
   void startSolve();

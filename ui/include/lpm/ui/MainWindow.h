@@ -101,6 +101,7 @@ private:
   QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
   QVariantAnimation* player_;
   QProgressBar* busy_;
+  QLabel* progressText_ = nullptr;  ///< iteration and gap of a background solve
   QToolButton* cancel_;
   QTimer* busyDelay_;
   QString explanationHtml_;
