@@ -99,6 +99,11 @@ nlohmann::json classifierJson(const io::ClassifierAnalysis& an) {
     k["cos_omitted"] = "K = " + std::to_string(an.K) + " > " + std::to_string(io::kFullCosineMaxK) +
                        ": the K x K cosine matrix is not built; group cosines come from sums of unit rows";
   }
+  if (an.binnedCos.size()) {  // above kHeatmapMaxK classes: the heatmap's bins
+    k["binned_cos"] = matrixJson(an.binnedCos);
+    k["binned_cos_bins"] = an.binLabels;
+    k["binned_cos_order"] = an.binnedByCount ? "count" : "index";
+  }
   k["warnings"] = an.warnings;
   k["etf_deviation_sample"] = an.etfSample > 0 ? nlohmann::json(an.etfSample) : nlohmann::json(nullptr);
   k["minority"] = an.minority;

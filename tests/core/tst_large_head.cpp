@@ -154,7 +154,29 @@ private slots:
     };
     QVERIFY(a.minorityCos && std::abs(*a.minorityCos - expected(a.minority)) < 1e-12);
     QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
+    QVERIFY(!a.binnedByCount);
+    QCOMPARE(a.binLabels.front(), std::string("classes 0-784"));
 #endif
+  }
+
+  void heatmapBinsOrderedByCount() {
+    // 600 classes > kHeatmapMaxK: with counts, bin 0 holds the largest counts, whatever their index.
+    std::mt19937 rng(5);
+    std::normal_distribution<double> normal;
+    Eigen::MatrixXd W(600, 40);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = normal(rng);
+    std::vector<int> counts(600);
+    for (int k = 0; k < 600; ++k) counts[k] = (k * 7919) % 600 + 1;  // a permutation of 1..600
+    const auto a = io::analyseClassifier(W, "w", 300, {}, &counts);
+    QVERIFY(a.binnedByCount);
+    QCOMPARE(a.binnedCos.rows(), io::kHeatmapBins);
+    QCOMPARE(a.binLabels.front(), std::string("counts 600-592 (9 classes)"));
+    // Bin 0's within-bin cosine from the rows of the 9 largest counts, by the matrix.
+    std::vector<int> top;
+    for (int k = 0; k < 600; ++k)
+      if (counts[k] >= 592) top.push_back(k);
+    QCOMPARE(top.size(), size_t(9));
+    QVERIFY(std::abs(a.binnedCos(0, 0) - pairMean(a.cos, top, top, true)) < 1e-12);
   }
 };
 

@@ -277,6 +277,26 @@ private slots:
     QVERIFY(std::abs(binned(0, 1) - block(0, 1)) < 1e-12);
     QVERIFY(std::abs(binned(7, 7) - block(7, 7)) < 1e-12);
     QVERIFY(w->network()->networkScene()->content().arrowCount() == 400);  // evenly spaced, said in the note
+    QVERIFY(w->network()->heatmap()->toolTip().contains("in index order"));
+    // Counts from a file (what the Counts… button reads): R from them, bins ordered by count.
+    {
+      QFile f(dir.filePath("counts.txt"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      for (int k = 0; k < 1000; ++k) f.write(QByteArray::number(k % 2 ? 10 : 1000) + "\n");
+    }
+    QVERIFY2(w->document()->setClassCountsFromFile(dir.filePath("counts.txt"), &error), qPrintable(error));
+    QCOMPARE(*net()->imbalanceRatio(), 100.0);
+    QVERIFY(net()->analysis().binnedByCount);
+    QVERIFY(w->network()->heatmap()->toolTip().contains("ordered by count"));
+    QCOMPARE(net()->analysis().binLabels.front(), std::string("counts 1000-1000 (15 classes)"));
+    {
+      QFile f(dir.filePath("short.txt"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("1 2 3\n");
+    }
+    QVERIFY(!w->document()->setClassCountsFromFile(dir.filePath("short.txt"), &error));
+    QVERIFY2(error.contains("lists 3 counts for a classifier of 1000 classes"), qPrintable(error));
+    QCOMPARE(*net()->imbalanceRatio(), 100.0);  // nothing changed
   }
 
   void classTableSetsRolesAndCounts() {

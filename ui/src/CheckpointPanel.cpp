@@ -43,9 +43,10 @@ QColor CosineHeatmap::colourOf(double c) {
                           mid.blueF() + t * (a.blueF() - mid.blueF()));
 }
 
-void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority, int classes) {
+void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority,
+                              const std::vector<std::string>& binLabels) {
   cos_ = cos;
-  classes_ = classes;
+  binLabels_ = binLabels;
   minority_ = minority;
   const int K = static_cast<int>(cos.rows());
   picture_ = QImage(std::max(K, 1), std::max(K, 1), QImage::Format_RGB32);
@@ -68,13 +69,11 @@ bool CosineHeatmap::event(QEvent* e) {
     const int K = static_cast<int>(cos_.rows());
     const int j = static_cast<int>((h->pos().x() - g.left()) / g.width() * K),
               i = static_cast<int>((h->pos().y() - g.top()) / g.height() * K);
-    auto range = [&](int b) {
-      const int from = static_cast<int>(int64_t(classes_) * b / K), to = static_cast<int>(int64_t(classes_) * (b + 1) / K) - 1;
-      return QString("%1–%2").arg(from).arg(to);
-    };
-    if (i >= 0 && j >= 0 && i < K && j < K && classes_ > 0)
+    const bool binned = static_cast<int>(binLabels_.size()) == K;
+    auto label = [&](int b) { return QString::fromStdString(binLabels_[static_cast<size_t>(b)]).replace('-', QChar(0x2013)); };
+    if (i >= 0 && j >= 0 && i < K && j < K && binned)
       QToolTip::showText(h->globalPos(),
-                         tr("binned: mean cos between classes %1 and %2 = %3").arg(range(i), range(j)).arg(cos_(i, j), 0, 'f', 4),
+                         tr("binned: mean cos between %1 and %2 = %3").arg(label(i), label(j)).arg(cos_(i, j), 0, 'f', 4),
                          this);
     else if (i >= 0 && j >= 0 && i < K && j < K)
       QToolTip::showText(h->globalPos(), tr("cos(w_%1, w_%2) = %3").arg(i).arg(j).arg(cos_(i, j), 0, 'f', 4), this);
@@ -162,10 +161,16 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   labelsButton_ = new QPushButton(tr("Labels…"), this);
   labelsButton_->setToolTip(tr("Training labels (.npy/.npz/.pt, one class index per sample): class counts give the "
                                "imbalance ratio R and the minority classes"));
+  countsButton_ = new QPushButton(tr("Counts…"), this);
+  countsButton_->setObjectName("NetworkCounts");
+  countsButton_->setToolTip(tr("Class counts from a file (a 1-D .npy, or numbers in a .txt/.csv; e.g. token "
+                               "frequencies for a language-model head): one whole number per class, as typed "
+                               "under Classes"));
   featuresButton_ = new QPushButton(tr("Features…"), this);
   featuresButton_->setToolTip(tr("Penultimate-layer features (N x p), with labels or in an .npz with 'features' and "
                                  "'labels': fitted E_H, NC1-NC4 and the feature cloud"));
   row->addWidget(labelsButton_);
+  row->addWidget(countsButton_);
   row->addWidget(featuresButton_);
   layout->addLayout(row);
   auto* pins = new QHBoxLayout;
@@ -182,6 +187,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   connect(pinButton_, &QPushButton::clicked, doc_, &Document::pinCurrent);
   connect(clearPinsButton_, &QPushButton::clicked, this, [this] { doc_->setPinned({}); });
   labelsButton_->setEnabled(false);
+  countsButton_->setEnabled(false);
   featuresButton_->setEnabled(false);
 
   tabs_ = new QTabWidget(this);
@@ -271,6 +277,16 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   connect(labelsButton_, &QPushButton::clicked, this, [this, arrayDialog] {
     if (const QString f = arrayDialog(tr("Open Labels")); !f.isEmpty()) doc_->addLabels(f);
   });
+  connect(countsButton_, &QPushButton::clicked, this, [this] {
+    const auto* net = doc_->network();
+    if (!net) return;
+    const QString dir = QFileInfo(QString::fromStdString(net->request().path)).absolutePath();
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open Class Counts"), dir,
+                                                   tr("Counts (*.npy *.txt *.csv);;All files (*)"));
+    if (f.isEmpty()) return;
+    QString error;
+    if (!doc_->setClassCountsFromFile(f, &error)) showProblem(error);
+  });
   connect(featuresButton_, &QPushButton::clicked, this, [this, arrayDialog] {
     if (const QString f = arrayDialog(tr("Open Features")); !f.isEmpty()) doc_->addFeatures(f);
   });
@@ -285,6 +301,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
     progress_->setFormat(tr("Reading %1…").arg(what));
     progress_->setVisible(on);
     labelsButton_->setEnabled(!on && doc_->network());
+    countsButton_->setEnabled(!on && doc_->network());
     featuresButton_->setEnabled(!on && doc_->network());
   });
   connect(doc_, &Document::networkProgress, this, [this](int stage, const QString& text) {
@@ -337,11 +354,13 @@ void CheckpointPanel::refresh() {
   const auto& a = net->analysis();
   // Above kHeatmapMaxK classes the heatmap shows bins of classes (their mean cosines, from sums).
   if (a.K > io::kHeatmapMaxK && a.binnedCos.size()) {
-    heatmap_->setMatrix(a.binnedCos, {}, a.K);
-    heatmap_->setToolTip(tr("Binned: %1 groups of about %2 classes in index order; each cell the mean cosine between "
-                            "two groups (the diagonal: within a group)")
+    heatmap_->setMatrix(a.binnedCos, {}, a.binLabels);
+    heatmap_->setToolTip(tr("Binned: %1 groups of about %2 classes %3; each cell the mean cosine between two groups "
+                            "(the diagonal: within a group)")
                              .arg(io::kHeatmapBins)
-                             .arg(a.K / io::kHeatmapBins));
+                             .arg(a.K / io::kHeatmapBins)
+                             .arg(a.binnedByCount ? tr("ordered by count, largest first")
+                                                  : tr("in index order (no counts: load labels or counts to order by count)")));
   } else {
     heatmap_->setMatrix(a.cos, a.minority);
     heatmap_->setToolTip(QString());
@@ -350,6 +369,7 @@ void CheckpointPanel::refresh() {
   fillClassTable();
   showNetworkScene();
   labelsButton_->setEnabled(!doc_->loading());
+  countsButton_->setEnabled(!doc_->loading());
   featuresButton_->setEnabled(!doc_->loading());
   pinButton_->setEnabled(a.minorityCos.has_value());
   refreshing_ = false;

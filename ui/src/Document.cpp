@@ -238,6 +238,15 @@ bool Document::setMinority(const std::vector<int>& minority, QString* error) {
   return true;
 }
 
+bool Document::setClassCountsFromFile(const QString& path, QString* error) {
+  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) {
+        n.setClassCounts(io::readClassCountsFile(path.toStdString(), n.K()));
+      }))
+    return false;
+  networkEdited();
+  return true;
+}
+
 bool Document::setClassCounts(const std::vector<int>& counts, QString* error) {
   if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setClassCounts(counts); })) return false;
   networkEdited();

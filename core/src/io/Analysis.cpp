@@ -33,7 +33,8 @@ std::optional<std::string> detectClassifier(const Checkpoint& c) {
   return best;
 }
 
-ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA, std::vector<int> minority) {
+ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA, std::vector<int> minority,
+                                     const std::vector<int>* counts) {
   ClassifierAnalysis a;
   a.name = name;
   a.K = static_cast<int>(W.rows());
@@ -84,12 +85,20 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   a.EWfit = a.norms.squaredNorm() / a.K;
   if (a.K > kHeatmapMaxK) {
     const int B = kHeatmapBins;
+    std::vector<int> order(a.K);
+    for (int k = 0; k < a.K; ++k) order[k] = k;
+    a.binnedByCount = counts && static_cast<int>(counts->size()) == a.K;
+    if (a.binnedByCount)
+      std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return (*counts)[i] > (*counts)[j]; });
     std::vector<Sum> bins(B);
     for (int g = 0; g < B; ++g) {
-      std::vector<int> members;
-      for (int k = static_cast<int>(int64_t(a.K) * g / B); k < static_cast<int>(int64_t(a.K) * (g + 1) / B); ++k)
-        members.push_back(k);
+      const int from = static_cast<int>(int64_t(a.K) * g / B), to = static_cast<int>(int64_t(a.K) * (g + 1) / B);
+      const std::vector<int> members(order.begin() + from, order.begin() + to);
       bins[g] = sumOf(members);
+      a.binLabels.push_back(a.binnedByCount ? "counts " + std::to_string((*counts)[members.front()]) + "-" +
+                                                  std::to_string((*counts)[members.back()]) + " (" +
+                                                  std::to_string(members.size()) + " classes)"
+                                            : "classes " + std::to_string(from) + "-" + std::to_string(to - 1));
     }
     a.binnedCos.resize(B, B);
     for (int g = 0; g < B; ++g)

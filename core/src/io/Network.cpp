@@ -92,6 +92,21 @@ SideArrays readLabelsFile(const std::string& path, int K) {
   return a;
 }
 
+std::vector<int> readClassCountsFile(const std::string& path, int K) {
+  const std::vector<double> c = readCountsFile(path);
+  if (static_cast<int>(c.size()) != K)
+    throw InvalidInput(path + " lists " + std::to_string(c.size()) + " counts for a classifier of " + std::to_string(K) +
+                       " classes");
+  std::vector<int> out(c.size());
+  for (size_t k = 0; k < c.size(); ++k) {
+    if (!(c[k] >= 0) || c[k] != std::floor(c[k]) || c[k] > 2147483647.0)
+      throw InvalidInput("class " + std::to_string(k) + ": a count must be a whole number in 0..2147483647, got " +
+                         formatValue(c[k]));
+    out[k] = static_cast<int>(c[k]);
+  }
+  return out;
+}
+
 std::vector<double> readCountsFile(const std::string& path) {
   std::vector<double> counts;
   if (endsWith(path, ".npy") || endsWith(path, ".npz")) {
@@ -296,7 +311,7 @@ void NetworkComparison::refresh() {
     roles_ = defaultMinority(counts_, K);
     explicitRoles_ = false;
   }
-  analysis_ = analyseClassifier(W_, request_.classifier, -1, roles_);
+  analysis_ = analyseClassifier(W_, request_.classifier, -1, roles_, counts_ ? &*counts_ : nullptr);
   embedding_ = withFeatures ? embedNetwork(W_, *features_, *labels_) : embedNetwork(W_);
 }
 

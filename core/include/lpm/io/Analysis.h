@@ -27,9 +27,13 @@ struct ClassifierAnalysis {
   Eigen::MatrixXd cos;  ///< K x K; empty when K > kFullCosineMaxK
   int etfSample = 0;    ///< 0: etfDeviation is exact; else estimated from this many evenly spaced rows
   std::vector<std::string> warnings;  ///< e.g. p < K
-  /// Above kHeatmapMaxK classes: the mean cosine between kHeatmapBins contiguous bins of classes
-  /// (index order), from sums of unit rows; the diagonal is the mean within a bin. Empty below.
+  /// Above kHeatmapMaxK classes: the mean cosine between kHeatmapBins bins of classes, from sums
+  /// of unit rows; the diagonal is the mean within a bin. Empty below. With class counts the
+  /// classes are ordered by count (largest first, ties by index) before they are cut into bins,
+  /// else in index order; binLabels says what each bin holds ("classes 0-784", "counts 5000-1203").
   Eigen::MatrixXd binnedCos;
+  std::vector<std::string> binLabels;
+  bool binnedByCount = false;
   std::vector<int> minority, majority;
   std::optional<double> minorityCos, majorityCos, betweenCos;
   double minorityNormCV = 0;
@@ -41,7 +45,7 @@ struct ClassifierAnalysis {
 /// beyond W for the group statistics (the mean pairwise cosine of a set is (||sum u_i||^2 - n_live)
 /// / (n (n - 1)) over its unit rows u_i); the K x K matrix only up to kFullCosineMaxK.
 ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA,
-                                     std::vector<int> minority);
+                                     std::vector<int> minority, const std::vector<int>* counts = nullptr);
 
 struct FeatureAnalysis {
   int N = 0;

@@ -29,9 +29,10 @@ class CosineHeatmap : public QWidget {
   Q_OBJECT
 public:
   explicit CosineHeatmap(QWidget* parent = nullptr);
-  /// `classes` > 0: the matrix is binned, cell (a, b) the mean cosine between the a-th and b-th of
-  /// cos.rows() contiguous ranges of `classes` classes (the tooltip names the ranges).
-  void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority, int classes = 0);
+  /// `binLabels` (one per row): the matrix is binned, cell (a, b) the mean cosine between bins a
+  /// and b, which the tooltip names by their labels (ClassifierAnalysis::binLabels).
+  void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority,
+                 const std::vector<std::string>& binLabels = {});
   const Eigen::MatrixXd& matrix() const { return cos_; }
   static QColor colourOf(double c);
   QSize sizeHint() const override { return {260, 220}; }
@@ -43,7 +44,7 @@ protected:
 private:
   Eigen::MatrixXd cos_;
   std::vector<int> minority_;
-  int classes_ = 0;
+  std::vector<std::string> binLabels_;
   QImage picture_;  ///< one pixel per entry, scaled when painted (K = 1000 stays cheap)
   QRectF grid() const;
 };
@@ -92,7 +93,7 @@ private:
   Document* doc_;
   QLabel* summary_;
   QProgressBar* progress_;
-  QPushButton *labelsButton_, *featuresButton_;
+  QPushButton *labelsButton_, *countsButton_, *featuresButton_;
   QSpinBox* majority_;
   QTabWidget* tabs_;
   QTreeWidget* tree_;

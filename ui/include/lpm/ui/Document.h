@@ -58,6 +58,8 @@ public:
   bool setMajorityCount(int KA, QString* error = nullptr);
   bool setMinority(const std::vector<int>& minority, QString* error = nullptr);
   bool setClassCounts(const std::vector<int>& counts, QString* error = nullptr);
+  /// Class counts from a file (io::readClassCountsFile): a 1-D .npy or numbers in a .txt/.csv.
+  bool setClassCountsFromFile(const QString& path, QString* error = nullptr);
 
   /// The network drawn over the latest solution (Procrustes), with its distance; none without
   /// a network, or when the model's K is not the network's.
