@@ -24,6 +24,7 @@ LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::Vector
     return result;
   }
   std::deque<Pair> memory;
+  Pair spare;  // storage for the next pair
   std::vector<double> alpha;
   int failures = 0;
 
@@ -86,12 +87,20 @@ LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::Vector
       continue;
     }
     failures = 0;
-    Pair p{yNew - y, gNew - g, 0.0};
-    const double sy = p.s.dot(p.y);
-    if (sy > 1e-14 * p.s.norm() * p.y.norm()) {
-      p.rho = 1.0 / sy;
-      memory.push_back(std::move(p));
-      if (static_cast<int>(memory.size()) > options.memory) memory.pop_front();
+    // The oldest pair's storage is reused: long vectors (10^5 numbers at K = 200) would otherwise
+    // be allocated and freed, page by page, every step.
+    if (spare.s.size() != y.size()) spare.s.resize(y.size()), spare.y.resize(y.size());
+    spare.s = yNew - y;
+    spare.y = gNew - g;
+    const double sy = spare.s.dot(spare.y);
+    if (sy > 1e-14 * spare.s.norm() * spare.y.norm()) {
+      spare.rho = 1.0 / sy;
+      memory.push_back(std::move(spare));
+      spare = Pair{};
+      if (static_cast<int>(memory.size()) > options.memory) {
+        spare = std::move(memory.front());
+        memory.pop_front();
+      }
     }
     y.swap(yNew);
     g.swap(gNew);

@@ -498,7 +498,9 @@ private:
     }
     Eigen::VectorXd w, v = powerVector_;
     double lambda = 0;
-    for (int it = 0; it < 200; ++it) {
+    // A few steps per call: the vector carries over between calls (D changes little per step),
+    // so the estimate keeps converging along the run.
+    for (int it = 0; it < 20; ++it) {
       w.noalias() = D_ * v;
       const double next = w.squaredNorm();  // v^T (D^T D) v, |v| = 1
       v.noalias() = D_.transpose() * w;
