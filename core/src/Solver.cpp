@@ -961,7 +961,6 @@ void solvePenalized(Solution& s, GroupedObjective& objective, Eigen::VectorXd& y
   s.certificateFloor = s.objective;
 }
 
-// One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
 // What L-BFGS minimises on the sphere: log f, which has the same minimisers: at large EW EH the
 // loss is a sum of exponentially small terms, f spans hundreds of orders of magnitude on the way,
 // and log f is a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
@@ -1101,6 +1100,7 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
   return rank;
 }
 
+// One run of L-BFGS from `start` (a warm state) or from a random point of `seed`.
 Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& options, const Eigen::VectorXd* start,
                    unsigned seed, int maxIterations) {
   if (problem.supcon()) {

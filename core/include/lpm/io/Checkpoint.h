@@ -64,7 +64,7 @@ struct ShardIndex {
 };
 /// Parses and validates an index's text (`indexName`: its own file name, which no shard may be).
 /// Refuses shard names that leave the folder (a '/', '\\', '..', an absolute path), that name
-/// the index itself or another .json file, and more than 100000 shards or 10^7 tensors.
+/// the index itself or another .json file, and more than 100000 shards, 10^6 tensors or 64 MB.
 ShardIndex parseShardIndex(const std::string& json, const std::string& indexName);
 
 /// Whether a path names a shard index (ends in ".index.json"); other .json files are sessions.
