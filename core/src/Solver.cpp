@@ -1093,6 +1093,13 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
     Eigen::Map<Eigen::MatrixXd>(grown.data() + G * next, G, rank) = Eigen::Map<const Eigen::MatrixXd>(y.data() + G * rank, G, rank);
     grown.segment(rank * G, G) = scale * u;
     grown.segment(G * next + rank * G, G) = scale * v;
+    // The other new columns start small and random: zero in both factors, a column has zero
+    // gradient and would never grow.
+    std::mt19937 rng(seed + static_cast<unsigned>(rank));
+    std::normal_distribution<double> normal;
+    for (int side = 0; side < 2; ++side)
+      for (int col = rank + 1; col < next; ++col)
+        for (int g = 0; g < G; ++g) grown(side * G * next + col * G + g) = 1e-2 * scale * normal(rng);
     grown.tail(4 * nc) = y.tail(4 * nc);
     y = std::move(grown);
     rank = next;

@@ -228,6 +228,18 @@ private slots:
     } catch (const CheckpointError& e) {
       QVERIFY2(QString(e.what()).contains("links outside the index's folder"), e.what());
     }
+    // One file under two names (a link inside the folder) would be read twice: refused.
+    fs::create_symlink(root / "model" / "a.safetensors", root / "model" / "c.safetensors");
+    {
+      std::ofstream f(root / "model" / "twice.index.json");
+      f << R"({"weight_map": {"embed.weight": "a.safetensors", "layer.weight": "c.safetensors"}})";
+    }
+    try {
+      Checkpoint::open((root / "model" / "twice.index.json").string());
+      QFAIL("read one shard twice");
+    } catch (const CheckpointError& e) {
+      QVERIFY2(QString(e.what()).contains("are the same file"), e.what());
+    }
   }
 
   void unsafeGlobalsListedOnRequest() {

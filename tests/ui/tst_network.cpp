@@ -296,6 +296,13 @@ private slots:
     }
     QVERIFY(!w->document()->setClassCountsFromFile(dir.filePath("short.txt"), &error));
     QVERIFY2(error.contains("lists 3 counts for a classifier of 1000 classes"), qPrintable(error));
+    {
+      QFile f(dir.filePath("zero.txt"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      for (int k = 0; k < 1000; ++k) f.write(k == 7 ? "0\n" : "5\n");
+    }
+    QVERIFY(!w->document()->setClassCountsFromFile(dir.filePath("zero.txt"), &error));
+    QVERIFY2(error.contains("class 7") && error.contains("every class needs an example"), qPrintable(error));
     QCOMPARE(*net()->imbalanceRatio(), 100.0);  // nothing changed
   }
 

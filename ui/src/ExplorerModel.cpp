@@ -1,5 +1,6 @@
 #include "lpm/ui/ExplorerModel.h"
 
+#include <atomic>
 #include <chrono>
 
 #include <QElapsedTimer>
@@ -45,6 +46,7 @@ ExplorerModel::ExplorerModel(QObject* parent)
     : QObject(parent), undo_(new QUndoStack(this)), solvePool_(new QThreadPool(this)), sweepPool_(new QThreadPool(this)) {
   qRegisterMetaType<lpm::TwoSizeParams>();
   solveOptions_.kind = SolverKind::Reduced;  // exact for the two-size case at any K (doc/dev/04-SOLVER.md)
+  solveOptions_.progress = progressReporter();
   chain_ = SolveChain(solveOptions_);
   solvePool_->setMaxThreadCount(1);
   sweepPool_->setMaxThreadCount(1);
@@ -111,9 +113,31 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
   startSweep();
 }
 
+std::function<void(int, double)> ExplorerModel::progressReporter() {
+  // Called on whichever thread solves (the pool's, or this one for inline solves), through every
+  // SolveChain made from solveOptions_: it owns its state (the time of the last report) and posts
+  // at most ten reports a second to this object's thread.
+  auto last = std::make_shared<std::atomic<int64_t>>(0);
+  QPointer<ExplorerModel> self(this);
+  return [last, self](int iterations, double gap) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+    int64_t before = last->load();
+    if (now - before < 100 || !last->compare_exchange_strong(before, now)) return;
+    QMetaObject::invokeMethod(
+        self.data(),
+        [self, iterations, gap] {
+          if (self) emit self->solveProgress(iterations, gap);
+        },
+        Qt::QueuedConnection);
+  };
+}
+
 void ExplorerModel::setSolveOptions(const SolveOptions& o) {
   solveOptions_ = o;
   solveOptions_.cancel = CancelToken::none();  // each job brings its own (SolveChain also drops warm starts and Auto)
+  solveOptions_.progress = progressReporter();
   freshAxes_.store(true);  // the job picks the new options up with a cold start
   ++requestId_;
   startSolve();
@@ -197,16 +221,7 @@ void ExplorerModel::startSolve() {
   QPointer<ExplorerModel> self(this);
   solvePool_->start([this, self, p, options, id, cancel] {
     QString error;
-    SolveOptions withProgress = options;
-    auto last = std::chrono::steady_clock::now();
-    withProgress.progress = [&last, self, this](int iterations, double gap) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last < std::chrono::milliseconds(100)) return;
-      last = now;
-      QMetaObject::invokeMethod(
-          self.data(), [this, iterations, gap] { emit solveProgress(iterations, gap); }, Qt::QueuedConnection);
-    };
-    auto frame = runSolveJob(p, withProgress, id, cancel, error);
+    auto frame = runSolveJob(p, options, id, cancel, error);
     QMetaObject::invokeMethod(
         self.data(), [this, frame, error] { deliver(frame, error); }, Qt::QueuedConnection);
   });
@@ -234,7 +249,8 @@ void ExplorerModel::startSweep() {
   const TwoSizeParams p = params_;
   const auto Rs = logGrid(curveMin_, curveMax_, curvePoints_);
   QPointer<ExplorerModel> self(this);
-  const SolveOptions solveOptions = solveOptions_;
+  SolveOptions solveOptions = solveOptions_;
+  solveOptions.progress = nullptr;  // the status bar's progress is the current solve's, not the sweep's
   sweepPool_->start([this, self, p, Rs, cancel, generation, solveOptions] {
     SweepOptions so;
     so.cancel = cancel;

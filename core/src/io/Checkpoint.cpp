@@ -356,11 +356,15 @@ size_t npyHeader(const std::string& head, TensorRef& t) {
 
 constexpr uint64_t kMaxIndexBytes = 64ull << 20;
 
-bool isShardIndexPath(const std::string& path) {
-  static const std::string suffix = ".index.json";
+namespace {
+bool endsWithNoCase(const std::string& path, const std::string& suffix) {  // suffix in lower case
   if (path.size() < suffix.size()) return false;
-  return std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  return std::equal(suffix.rbegin(), suffix.rend(), path.rbegin(),
+                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
 }
+}  // namespace
+
+bool isShardIndexPath(const std::string& path) { return endsWithNoCase(path, ".index.json"); }
 
 ShardIndex parseShardIndex(const std::string& json, const std::string& indexName) {
   // Real indexes are a few MB (10^5 tensors); 64 MB of JSON stays near 1 GB as a tree.
@@ -568,25 +572,34 @@ struct Checkpoint::Impl {
     const std::string text = file->read(8, N);
     // Count the entries first without building anything: a header of 10^6 tiny entries would
     // take gigabytes as a JSON tree.
+    // Every value counts (a header of 10^7 empty arrays is as costly as one of tensors); a real
+    // entry is about 13 values.
+    constexpr size_t kMaxValues = 20 * kMaxTensors;
     struct Counter : nlohmann::json_sax<nlohmann::json> {
       int depth = 0;
-      size_t keys = 0;
-      bool null() override { return true; }
-      bool boolean(bool) override { return true; }
-      bool number_integer(number_integer_t) override { return true; }
-      bool number_unsigned(number_unsigned_t) override { return true; }
-      bool number_float(number_float_t, const string_t&) override { return true; }
-      bool string(string_t&) override { return true; }
-      bool binary(binary_t&) override { return true; }
-      bool start_object(std::size_t) override { return ++depth, true; }
+      size_t keys = 0, values = 0;
+      bool more() { return ++values <= 20 * kMaxTensors; }  // kMaxValues (a local class sees no locals)
+      bool null() override { return more(); }
+      bool boolean(bool) override { return more(); }
+      bool number_integer(number_integer_t) override { return more(); }
+      bool number_unsigned(number_unsigned_t) override { return more(); }
+      bool number_float(number_float_t, const string_t&) override { return more(); }
+      bool string(string_t&) override { return more(); }
+      bool binary(binary_t&) override { return more(); }
+      bool start_object(std::size_t) override { return ++depth, more(); }
       bool end_object() override { return --depth, true; }
-      bool start_array(std::size_t) override { return ++depth, true; }
+      bool start_array(std::size_t) override { return ++depth, more(); }
       bool end_array() override { return --depth, true; }
-      bool key(string_t&) override { return depth != 1 || ++keys <= kMaxTensors; }
+      bool key(string_t& k) override {
+        if (depth == 1 && k != "__metadata__") ++keys;
+        return keys <= kMaxTensors && more();
+      }
       bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
     } counter;
     nlohmann::json::sax_parse(text, &counter);
     if (counter.keys > kMaxTensors) refuse("safetensors header names more than " + std::to_string(kMaxTensors) + " tensors");
+    if (counter.values > kMaxValues)
+      refuse("safetensors header holds more than " + std::to_string(kMaxValues) + " JSON values");
     nlohmann::json h;
     try {
       h = nlohmann::json::parse(text);
@@ -666,7 +679,7 @@ Checkpoint& Checkpoint::operator=(Checkpoint&&) noexcept = default;
 Checkpoint::~Checkpoint() = default;
 
 Checkpoint Checkpoint::open(const std::string& path, const OpenLimits& limits) {
-  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) return openIndex(path, limits);
+  if (endsWithNoCase(path, ".json")) return openIndex(path, limits);
   return openFrom(std::make_unique<File>(path), path, limits);
 }
 
@@ -709,13 +722,19 @@ Checkpoint Checkpoint::openIndex(const std::string& path, const OpenLimits& limi
   d->format = Format::Sharded;
   d->shardFiles = si.shards;
   std::vector<std::map<std::string, size_t>> byName;
+  std::map<fs::path, std::string> seenFiles;  // one file under two names would be read twice
+  size_t total = 0;
   for (const auto& name : si.shards) {
     // A shard must be a file in the index's folder, also after symbolic links are followed.
     const fs::path shard = folder / name;
     const fs::path real = fs::weakly_canonical(shard, ec);
     if (ec || !fs::is_regular_file(real, ec)) refuse("shard '" + name + "' named by the index is missing");
     if (real.parent_path() != folder) refuse("shard '" + name + "' links outside the index's folder; refused");
+    if (const auto [it, added] = seenFiles.emplace(real, name); !added)
+      refuse("shards '" + it->second + "' and '" + name + "' are the same file");
     Checkpoint c = openFrom(std::make_unique<File>(real.string()), real.string(), limits);
+    total += c.tensors().size();
+    if (total > kMaxTensors) refuse("the shards hold more than " + std::to_string(kMaxTensors) + " tensors");
     if (c.format() == Format::Npy || c.format() == Format::Npz) refuse("shard '" + name + "' is a NumPy file, not a checkpoint shard");
     for (const auto& w : c.warnings()) d->warnings.push_back(name + ": " + w);
     for (const auto& g : c.globals())

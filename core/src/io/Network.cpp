@@ -99,9 +99,11 @@ std::vector<int> readClassCountsFile(const std::string& path, int K) {
                        " classes");
   std::vector<int> out(c.size());
   for (size_t k = 0; k < c.size(); ++k) {
-    if (!(c[k] >= 0) || c[k] != std::floor(c[k]) || c[k] > 2147483647.0)
-      throw InvalidInput("class " + std::to_string(k) + ": a count must be a whole number in 0..2147483647, got " +
-                         formatValue(c[k]));
+    if (!(c[k] >= 1) || c[k] != std::floor(c[k]) || c[k] > 2147483647.0)
+      throw InvalidInput("class " + std::to_string(k) + ": a count must be a whole number in 1..2147483647, got " +
+                         formatValue(c[k]) + (c[k] == 0 ? " (every class needs an example; add 1 to every count to smooth "
+                                                          "token frequencies)"
+                                                        : ""));
     out[k] = static_cast<int>(c[k]);
   }
   return out;

@@ -49,7 +49,7 @@ SideArrays readFeaturesFile(const std::string& path, int K);
 /// at most kMaxClasses. Throws CheckpointError (unreadable, corrupt) or InvalidInput (bad values).
 std::vector<double> readCountsFile(const std::string& path);
 /// Counts for the K classes of a loaded classifier (readCountsFile): exactly K whole numbers in
-/// 0..2^31-1. Throws CheckpointError or InvalidInput saying what does not fit.
+/// 1..2^31-1 (a class without examples has no imbalance ratio). Throws CheckpointError or InvalidInput saying what does not fit.
 std::vector<int> readClassCountsFile(const std::string& path, int K);
 /// A file dropped beside a loaded K x p classifier: only .npy/.npz are opened; their arrays'
 /// names and shapes say whether they are labels, features (with labels) or a checkpoint, and

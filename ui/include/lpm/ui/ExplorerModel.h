@@ -118,6 +118,8 @@ private:
   GeometryTracker tracker_;  // used only by the one running solve job
   SolveChain chain_;         // likewise: warm starts only from certified solves
   SolveOptions solveOptions_;
+  /// SolveOptions::progress for every solve of the explorer: posts solveProgress, ten times a second at most.
+  std::function<void(int, double)> progressReporter();
   std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
 
