@@ -65,6 +65,13 @@ private slots:
       for (int k = 0; k < ref.size(); ++k)
         QVERIFY2(std::abs(values[k] - ref[k].toDouble()) <= tol * std::max(1.0, std::abs(ref[k].toDouble())),
                  qPrintable(QString("%1[%2]: %3 vs %4").arg(it.key()).arg(k).arg(values[k]).arg(ref[k].toDouble())));
+      // matrix() reads the same bytes its own way (strides applied straight into the matrix).
+      if (t->shape.size() == 1 || t->shape.size() == 2) {
+        const Eigen::MatrixXd m = c.matrix(t->name);
+        const Eigen::Index cols = m.cols();
+        for (Eigen::Index k = 0; k < m.size(); ++k)
+          QCOMPARE(m(k / cols, k % cols), values[static_cast<size_t>(k)]);
+      }
     }
   }
 

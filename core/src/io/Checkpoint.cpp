@@ -819,9 +819,22 @@ Eigen::MatrixXd Checkpoint::matrix(const std::string& name) const {
   const TensorInfo* t = find(name);
   if (!t) refuse("no tensor named '" + name + "'");
   if (t->shape.size() != 2 && t->shape.size() != 1) refuse("tensor '" + name + "' is not 1-D or 2-D");
-  const auto v = values(name);
+  const size_t i = static_cast<size_t>(t - d->infos.data());
+  if (!d->shards.empty()) return d->shards[static_cast<size_t>(d->shardOf[i])]->matrix(name);
+  // Straight from the stored bytes into the matrix: no second copy as a vector of doubles (a
+  // 50257 x 768 head would otherwise hold its numbers twice as double).
+  const auto& r = d->stored[i].ref;
   const Eigen::Index rows = t->shape[0], cols = t->shape.size() == 2 ? t->shape[1] : 1;
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(v.data(), rows, cols);
+  Eigen::MatrixXd m(rows, cols);
+  if (m.size() == 0) return m;
+  const int64_t s0 = r.strides[0], s1 = t->shape.size() == 2 ? r.strides[1] : 0;
+  const int64_t last = r.offset + (rows - 1) * s0 + (cols - 1) * s1;
+  const int es = dtypeSize(r.dtype);
+  const std::string bytes = d->storageBytes(d->stored[i], static_cast<uint64_t>(last + 1) * es);
+  const auto* base = reinterpret_cast<const uint8_t*>(bytes.data());
+  for (Eigen::Index c = 0; c < cols; ++c)
+    for (Eigen::Index k = 0; k < rows; ++k) m(k, c) = element(base + (r.offset + k * s0 + c * s1) * es, r.dtype);
+  return m;
 }
 
 }  // namespace lpm::io
