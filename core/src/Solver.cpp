@@ -199,23 +199,13 @@ public:
       }
       return inner + tau * std::sqrt(norm2);
     }
-    double sigma = maxSingularValue(D_);
-    for (int g : contrastGroups_) {
-      inner += (n_(g) - 1) * delta_(g) * c_(g);
-      sigma = std::max(sigma, std::abs(delta_(g)));
-    }
-    return inner + tau * sigma;
+    return nuclearGap(tau, maxSingularValue(D_));
   }
 
   /// The gap with sigma_max(D) from below (power iteration): <= the exact gap; exact for few groups.
   double gapEstimate(double tau) {
     if (penalized_ || frobenius_ || G_ <= kExactGapGroups) return gap(tau);
-    double inner = D_.cwiseProduct(Zbar_).sum(), sigma = sigmaEstimate();
-    for (int g : contrastGroups_) {
-      inner += (n_(g) - 1) * delta_(g) * c_(g);
-      sigma = std::max(sigma, std::abs(delta_(g)));
-    }
-    return inner + tau * sigma;
+    return nuclearGap(tau, sigmaEstimate());
   }
   /// The rank-one direction of steepest descent of the logits, -u v^T with (u, v) D's top
   /// singular pair (from the power iteration): where a factorisation of too low a rank grows.
@@ -487,6 +477,17 @@ private:
       delta_(g) = mSame > 0 ? pi_(g) * (de - dfs / mSame) : 0.0;
     }
     return f;
+  }
+
+  // <D, Z> + tau sigma_max over the nuclear ball, given sigma_max(Dbar) (exact or estimated);
+  // the contrasts' parts enter both terms.
+  double nuclearGap(double tau, double sigmaMean) const {
+    double inner = D_.cwiseProduct(Zbar_).sum(), sigma = sigmaMean;
+    for (int g : contrastGroups_) {
+      inner += (n_(g) - 1) * delta_(g) * c_(g);
+      sigma = std::max(sigma, std::abs(delta_(g)));
+    }
+    return inner + tau * sigma;
   }
 
   // sigma_max(D_) from below by power iteration on D^T D, from the previous call's vector.
@@ -991,10 +992,21 @@ int lbfgsMemory(int dimension) {
 // rank than G: collapsed minority classes share directions (rank 45 of 100 on a 100x long tail).
 // Factors of rank r cost G r per product instead of G (G + 1), and the certificate does not care
 // how the point was found. The start and the first rank come from the binned problem (16 groups,
-// a few milliseconds) or from a warm start, which carries its rank; a run whose estimated gap
-// stalls (less than 1% better in 100 steps) is at the best point of too low a rank, and the rank
-// grows along D's top singular pair (the steepest rank-one descent) until G + 1, where the
-// factored problem has no spurious optimum. Returns the rank; `y` is the point reached.
+// a few milliseconds) or from a warm start, which carries its rank; a run whose factors use all of
+// their rank (the r-th singular value of Zbar above 5% of the first) may sit at the best point of
+// too low a rank, and the rank grows along D's top singular pair (the steepest rank-one descent)
+// until G + 1, where the factored problem has no spurious optimum. Returns the rank; `y` is the
+// point reached.
+// Columns [from, to) of both factors (G x rank each, column-major, at the front of y) set to small
+// random numbers: a column zero in both factors has zero gradient and would never grow.
+void seedColumns(Eigen::VectorXd& y, int G, int rank, int from, int to, double size, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  for (int side = 0; side < 2; ++side)
+    for (int col = from; col < to; ++col)
+      for (int g = 0; g < G; ++g) y(side * G * rank + col * G + g) = size * normal(rng);
+}
+
 int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, double tau, const Eigen::VectorXd* start,
               unsigned seed, const SolveOptions& options, int maxIterations, Eigen::VectorXd& y, int& iterations, Solution& s) {
   const int G = static_cast<int>(groups.size());
@@ -1010,7 +1022,7 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
     }
   }
   // The binned problem, when binning reduces it (a binned problem's own solve does not recurse).
-  const Problem coarse = binSizes(problem, 16);
+  const Problem coarse = rank == 0 ? binSizes(problem, 16) : Problem();
   if (rank == 0 && static_cast<int>(reducedGroups(coarse).size()) < G) {
     SolveOptions bo;
     bo.kind = SolverKind::Reduced;
@@ -1044,14 +1056,9 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
     for (Eigen::Index i = 0; i < S.size(); ++i) r += S(i) > 1e-6 * S(0);
     rank = std::min(G + 1, r + std::max(8, r / 4));
     y = GroupedObjective(problem, groups, rank).packFactors(Zbar, c);
-    // Columns beyond the binned rank start small, not zero: a column zero in both factors has
-    // zero gradient and would never grow.
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal;
-    const double small = 1e-3 * y.head(2 * G * rank).norm() / std::sqrt(2.0 * G * std::max(r, 1));
-    for (int side = 0; side < 2; ++side)
-      for (int col = std::min(r, rank); col < rank; ++col)
-        for (int g = 0; g < G; ++g) y(side * G * rank + col * G + g) = small * normal(rng);
+    // Columns beyond the binned rank start small, not zero.
+    seedColumns(y, G, rank, std::min(r, rank), rank, 1e-3 * y.head(2 * G * rank).norm() / std::sqrt(2.0 * G * std::max(r, 1)),
+                seed);
   }
   if (rank == 0 || !y.allFinite() || !(y.norm() > 0)) {
     rank = G + 1;
@@ -1093,13 +1100,8 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
     Eigen::Map<Eigen::MatrixXd>(grown.data() + G * next, G, rank) = Eigen::Map<const Eigen::MatrixXd>(y.data() + G * rank, G, rank);
     grown.segment(rank * G, G) = scale * u;
     grown.segment(G * next + rank * G, G) = scale * v;
-    // The other new columns start small and random: zero in both factors, a column has zero
-    // gradient and would never grow.
-    std::mt19937 rng(seed + static_cast<unsigned>(rank));
-    std::normal_distribution<double> normal;
-    for (int side = 0; side < 2; ++side)
-      for (int col = rank + 1; col < next; ++col)
-        for (int g = 0; g < G; ++g) grown(side * G * next + col * G + g) = 1e-2 * scale * normal(rng);
+    // The other new columns start small and random.
+    seedColumns(grown, G, next, rank + 1, next, 1e-2 * scale, seed + static_cast<unsigned>(rank));
     grown.tail(4 * nc) = y.tail(4 * nc);
     y = std::move(grown);
     rank = next;
@@ -1152,12 +1154,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     if (options.progress && ++steps % 25 == 0) options.progress(adaptIterations + steps, objective.lastGap());
     return done;
   };
-  // L-BFGS minimises log f, which has the same minimisers: at large EW EH the loss is a sum of
-  // exponentially small terms, f spans hundreds of orders of magnitude on the way, and log f is
-  // a smooth soft-max of margins instead (doc/dev/04-SOLVER.md). The certificate is f's.
-  // At small EW EH the loss stays near log K and all the geometry is in its small gain: L-BFGS
-  // then minimises f - log K = -gain (accurate, and its line-search allowance is relative to it).
-  const auto fg = phaseFunction(problem, objective);
+  const auto fg = phaseFunction(problem, objective);  // log f (or -gain): phaseFunction says why
   const double radius = fixedEtf ? tau : std::sqrt(2 * tau);  // of the variables' sphere
   const auto res = detail::minimizeOnSphere(fg, y, radius, lo, stop);
   s.iterations = adaptIterations + res.iterations;
