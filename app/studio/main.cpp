@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lpm/Parameters.h"
-#include "lpm/io/Checkpoint.h"
+#include "lpm/Session.h"
 #include "lpm/Presets.h"
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   if (!cli.positionalArguments().isEmpty()) {
     const QString file = cli.positionalArguments().first();
     QString openError;
-    if (file.endsWith(".json", Qt::CaseInsensitive) && !lpm::io::isShardIndexPath(file.toStdString())) {
+    if (lpm::isSessionPath(file.toStdString())) {
       if (!window.openSession(file, &openError)) return fail(openError, 1);
     } else {
       const lpm::io::NetworkRequest request{file.toStdString(), cli.value("features").toStdString(),

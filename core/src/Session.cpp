@@ -1,5 +1,9 @@
 #include "lpm/Session.h"
 
+#include <cctype>
+
+#include "lpm/io/Checkpoint.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -219,6 +223,14 @@ Session sessionFromJson(const std::string& text) {
   } catch (const json::exception& e) {  // a value of the wrong JSON type somewhere unchecked
     bad(std::string("malformed session (") + e.what() + ")");
   }
+}
+
+bool isSessionPath(const std::string& path) {
+  const std::string suffix = ".json";
+  if (path.size() < suffix.size()) return false;
+  std::string tail = path.substr(path.size() - suffix.size());
+  for (char& ch : tail) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return tail == suffix && !io::isShardIndexPath(path);
 }
 
 Session loadSession(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "lpm/Session.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Checkpoint.h"
 #include "io/Pickle.h"
@@ -193,6 +194,8 @@ private slots:
       for (int i = 0; i < w.size(); ++i) QCOMPARE(v[size_t(i)], w[i].toDouble());
     }
     QVERIFY(isShardIndexPath("a/Model.Safetensors.INDEX.json") && !isShardIndexPath("session.json"));
+    QVERIFY(lpm::isSessionPath("a/Session.JSON") && !lpm::isSessionPath("model.safetensors.index.json") &&
+            !lpm::isSessionPath("model.pt"));
   }
 
   void badShardIndexesAreRefused_data() {

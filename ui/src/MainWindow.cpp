@@ -33,7 +33,7 @@
 #include <vtkRenderer.h>
 
 #include "lpm/Parameters.h"
-#include "lpm/io/Checkpoint.h"
+#include "lpm/Session.h"
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
@@ -293,7 +293,7 @@ void MainWindow::dropEvent(QDropEvent* e) {
     if (url.isLocalFile()) {
       const QString path = url.toLocalFile();
       QString error;
-      if (path.endsWith(".json", Qt::CaseInsensitive) && !io::isShardIndexPath(path.toStdString())) {
+      if (isSessionPath(path.toStdString())) {
         if (!openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
       } else {
         doc_->openDropped(path);  // read off the UI thread: labels, features or a checkpoint

@@ -48,6 +48,8 @@ std::string sessionToJson(const Session& s);
 /// Throws InvalidInput with a message naming the problem ("session: params.EW must be > 0").
 Session sessionFromJson(const std::string& text);
 Session loadSession(const std::string& path);
+/// Whether a file is opened as a session: a .json that is not a shard index (io::isShardIndexPath).
+bool isSessionPath(const std::string& path);
 void saveSession(const Session& s, const std::string& path);
 
 }  // namespace lpm
