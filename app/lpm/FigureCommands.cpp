@@ -59,7 +59,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     if (p->paperFigure) in.title = p->title;
   } else if (!a.session.empty()) {
     const lpm::Session s = lpm::loadSession(a.session);
-    for (const auto& n : s.pinned) in.pinned.emplace_back(n.R, n.minorityCos);
+    for (const auto& n : s.pinned) in.pinned.push_back({n.R, n.minorityCos, n.name});
     in.params = s.params;
     in.view = s.view;
     in.camera = s.camera;
@@ -84,7 +84,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
       const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, a.minority, a.KA, in.params).first;
       if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
-      in.pinned.emplace_back(other.R, *other.minorityCos);
+      in.pinned.push_back({other.R, *other.minorityCos, other.name});
     }
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
@@ -119,11 +119,12 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   return in;
 }
 
-// Checks the display, then solves, sweeps and finds R0 once for the figure. False: no display.
+// Checks the display (when the 3D scene is drawn), then solves, sweeps and finds R0 once for the
+// figure. False: no display.
 bool prepareFigure(const lpm::render::FigureInputs& in, lpm::render::ChartData& chart, lpm::render::SceneData& scene,
-                   std::string& caption) {
+                   std::string& caption, bool needsDisplay) {
   std::string why;
-  if (!lpm::render::haveDisplay(&why)) {
+  if (needsDisplay && !lpm::render::haveDisplay(&why)) {
     std::cerr << "lpm: " << why << "\n";
     return false;
   }
@@ -145,14 +146,15 @@ int runFigure(const FigureArgs& a) {
     for (const auto& x : exts) list += (list.empty() ? "." : ", .") + x;
     throw lpm::InvalidInput(std::string(what) + ": use " + list + ", got '" + path + "'");
   };
-  need(a.plot, "plot export", {"png", "pdf", "svg", "eps"});
+  need(a.plot, "plot export", {"png", "pdf", "svg"});
   need(a.scene, "scene export", {"png", "gltf"});
-  need(a.combined, "combined figure", {"png", "pdf"});
+  need(a.combined, "combined figure", {"png", "pdf", "svg"});
   const auto in = figureInputs(a);
   lpm::render::ChartData chart;
   lpm::render::SceneData scene;
   std::string caption;
-  if (!prepareFigure(in, chart, scene, caption)) return 1;
+  if (!prepareFigure(in, chart, scene, caption, !a.scene.empty() || !a.combined.empty())) return 1;
+  const lpm::render::PaintContext painting;
   lpm::render::ExportSize size{a.width ? a.width : 900, a.height ? a.height : 600, a.scale};
   if (!a.plot.empty()) lpm::render::exportChart(chart, a.plot, size);
   if (!a.scene.empty()) {
@@ -171,13 +173,17 @@ int runFigure(const FigureArgs& a) {
 int runAnimate(const FigureArgs& a) {
   if (a.out.empty()) throw lpm::InvalidInput("give --out DIR or --out FILE.ogv");
   if (a.frames < 2 || a.frames > 10000) throw lpm::InvalidInput("--frames must be in 2..10000");
+  const std::string ext = lpm::render::extensionOf(a.out);
+  if (!ext.empty() && ext != "ogv")
+    throw lpm::InvalidInput("--out: give a folder (PNG frames) or FILE.ogv (Ogg Theora), got '" + a.out + "'");
   auto in = figureInputs(a);
   in.paperFigure = false;
   if (a.title.empty()) in.title.clear();  // the automatic title names R0
   lpm::render::ChartData chart;
   lpm::render::SceneData scene;
   std::string caption;
-  if (!prepareFigure(in, chart, scene, caption)) return 1;  // the curve and R0, computed once
+  if (!prepareFigure(in, chart, scene, caption, true)) return 1;  // the curve and R0, computed once
+  const lpm::render::PaintContext painting;
   const int written = lpm::render::writeRSweepAnimation(in.params, chart, scene, a.out,
                                                         {a.width ? a.width : 1280, a.height ? a.height : 560, 1}, a.frames, a.fps);
   std::cout << "wrote " << written << " frames to " << a.out << "\n";
@@ -187,7 +193,7 @@ int runAnimate(const FigureArgs& a) {
 
 std::vector<Command> addFigureCommands(CLI::App& app) {
   auto a = std::make_shared<FigureArgs>();
-  auto* figure = app.add_subcommand("figure", "Export figures headless (needs an X display: use xvfb-run)");
+  auto* figure = app.add_subcommand("figure", "Export figures headless (the 3D scene needs an X display: use xvfb-run)");
   auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
   for (auto* sub : {figure, animate}) {
     std::string names;
@@ -195,13 +201,13 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
     sub->add_option("--preset", a->preset, names);
     sub->add_option("--session", a->session, "a session saved by lpm-studio");
     sub->add_option("--set", a->sets, "NAME=VALUE (" + lpm::parameterNames() + ", K); repeatable");
-    sub->add_option("--width", a->width, "pixels");
-    sub->add_option("--height", a->height, "pixels");
+    sub->add_option("--width", a->width, "PNG pixels, PDF/SVG points (default 900 plot, 700 scene, 1600 combined, 1280 animation)");
+    sub->add_option("--height", a->height, "PNG pixels, PDF/SVG points (default 600 plot, 700 scene, 700 combined, 560 animation)");
   }
-  figure->add_option("--plot", a->plot, "cosine-vs-R plot: .pdf, .svg, .eps (vector) or .png");
+  figure->add_option("--plot", a->plot, "cosine-vs-R plot: .pdf (vector, fonts embedded), .svg or .png");
   figure->add_option("--scene", a->scene, "3D scene: .png or .gltf");
-  figure->add_option("--combined", a->combined, "scene + plot + caption: .png or .pdf");
-  figure->add_option("--scale", a->scale, "1..4: PNG pixels and fonts multiplied")->capture_default_str();
+  figure->add_option("--combined", a->combined, "scene + plot + caption: .png, .pdf or .svg");
+  figure->add_option("--scale", a->scale, "1..4: PNG pixels multiplied (text, lines and markers with them)")->capture_default_str();
   figure->add_option("--title", a->title, "plot title");
   for (auto* sub : {figure, animate})
     sub->add_option("--plot-shows", a->plotShows,

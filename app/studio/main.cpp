@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     if (!window.waitUntilSettled(60000)) return fail("timed out before the benchmark", 1);
     std::vector<double> ms, sceneMs, plotMs;
     QObject::connect(window.scene(), &lpm::ui::VtkOpenGLWidget::frameRendered, [&] { sceneMs.push_back(window.scene()->lastRenderMs()); });
-    QObject::connect(window.plot(), &lpm::ui::VtkOpenGLWidget::frameRendered, [&] { plotMs.push_back(window.plot()->lastRenderMs()); });
+    QObject::connect(window.plot(), &lpm::ui::CosinePlot::frameRendered, [&] { plotMs.push_back(window.plot()->lastRenderMs()); });
     const int steps = 200;
     for (int i = 0; i < steps; ++i) {
       // A drag of the R slider from 1 to 10^4 (log scale), one slider step at a time.

@@ -1,6 +1,9 @@
 // Exports: vector PDF/SVG, exact PNG sizes, glTF, sessions reopened identically, animations.
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QRegularExpression>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +14,9 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
+#include <Eigen/Core>
+#include <Eigen/Geometry>
 #include <QXmlStreamReader>
 
 #include "GuiTestMain.h"
@@ -61,38 +67,54 @@ private slots:
     QVERIFY(QString::fromStdString(caption).contains("R0 = 12.18"));
   }
 
-  void pdfIsVectorAndMatchesBaseline() {
+  // Runs a poppler tool; its stdout, and stderr must be empty (no "Unknown operator", ...).
+  static QString run(const QString& tool, const QStringList& args) {
+    QProcess p;
+    p.start(tool, args);
+    if (!p.waitForFinished(30000)) return "TIMEOUT";
+    const QString err = p.readAllStandardError();
+    if (!err.trimmed().isEmpty()) return "STDERR: " + err;
+    return p.readAllStandardOutput();
+  }
+
+  void pdfIsVectorWithEmbeddedFontsAndMatchesBaseline() {
     const QString pdf = path("fig3a.pdf");
     render::exportChart(chart, pdf.toStdString(), {900, 600, 1});
-    QProcess info;
-    info.start("pdfinfo", {pdf});
-    QVERIFY(info.waitForFinished(20000));
-    const QString out = info.readAllStandardOutput();
-    QVERIFY2(out.contains("Pages:") && out.contains("1"), qPrintable(out));
-    QVERIFY2(out.contains("GL2PS"), qPrintable(out));
-    QProcess fonts;
-    fonts.start("pdffonts", {pdf});
-    QVERIFY(fonts.waitForFinished(20000));
-    QVERIFY2(fonts.readAllStandardOutput().contains("Helvetica"), "text in the PDF must stay text");
-    QProcess render;
-    render.start("pdftoppm", {"-png", "-r", "40", "-singlefile", pdf, path("fig3a-pdf")});
-    QVERIFY(render.waitForFinished(20000));
+    const QString info = run("pdfinfo", {pdf});
+    QVERIFY2(info.contains("Pages:") && info.contains("900 x 600 pts"), qPrintable(info));
+    QVERIFY2(QFileInfo(pdf).size() < 80000, "a plot of a few tens of kB");
+    // Every font embedded; no picture anywhere (the curves are paths, the text is text).
+    const QStringList fonts = run("pdffonts", {pdf}).split('\n', Qt::SkipEmptyParts).mid(2);
+    QVERIFY2(!fonts.isEmpty(), "text in the PDF must stay text");
+    for (const QString& f : fonts) QVERIFY2(f.contains(" yes "), qPrintable(f));
+    QCOMPARE(run("pdfimages", {"-list", pdf}).split('\n', Qt::SkipEmptyParts).size(), 2);  // the header only
+    const QString text = run("pdftotext", {"-layout", pdf, "-"});
+    for (const char* w : {"Imbalance ratio R", "Average pairwise cosine", "KA = 3", "KA = 5", "KA = 7", "1000", "Figure 3(a)"})
+      QVERIFY2(text.contains(w), qPrintable(w + QString(" not in:\n") + text));
+    QVERIFY2(!text.contains("500010000") && !text.contains("100010000"), "x tick labels must not run together");
+    QCOMPARE(run("pdftoppm", {"-png", "-r", "40", "-singlefile", pdf, path("fig3a-pdf")}), QString());
     const QImage page(path("fig3a-pdf.png"));
     QVERIFY(!page.isNull());
     const auto r = test::compareWithBaseline(page, "plot-fig3a-pdf.png", 0.5);
     QVERIFY2(r.ok, qPrintable(r.message));
   }
 
-  void svgHasTextElements() {
+  void svgHasTextElementsAndAnOpaqueBackground() {
     const QString svg = path("fig3a.svg");
     render::exportChart(chart, svg.toStdString(), {900, 600, 1});
     QFile f(svg);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QXmlStreamReader xml(&f);
     int texts = 0;
+    bool whiteFirst = false, sawFill = false;
     QStringList words;
     while (!xml.atEnd()) {
       xml.readNext();
+      if (xml.isStartElement() && !sawFill && xml.attributes().hasAttribute("fill") &&
+          xml.attributes().value("fill") != QLatin1String("none")) {
+        sawFill = true;
+        whiteFirst = xml.attributes().value("fill") == QLatin1String("#ffffff");
+      }
       if (xml.isStartElement() && xml.name() == QLatin1String("text")) {
         ++texts;
         words << xml.readElementText(QXmlStreamReader::IncludeChildElements);
@@ -100,13 +122,45 @@ private slots:
     }
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(texts >= 10);
+    QVERIFY2(whiteFirst, "the first thing painted is the white page");
     QVERIFY2(words.join(' ').contains("Imbalance ratio R"), qPrintable(words.join('|')));
     QVERIFY(words.join(' ').contains("Average pairwise cosine"));
+    QVERIFY(words.contains("KA = 5"));
   }
 
-  void pngSizesAreExact() {
+  void combinedPdfHasTheSceneAsOnePictureAndTheRestAsText() {
+    const QString pdf = path("combined.pdf");
+    render::exportCombined(scene, chart, caption, pdf.toStdString(), {1600, 700, 1});
+    QVERIFY2(QFileInfo(pdf).size() < 600000, qPrintable(QString::number(QFileInfo(pdf).size())));
+    const QStringList images = run("pdfimages", {"-list", pdf}).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(images.size(), 3);  // header, rule, the 3D scene
+    const QString text = run("pdftotext", {pdf, "-"});
+    // The plot's text and the caption, each once: nothing drawn over the scene twice.
+    QCOMPARE(text.count("Average pairwise cosine"), 1);
+    QCOMPARE(text.count("Imbalance ratio R"), 1);
+    QVERIFY2(text.contains("R0 = 12.18"), qPrintable(text));
+    QVERIFY2(text.contains("principal 3D projection keeps"), qPrintable(text));  // the scene's note, as text
+    for (const QString& f : run("pdffonts", {pdf}).split('\n', Qt::SkipEmptyParts).mid(2))
+      QVERIFY2(f.contains(" yes "), qPrintable(f));
+    QCOMPARE(run("pdftoppm", {"-png", "-r", "30", "-singlefile", pdf, path("combined-pdf")}), QString());
+    const QImage page(path("combined-pdf.png"));
+    // The scene's half holds the drawing (not blank), the caption band below both halves.
+    QVERIFY(test::greyVariance(page.copy(0, 0, page.width() / 2, page.height() * 3 / 4)) > 20);
+  }
+
+  void pngSizesAreExactAndScaleEverything() {
     render::exportChart(chart, path("plot.png").toStdString(), {640, 400, 2});
-    QCOMPARE(QImage(path("plot.png")).size(), QSize(1280, 800));
+    const QImage big(path("plot.png"));
+    QCOMPARE(big.size(), QSize(1280, 800));
+    render::exportChart(chart, path("plot1.png").toStdString(), {640, 400, 1});
+    // Scale 2 is scale 1 drawn twice as large: text, lines and legend too.
+    const QImage small = QImage(path("plot1.png")).convertToFormat(QImage::Format_RGB32);
+    const QImage down = big.scaled(small.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                            .convertToFormat(QImage::Format_RGB32);
+    double diff = 0;
+    for (int y = 0; y < small.height(); ++y)
+      for (int x = 0; x < small.width(); ++x) diff += std::abs(qGray(small.pixel(x, y)) - qGray(down.pixel(x, y)));
+    QVERIFY2(diff / (small.width() * small.height()) < 12, qPrintable(QString::number(diff / (small.width() * small.height()))));
     render::exportScene(scene, path("scene.png").toStdString(), {300, 300, 1});
     const QImage s(path("scene.png"));
     QCOMPARE(s.size(), QSize(300, 300));
@@ -115,20 +169,69 @@ private slots:
     QCOMPARE(QImage(path("combined.png")).size(), QSize(1000, 450));
   }
 
-  void gltfIsAScene() {
+  void gltfHoldsArrowsMeansAndLabels() {
     render::exportScene(scene, path("scene.gltf").toStdString(), {300, 300, 1});
     QFile f(path("scene.gltf"));
     QVERIFY(f.open(QIODevice::ReadOnly));
     const auto doc = QJsonDocument::fromJson(f.readAll());
     QVERIFY(doc.isObject());
-    QVERIFY(doc.object().contains("meshes"));
-    QVERIFY(doc.object().value("asset").toObject().contains("version"));
+    const QJsonObject o = doc.object();
+    QCOMPARE(o.value("asset").toObject().value("version").toString(), QString("2.0"));
+    // Loaded back: one node per classifier arrow and per class mean, named as the view labels them.
+    QStringList names;
+    for (const auto& n : o.value("nodes").toArray()) names << n.toObject().value("name").toString();
+    const int K = int(scene.W.rows());
+    QCOMPARE(names.filter(QRegularExpression("^w\\d+ \\((majority|minority)\\)$")).size(), K);
+    QCOMPARE(names.filter(QRegularExpression("^h\\d+ \\((majority|minority)\\)$")).size(), K);
+    QVERIFY(names.contains("w1 (majority)") && names.contains("w10 (minority)") && names.contains("unit sphere"));
+    // The buffer decodes to its stated length; every accessor fits in it; arrow triangles face out.
+    const QJsonObject buffer = o.value("buffers").toArray()[0].toObject();
+    const QString uri = buffer.value("uri").toString();
+    QVERIFY(uri.startsWith("data:application/octet-stream;base64,"));
+    const QByteArray bin = QByteArray::fromBase64(uri.mid(uri.indexOf(',') + 1).toLatin1());
+    QCOMPARE(bin.size(), buffer.value("byteLength").toInt());
+    const QJsonArray views = o.value("bufferViews").toArray(), accessors = o.value("accessors").toArray();
+    for (const auto& a : accessors) {
+      const QJsonObject v = views[a.toObject().value("bufferView").toInt()].toObject();
+      QVERIFY(v.value("byteOffset").toInt() + v.value("byteLength").toInt() <= bin.size());
+    }
+    const QJsonObject prim = o.value("meshes").toArray()[0].toObject().value("primitives").toArray()[0].toObject();
+    auto floats = [&](int accessor) {
+      const QJsonObject v = views[accessors[accessor].toObject().value("bufferView").toInt()].toObject();
+      return reinterpret_cast<const float*>(bin.constData() + v.value("byteOffset").toInt());
+    };
+    const float* pos = floats(prim.value("attributes").toObject().value("POSITION").toInt());
+    const float* nrm = floats(prim.value("attributes").toObject().value("NORMAL").toInt());
+    const QJsonObject iv = views[accessors[prim.value("indices").toInt()].toObject().value("bufferView").toInt()].toObject();
+    const auto* idx = reinterpret_cast<const quint16*>(bin.constData() + iv.value("byteOffset").toInt());
+    const int n = accessors[prim.value("indices").toInt()].toObject().value("count").toInt();
+    QVERIFY(n >= 3 * 32);
+    for (int t = 0; t < n; t += 3) {
+      const Eigen::Vector3f a(pos + 3 * idx[t]), b(pos + 3 * idx[t + 1]), c(pos + 3 * idx[t + 2]);
+      const Eigen::Vector3f face = (b - a).cross(c - a), normal(nrm + 3 * idx[t]);
+      QVERIFY2(face.dot(normal) > 0, qPrintable(QString("triangle %1 faces in").arg(t / 3)));
+    }
   }
 
-  void badExportsAreRefused() {
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, render::exportChart(chart, path("x.bmp").toStdString(), {}));
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, render::exportChart(chart, path("x.png").toStdString(), {10, 10, 1}));
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, render::exportScene(scene, "/nonexistent/dir/x.png", {}));
+  void badExportsAreRefusedWithTheReason() {
+    auto message = [](auto&& f) -> QString {
+      try {
+        f();
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+      return "no error";
+    };
+    QVERIFY(message([&] { render::exportChart(chart, path("x.bmp").toStdString(), {}); }).contains("use .png, .pdf or .svg"));
+    QVERIFY(message([&] { render::exportChart(chart, path("x.eps").toStdString(), {}); }).contains("use .png, .pdf or .svg"));
+    QVERIFY(message([&] { render::exportChart(chart, path("x.png").toStdString(), {10, 10, 1}); }).contains("64 and 8192"));
+    QVERIFY(message([&] { render::exportChart(chart, "/nonexistent/dir/x.pdf", {}); })
+                .contains("folder /nonexistent/dir does not exist"));
+    QVERIFY(message([&] { render::exportScene(scene, "/nonexistent/dir/x.png", {}); }).contains("does not exist"));
+    QVERIFY(message([&] { render::exportChart(chart, dir.path().toStdString() + "/", {}); }).contains("use .png"));
+    QVERIFY(!QFileInfo::exists("/nonexistent/dir/x.pdf"));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, render::AnimationWriter(path("x.mp4").toStdString(), {320, 160, 1}, 12));
+    QVERIFY2(!QFileInfo::exists(path("x.mp4")), "an unknown extension must not become a folder");
   }
 
   void animationFrames() {

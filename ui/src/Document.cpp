@@ -464,7 +464,7 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   d.networkR = networkR();
   d.networkCos = networkCos();
   if (net_) d.networkName = net_->fileName();
-  for (const auto& n : pinned_) d.pinned.emplace_back(n.R, n.minorityCos);
+  for (const auto& n : pinned_) d.pinned.push_back({n.R, n.minorityCos, n.name});
   d.family = family();
   if (!d.family.empty()) d.showMajority = false;
   d.quantity = plotQuantity();

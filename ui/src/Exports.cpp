@@ -1,6 +1,8 @@
 #include "lpm/ui/Exports.h"
 
+#include <QFileInfo>
 #include <QObject>
+#include <QRegularExpression>
 
 #include <fstream>
 
@@ -15,7 +17,8 @@ const std::vector<ExportInfo>& exportKinds() {
       {ExportKind::Plot, "export.plot", QT_TR_NOOP("&Plot (PDF, SVG, PNG)…"), "PDF (*.pdf);;SVG (*.svg);;PNG (*.png)",
        "lpm-plot.pdf"},
       {ExportKind::Scene, "export.scene", QT_TR_NOOP("&Scene (PNG, glTF)…"), "PNG (*.png);;glTF (*.gltf)", "lpm-scene.png"},
-      {ExportKind::Figure, "export.figure", QT_TR_NOOP("&Figure: Scene + Plot (PNG, PDF)…"), "PNG (*.png);;PDF (*.pdf)",
+      {ExportKind::Figure, "export.figure", QT_TR_NOOP("&Figure: Scene + Plot (PNG, PDF, SVG)…"),
+       "PNG (*.png);;PDF (*.pdf);;SVG (*.svg)",
        "lpm-figure.png"},
       {ExportKind::Curve, "export.curve", QT_TR_NOOP("&Curve Data (CSV)…"), "CSV (*.csv)", "lpm-curve.csv"},
       {ExportKind::Solution, "export.solution", QT_TR_NOOP("Solution (&JSON)…"), "JSON (*.json)", "lpm-solution.json"},
@@ -23,6 +26,12 @@ const std::vector<ExportInfo>& exportKinds() {
        "Ogg Theora video (*.ogv);;Folder of PNG frames (*)", "lpm-sweep.ogv"},
   };
   return kinds;
+}
+
+QString withFilterExtension(const QString& path, const QString& filter) {
+  if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty()) return path;
+  const QRegularExpressionMatch m = QRegularExpression(R"(\*\.([A-Za-z0-9]+))").match(filter);
+  return m.hasMatch() ? path + "." + m.captured(1) : path;
 }
 
 void writeExport(ExportKind kind, const Document& doc, const std::string& path, const ExportViews& views,

@@ -56,6 +56,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   split->addWidget(plot_);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
+  split->setSizes({1000, 1000});  // half each (in proportion), not what the minimum sizes suggest
   setCentralWidget(split);
 
   panel_ = new ParameterPanel(model, this);
@@ -100,9 +101,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     scene_->update();
   });
   connect(doc_, &Document::pinnedChanged, this, [this] {
-    std::vector<std::pair<double, double>> points;
-    for (const auto& n : doc_->pinned()) points.emplace_back(n.R, n.minorityCos);
-    plot_->setPinnedMarkers(points);
+    std::vector<render::ChartPin> pins;
+    for (const auto& n : doc_->pinned()) pins.push_back({n.R, n.minorityCos, n.name});
+    plot_->setPinnedMarkers(pins);
   });
   connect(doc_, &Document::viewChanged, this, &MainWindow::onViewChanged);
   connect(doc_, &Document::message, this, [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
@@ -216,7 +217,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     model->setParams(p, "R");
   });
   connect(scene_, &VtkOpenGLWidget::frameRendered, this, [this] { drawnFrameId_ = pendingFrameId_; });
-  connect(plot_, &VtkOpenGLWidget::frameRendered, this, [this] { ++plotFramesAfterCurve_; });
+  connect(plot_, &CosinePlot::frameRendered, this, [this] { ++plotFramesAfterCurve_; });
 
   plot_->setCurrentR(model->params().R);
   onViewChanged(doc_->view());
@@ -387,13 +388,15 @@ render::ChartData MainWindow::chartData() const { return doc_->chartData(plot_->
 
 void MainWindow::exportDialog(int kind) {
   const ExportInfo& e = exportKinds()[static_cast<size_t>(kind)];
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export"), e.defaultName, tr(e.filter));
+  QString filter;
+  QString path = QFileDialog::getSaveFileName(this, tr("Export"), e.defaultName, tr(e.filter), &filter);
   if (path.isEmpty()) return;
+  path = withFilterExtension(path, filter);
   ExportViews views;
   views.Rmin = plot_->rMin();
   views.Rmax = plot_->rMax();
   views.camera = camera();
-  views.plot = {plot_->width(), plot_->height(), 2};
+  views.plot = {900, 600, 2};  // as `lpm figure --plot` draws it: the same page from the window and the CLI
   views.scene = {scene_->width(), scene_->height(), 2};
   try {
     std::unique_ptr<QProgressDialog> progress;

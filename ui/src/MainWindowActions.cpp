@@ -34,7 +34,9 @@ QAction* MainWindow::addAction(QMenu* menu, const QString& id, const QString& te
 
 void MainWindow::buildMenus() {
   auto fileDialog = [this](bool save, const QString& title, const QString& name, const QString& filter) {
-    return save ? QFileDialog::getSaveFileName(this, title, name, filter) : QFileDialog::getOpenFileName(this, title, name, filter);
+    QString chosen;
+    return save ? withFilterExtension(QFileDialog::getSaveFileName(this, title, name, filter, &chosen), chosen)
+                : QFileDialog::getOpenFileName(this, title, name, filter);
   };
   auto* file = menuBar()->addMenu(tr("&File"));
   connect(addAction(file, "file.open-session", tr("&Open Session…"), QKeySequence::Open), &QAction::triggered, this,

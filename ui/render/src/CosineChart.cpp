@@ -1,378 +1,577 @@
 #include "lpm/render/CosineChart.h"
 
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPaintDevice>
+#include <QPainter>
+#include <QPainterPath>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include <vtkAxis.h>
-#include <vtkBrush.h>
-#include <vtkChartLegend.h>
-#include <vtkChartXY.h>
-#include <vtkDoubleArray.h>
-#include <vtkNew.h>
-#include <vtkPen.h>
-#include <vtkPlot.h>
-#include <vtkPlotPoints.h>
-#include <vtkSmartPointer.h>
-#include <vtkTable.h>
-#include <vtkTextProperty.h>
-
 namespace lpm::render {
 namespace {
 
-vtkSmartPointer<vtkTable> makeTable(const char* x, const char* y) {
-  auto t = vtkSmartPointer<vtkTable>::New();
-  vtkNew<vtkDoubleArray> a, b;
-  a->SetName(x);
-  b->SetName(y);
-  t->AddColumn(a);
-  t->AddColumn(b);
-  return t;
-}
-
-void setRows(vtkTable* t, const std::vector<std::pair<double, double>>& rows, vtkPlot* line = nullptr) {
-  if (line) line->SetVisible(rows.size() >= 2);  // a line of < 2 points is an error to paint
-  t->SetNumberOfRows(static_cast<vtkIdType>(rows.size()));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    t->SetValue(static_cast<vtkIdType>(i), 0, rows[i].first);
-    t->SetValue(static_cast<vtkIdType>(i), 1, rows[i].second);
-  }
-  t->Modified();
-}
-
 constexpr double kYMax = 1.08;
-const double kMinority[3] = {0.835, 0.369, 0.0}, kMajority[3] = {0.0, 0.447, 0.698};
-// Okabe-Ito colours for extra curves.
-// Okabe-Ito colours (readable with the common colour-vision deficiencies), one per compared model.
-const double kFamily[6][3] = {{0.0, 0.62, 0.451},  {0.8, 0.475, 0.655}, {0.337, 0.706, 0.914},
-                              {0.902, 0.624, 0.0}, {0.941, 0.894, 0.259}, {0.0, 0.447, 0.698}};
+
+QColor rgb(double r, double g, double b) { return QColor::fromRgbF(float(r), float(g), float(b)); }
+
+// Okabe-Ito colours (readable with the common colour-vision deficiencies).
+const QColor kMinority = rgb(0.835, 0.369, 0.0), kMajority = rgb(0.0, 0.447, 0.698),
+             kMajorityDark = rgb(0.337, 0.706, 0.914), kPurple = rgb(0.8, 0.475, 0.655), kGreen = rgb(0.0, 0.62, 0.451),
+             kPinned = rgb(0.0, 0.36, 0.26), kRed = rgb(0.85, 0.1, 0.1), kSlate = rgb(0.45, 0.45, 0.75);
+const QColor kFamily[6] = {rgb(0.0, 0.62, 0.451),  rgb(0.8, 0.475, 0.655),  rgb(0.337, 0.706, 0.914),
+                           rgb(0.902, 0.624, 0.0), rgb(0.6, 0.55, 0.1), rgb(0.0, 0.447, 0.698)};
+
+enum class Marker { None, Cross, Plus, Circle, Diamond };
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+// A font of `px` units on this device, whatever its resolution (screen, 72 dpi PDF, SVG).
+QFont fontPx(const QPainter& p, double px) {
+  QFont f(QStringLiteral("DejaVu Sans"));  // its name in SVG output; fontconfig substitutes when absent
+  f.setStyleHint(QFont::SansSerif);
+  const int dpi = p.device() ? p.device()->logicalDpiY() : 96;
+  f.setPointSizeF(std::max(1.0, px * 72.0 / std::max(dpi, 1)));
+  return f;
+}
+
+void drawMarker(QPainter& p, Marker m, QPointF c, double size) {
+  const double h = size / 2;
+  switch (m) {
+    case Marker::Cross:
+      p.drawLine(QPointF(c.x() - h, c.y() - h), QPointF(c.x() + h, c.y() + h));
+      p.drawLine(QPointF(c.x() - h, c.y() + h), QPointF(c.x() + h, c.y() - h));
+      break;
+    case Marker::Plus:
+      p.drawLine(QPointF(c.x() - h, c.y()), QPointF(c.x() + h, c.y()));
+      p.drawLine(QPointF(c.x(), c.y() - h), QPointF(c.x(), c.y() + h));
+      break;
+    case Marker::Circle: p.drawEllipse(c, h, h); break;
+    case Marker::Diamond: {
+      const QPointF d[4] = {{c.x(), c.y() - h}, {c.x() + h, c.y()}, {c.x(), c.y() + h}, {c.x() - h, c.y()}};
+      p.drawPolygon(d, 4);
+      break;
+    }
+    case Marker::None: break;
+  }
+}
 
 }  // namespace
 
-struct CosineChart::Private {
-  vtkNew<vtkChartXY> chart;
-  vtkSmartPointer<vtkTable> minority = makeTable("R", "minority"), majority = makeTable("R", "majority"),
-                            vanished = makeTable("R", "vanished"), reference = makeTable("R", "ref"),
-                            current = makeTable("R", "current"), transition = makeTable("R", "R0"),
-                            vanishLine = makeTable("R", "Rvanish"), uncertified = makeTable("R", "uncertified"),
-                            nonunique = makeTable("R", "nonunique"),
-                            network = makeTable("R", "network"), pinned = makeTable("R", "pinned");
-  vtkPlot *minorityPlot = nullptr, *majorityPlot = nullptr, *vanishedPlot = nullptr, *referencePlot = nullptr,
-          *currentPlot = nullptr, *transitionPlot = nullptr, *networkPlot = nullptr, *pinnedPlot = nullptr,
-          *vanishLinePlot = nullptr, *uncertifiedPlot = nullptr, *nonuniquePlot = nullptr;
-  std::vector<std::pair<vtkSmartPointer<vtkTable>, vtkPlot*>> family;
-  std::optional<double> currentR = 1.0;
-  std::optional<TransitionResult> transitionResult;
-  double refValue = -1.0 / 9;
-  double fontScale = 1;
-  bool dark = false;
-
-  vtkPlot* addLine(vtkTable* t, const char* name, const double rgb[3], float width, int penStyle) {
-    vtkPlot* plot = chart->AddPlot(vtkChart::LINE);
-    plot->SetInputData(t, 0, 1);
-    plot->SetColor(rgb[0], rgb[1], rgb[2]);
-    plot->SetWidth(width);
-    plot->GetPen()->SetLineType(penStyle);
-    plot->SetLabel(name);
-    plot->SetVisible(false);
-    return plot;
-  }
+// One thing drawn: a polyline (breaks where a value is missing), vertical line or markers.
+struct CosineChart::Entry {
+  std::string label;  // empty: not in the legend
+  QColor color;
+  double width = 2;
+  Qt::PenStyle style = Qt::SolidLine;
+  Marker marker = Marker::None;
+  bool filled = false;
+  double markerSize = 9;
+  std::vector<std::vector<QPointF>> lines;  // data coordinates (R, value)
+  std::vector<QPointF> markers;
+  std::vector<std::string> markerNames;
+  bool isCurrentR = false;
 };
 
-CosineChart::CosineChart() : p(new Private) {
-  auto* c = p->chart.Get();
-  c->SetShowLegend(true);
-  c->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
-  c->GetLegend()->SetVerticalAlignment(vtkChartLegend::CENTER);
-  c->SetActionToButton(vtkChart::PAN, -1);
-  c->SetActionToButton(vtkChart::ZOOM, -1);
-  c->SetActionToButton(vtkChart::SELECT, -1);
-  c->SetActionToButton(vtkChart::ZOOM_AXIS, -1);
-  auto* x = c->GetAxis(vtkAxis::BOTTOM);
-  x->SetTitle("Imbalance ratio R");
-  x->SetLogScale(true);
-  x->SetBehavior(vtkAxis::FIXED);
-  auto* y = c->GetAxis(vtkAxis::LEFT);
-  y->SetTitle("Average pairwise cosine");
-  y->SetBehavior(vtkAxis::FIXED);
-  y->SetRange(yMin_, kYMax);
+void CosineChart::setRange(double Rmin, double Rmax) { rMin_ = Rmin, rMax_ = Rmax; }
 
-  const double grey[3] = {0.45, 0.45, 0.45}, black[3] = {0.1, 0.1, 0.1}, purple[3] = {0.8, 0.475, 0.655},
-               green[3] = {0.0, 0.62, 0.451};
-  p->referencePlot = p->addLine(p->reference, "-1/(K-1)", grey, 1.5, vtkPen::DASH_DOT_LINE);
-  p->majorityPlot = p->addLine(p->majority, "majority classifiers", kMajority, 2.5, vtkPen::SOLID_LINE);
-  p->minorityPlot = p->addLine(p->minority, "minority classifiers", kMinority, 3.0, vtkPen::SOLID_LINE);
-  // Points without a cosine are marked along the bottom rail, not at some cosine.
-  auto rail = [&](vtkTable* table, const double rgb[3], const char* label, int marker) {
-    vtkPlot* plot = c->AddPlot(vtkChart::POINTS);
-    plot->SetInputData(table, 0, 1);
-    plot->SetColor(rgb[0], rgb[1], rgb[2]);
-    plot->SetLabel(label);
-    static_cast<vtkPlotPoints*>(plot)->SetMarkerStyle(marker);
-    plot->SetVisible(false);
-    return plot;
-  };
-  const double red[3] = {0.85, 0.1, 0.1}, slate[3] = {0.45, 0.45, 0.75};
-  p->vanishedPlot = rail(p->vanished, grey, "minority vanished (w = 0, no cosine)", vtkPlotPoints::CROSS);
-  p->uncertifiedPlot = rail(p->uncertified, red, "not certified (no value shown)", vtkPlotPoints::PLUS);
-  p->nonuniquePlot = rail(p->nonunique, slate, "optimum not unique (no geometry)", vtkPlotPoints::CIRCLE);
-  p->transitionPlot = p->addLine(p->transition, "R0", purple, 2.0, vtkPen::DASH_LINE);
-  p->vanishLinePlot = p->addLine(p->vanishLine, "R_vanish", grey, 2.0, vtkPen::DOT_LINE);
-  p->currentPlot = p->addLine(p->current, "current R", black, 1.5, vtkPen::SOLID_LINE);
-  p->networkPlot = c->AddPlot(vtkChart::POINTS);
-  p->networkPlot->SetInputData(p->network, 0, 1);
-  p->networkPlot->SetColor(green[0], green[1], green[2]);
-  p->networkPlot->SetWidth(4);
-  p->networkPlot->SetLabel("trained network");
-  static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerStyle(vtkPlotPoints::DIAMOND);
-  static_cast<vtkPlotPoints*>(p->networkPlot)->SetMarkerSize(14);
-  p->networkPlot->SetVisible(false);
-  p->pinnedPlot = c->AddPlot(vtkChart::POINTS);
-  p->pinnedPlot->SetInputData(p->pinned, 0, 1);
-  p->pinnedPlot->SetColor(0.0, 0.36, 0.26);
-  p->pinnedPlot->SetWidth(3);
-  p->pinnedPlot->SetLabel("pinned networks");
-  static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerStyle(vtkPlotPoints::CIRCLE);
-  static_cast<vtkPlotPoints*>(p->pinnedPlot)->SetMarkerSize(10);
-  p->pinnedPlot->SetVisible(false);
-  for (vtkPlot* pl : {p->referencePlot, p->transitionPlot, p->vanishLinePlot, p->currentPlot}) pl->SetTooltipLabelFormat("");
-  setFontScale(1);
-  setRange(1, 1e4);
-}
-
-CosineChart::~CosineChart() = default;
-
-vtkChartXY* CosineChart::chart() const { return p->chart; }
-
-void CosineChart::setFontScale(double s) {
-  p->fontScale = s;
-  auto* c = p->chart.Get();
-  auto pt = [&](double v) { return static_cast<int>(std::lround(v * s)); };
-  c->GetTitleProperties()->SetFontSize(pt(15));
-  c->GetLegend()->GetLabelProperties()->SetFontSize(pt(13));
-  c->GetLegend()->SetSymbolWidth(pt(25));
-  for (int a : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
-    c->GetAxis(a)->GetTitleProperties()->SetFontSize(pt(14));
-    c->GetAxis(a)->GetLabelProperties()->SetFontSize(pt(13));
-  }
-}
-
-void CosineChart::setRange(double Rmin, double Rmax) {
-  rMin_ = Rmin;
-  rMax_ = Rmax;
-  p->chart->GetAxis(vtkAxis::BOTTOM)->SetUnscaledRange(Rmin, Rmax);
-  rebuildMarkers();
-}
-
-void CosineChart::setQuantity(CurveQuantity q) {
-  quantity_ = q;
-  const bool features = q == CurveQuantity::FeatureCos || q == CurveQuantity::FeatureNormRatio;
-  const bool ratio = q == CurveQuantity::ClassifierNormRatio || q == CurveQuantity::FeatureNormRatio;
-  p->chart->GetAxis(vtkAxis::LEFT)->SetTitle(ratio ? (features ? "Minority / majority feature norm"
-                                                               : "Minority / majority classifier norm")
-                                                   : "Average pairwise cosine");
-  p->minorityPlot->SetLabel(ratio ? (features ? "minority / majority |h|" : "minority / majority |w|")
-                                  : (features ? "minority features" : "minority classifiers"));
-  p->majorityPlot->SetLabel(features ? "majority features" : "majority classifiers");
-  p->vanishedPlot->SetLabel(features ? "minority features vanished (no cosine)" : "minority vanished (w = 0, no cosine)");
-  p->referencePlot->SetVisible(!ratio);
-}
+void CosineChart::setQuantity(CurveQuantity q) { quantity_ = q; }
 
 void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
-  std::vector<std::pair<double, double>> minority, majority, vanished, uncertified, nonunique;
-  const CurveQuantity q = quantity_;
-  const bool ratio = q == CurveQuantity::ClassifierNormRatio || q == CurveQuantity::FeatureNormRatio;
-  p->refValue = -1.0 / (K - 1);
+  points_ = points;
+  K_ = K;
+  ref_ = K > 1 ? -1.0 / (K - 1) : -1;
+  const bool ratio = quantity_ == CurveQuantity::ClassifierNormRatio || quantity_ == CurveQuantity::FeatureNormRatio;
   // Room below the ETF value -1/(K-1) and every curve (norm ratios: from 0).
-  double low = ratio ? -0.05 : std::min(-0.3, p->refValue - 0.08);
+  double low = ratio ? -0.05 : std::min(-0.3, ref_ - 0.08);
   for (const auto& pt : points)
-    if (auto v = pt.majorityValue(q)) low = std::min(low, *v - 0.05);
+    if (auto v = pt.majorityValue(quantity_)) low = std::min(low, *v - 0.05);
   yMin_ = std::max(-1.05, low);
-  const double rail = yMin_ + 0.02;  // where points without a value are marked, below every curve
-  for (const auto& pt : points) {
-    const MinorityState st = pt.stateFor(q);
-    const auto v = pt.value(q);
-    if (st == MinorityState::Uncertified)
-      uncertified.emplace_back(pt.R, rail);
-    else if (st == MinorityState::NonUnique)
-      nonunique.emplace_back(pt.R, rail);
-    else if (v)
-      minority.emplace_back(pt.R, std::min(*v, kYMax));
-    else if (st == MinorityState::Vanished || st == MinorityState::AllVanished || st == MinorityState::PartlyVanished)
-      vanished.emplace_back(pt.R, rail);
-    if (auto m = pt.majorityValue(q)) majority.emplace_back(pt.R, *m);
-  }
-  setRows(p->minority, minority, p->minorityPlot);
-  setRows(p->majority, majority, p->majorityPlot);
-  setRows(p->vanished, vanished);
-  p->vanishedPlot->SetVisible(!vanished.empty());
-  setRows(p->uncertified, uncertified);
-  p->uncertifiedPlot->SetVisible(!uncertified.empty());
-  setRows(p->nonunique, nonunique);
-  p->nonuniquePlot->SetVisible(!nonunique.empty());
-  p->chart->GetAxis(vtkAxis::LEFT)->SetRange(yMin_, kYMax);
-  curvePoints_ = static_cast<int>(points.size());
-  rebuildMarkers();
 }
 
-void CosineChart::setFamily(const std::vector<NamedCurve>& curves) {
-  for (auto& [table, plot] : p->family) p->chart->RemovePlotInstance(plot);
-  p->family.clear();
-  int i = 0;
-  for (const auto& entry : curves) {
-    auto table = makeTable("R", entry.label.c_str());
-    std::vector<std::pair<double, double>> rows;
-    for (const auto& pt : entry.points) {
-      if (auto v = pt.value(quantity_)) rows.emplace_back(pt.R, std::min(*v, kYMax));  // no value: the line ends
-    }
-    vtkPlot* plot = p->addLine(table, entry.label.c_str(), kFamily[i % 6], 3.0, vtkPen::SOLID_LINE);
-    setRows(table, rows, plot);
-    p->family.emplace_back(table, plot);
-    // Its own R0: a short tick in its colour at the top of the plot (the label carries the value).
-    if (entry.transition && entry.transition->collapse.value() && *entry.transition->collapse.value() >= rMin_ &&
-        *entry.transition->collapse.value() <= rMax_) {
-      const double R0 = *entry.transition->collapse.value();
-      auto tick = makeTable("R", (entry.label + " R0").c_str());
-      vtkPlot* t = p->addLine(tick, "", kFamily[i % 6], 3.0, vtkPen::DASH_LINE);
-      setRows(tick, {{R0, kYMax - 0.12}, {R0, kYMax}}, t);
-      t->SetLegendVisibility(false);
-      p->family.emplace_back(tick, t);
-    }
-    ++i;
-  }
-}
-
-void CosineChart::setCurrentR(std::optional<double> R) {
-  p->currentR = R;
-  rebuildMarkers();
-}
-
-void CosineChart::setTransition(const std::optional<TransitionResult>& t) {
-  p->transitionResult = t;
-  rebuildMarkers();
-}
-
-void CosineChart::setTitle(const std::string& title) {
-  title_ = title;
-  rebuildMarkers();
-}
-
-std::string CosineChart::title() const { return p->chart->GetTitle(); }
+void CosineChart::setFamily(const std::vector<NamedCurve>& curves) { family_ = curves; }
+void CosineChart::setCurrentR(std::optional<double> R) { currentR_ = R; }
+void CosineChart::setTransition(const std::optional<TransitionResult>& t) { transition_ = t; }
+void CosineChart::setTitle(const std::string& title) { title_ = title; }
+void CosineChart::setDarkTheme(bool dark) { dark_ = dark; }
 
 void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name) {
-  p->networkPlot->SetLabel(name.empty() ? "trained network" : ("trained network (" + name + ")").c_str());
-  if (R && cosine) setRows(p->network, {{*R, *cosine}});
-  p->networkPlot->SetVisible(R && cosine);
+  networkR_ = R;
+  networkCos_ = cosine;
+  networkName_ = name;
 }
 
-void CosineChart::setPinnedMarkers(const std::vector<std::pair<double, double>>& points) {
-  std::vector<std::pair<double, double>> inside;
-  for (const auto& [R, c] : points)
-    if (!std::isnan(R) && std::isfinite(c)) inside.emplace_back(std::clamp(R, rMin_, rMax_), c);
-  setRows(p->pinned, inside);
-  p->pinnedPlot->SetVisible(!inside.empty());
+void CosineChart::setPinnedMarkers(const std::vector<ChartPin>& pins) {
+  pins_.clear();
+  for (const auto& pin : pins)
+    if (!std::isnan(pin.R) && std::isfinite(pin.value)) pins_.push_back(pin);
 }
 
-void CosineChart::rebuildMarkers() {
-  setRows(p->reference, {{rMin_, p->refValue}, {rMax_, p->refValue}}, p->referencePlot);
-  if (p->currentR && currentOutside_) {
-    // A segment below the plotted range (clipped away) keeps the legend entry.
-    setRows(p->current, {{rMin_, yMin_ - 10}, {rMin_, yMin_ - 9}}, p->currentPlot);
-    p->currentPlot->SetLabel("current R");
-  } else if (p->currentR) {
-    const double R = std::clamp(*p->currentR, rMin_, rMax_);
-    setRows(p->current, {{R, yMin_}, {R, kYMax}}, p->currentPlot);
-    char cur[64];
-    std::snprintf(cur, sizeof cur, "current R = %.4g", *p->currentR);
-    p->currentPlot->SetLabel(cur);
-  } else {
-    setRows(p->current, {}, p->currentPlot);
-  }
-  char title[200];
-  const auto& t = p->transitionResult;
+std::string CosineChart::title() const {
+  if (!title_.empty()) return title_;
+  const auto& t = transition_;
   const auto inRange = [&](const EventRatio& e) { return e.value() && *e.value() >= rMin_ && *e.value() <= rMax_; };
-  auto vline = [&](vtkTable* table, vtkPlot* plot, const EventRatio& e, const char* name) {
-    if (t && inRange(e)) {
-      setRows(table, {{e.R, yMin_}, {e.R, kYMax}}, plot);
-      char label[64];
-      std::snprintf(label, sizeof label, "%s = %.4g", name, e.R);
-      plot->SetLabel(label);
-    } else {
-      setRows(table, {}, plot);
-    }
-  };
-  vline(p->transition, p->transitionPlot, t ? t->collapse : EventRatio{}, "R0");
-  vline(p->vanishLine, p->vanishLinePlot, t ? t->vanish : EventRatio{}, "R_vanish");
   // One criterion for the title, the text and the curve: TransitionResult (minority cosine >= 1 - tol).
-  if (!t) {
-    std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
-  } else if (t->collapse.status == Bracket::Found) {
-    if (inRange(t->collapse))
-      std::snprintf(title, sizeof title, "Minority Collapse: phase transition at R0 = %.4g", t->collapse.R);
-    else
-      std::snprintf(title, sizeof title, "Minority Collapse at R0 = %.4g (beyond the plotted range)", t->collapse.R);
-  } else if (t->collapse.status == Bracket::Beyond) {
-    std::snprintf(title, sizeof title, "No Minority Collapse up to R = %.3g (R0 beyond)", t->Rmax);
-  } else if (t->first == FirstEvent::Vanish) {
-    std::snprintf(title, sizeof title, "No collapse: the minority vanishes first, at R = %.4g", t->vanish.R);
-  } else if (t->collapse.status == Bracket::NotCertified) {
-    std::snprintf(title, sizeof title, "R0 unknown: a solve was not certified");
-  } else {
-    std::snprintf(title, sizeof title, "Minority Collapse: average cosine vs imbalance ratio");
+  if (!t) return "Minority Collapse: average cosine vs imbalance ratio";
+  if (t->collapse.status == Bracket::Found)
+    return inRange(t->collapse) ? fmt("Minority Collapse: phase transition at R0 = %.4g", t->collapse.R)
+                                : fmt("Minority Collapse at R0 = %.4g (beyond the plotted range)", t->collapse.R);
+  if (t->collapse.status == Bracket::Beyond) return fmt("No Minority Collapse up to R = %.3g (R0 beyond)", t->Rmax);
+  if (t->first == FirstEvent::Vanish) return fmt("No collapse: the minority vanishes first, at R = %.4g", t->vanish.R);
+  if (t->collapse.status == Bracket::NotCertified) return "R0 unknown: a solve was not certified";
+  return "Minority Collapse: average cosine vs imbalance ratio";
+}
+
+std::vector<CosineChart::Entry> CosineChart::entries() const {
+  const CurveQuantity q = quantity_;
+  const bool features = q == CurveQuantity::FeatureCos || q == CurveQuantity::FeatureNormRatio;
+  const bool ratio = q == CurveQuantity::ClassifierNormRatio || q == CurveQuantity::FeatureNormRatio;
+  const QColor grey = dark_ ? rgb(0.62, 0.62, 0.62) : rgb(0.45, 0.45, 0.45);
+  const QColor ink = dark_ ? rgb(0.95, 0.95, 0.95) : rgb(0.1, 0.1, 0.1);
+  const double rail = yMin_ + 0.025;  // where points without a value are marked, below every curve
+  std::vector<Entry> out;
+  auto line = [&](std::string label, QColor c, double w, Qt::PenStyle s) {
+    Entry e;
+    e.label = std::move(label), e.color = c, e.width = w, e.style = s;
+    return e;
+  };
+  if (!ratio) {
+    Entry e = line("-1/(K-1)", grey, 1.5, Qt::DashDotLine);
+    e.lines = {{QPointF(rMin_, ref_), QPointF(rMax_, ref_)}};
+    out.push_back(e);
   }
-  p->chart->SetTitle(title_.empty() ? title : title_.c_str());
+  Entry major = line(features ? "majority features" : "majority classifiers", dark_ ? kMajorityDark : kMajority, 2.5,
+                     Qt::SolidLine);
+  Entry minor = line(ratio ? (features ? "minority / majority |h|" : "minority / majority |w|")
+                           : (features ? "minority features" : "minority classifiers"),
+                     kMinority, 3.0, Qt::SolidLine);
+  auto railEntry = [&](std::string label, QColor c, Marker m) {
+    Entry e = line(std::move(label), c, 1.6, Qt::SolidLine);
+    e.marker = m;
+    e.markerSize = 9;
+    return e;
+  };
+  Entry vanished = railEntry(features ? "minority features vanished (no cosine)" : "minority vanished (w = 0, no cosine)",
+                             grey, Marker::Cross);
+  Entry uncertified = railEntry("not certified (no value shown)", kRed, Marker::Plus);
+  Entry nonunique = railEntry("optimum not unique (no geometry)", kSlate, Marker::Circle);
+  std::vector<QPointF> run, runMajor;
+  for (const auto& pt : points_) {
+    const MinorityState st = pt.stateFor(q);
+    const auto v = pt.value(q);
+    if (v && st != MinorityState::Uncertified && st != MinorityState::NonUnique) {
+      run.emplace_back(pt.R, std::min(*v, kYMax));
+    } else {
+      if (run.size() >= 1) minor.lines.push_back(std::move(run));
+      run.clear();
+      if (st == MinorityState::Uncertified) uncertified.markers.emplace_back(pt.R, rail);
+      else if (st == MinorityState::NonUnique) nonunique.markers.emplace_back(pt.R, rail);
+      else if (st == MinorityState::Vanished || st == MinorityState::AllVanished || st == MinorityState::PartlyVanished)
+        vanished.markers.emplace_back(pt.R, rail);
+    }
+    if (auto m = pt.majorityValue(q)) {
+      runMajor.emplace_back(pt.R, *m);
+    } else if (!runMajor.empty()) {
+      major.lines.push_back(std::move(runMajor));
+      runMajor.clear();
+    }
+  }
+  if (!run.empty()) minor.lines.push_back(std::move(run));
+  if (!runMajor.empty()) major.lines.push_back(std::move(runMajor));
+  if (!major.lines.empty()) out.push_back(major);
+  if (!minor.lines.empty()) out.push_back(minor);
+  for (size_t i = 0; i < family_.size(); ++i) {
+    const auto& f = family_[i];
+    Entry e = line(f.label, kFamily[i % 6], 3.0, Qt::SolidLine);
+    std::vector<QPointF> r;
+    for (const auto& pt : f.points) {
+      if (auto v = pt.value(q)) {
+        r.emplace_back(pt.R, std::min(*v, kYMax));
+      } else if (!r.empty()) {  // no value: the line ends
+        e.lines.push_back(std::move(r));
+        r.clear();
+      }
+    }
+    if (!r.empty()) e.lines.push_back(std::move(r));
+    out.push_back(e);
+    // Its own R0: a short dashed tick in its colour at the top (the label carries the value).
+    if (f.transition && f.transition->R0() && *f.transition->R0() >= rMin_ && *f.transition->R0() <= rMax_) {
+      Entry t = line("", kFamily[i % 6], 3.0, Qt::DashLine);
+      t.lines = {{QPointF(*f.transition->R0(), kYMax - 0.12), QPointF(*f.transition->R0(), kYMax)}};
+      out.push_back(t);
+    }
+  }
+  for (Entry* e : {&vanished, &uncertified, &nonunique})
+    if (!e->markers.empty()) out.push_back(*e);
+  const auto inRange = [&](const EventRatio& e) { return e.value() && *e.value() >= rMin_ && *e.value() <= rMax_; };
+  if (transition_ && inRange(transition_->collapse)) {
+    Entry e = line(fmt("R0 = %.4g", transition_->collapse.R), kPurple, 2.0, Qt::DashLine);
+    e.lines = {{QPointF(transition_->collapse.R, yMin_), QPointF(transition_->collapse.R, kYMax)}};
+    out.push_back(e);
+  }
+  if (transition_ && inRange(transition_->vanish)) {
+    Entry e = line(fmt("R_vanish = %.4g", transition_->vanish.R), grey, 2.0, Qt::DotLine);
+    e.lines = {{QPointF(transition_->vanish.R, yMin_), QPointF(transition_->vanish.R, kYMax)}};
+    out.push_back(e);
+  }
+  if (currentR_) {
+    Entry e = line(fmt("current R = %.4g", *currentR_), ink, 1.5, Qt::SolidLine);
+    const double R = std::clamp(*currentR_, rMin_, rMax_);
+    e.lines = {{QPointF(R, yMin_), QPointF(R, kYMax)}};
+    e.isCurrentR = true;
+    out.push_back(e);
+  }
+  if (networkR_ && networkCos_) {
+    Entry e = line(networkName_.empty() ? "trained network" : "trained network (" + networkName_ + ")", kGreen, 1.5,
+                   Qt::SolidLine);
+    e.marker = Marker::Diamond, e.filled = true, e.markerSize = 14;
+    e.markers = {QPointF(*networkR_, *networkCos_)};
+    out.push_back(e);
+  }
+  if (!pins_.empty()) {
+    Entry e = line(pins_.size() == 1 ? "pinned network" : "pinned networks", dark_ ? kGreen : kPinned, 2.0, Qt::SolidLine);
+    e.marker = Marker::Circle, e.markerSize = 10;
+    for (const auto& pin : pins_) {
+      e.markers.emplace_back(std::clamp(pin.R, rMin_, rMax_), pin.value);
+      e.markerNames.push_back(pin.name);
+    }
+    out.push_back(e);
+  }
+  return out;
 }
 
-void CosineChart::setCurrentRDrawnOutside(bool on) {
-  currentOutside_ = on;
-  rebuildMarkers();
+std::vector<std::string> CosineChart::legendLabels() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries())
+    if (!e.label.empty()) out.push_back(e.label);
+  return out;
 }
 
-std::array<double, 4> CosineChart::plotArea() const {
-  auto* x = p->chart->GetAxis(vtkAxis::BOTTOM);
-  auto* y = p->chart->GetAxis(vtkAxis::LEFT);
-  return {x->GetPoint1()[0], y->GetPoint1()[1], x->GetPoint2()[0], y->GetPoint2()[1]};
-}
-
-std::array<double, 4> CosineChart::legendBox(vtkContext2D* painter) const {
-  auto* legend = p->chart->GetLegend();
-  if (!legend || !legend->GetVisible() || !painter) return {0, 0, 0, 0};
-  const vtkRectf r = legend->GetBoundingRect(painter);
-  return {r.GetX(), r.GetY(), r.GetX() + r.GetWidth(), r.GetY() + r.GetHeight()};
-}
-
-std::optional<double> CosineChart::rAtPixel(double xPixel) const {
-  auto* axis = p->chart->GetAxis(vtkAxis::BOTTOM);
-  const float x0 = axis->GetPoint1()[0], x1 = axis->GetPoint2()[0];
-  if (!(x1 > x0)) return std::nullopt;
-  const double t = (xPixel - x0) / (x1 - x0);
+std::optional<double> CosineChart::rAtPixel(double x) const {
+  if (!(plot_.width() > 0)) return std::nullopt;
+  const double t = (x - plot_.left()) / plot_.width();
   if (t < -0.02 || t > 1.02) return std::nullopt;
   const double lr = std::log10(rMin_) + std::clamp(t, 0.0, 1.0) * (std::log10(rMax_) - std::log10(rMin_));
   return std::pow(10.0, lr);
 }
 
 double CosineChart::pixelAtR(double R) const {
-  auto* axis = p->chart->GetAxis(vtkAxis::BOTTOM);
-  const float x0 = axis->GetPoint1()[0], x1 = axis->GetPoint2()[0];
   const double t = (std::log10(R) - std::log10(rMin_)) / (std::log10(rMax_) - std::log10(rMin_));
-  return x0 + t * (x1 - x0);
+  return plot_.left() + t * plot_.width();
 }
 
-void CosineChart::setDarkTheme(bool dark) {
-  p->dark = dark;
-  const double fg = dark ? 0.92 : 0.1;
-  for (int a : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
-    auto* axis = p->chart->GetAxis(a);
-    axis->GetTitleProperties()->SetColor(fg, fg, fg);
-    axis->GetLabelProperties()->SetColor(fg, fg, fg);
-    axis->GetPen()->SetColorF(fg, fg, fg);
+void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
+  const double s = scale_;
+  const QColor bg = dark_ ? rgb(0.16, 0.17, 0.19) : QColor(Qt::white);
+  const QColor ink = dark_ ? rgb(0.92, 0.92, 0.92) : rgb(0.1, 0.1, 0.1);
+  const QColor grid = dark_ ? rgb(0.26, 0.275, 0.3) : rgb(0.9, 0.9, 0.9);
+  const QColor legendBg = dark_ ? rgb(0.2, 0.21, 0.24) : QColor(Qt::white);
+  const QColor legendFrame = dark_ ? rgb(0.4, 0.42, 0.46) : rgb(0.75, 0.75, 0.75);
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setRenderHint(QPainter::TextAntialiasing, true);
+  p.fillRect(rect, bg);
+  const QFont titleFont = fontPx(p, 15 * s), axisFont = fontPx(p, 13.5 * s), tickFont = fontPx(p, 12.5 * s),
+              legendFont = fontPx(p, 12 * s), pinFont = fontPx(p, 11 * s);
+  const QFontMetricsF tf(titleFont, p.device()), af(axisFont, p.device()), kf(tickFont, p.device()),
+      lf(legendFont, p.device());
+  const double m = 10 * s;
+
+  // Title: wrapped, never cut.
+  QString titleText = QString::fromStdString(title());
+  // Too wide for one line: break after the colon ("Minority Collapse:" / "phase transition at ..."),
+  // not inside a number's phrase.
+  if (tf.horizontalAdvance(titleText) > rect.width() - 2 * m && titleText.contains(": "))
+    titleText.replace(titleText.indexOf(": "), 2, ":\n");
+  const QRectF titleBox =
+      tf.boundingRect(QRectF(rect.left() + m, rect.top() + m, rect.width() - 2 * m, rect.height()),
+                      Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, titleText);
+
+  // Y ticks: a step that keeps labels apart.
+  const double lr0 = std::log10(rMin_), lr1 = std::log10(rMax_);
+  std::vector<double> yTicks;
+  auto makeYTicks = [&](double plotH) {
+    yTicks.clear();
+    for (double step : {0.1, 0.2, 0.25, 0.5, 1.0}) {
+      const double n = (kYMax - yMin_) / step;
+      if (plotH / n >= 2.2 * kf.height() || step == 1.0) {
+        for (double v = std::ceil(yMin_ / step - 1e-9) * step; v <= 1.0 + 1e-9; v += step)
+          yTicks.push_back(std::abs(v) < 1e-12 ? 0.0 : v);
+        return;
+      }
+    }
+  };
+  auto yLabel = [](double v) { return QString::fromStdString(fmt("%g", std::round(v * 100) / 100)); };
+
+  // X ticks: decades, or 1-2-5 inside a narrow range; superscript powers beyond 10^4.
+  struct Tick { double R; QString label; bool major; };
+  std::vector<Tick> xTicks;
+  const bool powers = rMax_ > 1e4 * (1 + 1e-9) || rMin_ < 1 - 1e-9;
+  auto powerLabel = [](int k) {
+    static const char* sup[] = {"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074", "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+    std::string digits = std::to_string(std::abs(k)), out = "10";
+    if (k < 0) out += "\u207b";
+    for (char c : digits) out += sup[c - '0'];
+    return QString::fromStdString(out);
+  };
+  if (lr1 - lr0 >= 1.5) {
+    for (int k = int(std::floor(lr0)); k <= int(std::ceil(lr1)); ++k)
+      for (int j = 1; j <= 9; ++j) {
+        const double R = j * std::pow(10.0, k);
+        if (R < rMin_ * (1 - 1e-9) || R > rMax_ * (1 + 1e-9)) continue;
+        xTicks.push_back({R, j == 1 ? (powers ? powerLabel(k) : QString::fromStdString(fmt("%g", R))) : QString(), j == 1});
+      }
+  } else {
+    for (int k = int(std::floor(lr0)); k <= int(std::ceil(lr1)); ++k)
+      for (int j : {1, 2, 5}) {
+        const double R = j * std::pow(10.0, k);
+        if (R < rMin_ * (1 - 1e-9) || R > rMax_ * (1 + 1e-9)) continue;
+        xTicks.push_back({R, QString::fromStdString(fmt("%g", R)), true});
+      }
   }
-  p->chart->GetTitleProperties()->SetColor(fg, fg, fg);
-  p->chart->GetLegend()->GetLabelProperties()->SetColor(fg, fg, fg);
-  // Opaque: a translucent legend leaves alpha in the framebuffer, which Qt composes as black.
-  p->chart->GetLegend()->GetBrush()->SetColorF(dark ? 0.2 : 1.0, dark ? 0.21 : 1.0, dark ? 0.24 : 1.0, 1.0);
-  const double ink = dark ? 0.9 : 0.1;
-  p->currentPlot->SetColor(ink, ink, ink);
+  double lastLabelW = 0;
+  for (const auto& t : xTicks)
+    if (t.major) lastLabelW = kf.horizontalAdvance(t.label);
+
+  // The plot area, before the legend takes its place.
+  const double xTitleH = af.height(), tickH = kf.height();
+  double yTickW = 0;
+  makeYTicks(rect.height() * 0.6);
+  for (double v : yTicks) yTickW = std::max(yTickW, kf.horizontalAdvance(yLabel(v)));
+  QRectF area(QPointF(rect.left() + m + af.height() + 6 * s + yTickW + 6 * s, titleBox.bottom() + 10 * s),
+              QPointF(rect.right() - m - std::max(lastLabelW / 2, 4 * s), rect.bottom() - m - xTitleH - 4 * s - tickH - 6 * s));
+
+  // Legend: inside the plot where it covers nothing drawn, else beside or below it.
+  std::vector<Entry> all = entries();
+  if (!withCurrentR)  // drawn by the caller over a cached picture: the legend must not change with R
+    for (auto& e : all)
+      if (e.isCurrentR) e.label = "current R";
+  std::vector<const Entry*> legendEntries;
+  for (const auto& e : all)
+    if (!e.label.empty()) legendEntries.push_back(&e);
+  const double sw = 28 * s, pad = 7 * s, rowH = lf.height() + 3 * s;
+  double textW = 0;
+  for (const Entry* e : legendEntries) textW = std::max(textW, lf.horizontalAdvance(QString::fromStdString(e->label)));
+  const double entryW = sw + 6 * s + textW;
+  QSizeF legendSize(entryW + 2 * pad, legendEntries.size() * rowH + 2 * pad - 3 * s);
+  int columns = 1;
+  auto toPx = [&](const QRectF& a, QPointF d) {
+    const double tx = (std::log10(std::max(d.x(), 1e-300)) - lr0) / (lr1 - lr0);
+    return QPointF(a.left() + tx * a.width(), a.bottom() - (d.y() - yMin_) / (kYMax - yMin_) * a.height());
+  };
+  auto covered = [&](const QRectF& a, const QRectF& box) {
+    int hits = 0;
+    for (const auto& e : all) {
+      if (e.isCurrentR) continue;  // it moves with every slider step and passes behind the legend
+      for (const auto& l : e.lines) {
+        for (size_t i = 0; i < l.size(); ++i) {
+          const QPointF p0 = toPx(a, l[i]);
+          if (box.contains(p0)) ++hits;
+          if (i + 1 < l.size()) {  // densify: long segments (vertical lines) cross boxes between points
+            const QPointF p1 = toPx(a, l[i + 1]);
+            const int n = int(std::hypot(p1.x() - p0.x(), p1.y() - p0.y()) / (4 * s));
+            for (int j = 1; j < n; ++j)
+              if (box.contains(p0 + (p1 - p0) * (double(j) / n))) ++hits;
+          }
+        }
+      }
+      for (const auto& mk : e.markers)
+        if (box.adjusted(-e.markerSize, -e.markerSize, e.markerSize, e.markerSize).contains(toPx(a, mk))) ++hits;
+    }
+    return hits;
+  };
+  legend_ = QRectF();
+  if (!legendEntries.empty()) {
+    const double inset = 8 * s;
+    const QSizeF ls = legendSize;
+    const std::vector<QPointF> corners = {
+        {area.left() + inset, area.top() + inset},
+        {area.right() - inset - ls.width(), area.bottom() - inset - ls.height()},
+        {area.right() - inset - ls.width(), area.top() + inset},
+        {area.left() + inset, area.bottom() - inset - ls.height()},
+        {area.right() - inset - ls.width(), area.center().y() - ls.height() / 2},
+        {area.center().x() - ls.width() / 2, area.bottom() - inset - ls.height()}};
+    if (ls.width() < area.width() - 2 * inset && ls.height() < area.height() - 2 * inset) {
+      for (const QPointF& c : corners) {
+        const QRectF box(c, ls);
+        if (covered(area, box) == 0) {
+          legend_ = box;
+          break;
+        }
+      }
+    }
+    if (legend_.isNull()) {
+      if (ls.width() + 12 * s <= 0.34 * rect.width() && ls.height() <= area.height()) {  // beside
+        area.setRight(rect.right() - m - ls.width() - 12 * s);
+        legend_ = QRectF(QPointF(rect.right() - m - ls.width(), area.center().y() - ls.height() / 2), ls);
+      } else {  // below, in as many columns as fit
+        columns = std::max(1, int((rect.width() - 2 * m) / (entryW + 16 * s)));
+        columns = std::min<int>(columns, int(legendEntries.size()));
+        const int rows = int((legendEntries.size() + columns - 1) / columns);
+        const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, rows * rowH + 2 * pad - 3 * s);
+        area.setBottom(area.bottom() - below.height() - 8 * s);
+        legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
+      }
+    }
+  }
+  makeYTicks(area.height());
+  plot_ = area;
+
+  // Which x labels fit: every n-th decade, the same stride throughout.
+  double maxLabelW = 0;
+  std::vector<const Tick*> majors;
+  for (const auto& t : xTicks)
+    if (t.major) majors.push_back(&t), maxLabelW = std::max(maxLabelW, kf.horizontalAdvance(t.label));
+  int stride = 1;
+  auto fits = [&](int st) {
+    for (size_t i = st; i < majors.size(); i += st) {
+      const double x0 = pixelAtR(majors[i - st]->R), x1 = pixelAtR(majors[i]->R);
+      const double half = (kf.horizontalAdvance(majors[i - st]->label) + kf.horizontalAdvance(majors[i]->label)) / 2;
+      if (x1 - x0 < half + 10 * s) return false;
+    }
+    return true;
+  };
+  while (stride < int(majors.size()) && !fits(stride)) ++stride;
+
+  // Grid, axes and ticks.
+  p.setClipRect(rect);
+  p.setPen(QPen(grid, 1.0 * s));
+  for (const auto& t : xTicks)
+    if (t.major) p.drawLine(QPointF(pixelAtR(t.R), area.top()), QPointF(pixelAtR(t.R), area.bottom()));
+  auto yPx = [&](double v) { return area.bottom() - (v - yMin_) / (kYMax - yMin_) * area.height(); };
+  for (double v : yTicks) p.drawLine(QPointF(area.left(), yPx(v)), QPointF(area.right(), yPx(v)));
+  p.setPen(QPen(ink, 1.0 * s));
+  p.drawRect(area);
+  p.setFont(tickFont);
+  ticks_.clear();
+  for (size_t i = 0; i < xTicks.size(); ++i) {
+    const auto& t = xTicks[i];
+    const double x = pixelAtR(t.R), len = (t.major ? 6 : 3.5) * s;
+    p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + len));
+  }
+  for (size_t i = 0; i < majors.size(); i += stride) {
+    const double x = pixelAtR(majors[i]->R), w = kf.horizontalAdvance(majors[i]->label);
+    p.drawText(QRectF(x - w / 2 - 2, area.bottom() + 7 * s, w + 4, tickH), Qt::AlignCenter, majors[i]->label);
+    ticks_.push_back(majors[i]->label.toStdString());
+  }
+  for (double v : yTicks) {
+    const double y = yPx(v);
+    p.drawLine(QPointF(area.left() - 5 * s, y), QPointF(area.left(), y));
+    p.drawText(QRectF(area.left() - 7 * s - yTickW - 2, y - tickH / 2, yTickW + 2, tickH), Qt::AlignRight | Qt::AlignVCenter,
+               yLabel(v));
+  }
+  p.setFont(axisFont);
+  p.drawText(QRectF(area.left(), area.bottom() + 8 * s + tickH, area.width(), xTitleH), Qt::AlignCenter,
+             "Imbalance ratio R");
+  const bool ratio = quantity_ == CurveQuantity::ClassifierNormRatio || quantity_ == CurveQuantity::FeatureNormRatio;
+  const bool features = quantity_ == CurveQuantity::FeatureCos || quantity_ == CurveQuantity::FeatureNormRatio;
+  const QString yTitle = ratio ? (features ? "Minority / majority feature norm" : "Minority / majority classifier norm")
+                               : "Average pairwise cosine";
+  p.save();
+  p.translate(rect.left() + m, area.center().y());
+  p.rotate(-90);
+  p.drawText(QRectF(-area.height() / 2, 0, area.height(), af.height()), Qt::AlignCenter, yTitle);
+  p.restore();
+  p.setFont(titleFont);
+  p.drawText(titleBox.adjusted(-2, 0, 2, 0), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, titleText);
+
+  // The data, clipped to the plot.
+  p.setClipRect(area.adjusted(-1, -1, 1, 1));
+  auto pen = [&](const Entry& e) {
+    QPen pn(e.color, e.width * s, e.style, Qt::FlatCap, Qt::RoundJoin);
+    return pn;
+  };
+  for (const auto& e : all) {
+    if (e.isCurrentR && !withCurrentR) continue;
+    if (!e.lines.empty()) {
+      p.setPen(pen(e));
+      p.setBrush(Qt::NoBrush);
+      for (const auto& l : e.lines) {
+        if (l.size() == 1) {
+          p.drawPoint(toPx(area, l[0]));
+          continue;
+        }
+        QPainterPath path(toPx(area, l[0]));
+        for (size_t i = 1; i < l.size(); ++i) path.lineTo(toPx(area, l[i]));
+        p.drawPath(path);
+      }
+    }
+    if (!e.markers.empty()) {
+      p.setPen(QPen(e.color, e.width * s));
+      p.setBrush(e.filled ? QBrush(e.color) : Qt::NoBrush);
+      for (const auto& mk : e.markers) drawMarker(p, e.marker, toPx(area, mk), e.markerSize * s);
+    }
+  }
+  // Pinned networks: each named beside its point; a name that would overlap another is left out.
+  p.setFont(pinFont);
+  std::vector<QRectF> taken;
+  for (const auto& e : all)
+    for (size_t i = 0; i < e.markerNames.size(); ++i) {
+      if (e.markerNames[i].empty()) continue;
+      const QString name = QString::fromStdString(e.markerNames[i]);
+      const QPointF c = toPx(area, e.markers[i]);
+      const QFontMetricsF pf(pinFont, p.device());
+      QRectF r(c.x() + e.markerSize * s * 0.8, c.y() - pf.height() / 2, pf.horizontalAdvance(name) + 2, pf.height());
+      if (r.right() > area.right()) r.moveRight(c.x() - e.markerSize * s * 0.8);
+      if (std::any_of(taken.begin(), taken.end(), [&](const QRectF& o) { return o.intersects(r); })) continue;
+      taken.push_back(r);
+      p.setPen(ink);
+      p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, name);
+    }
+
+  // The legend, opaque and framed, last.
+  p.setClipRect(rect);
+  if (!legend_.isNull()) {
+    p.setPen(QPen(legendFrame, 1.0 * s));
+    p.setBrush(legendBg);
+    p.drawRect(legend_);
+    p.setFont(legendFont);
+    const int rows = int((legendEntries.size() + columns - 1) / columns);
+    for (size_t i = 0; i < legendEntries.size(); ++i) {
+      const Entry& e = *legendEntries[i];
+      const int col = int(i) / rows, row = int(i) % rows;
+      const double x = legend_.left() + pad + col * (entryW + 16 * s), y = legend_.top() + pad + row * rowH,
+                   cy = y + lf.height() / 2;
+      if (e.marker == Marker::None || e.marker == Marker::Diamond) {
+        if (e.marker == Marker::None) {
+          p.setPen(pen(e));
+          p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
+        }
+      }
+      if (e.marker != Marker::None) {
+        p.setPen(QPen(e.color, e.width * s));
+        p.setBrush(e.filled ? QBrush(e.color) : Qt::NoBrush);
+        drawMarker(p, e.marker, QPointF(x + sw / 2, cy), std::min(e.markerSize, 11.0) * s);
+      }
+      p.setPen(ink);
+      p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                 QString::fromStdString(e.label));
+    }
+  }
+  p.restore();
+}
+
+void CosineChart::paintCurrentR(QPainter& p) const {
+  if (!currentR_ || plot_.isNull()) return;
+  const double x = pixelAtR(std::clamp(*currentR_, rMin_, rMax_));
+  const double ink = dark_ ? 0.95 : 0.1;
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(QPen(QColor::fromRgbF(float(ink), float(ink), float(ink)), 1.5 * scale_, Qt::SolidLine, Qt::FlatCap));
+  const double top = plot_.top(), bottom = plot_.bottom();
+  if (!legend_.isNull() && x >= legend_.left() - 1 && x <= legend_.right() + 1 && legend_.intersects(plot_)) {
+    if (legend_.top() > top) p.drawLine(QPointF(x, top), QPointF(x, legend_.top()));
+    if (legend_.bottom() < bottom) p.drawLine(QPointF(x, legend_.bottom()), QPointF(x, bottom));
+  } else {
+    p.drawLine(QPointF(x, top), QPointF(x, bottom));
+  }
+  p.restore();
 }
 
 }  // namespace lpm::render

@@ -3,22 +3,27 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
+#include <QCoreApplication>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+
 #include <vtkCamera.h>
-#include <vtkChartXY.h>
-#include <vtkContextActor.h>
-#include <vtkContextScene.h>
-#include <vtkGL2PSExporter.h>
-#include <vtkGLTFExporter.h>
+#include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkOggTheoraWriter.h>
-#include <vtkPNGWriter.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
-#include <vtkTextActor.h>
-#include <vtkTextProperty.h>
 #include <vtkWindowToImageFilter.h>
 
 #include "lpm/render/CosineChart.h"
@@ -27,8 +32,7 @@
 namespace lpm::render {
 namespace {
 
-void fill(CosineChart& c, const ChartData& d, double fontScale) {
-  c.setFontScale(fontScale);
+void fill(CosineChart& c, const ChartData& d) {
   c.setRange(d.Rmin, d.Rmax);
   c.setQuantity(d.quantity);
   std::vector<SweepPoint> curve = d.curve;
@@ -57,6 +61,8 @@ void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setReference(d.view.etf ? d.etf : Eigen::MatrixX3d());
   s.setOverlay(d.overlay);
   s.setDarkBackground(false);
+  s.renderer()->GradientBackgroundOff();  // print: plain white, as the plot
+  s.renderer()->SetBackground(1, 1, 1);
   s.setNote(d.note);
   if (d.camera) {
     auto* cam = s.renderer()->GetActiveCamera();
@@ -84,73 +90,148 @@ vtkSmartPointer<vtkRenderWindow> offscreenWindow(int w, int h) {
   return win;
 }
 
-void writePng(vtkRenderWindow* win, const std::string& path) {
+// A folder that does not exist, or a folder given as the file: said before anything is drawn.
+void checkWritable(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) throw IoError("cannot write " + path + ": it is a folder");
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(dir, ec)) throw IoError("cannot write " + path + ": folder " + dir.string() + " does not exist");
+}
+
+// The scene rendered offscreen by VTK, as an image of w x h pixels; its corner texts (legend,
+// note) are returned for drawing as text, not pixels.
+QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::string* legend = nullptr,
+                   std::string* note = nullptr) {
+  auto win = offscreenWindow(w, h);
+  SceneContent scene;
+  fill(scene, data, fontScale);
+  if (legend && note) {
+    *legend = scene.legend();
+    *note = scene.note();
+    scene.setShowCornerText(false);
+  }
+  win->AddRenderer(scene.renderer());
   win->Render();
   vtkNew<vtkWindowToImageFilter> grab;
   grab->SetInput(win);
   grab->ReadFrontBufferOff();
+  grab->SetInputBufferTypeToRGB();
   grab->Update();
-  vtkNew<vtkPNGWriter> w;
-  w->SetInputConnection(grab->GetOutputPort());
-  w->SetFileName(path.c_str());
-  w->Write();
-  if (w->GetErrorCode() != 0 || !std::filesystem::exists(path)) throw IoError("cannot write " + path);
+  vtkImageData* img = grab->GetOutput();
+  int dims[3];
+  img->GetDimensions(dims);
+  QImage out(dims[0], dims[1], QImage::Format_RGB888);
+  const auto* src = static_cast<const unsigned char*>(img->GetScalarPointer());
+  for (int y = 0; y < dims[1]; ++y)  // VTK's rows run bottom-up
+    std::memcpy(out.scanLine(dims[1] - 1 - y), src + size_t(y) * dims[0] * 3, size_t(dims[0]) * 3);
+  return out;
 }
 
-void writeVector(vtkRenderWindow* win, const std::string& path, const std::string& ext) {
-  win->Render();
-  vtkNew<vtkGL2PSExporter> e;
-  e->SetRenderWindow(win);
-  const std::filesystem::path p(path);
-  e->SetFilePrefix((p.parent_path() / p.stem()).string().c_str());
-  if (ext == "pdf") e->SetFileFormatToPDF();
-  else if (ext == "svg") e->SetFileFormatToSVG();
-  else e->SetFileFormatToEPS();
-  e->CompressOff();
-  e->TextAsPathOff();  // text stays text
-  e->DrawBackgroundOn();
-  e->SetSortToBSP();
-  e->Write();
-  if (!std::filesystem::exists(path)) throw IoError("cannot write " + path);
+// The scene's legend (upper left) and note (lower left) as text over its picture.
+void paintCornerText(QPainter& p, const QRectF& r, const std::string& legend, const std::string& note) {
+  QFont font(QStringLiteral("DejaVu Sans"));
+  font.setStyleHint(QFont::SansSerif);
+  font.setPointSizeF(12.0 * 72 / std::max(1, p.device()->logicalDpiY()));
+  p.setFont(font);
+  p.setPen(QColor::fromRgbF(0.25f, 0.25f, 0.3f));
+  const QRectF box = r.adjusted(8, 6, -8, -6);
+  p.drawText(box, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, QString::fromStdString(legend));
+  p.drawText(box, Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap, QString::fromStdString(note));
 }
 
-// Scene left, chart right, optional caption band at the bottom, all in one window.
-struct Combined {
-  vtkSmartPointer<vtkRenderWindow> win;
-  SceneContent scene;
-  CosineChart chart;
-  vtkNew<vtkRenderer> chartRenderer, captionRenderer;
-  vtkNew<vtkContextActor> chartActor;
-  vtkNew<vtkTextActor> caption;
-  double fontScale;
+// The caption band's height for `width` units: the caption wrapped, never cut.
+double captionHeight(QPainter& p, const std::string& caption, double width, QFont& font) {
+  font = QFont(QStringLiteral("DejaVu Sans"));
+  font.setStyleHint(QFont::SansSerif);
+  font.setPointSizeF(13.0 * 72 / std::max(1, p.device()->logicalDpiY()));
+  if (caption.empty()) return 0;
+  const QFontMetricsF fm(font, p.device());
+  return fm.boundingRect(QRectF(0, 0, width - 24, 1e5), Qt::TextWordWrap, QString::fromStdString(caption)).height() + 16;
+}
 
-  Combined(int w, int h, double fs) : win(offscreenWindow(w, h)), fontScale(fs) {
-    const double band = 0.07;
-    scene.renderer()->SetViewport(0, band, 0.5, 1);
-    chartRenderer->SetViewport(0.5, band, 1, 1);
-    captionRenderer->SetViewport(0, 0, 1, band);
-    chartRenderer->SetBackground(1, 1, 1);
-    captionRenderer->SetBackground(1, 1, 1);
-    chartActor->GetScene()->AddItem(chart.chart());
-    chartRenderer->AddActor(chartActor);
-    caption->GetTextProperty()->SetFontSize(static_cast<int>(15 * fs));
-    caption->GetTextProperty()->SetColor(0.1, 0.1, 0.12);
-    caption->GetTextProperty()->SetVerticalJustificationToCentered();
-    caption->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-    caption->GetPositionCoordinate()->SetValue(0.015, 0.5);
-    captionRenderer->AddActor(caption);
-    win->AddRenderer(scene.renderer());
-    win->AddRenderer(chartRenderer);
-    win->AddRenderer(captionRenderer);
+// Scene left, chart right, caption below, drawn into `rect` of `p`. The scene is a picture of
+// `pixelsPerUnit` pixels per unit (crisp in print), the chart and caption are vector.
+void paintCombined(QPainter& p, const QRectF& rect, const SceneData& scene, const ChartData& chart,
+                   const std::string& caption, double pixelsPerUnit) {
+  QFont font;
+  const double capH = captionHeight(p, caption, rect.width(), font);
+  p.fillRect(rect, Qt::white);
+  const QRectF sceneRect(rect.left(), rect.top(), rect.width() / 2, rect.height() - capH);
+  const QRectF chartRect(rect.left() + rect.width() / 2, rect.top(), rect.width() / 2, rect.height() - capH);
+  std::string legend, note;
+  const QImage img = renderScene(scene, std::max(16, int(std::lround(sceneRect.width() * pixelsPerUnit))),
+                                 std::max(16, int(std::lround(sceneRect.height() * pixelsPerUnit))), pixelsPerUnit,
+                                 &legend, &note);
+  p.drawImage(sceneRect, img);
+  paintCornerText(p, sceneRect, legend, note);
+  CosineChart c;
+  fill(c, chart);
+  c.paint(p, chartRect);
+  if (capH > 0) {
+    p.setPen(QColor::fromRgbF(0.1f, 0.1f, 0.12f));
+    p.setFont(font);
+    p.drawText(QRectF(rect.left() + 12, rect.bottom() - capH + 8, rect.width() - 24, capH - 8),
+               Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, QString::fromStdString(caption));
   }
-  void set(const SceneData& s, const ChartData& c, const std::string& text) {
-    fill(scene, s, fontScale);
-    fill(chart, c, fontScale);
-    caption->SetInput(text.c_str());
+}
+
+void savePng(const QImage& img, const std::string& path) {
+  if (!img.save(QString::fromStdString(path), "PNG")) throw IoError("cannot write " + path);
+}
+
+// A vector page of w x h points (PDF, fonts embedded) or an SVG of w x h units, drawn by `draw`.
+void writeVectorPage(const std::string& path, int w, int h, const std::string& title,
+                     const std::function<void(QPainter&, const QRectF&)>& draw) {
+  const QString file = QString::fromStdString(path);
+  const std::string ext = extensionOf(path);
+  QPainter painter;
+  std::unique_ptr<QPdfWriter> pdf;
+  std::unique_ptr<QSvgGenerator> svg;
+  if (ext == "pdf") {
+    pdf = std::make_unique<QPdfWriter>(file);
+    pdf->setResolution(72);  // one unit = one point
+    pdf->setPageSize(QPageSize(QSizeF(w, h), QPageSize::Point, QString(), QPageSize::ExactMatch));
+    pdf->setPageMargins(QMarginsF(0, 0, 0, 0));
+    pdf->setCreator("LPM Studio");
+    pdf->setTitle(QString::fromStdString(title));
+    if (!painter.begin(pdf.get())) throw IoError("cannot write " + path);
+  } else {
+    svg = std::make_unique<QSvgGenerator>();
+    svg->setFileName(file);
+    svg->setSize(QSize(w, h));
+    svg->setViewBox(QRectF(0, 0, w, h));
+    svg->setTitle(QString::fromStdString(title));
+    svg->setDescription("LPM Studio");
+    if (!painter.begin(svg.get())) throw IoError("cannot write " + path);
   }
-};
+  // The page's own coordinates may be a little off w x h (PDF rounding): draw into the page.
+  const QRectF page = pdf ? QRectF(0, 0, painter.device()->width(), painter.device()->height()) : QRectF(0, 0, w, h);
+  draw(painter, page);
+  if (!painter.end()) throw IoError("cannot write " + path);
+  pdf.reset();
+  svg.reset();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0) throw IoError("cannot write " + path);
+}
 
 }  // namespace
+
+PaintContext::PaintContext() {
+  if (QCoreApplication::instance()) return;
+  // The CLI draws without a window: Qt's offscreen platform (fonts through fontconfig), no X.
+  static int argc = 3;
+  static char arg0[] = "lpm", arg1[] = "-platform", arg2[] = "offscreen";
+  static char* argv[] = {arg0, arg1, arg2, nullptr};
+  // Qt's own notes about the environment (no XDG_RUNTIME_DIR, ...) are not the command's output.
+  qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& msg) {
+    if (type == QtFatalMsg || type == QtCriticalMsg) std::fprintf(stderr, "lpm: %s\n", qPrintable(msg));
+  });
+  app_ = std::make_unique<QGuiApplication>(argc, argv);
+}
+
+PaintContext::~PaintContext() = default;
 
 bool haveDisplay(std::string* message) {
   const char* d = std::getenv("DISPLAY");
@@ -172,40 +253,43 @@ std::string extensionOf(const std::string& path) {
 void exportChart(const ChartData& data, const std::string& path, const ExportSize& size) {
   checkSize(size);
   const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "pdf" && ext != "svg" && ext != "eps")
-    throw InvalidInput("plot export: use .png, .pdf, .svg or .eps, got '" + path + "'");
-  const int s = ext == "png" ? size.scale : 1;  // vector output has no pixels to multiply
-  auto win = offscreenWindow(size.width * s, size.height * s);
-  vtkNew<vtkRenderer> ren;
-  ren->SetBackground(1, 1, 1);
-  win->AddRenderer(ren);
+  if (ext != "png" && ext != "pdf" && ext != "svg")
+    throw InvalidInput("plot export: use .png, .pdf or .svg, got '" + path + "'");
+  checkWritable(path);
   CosineChart chart;
-  fill(chart, data, s);
-  vtkNew<vtkContextActor> actor;
-  actor->GetScene()->AddItem(chart.chart());
-  ren->AddActor(actor);
-  if (ext == "png") writePng(win, path);
-  else writeVector(win, path, ext);
+  fill(chart, data);
+  if (ext == "png") {
+    QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter painter(&img);
+    painter.scale(size.scale, size.scale);  // every length, fonts and lines included
+    chart.paint(painter, QRectF(0, 0, size.width, size.height));
+    painter.end();
+    savePng(img, path);
+  } else {
+    writeVectorPage(path, size.width, size.height, chart.title(),
+                    [&](QPainter& p, const QRectF& page) { chart.paint(p, page); });
+  }
 }
 
 void exportScene(const SceneData& data, const std::string& path, const ExportSize& size) {
   checkSize(size);
   const std::string ext = extensionOf(path);
   if (ext != "png" && ext != "gltf") throw InvalidInput("scene export: use .png or .gltf, got '" + path + "'");
-  auto win = offscreenWindow(size.width * size.scale, size.height * size.scale);
-  SceneContent scene;
-  fill(scene, data, size.scale);
-  win->AddRenderer(scene.renderer());
+  checkWritable(path);
   if (ext == "png") {
-    writePng(win, path);
+    std::string legend, note;
+    const QImage scene = renderScene(data, size.width * size.scale, size.height * size.scale, size.scale, &legend, &note);
+    QImage img(scene.size(), QImage::Format_RGB32);
+    QPainter painter(&img);
+    painter.drawImage(0, 0, scene);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    painter.scale(size.scale, size.scale);
+    paintCornerText(painter, QRectF(0, 0, size.width, size.height), legend, note);
+    painter.end();
+    savePng(img, path);
   } else {
-    win->Render();
-    vtkNew<vtkGLTFExporter> e;
-    e->SetRenderWindow(win);
-    e->SetFileName(path.c_str());
-    e->InlineDataOn();
-    e->Write();
-    if (!std::filesystem::exists(path)) throw IoError("cannot write " + path);
+    writeSceneGltf(data, path);
   }
 }
 
@@ -213,40 +297,63 @@ void exportCombined(const SceneData& scene, const ChartData& chart, const std::s
                     const std::string& path, const ExportSize& size) {
   checkSize(size);
   const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "pdf") throw InvalidInput("combined figure: use .png or .pdf, got '" + path + "'");
-  const int s = ext == "png" ? size.scale : 1;
-  Combined c(size.width * s, size.height * s, s);
-  c.set(scene, chart, caption);
-  if (ext == "png") writePng(c.win, path);
-  else writeVector(c.win, path, ext);
+  if (ext != "png" && ext != "pdf" && ext != "svg")
+    throw InvalidInput("combined figure: use .png, .pdf or .svg, got '" + path + "'");
+  checkWritable(path);
+  std::string why;
+  if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);
+  if (ext == "png") {
+    QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
+    QPainter painter(&img);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.scale(size.scale, size.scale);
+    paintCombined(painter, QRectF(0, 0, size.width, size.height), scene, chart, caption, size.scale);
+    painter.end();
+    savePng(img, path);
+  } else {
+    CosineChart c;
+    fill(c, chart);
+    writeVectorPage(path, size.width, size.height, c.title(), [&](QPainter& p, const QRectF& page) {
+      p.setRenderHint(QPainter::SmoothPixmapTransform);
+      paintCombined(p, page, scene, chart, caption, 2.0);  // the 3D scene at 144 dpi
+    });
+  }
 }
 
 struct AnimationWriter::Private {
   std::string target;
+  ExportSize size;
   bool video = false;
-  Combined combined;
-  vtkNew<vtkWindowToImageFilter> grab;
+  vtkNew<vtkImageData> frame;
   vtkNew<vtkOggTheoraWriter> ogg;
   int frames = 0;
   bool open = true;
-  Private(const std::string& t, const ExportSize& size) : target(t), combined(size.width, size.height, 1) {}
 };
 
 AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& size, int fps) {
   checkSize(size);
   if (fps < 1 || fps > 120) throw InvalidInput("fps must be in 1..120");
-  const bool video = extensionOf(target) == "ogv";
-  if (!video) {
+  const std::string ext = extensionOf(target);
+  const bool video = ext == "ogv";
+  if (!video && !ext.empty())
+    throw InvalidInput("animation: give a folder (PNG frames) or a .ogv file, got '" + target + "'");
+  std::string why;
+  if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);
+  if (video) {
+    checkWritable(target);
+  } else {
     std::error_code ec;
     std::filesystem::create_directories(target, ec);
     if (ec) throw IoError("cannot create folder " + target + ": " + ec.message());
   }
-  p = std::make_unique<Private>(target, size);
+  p = std::make_unique<Private>();
+  p->target = target;
+  p->size = size;
   p->video = video;
-  p->grab->SetInput(p->combined.win);
-  p->grab->ReadFrontBufferOff();
   if (video) {
-    p->ogg->SetInputConnection(p->grab->GetOutputPort());
+    p->frame->SetDimensions(size.width, size.height, 1);
+    p->frame->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
+    p->ogg->SetInputData(p->frame);
     p->ogg->SetFileName(target.c_str());
     p->ogg->SetRate(fps);
     p->ogg->SetQuality(2);
@@ -258,22 +365,22 @@ AnimationWriter::~AnimationWriter() {
 }
 
 void AnimationWriter::addFrame(const SceneData& scene, const ChartData& chart, const std::string& caption) {
-  p->combined.set(scene, chart, caption);
-  p->combined.win->Render();
-  p->grab->Modified();
-  p->grab->Update();
+  QImage img(p->size.width, p->size.height, QImage::Format_RGB888);
+  {
+    QPainter painter(&img);
+    paintCombined(painter, QRectF(0, 0, p->size.width, p->size.height), scene, chart, caption, 1.0);
+  }
   if (p->video) {
+    auto* dst = static_cast<unsigned char*>(p->frame->GetScalarPointer());
+    for (int y = 0; y < img.height(); ++y)  // VTK's rows run bottom-up
+      std::memcpy(dst + size_t(img.height() - 1 - y) * img.width() * 3, img.constScanLine(y), size_t(img.width()) * 3);
+    p->frame->Modified();
     if (p->frames == 0) p->ogg->Start();
     p->ogg->Write();
   } else {
     char name[32];
     std::snprintf(name, sizeof name, "frame-%04d.png", p->frames);
-    vtkNew<vtkPNGWriter> w;
-    w->SetInputConnection(p->grab->GetOutputPort());
-    const std::string path = (std::filesystem::path(p->target) / name).string();
-    w->SetFileName(path.c_str());
-    w->Write();
-    if (w->GetErrorCode() != 0) throw IoError("cannot write " + path);
+    savePng(img, (std::filesystem::path(p->target) / name).string());
   }
   ++p->frames;
 }

@@ -184,6 +184,7 @@ vtkRenderer* SceneContent::renderer() const { return p->renderer; }
 void SceneContent::setFontScale(double s) {
   p->fontScale = s;
   p->caption->SetMaximumFontSize(static_cast<int>(14 * s));
+  p->caption->SetMinimumFontSize(static_cast<int>(11 * s));  // it shrinks with the view otherwise
   p->caption->GetTextProperty()->SetFontSize(static_cast<int>(13 * s));
   for (auto& l : p->labels) l->GetTextProperty()->SetFontSize(static_cast<int>(15 * s));
 }
@@ -312,6 +313,11 @@ void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibilit
 void SceneContent::setShowAxes(bool on) { p->axes->SetVisibility(on); }
 
 void SceneContent::setNote(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::LowerLeft, text.c_str()); }
+std::string SceneContent::legend() const {
+  const char* t = p->caption->GetText(vtkCornerAnnotation::UpperLeft);
+  return t ? t : "";
+}
+void SceneContent::setShowCornerText(bool on) { p->caption->SetVisibility(on); }
 std::string SceneContent::note() const {
   const char* t = p->caption->GetText(vtkCornerAnnotation::LowerLeft);
   return t ? t : "";

@@ -33,6 +33,10 @@ struct ExportViews {
   render::ExportSize plot, scene;
 };
 
+/// A saved file's name with the extension of the chosen filter ("PDF (*.pdf)") when the user typed
+/// none; unchanged when it has one, or the filter names none ("Folder of PNG frames (*)").
+QString withFilterExtension(const QString& path, const QString& filter);
+
 /// Writes `kind` to `path` from the document's current state. Throws lpm::Error (or
 /// std::exception from the renderers) with the reason. `progress(done, total)` is called by
 /// animations after each frame; returning false stops them.

@@ -1,8 +1,10 @@
 #pragma once
-// The cosine-versus-R chart (Figure 3 of the paper) as a VTK context item, independent of any
-// window: the GUI shows it in a widget, exports render it offscreen (PNG, PDF, SVG).
-#include <memory>
-#include <array>
+// The cosine-versus-R chart (Figure 3 of the paper), drawn with QPainter on any paint device: the
+// window's plot (a cached QImage), PNG, vector PDF (fonts embedded) and SVG exports, and the
+// combined figure. One drawing everywhere, so the window and every export look the same. Qt Gui
+// only (no widgets, no VTK); a QGuiApplication must exist (render::PaintContext for the CLI).
+#include <QRectF>
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,63 +12,75 @@
 
 #include "lpm/Sweep.h"
 
-class vtkChartXY;
-class vtkContext2D;
+class QPainter;
 
 namespace lpm::render {
 
+/// A network kept for comparison on the plot: its point and the name drawn beside it.
+struct ChartPin {
+  double R = 1, value = 0;
+  std::string name;
+};
+
 class CosineChart {
 public:
-  CosineChart();
-  ~CosineChart();
-  CosineChart(const CosineChart&) = delete;
-  CosineChart& operator=(const CosineChart&) = delete;
-
-  vtkChartXY* chart() const;
-
   void setRange(double Rmin, double Rmax);
   double rMin() const { return rMin_; }
   double rMax() const { return rMax_; }
   void setCurve(const std::vector<SweepPoint>& points, int K);
-  /// Extra minority-cosine curves (e.g. KA = 3, 5, 7 as in Figure 3); replaces earlier ones.
+  /// Extra minority curves (e.g. KA = 3, 5, 7 as in Figure 3, or compared models), each labelled.
   void setFamily(const std::vector<NamedCurve>& curves);
   /// What the curves show (default: the classifiers' cosine); the axis, legend and rails follow.
   void setQuantity(CurveQuantity q);
   CurveQuantity quantity() const { return quantity_; }
   void setCurrentR(std::optional<double> R);
-  /// The widget draws the current-R line itself (over a cached picture of the chart): the chart
-  /// then keeps only its legend entry, "current R", without the value.
-  void setCurrentRDrawnOutside(bool on);
-  /// The plot area in scene pixels: x0, y0 (bottom left), x1, y1.
-  std::array<double, 4> plotArea() const;
-  /// The legend box in scene pixels (x0, y0, x1, y1), measured with the painter that drew it.
-  std::array<double, 4> legendBox(vtkContext2D* painter) const;
   /// R0 and R_vanish (absent while computing, or for KB < 2): lines and the automatic title.
   void setTransition(const std::optional<TransitionResult>& t);
   /// The trained network's point; `name` (e.g. its file) labels it in the legend.
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const std::string& name = {});
-  /// Networks kept for comparison (e.g. trained at several R): (R, minority cosine) each.
-  void setPinnedMarkers(const std::vector<std::pair<double, double>>& points);
+  /// Networks kept for comparison, each labelled by its name beside its point.
+  void setPinnedMarkers(const std::vector<ChartPin>& pins);
   void setTitle(const std::string& title);  ///< empty: the automatic title
-  std::string title() const;                ///< the title as drawn
+  std::string title() const;                ///< the title as drawn (never cut: it wraps)
   void setDarkTheme(bool dark);
-  /// Font sizes for slides and print (points at 1x).
-  void setFontScale(double s);
+  /// Multiplies every length (fonts, lines, markers, margins); 1 = sizes for a 900 x 600 figure.
+  void setFontScale(double s) { scale_ = s; }
 
-  /// Screen x of R and back, through the bottom log axis (scene pixels).
-  std::optional<double> rAtPixel(double xPixel) const;
+  /// Lays the chart out in `rect` (device-independent units of `painter`) and draws it. With
+  /// `withCurrentR` false the current-R line is left out (the window draws it over a cached
+  /// picture with paintCurrentR) but its legend entry stays.
+  void paint(QPainter& painter, const QRectF& rect, bool withCurrentR = true);
+  /// The current-R line with the last layout, passing behind the legend.
+  void paintCurrentR(QPainter& painter) const;
+
+  /// From the last paint, in the painter's units (y down).
+  QRectF plotArea() const { return plot_; }
+  QRectF legendBox() const { return legend_; }
+  /// The legend's entries in order (what a reader sees).
+  std::vector<std::string> legendLabels() const;
+  /// The x tick labels as drawn by the last paint (after thinning so that none overlap).
+  std::vector<std::string> tickLabels() const { return ticks_; }
+  /// x of R and back, through the log axis of the last paint.
+  std::optional<double> rAtPixel(double x) const;
   double pixelAtR(double R) const;
-  int curvePoints() const { return curvePoints_; }
+  int curvePoints() const { return static_cast<int>(points_.size()); }
 
 private:
-  struct Private;
-  std::unique_ptr<Private> p;
-  double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3;
-  int curvePoints_ = 0;
+  struct Entry;
+  std::vector<Entry> entries() const;
+  double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3, ref_ = -1.0 / 9, scale_ = 1;
+  int K_ = 10;
+  bool dark_ = false;
   CurveQuantity quantity_ = CurveQuantity::ClassifierCos;
-  bool currentOutside_ = false;
-  std::string title_;
-  void rebuildMarkers();
+  std::vector<SweepPoint> points_;
+  std::vector<NamedCurve> family_;
+  std::optional<double> currentR_ = 1.0;
+  std::optional<TransitionResult> transition_;
+  std::optional<double> networkR_, networkCos_;
+  std::string networkName_, title_;
+  std::vector<ChartPin> pins_;
+  QRectF plot_, legend_;
+  std::vector<std::string> ticks_;
 };
 
 }  // namespace lpm::render

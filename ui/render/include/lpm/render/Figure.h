@@ -1,8 +1,9 @@
 #pragma once
-// Offscreen figures for teaching: the plot as PNG/PDF/SVG/EPS (vector through GL2PS: text stays
-// text), the scene as PNG or glTF, scene + plot side by side with a caption, and R-sweep
-// animations as PNG frames or Ogg Theora. Always the light print theme. Needs an X display
-// (VTK here is GLX only): check haveDisplay() first.
+// Offscreen figures for teaching: the plot as PNG, PDF (vector, fonts embedded) or SVG, drawn by
+// the one CosineChart the window uses; the scene as PNG or glTF; scene + plot side by side with a
+// caption (PNG, PDF, SVG: the scene a picture, the rest vector); R-sweep animations as PNG frames
+// or Ogg Theora. Always the light print theme. The plot needs a QGuiApplication (PaintContext);
+// anything with the 3D scene needs an X display (VTK here is GLX only): haveDisplay().
 #include <memory>
 #include <functional>
 #include <optional>
@@ -15,6 +16,9 @@
 #include "lpm/Metrics.h"
 #include "lpm/Session.h"
 #include "lpm/Sweep.h"
+#include "lpm/render/CosineChart.h"
+
+class QGuiApplication;
 
 namespace lpm::render {
 
@@ -29,7 +33,7 @@ struct ChartData {
   bool showMajority = true;
   std::optional<double> networkR, networkCos;
   std::string networkName;
-  std::vector<std::pair<double, double>> pinned;  ///< other networks: (R, minority cosine)
+  std::vector<ChartPin> pinned;  ///< other networks, each named beside its point
   std::string title;
 };
 
@@ -66,7 +70,7 @@ struct FigureInputs {
   std::optional<CameraState> camera;
   int points = 61;           ///< R values on the curve
   std::optional<NetworkFigure> network;
-  std::vector<std::pair<double, double>> pinned;  ///< more networks: (R, minority cosine)
+  std::vector<ChartPin> pinned;  ///< more networks, each named beside its point
   /// Models compared with `params` on one plot (up to kMaxCompared): each its minority curve,
   /// labelled by its model and R0.
   std::vector<TwoSizeParams> compare;
@@ -98,11 +102,28 @@ bool haveDisplay(std::string* message);
 /// The file's extension, lower case, without the dot.
 std::string extensionOf(const std::string& path);
 
-/// .png, .pdf, .svg, .eps. Throws std::runtime_error with a clear message.
+/// Makes sure a QGuiApplication exists for the figure functions (Qt's offscreen platform when the
+/// program has none, as `lpm` has not); keep it alive while drawing.
+class PaintContext {
+public:
+  PaintContext();
+  ~PaintContext();
+  PaintContext(const PaintContext&) = delete;
+  PaintContext& operator=(const PaintContext&) = delete;
+
+private:
+  std::unique_ptr<QGuiApplication> app_;
+};
+
+/// .png (size x scale pixels, every length scaled), .pdf (size in points), .svg. Throws lpm::Error
+/// with a clear message (unknown extension, a folder that does not exist, ...).
 void exportChart(const ChartData& chart, const std::string& path, const ExportSize& size);
-/// .png, .gltf.
+/// .png, .gltf (writeSceneGltf).
 void exportScene(const SceneData& scene, const std::string& path, const ExportSize& size);
-/// Scene left, plot right, caption below: .png or .pdf.
+/// glTF 2.0 with the buffer inlined: an arrow per classifier, a sphere per class mean, the unit
+/// sphere, ETF and network overlay as the view shows them, each a node named "w1 (majority)", ...
+void writeSceneGltf(const SceneData& scene, const std::string& path);
+/// Scene left, plot right, caption below (wrapped): .png, .pdf or .svg.
 void exportCombined(const SceneData& scene, const ChartData& chart, const std::string& caption,
                     const std::string& path, const ExportSize& size);
 

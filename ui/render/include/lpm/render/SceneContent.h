@@ -58,6 +58,9 @@ public:
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   std::string note() const;
+  std::string legend() const;  ///< the upper-left text as drawn
+  /// The legend and note in the view's corners (exports hide them and draw them as vector text).
+  void setShowCornerText(bool on);
   void setFontScale(double s);
   void resetCamera();
   /// Width / height of the view: in a portrait view the view angle is horizontal, so the unit
