@@ -2,11 +2,16 @@
 
 #include <iostream>
 
+#include "lpm/Presets.h"
 #include "lpm/io/Network.h"
 
 namespace lpm::cli {
 
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names) {
+  std::string presetNames;
+  for (const auto& p : presets()) presetNames += (presetNames.empty() ? "" : ", ") + p.name;
+  texts.presetOption = sub->add_option("--preset", texts.preset,
+                                       "start from a preset's parameters (" + presetNames + "); options given change them");
   for (const auto& name : names) {
     const auto& spec = parameter(name);
     texts.text[name] = spec.defaultText;
@@ -22,7 +27,17 @@ void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std
 
 TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   TwoSizeParams p;
-  for (const auto& [name, text] : texts.text) setParameter(p, name, text);
+  if (!texts.preset.empty()) {
+    const auto preset = findPreset(texts.preset);
+    if (!preset) {
+      std::string names;
+      for (const auto& q : presets()) names += (names.empty() ? "" : ", ") + q.name;
+      throw InvalidInput("unknown preset '" + texts.preset + "'; the presets are " + names);
+    }
+    p = preset->params;
+  }
+  for (const auto& [name, text] : texts.text)
+    if (texts.preset.empty() || texts.given(name)) setParameter(p, name, text);
   const bool decays = texts.given("lambda-W") || texts.given("lambda-H") || texts.given("lambda-b");
   if (decays && !texts.given("budget")) p.budget = Budget::Penalized;
   if (p.budget == Budget::Penalized && (texts.given("EW") || texts.given("EH")))

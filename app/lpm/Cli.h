@@ -42,17 +42,20 @@ std::vector<T> parseList(const std::string& name, const std::string& text) {
 struct ParamTexts {
   std::map<std::string, std::string> text;
   std::map<std::string, const CLI::Option*> option;
+  std::string preset;  ///< --preset NAME: its parameters, then the ones given on top
+  const CLI::Option* presetOption = nullptr;
   bool given(const std::string& name) const {
     const auto it = option.find(name);
     return it != option.end() && it->second->count() > 0;
   }
 };
-/// Adds --NAME for each registry parameter in `names`, with its help and default.
+/// Adds --preset and --NAME for each registry parameter in `names`, with its help and default.
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names);
 /// The parameters, each checked by its registry entry (InvalidInput names the bad one). Giving
 /// --lambda-W/--lambda-H/--lambda-b chooses the penalized form (then --EW/--EH are refused); a
 /// parameter the chosen model does not use is refused by name.
-/// The penalized form needs absolute sizes: --nA (or `sizesGiven`, --sizes).
+/// The penalized form needs absolute sizes: --nA (or `sizesGiven`, --sizes). With --preset, the
+/// preset's parameters are the start and only the options given change them.
 TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven = false);
 
 /// 0, or kNotCertified after saying on stderr what was not certified.

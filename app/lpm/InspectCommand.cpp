@@ -1,4 +1,5 @@
 // `lpm inspect`: a checkpoint read safely (nothing in it is ever run), its classifier analysed.
+#include <cstdio>
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -12,6 +13,14 @@
 
 namespace lpm::cli {
 namespace {
+
+// Four significant digits for people (the JSON keeps every digit); "-" where there is no number.
+std::string short4(const nlohmann::json& v) {
+  if (!v.is_number()) return v.is_null() ? "-" : v.dump();
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v.get<double>());
+  return b;
+}
 
 struct InspectArgs {
   std::string file, tensor, minority, features, labels;
@@ -47,11 +56,25 @@ int runInspect(const InspectArgs& a) {
     if (!name.empty()) {
       const auto& k = j["classifier"];
       std::cout << "classifier: " << name << "  K x p = " << k["shape"][0] << " x " << k["shape"][1] << "  EW_fit "
-                << k["EW_fit"] << "  minority cos " << k["minority_cos"] << "  majority cos " << k["majority_cos"] << "\n";
+                << short4(k["EW_fit"]) << "  minority cos " << short4(k["minority_cos"]) << "  majority cos "
+                << short4(k["majority_cos"]) << "\n";
       for (const auto& w : k["warnings"]) std::cout << "WARNING: " << w.get<std::string>() << "\n";
       if (k.contains("cos_omitted")) std::cout << "note: " << k["cos_omitted"].get<std::string>() << "\n";
       if (j.contains("imbalance_ratio")) std::cout << "imbalance ratio R = " << j["imbalance_ratio"] << "\n";
-      if (j.contains("features")) std::cout << "features: " << j["features"].dump() << "\n";
+      if (j.contains("features")) {
+        // Papyan, Han and Donoho's neural-collapse measures, each with what "collapsed" reads as.
+        const auto& f = j["features"];
+        std::cout << "features: " << (f.contains("N") ? f["N"].get<int>() : 0) << " samples, fitted EH "
+                  << short4(f.value("EH_fit", nlohmann::json())) << " (mean squared feature norm)\n";
+        const char* rows[][3] = {{"NC1 within-class variability, tr(Sw Sb^+)/K", "nc1", "0 when collapsed"},
+                                 {"NC2 equinorm, std/mean of |mu_k - mu_G|", "nc2_equinorm", "0: equal norms"},
+                                 {"NC2 equiangular, mean |cos + 1/(K-1)|", "nc2_equiangular", "0: simplex ETF"},
+                                 {"NC3 self-duality, |W/|W| - M/|M||_F", "nc3", "0: classifiers = means"},
+                                 {"NC4 nearest class mean = classifier's class", "nc4", "1: always"}};
+        for (const auto& r : rows)
+          std::cout << "  " << std::left << std::setw(46) << r[0] << std::setw(9) << short4(f.value(r[1], nlohmann::json()))
+                    << " (" << r[2] << ")\n";
+      }
       if (j.contains("note")) std::cout << "note: " << j["note"].get<std::string>() << "\n";
     } else {
       std::cout << "classifier: none found (name one with --tensor)\n";

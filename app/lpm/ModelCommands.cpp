@@ -108,6 +108,7 @@ int runSolve(const SolveArgs& a) {
 
 struct SweepArgs {
   ParamTexts params;
+  const CLI::Option* KAoption = nullptr;
   int K = 0, KB = 0;
   std::string KA = "3,5,7", Rmin = "1", Rmax = "1e4";
   int points = 41;
@@ -116,14 +117,24 @@ struct SweepArgs {
 };
 
 int runSweep(const SweepArgs& a) {
-  if ((a.K > 0) == (a.KB > 0)) throw InvalidInput("give exactly one of --K and --KB");
+  const TwoSizeParams base = paramsFrom(a.params);
+  const bool preset = !a.params.preset.empty();
+  if (a.K > 0 && a.KB > 0) throw InvalidInput("give one of --K and --KB, not both");
+  if (a.K <= 0 && a.KB <= 0 && !preset) throw InvalidInput("give --K (total classes) or --KB (minority classes)");
+  const int K = a.K > 0 ? a.K : (a.KB > 0 ? 0 : base.K());  // a preset without --K/--KB: its own K
   const double Rmin = parseNumber("R-min", a.Rmin), Rmax = parseNumber("R-max", a.Rmax);
   logGrid(Rmin, Rmax, a.points);  // validates the range
+  const std::string KAs = preset && a.KAoption->count() == 0 ? std::to_string(base.KA) : a.KA;
   std::vector<TwoSizeParams> settings;
-  for (int KA : parseList<int>("--KA", a.KA)) {
-    TwoSizeParams tp = paramsFrom(a.params);
+  for (int KA : parseList<int>("--KA", KAs)) {
+    // Said in the user's own options: "--KA 5 leaves no minority class with --K 3".
+    if (K > 0 && (KA < 1 || KA >= K))
+      throw InvalidInput("--KA " + std::to_string(KA) + " leaves no " + (KA < 1 ? "majority" : "minority") +
+                         " class with " + (a.K > 0 ? "--K " : "the preset's K = ") + std::to_string(K) +
+                         ": each KA must be in 1.." + std::to_string(K - 1));
+    TwoSizeParams tp = base;
     setParameter(tp, "KA", KA);
-    setParameter(tp, "KB", a.K > 0 ? a.K - KA : a.KB);
+    setParameter(tp, "KB", K > 0 ? K - KA : a.KB);
     validate(tp);
     settings.push_back(tp);
   }
@@ -249,7 +260,8 @@ Command addSweep(CLI::App& app) {
   auto* sub = app.add_subcommand("sweep", "Minority cosine versus R on a log grid (CSV)");
   sub->add_option("--K", a->K, "total number of classes");
   sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
-  sub->add_option("--KA", a->KA, "majority counts, comma separated")->capture_default_str();
+  a->KAoption = sub->add_option("--KA", a->KA, "majority counts, comma separated (with --preset: the preset's KA)")
+                    ->capture_default_str();
   addParameterOptions(sub, a->params, parameterNamesExcept({"KA", "KB", "R"}));
   sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();

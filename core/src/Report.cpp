@@ -1,3 +1,4 @@
+#include <charconv>
 #include "lpm/Report.h"
 
 #include <algorithm>
@@ -18,10 +19,11 @@ nlohmann::json numberOrNull(const std::optional<double>& v) {
 
 std::string formatNumber(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
+  if (std::isnan(v)) return "nan";
+  // The shortest text that reads back as the same double: 0.05, not 0.050000000000000003.
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 nlohmann::json matrixJson(const Eigen::MatrixXd& M) {

@@ -1,6 +1,7 @@
 #include "lpm/Sweep.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
@@ -13,7 +14,12 @@ std::vector<double> logGrid(double Rmin, double Rmax, int points) {
   if (points < 2) throw InvalidInput("a sweep needs at least 2 points, got " + std::to_string(points));
   std::vector<double> R(points);
   const double a = std::log(Rmin), b = std::log(Rmax);
-  for (int i = 0; i < points; ++i) R[i] = std::exp(a + (b - a) * i / (points - 1));
+  for (int i = 0; i < points; ++i) {
+    // 15 significant digits: 10, not 10.000000000000002 (the grid is a choice; its values are exact).
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", std::exp(a + (b - a) * i / (points - 1)));
+    R[i] = std::strtod(text, nullptr);
+  }
   R.front() = Rmin;
   R.back() = Rmax;
   return R;

@@ -54,7 +54,9 @@ double element(const uint8_t* p, DType t) {
 class File {
 public:
   explicit File(const std::string& path) : in_(path, std::ios::binary) {
-    if (!in_) refuse("cannot open " + path);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) refuse(path + " is a folder, not a checkpoint file");
+    if (!in_) refuse("cannot open " + path + (std::filesystem::exists(path, ec) ? " (no permission to read it)" : " (no such file)"));
     in_.seekg(0, std::ios::end);
     size_ = static_cast<uint64_t>(in_.tellg());
   }
