@@ -102,6 +102,35 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   out.captured = total > 0 ? P.squaredNorm() / total : 1.0;
   out.frame = turn * axes;
   out.legend = scale.legend;
+  out.minorityPlane = unitPlane(W, s.problem.minority, &out.minorityClasses);
+  return out;
+}
+
+Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept) {
+  kept->clear();
+  std::vector<Eigen::VectorXd> u;
+  const double largest = W.rows() ? W.rowwise().norm().maxCoeff() : 0.0;
+  for (int k : classes) {
+    const double n = W.row(k).norm();
+    if (n > 1e-9 * std::max(largest, 1e-300) && n > 0) u.push_back(W.row(k).transpose() / n), kept->push_back(k);
+  }
+  if (u.size() < 2) {
+    kept->clear();
+    return {};
+  }
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(W.cols());
+  for (const auto& v : u) mean += v;
+  // Opposed unit vectors (mean ~ 0) have no mean direction: take the first vector's.
+  const Eigen::VectorXd a = mean.norm() > 1e-9 ? Eigen::VectorXd(mean.normalized()) : u.front();
+  // Each at its true angle to the mean direction (up), alternately right and left: a fan that
+  // closes as the minority collapses. Faithful to every angle to the mean, whatever the dimension
+  // (a 2D projection of a symmetric spread would put some classes on top of each other).
+  Eigen::MatrixX2d out(u.size(), 2);
+  for (size_t i = 0; i < u.size(); ++i) {
+    const double c = std::clamp(u[i].dot(a), -1.0, 1.0), sn = std::sqrt(std::max(0.0, 1 - c * c));
+    out(i, 0) = (i % 2 == 0 ? 1 : -1) * sn;
+    out(i, 1) = c;
+  }
   return out;
 }
 

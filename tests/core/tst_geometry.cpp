@@ -1,6 +1,8 @@
 // Lemma 1 recovery of h_k, w_k, Procrustes alignment and the 3D projection.
 #include <QTest>
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "lpm/Geometry.h"
@@ -93,6 +95,42 @@ private slots:
     GeometryTracker t;
     const Geometry3D g = t.update(solve(twoSize(5, 5, 300)));
     for (int k = 6; k < 10; ++k) QVERIFY((g.W.row(k) - g.W.row(5)).norm() < 1e-3);
+  }
+
+  void minorityFanKeepsEachAngleToTheMean() {
+    // Spread (R = 8 < R0 = 12.19): five unit vectors with pairwise cosine c make the angle
+    // arccos sqrt((1 + 4c)/5) with their mean; the fan draws each at exactly that angle, and the
+    // angles follow from the full-dimensional classifiers, not the 3D drawing.
+    GeometryTracker t;
+    const Solution s = solve(twoSize(5, 5, 8));
+    const Metrics m = computeMetrics(s);
+    const Geometry3D g = t.update(s);
+    QCOMPARE(g.minorityClasses, (std::vector<int>{5, 6, 7, 8, 9}));
+    QCOMPARE(g.minorityPlane.rows(), 5);
+    const double c = *m.minorityCos(), expect = std::sqrt((1 + 4 * c) / 5);
+    for (int i = 0; i < 5; ++i) {
+      QVERIFY(std::abs(g.minorityPlane.row(i).norm() - 1) < 1e-9);
+      QVERIFY2(std::abs(g.minorityPlane(i, 1) - expect) < 1e-6, qPrintable(QString::number(g.minorityPlane(i, 1))));
+    }
+    QVERIFY(g.minorityPlane(0, 0) > 0.5 && g.minorityPlane(1, 0) < -0.5);  // alternately right and left
+    // Collapsed (R = 300): the fan is closed, every arrow along the mean.
+    const Geometry3D h = t.update(solve(twoSize(5, 5, 300)));
+    for (int i = 0; i < 5; ++i) QVERIFY(std::abs(h.minorityPlane(i, 1) - 1) < 1e-6);
+    // Vanished minority classifiers (EW = 0.05 at R = 100: w = 0) draw no fan.
+    TwoSizeParams vp;
+    vp.KA = 5, vp.KB = 5, vp.EW = 0.05, vp.EH = 5, vp.R = 100;
+    const Solution vs = solve(makeTwoSize(vp));
+    QVERIFY(computeMetrics(vs).minorityState == MinorityState::Vanished);
+    const Geometry3D v = GeometryTracker().update(vs);
+    QCOMPARE(v.minorityPlane.rows(), 0);
+    QVERIFY(v.minorityClasses.empty());
+    // A general configuration: the angle to the mean direction, whatever the width.
+    Eigen::MatrixXd W(4, 6);
+    W << 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 9, 9, 9, 9, 9, 9;
+    std::vector<int> kept;
+    const Eigen::MatrixX2d f = unitPlane(W, {0, 1, 2}, &kept);
+    const Eigen::VectorXd mean = (W.row(0).normalized() + W.row(1).normalized() + W.row(2).normalized()).normalized();
+    for (int i = 0; i < 3; ++i) QVERIFY(std::abs(f(i, 1) - W.row(i).normalized().dot(mean.transpose())) < 1e-12);
   }
 
   void frameReproducesTheDrawing() {

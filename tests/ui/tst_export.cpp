@@ -213,6 +213,40 @@ private slots:
     }
   }
 
+  void sceneShowsMinorityCollapse() {
+    // The 3D picture of fig3a below R0 (R = 8, cosine 0.28) and above (R = 100, collapsed) must
+    // differ where a first-time user looks: the minority fan (upper right) is open, then closed.
+    auto render = [&](double R, const char* name) {
+      render::FigureInputs in;
+      in.params = findPreset("fig3a")->params;
+      in.params.R = R;
+      render::ChartData c;
+      render::SceneData sc;
+      std::string cap;
+      render::buildFigure(in, c, sc, cap);
+      render::exportScene(sc, path(name).toStdString(), {480, 480, 1});
+      return QImage(path(name)).convertToFormat(QImage::Format_RGB32);
+    };
+    // The horizontal extent of the minority colour (vermillion) inside the inset's square.
+    auto fanWidth = [](const QImage& img) {
+      const int side = int(0.30 * img.height()), x0 = img.width() - int(1.25 * side) - 6, y0 = 6;
+      int lo = img.width(), hi = -1;
+      for (int y = y0 + side / 6; y < y0 + side * 3 / 4; ++y)
+        for (int x = x0; x < x0 + int(1.25 * side); ++x) {
+          const QColor c = img.pixelColor(x, y);
+          if (c.red() > 150 && c.green() < 140 && c.blue() < 90) lo = std::min(lo, x), hi = std::max(hi, x);
+        }
+      return hi >= lo ? double(hi - lo) / side : 0.0;
+    };
+    const QImage spread = render(8, "scene-R8.png"), collapsed = render(100, "scene-R100.png");
+    QVERIFY2(fanWidth(spread) > 0.45, qPrintable(QString::number(fanWidth(spread))));
+    QVERIFY2(fanWidth(collapsed) < 0.2, qPrintable(QString::number(fanWidth(collapsed))));
+    for (const auto& [img, base] : {std::pair{spread, "scene-fig3a-R8.png"}, {collapsed, "scene-fig3a-R100.png"}}) {
+      const auto r = test::compareWithBaseline(img, base, 0.5);
+      QVERIFY2(r.ok, qPrintable(r.message));
+    }
+  }
+
   void badExportsAreRefusedWithTheReason() {
     auto message = [](auto&& f) -> QString {
       try {

@@ -3,6 +3,7 @@
 // previous solution by orthogonal Procrustes and projected to 3D.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -34,7 +35,15 @@ struct Geometry3D {
   double captured = 1;  ///< share of the squared Frobenius norm the 3D projection keeps
   /// K x 3: drawn rows = (rows of Solution::vectors divided by sqrt(E)) * frame.
   Eigen::MatrixXd frame;
+  /// The minority classifiers alone, each of unit length, drawn as a fan: each at its true angle
+  /// (full-dimensional, not on the 3D axes, which are chosen for all classes and may hide it) to
+  /// their mean direction (y), alternately right and left. The fan closes as they collapse. One
+  /// row per class of `minorityClasses`; empty when fewer than two minority classifiers are non-zero.
+  Eigen::MatrixX2d minorityPlane;
+  std::vector<int> minorityClasses;
 };
+/// Geometry3D::minorityPlane for classifier rows W (any width) and the classes to take.
+Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept);
 
 /// Rows m_k = sqrt(K/(K-1)) (e_k - 1/K): unit vectors with pairwise cosine -1/(K-1).
 Eigen::MatrixXd simplexETF(int K);

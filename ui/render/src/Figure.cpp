@@ -53,6 +53,7 @@ void fill(CosineChart& c, const ChartData& d) {
 void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setFontScale(fontScale);
   s.setConfiguration(d.W, d.H, d.minority);
+  s.setMinorityInset(d.minorityPlane, d.minorityClasses, d.minorityCos);
   s.setModelLegend(d.legend);
   s.setShowUnitSphere(d.view.unitSphere);
   s.setShowMeans(d.view.means);
@@ -107,6 +108,7 @@ QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::s
   auto win = offscreenWindow(w, h);
   SceneContent scene;
   fill(scene, data, fontScale);
+  scene.fitAspect(double(w) / h);
   if (legend && note) {
     *legend = scene.legend();
     *note = scene.note();

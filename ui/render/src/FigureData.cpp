@@ -75,6 +75,11 @@ std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, con
   return label;
 }
 
+std::optional<double> minorityInsetCos(const Metrics& m) {
+  if (m.minorityState != MinorityState::Spread && m.minorityState != MinorityState::Collapsed) return std::nullopt;
+  return m.minorityCos();
+}
+
 std::string sceneNote(const Solution& s, double captured, bool drawn) {
   char buf[240];
   std::string note;
@@ -149,6 +154,9 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     scene.legend = g.legend;
     scene.minority.assign(in.params.K(), false);
     for (int k : s.problem.minority) scene.minority[k] = true;
+    scene.minorityPlane = g.minorityPlane;
+    scene.minorityClasses = g.minorityClasses;
+    scene.minorityCos = minorityInsetCos(m);
   }
   scene.view = in.view;
   scene.camera = in.camera;
@@ -189,9 +197,13 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
       scene.W.resize(0, 3), scene.H.resize(0, 3), scene.etf.resize(0, 3);
     else
       scene.W = g.W, scene.H = g.H, scene.etf = g.etf, scene.legend = g.legend;
+    const Metrics mf = computeMetrics(s);
+    scene.minorityPlane = nonUnique(s) ? Eigen::MatrixX2d() : g.minorityPlane;
+    scene.minorityClasses = g.minorityClasses;
+    scene.minorityCos = minorityInsetCos(mf);
     scene.note = sceneNote(s, g.captured, !nonUnique(s));
     chart.currentR = p.R;
-    writer.addFrame(scene, chart, captionFor(p, s, computeMetrics(s), chart.transition));
+    writer.addFrame(scene, chart, captionFor(p, s, mf, chart.transition));
     if (progress && !progress(i + 1)) break;
   }
   return writer.close();

@@ -1,13 +1,19 @@
 #include "lpm/render/SceneContent.h"
 
 #include <vtkActor.h>
+#include <vtkActor2D.h>
+#include <vtkPolyDataMapper2D.h>
+#include <vtkProperty2D.h>
 #include <vtkArrowSource.h>
 #include <vtkAxesActor.h>
 #include <vtkCellArray.h>
 #include <vtkCamera.h>
 #include <vtkCoordinate.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <vtkCornerAnnotation.h>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
@@ -44,6 +50,36 @@ void Palette::classColour(int k, double rgb[3]) {
 }
 
 namespace {
+
+// "6–10" for 6,7,8,9,10; "6, 8" otherwise (numbers as labelled).
+std::string classList(std::vector<int> ks) {
+  std::sort(ks.begin(), ks.end());
+  if (ks.size() == 1) return std::to_string(ks[0]);
+  bool run = true;
+  for (size_t i = 1; i < ks.size(); ++i) run = run && ks[i] == ks[i - 1] + 1;
+  if (run) return std::to_string(ks.front()) + "\u2013" + std::to_string(ks.back());
+  std::string out;
+  for (int k : ks) out += (out.empty() ? "" : ",") + std::to_string(k);
+  return out;
+}
+
+// Groups of rows whose points lie within `tol` of each other (single linkage, in order).
+std::vector<std::vector<int>> coincident(const std::vector<Eigen::Vector3d>& pts, double tol) {
+  std::vector<int> group(pts.size(), -1);
+  std::vector<std::vector<int>> groups;
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (group[i] >= 0) continue;
+    group[i] = int(groups.size());
+    groups.push_back({int(i)});
+    for (size_t q = 0; q < groups.back().size(); ++q)
+      for (size_t j = i + 1; j < pts.size(); ++j)
+        if (group[j] < 0 && (pts[groups.back()[q]] - pts[j]).norm() < tol) {
+          group[j] = group[i];
+          groups.back().push_back(int(j));
+        }
+  }
+  return groups;
+}
 
 constexpr const char* kModelLegend = "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres";
 
@@ -106,6 +142,18 @@ struct SceneContent::Private {
   vtkNew<vtkCornerAnnotation> caption;
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   double fontScale = 1;
+  // The minority inset (upper right): a panel, lines, and its texts.
+  vtkNew<vtkPolyData> insetFill, insetLines, insetArrows;
+  vtkNew<vtkPolyDataMapper2D> insetFillMapper, insetLinesMapper, insetArrowsMapper;
+  vtkNew<vtkActor2D> insetFillActor, insetLinesActor, insetArrowsActor;
+  vtkNew<vtkCoordinate> normalized;
+  vtkNew<vtkTextActor> insetTitle, insetValue;
+  std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
+  Eigen::MatrixX2d insetPlane;
+  std::vector<int> insetClasses;
+  std::optional<double> insetCos;
+  double aspect = 1;
+  bool dark = false;
 };
 
 SceneContent::SceneContent() : p(new Private) {
@@ -174,6 +222,33 @@ SceneContent::SceneContent() : p(new Private) {
   p->caption->SetText(vtkCornerAnnotation::UpperLeft, kModelLegend);
   setFontScale(1);
   r->AddViewProp(p->caption);
+  p->normalized->SetCoordinateSystemToNormalizedViewport();
+  const std::pair<vtkPolyData*, std::pair<vtkPolyDataMapper2D*, vtkActor2D*>> layers[] = {
+      {p->insetFill, {p->insetFillMapper, p->insetFillActor}},
+      {p->insetLines, {p->insetLinesMapper, p->insetLinesActor}},
+      {p->insetArrows, {p->insetArrowsMapper, p->insetArrowsActor}}};
+  for (const auto& [data, ma] : layers) {
+    ma.first->SetInputData(data);
+    ma.first->SetTransformCoordinate(p->normalized);
+    ma.second->SetMapper(ma.first);
+    ma.second->SetVisibility(false);
+    r->AddActor2D(ma.second);
+  }
+  // Drawn in layer order: the panel, its lines, the arrows, the texts.
+  p->insetFillActor->SetLayerNumber(1);
+  p->insetLinesActor->SetLayerNumber(2);
+  p->insetArrowsActor->SetLayerNumber(3);
+  p->insetTitle->SetLayerNumber(4);
+  p->insetValue->SetLayerNumber(4);
+  p->insetLinesActor->GetProperty()->SetLineWidth(1.2f);
+  p->insetArrowsActor->GetProperty()->SetLineWidth(2.5f);
+  p->insetArrowsActor->GetProperty()->SetColor(Palette::minorityW[0], Palette::minorityW[1], Palette::minorityW[2]);
+  for (vtkTextActor* t : {p->insetTitle.Get(), p->insetValue.Get()}) {
+    t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+    t->GetTextProperty()->SetJustificationToCentered();
+    t->SetVisibility(false);
+    r->AddActor2D(t);
+  }
   resetCamera();
 }
 
@@ -230,17 +305,32 @@ void SceneContent::rebuild() {
     p->renderer->AddActor(label);
     p->labels.push_back(label);
   }
+  // Labels of arrows that end at the same place are one label, "6–10", not a smudge of digits.
+  std::vector<Eigen::Vector3d> tips;
+  for (int k = 0; k < K; ++k) {
+    Eigen::Vector3d tip = W_.row(k).transpose();
+    if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
+    tips.push_back(tip * 1.12);
+  }
+  std::vector<std::string> text(K);
+  std::vector<Eigen::Vector3d> at(K);
+  std::vector<bool> shown(K, false);
+  for (const auto& g : coincident(tips, 0.06)) {
+    std::vector<int> ks;
+    Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+    for (int i : g) ks.push_back(i + labelBase_), mean += tips[i];
+    text[g.front()] = classList(ks);
+    at[g.front()] = mean / double(g.size());
+    shown[g.front()] = true;
+  }
   for (size_t k = 0; k < p->labels.size(); ++k) {
     auto& label = p->labels[k];
     const bool live = static_cast<int>(k) < K;
-    label->SetVisibility(live && showLabels_ && K <= 30);
+    label->SetVisibility(live && showLabels_ && K <= 30 && shown[k]);
     if (!live) continue;
     const bool minor = k < minority_.size() && minority_[k];
-    Eigen::Vector3d tip = W_.row(k).transpose();
-    if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
-    tip *= 1.12;
-    label->GetPositionCoordinate()->SetValue(tip.data());
-    label->SetInput(std::to_string(static_cast<int>(k) + labelBase_).c_str());
+    label->GetPositionCoordinate()->SetValue(at[k].data());
+    label->SetInput(text[k].c_str());
     const double* c = minor ? Palette::minorityW : Palette::majorityW;
     label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
   }
@@ -324,6 +414,10 @@ std::string SceneContent::note() const {
 }
 
 void SceneContent::setDarkBackground(bool dark) {
+  if (p->dark != dark) {
+    p->dark = dark;
+    rebuildInset();
+  }
   const double fg = dark ? 0.85 : 0.25;
   p->caption->GetTextProperty()->SetColor(fg, fg, fg + 0.05);
   if (dark) {
@@ -335,10 +429,124 @@ void SceneContent::setDarkBackground(bool dark) {
   }
 }
 
+void SceneContent::setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
+                                    std::optional<double> meanCos) {
+  p->insetPlane = plane;
+  p->insetClasses = classes;
+  p->insetCos = meanCos;
+  rebuildInset();
+}
+
+
+void SceneContent::rebuildInset() {
+  const bool on = p->insetPlane.rows() >= 2;
+  for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetLinesActor.Get()),
+                     static_cast<vtkProp*>(p->insetArrowsActor.Get()), static_cast<vtkProp*>(p->insetTitle.Get()),
+                     static_cast<vtkProp*>(p->insetValue.Get())})
+    a->SetVisibility(on);
+  for (auto& l : p->insetLabels) l->SetVisibility(false);
+  if (!on) return;
+  // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels).
+  const double S = 0.30, bw = 1.25 * S / std::max(p->aspect, 0.2), bh = S;
+  const double x0 = 1 - 0.012 - bw, y0 = 1 - 0.012 - bh;
+  const double cx = x0 + bw / 2, cy = y0 + bh * 0.40, ry = bh * 0.30, rx = ry / std::max(p->aspect, 0.2);
+  auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
+  // Panel.
+  vtkNew<vtkPoints> fp;
+  vtkNew<vtkCellArray> poly;
+  for (auto [x, y] : {std::pair{x0, y0}, {x0 + bw, y0}, {x0 + bw, y0 + bh}, {x0, y0 + bh}}) fp->InsertNextPoint(x, y, 0);
+  const vtkIdType quad[4] = {0, 1, 2, 3};
+  poly->InsertNextCell(4, quad);
+  p->insetFill->SetPoints(fp);
+  p->insetFill->SetPolys(poly);
+  p->insetFill->Modified();
+  const double fill = p->dark ? 0.19 : 0.995, line = p->dark ? 0.55 : 0.72, ink = p->dark ? 0.88 : 0.2;
+  p->insetFillActor->GetProperty()->SetColor(fill, fill, fill + (p->dark ? 0.03 : 0.0));
+  p->insetFillActor->GetProperty()->SetOpacity(1.0);  // opaque: translucent 2D would be drawn over the lines
+  // Frame, unit circle, the mean direction.
+  vtkNew<vtkPoints> lp;
+  vtkNew<vtkCellArray> lines;
+  auto polyline = [&](const std::vector<Eigen::Vector2d>& pts, vtkPoints* points, vtkCellArray* cells) {
+    std::vector<vtkIdType> ids;
+    for (const auto& q : pts) ids.push_back(points->InsertNextPoint(q.x(), q.y(), 0));
+    cells->InsertNextCell(vtkIdType(ids.size()), ids.data());
+  };
+  polyline({{x0, y0}, {x0 + bw, y0}, {x0 + bw, y0 + bh}, {x0, y0 + bh}, {x0, y0}}, lp, lines);
+  std::vector<Eigen::Vector2d> circle;
+  for (int i = 0; i <= 64; ++i) circle.push_back(P(std::cos(2 * M_PI * i / 64), std::sin(2 * M_PI * i / 64)));
+  polyline(circle, lp, lines);
+  polyline({P(0, -1.08), P(0, 1.08)}, lp, lines);
+  p->insetLines->SetPoints(lp);
+  p->insetLines->SetLines(lines);
+  p->insetLines->Modified();
+  p->insetLinesActor->GetProperty()->SetColor(line, line, line + 0.03);
+  // The arrows, each with a head, and their labels grouped where they coincide.
+  vtkNew<vtkPoints> ap;
+  vtkNew<vtkCellArray> arrows;
+  std::vector<Eigen::Vector3d> tips;
+  for (int i = 0; i < p->insetPlane.rows(); ++i) {
+    const Eigen::Vector2d u = p->insetPlane.row(i).transpose();
+    polyline({P(0, 0), P(u.x(), u.y())}, ap, arrows);
+    const double n = std::max(u.norm(), 1e-9);
+    const Eigen::Vector2d d = u / n, side(-d.y(), d.x());
+    const Eigen::Vector2d a = u - 0.14 * d + 0.07 * side, b = u - 0.14 * d - 0.07 * side;
+    polyline({P(a.x(), a.y()), P(u.x(), u.y()), P(b.x(), b.y())}, ap, arrows);
+    tips.emplace_back(u.x(), u.y(), 0);
+  }
+  p->insetArrows->SetPoints(ap);
+  p->insetArrows->SetLines(arrows);
+  p->insetArrows->Modified();
+  const auto groups = coincident(tips, 0.06);
+  while (p->insetLabels.size() < groups.size()) {
+    auto t = vtkSmartPointer<vtkTextActor>::New();
+    t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+    t->GetTextProperty()->SetJustificationToCentered();
+    t->GetTextProperty()->SetVerticalJustificationToCentered();
+    t->GetTextProperty()->BoldOn();
+    t->SetLayerNumber(4);
+    p->renderer->AddActor2D(t);
+    p->insetLabels.push_back(t);
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<int> ks;
+    Eigen::Vector3d at = Eigen::Vector3d::Zero();
+    for (int i : groups[g]) ks.push_back(p->insetClasses[i] + labelBase_), at += tips[i];
+    at /= double(groups[g].size());
+    const double n = std::max(at.head<2>().norm(), 1e-9);
+    const Eigen::Vector2d q = P(at.x() * (1 + 0.2 / n), at.y() * (1 + 0.2 / n));
+    auto& t = p->insetLabels[g];
+    t->SetInput(classList(ks).c_str());
+    t->GetPositionCoordinate()->SetValue(q.x(), q.y());
+    t->GetTextProperty()->SetFontSize(static_cast<int>(13 * p->fontScale));
+    const double* c = Palette::minorityW;
+    t->GetTextProperty()->SetColor(c[0] * 0.85, c[1] * 0.85, c[2] * 0.85);
+    t->SetVisibility(showLabels_);
+  }
+  p->insetTitle->SetInput("minority classifiers,\nangle to their mean");
+  p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
+  p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
+  char value[96];
+  if (p->insetCos)
+    std::snprintf(value, sizeof value, *p->insetCos >= 0.999 ? "collapsed, cos %.3f" : "mean cos %.3f", *p->insetCos);
+  else
+    std::snprintf(value, sizeof value, "%s", "");
+  p->insetValue->SetInput(value);
+  p->insetValue->GetPositionCoordinate()->SetValue(cx, y0 + 0.012);
+  p->insetValue->GetTextProperty()->SetVerticalJustificationToBottom();
+  for (vtkTextActor* t : {p->insetTitle.Get(), p->insetValue.Get()}) {
+    t->GetTextProperty()->SetFontSize(static_cast<int>(12 * p->fontScale));
+    t->GetTextProperty()->SetColor(ink, ink, ink + 0.02);
+  }
+}
+
 void SceneContent::resetCamera() { standardView(3); }
 
 void SceneContent::fitAspect(double aspect) {
   p->renderer->GetActiveCamera()->SetUseHorizontalViewAngle(aspect > 0 && aspect < 1);
+  if (aspect > 0 && std::abs(aspect - p->aspect) > 1e-9) {
+    p->aspect = aspect;
+    rebuildInset();  // the panel stays square in pixels
+  }
 }
 
 void SceneContent::standardView(int which) {

@@ -42,6 +42,9 @@ struct SceneData {
   Eigen::MatrixX3d overlay;  ///< a trained network's classifiers in the model's frame (may be empty)
   std::string legend;        ///< Geometry3D::legend (empty: the constrained model's)
   std::vector<bool> minority;
+  Eigen::MatrixX2d minorityPlane;   ///< Geometry3D::minorityPlane (the inset)
+  std::vector<int> minorityClasses;
+  std::optional<double> minorityCos;  ///< the metrics' mean pairwise cosine, for the inset
   ViewOptions view;
   std::optional<CameraState> camera;
   std::string note;
@@ -85,6 +88,10 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
 /// state for an uncertified solution) and the transition's summary.
 std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
                        const std::optional<TransitionResult>& t);
+
+/// The cosine the minority inset prints: the metrics' mean pairwise cosine where it is defined
+/// (spread or collapsed), none otherwise (vanished, not unique, not certified).
+std::optional<double> minorityInsetCos(const Metrics& m);
 
 /// The 3D view's note for a solution (the window's and every export's): what the projection keeps,
 /// or why nothing is drawn (K beyond 400), led by "NOT CERTIFIED ..." for an uncertified solution.

@@ -2,6 +2,7 @@
 // The 3D scene as a VTK renderer, independent of any window: classifiers w_k as arrows from the
 // origin, class means h_k as spheres, optional unit sphere, ETF reference and axes.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ public:
   /// What the arrows and spheres are and how they are scaled (Geometry3D::legend); the overlay's
   /// line is added to it.
   void setModelLegend(const std::string& text);
+  /// The minority classifiers alone, unit length, as a fan of their angles (Geometry3D::minorityPlane;
+  /// `classes` 0-based, labelled from the label base), with their mean pairwise cosine: the inset
+  /// in the upper right that shows spread or collapse, whatever the 3D axes show. Empty hides it.
+  void setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
+                        std::optional<double> meanCos);
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   std::string note() const;
@@ -78,6 +84,7 @@ private:
   int overlayCount_ = 0, sampleCount_ = 0, labelBase_ = 1;
   std::string modelLegend_;
   void rebuild();
+  void rebuildInset();
 };
 
 }  // namespace lpm::render
