@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 #include <QToolBar>
 #include <QMenu>
@@ -421,13 +422,39 @@ private slots:
 
   void clickingThePlotSetsR() {
     auto* plot = w->plot();
-    const double x = plot->pixelAtR(100.0) / plot->devicePixelRatioF();
+    const double x = plot->pixelAtR(100.0);  // widget coordinates
     const QPoint at(static_cast<int>(std::lround(x)), plot->height() / 2);
     QTest::mousePress(plot, Qt::LeftButton, Qt::NoModifier, at);
     QTest::mouseRelease(plot, Qt::LeftButton, Qt::NoModifier, at);
     settle();
     const double R = w->model()->params().R;
     QVERIFY2(std::abs(std::log10(R) - 2) < 0.03, qPrintable(QString("R = %1").arg(R)));
+  }
+
+  void titleNamesTheSessionAndMarksChanges() {
+    // Untitled until saved; a change marks it modified; saving names it and clears the mark;
+    // opening names what was opened.
+    QVERIFY2(w->windowTitle().startsWith("Untitled"), qPrintable(w->windowTitle()));
+    TwoSizeParams p = w->model()->params();
+    p.R = 33;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    QVERIFY(w->isWindowModified());
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(w->saveSession(dir.filePath("lesson-one.json"), &error));
+    QVERIFY(!w->isWindowModified());
+    QVERIFY2(w->windowTitle().startsWith("lesson-one.json"), qPrintable(w->windowTitle()));
+    p.R = 44;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    QVERIFY(w->isWindowModified());
+    w->model()->undoStack()->undo();  // back to the saved state: not modified
+    QVERIFY(!w->isWindowModified());
+    QVERIFY(QFile::copy(dir.filePath("lesson-one.json"), dir.filePath("other.json")));
+    QVERIFY(w->openSession(dir.filePath("other.json"), &error));
+    QVERIFY2(w->windowTitle().startsWith("other.json"), qPrintable(w->windowTitle()));
+    QVERIFY(!w->isWindowModified());
   }
 
   void playThenTypeTenShowsTheCertifiedOptimum() {
@@ -440,7 +467,9 @@ private slots:
     QVERIFY(tb && tb->isVisible());
     QTest::mouseClick(tb, Qt::LeftButton);
     QVERIFY(play->isChecked());
+    QVERIFY2(play->text().contains("Pause"), qPrintable(play->text()));  // says what a press does now
     QTRY_VERIFY_WITH_TIMEOUT(!play->isChecked(), 30000);
+    QVERIFY2(play->text().contains("Play"), qPrintable(play->text()));
     settle();
     QVERIFY(std::abs(w->model()->params().R - 1e4) < 1e-6);
     type("R", "10");

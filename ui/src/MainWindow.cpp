@@ -1,5 +1,8 @@
 #include "lpm/ui/MainWindow.h"
 
+#include <QFileInfo>
+#include <QUndoStack>
+
 #include <QAbstractButton>
 #include <QPushButton>
 #include <QAction>
@@ -45,7 +48,7 @@
 namespace lpm::ui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document(this)) {
-  setWindowTitle(tr("LPM Studio — Layer-Peeled Model explorer"));
+  setWindowTitle(tr("Untitled[*] — LPM Studio"));
   setWindowIcon(QIcon(":/lpm/icons/lpm-studio.svg"));
   ExplorerModel* model = doc_->model();
 
@@ -92,6 +95,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     if (ok) netDock->show();
     onNetworkOpened(ok, message, unsafe);
   });
+  connect(doc_, &Document::networkChanged, this, &MainWindow::updateTitle);
+  connect(model->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(doc_, &Document::networkChanged, this, [this] {
     const auto* net = doc_->network();
     plot_->setNetworkMarker(doc_->networkR(), doc_->networkCos(), net ? QString::fromStdString(net->fileName()) : QString());
@@ -384,6 +389,31 @@ std::optional<CameraState> MainWindow::camera() const {
   c->GetViewUp(cam.viewUp.data());
   cam.viewAngle = c->GetViewAngle();
   return cam;
+}
+
+bool MainWindow::openSession(const QString& path, QString* error) {
+  if (!doc_->openSession(path, error)) return false;
+  sessionName_ = QFileInfo(path).fileName();
+  doc_->model()->undoStack()->setClean();
+  updateTitle();
+  return true;
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error) {
+  if (!doc_->saveSession(path, camera(), error)) return false;
+  sessionName_ = QFileInfo(path).fileName();
+  doc_->model()->undoStack()->setClean();
+  updateTitle();
+  statusBar()->showMessage(tr("Saved %1").arg(path), 6000);
+  return true;
+}
+
+void MainWindow::updateTitle() {
+  QString name = sessionName_;
+  if (name.isEmpty() && doc_->network()) name = QString::fromStdString(doc_->network()->fileName());
+  if (name.isEmpty()) name = tr("Untitled");
+  setWindowTitle(tr("%1[*] — LPM Studio").arg(name));
+  setWindowModified(!doc_->model()->undoStack()->isClean());
 }
 
 render::ChartData MainWindow::chartData() const { return doc_->chartData(plot_->rMin(), plot_->rMax()); }

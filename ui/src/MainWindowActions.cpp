@@ -206,7 +206,10 @@ void MainWindow::buildMenus() {
   play->setCheckable(true);
   play->setShortcut(QKeySequence(Qt::Key_Space));
   play->setToolTip(tr("Sweep R from 1 to 10^4 and watch the minority classifiers merge (Space)"));
-  connect(play, &QAction::toggled, this, [this](bool on) { on ? this->play() : stop(); });
+  connect(play, &QAction::toggled, this, [this, play](bool on) {
+    play->setText(on ? tr("⏸ Pause") : tr("▶ Play R sweep"));  // the button says what a press does
+    on ? this->play() : stop();
+  });
   tools->addAction(reset);
   tools->addSeparator();
   auto* combo = new QComboBox(this);

@@ -65,8 +65,9 @@ public:
 
   std::optional<CameraState> camera() const;
   Session currentSession() const { return doc_->toSession(camera()); }
-  bool openSession(const QString& path, QString* error) { return doc_->openSession(path, error); }
-  bool saveSession(const QString& path, QString* error) const { return doc_->saveSession(path, camera(), error); }
+  /// Opens or saves a session; on success the window's title names it and the state is unmodified.
+  bool openSession(const QString& path, QString* error);
+  bool saveSession(const QString& path, QString* error);
 
   /// What the exports draw, from the current state.
   render::ChartData chartData() const;
@@ -82,6 +83,9 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  QString sessionName_;  ///< the open or last saved session's file name
+  /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
+  void updateTitle();
   void buildMenus();
   QAction* addAction(QMenu* menu, const QString& id, const QString& text, const QKeySequence& key = {});
   void onSolved(std::shared_ptr<const SolvedFrame> frame);
