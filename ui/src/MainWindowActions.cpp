@@ -19,6 +19,8 @@
 #include "lpm/Version.h"
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/CosinePlot.h"
+#include <QPalette>
+#include <QStyle>
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
@@ -223,6 +225,39 @@ void MainWindow::buildMenus() {
   tools->addWidget(combo);
 }
 
+void MainWindow::applyDarkPalette(bool dark) {
+  // The whole window follows the theme, not only the views: panels, menus, text and entries.
+  static const QPalette light = QApplication::palette();
+  static const QString lightStyle = QApplication::style()->name();
+  if (dark == darkPalette_) return;
+  darkPalette_ = dark;
+  if (!dark) {
+    QApplication::setStyle(lightStyle);
+    QApplication::setPalette(light);
+    return;
+  }
+  QApplication::setStyle("Fusion");  // the platform style may ignore a palette
+  QPalette p;
+  const QColor window(0x2a, 0x2c, 0x31), base(0x1f, 0x21, 0x25), text(0xe8, 0xe8, 0xea), mid(0x3a, 0x3d, 0x44);
+  p.setColor(QPalette::Window, window);
+  p.setColor(QPalette::WindowText, text);
+  p.setColor(QPalette::Base, base);
+  p.setColor(QPalette::AlternateBase, window);
+  p.setColor(QPalette::ToolTipBase, base);
+  p.setColor(QPalette::ToolTipText, text);
+  p.setColor(QPalette::Text, text);
+  p.setColor(QPalette::Button, mid);
+  p.setColor(QPalette::ButtonText, text);
+  p.setColor(QPalette::BrightText, Qt::white);
+  p.setColor(QPalette::Highlight, QColor(0x3d, 0x8e, 0xd0));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xee));
+  p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9c, 0xa3));
+  for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    p.setColor(QPalette::Disabled, role, QColor(0x80, 0x82, 0x88));
+  QApplication::setPalette(p);
+}
+
 void MainWindow::onViewChanged(const ViewOptions& v) {
   const std::pair<const char*, bool> state[] = {{"view.means", v.means},       {"view.labels", v.labels},
                                                 {"view.sphere", v.unitSphere}, {"view.etf", v.etf},
@@ -247,6 +282,7 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
   scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
   scene_->setDarkBackground(v.dark);
   plot_->setDarkTheme(v.dark);
+  applyDarkPalette(v.dark);
   scene_->update();
 }
 

@@ -1,5 +1,7 @@
 #include "lpm/ui/SceneView.h"
 
+#include <cmath>
+
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkRenderer.h>
 
@@ -29,7 +31,12 @@ void SceneView::setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX
 
 void SceneView::resizeGL(int w, int h) {
   VtkOpenGLWidget::resizeGL(w, h);
-  content_->fitAspect(h > 0 ? double(w) / h : 1.0);
+  // VTK draws text in device pixels: on a HiDPI screen (QT_SCALE_FACTOR=2) it must be as large.
+  if (std::abs(devicePixelRatioF() - fontScale_) > 1e-6) {
+    fontScale_ = devicePixelRatioF();
+    content_->setFontScale(fontScale_);
+  }
+  content_->setViewSize(int(w * devicePixelRatioF() + 0.5), int(h * devicePixelRatioF() + 0.5));
 }
 
 void SceneView::setShowMeans(bool on) { content_->setShowMeans(on), update(); }

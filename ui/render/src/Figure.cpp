@@ -108,7 +108,7 @@ QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::s
   auto win = offscreenWindow(w, h);
   SceneContent scene;
   fill(scene, data, fontScale);
-  scene.fitAspect(double(w) / h);
+  scene.setViewSize(w, h);
   if (legend && note) {
     *legend = scene.legend();
     *note = scene.note();

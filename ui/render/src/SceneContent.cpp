@@ -153,6 +153,7 @@ struct SceneContent::Private {
   std::vector<int> insetClasses;
   std::optional<double> insetCos;
   double aspect = 1;
+  int viewHeight = 0;  ///< pixels, when known (setViewSize)
   bool dark = false;
 };
 
@@ -259,9 +260,9 @@ vtkRenderer* SceneContent::renderer() const { return p->renderer; }
 void SceneContent::setFontScale(double s) {
   p->fontScale = s;
   p->caption->SetMaximumFontSize(static_cast<int>(14 * s));
-  p->caption->SetMinimumFontSize(static_cast<int>(11 * s));  // it shrinks with the view otherwise
   p->caption->GetTextProperty()->SetFontSize(static_cast<int>(13 * s));
   for (auto& l : p->labels) l->GetTextProperty()->SetFontSize(static_cast<int>(15 * s));
+  rebuildInset();
 }
 
 void SceneContent::setUnitArrows(bool on) {
@@ -332,7 +333,11 @@ void SceneContent::rebuild() {
     label->GetPositionCoordinate()->SetValue(at[k].data());
     label->SetInput(text[k].c_str());
     const double* c = minor ? Palette::minorityW : Palette::majorityW;
-    label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+    // Darker than the arrow on a light background, lighter on a dark one: readable on both.
+    if (p->dark)
+      label->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
+    else
+      label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
   }
 }
 
@@ -417,7 +422,11 @@ void SceneContent::setDarkBackground(bool dark) {
   if (p->dark != dark) {
     p->dark = dark;
     rebuildInset();
+    rebuild();  // label colours
   }
+  // The wireframe is a guide, not the subject: quiet on both backgrounds.
+  if (dark) p->unitSphereActor->GetProperty()->SetColor(0.30, 0.32, 0.37);
+  else p->unitSphereActor->GetProperty()->SetColor(0.78, 0.78, 0.82);
   const double fg = dark ? 0.85 : 0.25;
   p->caption->GetTextProperty()->SetColor(fg, fg, fg + 0.05);
   if (dark) {
@@ -446,10 +455,22 @@ void SceneContent::rebuildInset() {
     a->SetVisibility(on);
   for (auto& l : p->insetLabels) l->SetVisibility(false);
   if (!on) return;
+  {
+    // Too small to read (a narrow view, large text): no panel rather than an illegible one.
+    const double aspect = std::max(p->aspect, 0.2), S = std::min(0.30, 0.55 * aspect / 1.25);
+    if (p->viewHeight > 0 && S * p->viewHeight < 130 * p->fontScale) {
+      for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
+                         static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
+        a->SetVisibility(false);
+      return;
+    }
+  }
   // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels).
-  const double S = 0.30, bw = 1.25 * S / std::max(p->aspect, 0.2), bh = S;
+  // In a narrow view the panel takes at most 55% of the width (and shrinks to stay in shape).
+  const double aspect = std::max(p->aspect, 0.2);
+  const double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
   const double x0 = 1 - 0.012 - bw, y0 = 1 - 0.012 - bh;
-  const double cx = x0 + bw / 2, cy = y0 + bh * 0.40, ry = bh * 0.30, rx = ry / std::max(p->aspect, 0.2);
+  const double cx = x0 + bw / 2, cy = y0 + bh * 0.40, ry = bh * 0.30, rx = ry / aspect;
   auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
   // Panel.
   vtkNew<vtkPoints> fp;
@@ -540,6 +561,12 @@ void SceneContent::rebuildInset() {
 }
 
 void SceneContent::resetCamera() { standardView(3); }
+
+void SceneContent::setViewSize(int width, int height) {
+  p->viewHeight = height;
+  fitAspect(height > 0 ? double(width) / height : 1.0);
+  rebuildInset();
+}
 
 void SceneContent::fitAspect(double aspect) {
   p->renderer->GetActiveCamera()->SetUseHorizontalViewAngle(aspect > 0 && aspect < 1);

@@ -83,6 +83,8 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  bool darkPalette_ = false;
+  void applyDarkPalette(bool dark);
   QString sessionName_;  ///< the open or last saved session's file name
   /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
   void updateTitle();

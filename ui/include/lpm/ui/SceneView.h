@@ -48,6 +48,7 @@ protected:
   void resizeGL(int w, int h) override;
 
 private:
+  double fontScale_ = 1;  ///< VTK text scale: the device-pixel ratio
   render::SceneContent* content_;
   bool cameraPlaced_ = false;
 };

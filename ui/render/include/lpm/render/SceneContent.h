@@ -72,6 +72,9 @@ public:
   /// Width / height of the view: in a portrait view the view angle is horizontal, so the unit
   /// sphere always fits.
   void fitAspect(double aspect);
+  /// The view's size in device pixels: fitAspect, and the minority panel hides where it would be
+  /// too small to read.
+  void setViewSize(int width, int height);
   /// 0: +x, 1: +y, 2: +z, 3: isometric.
   void standardView(int which);
 
