@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QUndoStack>
 
@@ -96,9 +98,18 @@ int main(int argc, char** argv) {
       return fail(QString("--network-tab takes %1").arg(tabs.join(", ")));
     if (cli.positionalArguments().isEmpty()) return fail("--network-tab needs a checkpoint to show");
   }
+  // A screenshot or benchmark is the same picture for everyone: it reads no settings (window
+  // layout, docks, theme) and writes none; it gets an empty settings folder of its own.
+  QTemporaryDir freshSettings;
+  if (cli.isSet("screenshot") || cli.isSet("bench-latency")) {
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, freshSettings.path());
+  }
   lpm::ui::MainWindow window;
   const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency") ||
                         !cli.positionalArguments().isEmpty();
+  // What the command line chose (--dark, --preset, ...) is for this run: it is not remembered.
+  if (scripted || cli.isSet("dark") || cli.isSet("size")) window.setSettingsPersistent(false);
   if (!scripted) window.restoreLastParams();  // an interactive start continues the last session
   lpm::TwoSizeParams p = window.model()->params();
   if (cli.isSet("preset")) {

@@ -431,6 +431,21 @@ private slots:
     QVERIFY2(std::abs(std::log10(R) - 2) < 0.03, qPrintable(QString("R = %1").arg(R)));
   }
 
+  void commandLineStateIsNotRemembered() {
+    // `lpm-studio --dark` (or --preset, ...) is for one run: closing such a window saves nothing.
+    QSettings().clear();
+    w->setSettingsPersistent(false);
+    w->setDarkTheme(true);
+    w->close();
+    QVERIFY(!QSettings().contains("view/dark"));
+    QVERIFY(!QSettings().contains("window/geometry"));
+    w->show();
+    w->setSettingsPersistent(true);  // an interactive start remembers
+    w->close();
+    QVERIFY(QSettings().value("view/dark").toBool());
+    QSettings().clear();
+  }
+
   void titleNamesTheSessionAndMarksChanges() {
     // Untitled until saved; a change marks it modified; saving names it and clears the mark;
     // opening names what was opened.

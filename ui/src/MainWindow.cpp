@@ -238,10 +238,12 @@ MainWindow::~MainWindow() = default;
 QAction* MainWindow::action(const QString& id) const { return findChild<QAction*>(id); }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
-  QSettings settings;
-  settings.setValue("window/geometry", saveGeometry());
-  settings.setValue("window/state", saveState());
-  doc_->saveSettings();
+  if (persistSettings_) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    doc_->saveSettings();
+  }
   QMainWindow::closeEvent(e);
 }
 

@@ -62,6 +62,8 @@ public:
   void setDarkTheme(bool dark);
   /// The parameters and theme of the last session (QSettings), for an interactive start.
   void restoreLastParams() { doc_->restoreSettings(); }
+  /// False: closing saves no settings (a start whose state came from the command line).
+  void setSettingsPersistent(bool on) { persistSettings_ = on; }
 
   std::optional<CameraState> camera() const;
   Session currentSession() const { return doc_->toSession(camera()); }
@@ -83,6 +85,7 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  bool persistSettings_ = true;
   bool darkPalette_ = false;
   void applyDarkPalette(bool dark);
   QString sessionName_;  ///< the open or last saved session's file name
