@@ -227,10 +227,12 @@ void MainWindow::buildMenus() {
 
 void MainWindow::applyDarkPalette(bool dark) {
   // The whole window follows the theme, not only the views: panels, menus, text and entries.
+  // The palette is the application's, shared by every window: so is the record of which it is.
   static const QPalette light = QApplication::palette();
   static const QString lightStyle = QApplication::style()->name();
-  if (dark == darkPalette_) return;
-  darkPalette_ = dark;
+  static bool applied = false;
+  if (dark == applied) return;
+  applied = dark;
   if (!dark) {
     QApplication::setStyle(lightStyle);
     QApplication::setPalette(light);

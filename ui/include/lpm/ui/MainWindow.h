@@ -86,7 +86,6 @@ protected:
 
 private:
   bool persistSettings_ = true;
-  bool darkPalette_ = false;
   void applyDarkPalette(bool dark);
   QString sessionName_;  ///< the open or last saved session's file name
   /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
