@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QFile>
+#include <QStatusBar>
 #include <QTest>
 #include <QToolBar>
 #include <QMenu>
@@ -429,6 +430,24 @@ private slots:
     settle();
     const double R = w->model()->params().R;
     QVERIFY2(std::abs(std::log10(R) - 2) < 0.03, qPrintable(QString("R = %1").arg(R)));
+  }
+
+  void typedNumbersAreReadAsWritten() {
+    // 1e6 is a million (not 16), inf is R = infinity; a value out of range says why.
+    type("R", "1e6");
+    QCOMPARE(w->model()->params().R, 1e6);
+    type("R", "2.5e3");
+    QCOMPARE(w->model()->params().R, 2500.0);
+    type("R", "inf");
+    QVERIFY2(std::isinf(w->model()->params().R), qPrintable(QString::number(w->model()->params().R)));
+    QCOMPARE(w->panel()->entry("R")->text(), QStringLiteral("∞"));
+    type("R", "12");
+    QCOMPARE(w->model()->params().R, 12.0);
+    // Out of range: refused with the registry's reason, and nothing changes.
+    const double EW = w->model()->params().EW;
+    type("EW", "0");
+    QCOMPARE(w->model()->params().EW, EW);
+    QVERIFY2(w->statusBar()->currentMessage().contains("EW must be"), qPrintable(w->statusBar()->currentMessage()));
   }
 
   void commandLineStateIsNotRemembered() {

@@ -7,12 +7,15 @@
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QKeyEvent>
 #include <QSpinBox>
 #include <QRegularExpression>
 #include <QValidator>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 #include "lpm/Parameters.h"
 #include "lpm/ui/ExplorerModel.h"
@@ -34,10 +37,19 @@ public:
     if (t.contains('.')) t.remove(QRegularExpression("\\.?0+$"));
     return t;
   }
-  double valueFromText(const QString& text) const override { return text.trimmed().toDouble(); }
+  static bool isInfinity(const QString& text) {
+    const QString t = text.trimmed().toLower();
+    return t == "inf" || t == "infinity" || t == QStringLiteral("∞");
+  }
+  double valueFromText(const QString& text) const override {
+    if (isInfinity(text)) return value();  // infinity is set through `typed`, not clamped to the range
+    return text.trimmed().toDouble();
+  }
   QValidator::State validate(QString& text, int&) const override {
     const QString t = text.trimmed();
     if (t.isEmpty() || t == "-" || t == "+") return QValidator::Intermediate;
+    if (allowInfinity && (QStringLiteral("infinity").startsWith(t.toLower()) || t == QStringLiteral("∞")))
+      return isInfinity(t) ? QValidator::Acceptable : QValidator::Intermediate;
     static const QRegularExpression partial("^[+]?(\\d+\\.?\\d*|\\.\\d*)([eE][+-]?\\d*)?$");
     if (!partial.match(t).hasMatch()) return QValidator::Invalid;
     bool ok = false;
@@ -46,6 +58,25 @@ public:
     return v >= minimum() && v <= maximum() ? QValidator::Acceptable : QValidator::Intermediate;
   }
   int decimalsShown = 3;
+  bool allowInfinity = false;
+  /// Enter on what the range cannot hold ("inf", or a number outside it): handed over instead of
+  /// being reverted in silence, so that the model sets it or says why not.
+  std::function<void(double)> typed;
+
+protected:
+  void keyPressEvent(QKeyEvent* e) override {
+    if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && typed) {
+      const QString t = cleanText().trimmed();
+      bool ok = false;
+      const double v = t.toDouble(&ok);
+      const bool atInfinity = !specialValueText().isEmpty();  // showing "∞": any number leaves it
+      if ((allowInfinity && isInfinity(t)) || (ok && (v < minimum() || v > maximum() || atInfinity))) {
+        typed(isInfinity(t) ? std::numeric_limits<double>::infinity() : v);
+        return;
+      }
+    }
+    QDoubleSpinBox::keyPressEvent(e);
+  }
 };
 
 }  // namespace
@@ -174,6 +205,12 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     r.slider->setRange(0, kSteps);
     auto* e = new NumberEntry(this);
     e->decimalsShown = spec.decimals;
+    e->allowInfinity = spec.allowInfinity;
+    e->typed = [this, name](double v) {
+      edit(name, v);  // the model validates: a refusal says why in the status bar
+      model_->endInteraction();
+      syncFromModel(model_->params());
+    };
     r.real = e;
     r.real->setDecimals(15);  // keeps what was typed or set (1e-8 too); NumberEntry decides what is shown
     r.real->setRange(spec.entryMin, spec.entryMax);
@@ -248,8 +285,7 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
       const bool inf = std::isinf(spec.get(p));
       r.infinity->setChecked(inf);
       r.infinity->setVisible(shown);
-      r.slider->setEnabled(!inf);
-      r.real->setEnabled(!inf);
+      r.slider->setEnabled(!inf);  // the entry stays open: typing a number leaves infinity
     }
   }
   for (auto& [name, combo] : choices_) {
