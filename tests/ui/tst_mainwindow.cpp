@@ -450,6 +450,28 @@ private slots:
     QVERIFY2(w->statusBar()->currentMessage().contains("EW must be"), qPrintable(w->statusBar()->currentMessage()));
   }
 
+  void plotRangeFollowsR0() {
+    // EW = 1, EH = 50: R0 = 3.2e5, beyond 10^4. The automatic range extends past it (10^6), the
+    // title names R0 inside the plot; a fixed choice holds; a small R0 brings 1..10^4 back.
+    TwoSizeParams p = w->model()->params();
+    p.EH = 50;
+    QVERIFY(w->model()->setParams(p, "EH"));
+    settle();
+    QCOMPARE(w->plot()->rMax(), 1e6);
+    QVERIFY2(QString::fromStdString(w->plot()->chart().title()).contains("phase transition at R0 = 3.213e+05"),
+             w->plot()->chart().title().c_str());
+    QVERIFY(w->plot()->curvePoints() > 10 && w->model()->curve().back().R == 1e6);
+    w->action("view.range-4")->trigger();
+    settle();
+    QCOMPARE(w->plot()->rMax(), 1e4);
+    QVERIFY(QString::fromStdString(w->plot()->chart().title()).contains("beyond the plotted range"));
+    w->action("view.range-auto")->trigger();
+    p.EH = 5;
+    QVERIFY(w->model()->setParams(p, "EH"));
+    settle();
+    QCOMPARE(w->plot()->rMax(), 1e4);
+  }
+
   void commandLineStateIsNotRemembered() {
     // `lpm-studio --dark` (or --preset, ...) is for one run: closing such a window saves nothing.
     QSettings().clear();

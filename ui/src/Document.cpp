@@ -1,5 +1,7 @@
 #include "lpm/ui/Document.h"
 
+#include <algorithm>
+
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPromise>
@@ -323,6 +325,7 @@ void Document::computeComparison() {
   // Off the UI thread, like the model's own curve: the same grid and refinement.
   const quint64 generation = ++compareGeneration_;
   const auto models = compared_;
+  const double Rmax = plotRmax_;
   auto* watcher = new QFutureWatcher<std::vector<std::pair<TwoSizeParams, Curve>>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
     watcher->deleteLater();
@@ -330,17 +333,26 @@ void Document::computeComparison() {
     comparedCurves_ = watcher->result();
     emit comparisonChanged();
   });
-  watcher->setFuture(QtConcurrent::run([models] {
+  watcher->setFuture(QtConcurrent::run([models, Rmax] {
     std::vector<std::pair<TwoSizeParams, Curve>> out;
     for (const auto& q : models) {
       try {
-        out.emplace_back(q, computeCurve(q, 1, 1e4, 61));
+        out.emplace_back(q, computeCurve(q, 1, Rmax, 61));
       } catch (const std::exception&) {
         out.emplace_back(q, Curve{});  // shown with an empty curve; its label says nothing computed
       }
     }
     return out;
   }));
+}
+
+void Document::setPlotRmax(double Rmax) {
+  Rmax = std::clamp(Rmax, 10.0, kMaxPlotR);
+  if (Rmax == plotRmax_) return;
+  plotRmax_ = Rmax;
+  model_->setCurveRange(1, Rmax, 61);
+  if (!compared_.empty()) computeComparison();
+  emit plotRangeChanged(Rmax);
 }
 
 std::vector<NamedCurve> Document::family() const {

@@ -135,6 +135,25 @@ void MainWindow::buildMenus() {
     focusGroup->addAction(a);
   }
 
+  // The plot's R range: fixed choices, or extended automatically to show R0 (the default).
+  auto* rangeMenu = view->addMenu(tr("Plot &R Range"));
+  auto* rangeGroup = new QActionGroup(this);
+  const std::pair<const char*, double> ranges[] = {
+      {"view.range-auto", 0}, {"view.range-4", 1e4}, {"view.range-6", 1e6}, {"view.range-8", 1e8}, {"view.range-12", 1e12}};
+  for (const auto& [id, Rmax] : ranges) {
+    const QString text = Rmax == 0 ? tr("From 1 to &Beyond R0 (automatic)")
+                                   : tr("From 1 to 10^%1").arg(static_cast<int>(std::lround(std::log10(Rmax))));
+    QAction* a = addAction(rangeMenu, id, text);
+    a->setCheckable(true);
+    a->setChecked(Rmax == 0);
+    rangeGroup->addAction(a);
+    connect(a, &QAction::triggered, this, [this, Rmax = Rmax] {
+      autoRange_ = Rmax == 0;
+      if (autoRange_) fitPlotRange();
+      else doc_->setPlotRmax(Rmax);
+    });
+  }
+
   // What the plot's curves show: the model's own quantity, or one chosen.
   auto* plotMenu = view->addMenu(tr("&Plot Shows"));
   auto* plotGroup = new QActionGroup(this);

@@ -84,6 +84,10 @@ public:
   /// The curves to draw, labelled: the current model first, then every compared one whose curve
   /// is computed. Empty without a comparison.
   std::vector<NamedCurve> family() const;
+  /// The plot's R range, 1 to Rmax (10 .. 10^12): the model's curve and the compared ones follow.
+  static constexpr double kMaxPlotR = 1e12;
+  double plotRmax() const { return plotRmax_; }
+  void setPlotRmax(double Rmax);
   /// What the plot shows now: the view's choice, "auto" resolved for the current model.
   CurveQuantity plotQuantity() const { return lpm::plotQuantity(view_.plot, model_->curveParams()); }
 
@@ -112,6 +116,7 @@ signals:
   void networkOpened(bool ok, const QString& message, const QString& unsafeGlobal);
   /// The network, its roles, labels or features changed (also when the model's KB moved them).
   void networkChanged();
+  void plotRangeChanged(double Rmax);
   void overlayChanged();
   void pinnedChanged();
   void comparisonChanged();
@@ -119,6 +124,7 @@ signals:
   void message(const QString& text, int timeoutMs);
 
 private:
+  double plotRmax_ = 1e4;
   using Job = std::function<io::NetworkComparison(const CancelToken&, const io::NetworkComparison::Progress&)>;
   /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
   void runNetworkJob(const QString& what, Job job);

@@ -85,6 +85,8 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  bool autoRange_ = true;  ///< the plot's R range follows R0 (View > Plot R Range)
+  void fitPlotRange();
   bool persistSettings_ = true;
   void applyDarkPalette(bool dark);
   QString sessionName_;  ///< the open or last saved session's file name
