@@ -41,8 +41,11 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   const bool decays = texts.given("lambda-W") || texts.given("lambda-H") || texts.given("lambda-b");
   if (decays && !texts.given("budget")) p.budget = Budget::Penalized;
   if (p.budget == Budget::Penalized && (texts.given("EW") || texts.given("EH")))
-    throw InvalidInput("--EW/--EH are the constrained budget and --lambda-W/--lambda-H the penalized one: give one form, "
-                       "not both");
+    throw InvalidInput(!texts.preset.empty() && !decays
+                           ? "preset '" + texts.preset + "' uses weight decay (--lambda-W/--lambda-H), not the energies "
+                                                          "--EW/--EH: add --budget constrained to use them"
+                           : "--EW/--EH are the constrained budget and --lambda-W/--lambda-H the penalized one: give one "
+                             "form, not both");
   // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
   for (const auto& [name, text] : texts.text) {
     const auto& spec = parameter(name);
@@ -50,7 +53,9 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
     if (!spec.appliesTo(p) && (texts.given(name) && text != spec.defaultText))
       throw InvalidInput("--" + name + " does not enter the model " + notAppliesReason(spec, p, "--"));
   }
-  if (parameter("nA").appliesTo(p) && !sizesGiven && !texts.given("nA") && texts.option.count("nA"))
+  // A preset in the penalized form brings its own nA.
+  const bool presetSizes = !texts.preset.empty() && findPreset(texts.preset)->params.budget == Budget::Penalized;
+  if (parameter("nA").appliesTo(p) && !sizesGiven && !presetSizes && !texts.given("nA") && texts.option.count("nA"))
     throw InvalidInput("the penalized form depends on absolute class sizes: give --nA N (n_B = nA / R)" +
                        std::string(texts.option.count("R") ? " or --sizes" : ""));
   return p;

@@ -174,7 +174,7 @@ int runAnimate(const FigureArgs& a) {
   if (a.out.empty()) throw lpm::InvalidInput("give --out DIR or --out FILE.ogv");
   if (a.frames < 2 || a.frames > 10000) throw lpm::InvalidInput("--frames must be in 2..10000");
   const std::string ext = lpm::render::extensionOf(a.out);
-  if (!ext.empty() && ext != "ogv")
+  if (lpm::render::isOtherVideo(ext))
     throw lpm::InvalidInput("--out: give a folder (PNG frames) or FILE.ogv (Ogg Theora), got '" + a.out + "'");
   auto in = figureInputs(a);
   in.paperFigure = false;

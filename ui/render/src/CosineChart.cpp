@@ -79,7 +79,10 @@ struct CosineChart::Entry {
   bool isCurrentR = false;
 };
 
-void CosineChart::setRange(double Rmin, double Rmax) { rMin_ = Rmin, rMax_ = Rmax; }
+void CosineChart::setRange(double Rmin, double Rmax) {
+  // A log axis needs 0 < Rmin < Rmax: anything else keeps the last good range.
+  if (Rmin > 0 && Rmax > Rmin && std::isfinite(Rmax)) rMin_ = Rmin, rMax_ = Rmax;
+}
 
 void CosineChart::setQuantity(CurveQuantity q) { quantity_ = q; }
 
@@ -92,10 +95,22 @@ void CosineChart::setCurve(const std::vector<SweepPoint>& points, int K) {
   double low = ratio ? -0.05 : std::min(-0.3, ref_ - 0.08);
   for (const auto& pt : points)
     if (auto v = pt.majorityValue(quantity_)) low = std::min(low, *v - 0.05);
-  yMin_ = std::max(-1.05, low);
+  yCurve_ = std::max(-1.05, low);
+  yMin_ = yLow();
 }
 
 void CosineChart::setFamily(const std::vector<NamedCurve>& curves) { family_ = curves; }
+
+double CosineChart::yLow() const {
+  // Below everything drawn: the main curve's low end (setCurve), compared curves, networks.
+  double low = yCurve_;
+  for (const auto& f : family_)
+    for (const auto& pt : f.points)
+      if (auto v = pt.value(quantity_)) low = std::min(low, *v - 0.05);
+  for (const auto& pin : pins_) low = std::min(low, pin.value - 0.05);
+  if (networkCos_) low = std::min(low, *networkCos_ - 0.05);
+  return std::max(-1.05, low);
+}
 void CosineChart::setCurrentR(std::optional<double> R) { currentR_ = R; }
 void CosineChart::setTransition(const std::optional<TransitionResult>& t) { transition_ = t; }
 void CosineChart::setTitle(const std::string& title) { title_ = title; }
@@ -110,7 +125,7 @@ void CosineChart::setNetworkMarker(std::optional<double> R, std::optional<double
 void CosineChart::setPinnedMarkers(const std::vector<ChartPin>& pins) {
   pins_.clear();
   for (const auto& pin : pins)
-    if (!std::isnan(pin.R) && std::isfinite(pin.value)) pins_.push_back(pin);
+    if (std::isfinite(pin.R) && pin.R > 0 && std::isfinite(pin.value)) pins_.push_back(pin);
 }
 
 std::string CosineChart::title() const {
@@ -238,9 +253,11 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
     Entry e = line(pins_.size() == 1 ? "pinned network" : "pinned networks", dark_ ? kGreen : kPinned, 2.0, Qt::SolidLine);
     e.marker = Marker::Circle, e.markerSize = 10;
     for (const auto& pin : pins_) {
-      e.markers.emplace_back(std::clamp(pin.R, rMin_, rMax_), pin.value);
+      if (pin.R < rMin_ || pin.R > rMax_) continue;  // outside the plotted range: not drawn at an edge
+      e.markers.emplace_back(pin.R, pin.value);
       e.markerNames.push_back(pin.name);
     }
+    if (e.markers.empty()) e.label.clear();
     out.push_back(e);
   }
   return out;
@@ -273,6 +290,7 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   const QColor grid = dark_ ? rgb(0.26, 0.275, 0.3) : rgb(0.9, 0.9, 0.9);
   const QColor legendBg = dark_ ? rgb(0.2, 0.21, 0.24) : QColor(Qt::white);
   const QColor legendFrame = dark_ ? rgb(0.4, 0.42, 0.46) : rgb(0.75, 0.75, 0.75);
+  yMin_ = yLow();  // compared curves and networks set since setCurve count too
   p.save();
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setRenderHint(QPainter::TextAntialiasing, true);
@@ -415,8 +433,10 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
         columns = std::min<int>(columns, int(legendEntries.size()));
         const int rows = int((legendEntries.size() + columns - 1) / columns);
         const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, rows * rowH + 2 * pad - 3 * s);
-        area.setBottom(area.bottom() - below.height() - 8 * s);
-        legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
+        if (area.height() - below.height() - 8 * s >= 0.45 * area.height()) {
+          area.setBottom(area.bottom() - below.height() - 8 * s);
+          legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
+        }  // else no room for a plot and a legend: the plot (the legend is in every export)
       }
     }
   }

@@ -188,9 +188,9 @@ void writeVectorPage(const std::string& path, int w, int h, const std::string& t
                      const std::function<void(QPainter&, const QRectF&)>& draw) {
   const QString file = QString::fromStdString(path);
   const std::string ext = extensionOf(path);
-  QPainter painter;
   std::unique_ptr<QPdfWriter> pdf;
   std::unique_ptr<QSvgGenerator> svg;
+  QPainter painter;  // after the devices: destroyed first, whatever `draw` throws
   if (ext == "pdf") {
     pdf = std::make_unique<QPdfWriter>(file);
     pdf->setResolution(72);  // one unit = one point
@@ -221,19 +221,33 @@ void writeVectorPage(const std::string& path, int w, int h, const std::string& t
 }  // namespace
 
 PaintContext::PaintContext() {
-  if (QCoreApplication::instance()) return;
+  if (qobject_cast<QGuiApplication*>(QCoreApplication::instance())) return;
+  if (QCoreApplication::instance())
+    throw Error(ErrorKind::Io, "figures need a QGuiApplication; this program made a QCoreApplication");
   // The CLI draws without a window: Qt's offscreen platform (fonts through fontconfig), no X.
-  static int argc = 3;
-  static char arg0[] = "lpm", arg1[] = "-platform", arg2[] = "offscreen";
-  static char* argv[] = {arg0, arg1, arg2, nullptr};
+  // Qt keeps (and edits) argc/argv: they belong to this object and live as long as the app.
+  args_ = {"lpm", "-platform", "offscreen"};
+  for (auto& a : args_) argv_.push_back(a.data());
+  argv_.push_back(nullptr);
+  argc_ = 3;
   // Qt's own notes about the environment (no XDG_RUNTIME_DIR, ...) are not the command's output.
-  qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& msg) {
+  previousHandler_ = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& msg) {
     if (type == QtFatalMsg || type == QtCriticalMsg) std::fprintf(stderr, "lpm: %s\n", qPrintable(msg));
   });
-  app_ = std::make_unique<QGuiApplication>(argc, argv);
+  app_ = std::make_unique<QGuiApplication>(argc_, argv_.data());
 }
 
-PaintContext::~PaintContext() = default;
+PaintContext::~PaintContext() {
+  if (!app_) return;
+  app_.reset();
+  qInstallMessageHandler(previousHandler_);
+}
+
+bool isOtherVideo(const std::string& ext) {
+  for (const char* e : {"mp4", "m4v", "mkv", "avi", "mov", "webm", "gif", "mpg", "mpeg", "wmv", "flv", "png", "jpg", "pdf"})
+    if (ext == e) return true;
+  return false;
+}
 
 bool haveDisplay(std::string* message) {
   const char* d = std::getenv("DISPLAY");
@@ -337,7 +351,7 @@ AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& si
   if (fps < 1 || fps > 120) throw InvalidInput("fps must be in 1..120");
   const std::string ext = extensionOf(target);
   const bool video = ext == "ogv";
-  if (!video && !ext.empty())
+  if (isOtherVideo(ext))
     throw InvalidInput("animation: give a folder (PNG frames) or a .ogv file, got '" + target + "'");
   std::string why;
   if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);

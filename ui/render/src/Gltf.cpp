@@ -218,11 +218,16 @@ void writeSceneGltf(const SceneData& s, const std::string& path) {
       if (e.norm() > 1e-9) roots.push_back(b.node("ETF " + std::to_string(k + 1), arrowRef, arrowMatrix(e, 1.0)));
     }
   for (int k = 0; k < s.overlay.rows(); ++k) {
-    const Eigen::Vector3d w = s.overlay.row(k).transpose();
+    Eigen::Vector3d w = s.overlay.row(k).transpose();
+    if (s.view.unitArrows && w.norm() > 1e-9) w.normalize();  // as the model's arrows
     if (w.norm() > 1e-9) roots.push_back(b.node("network w" + std::to_string(k + 1), arrowNet, arrowMatrix(w, 1.0)));
   }
   if (s.view.unitSphere) roots.push_back(b.node("unit sphere", b.mesh(wireSphere(), "unit sphere", mWire), {}));
-  b.doc["scenes"] = {{{"name", "LPM Studio scene"}, {"nodes", roots}}};
+  // One root node always (a scene must list at least one), the drawn things its children.
+  json root = {{"name", "LPM Studio scene"}};
+  if (!roots.empty()) root["children"] = roots;
+  b.doc["nodes"].push_back(root);
+  b.doc["scenes"] = {{{"name", "LPM Studio scene"}, {"nodes", {int(b.doc["nodes"].size()) - 1}}}};
   if (!s.note.empty() || !s.legend.empty()) b.doc["scenes"][0]["extras"] = {{"note", s.note}, {"legend", s.legend}};
   b.doc["extensionsUsed"] = {"KHR_materials_unlit"};
   b.doc["buffers"] = {{{"byteLength", b.bin.size()}, {"uri", "data:application/octet-stream;base64," + base64(b.bin)}}};

@@ -143,9 +143,10 @@ struct SceneContent::Private {
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   double fontScale = 1;
   // The minority inset (upper right): a panel, lines, and its texts.
-  vtkNew<vtkPolyData> insetFill, insetLines, insetArrows;
-  vtkNew<vtkPolyDataMapper2D> insetFillMapper, insetLinesMapper, insetArrowsMapper;
-  vtkNew<vtkActor2D> insetFillActor, insetLinesActor, insetArrowsActor;
+  // No filled panel: VTK 9.1 draws a filled 2D polygon over the lines and texts, whatever the layer.
+  vtkNew<vtkPolyData> insetLines, insetArrows;
+  vtkNew<vtkPolyDataMapper2D> insetLinesMapper, insetArrowsMapper;
+  vtkNew<vtkActor2D> insetLinesActor, insetArrowsActor;
   vtkNew<vtkCoordinate> normalized;
   vtkNew<vtkTextActor> insetTitle, insetValue;
   std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
@@ -225,7 +226,6 @@ SceneContent::SceneContent() : p(new Private) {
   r->AddViewProp(p->caption);
   p->normalized->SetCoordinateSystemToNormalizedViewport();
   const std::pair<vtkPolyData*, std::pair<vtkPolyDataMapper2D*, vtkActor2D*>> layers[] = {
-      {p->insetFill, {p->insetFillMapper, p->insetFillActor}},
       {p->insetLines, {p->insetLinesMapper, p->insetLinesActor}},
       {p->insetArrows, {p->insetArrowsMapper, p->insetArrowsActor}}};
   for (const auto& [data, ma] : layers) {
@@ -235,8 +235,7 @@ SceneContent::SceneContent() : p(new Private) {
     ma.second->SetVisibility(false);
     r->AddActor2D(ma.second);
   }
-  // Drawn in layer order: the panel, its lines, the arrows, the texts.
-  p->insetFillActor->SetLayerNumber(1);
+  // Drawn in layer order: the frame and circle, the arrows, the texts.
   p->insetLinesActor->SetLayerNumber(2);
   p->insetArrowsActor->SetLayerNumber(3);
   p->insetTitle->SetLayerNumber(4);
@@ -397,11 +396,13 @@ void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); 
 void SceneContent::setShowLabels(bool on) {
   showLabels_ = on;
   rebuild();
+  rebuildInset();
 }
 
 void SceneContent::setLabelBase(int base) {
   labelBase_ = base;
   rebuild();
+  rebuildInset();
 }
 
 void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibility(on); }
@@ -440,7 +441,8 @@ void SceneContent::setDarkBackground(bool dark) {
 
 void SceneContent::setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
                                     std::optional<double> meanCos) {
-  p->insetPlane = plane;
+  // No cosine (vanished, not unique, not certified): no fan either, whatever the vectors hold.
+  p->insetPlane = meanCos ? plane : Eigen::MatrixX2d();
   p->insetClasses = classes;
   p->insetCos = meanCos;
   rebuildInset();
@@ -449,9 +451,8 @@ void SceneContent::setMinorityInset(const Eigen::MatrixX2d& plane, const std::ve
 
 void SceneContent::rebuildInset() {
   const bool on = p->insetPlane.rows() >= 2;
-  for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetLinesActor.Get()),
-                     static_cast<vtkProp*>(p->insetArrowsActor.Get()), static_cast<vtkProp*>(p->insetTitle.Get()),
-                     static_cast<vtkProp*>(p->insetValue.Get())})
+  for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
+                     static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
     a->SetVisibility(on);
   for (auto& l : p->insetLabels) l->SetVisibility(false);
   if (!on) return;
@@ -470,20 +471,9 @@ void SceneContent::rebuildInset() {
   const double aspect = std::max(p->aspect, 0.2);
   const double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
   const double x0 = 1 - 0.012 - bw, y0 = 1 - 0.012 - bh;
-  const double cx = x0 + bw / 2, cy = y0 + bh * 0.40, ry = bh * 0.30, rx = ry / aspect;
+  const double cx = x0 + bw / 2, cy = y0 + bh * 0.37, ry = bh * 0.26, rx = ry / aspect;
   auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
-  // Panel.
-  vtkNew<vtkPoints> fp;
-  vtkNew<vtkCellArray> poly;
-  for (auto [x, y] : {std::pair{x0, y0}, {x0 + bw, y0}, {x0 + bw, y0 + bh}, {x0, y0 + bh}}) fp->InsertNextPoint(x, y, 0);
-  const vtkIdType quad[4] = {0, 1, 2, 3};
-  poly->InsertNextCell(4, quad);
-  p->insetFill->SetPoints(fp);
-  p->insetFill->SetPolys(poly);
-  p->insetFill->Modified();
-  const double fill = p->dark ? 0.19 : 0.995, line = p->dark ? 0.55 : 0.72, ink = p->dark ? 0.88 : 0.2;
-  p->insetFillActor->GetProperty()->SetColor(fill, fill, fill + (p->dark ? 0.03 : 0.0));
-  p->insetFillActor->GetProperty()->SetOpacity(1.0);  // opaque: translucent 2D would be drawn over the lines
+  const double line = p->dark ? 0.55 : 0.72, ink = p->dark ? 0.88 : 0.2;
   // Frame, unit circle, the mean direction.
   vtkNew<vtkPoints> lp;
   vtkNew<vtkCellArray> lines;
@@ -543,12 +533,19 @@ void SceneContent::rebuildInset() {
     t->GetTextProperty()->SetColor(c[0] * 0.85, c[1] * 0.85, c[2] * 0.85);
     t->SetVisibility(showLabels_);
   }
-  p->insetTitle->SetInput("minority classifiers,\nangle to their mean");
+  // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
+  // picture's angles are not read as pairwise ones: those the cosine below gives.
+  double angle = 0;
+  for (int i = 0; i < p->insetPlane.rows(); ++i)
+    angle += std::acos(std::clamp(p->insetPlane(i, 1), -1.0, 1.0)) * 180 / M_PI / p->insetPlane.rows();
+  char title[96];
+  std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
+  p->insetTitle->SetInput(title);
   p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
   p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
   char value[96];
   if (p->insetCos)
-    std::snprintf(value, sizeof value, *p->insetCos >= 0.999 ? "collapsed, cos %.3f" : "mean cos %.3f", *p->insetCos);
+    std::snprintf(value, sizeof value, *p->insetCos >= 0.999 ? "collapsed, cos %.3f" : "pairwise cos %.3f", *p->insetCos);
   else
     std::snprintf(value, sizeof value, "%s", "");
   p->insetValue->SetInput(value);

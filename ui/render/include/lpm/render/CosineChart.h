@@ -68,7 +68,8 @@ public:
 private:
   struct Entry;
   std::vector<Entry> entries() const;
-  double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3, ref_ = -1.0 / 9, scale_ = 1;
+  double yLow() const;
+  double rMin_ = 1, rMax_ = 1e4, yMin_ = -0.3, yCurve_ = -0.3, ref_ = -1.0 / 9, scale_ = 1;
   int K_ = 10;
   bool dark_ = false;
   CurveQuantity quantity_ = CurveQuantity::ClassifierCos;

@@ -18,6 +18,8 @@
 #include "lpm/Sweep.h"
 #include "lpm/render/CosineChart.h"
 
+#include <QtGlobal>
+
 class QGuiApplication;
 
 namespace lpm::render {
@@ -104,6 +106,9 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
                          const ExportSize& size, int frames, int fps,
                          const std::function<bool(int)>& progress = nullptr);
 
+/// A file extension that names another format than an animation writes (mp4, gif, png, ...): such
+/// a target is refused rather than made a folder (a folder's name may hold a dot: frames.v2).
+bool isOtherVideo(const std::string& ext);
 /// False, with a message saying how to run headless, when no X display is reachable.
 bool haveDisplay(std::string* message);
 /// The file's extension, lower case, without the dot.
@@ -119,6 +124,10 @@ public:
   PaintContext& operator=(const PaintContext&) = delete;
 
 private:
+  std::vector<std::string> args_;
+  std::vector<char*> argv_;
+  int argc_ = 0;
+  QtMessageHandler previousHandler_ = nullptr;
   std::unique_ptr<QGuiApplication> app_;
 };
 

@@ -58,7 +58,8 @@ public:
   void setModelLegend(const std::string& text);
   /// The minority classifiers alone, unit length, as a fan of their angles (Geometry3D::minorityPlane;
   /// `classes` 0-based, labelled from the label base), with their mean pairwise cosine: the inset
-  /// in the upper right that shows spread or collapse, whatever the 3D axes show. Empty hides it.
+  /// in the upper right that shows spread or collapse, whatever the 3D axes show. Empty, or no
+  /// cosine (vanished, not unique, not certified), hides it.
   void setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
                         std::optional<double> meanCos);
   void setDarkBackground(bool dark);
