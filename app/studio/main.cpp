@@ -7,6 +7,8 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QMessageBox>
+#include <QTimer>
 #include <QTextStream>
 #include <QUndoStack>
 
@@ -138,16 +140,24 @@ int main(int argc, char** argv) {
     window.resize(m.captured(1).toInt(), m.captured(2).toInt());
   }
   if (cli.isSet("dark")) window.setDarkTheme(true);
+  // A file that cannot be opened: a scripted run (screenshot, benchmark) fails with the reason; a
+  // person (a double-click in the file manager) gets the window and a dialog that says why.
+  const bool headless = cli.isSet("screenshot") || cli.isSet("bench-latency");
+  QString startupError;
   if (!cli.positionalArguments().isEmpty()) {
     const QString file = cli.positionalArguments().first();
     QString openError;
     if (lpm::isSessionPath(file.toStdString())) {
-      if (!window.openSession(file, &openError)) return fail(openError, 1);
+      if (!window.openSession(file, &openError)) {
+        if (headless) return fail(openError, 1);
+        startupError = QString("%1 was not opened: %2").arg(file, openError);
+      }
+    } else if (const lpm::io::NetworkRequest request{file.toStdString(), cli.value("features").toStdString(),
+                                                     cli.value("labels").toStdString(), "", cli.isSet("allow-unsafe-globals")};
+               !window.document()->openNetworkNow(request, &openError)) {
+      if (headless) return fail(QString("%1 was not opened: %2").arg(file, openError), 1);
+      startupError = QString("%1 was not opened: %2").arg(file, openError);
     } else {
-      const lpm::io::NetworkRequest request{file.toStdString(), cli.value("features").toStdString(),
-                                            cli.value("labels").toStdString(), "", cli.isSet("allow-unsafe-globals")};
-      if (!window.document()->openNetworkNow(request, &openError))
-        return fail(QString("%1 was not opened: %2").arg(file, openError), 1);
       if (cli.isSet("KA")) {
         bool ok = false;
         const int KA = cli.value("KA").toInt(&ok);
@@ -170,6 +180,12 @@ int main(int argc, char** argv) {
     }
   }
   window.show();
+  if (!startupError.isEmpty()) {
+    std::fprintf(stderr, "lpm-studio: %s\n", qPrintable(startupError));
+    QTimer::singleShot(0, &window, [&window, startupError] {
+      QMessageBox::warning(&window, QObject::tr("Open"), startupError);
+    });
+  }
 
   if (cli.isSet("screenshot")) {
     window.model()->resetView();  // canonical 3D axes: the same state always gives the same picture
