@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QAction>
 #include <QTest>
 #include <QTreeWidget>
 #include <QUndoStack>
@@ -490,6 +491,35 @@ private slots:
     QCOMPARE(net()->minority(), (std::vector<int>{5, 6, 7, 8, 9}));
     QVERIFY(*net()->analysis().minorityCos > 0.9);
     QVERIFY(net()->featureAnalysis()->nc4 > 0.95);
+  }
+
+  void closeCheckpointAndReopenThePanel() {
+    // File > Close Checkpoint takes the network away (marker, overlay, title); the model keeps its
+    // parameters; View > Trained Network Panel brings a closed panel back.
+    const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
+    QString error;
+    QAction* close = w->action("file.close-checkpoint");
+    QVERIFY(close && !close->isEnabled());
+    QVERIFY2(openNow(dir + "mlp_R10.pt", &error), qPrintable(error));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(close->isEnabled());
+    QVERIFY(w->chartData().networkR);
+    QVERIFY(w->windowTitle().startsWith("mlp_R10.pt"));
+    const TwoSizeParams before = w->model()->params();
+    close->trigger();
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(!doc()->network());
+    QVERIFY(!close->isEnabled());
+    QVERIFY(!w->chartData().networkR);
+    QCOMPARE(w->sceneData().overlay.rows(), 0);
+    QVERIFY2(w->windowTitle().startsWith("Untitled"), qPrintable(w->windowTitle()));
+    QCOMPARE(w->model()->params().EW, before.EW);
+    auto* dock = w->findChild<QDockWidget*>("NetworkDock");
+    QVERIFY(dock);
+    dock->close();
+    QVERIFY(!dock->isVisible());
+    w->action("view.network")->trigger();
+    QVERIFY(dock->isVisible());
   }
 
   void pinnedNetworksStayOnThePlot() {

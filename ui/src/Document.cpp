@@ -182,6 +182,21 @@ void Document::install(io::NetworkComparison net) {
   networkEdited();
 }
 
+void Document::closeNetwork() {
+  if (loading_) {  // a load still running (of labels, features, or another file) is dropped
+    loadCancel_.cancel();
+    ++loadGeneration_;
+    loading_ = false;
+    emit networkLoading(false, QString());
+  }
+  if (!net_) return;
+  net_.reset();
+  pendingMinority_.reset();
+  updateOverlay();
+  emit networkChanged();
+  emit message(tr("Checkpoint closed: the model keeps its parameters"), 5000);
+}
+
 void Document::networkEdited() {
   // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
   if (const auto p = net_->modelParams(model_->params())) {

@@ -90,7 +90,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   netDock->setObjectName("NetworkDock");
   netDock->setWidget(network_);
   addDockWidget(Qt::RightDockWidgetArea, netDock);
-  netDock->hide();  // shown when a checkpoint is opened
+  netDock->hide();  // shown when a checkpoint is opened; View > Trained Network brings it back
+  netDock->toggleViewAction()->setObjectName("view.network");
+  netDock->toggleViewAction()->setText(tr("&Trained Network Panel"));
   connect(doc_, &Document::networkOpened, this, [this, netDock](bool ok, const QString& message, const QString& unsafe) {
     if (ok) netDock->show();
     onNetworkOpened(ok, message, unsafe);

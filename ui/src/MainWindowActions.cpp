@@ -21,6 +21,7 @@
 #include "lpm/ui/CosinePlot.h"
 #include <QPalette>
 #include <QStyle>
+#include "lpm/ui/Document.h"
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
@@ -60,6 +61,10 @@ void MainWindow::buildMenus() {
                                                "All files (*)"));
             if (!path.isEmpty()) openCheckpoint(path);
           });
+  QAction* closeNet = addAction(file, "file.close-checkpoint", tr("C&lose Checkpoint"));
+  closeNet->setEnabled(false);
+  connect(closeNet, &QAction::triggered, doc_, &Document::closeNetwork);
+  connect(doc_, &Document::networkChanged, closeNet, [this, closeNet] { closeNet->setEnabled(doc_->network() != nullptr); });
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   updateRecent();
   file->addSeparator();
@@ -175,10 +180,9 @@ void MainWindow::buildMenus() {
     });
   }
 
-  if (auto* dock = findChild<QDockWidget*>("DesignDock")) {
-    view->addSeparator();
-    view->addAction(dock->toggleViewAction());
-  }
+  view->addSeparator();
+  for (const char* name : {"DesignDock", "NetworkDock"})
+    if (auto* dock = findChild<QDockWidget*>(name)) view->addAction(dock->toggleViewAction());
 
   auto* compare = menuBar()->addMenu(tr("&Compare"));
   connect(addAction(compare, "compare.add", tr("&Add Current Model to the Plot"), QKeySequence(tr("Ctrl+D"))),

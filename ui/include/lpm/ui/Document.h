@@ -51,6 +51,9 @@ public:
   bool loading() const { return loading_; }
   const io::NetworkRequest& lastRequest() const { return lastRequest_; }
   const io::NetworkComparison* network() const { return net_ ? &*net_ : nullptr; }
+  /// File > Close Checkpoint: the network, its marker, overlay and roles go; the model's
+  /// parameters stay as they are (an undo step away from before the network, as always).
+  void closeNetwork();
 
   /// Edits of the network (roles, counts, classifier): false with the reason, nothing changed.
   /// A successful edit sets the model to the network's setting (one undo step).
