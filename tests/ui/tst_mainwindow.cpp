@@ -450,6 +450,21 @@ private slots:
     QVERIFY2(w->statusBar()->currentMessage().contains("EW must be"), qPrintable(w->statusBar()->currentMessage()));
   }
 
+  void presetComboShowsTheActivePreset() {
+    // init() applied fig3a: the combo names it; a change of R leaves the preset: "Presets…".
+    auto* combo = w->findChild<QComboBox*>("PresetCombo");
+    QVERIFY(combo);
+    QCOMPARE(combo->currentData().toString(), QString("fig3a"));
+    TwoSizeParams p = w->model()->params();
+    p.R = 77;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    QCOMPARE(combo->currentIndex(), 0);
+    w->model()->undoStack()->undo();  // back to the preset's own values
+    settle();
+    QCOMPARE(combo->currentData().toString(), QString("fig3a"));
+  }
+
   void plotRangeFollowsR0() {
     // EW = 1, EH = 50: R0 = 3.2e5, beyond 10^4. The automatic range extends past it (10^6), the
     // title names R0 inside the plot; a fixed choice holds; a small R0 brings 1..10^4 back.

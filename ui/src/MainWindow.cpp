@@ -413,6 +413,7 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   sessionName_ = QFileInfo(path).fileName();
   doc_->model()->undoStack()->setClean();
   updateTitle();
+  syncPresetCombo();  // the session may name its preset
   return true;
 }
 

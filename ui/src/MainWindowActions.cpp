@@ -9,6 +9,7 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
@@ -23,6 +24,7 @@
 #include <QStyle>
 #include "lpm/ui/Document.h"
 #include "lpm/ui/Exports.h"
+#include "lpm/ui/ExplorerModel.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
 
@@ -243,8 +245,9 @@ void MainWindow::buildMenus() {
   for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
   connect(combo, &QComboBox::activated, this, [this, combo](int i) {
     if (i > 0) applyPreset(combo->itemData(i).toString());
-    combo->setCurrentIndex(0);
+    syncPresetCombo();
   });
+  connect(doc_->model(), &ExplorerModel::paramsChanged, this, &MainWindow::syncPresetCombo);
   tools->addWidget(combo);
 }
 
@@ -281,6 +284,21 @@ void MainWindow::applyDarkPalette(bool dark) {
   for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
     p.setColor(QPalette::Disabled, role, QColor(0x80, 0x82, 0x88));
   QApplication::setPalette(p);
+}
+
+bool MainWindow::applyPreset(const QString& name) {
+  const bool ok = doc_->applyPreset(name);
+  syncPresetCombo();
+  return ok;
+}
+
+void MainWindow::syncPresetCombo() {
+  // The active preset while the parameters are still the preset's own, else "Presets…".
+  auto* combo = findChild<QComboBox*>("PresetCombo");
+  if (!combo) return;
+  QSignalBlocker block(combo);
+  const int i = doc_->preset().isEmpty() ? -1 : combo->findData(doc_->preset());
+  combo->setCurrentIndex(i > 0 ? i : 0);
 }
 
 void MainWindow::onViewChanged(const ViewOptions& v) {

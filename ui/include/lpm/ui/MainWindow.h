@@ -52,7 +52,7 @@ public:
   /// The "What you see" text as plain text (it always describes the published frame).
   QString explanationText() const;
 
-  bool applyPreset(const QString& name) { return doc_->applyPreset(name); }
+  bool applyPreset(const QString& name);
   /// Runs the event loop until the newest parameters are solved, the curve is complete, and
   /// both views have drawn them. Returns false on timeout.
   bool waitUntilSettled(int timeoutMs = 30000);
@@ -85,6 +85,8 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  /// The toolbar's presets combo shows the active preset (Document::preset), else "Presets…".
+  void syncPresetCombo();
   bool autoRange_ = true;  ///< the plot's R range follows R0 (View > Plot R Range)
   void fitPlotRange();
   bool persistSettings_ = true;
