@@ -450,6 +450,26 @@ private slots:
     QVERIFY2(w->statusBar()->currentMessage().contains("EW must be"), qPrintable(w->statusBar()->currentMessage()));
   }
 
+  void openRecentHoldsWhatOpened() {
+    // Saved and opened sessions are listed, newest first; a file that fails to open is not.
+    QSettings().clear();
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(w->saveSession(dir.filePath("a.json"), &error));
+    QCOMPARE(w->recentFiles(), QStringList{dir.filePath("a.json")});
+    QVERIFY(!w->openSession(dir.filePath("missing.json"), &error));
+    QCOMPARE(w->recentFiles(), QStringList{dir.filePath("a.json")});
+    QVERIFY(QFile::copy(dir.filePath("a.json"), dir.filePath("b.json")));
+    QVERIFY(w->openSession(dir.filePath("b.json"), &error));
+    QCOMPARE(w->recentFiles(), (QStringList{dir.filePath("b.json"), dir.filePath("a.json")}));
+    QMenu* recent = nullptr;
+    for (auto* m : w->findChildren<QMenu*>())
+      if (m->title().contains("Recent")) recent = m;
+    QVERIFY(recent && recent->isEnabled());
+    QCOMPARE(recent->actions().size(), 2);
+    QSettings().clear();
+  }
+
   void presetComboShowsTheActivePreset() {
     // init() applied fig3a: the combo names it; a change of R leaves the preset: "Presets…".
     auto* combo = w->findChild<QComboBox*>("PresetCombo");

@@ -253,20 +253,17 @@ void MainWindow::closeEvent(QCloseEvent* e) {
 
 void MainWindow::openCheckpoint(const QString& path, const QString& features, const QString& labels,
                                 bool allowUnsafeGlobals) {
-  QSettings settings;
-  QStringList recent = settings.value("recent/checkpoints").toStringList();
-  recent.removeAll(path);
-  recent.prepend(path);
-  settings.setValue("recent/checkpoints", recent.mid(0, 8));
-  updateRecent();
   doc_->openNetwork({path.toStdString(), features.toStdString(), labels.toStdString(), "", allowUnsafeGlobals});
 }
 
 void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString& unsafeGlobal) {
   if (ok) {
-    statusBar()->showMessage(tr("Opened %1").arg(QString::fromStdString(doc_->network()->request().path)), 6000);
+    const QString path = QString::fromStdString(doc_->network()->request().path);
+    statusBar()->showMessage(tr("Opened %1").arg(path), 6000);
+    addRecent(path);  // only what opened
     return;
   }
+  if (unsafeGlobal.isEmpty()) removeRecent(QString::fromStdString(doc_->lastRequest().path));  // gone or unreadable
   statusBar()->showMessage(message, 10000);
   // Not modal: the window stays usable (and scripted runs are not blocked).
   auto* box = new QMessageBox(QMessageBox::Warning, tr("Open Checkpoint"), message, QMessageBox::Ok, this);
@@ -289,10 +286,46 @@ void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString&
   box->open();
 }
 
+// Open Recent: sessions and checkpoints that opened (or were saved), newest first, at most 8.
+QStringList MainWindow::recentFiles() const {
+  QSettings settings;
+  QStringList list = settings.value("recent/files").toStringList();
+  for (const QString& p : settings.value("recent/checkpoints").toStringList())  // the list of earlier versions
+    if (!list.contains(p)) list << p;
+  return list.mid(0, 8);
+}
+
+void MainWindow::addRecent(const QString& path) {
+  if (!persistSettings_) return;  // a command-line run leaves the user's list alone
+  QStringList list = recentFiles();
+  list.removeAll(path);
+  list.prepend(path);
+  QSettings settings;
+  settings.setValue("recent/files", list.mid(0, 8));
+  settings.remove("recent/checkpoints");
+  updateRecent();
+}
+
+void MainWindow::removeRecent(const QString& path) {
+  QStringList list = recentFiles();
+  if (!list.removeAll(path)) return;
+  QSettings settings;
+  settings.setValue("recent/files", list);
+  settings.remove("recent/checkpoints");
+  updateRecent();
+}
+
 void MainWindow::updateRecent() {
   recentMenu_->clear();
-  for (const QString& p : QSettings().value("recent/checkpoints").toStringList())
-    recentMenu_->addAction(p, this, [this, p] { openCheckpoint(p); });
+  for (const QString& p : recentFiles())
+    recentMenu_->addAction(p, this, [this, p] {
+      if (!lpm::isSessionPath(p.toStdString())) return openCheckpoint(p);
+      QString error;
+      if (!openSession(p, &error)) {
+        removeRecent(p);
+        QMessageBox::warning(this, tr("Open Recent"), error);
+      }
+    });
   recentMenu_->setEnabled(!recentMenu_->isEmpty());
 }
 
@@ -414,6 +447,7 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   doc_->model()->undoStack()->setClean();
   updateTitle();
   syncPresetCombo();  // the session may name its preset
+  addRecent(path);
   return true;
 }
 
@@ -423,6 +457,7 @@ bool MainWindow::saveSession(const QString& path, QString* error) {
   doc_->model()->undoStack()->setClean();
   updateTitle();
   statusBar()->showMessage(tr("Saved %1").arg(path), 6000);
+  addRecent(path);
   return true;
 }
 

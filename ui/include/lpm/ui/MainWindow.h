@@ -53,6 +53,8 @@ public:
   QString explanationText() const;
 
   bool applyPreset(const QString& name);
+  /// File > Open Recent: sessions and checkpoints that opened or were saved, newest first.
+  QStringList recentFiles() const;
   /// Runs the event loop until the newest parameters are solved, the curve is complete, and
   /// both views have drawn them. Returns false on timeout.
   bool waitUntilSettled(int timeoutMs = 30000);
@@ -85,6 +87,8 @@ protected:
   void dropEvent(QDropEvent* e) override;
 
 private:
+  void addRecent(const QString& path);
+  void removeRecent(const QString& path);
   /// The toolbar's presets combo shows the active preset (Document::preset), else "Presets…".
   void syncPresetCombo();
   bool autoRange_ = true;  ///< the plot's R range follows R0 (View > Plot R Range)
