@@ -32,15 +32,6 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-// A font of `px` units on this device, whatever its resolution (screen, 72 dpi PDF, SVG).
-QFont fontPx(const QPainter& p, double px) {
-  QFont f(QStringLiteral("DejaVu Sans"));  // its name in SVG output; fontconfig substitutes when absent
-  f.setStyleHint(QFont::SansSerif);
-  const int dpi = p.device() ? p.device()->logicalDpiY() : 96;
-  f.setPointSizeF(std::max(1.0, px * 72.0 / std::max(dpi, 1)));
-  return f;
-}
-
 void drawMarker(QPainter& p, Marker m, QPointF c, double size) {
   const double h = size / 2;
   switch (m) {
@@ -63,6 +54,14 @@ void drawMarker(QPainter& p, Marker m, QPointF c, double size) {
 }
 
 }  // namespace
+
+QFont figureFont(const QPainter& p, double px) {
+  QFont f(QStringLiteral("DejaVu Sans"));  // its name in SVG output; fontconfig substitutes when absent
+  f.setStyleHint(QFont::SansSerif);
+  const int dpi = p.device() ? p.device()->logicalDpiY() : 96;
+  f.setPointSizeF(std::max(1.0, px * 72.0 / std::max(dpi, 1)));
+  return f;
+}
 
 // One thing drawn: a polyline (breaks where a value is missing), vertical line or markers.
 struct CosineChart::Entry {
@@ -295,8 +294,8 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setRenderHint(QPainter::TextAntialiasing, true);
   p.fillRect(rect, bg);
-  const QFont titleFont = fontPx(p, 15 * s), axisFont = fontPx(p, 13.5 * s), tickFont = fontPx(p, 12.5 * s),
-              legendFont = fontPx(p, 12 * s), pinFont = fontPx(p, 11 * s);
+  const QFont titleFont = figureFont(p, 15 * s), axisFont = figureFont(p, 13.5 * s), tickFont = figureFont(p, 12.5 * s),
+              legendFont = figureFont(p, 12 * s), pinFont = figureFont(p, 11 * s);
   const QFontMetricsF tf(titleFont, p.device()), af(axisFont, p.device()), kf(tickFont, p.device()),
       lf(legendFont, p.device());
   const double m = 10 * s;

@@ -103,17 +103,14 @@ void checkWritable(const std::string& path) {
 
 // The scene rendered offscreen by VTK, as an image of w x h pixels; its corner texts (legend,
 // note) are returned for drawing as text, not pixels.
-QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::string* legend = nullptr,
-                   std::string* note = nullptr) {
+QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::string& legend, std::string& note) {
   auto win = offscreenWindow(w, h);
   SceneContent scene;
   fill(scene, data, fontScale);
   scene.setViewSize(w, h);
-  if (legend && note) {
-    *legend = scene.legend();
-    *note = scene.note();
-    scene.setShowCornerText(false);
-  }
+  legend = scene.legend();
+  note = scene.note();
+  scene.setShowCornerText(false);
   win->AddRenderer(scene.renderer());
   win->Render();
   vtkNew<vtkWindowToImageFilter> grab;
@@ -131,43 +128,37 @@ QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::s
   return out;
 }
 
-// The scene's legend (upper left) and note (lower left) as text over its picture.
-void paintCornerText(QPainter& p, const QRectF& r, const std::string& legend, const std::string& note) {
-  QFont font(QStringLiteral("DejaVu Sans"));
-  font.setStyleHint(QFont::SansSerif);
-  font.setPointSizeF(12.0 * 72 / std::max(1, p.device()->logicalDpiY()));
-  p.setFont(font);
+// The scene in `r`: its VTK picture at `pixelsPerUnit` pixels per unit (crisp in print), and its
+// legend (upper left) and note (lower left) as text over it.
+void paintScene(QPainter& p, const QRectF& r, const SceneData& data, double pixelsPerUnit) {
+  std::string legend, note;
+  const QImage img = renderScene(data, std::max(16, int(std::lround(r.width() * pixelsPerUnit))),
+                                 std::max(16, int(std::lround(r.height() * pixelsPerUnit))), pixelsPerUnit, legend, note);
+  p.drawImage(r, img);
+  p.setFont(figureFont(p, 12));
   p.setPen(QColor::fromRgbF(0.25f, 0.25f, 0.3f));
   const QRectF box = r.adjusted(8, 6, -8, -6);
   p.drawText(box, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, QString::fromStdString(legend));
   p.drawText(box, Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap, QString::fromStdString(note));
 }
 
-// The caption band's height for `width` units: the caption wrapped, never cut.
-double captionHeight(QPainter& p, const std::string& caption, double width, QFont& font) {
-  font = QFont(QStringLiteral("DejaVu Sans"));
-  font.setStyleHint(QFont::SansSerif);
-  font.setPointSizeF(13.0 * 72 / std::max(1, p.device()->logicalDpiY()));
-  if (caption.empty()) return 0;
-  const QFontMetricsF fm(font, p.device());
-  return fm.boundingRect(QRectF(0, 0, width - 24, 1e5), Qt::TextWordWrap, QString::fromStdString(caption)).height() + 16;
-}
-
 // Scene left, chart right, caption below, drawn into `rect` of `p`. The scene is a picture of
-// `pixelsPerUnit` pixels per unit (crisp in print), the chart and caption are vector.
+// `pixelsPerUnit` pixels per unit, the chart and caption are vector.
 void paintCombined(QPainter& p, const QRectF& rect, const SceneData& scene, const ChartData& chart,
                    const std::string& caption, double pixelsPerUnit) {
-  QFont font;
-  const double capH = captionHeight(p, caption, rect.width(), font);
+  // The caption band is as high as the caption wrapped (never cut).
+  const QFont font = figureFont(p, 13);
+  const double capH =
+      caption.empty() ? 0
+                      : QFontMetricsF(font, p.device())
+                                .boundingRect(QRectF(0, 0, rect.width() - 24, 1e5), Qt::TextWordWrap,
+                                              QString::fromStdString(caption))
+                                .height() +
+                            16;
   p.fillRect(rect, Qt::white);
   const QRectF sceneRect(rect.left(), rect.top(), rect.width() / 2, rect.height() - capH);
   const QRectF chartRect(rect.left() + rect.width() / 2, rect.top(), rect.width() / 2, rect.height() - capH);
-  std::string legend, note;
-  const QImage img = renderScene(scene, std::max(16, int(std::lround(sceneRect.width() * pixelsPerUnit))),
-                                 std::max(16, int(std::lround(sceneRect.height() * pixelsPerUnit))), pixelsPerUnit,
-                                 &legend, &note);
-  p.drawImage(sceneRect, img);
-  paintCornerText(p, sceneRect, legend, note);
+  paintScene(p, sceneRect, scene, pixelsPerUnit);
   CosineChart c;
   fill(c, chart);
   c.paint(p, chartRect);
@@ -294,14 +285,10 @@ void exportScene(const SceneData& data, const std::string& path, const ExportSiz
   if (ext != "png" && ext != "gltf") throw InvalidInput("scene export: use .png or .gltf, got '" + path + "'");
   checkWritable(path);
   if (ext == "png") {
-    std::string legend, note;
-    const QImage scene = renderScene(data, size.width * size.scale, size.height * size.scale, size.scale, &legend, &note);
-    QImage img(scene.size(), QImage::Format_RGB32);
+    QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
     QPainter painter(&img);
-    painter.drawImage(0, 0, scene);
-    painter.setRenderHint(QPainter::TextAntialiasing);
-    painter.scale(size.scale, size.scale);
-    paintCornerText(painter, QRectF(0, 0, size.width, size.height), legend, note);
+    painter.scale(size.scale, size.scale);  // the picture then fills the image pixel for pixel
+    paintScene(painter, QRectF(0, 0, size.width, size.height), data, size.scale);
     painter.end();
     savePng(img, path);
   } else {

@@ -3,6 +3,7 @@
 // window's plot (a cached QImage), PNG, vector PDF (fonts embedded) and SVG exports, and the
 // combined figure. One drawing everywhere, so the window and every export look the same. Qt Gui
 // only (no widgets, no VTK); a QGuiApplication must exist (render::PaintContext for the CLI).
+#include <QFont>
 #include <QRectF>
 
 #include <optional>
@@ -15,6 +16,10 @@
 class QPainter;
 
 namespace lpm::render {
+
+/// The figures' font (DejaVu Sans) at `px` device-independent units on the painter's device,
+/// whatever its resolution (screen, the 72 dpi PDF, SVG): 13 units are 13 pt in a PDF.
+QFont figureFont(const QPainter& p, double px);
 
 /// A network kept for comparison on the plot: its point and the name drawn beside it.
 struct ChartPin {
