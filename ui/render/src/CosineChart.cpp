@@ -262,13 +262,6 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
   return out;
 }
 
-std::vector<std::string> CosineChart::legendLabels() const {
-  std::vector<std::string> out;
-  for (const auto& e : entries())
-    if (!e.label.empty()) out.push_back(e.label);
-  return out;
-}
-
 std::optional<double> CosineChart::rAtPixel(double x) const {
   if (!(plot_.width() > 0)) return std::nullopt;
   const double t = (x - plot_.left()) / plot_.width();
@@ -468,7 +461,6 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   p.setPen(QPen(ink, 1.0 * s));
   p.drawRect(area);
   p.setFont(tickFont);
-  ticks_.clear();
   for (size_t i = 0; i < xTicks.size(); ++i) {
     const auto& t = xTicks[i];
     const double x = pixelAtR(t.R), len = (t.major ? 6 : 3.5) * s;
@@ -477,7 +469,6 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   for (size_t i = 0; i < majors.size(); i += stride) {
     const double x = pixelAtR(majors[i]->R), w = kf.horizontalAdvance(majors[i]->label);
     p.drawText(QRectF(x - w / 2 - 2, area.bottom() + 7 * s, w + 4, tickH), Qt::AlignCenter, majors[i]->label);
-    ticks_.push_back(majors[i]->label.toStdString());
   }
   for (double v : yTicks) {
     const double y = yPx(v);

@@ -58,13 +58,6 @@ public:
   /// The current-R line with the last layout, passing behind the legend.
   void paintCurrentR(QPainter& painter) const;
 
-  /// From the last paint, in the painter's units (y down).
-  QRectF plotArea() const { return plot_; }
-  QRectF legendBox() const { return legend_; }
-  /// The legend's entries in order (what a reader sees).
-  std::vector<std::string> legendLabels() const;
-  /// The x tick labels as drawn by the last paint (after thinning so that none overlap).
-  std::vector<std::string> tickLabels() const { return ticks_; }
   /// x of R and back, through the log axis of the last paint.
   std::optional<double> rAtPixel(double x) const;
   double pixelAtR(double R) const;
@@ -85,8 +78,7 @@ private:
   std::optional<double> networkR_, networkCos_;
   std::string networkName_, title_;
   std::vector<ChartPin> pins_;
-  QRectF plot_, legend_;
-  std::vector<std::string> ticks_;
+  QRectF plot_, legend_;  ///< the last paint's plot area and legend box (painter units, y down)
 };
 
 }  // namespace lpm::render
