@@ -373,8 +373,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   scene_->setConfiguration(drawn ? f->geometry.W : Eigen::MatrixX3d(), drawn ? f->geometry.H : Eigen::MatrixX3d(),
                            drawn ? minority : std::vector<bool>{});
   scene_->content().setModelLegend(f->geometry.legend);
-  scene_->content().setMinorityInset(drawn ? f->geometry.minorityPlane : Eigen::MatrixX2d(), f->geometry.minorityClasses,
-                                     render::minorityInsetCos(f->metrics));
+  scene_->content().setMinorityInset(drawn ? render::minorityInset(f->geometry, f->metrics) : render::MinorityInset{});
   scene_->setReference(drawn && doc_->view().etf ? f->geometry.etf : Eigen::MatrixX3d());
   scene_->setNote(QString::fromStdString(render::sceneNote(f->solution, f->geometry.captured, drawn)));
   pendingFrameId_ = f->id;

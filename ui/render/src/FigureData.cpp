@@ -75,9 +75,9 @@ std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, con
   return label;
 }
 
-std::optional<double> minorityInsetCos(const Metrics& m) {
-  if (m.minorityState != MinorityState::Spread && m.minorityState != MinorityState::Collapsed) return std::nullopt;
-  return m.minorityCos();
+MinorityInset minorityInset(const Geometry3D& g, const Metrics& m) {
+  if (m.minorityState != MinorityState::Spread && m.minorityState != MinorityState::Collapsed) return {};
+  return {g.minorityPlane, g.minorityClasses, *m.minorityCos(), m.minorityState == MinorityState::Collapsed};
 }
 
 std::string sceneNote(const Solution& s, double captured, bool drawn) {
@@ -154,9 +154,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     scene.legend = g.legend;
     scene.minority.assign(in.params.K(), false);
     for (int k : s.problem.minority) scene.minority[k] = true;
-    scene.minorityPlane = g.minorityPlane;
-    scene.minorityClasses = g.minorityClasses;
-    scene.minorityCos = minorityInsetCos(m);
+    scene.minorityInset = minorityInset(g, m);
   }
   scene.view = in.view;
   scene.camera = in.camera;
@@ -198,9 +196,7 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
     else
       scene.W = g.W, scene.H = g.H, scene.etf = g.etf, scene.legend = g.legend;
     const Metrics mf = computeMetrics(s);
-    scene.minorityPlane = nonUnique(s) ? Eigen::MatrixX2d() : g.minorityPlane;
-    scene.minorityClasses = g.minorityClasses;
-    scene.minorityCos = minorityInsetCos(mf);
+    scene.minorityInset = minorityInset(g, mf);  // none for a geometry that is not unique
     scene.note = sceneNote(s, g.captured, !nonUnique(s));
     chart.currentR = p.R;
     writer.addFrame(scene, chart, captionFor(p, s, mf, chart.transition));

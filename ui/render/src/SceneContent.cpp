@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <vtkCornerAnnotation.h>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
@@ -51,7 +50,7 @@ void Palette::classColour(int k, double rgb[3]) {
 
 namespace {
 
-// "6–10" for 6,7,8,9,10; "6, 8" otherwise (numbers as labelled).
+// "6–10" for 6,7,8,9,10; "6,8" otherwise (numbers as labelled).
 std::string classList(std::vector<int> ks) {
   std::sort(ks.begin(), ks.end());
   if (ks.size() == 1) return std::to_string(ks[0]);
@@ -142,17 +141,15 @@ struct SceneContent::Private {
   vtkNew<vtkCornerAnnotation> caption;
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   double fontScale = 1;
-  // The minority inset (upper right): a panel, lines, and its texts.
-  // No filled panel: VTK 9.1 draws a filled 2D polygon over the lines and texts, whatever the layer.
+  // The minority inset (upper right): a frame, the unit circle, the arrows and their texts. No
+  // filled panel: VTK 9.1 draws a filled 2D polygon over the lines and texts, whatever the layer.
   vtkNew<vtkPolyData> insetLines, insetArrows;
   vtkNew<vtkPolyDataMapper2D> insetLinesMapper, insetArrowsMapper;
   vtkNew<vtkActor2D> insetLinesActor, insetArrowsActor;
   vtkNew<vtkCoordinate> normalized;
   vtkNew<vtkTextActor> insetTitle, insetValue;
   std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
-  Eigen::MatrixX2d insetPlane;
-  std::vector<int> insetClasses;
-  std::optional<double> insetCos;
+  MinorityInset inset;
   double aspect = 1;
   int viewHeight = 0;  ///< pixels, when known (setViewSize)
   bool dark = false;
@@ -315,7 +312,8 @@ void SceneContent::rebuild() {
   std::vector<std::string> text(K);
   std::vector<Eigen::Vector3d> at(K);
   std::vector<bool> shown(K, false);
-  for (const auto& g : coincident(tips, 0.06)) {
+  const bool labelled = showLabels_ && K <= 30;  // beyond 30 classes no label is drawn
+  for (const auto& g : labelled ? coincident(tips, 0.06) : std::vector<std::vector<int>>{}) {
     std::vector<int> ks;
     Eigen::Vector3d mean = Eigen::Vector3d::Zero();
     for (int i : g) ks.push_back(i + labelBase_), mean += tips[i];
@@ -326,7 +324,7 @@ void SceneContent::rebuild() {
   for (size_t k = 0; k < p->labels.size(); ++k) {
     auto& label = p->labels[k];
     const bool live = static_cast<int>(k) < K;
-    label->SetVisibility(live && showLabels_ && K <= 30 && shown[k]);
+    label->SetVisibility(live && labelled && shown[k]);
     if (!live) continue;
     const bool minor = k < minority_.size() && minority_[k];
     label->GetPositionCoordinate()->SetValue(at[k].data());
@@ -439,37 +437,24 @@ void SceneContent::setDarkBackground(bool dark) {
   }
 }
 
-void SceneContent::setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
-                                    std::optional<double> meanCos) {
-  // No cosine (vanished, not unique, not certified): no fan either, whatever the vectors hold.
-  p->insetPlane = meanCos ? plane : Eigen::MatrixX2d();
-  p->insetClasses = classes;
-  p->insetCos = meanCos;
+void SceneContent::setMinorityInset(const MinorityInset& inset) {
+  p->inset = inset;
   rebuildInset();
 }
 
 
 void SceneContent::rebuildInset() {
-  const bool on = p->insetPlane.rows() >= 2;
+  // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels); in a
+  // narrow view at most 55% of the width (it shrinks to stay in shape). Too small to read (a
+  // narrow view, large text): no panel rather than an illegible one.
+  const double aspect = std::max(p->aspect, 0.2);
+  const double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
+  const bool on = p->inset.plane.rows() >= 2 && !(p->viewHeight > 0 && S * p->viewHeight < 130 * p->fontScale);
   for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
                      static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
     a->SetVisibility(on);
   for (auto& l : p->insetLabels) l->SetVisibility(false);
   if (!on) return;
-  {
-    // Too small to read (a narrow view, large text): no panel rather than an illegible one.
-    const double aspect = std::max(p->aspect, 0.2), S = std::min(0.30, 0.55 * aspect / 1.25);
-    if (p->viewHeight > 0 && S * p->viewHeight < 130 * p->fontScale) {
-      for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
-                         static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
-        a->SetVisibility(false);
-      return;
-    }
-  }
-  // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels).
-  // In a narrow view the panel takes at most 55% of the width (and shrinks to stay in shape).
-  const double aspect = std::max(p->aspect, 0.2);
-  const double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
   const double x0 = 1 - 0.012 - bw, y0 = 1 - 0.012 - bh;
   const double cx = x0 + bw / 2, cy = y0 + bh * 0.37, ry = bh * 0.26, rx = ry / aspect;
   auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
@@ -495,8 +480,8 @@ void SceneContent::rebuildInset() {
   vtkNew<vtkPoints> ap;
   vtkNew<vtkCellArray> arrows;
   std::vector<Eigen::Vector3d> tips;
-  for (int i = 0; i < p->insetPlane.rows(); ++i) {
-    const Eigen::Vector2d u = p->insetPlane.row(i).transpose();
+  for (int i = 0; i < p->inset.plane.rows(); ++i) {
+    const Eigen::Vector2d u = p->inset.plane.row(i).transpose();
     polyline({P(0, 0), P(u.x(), u.y())}, ap, arrows);
     const double n = std::max(u.norm(), 1e-9);
     const Eigen::Vector2d d = u / n, side(-d.y(), d.x());
@@ -521,7 +506,7 @@ void SceneContent::rebuildInset() {
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<int> ks;
     Eigen::Vector3d at = Eigen::Vector3d::Zero();
-    for (int i : groups[g]) ks.push_back(p->insetClasses[i] + labelBase_), at += tips[i];
+    for (int i : groups[g]) ks.push_back(p->inset.classes[i] + labelBase_), at += tips[i];
     at /= double(groups[g].size());
     const double n = std::max(at.head<2>().norm(), 1e-9);
     const Eigen::Vector2d q = P(at.x() * (1 + 0.2 / n), at.y() * (1 + 0.2 / n));
@@ -536,18 +521,15 @@ void SceneContent::rebuildInset() {
   // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
   // picture's angles are not read as pairwise ones: those the cosine below gives.
   double angle = 0;
-  for (int i = 0; i < p->insetPlane.rows(); ++i)
-    angle += std::acos(std::clamp(p->insetPlane(i, 1), -1.0, 1.0)) * 180 / M_PI / p->insetPlane.rows();
+  for (int i = 0; i < p->inset.plane.rows(); ++i)
+    angle += std::acos(std::clamp(p->inset.plane(i, 1), -1.0, 1.0)) * 180 / M_PI / p->inset.plane.rows();
   char title[96];
   std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
   p->insetTitle->SetInput(title);
   p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
   p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
   char value[96];
-  if (p->insetCos)
-    std::snprintf(value, sizeof value, *p->insetCos >= 0.999 ? "collapsed, cos %.3f" : "pairwise cos %.3f", *p->insetCos);
-  else
-    std::snprintf(value, sizeof value, "%s", "");
+  std::snprintf(value, sizeof value, p->inset.collapsed ? "collapsed, cos %.3f" : "pairwise cos %.3f", p->inset.cos);
   p->insetValue->SetInput(value);
   p->insetValue->GetPositionCoordinate()->SetValue(cx, y0 + 0.012);
   p->insetValue->GetTextProperty()->SetVerticalJustificationToBottom();
@@ -560,9 +542,10 @@ void SceneContent::rebuildInset() {
 void SceneContent::resetCamera() { standardView(3); }
 
 void SceneContent::setViewSize(int width, int height) {
+  const bool taller = height != p->viewHeight, wider = std::abs(p->aspect - (height > 0 ? double(width) / height : 1.0)) > 1e-9;
   p->viewHeight = height;
-  fitAspect(height > 0 ? double(width) / height : 1.0);
-  rebuildInset();
+  fitAspect(height > 0 ? double(width) / height : 1.0);  // rebuilds the inset when the shape changed
+  if (taller && !wider) rebuildInset();
 }
 
 void SceneContent::fitAspect(double aspect) {

@@ -13,10 +13,12 @@
 
 #include <Eigen/Core>
 
+#include "lpm/Geometry.h"
 #include "lpm/Metrics.h"
 #include "lpm/Session.h"
 #include "lpm/Sweep.h"
 #include "lpm/render/CosineChart.h"
+#include "lpm/render/SceneContent.h"
 
 #include <QtGlobal>
 
@@ -44,9 +46,7 @@ struct SceneData {
   Eigen::MatrixX3d overlay;  ///< a trained network's classifiers in the model's frame (may be empty)
   std::string legend;        ///< Geometry3D::legend (empty: the constrained model's)
   std::vector<bool> minority;
-  Eigen::MatrixX2d minorityPlane;   ///< Geometry3D::minorityPlane (the inset)
-  std::vector<int> minorityClasses;
-  std::optional<double> minorityCos;  ///< the metrics' mean pairwise cosine, for the inset
+  MinorityInset minorityInset;  ///< the fan (minorityInset(geometry, metrics))
   ViewOptions view;
   std::optional<CameraState> camera;
   std::string note;
@@ -91,9 +91,10 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
 std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
                        const std::optional<TransitionResult>& t);
 
-/// The cosine the minority inset prints: the metrics' mean pairwise cosine where it is defined
-/// (spread or collapsed), none otherwise (vanished, not unique, not certified).
-std::optional<double> minorityInsetCos(const Metrics& m);
+/// The minority fan of a solution: its geometry's plane with the metrics' cosine and state, where
+/// the metrics define the cosine (spread or collapsed); empty otherwise (vanished, not unique, not
+/// certified), so that no fan is drawn from vectors the numbers do not vouch for.
+MinorityInset minorityInset(const Geometry3D& g, const Metrics& m);
 
 /// The 3D view's note for a solution (the window's and every export's): what the projection keeps,
 /// or why nothing is drawn (K beyond 400), led by "NOT CERTIFIED ..." for an uncertified solution.

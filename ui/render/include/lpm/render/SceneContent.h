@@ -23,6 +23,16 @@ struct Palette {
   static void classColour(int k, double rgb[3]);
 };
 
+/// What the minority fan draws: Geometry3D::minorityPlane (rows in the order of `classes`,
+/// 0-based) with the metrics' mean pairwise cosine and whether they call it collapsed. An empty
+/// plane draws no fan (render::minorityInset leaves it empty where the cosine is undefined).
+struct MinorityInset {
+  Eigen::MatrixX2d plane;
+  std::vector<int> classes;
+  double cos = 0;
+  bool collapsed = false;
+};
+
 class SceneContent {
 public:
   SceneContent();
@@ -56,12 +66,10 @@ public:
   /// What the arrows and spheres are and how they are scaled (Geometry3D::legend); the overlay's
   /// line is added to it.
   void setModelLegend(const std::string& text);
-  /// The minority classifiers alone, unit length, as a fan of their angles (Geometry3D::minorityPlane;
-  /// `classes` 0-based, labelled from the label base), with their mean pairwise cosine: the inset
-  /// in the upper right that shows spread or collapse, whatever the 3D axes show. Empty, or no
-  /// cosine (vanished, not unique, not certified), hides it.
-  void setMinorityInset(const Eigen::MatrixX2d& plane, const std::vector<int>& classes,
-                        std::optional<double> meanCos);
+  /// The minority classifiers alone, unit length, as a fan of their angles to their mean, labelled
+  /// from the label base, with their mean pairwise cosine: the inset in the upper right that shows
+  /// spread or collapse, whatever the 3D axes show. An empty plane hides it.
+  void setMinorityInset(const MinorityInset& inset);
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   std::string note() const;
