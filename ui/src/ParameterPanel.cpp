@@ -16,6 +16,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 
 #include "lpm/Parameters.h"
 #include "lpm/ui/ExplorerModel.h"
@@ -37,9 +38,19 @@ public:
     if (t.contains('.')) t.remove(QRegularExpression("\\.?0+$"));
     return t;
   }
+  /// The number as typed, read by the registry's rule (parseNumber: "1e6", "inf"), or "∞" as shown.
+  static std::optional<double> typedNumber(const QString& text) {
+    const QString t = text.trimmed();
+    if (t == QStringLiteral("∞")) return kInfinity;
+    try {
+      return parseNumber("value", t.toStdString());
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
   static bool isInfinity(const QString& text) {
-    const QString t = text.trimmed().toLower();
-    return t == "inf" || t == "infinity" || t == QStringLiteral("∞");
+    const auto v = typedNumber(text);
+    return v && std::isinf(*v);
   }
   double valueFromText(const QString& text) const override {
     if (isInfinity(text)) return value();  // infinity is set through `typed`, not clamped to the range
@@ -66,12 +77,10 @@ public:
 protected:
   void keyPressEvent(QKeyEvent* e) override {
     if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && typed) {
-      const QString t = cleanText().trimmed();
-      bool ok = false;
-      const double v = t.toDouble(&ok);
+      const auto v = typedNumber(cleanText());
       const bool atInfinity = !specialValueText().isEmpty();  // showing "∞": any number leaves it
-      if ((allowInfinity && isInfinity(t)) || (ok && (v < minimum() || v > maximum() || atInfinity))) {
-        typed(isInfinity(t) ? std::numeric_limits<double>::infinity() : v);
+      if (v && ((allowInfinity && std::isinf(*v)) || (std::isfinite(*v) && (*v < minimum() || *v > maximum() || atInfinity)))) {
+        typed(*v);
         return;
       }
     }
