@@ -8,10 +8,8 @@
 namespace lpm::cli {
 
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names) {
-  std::string presetNames;
-  for (const auto& p : presets()) presetNames += (presetNames.empty() ? "" : ", ") + p.name;
   texts.presetOption = sub->add_option("--preset", texts.preset,
-                                       "start from a preset's parameters (" + presetNames + "); options given change them");
+                                       "start from a preset's parameters (" + presetNames() + "); options given change them");
   for (const auto& name : names) {
     const auto& spec = parameter(name);
     texts.text[name] = spec.defaultText;
@@ -29,11 +27,7 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   TwoSizeParams p;
   if (!texts.preset.empty()) {
     const auto preset = findPreset(texts.preset);
-    if (!preset) {
-      std::string names;
-      for (const auto& q : presets()) names += (names.empty() ? "" : ", ") + q.name;
-      throw InvalidInput("unknown preset '" + texts.preset + "'; the presets are " + names);
-    }
+    if (!preset) throw InvalidInput("unknown preset '" + texts.preset + "'; the presets are " + presetNames());
     p = preset->params;
   }
   for (const auto& [name, text] : texts.text)

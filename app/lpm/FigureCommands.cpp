@@ -196,9 +196,7 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
   auto* figure = app.add_subcommand("figure", "Export figures headless (the 3D scene needs an X display: use xvfb-run)");
   auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
   for (auto* sub : {figure, animate}) {
-    std::string names;
-    for (const auto& p : lpm::presets()) names += (names.empty() ? "" : ", ") + p.name;
-    sub->add_option("--preset", a->preset, names);
+    sub->add_option("--preset", a->preset, lpm::presetNames());
     sub->add_option("--session", a->session, "a session saved by lpm-studio");
     sub->add_option("--set", a->sets, "NAME=VALUE (" + lpm::parameterNames() + ", K); repeatable");
     sub->add_option("--width", a->width, "PNG pixels, PDF/SVG points (default 900 plot, 700 scene, 1600 combined, 1280 animation)");

@@ -71,9 +71,7 @@ int main(int argc, char** argv) {
   cli.setApplicationDescription("LPM Studio: explore Minority Collapse in the Layer-Peeled Model.");
   cli.addHelpOption();
   cli.addOption({"version", "Print the version and exit."});
-  QStringList presetNames;
-  for (const auto& p : lpm::presets()) presetNames << QString::fromStdString(p.name);
-  cli.addOption({"preset", QString("Start from a preset: %1.").arg(presetNames.join(", ")), "NAME"});
+  cli.addOption({"preset", QString("Start from a preset: %1.").arg(QString::fromStdString(lpm::presetNames())), "NAME"});
   cli.addOption({"set",
                  QString("Set a parameter (%1, K), e.g. --set R=100. Repeatable.")
                      .arg(QString::fromStdString(lpm::parameterNames())),

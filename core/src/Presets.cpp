@@ -48,6 +48,12 @@ const std::vector<Preset>& presets() {
   return all;
 }
 
+std::string presetNames() {
+  std::string names;
+  for (const auto& p : presets()) names += (names.empty() ? "" : ", ") + p.name;
+  return names;
+}
+
 std::optional<Preset> findPreset(const std::string& name) {
   for (const auto& p : presets())
     if (p.name == name) return p;

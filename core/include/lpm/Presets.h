@@ -21,5 +21,7 @@ const std::vector<Preset>& presets();
 /// Throws InvalidInput naming the preset and the problem; nothing else escapes.
 std::vector<Preset> parsePresets(const std::string& json);
 std::optional<Preset> findPreset(const std::string& name);
+/// "fig3a, fig3b, ...": every preset's name, for help texts and refusals.
+std::string presetNames();
 
 }  // namespace lpm
