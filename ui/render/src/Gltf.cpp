@@ -2,6 +2,7 @@
 // sphere per class mean, the unit sphere as lines, the ETF reference and a network's overlay, each
 // a node named as the view labels it ("w1 (majority)"). Written here rather than by VTK's
 // exporter, which keeps only plain polydata actors (the glyphs, i.e. every arrow, were lost).
+#include <QByteArray>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -95,21 +96,6 @@ Mesh wireSphere() {
     loop([&](double a) { return Eigen::Vector3d(std::sin(t) * std::cos(a), std::sin(t) * std::sin(a), std::cos(t)); });
   }
   return m;
-}
-
-std::string base64(const std::vector<unsigned char>& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < in.size(); i += 3) {
-    const uint32_t v = uint32_t(in[i]) << 16 | (i + 1 < in.size() ? uint32_t(in[i + 1]) << 8 : 0) |
-                       (i + 2 < in.size() ? uint32_t(in[i + 2]) : 0);
-    out += t[(v >> 18) & 63];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? t[v & 63] : '=';
-  }
-  return out;
 }
 
 struct Builder {
@@ -230,7 +216,11 @@ void writeSceneGltf(const SceneData& s, const std::string& path) {
   b.doc["scenes"] = {{{"name", "LPM Studio scene"}, {"nodes", {int(b.doc["nodes"].size()) - 1}}}};
   if (!s.note.empty() || !s.legend.empty()) b.doc["scenes"][0]["extras"] = {{"note", s.note}, {"legend", s.legend}};
   b.doc["extensionsUsed"] = {"KHR_materials_unlit"};
-  b.doc["buffers"] = {{{"byteLength", b.bin.size()}, {"uri", "data:application/octet-stream;base64," + base64(b.bin)}}};
+  b.doc["buffers"] = {{{"byteLength", b.bin.size()}, {"uri", "data:application/octet-stream;base64," +
+                                                           QByteArray::fromRawData(reinterpret_cast<const char*>(b.bin.data()),
+                                                                                   qsizetype(b.bin.size()))
+                                                               .toBase64()
+                                                               .toStdString()}}};
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << b.doc.dump();
   out.close();
