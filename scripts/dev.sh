@@ -10,6 +10,8 @@ PACKAGES=(
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libxkbcommon-dev libgl-dev
   libvtk9-dev libeigen3-dev libzip-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   xvfb xauth libgl1-mesa-dri poppler-utils
+  python3-dev pybind11-dev python3-numpy python3-pytest
+  desktop-file-utils appstream shared-mime-info groff-base dpkg-dev
 )
 
 install_missing() {

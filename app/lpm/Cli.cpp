@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "lpm/Commands.h"
 #include "lpm/Presets.h"
 #include "lpm/io/Network.h"
 
@@ -24,35 +25,14 @@ void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std
 }
 
 TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
-  TwoSizeParams p;
-  if (!texts.preset.empty()) {
-    const auto preset = findPreset(texts.preset);
-    if (!preset) throw InvalidInput("unknown preset '" + texts.preset + "'; the presets are " + presetNames());
-    p = preset->params;
-  }
-  for (const auto& [name, text] : texts.text)
-    if (texts.preset.empty() || texts.given(name)) setParameter(p, name, text);
-  const bool decays = texts.given("lambda-W") || texts.given("lambda-H") || texts.given("lambda-b");
-  if (decays && !texts.given("budget")) p.budget = Budget::Penalized;
-  if (p.budget == Budget::Penalized && (texts.given("EW") || texts.given("EH")))
-    throw InvalidInput(!texts.preset.empty() && !decays
-                           ? "preset '" + texts.preset + "' uses weight decay (--lambda-W/--lambda-H), not the energies "
-                                                          "--EW/--EH: add --budget constrained to use them"
-                           : "--EW/--EH are the constrained budget and --lambda-W/--lambda-H the penalized one: give one "
-                             "form, not both");
-  // A parameter the chosen model does not use is a mistake worth saying (--alpha with --loss ce).
+  ParamInput in;  // the rule itself is core's (lpm/Commands.h), shared with the Python module
+  in.preset = texts.preset;
+  in.sizesGiven = sizesGiven;
   for (const auto& [name, text] : texts.text) {
-    const auto& spec = parameter(name);
-    if (name == "bins" && sizesGiven) continue;  // --sizes/--counts are binned as the long tail is
-    if (!spec.appliesTo(p) && (texts.given(name) && text != spec.defaultText))
-      throw InvalidInput("--" + name + " does not enter the model " + notAppliesReason(spec, p, "--"));
+    in.offered.push_back(name);
+    if (texts.given(name)) in.given[name] = text;
   }
-  // A preset in the penalized form brings its own nA.
-  const bool presetSizes = !texts.preset.empty() && findPreset(texts.preset)->params.budget == Budget::Penalized;
-  if (parameter("nA").appliesTo(p) && !sizesGiven && !presetSizes && !texts.given("nA") && texts.option.count("nA"))
-    throw InvalidInput("the penalized form depends on absolute class sizes: give --nA N (n_B = nA / R)" +
-                       std::string(texts.option.count("R") ? " or --sizes" : ""));
-  return p;
+  return paramsFromInput(in);
 }
 
 int certifiedExit(int uncertified, const std::string& what) {
@@ -63,11 +43,43 @@ int certifiedExit(int uncertified, const std::string& what) {
 }
 
 void applyRoles(lpm::io::NetworkComparison& net, const std::string& minorityList, int KA) {
-  if (!minorityList.empty()) {
-    net.setMinority(parseList<int>("--minority", minorityList));
-  } else if (KA >= 0) {
-    if (KA < 1 || KA >= net.K()) throw InvalidInput("--KA must be in 1.." + std::to_string(net.K() - 1));
-    net.setMajorityCount(KA);
+  lpm::applyRoles(net, minorityList.empty() ? std::vector<int>{} : parseList<int>("--minority", minorityList), KA);
+}
+
+namespace {
+// Text for roff: backslashes doubled, hyphens as \- (so they stay hyphens), no line starting
+// with a control character.
+std::string roff(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\') out += "\\e";
+    else if (c == '-') out += "\\-";
+    else out += c;
+  }
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
+  return out;
+}
+}  // namespace
+
+void writeRoffCommands(std::ostream& out, const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    out << ".SS \"" << sub->get_name() << "\"\n" << roff(sub->get_description()) << "\n";
+    std::string usage = "lpm " + sub->get_name();
+    for (const CLI::Option* o : sub->get_options())
+      if (o->get_positional()) usage += " " + o->get_name();
+    out << ".PP\n.B " << roff(usage) << "\n.RI [ options ]\n";
+    for (const CLI::Option* o : sub->get_options()) {
+      if (o->get_name() == "--help" || o->get_name() == "-h,--help") continue;
+      std::string names = o->get_name(false, true);
+      if (names.rfind("-h,", 0) == 0) continue;
+      if (o->get_type_size() != 0 && !o->get_type_name().empty() && !o->get_positional())
+        out << ".TP\n.BI \"" << roff(names) << " \" \"" << roff(o->get_type_name() == "TEXT" ? "VALUE" : o->get_type_name()) << "\"";
+      else
+        out << ".TP\n.B \"" << roff(names) << "\"";
+      out << "\n" << roff(o->get_description());
+      if (!o->get_default_str().empty()) out << " (default: " << roff(o->get_default_str()) << ")";
+      out << "\n";
+    }
   }
 }
 

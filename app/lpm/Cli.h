@@ -65,6 +65,9 @@ int certifiedExit(int uncertified, const std::string& what);
 /// the network keeps its own (the smallest classes by count, else the second half).
 void applyRoles(lpm::io::NetworkComparison& net, const std::string& minorityList, int KA);
 
+/// The subcommands and their options as roff (.SS per subcommand, .TP per option), for lpm(1).
+void writeRoffCommands(std::ostream& out, const CLI::App& app);
+
 /// A subcommand: registered on the app, run when the user chose it.
 struct Command {
   CLI::App* sub = nullptr;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "Cli.h"
+#include "lpm/Commands.h"
 #include "lpm/Report.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Checkpoint.h"
@@ -29,22 +30,18 @@ struct InspectArgs {
 };
 
 int runInspect(const InspectArgs& a) {
-  lpm::io::OpenLimits limits;
-  limits.allowUnsafeGlobals = a.allowUnsafe;
-  const auto c = lpm::io::Checkpoint::open(a.file, limits);
-  nlohmann::json j = checkpointJson(c);
-  const bool haveClassifier = !a.tensor.empty() || lpm::io::detectClassifier(c);
-  if (!a.tensor.empty() && !c.find(a.tensor)) throw lpm::io::CheckpointError("no tensor named '" + a.tensor + "'");
-  std::string name;
-  if (haveClassifier) {
-    auto net = lpm::io::NetworkComparison::open({a.file, a.features, a.labels, a.tensor, a.allowUnsafe});
-    name = net.classifier();
-    applyRoles(net, a.minority, a.KA);
-    j["classifier"] = classifierJson(net.analysis());
-    addNetworkJson(j, net);
-  } else {
-    j["classifier"] = nullptr;
-  }
+  InspectRequest r;
+  r.path = a.file;
+  r.tensor = a.tensor;
+  r.features = a.features;
+  r.labels = a.labels;
+  if (!a.minority.empty()) r.minority = parseList<int>("--minority", a.minority);
+  r.KA = a.KA;
+  r.allowUnsafeGlobals = a.allowUnsafe;
+  const InspectOutcome out = runInspect(r);
+  const io::Checkpoint& c = *out.checkpoint;
+  const nlohmann::json& j = out.json;
+  const std::string name = out.network ? out.network->classifier() : std::string();
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include "Cli.h"
+#include "lpm/Commands.h"
 #include "lpm/Design.h"
 #include "lpm/Metrics.h"
 #include "lpm/Report.h"
@@ -48,60 +49,45 @@ struct SolveArgs {
 };
 
 int runSolve(const SolveArgs& a) {
-  Problem p;
-  std::optional<TwoSizeParams> two;
-  std::vector<std::string> notes;
   if (!a.sizes.empty() && !a.counts.empty()) throw InvalidInput("give --sizes or --counts, not both");
   const bool sized = !a.sizes.empty() || !a.counts.empty();
-  const TwoSizeParams tp = paramsFrom(a.params, sized);
+  SolveRequest r;
+  r.params = paramsFrom(a.params, sized);
   if (sized) {
-    std::vector<int> minority;
-    if (!a.minority.empty()) minority = parseList<int>("--minority", a.minority);
-    const auto n = a.counts.empty() ? parseList<double>("--sizes", a.sizes) : io::readCountsFile(a.counts);
-    if (tp.bins > 0) {
-      // Binned sizes first, so that the default minority is the smallest bin.
-      const Problem b = binSizes(makeFromSizes(tp, n, {0}), tp.bins);
-      p = makeFromSizes(tp, b.classSize, minority);
-      p.binned = b.binned;
-    } else {
-      p = makeFromSizes(tp, n, minority);
-    }
-    for (int k = 0; k < p.K(); ++k)
-      if (p.classSize[k] == 0)
-        notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
-  } else {
-    p = makeTwoSize(tp);
-    two = tp;
+    if (!a.minority.empty()) r.minority = parseList<int>("--minority", a.minority);
+    r.sizes = a.counts.empty() ? parseList<double>("--sizes", a.sizes) : io::readCountsFile(a.counts);
+  } else if (!a.minority.empty()) {
+    throw InvalidInput("--minority chooses among --sizes/--counts classes");
   }
-  if (p.minority.size() < 2) notes.push_back("fewer than two minority classes: no pairwise minority cosine");
-  SolveOptions o;
+  SolveOptions& o = r.options;
   o.kind = solverKindFromString(a.solver);
   if (a.maxIterations < 1) throw InvalidInput("--max-iterations must be >= 1");
   o.maxIterations = a.maxIterations;
+  r.matrices = a.matrix;
   // A solve that takes more than a second says how it goes on stderr, once a second (stdout
   // keeps only the result, so --json stays machine-readable).
   const auto started = std::chrono::steady_clock::now();
   auto lastLine = started;
   bool printed = false;
-  o.progress = [&](int iterations, double gap) {
+  const double gapTarget = o.gapTarget;
+  const size_t K = r.sizes ? r.sizes->size() : static_cast<size_t>(r.params.K());
+  o.progress = [&, gapTarget, K](int iterations, double gap) {
     const auto now = std::chrono::steady_clock::now();
     if (now - started < std::chrono::seconds(1) || now - lastLine < std::chrono::seconds(1)) return;
     lastLine = now;
     printed = true;
-    std::cerr << "lpm: solving K = " << p.K() << ": step " << iterations << ", gap " << std::setprecision(3) << gap
-              << " (target " << o.gapTarget << " relative), "
+    std::cerr << "lpm: solving K = " << K << ": step " << iterations << ", gap " << std::setprecision(3) << gap
+              << " (target " << gapTarget << " relative), "
               << std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count() / 1000.0 << " s" << std::endl;
   };
-  const Solution s = solve(p, o);
+  const SolveOutcome out = runSolve(r);
+  const Solution& s = out.solution;
   if (printed) std::cerr << "lpm: done in " << s.solveMs / 1000 << " s (" << (s.certified ? "certified" : "not certified") << ")" << std::endl;
-  const Metrics m = computeMetrics(s);
   if (a.json) {
-    auto j = solutionJson(s, m, a.matrix, provenanceJson(o, two));
-    j["notes"] = notes;
-    std::cout << j.dump(2) << "\n";
+    std::cout << out.json.dump(2) << "\n";
   } else {
-    printTable(s, m);
-    for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+    printTable(s, out.metrics);
+    for (const auto& n : out.notes) std::cout << "  note: " << n << "\n";
   }
   return certifiedExit(!s.certified, "the solution is");
 }
@@ -117,48 +103,27 @@ struct SweepArgs {
 };
 
 int runSweep(const SweepArgs& a) {
-  const TwoSizeParams base = paramsFrom(a.params);
+  SweepRequest r;
+  r.base = paramsFrom(a.params);
   const bool preset = !a.params.preset.empty();
   if (a.K > 0 && a.KB > 0) throw InvalidInput("give one of --K and --KB, not both");
-  if (a.K <= 0 && a.KB <= 0 && !preset) throw InvalidInput("give --K (total classes) or --KB (minority classes)");
-  const int K = a.K > 0 ? a.K : (a.KB > 0 ? 0 : base.K());  // a preset without --K/--KB: its own K
-  const double Rmin = parseNumber("R-min", a.Rmin), Rmax = parseNumber("R-max", a.Rmax);
-  logGrid(Rmin, Rmax, a.points);  // validates the range
-  const std::string KAs = preset && a.KAoption->count() == 0 ? std::to_string(base.KA) : a.KA;
-  std::vector<TwoSizeParams> settings;
-  for (int KA : parseList<int>("--KA", KAs)) {
-    // Said in the user's own options: "--KA 5 leaves no minority class with --K 3".
-    if (K > 0 && (KA < 1 || KA >= K))
-      throw InvalidInput("--KA " + std::to_string(KA) + " leaves no " + (KA < 1 ? "majority" : "minority") +
-                         " class with " + (a.K > 0 ? "--K " : "the preset's K = ") + std::to_string(K) +
-                         ": each KA must be in 1.." + std::to_string(K - 1));
-    TwoSizeParams tp = base;
-    setParameter(tp, "KA", KA);
-    setParameter(tp, "KB", K > 0 ? K - KA : a.KB);
-    validate(tp);
-    settings.push_back(tp);
-  }
+  r.K = a.K > 0 ? a.K : (a.KB > 0 || !preset ? 0 : r.base.K());  // a preset without --K/--KB: its own K
+  r.KB = a.KB;
+  r.presetK = a.K <= 0 && preset;
+  r.Rmin = parseNumber("R-min", a.Rmin);
+  r.Rmax = parseNumber("R-max", a.Rmax);
+  r.points = a.points;
+  r.refine = a.refine;
+  r.KA = parseList<int>("--KA", preset && a.KAoption->count() == 0 ? std::to_string(r.base.KA) : a.KA);
   std::ofstream file;
-  if (!a.csv.empty()) {
+  if (!a.csv.empty()) {  // before the solves: a wrong path is said at once
     file.open(a.csv);
     if (!file) throw IoError("cannot write " + a.csv);
   }
-  std::ostream& out = a.csv.empty() ? std::cout : file;
-  writeSweepCsvHeader(out);
-  SolveOptions used;
-  used.kind = SolverKind::Reduced;  // what sweeps solve with (exact for two sizes)
-  nlohmann::json side = provenanceJson(used);
-  side["grid"] = {{"R_min", Rmin}, {"R_max", Rmax}, {"points", a.points}, {"refined", a.refine}};
-  side["curves"] = nlohmann::json::array();
-  int uncertified = 0;
-  for (const auto& tp : settings) {
-    const auto c = computeCurve(tp, Rmin, Rmax, a.points, a.refine);
-    for (const auto& pt : c.points) writeSweepCsvRow(out, tp, pt);
-    uncertified += c.uncertified();
-    side["curves"].push_back(curveJson(tp, c.points, c.transition));
-  }
-  if (!a.csv.empty() && !writeSidecar(a.csv, side)) throw IoError("cannot write " + a.csv + ".json");
-  return certifiedExit(uncertified, std::to_string(uncertified) + " sweep point(s)");
+  const auto out = runSweep(r);
+  (a.csv.empty() ? std::cout : file) << out.csv;
+  if (!a.csv.empty() && !writeSidecar(a.csv, out.sidecar)) throw IoError("cannot write " + a.csv + ".json");
+  return certifiedExit(out.uncertified, std::to_string(out.uncertified) + " sweep point(s)");
 }
 
 struct TransitionArgs {
@@ -174,10 +139,7 @@ int runTransition(const TransitionArgs& a) {
   to.Rmax = parseNumber("R-max", a.Rmax);
   const auto r = phaseTransitionRatio(tp, to);
   if (a.json) {
-    auto j = provenanceJson(SolveOptions{}, tp);
-    j["inputs"].erase("R");
-    j.update(transitionJson(r));
-    std::cout << j.dump(2) << "\n";
+    std::cout << transitionReport(tp, r).dump(2) << "\n";
   } else {
     const char* vanish = r.features ? "mean minority |h| < 1e-3 sqrt(EH)"
                          : tp.budget == Budget::Penalized ? "mean minority |w| < 1e-3 of the largest |w|"
@@ -205,19 +167,7 @@ int runDesign(const DesignArgs& a) {
   if (!a.hi.empty()) q.hi = parseNumber("hi", a.hi);
   const DesignResult r = designValue(tp, q);
   if (a.json) {
-    auto j = provenanceJson(SolveOptions{}, tp);
-    j["vary"] = q.parameter;
-    j["target_cos"] = q.targetCos;
-    j["R"] = q.R;
-    j["status"] = toString(r.status);
-    j["value"] = r.value ? nlohmann::json(*r.value) : (r.status == Bracket::Beyond ? nlohmann::json("inf") : nlohmann::json(nullptr));
-    j["side"] = r.smallest ? "smallest" : "largest";
-    j["until"] = r.until ? nlohmann::json(*r.until) : nlohmann::json(nullptr);
-    j["at_range_end"] = r.atEnd;
-    j["range"] = {r.lo, r.hi};
-    j["solves"] = r.solves;
-    j["summary"] = r.summary(q);
-    std::cout << j.dump(2) << "\n";
+    std::cout << designReport(tp, q, r).dump(2) << "\n";
   } else {
     std::cout << r.summary(q) << "  (" << r.solves << " certified solves)\n";
   }

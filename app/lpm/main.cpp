@@ -1,5 +1,6 @@
 // `lpm`: the headless command line of LPM Studio. One file per subcommand (Cli.h); here only
 // the dispatch and the one mapping of errors to exit codes.
+#include <cstring>
 #include <iostream>
 
 #include "Cli.h"
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
 #ifdef LPM_HAVE_RENDER
   for (auto& c : addFigureCommands(app)) commands.push_back(c);
 #endif
+  // The build writes the man page's COMMANDS section from these very options (resources/man/).
+  if (argc == 2 && !std::strcmp(argv[1], "--roff-commands")) {
+    writeRoffCommands(std::cout, app);
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

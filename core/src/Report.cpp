@@ -159,6 +159,23 @@ nlohmann::json transitionJson(const TransitionResult& t) {
   return j;
 }
 
+SolutionMatrices solutionMatrices(const Solution& s) {
+  const int K = s.problem.K();
+  const ClassVectors v = s.vectors();
+  SolutionMatrices out;
+  out.W = v.W;
+  out.H = v.H;
+  out.X.resize(2 * K, 2 * K);
+  const Eigen::MatrixXd Z = s.Z.expand(s.groups, K);
+  out.X << s.XHH.expand(s.groups, K), Z, Z.transpose(), s.XWW.expand(s.groups, K);
+  const Eigen::MatrixXd WW = out.X.bottomRightCorner(K, K);
+  const Eigen::VectorXd n = WW.diagonal().cwiseMax(0).cwiseSqrt();
+  out.cos.resize(K, K);
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) out.cos(a, b) = (n(a) > 0 && n(b) > 0) ? WW(a, b) / (n(a) * n(b)) : 0.0;
+  return out;
+}
+
 nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatrices, const nlohmann::json& provenance) {
   const auto& p = s.problem;
   nlohmann::json j = provenance.is_object() ? provenance : nlohmann::json::object();
@@ -219,17 +236,7 @@ nlohmann::json solutionJson(const Solution& s, const Metrics& m, bool withMatric
   j["minority"] = p.minority;
   j["problem"] = problemJson(p);
   if (withMatrices && s.certified) {
-    const int K = p.K();
-    const ClassVectors v = s.vectors();
-    const Eigen::MatrixXd &H = v.H, &W = v.W;
-    Eigen::MatrixXd X(2 * K, 2 * K);
-    X << s.XHH.expand(s.groups, K), s.Z.expand(s.groups, K), s.Z.expand(s.groups, K).transpose(),
-        s.XWW.expand(s.groups, K);
-    const Eigen::MatrixXd WW = X.bottomRightCorner(K, K);
-    const Eigen::VectorXd n = WW.diagonal().cwiseMax(0).cwiseSqrt();
-    Eigen::MatrixXd cos(K, K);
-    for (int a = 0; a < K; ++a)
-      for (int b = 0; b < K; ++b) cos(a, b) = (n(a) > 0 && n(b) > 0) ? WW(a, b) / (n(a) * n(b)) : 0.0;
+    const auto [X, W, H, cos] = solutionMatrices(s);
     j["X"] = matrixJson(X);
     j["W"] = matrixJson(W);
     j["H"] = matrixJson(H);

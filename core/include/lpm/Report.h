@@ -24,6 +24,13 @@ nlohmann::json solverOptionsJson(const SolveOptions& o);
 /// {"lpm_version", "model", "inputs"?, "solver_options"}: the block every JSON output carries.
 nlohmann::json provenanceJson(const SolveOptions& o, const std::optional<TwoSizeParams>& params = std::nullopt);
 
+/// X = [H; W][H; W]^T (2K x 2K), the class means H and classifiers W (K rows), and the
+/// classifiers' cosines (K x K; 0 beside a vanished classifier): what `--matrix` reports.
+struct SolutionMatrices {
+  Eigen::MatrixXd X, W, H, cos;
+};
+SolutionMatrices solutionMatrices(const Solution& s);
+
 /// Keys: objective, minority_cos, majority_cos, minority_state, minority_norm_cv, gap,
 /// relative_gap, certified, solve_ms, iterations, attempts, solver, problem, and more; with
 /// `withMatrices` also X (2K x 2K), W, H (K rows), cos (K x K). With `provenance` merged in.
