@@ -2,6 +2,7 @@
 # LPM Studio's two entry points (README):
 #   scripts/dev.sh run    install what is missing, build Release, start lpm-studio
 #   scripts/dev.sh test   install what is missing, build, run the whole test suite (GUI under Xvfb)
+#   scripts/dev.sh package  install what is missing, build, write the Debian packages (cpack -G DEB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,8 +52,16 @@ case "${1:-}" in
     # Anything that draws needs an X server: run the whole suite under Xvfb.
     xvfb-run -a -s "-screen 0 1280x1024x24" ctest --preset release --output-on-failure -j 2
     ;;
+  package)
+    install_missing
+    build
+    rm -rf build/release/packages
+    cpack --config build/release/CPackConfig.cmake -G DEB -B build/release/packages
+    rm -rf build/release/packages/_CPack_Packages
+    ls -l build/release/packages/*.deb
+    ;;
   *)
-    echo "usage: scripts/dev.sh run|test" >&2
+    echo "usage: scripts/dev.sh run|test|package" >&2
     exit 2
     ;;
 esac
