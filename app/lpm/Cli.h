@@ -78,6 +78,7 @@ Command addSweep(CLI::App& app);
 Command addTransition(CLI::App& app);
 Command addDesign(CLI::App& app);
 Command addInspect(CLI::App& app);
+Command addPhase(CLI::App& app);
 #ifdef LPM_HAVE_RENDER
 std::vector<Command> addFigureCommands(CLI::App& app);  ///< figure and animate
 #endif

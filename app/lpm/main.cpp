@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // One line on stderr, as for every other refusal.
   app.failure_message([](const CLI::App*, const CLI::Error& e) { return "lpm: " + std::string(e.what()) + " (see --help)\n"; });
-  std::vector<Command> commands = {addSolve(app), addSweep(app), addTransition(app), addDesign(app), addInspect(app)};
+  std::vector<Command> commands = {addSolve(app), addSweep(app), addTransition(app), addDesign(app), addPhase(app), addInspect(app)};
 #ifdef LPM_HAVE_RENDER
   for (auto& c : addFigureCommands(app)) commands.push_back(c);
 #endif

@@ -27,6 +27,7 @@
 #include <vtkWindowToImageFilter.h>
 
 #include "lpm/render/CosineChart.h"
+#include "lpm/render/PhaseChart.h"
 #include "lpm/render/SceneContent.h"
 
 namespace lpm::render {
@@ -270,6 +271,30 @@ void exportChart(const ChartData& data, const std::string& path, const ExportSiz
     img.fill(Qt::white);
     QPainter painter(&img);
     painter.scale(size.scale, size.scale);  // every length, fonts and lines included
+    chart.paint(painter, QRectF(0, 0, size.width, size.height));
+    painter.end();
+    savePng(img, path);
+  } else {
+    writeVectorPage(path, size.width, size.height, chart.title(),
+                    [&](QPainter& p, const QRectF& page) { chart.paint(p, page); });
+  }
+}
+
+void exportPhase(const PhaseDiagram& diagram, std::optional<std::pair<double, double>> current,
+                 const std::string& path, const ExportSize& size) {
+  checkSize(size);
+  const std::string ext = extensionOf(path);
+  if (ext != "png" && ext != "pdf" && ext != "svg")
+    throw InvalidInput("phase diagram export: use .png, .pdf or .svg, got '" + path + "'");
+  checkWritable(path);
+  PhaseChart chart;
+  chart.setDiagram(diagram);
+  chart.setCurrent(current);
+  if (ext == "png") {
+    QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter painter(&img);
+    painter.scale(size.scale, size.scale);
     chart.paint(painter, QRectF(0, 0, size.width, size.height));
     painter.end();
     savePng(img, path);

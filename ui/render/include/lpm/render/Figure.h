@@ -15,6 +15,7 @@
 
 #include "lpm/Geometry.h"
 #include "lpm/Metrics.h"
+#include "lpm/Phase.h"
 #include "lpm/Session.h"
 #include "lpm/Sweep.h"
 #include "lpm/render/CosineChart.h"
@@ -135,6 +136,9 @@ private:
 /// .png (size x scale pixels, every length scaled), .pdf (size in points), .svg. Throws lpm::Error
 /// with a clear message (unknown extension, a folder that does not exist, ...).
 void exportChart(const ChartData& chart, const std::string& path, const ExportSize& size);
+/// The phase diagram (PhaseChart): .png, .pdf (vector), .svg; `current` marks (R, y).
+void exportPhase(const PhaseDiagram& diagram, std::optional<std::pair<double, double>> current,
+                 const std::string& path, const ExportSize& size);
 /// .png, .gltf (writeSceneGltf).
 void exportScene(const SceneData& scene, const std::string& path, const ExportSize& size);
 /// glTF 2.0 with the buffer inlined: an arrow per classifier, a sphere per class mean, the unit
