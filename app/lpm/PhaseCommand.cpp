@@ -32,16 +32,9 @@ int runPhase(const PhaseArgs& a) {
   }
   validate(r.base);
   r.axis = a.y;
-  // Default y range: around the current value (EW·EH 1..100; KA over all that leave KB >= 2).
-  const auto yDefault = [&](bool low) -> double {
-    if (r.axis == "KA") return low ? 1 : r.base.K() - 2;
-    if (r.axis == "EWEH") return low ? 1 : 100;
-    const auto* spec = findParameter(r.axis == "lambda" ? "lambda-W" : r.axis);
-    if (!spec) return low ? 0 : 1;  // refused below with the list of axes
-    return low ? spec->explorerMin : spec->explorerMax;
-  };
-  r.yMin = a.yMin.empty() ? yDefault(true) : parseNumber("y-min", a.yMin);
-  r.yMax = a.yMax.empty() ? yDefault(false) : parseNumber("y-max", a.yMax);
+  const auto range = phaseAxisRange(r.axis, r.base);
+  r.yMin = a.yMin.empty() ? range.first : parseNumber("y-min", a.yMin);
+  r.yMax = a.yMax.empty() ? range.second : parseNumber("y-max", a.yMax);
   r.Rmin = parseNumber("R-min", a.Rmin);
   r.Rmax = parseNumber("R-max", a.Rmax);
   r.nx = a.nx;

@@ -36,6 +36,29 @@ void checkAxis(const std::string& axis, const TwoSizeParams& p) {
 }
 }  // namespace
 
+std::pair<double, double> phaseAxisRange(const std::string& axis, const TwoSizeParams& base) {
+  if (axis == "KA") return {1, std::max(1, base.K() - 2)};
+  if (axis == "EWEH") return {1, 100};
+  const auto* spec = findParameter(axis == "lambda" ? "lambda-W" : axis);
+  if (!spec) return {1, 100};
+  return {spec->explorerMin, spec->explorerMax};
+}
+
+bool phaseAxisApplies(const std::string& axis, const TwoSizeParams& p) {
+  try {
+    checkAxis(axis, p);
+    return true;
+  } catch (const InvalidInput&) {
+    return false;
+  }
+}
+
+std::string defaultPhaseAxis(const TwoSizeParams& p) {
+  for (const auto& a : phaseAxes())
+    if (phaseAxisApplies(a, p)) return a;
+  return "EWEH";
+}
+
 std::string phaseAxisLabel(const std::string& axis, const TwoSizeParams& base) {
   if (axis == "EWEH") return "EW·EH";
   if (axis == "KA") return "KA (K = " + std::to_string(base.K()) + ")";

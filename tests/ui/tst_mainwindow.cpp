@@ -38,6 +38,9 @@
 #include "lpm/render/CosineChart.h"
 #include "lpm/render/Figure.h"
 #include "lpm/render/SceneContent.h"
+#include "lpm/ui/PhaseModel.h"
+#include "lpm/ui/PhaseView.h"
+#include "lpm/Phase.h"
 
 using namespace lpm;
 using namespace lpm::ui;
@@ -430,6 +433,42 @@ private slots:
     settle();
     const double R = w->model()->params().R;
     QVERIFY2(std::abs(std::log10(R) - 2) < 0.03, qPrintable(QString("R = %1").arg(R)));
+  }
+
+  void phaseTabComputesAndAClickMovesThere() {
+    PhaseModel* phase = w->document()->phase();
+    w->plotTabs()->setCurrentIndex(1);  // the Phase Diagram tab: computed while shown
+    QTRY_VERIFY_WITH_TIMEOUT(phase->diagram().complete() && !phase->diagram().rows.empty(), 30000);
+    const PhaseDiagram d = phase->diagram();
+    QCOMPARE(d.request.axis, std::string("EWEH"));
+    QCOMPARE(d.uncertified(), 0);
+    // Click where R = 1e5, EW·EH = 20 (both axes logarithmic: R 1..1e6, EW·EH 1..100).
+    auto* canvas = w->phaseView()->canvas();
+    const QRectF area = canvas->chart().plotArea();
+    const QPoint at(int(area.left() + area.width() * 5.0 / 6.0), int(area.bottom() - area.height() * std::log10(20.0) / 2.0));
+    QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, at);
+    settle();
+    const TwoSizeParams p = w->model()->params();
+    QVERIFY2(std::abs(std::log(p.R / 1e5)) < 0.1, qPrintable(QString("R = %1").arg(p.R)));
+    QVERIFY2(std::abs(std::log(p.EW * p.EH / 20)) < 0.06, qPrintable(QString("EW EH = %1").arg(p.EW * p.EH)));
+    // The model moved to a cell's own (R, y): the window shows the state the cell was coloured by.
+    const auto R = std::find(d.grid.R.begin(), d.grid.R.end(), p.R);
+    QVERIFY(R != d.grid.R.end());
+    const auto row = std::find_if(d.rows.begin(), d.rows.end(), [&](const PhaseRow& r) { return r.y == p.EW * p.EH; });
+    QVERIFY(row != d.rows.end());
+    const auto& cell = row->cells[size_t(R - d.grid.R.begin())];
+    QCOMPARE(toString(w->model()->latest()->metrics.minorityState), toString(cell.observedState()));
+    QCOMPARE(toString(cell.observedState()), std::string("collapsed"));
+    // Moving R and the axis' own parameter only moves the marker; KA makes a new diagram.
+    QVERIFY(phase->diagram().complete());
+    setSlider("KA", 3);
+    settle();
+    QCOMPARE(phase->request().base.KA, 3);
+    QTRY_VERIFY_WITH_TIMEOUT(phase->diagram().complete() && phase->diagram().request.base.KA == 3, 30000);
+    // An axis that does not enter the model is refused; the diagram stays.
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, phase->setAxis("alpha", 0, 0.5));
+    QCOMPARE(phase->request().axis, std::string("EWEH"));
+    w->plotTabs()->setCurrentIndex(0);
   }
 
   void typedNumbersAreReadAsWritten() {

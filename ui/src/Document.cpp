@@ -1,4 +1,5 @@
 #include "lpm/ui/Document.h"
+#include "lpm/ui/PhaseModel.h"
 
 #include <algorithm>
 
@@ -23,8 +24,11 @@ QString fileName(const std::string& path) { return QFileInfo(QString::fromStdStr
 
 }  // namespace
 
-Document::Document(QObject* parent) : QObject(parent), model_(new ExplorerModel(this)) {
+Document::Document(QObject* parent)
+    : QObject(parent), model_(new ExplorerModel(this)), phase_(new PhaseModel(this)) {
   connect(model_, &ExplorerModel::paramsChanged, this, &Document::onParamsChanged);
+  connect(model_, &ExplorerModel::paramsChanged, phase_, &PhaseModel::setParams);
+  phase_->setParams(model_->params());
   connect(model_, &ExplorerModel::solved, this, [this] { updateOverlay(); });
 }
 

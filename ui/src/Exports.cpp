@@ -9,6 +9,7 @@
 #include "lpm/Error.h"
 #include "lpm/Report.h"
 #include "lpm/ui/Document.h"
+#include "lpm/ui/PhaseModel.h"
 
 namespace lpm::ui {
 
@@ -24,6 +25,8 @@ const std::vector<ExportInfo>& exportKinds() {
       {ExportKind::Solution, "export.solution", QT_TR_NOOP("Solution (&JSON)…"), "JSON (*.json)", "lpm-solution.json"},
       {ExportKind::Animation, "export.animation", QT_TR_NOOP("&Animation of the R Sweep (OGV or PNG frames)…"),
        "Ogg Theora video (*.ogv);;Folder of PNG frames (*)", "lpm-sweep.ogv"},
+      {ExportKind::Phase, "export.phase", QT_TR_NOOP("P&hase Diagram (PDF, SVG, PNG, CSV)…"),
+       "PDF (*.pdf);;SVG (*.svg);;PNG (*.png);;CSV (*.csv)", "lpm-phase.pdf"},
   };
   return kinds;
 }
@@ -64,6 +67,19 @@ void writeExport(ExportKind kind, const Document& doc, const std::string& path, 
       out << solutionJson(f->solution, f->metrics, f->params.K() <= 200, provenanceJson(model.solveOptions(), f->params))
                  .dump(2)
           << "\n";
+      return;
+    }
+    case ExportKind::Phase: {
+      // The diagram of the current parameters, complete (computed now when the tab has not).
+      const PhaseDiagram d = doc.phase()->completeDiagram();
+      if (render::extensionOf(path) == "csv") {
+        std::ofstream out(path);
+        if (!out) throw IoError("cannot write " + path);
+        writePhaseCsv(out, d);
+        if (!writeSidecar(path, phaseJson(d))) throw IoError("cannot write " + path + ".json");
+      } else {
+        render::exportPhase(d, doc.phase()->current(), path, {900, 600, 1});
+      }
       return;
     }
     case ExportKind::Animation: {

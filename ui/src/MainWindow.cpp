@@ -23,6 +23,7 @@
 #include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QTimer>
@@ -43,6 +44,8 @@
 #include "lpm/ui/Explanation.h"
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/ParameterPanel.h"
+#include "lpm/ui/PhaseModel.h"
+#include "lpm/ui/PhaseView.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
@@ -54,9 +57,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
 
   scene_ = new SceneView(this);
   plot_ = new CosinePlot(this);
+  phase_ = new PhaseView(doc_->phase(), this);
+  plotTabs_ = new QTabWidget(this);
+  plotTabs_->setObjectName("view.plot-tabs");
+  plotTabs_->setDocumentMode(true);
+  plotTabs_->addTab(plot_, tr("Cosine vs R"));
+  plotTabs_->addTab(phase_, tr("Phase Diagram"));
+  plotTabs_->setTabToolTip(1, tr("The minority's state over R and a second parameter; click a cell to move there"));
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(scene_);
-  split->addWidget(plot_);
+  split->addWidget(plotTabs_);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
   split->setSizes({1000, 1000});  // half each (in proportion), not what the minimum sizes suggest
@@ -224,6 +234,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     TwoSizeParams p = model->params();
     p.R = R;
     model->setParams(p, "R");
+  });
+  connect(phase_, &PhaseView::picked, this, [this, model](double R, double y) {
+    try {
+      TwoSizeParams p = withPhaseAxis(model->params(), doc_->phase()->request().axis, y);
+      p.R = clampToExplorer("R", R);
+      model->endInteraction();
+      model->setParams(p, "phase diagram");
+      model->endInteraction();
+    } catch (const Error& e) {
+      statusBar()->showMessage(QString::fromStdString(e.what()), 8000);
+    }
   });
   connect(scene_, &VtkOpenGLWidget::frameRendered, this, [this] { drawnFrameId_ = pendingFrameId_; });
   connect(plot_, &CosinePlot::frameRendered, this, [this] { ++plotFramesAfterCurve_; });
@@ -410,7 +431,8 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     QApplication::processEvents(QEventLoop::AllEvents, 20);
     const auto f = model->latest();
     const bool solved = f && f->id == model->requestId() && model->idle() && model->curveComplete();
-    if (solved && drawnFrameId_ == f->id && plotFramesAfterCurve_ > 0) return true;
+    // The plot paints only while its tab is shown.
+    if (solved && drawnFrameId_ == f->id && (plotFramesAfterCurve_ > 0 || !plot_->isVisible())) return true;
     if (solved) {
       scene_->update();
       plot_->update();

@@ -26,6 +26,7 @@
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/ExplorerModel.h"
 #include "lpm/ui/MainWindow.h"
+#include "lpm/ui/PhaseView.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
@@ -325,6 +326,7 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
   scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
   scene_->setDarkBackground(v.dark);
   plot_->setDarkTheme(v.dark);
+  phase_->setDarkTheme(v.dark);
   applyDarkPalette(v.dark);
   scene_->update();
 }

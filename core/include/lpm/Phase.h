@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,12 @@ std::string phaseAxisLabel(const std::string& axis, const TwoSizeParams& base);
 bool phaseAxisLog(const std::string& axis);
 /// The value of the axis at `p` (EW·EH, KA, ...), to mark the current parameters.
 double phaseAxisValue(const std::string& axis, const TwoSizeParams& p);
+/// The y range a diagram starts with: EWEH 1..100, KA 1..K-2, else the parameter's explorer range.
+std::pair<double, double> phaseAxisRange(const std::string& axis, const TwoSizeParams& base);
+/// The first axis of phaseAxes() that applies to `p` (EWEH, or lambda in the penalized form).
+std::string defaultPhaseAxis(const TwoSizeParams& p);
+/// Whether `axis` can be the y axis at `p`.
+bool phaseAxisApplies(const std::string& axis, const TwoSizeParams& p);
 /// `p` with the axis set to `y` (checked by the registry; KA rounded). Throws InvalidInput.
 TwoSizeParams withPhaseAxis(const TwoSizeParams& p, const std::string& axis, double y);
 

@@ -55,9 +55,8 @@ std::vector<double> edges(const std::vector<double>& c, double lo, double hi, bo
 std::string PhaseChart::title() const {
   if (!title_.empty()) return title_;
   const auto& r = diagram_.request;
-  std::string t = "Minority state over R and " + phaseAxisLabel(r.axis, r.base) + " (K = " + std::to_string(r.base.K());
-  if (r.axis != "KA") t += ", KA = " + std::to_string(r.base.KA);
-  t += ")";
+  std::string t = "Minority state over R and " + phaseAxisLabel(r.axis, r.base);
+  if (r.axis != "KA") t += " (K = " + std::to_string(r.base.K()) + ", KA = " + std::to_string(r.base.KA) + ")";
   if (r.base.loss.kind != LossKind::CE || r.base.budget == Budget::Penalized || r.base.model != ModelKind::LayerPeeled)
     t += ": " + describeModel(r.base);
   return t;

@@ -18,6 +18,8 @@
 
 namespace lpm::ui {
 
+class PhaseModel;
+
 class Document : public QObject {
   Q_OBJECT
 public:
@@ -25,6 +27,8 @@ public:
   ~Document() override;
 
   ExplorerModel* model() const { return model_; }
+  /// The phase diagram of the model's parameters (the Phase tab and its export).
+  PhaseModel* phase() const { return phase_; }
 
   // --- View options (one struct; the View menu and the scene follow viewChanged).
   const ViewOptions& view() const { return view_; }
@@ -137,6 +141,7 @@ private:
   void updateOverlay();
 
   ExplorerModel* model_;
+  PhaseModel* phase_;
   ViewOptions view_;
   QString preset_;
   std::optional<io::NetworkComparison> net_;

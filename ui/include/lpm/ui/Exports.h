@@ -15,7 +15,7 @@ namespace lpm::ui {
 
 class Document;
 
-enum class ExportKind { Plot, Scene, Figure, Curve, Solution, Animation };
+enum class ExportKind { Plot, Scene, Figure, Curve, Solution, Animation, Phase };
 
 struct ExportInfo {
   ExportKind kind;

@@ -17,10 +17,12 @@ class QTextBrowser;
 class QTimer;
 class QToolButton;
 class QVariantAnimation;
+class QTabWidget;
 
 namespace lpm::ui {
 
 class SceneView;
+class PhaseView;
 class CheckpointPanel;
 class CosinePlot;
 class ParameterPanel;
@@ -36,6 +38,9 @@ public:
   ExplorerModel* model() const { return doc_->model(); }
   SceneView* scene() const { return scene_; }
   CosinePlot* plot() const { return plot_; }
+  PhaseView* phaseView() const { return phase_; }
+  /// The tabs beside the 3D view: "Cosine vs R" and "Phase Diagram".
+  QTabWidget* plotTabs() const { return plotTabs_; }
   ParameterPanel* panel() const { return panel_; }
   DesignPanel* design() const { return design_; }
   CheckpointPanel* network() const { return network_; }
@@ -110,6 +115,8 @@ private:
   Document* doc_;
   SceneView* scene_;
   CosinePlot* plot_;
+  PhaseView* phase_;
+  QTabWidget* plotTabs_;
   ParameterPanel* panel_;
   DesignPanel* design_ = nullptr;
   CheckpointPanel* network_;
