@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QTextStream>
 #include <QUndoStack>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +21,7 @@
 
 #include "lpm/Parameters.h"
 #include "lpm/Session.h"
+#include "lpm/StateLink.h"
 #include "lpm/Presets.h"
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
@@ -88,7 +90,8 @@ int main(int argc, char** argv) {
   cli.addOption({"network-tab", "Checkpoint: the panel's tab to show: classifier, classes, 3d or tensors.", "TAB"});
   cli.addOption({"allow-unsafe-globals", "Checkpoint: read the tensors of a file whose pickle names code-running "
                                          "globals (nothing is ever run)."});
-  cli.addPositionalArgument("file", "A session (.json) or a checkpoint (.pt, .pth, .safetensors, .npz, ...) to open.",
+  cli.addPositionalArgument("file", "A session (.json), a checkpoint (.pt, .pth, .safetensors, .npz, ...) or a state "
+                                    "link ('lpm-studio:?v=1&...', from Edit > Copy State Link) to open.",
                             "[file]");
   cli.process(app);
 
@@ -143,9 +146,16 @@ int main(int argc, char** argv) {
   const bool headless = cli.isSet("screenshot") || cli.isSet("bench-latency");
   QString startupError;
   if (!cli.positionalArguments().isEmpty()) {
-    const QString file = cli.positionalArguments().first();
+    QString file = cli.positionalArguments().first();
+    // The desktop entry passes URLs (%U): a file as file:///..., a state link as lpm-studio:?...
+    if (file.startsWith("file://")) file = QUrl(file).toLocalFile();
     QString openError;
-    if (lpm::isSessionPath(file.toStdString())) {
+    if (lpm::isStateLink(file.toStdString())) {
+      if (!window.openStateLink(file, &openError)) {
+        if (headless) return fail(openError, 2);
+        startupError = openError;
+      }
+    } else if (lpm::isSessionPath(file.toStdString())) {
       if (!window.openSession(file, &openError)) {
         if (headless) return fail(openError, 1);
         startupError = QString("%1 was not opened: %2").arg(file, openError);

@@ -4,6 +4,7 @@
 
 #include "lpm/Presets.h"
 #include "lpm/Session.h"
+#include "lpm/StateLink.h"
 
 using namespace lpm;
 
@@ -97,6 +98,76 @@ private slots:
     QVERIFY(QString::fromStdString(s.warnings[0]).contains("fig99"));
     QCOMPARE(s.params.R, 10.0);
     QVERIFY(sessionToJson(s).find("fig99") == std::string::npos);
+  }
+
+  void stateLinkRoundTripIsExact() {
+    Session s;
+    s.params.KA = 3, s.params.KB = 7, s.params.EW = 0.1 + 0.2, s.params.EH = 20.027123456789012, s.params.R = 1e100;
+    s.params.loss.kind = LossKind::LDAM, s.params.loss.margin = 1.0 / 3;
+    s.params.wr = 7;
+    s.preset = "fig3a";
+    s.view.dark = true, s.view.etf = true, s.view.means = false, s.view.plot = "feature-cos";
+    s.camera = CameraState{{0.1, -2.5, 1e-7}, {0, 0, 0}, {0, 0, 1}, 31.5};
+    s.checkpoint = "/data/model & weights.pt";
+    s.features = "f.npz";
+    s.minority = std::vector<int>{5, 6, 9};
+    s.pinned.push_back({"run 3, seed=1", 100, 0.923});
+    TwoSizeParams q = s.params;
+    q.loss.kind = LossKind::CE;
+    s.compared.push_back(q);
+    s.compared.push_back(TwoSizeParams{});
+    const std::string link = stateLink(s);
+    QVERIFY(isStateLink(link));
+    QVERIFY2(link.rfind("lpm-studio:?v=1&", 0) == 0, link.c_str());
+    QVERIFY2(link.find(' ') == std::string::npos && link.find('/') == std::string::npos, link.c_str());
+    const Session back = sessionFromStateLink(link);
+    QCOMPARE(sessionToJson(back), sessionToJson(s));  // every field, every digit
+    QCOMPARE(back.params.EW, 0.1 + 0.2);
+    QCOMPARE(back.camera->position[2], 1e-7);
+    QCOMPARE(stateLink(back), link);
+  }
+
+  void stateLinkLeavesDefaultsOut() {
+    Session s;
+    s.params.R = 100;
+    QCOMPARE(stateLink(s), std::string("lpm-studio:?v=1&R=100"));
+    // The issue's example: anything left out keeps its default.
+    const Session t = sessionFromStateLink("lpm-studio:?v=1&EW=1&EH=5&KA=5&KB=5&R=100");
+    QCOMPARE(sessionToJson(t), sessionToJson(s));
+    QCOMPARE(sessionFromStateLink("  lpm-studio://?v=1&R=100\n").params.R, 100.0);  // as URL handlers pass it
+  }
+
+  void badStateLinksAreRefused_data() {
+    QTest::addColumn<QString>("link");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no version") << "lpm-studio:?R=10" << "the version (v=1) is missing";
+    QTest::newRow("future") << "lpm-studio:?v=2&R=10" << "version 2 is not supported";
+    QTest::newRow("scheme") << "https://example.org/?v=1" << "it must start with 'lpm-studio:?'";
+    QTest::newRow("unknown") << "lpm-studio:?v=1&foo=1" << "unknown key 'foo'";
+    QTest::newRow("range") << "lpm-studio:?v=1&EW=-1" << "state link: EW must be > 0, got -1";
+    QTest::newRow("word") << "lpm-studio:?v=1&loss=hinge" << "loss takes";
+    QTest::newRow("twice") << "lpm-studio:?v=1&R=2&R=3" << "R is given twice";
+    QTest::newRow("escape") << "lpm-studio:?v=1&preset=fig%2" << "broken %-escape";
+    QTest::newRow("preset") << "lpm-studio:?v=1&preset=nope" << "unknown preset 'nope'";
+    QTest::newRow("camera") << "lpm-studio:?v=1&camera=1,2,3" << "camera takes 10 numbers";
+    QTest::newRow("camera nan") << "lpm-studio:?v=1&camera=1,2,3,0,0,0,0,0,1,nan" << "camera";
+    QTest::newRow("view") << "lpm-studio:?v=1&view=sphere,wings" << "view has no toggle 'wings'";
+    QTest::newRow("minority alone") << "lpm-studio:?v=1&minority=1,2" << "minority comes with a checkpoint";
+    QTest::newRow("pin") << "lpm-studio:?v=1&pin=a,0.5,2" << "pin 'a' needs R >= 1";
+    QTest::newRow("compare") << "lpm-studio:?v=1&compare=loss:ldam,margin:-1" << "compare: margin must be";
+    QTest::newRow("KB") << "lpm-studio:?v=1&KB=0" << "state link: KB";
+    QTest::newRow("pair") << "lpm-studio:?v=1&R" << "'R' is not NAME=VALUE";
+    QTest::newRow("long") << QString("lpm-studio:?v=1&") + QString(20000, 'x') << "longer than 16384 bytes";
+  }
+  void badStateLinksAreRefused() {
+    QFETCH(QString, link);
+    QFETCH(QString, message);
+    try {
+      sessionFromStateLink(link.toStdString());
+      QFAIL("accepted");
+    } catch (const InvalidInput& e) {
+      QVERIFY2(QString(e.what()).contains(message), e.what());
+    }
   }
 
   void missingFile() { QVERIFY_THROWS_EXCEPTION(InvalidInput, loadSession("/nonexistent/s.json")); }

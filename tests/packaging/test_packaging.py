@@ -53,7 +53,7 @@ def test_desktop_file_validates(root):
     assert r.returncode == 0 and r.stdout.strip() == "", r.stdout + r.stderr
     text = open(path).read()
     for mime in ("application/x-lpm-studio-session", "application/x-pytorch", "application/x-safetensors",
-                 "application/x-npz"):
+                 "application/x-npz", "x-scheme-handler/lpm-studio"):
         assert mime in text
 
 

@@ -12,6 +12,8 @@
 #include <QFile>
 #include <QStatusBar>
 #include <QTest>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QToolBar>
 #include <QMenu>
 #include <QAction>
@@ -41,6 +43,7 @@
 #include "lpm/ui/PhaseModel.h"
 #include "lpm/ui/PhaseView.h"
 #include "lpm/Phase.h"
+#include "lpm/StateLink.h"
 
 using namespace lpm;
 using namespace lpm::ui;
@@ -469,6 +472,47 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, phase->setAxis("alpha", 0, 0.5));
     QCOMPARE(phase->request().axis, std::string("EWEH"));
     w->plotTabs()->setCurrentIndex(0);
+  }
+
+  void stateLinkRoundTrip() {
+    // Set a state as a person would, copy its link, change everything, paste: all comes back.
+    type("R", "250");
+    type("EH", "7.5");
+    w->action("view.etf")->trigger();
+    settle();
+    w->action("edit.copy-link")->trigger();
+    const QString link = QGuiApplication::clipboard()->text();
+    QVERIFY2(link.startsWith("lpm-studio:?v=1&"), qPrintable(link));
+    const Session before = w->currentSession();
+    QVERIFY(before.camera.has_value());
+    QVERIFY(w->applyPreset("fig8a"));
+    w->action("view.etf")->trigger();
+    settle();
+    QVERIFY(w->model()->params().R != 250.0);
+    QString error;
+    QVERIFY2(w->openStateLink(link, &error), qPrintable(error));
+    settle();
+    const Session after = w->currentSession();
+    QCOMPARE(after.params.R, 250.0);
+    QCOMPARE(after.params.EH, 7.5);
+    QVERIFY(after.view.etf);
+    // Parameters, view and model exactly; the camera as VTK keeps it (it re-orthogonalises the
+    // view-up vector in the last bit; the link itself is exact, tst_session).
+    QVERIFY(after.camera.has_value());
+    for (int i = 0; i < 3; ++i) {
+      QVERIFY(std::abs(after.camera->position[i] - before.camera->position[i]) < 1e-12);
+      QVERIFY(std::abs(after.camera->focalPoint[i] - before.camera->focalPoint[i]) < 1e-12);
+      QVERIFY(std::abs(after.camera->viewUp[i] - before.camera->viewUp[i]) < 1e-12);
+    }
+    Session a = after, b = before;
+    a.camera.reset(), b.camera.reset();
+    QCOMPARE(sessionToJson(a), sessionToJson(b));
+    // A bad link is refused with the reason and changes nothing.
+    QVERIFY(!w->openStateLink("lpm-studio:?v=1&R=0.5", &error));
+    QVERIFY2(error.contains("state link: R must be"), qPrintable(error));
+    QVERIFY(!w->openStateLink("see you at 3pm", &error));
+    QVERIFY2(error.contains("not a state link"), qPrintable(error));
+    QCOMPARE(w->model()->params().R, 250.0);
   }
 
   void typedNumbersAreReadAsWritten() {

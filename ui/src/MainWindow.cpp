@@ -39,6 +39,7 @@
 #include "lpm/Parameters.h"
 #include "lpm/Session.h"
 #include "lpm/render/SceneContent.h"
+#include "lpm/StateLink.h"
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/Explanation.h"
@@ -469,6 +470,23 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   updateTitle();
   syncPresetCombo();  // the session may name its preset
   addRecent(path);
+  return true;
+}
+
+bool MainWindow::openStateLink(const QString& link, QString* error) {
+  Session s;
+  try {
+    if (!isStateLink(link.toStdString()))
+      throw InvalidInput("not a state link: it must start with 'lpm-studio:?' (Edit > Copy State Link makes one)");
+    s = sessionFromStateLink(link.toStdString());
+  } catch (const Error& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  if (!doc_->applySession(s, error)) return false;
+  syncPresetCombo();
+  updateTitle();
+  statusBar()->showMessage(tr("Opened the state link"), 6000);
   return true;
 }
 

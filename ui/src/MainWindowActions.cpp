@@ -2,6 +2,8 @@
 // view.means, export.plot, explore.play, ...), and the View toggles, which edit the document's
 // ViewOptions and are set back from it (onViewChanged).
 #include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QActionGroup>
 #include <QApplication>
 #include <QComboBox>
@@ -25,6 +27,7 @@
 #include "lpm/ui/Document.h"
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/ExplorerModel.h"
+#include "lpm/StateLink.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/PhaseView.h"
 #include "lpm/ui/SceneView.h"
@@ -92,6 +95,20 @@ void MainWindow::buildMenus() {
     a->setShortcut(key);
     edit->addAction(a);
   }
+  edit->addSeparator();
+  // The whole session as one line of text (lpm/StateLink.h), to send to students.
+  connect(addAction(edit, "edit.copy-link", tr("&Copy State Link"), QKeySequence(tr("Ctrl+Shift+C"))), &QAction::triggered,
+          this, [this] {
+            const QString link = QString::fromStdString(stateLink(currentSession()));
+            QGuiApplication::clipboard()->setText(link);
+            statusBar()->showMessage(tr("Copied the state link (%1 characters): paste it with Edit > Paste State").arg(link.size()), 8000);
+          });
+  connect(addAction(edit, "edit.paste-state", tr("&Paste State"), QKeySequence(tr("Ctrl+Shift+V"))), &QAction::triggered,
+          this, [this] {
+            QString error;
+            if (!openStateLink(QGuiApplication::clipboard()->text(), &error))
+              QMessageBox::warning(this, tr("Paste State"), error);
+          });
 
   auto* view = menuBar()->addMenu(tr("&View"));
   QAction* reset = addAction(view, "view.reset", tr("&Reset View"), QKeySequence(tr("Ctrl+0")));

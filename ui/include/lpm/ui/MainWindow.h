@@ -76,6 +76,8 @@ public:
   Session currentSession() const { return doc_->toSession(camera()); }
   /// Opens or saves a session; on success the window's title names it and the state is unmodified.
   bool openSession(const QString& path, QString* error);
+  /// A state link (lpm-studio:?v=1&...): applied as a session is; false with the reason, nothing changed.
+  bool openStateLink(const QString& link, QString* error);
   bool saveSession(const QString& path, QString* error);
 
   /// What the exports draw, from the current state.
