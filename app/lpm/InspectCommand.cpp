@@ -30,15 +30,15 @@ struct InspectArgs {
 };
 
 int runInspect(const InspectArgs& a) {
-  InspectRequest r;
-  r.path = a.file;
-  r.tensor = a.tensor;
-  r.features = a.features;
-  r.labels = a.labels;
-  if (!a.minority.empty()) r.minority = parseList<int>("--minority", a.minority);
-  r.KA = a.KA;
-  r.allowUnsafeGlobals = a.allowUnsafe;
-  const InspectOutcome out = runInspect(r);
+  InspectRequest req;
+  req.path = a.file;
+  req.tensor = a.tensor;
+  req.features = a.features;
+  req.labels = a.labels;
+  if (!a.minority.empty()) req.minority = parseList<int>("--minority", a.minority);
+  req.KA = a.KA;
+  req.allowUnsafeGlobals = a.allowUnsafe;
+  const InspectOutcome out = runInspect(req);
   const io::Checkpoint& c = *out.checkpoint;
   const nlohmann::json& j = out.json;
   const std::string name = out.network ? out.network->classifier() : std::string();

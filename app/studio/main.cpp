@@ -19,6 +19,7 @@
 #include <cstring>
 #include <vector>
 
+#include "lpm/Lesson.h"
 #include "lpm/Parameters.h"
 #include "lpm/Session.h"
 #include "lpm/StateLink.h"
@@ -78,6 +79,10 @@ int main(int argc, char** argv) {
                  QString("Set a parameter (%1, K), e.g. --set R=100. Repeatable.")
                      .arg(QString::fromStdString(lpm::parameterNames())),
                  "NAME=VALUE"});
+  cli.addOption({"lesson", QString("Open a lesson in the Lesson panel: %1, or a lesson file (.json).")
+                               .arg(QString::fromStdString(lpm::lessonNames())),
+                 "NAME"});
+  cli.addOption({"step", "With --lesson: the step to open (1 = the first).", "N"});
   cli.addOption({"size", "Window size, e.g. 1280x800.", "WxH"});
   cli.addOption({"screenshot", "Open in the given state, wait until solved and drawn, save the window, exit.", "OUT.png"});
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
@@ -109,7 +114,7 @@ int main(int argc, char** argv) {
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, freshSettings.path());
   }
   lpm::ui::MainWindow window;
-  const bool scripted = cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency") ||
+  const bool scripted = cli.isSet("lesson") || cli.isSet("preset") || cli.isSet("set") || cli.isSet("screenshot") || cli.isSet("bench-latency") ||
                         !cli.positionalArguments().isEmpty();
   // What the command line chose (--dark, --preset, ...) is for this run: it is not remembered.
   if (scripted || cli.isSet("dark") || cli.isSet("size")) window.setSettingsPersistent(false);
@@ -186,6 +191,28 @@ int main(int argc, char** argv) {
         return fail(QString("--network-tab takes %1").arg(lpm::ui::CheckpointPanel::tabNames().join(", ")));
       if (auto* dock = window.findChild<QWidget*>("NetworkDock")) dock->show();
     }
+  }
+  if (cli.isSet("step") && !cli.isSet("lesson")) return fail("--step goes with --lesson NAME");
+  if (cli.isSet("lesson")) {
+    const QString name = cli.value("lesson");
+    std::optional<lpm::Lesson> lesson = lpm::findLesson(name.toStdString());
+    try {
+      if (!lesson && name.endsWith(".json", Qt::CaseInsensitive)) lesson = lpm::loadLesson(name.toStdString());
+    } catch (const lpm::Error& e) {
+      return fail(QString::fromStdString(e.what()), lpm::exitCode(e.kind()));
+    }
+    if (!lesson)
+      return fail(QString("unknown lesson '%1'; the lessons are %2, or give a lesson file (.json)")
+                      .arg(name, QString::fromStdString(lpm::lessonNames())));
+    int step = 1;
+    if (cli.isSet("step")) {
+      bool ok = false;
+      step = cli.value("step").toInt(&ok);
+      if (!ok) return fail("--step takes a step number, e.g. --step 3");
+    }
+    QString lessonError;
+    if (!window.openLesson(*lesson, step - 1, &lessonError)) return fail(lessonError);
+    window.model()->undoStack()->clear();
   }
   window.show();
   if (!startupError.isEmpty()) {

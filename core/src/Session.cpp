@@ -1,5 +1,7 @@
 #include "lpm/Session.h"
 
+#include <set>
+
 #include <cctype>
 
 #include "lpm/io/Checkpoint.h"
@@ -80,6 +82,7 @@ std::string sessionToJson(const Session& s) {
   j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
                {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark},
                {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}, {"plot", s.view.plot}};
+  if (!s.view.presentationHidden.empty()) j["view"]["presentation_hidden"] = s.view.presentationHidden;
   return j.dump(2) + "\n";
 }
 
@@ -211,6 +214,18 @@ Session readSession(const std::string& text) {
         }
       }
       s.view.plot = q;
+    }
+    if (v.contains("presentation_hidden")) {
+      const auto& h = v["presentation_hidden"];
+      if (!h.is_array()) bad("view.presentation_hidden must be a list of parameter names");
+      std::set<std::string> names;
+      for (const auto& n : h) {
+        if (!n.is_string() || !findParameter(n.get<std::string>()))
+          bad("view.presentation_hidden: " + (n.is_string() ? "'" + n.get<std::string>() + "'" : n.dump()) +
+              " is not a parameter (" + parameterNames() + ")");
+        names.insert(n.get<std::string>());
+      }
+      s.view.presentationHidden.assign(names.begin(), names.end());
     }
   }
   return s;

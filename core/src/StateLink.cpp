@@ -127,6 +127,11 @@ std::string stateLink(const Session& s) {
     parts.push_back("view=" + (on.empty() ? std::string("none") : encode(on)));
   }
   if (s.view.plot != dv.plot) parts.push_back("plot=" + encode(s.view.plot));
+  if (!s.view.presentationHidden.empty()) {
+    std::string h;
+    for (const auto& n : s.view.presentationHidden) h += (h.empty() ? "" : ",") + n;
+    parts.push_back("hide=" + encode(h));
+  }
   if (s.camera) {
     std::string c;
     for (const auto* a : {&s.camera->position, &s.camera->focalPoint, &s.camera->viewUp})
@@ -186,10 +191,10 @@ Session sessionFromStateLink(const std::string& text) {
     bad("version " + single["v"] + " is not supported (this build reads version " + std::to_string(kStateLinkVersion) + ")");
   Session s;
   s.params = applyParams(TwoSizeParams{}, params, "");
-  static const std::set<std::string> known = {"v", "preset", "view", "plot", "camera", "checkpoint", "features", "labels", "minority"};
+  static const std::set<std::string> known = {"v", "preset", "view", "plot", "hide", "camera", "checkpoint", "features", "labels", "minority"};
   for (const auto& [k, v] : single)
     if (!known.count(k)) bad("unknown key '" + k + "'; the keys are the parameters (" + parameterNames() +
-                             "), v, preset, view, plot, camera, checkpoint, features, labels, minority, pin, compare");
+                             "), v, preset, view, plot, hide, camera, checkpoint, features, labels, minority, pin, compare");
   if (single.count("preset")) {
     if (!findPreset(single["preset"])) bad("unknown preset '" + single["preset"] + "'; the presets are " + presetNames());
     s.preset = single["preset"];
@@ -212,6 +217,14 @@ Session sessionFromStateLink(const std::string& text) {
       }
     }
     s.view.plot = single["plot"];
+  }
+  if (single.count("hide")) {
+    std::set<std::string> names;
+    for (const auto& n : split(single["hide"], ',')) {
+      if (!findParameter(n)) bad("hide: '" + n + "' is not a parameter (" + parameterNames() + ")");
+      names.insert(n);
+    }
+    s.view.presentationHidden.assign(names.begin(), names.end());
   }
   if (single.count("camera")) {
     const auto c = split(single["camera"], ',');

@@ -107,6 +107,7 @@ private slots:
     s.params.wr = 7;
     s.preset = "fig3a";
     s.view.dark = true, s.view.etf = true, s.view.means = false, s.view.plot = "feature-cos";
+    s.view.presentationHidden = {"EH", "EW", "lambda-W"};
     s.camera = CameraState{{0.1, -2.5, 1e-7}, {0, 0, 0}, {0, 0, 1}, 31.5};
     s.checkpoint = "/data/model & weights.pt";
     s.features = "f.npz";
@@ -156,6 +157,7 @@ private slots:
     QTest::newRow("pin") << "lpm-studio:?v=1&pin=a,0.5,2" << "pin 'a' needs R >= 1";
     QTest::newRow("compare") << "lpm-studio:?v=1&compare=loss:ldam,margin:-1" << "compare: margin must be";
     QTest::newRow("KB") << "lpm-studio:?v=1&KB=0" << "state link: KB";
+    QTest::newRow("hide") << "lpm-studio:?v=1&hide=EW,slider" << "hide: 'slider' is not a parameter";
     QTest::newRow("pair") << "lpm-studio:?v=1&R" << "'R' is not NAME=VALUE";
     QTest::newRow("long") << QString("lpm-studio:?v=1&") + QString(20000, 'x') << "longer than 16384 bytes";
   }

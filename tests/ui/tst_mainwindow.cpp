@@ -43,6 +43,8 @@
 #include "lpm/ui/PhaseModel.h"
 #include "lpm/ui/PhaseView.h"
 #include "lpm/Phase.h"
+#include "lpm/ui/LessonPanel.h"
+#include "lpm/Lesson.h"
 #include "lpm/StateLink.h"
 
 using namespace lpm;
@@ -513,6 +515,64 @@ private slots:
     QVERIFY(!w->openStateLink("see you at 3pm", &error));
     QVERIFY2(error.contains("not a state link"), qPrintable(error));
     QCOMPARE(w->model()->params().R, 250.0);
+  }
+
+  void lessonStepsOpenInTheirState() {
+    const Lesson l = *findLesson("minority-collapse");
+    QString error;
+    QVERIFY2(w->openLesson(l, 0, &error), qPrintable(error));
+    LessonPanel* panel = w->lessonPanel();
+    for (size_t i = 0; i < l.steps.size(); ++i) {
+      if (i > 0) QTest::mouseClick(panel->findChild<QPushButton*>("lesson.next"), Qt::LeftButton);  // as a student does
+      settle();
+      QTRY_VERIFY_WITH_TIMEOUT(w->model()->transition().has_value(), 20000);
+      QCOMPARE(panel->step(), int(i));
+      const LessonStep& step = l.steps[i];
+      QVERIFY2(sameParameters(w->model()->params(), step.session.params), qPrintable(QString("step %1").arg(i + 1)));
+      QCOMPARE(w->panel()->highlighted().toStdString(), step.highlight);
+      const QString text = panel->explanation();
+      QVERIFY2(!text.contains('{') && !text.contains("(computing)") && !text.contains("(not certified)"), qPrintable(text));
+    }
+    // Step 3's caption carries the transition the window computed, not a number written in the file.
+    QVERIFY(panel->goTo(2));
+    settle();
+    QTRY_VERIFY_WITH_TIMEOUT(w->model()->transition().has_value(), 20000);
+    const QString r0 = QString::fromStdString(formatValue(*w->model()->transition()->R0()));
+    QVERIFY2(panel->explanation().contains("R0 = " + r0.left(5)), qPrintable(panel->explanation()));
+    // Moving away from the step says so; Reset Step puts it back.
+    type("R", "3");
+    QVERIFY(panel->explanation().contains("You moved away"));
+    QTest::mouseClick(panel->findChild<QPushButton*>("lesson.reset"), Qt::LeftButton);
+    settle();
+    QCOMPARE(w->model()->params().R, 20.0);
+    // A step beyond the lesson is refused.
+    QVERIFY(!w->openLesson(l, 7, &error));
+    QVERIFY2(error.contains("has steps 1 to 7"), qPrintable(error));
+  }
+
+  void presentationHidesMarkedRowsAndRestores() {
+    ParameterPanel* panel = w->panel();
+    panel->setHiddenInPresentation({"wr", "EH"});
+    QCOMPARE(w->document()->view().presentationHidden, (std::vector<std::string>{"EH", "wr"}));
+    QVERIFY(panel->rowShown("wr") && panel->rowShown("EH") && panel->rowShown("R"));
+    const double font = QApplication::font().pointSizeF();
+    w->action("view.presentation")->trigger();
+    QVERIFY(w->presentation());
+    QTRY_VERIFY(w->isFullScreen());
+    QVERIFY(!panel->rowShown("wr") && !panel->rowShown("EH"));
+    QVERIFY(panel->rowShown("R") && panel->rowShown("KA"));
+    QVERIFY(QApplication::font().pointSizeF() > font * 1.4);
+    QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
+    // The marked rows travel with the state link.
+    QVERIFY(QString::fromStdString(stateLink(w->currentSession())).contains("hide=EH%2Cwr"));
+    w->activateWindow();  // shortcuts reach the active window (no window manager under Xvfb makes it so)
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    QTest::keyClick(w->windowHandle(), Qt::Key_Escape);  // Esc leaves (through the window, as a key press arrives)
+    QVERIFY(!w->presentation());
+    QTRY_VERIFY(!w->isFullScreen());
+    QVERIFY(panel->rowShown("wr") && panel->rowShown("EH"));
+    QCOMPARE(QApplication::font().pointSizeF(), font);
+    panel->setHiddenInPresentation({});
   }
 
   void typedNumbersAreReadAsWritten() {

@@ -42,6 +42,11 @@ void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double>
   invalidate();
 }
 void CosinePlot::setPinnedMarkers(const std::vector<render::ChartPin>& pins) { chart_.setPinnedMarkers(pins), invalidate(); }
+void CosinePlot::setTextScale(double s) {
+  textScale_ = s;
+  invalidate();
+}
+
 void CosinePlot::setDarkTheme(bool dark) {
   dark_ = dark;
   chart_.setDarkTheme(dark);
@@ -64,7 +69,7 @@ void CosinePlot::paintEvent(QPaintEvent*) {
     cache_ = QImage(px, QImage::Format_RGB32);
     cache_.setDevicePixelRatio(dpr);
     // Sized for a 900-unit figure: a narrower plot takes slightly smaller text, never below 80%.
-    chart_.setFontScale(std::clamp(width() / 720.0, 0.8, 1.0));
+    chart_.setFontScale(std::clamp(width() / 720.0, 0.8, 1.0) * textScale_);
     QPainter p(&cache_);
     chart_.paint(p, QRectF(0, 0, width(), height()), false);  // the current-R line is drawn below
     cacheValid_ = true;

@@ -23,6 +23,7 @@
 #include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QStatusBar>
 #include <QTextBrowser>
@@ -47,6 +48,7 @@
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/PhaseModel.h"
 #include "lpm/ui/PhaseView.h"
+#include "lpm/ui/LessonPanel.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
@@ -74,6 +76,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   setCentralWidget(split);
 
   panel_ = new ParameterPanel(model, this);
+  // The rows hidden in presentation are part of the view (saved in the session and its link).
+  connect(panel_, &ParameterPanel::hiddenInPresentationChanged, this, [this] {
+    ViewOptions v = doc_->view();
+    const auto& h = panel_->hiddenInPresentation();
+    v.presentationHidden.assign(h.begin(), h.end());
+    if (v.presentationHidden != doc_->view().presentationHidden) doc_->setView(v);
+  });
   explanation_ = new QTextBrowser(this);
   explanation_->setOpenExternalLinks(false);
   auto* side = new QWidget(this);
@@ -95,6 +104,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   designDock->hide();  // View > Design Panel
   designDock->toggleViewAction()->setObjectName("view.design");
   designDock->toggleViewAction()->setText(tr("&Design Panel"));
+
+  lesson_ = new LessonPanel(doc_, panel_, this);
+  auto* lessonDock = new QDockWidget(tr("Lesson"), this);
+  lessonDock->setObjectName("LessonDock");
+  lessonDock->setWidget(lesson_);
+  addDockWidget(Qt::RightDockWidgetArea, lessonDock);
+  lessonDock->hide();  // Help > Lessons opens it
+  lessonDock->toggleViewAction()->setObjectName("view.lesson");
+  lessonDock->toggleViewAction()->setText(tr("&Lesson Panel"));
 
   network_ = new CheckpointPanel(doc_, this);
   auto* netDock = new QDockWidget(tr("Trained Network"), this);
@@ -471,6 +489,69 @@ bool MainWindow::openSession(const QString& path, QString* error) {
   syncPresetCombo();  // the session may name its preset
   addRecent(path);
   return true;
+}
+
+bool MainWindow::openLesson(const Lesson& lesson, int step, QString* error) {
+  if (!lesson_->open(lesson, step, error)) return false;
+  if (auto* dock = findChild<QDockWidget*>("LessonDock")) dock->show();
+  syncPresetCombo();
+  return true;
+}
+
+void MainWindow::setPresentation(bool on) {
+  if (on == presentation_) return;
+  presentation_ = on;
+  if (QAction* a = action("view.presentation")) {
+    QSignalBlocker b(a);
+    a->setChecked(on);
+  }
+  const double text = on ? 1.6 : 1.0;
+  if (on) {
+    beforePresentation_ = {QApplication::palette(), QApplication::font(), QApplication::style()->name(), windowState()};
+    QFont f = beforePresentation_.font;
+    f.setPointSizeF(f.pointSizeF() * 1.5);
+    QApplication::setFont(f);
+    applyPresentationLook();
+    showFullScreen();
+  } else {
+    QApplication::setStyle(beforePresentation_.style);
+    QApplication::setPalette(beforePresentation_.palette);
+    QApplication::setFont(beforePresentation_.font);
+    setWindowState(beforePresentation_.state);
+  }
+  // Widgets with a style sheet keep the font they were polished with: polish them again.
+  for (QWidget* child : findChildren<QWidget*>())
+    if (!child->styleSheet().isEmpty()) child->setStyleSheet(child->styleSheet());
+  panel_->setPresentation(on);
+  // The views keep their room: the docks take what their contents need, no more.
+  std::vector<QDockWidget*> docks;
+  for (auto* d : findChildren<QDockWidget*>())
+    if (d->isVisible() && dockWidgetArea(d) != Qt::NoDockWidgetArea) docks.push_back(d);
+  QList<QDockWidget*> list(docks.begin(), docks.end());
+  QList<int> widths;
+  for (auto* d : list) widths << int(width() * (on ? 0.22 : 0.2));
+  if (!list.isEmpty()) resizeDocks(list, widths, Qt::Horizontal);
+  if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->setSizes({1000, 1000});
+  scene_->setTextScale(text);
+  plot_->setTextScale(text);
+  phase_->setTextScale(text);
+  statusBar()->showMessage(on ? tr("Presentation: Esc or F5 leaves it") : QString(), 6000);
+}
+
+void MainWindow::applyPresentationLook() {
+  // High contrast for a projector: pure black on white (or white on black with the dark theme).
+  const bool dark = doc_->view().dark;
+  QApplication::setStyle("Fusion");
+  QPalette p;
+  const QColor bg = dark ? Qt::black : Qt::white, fg = dark ? Qt::white : Qt::black;
+  for (auto role : {QPalette::Window, QPalette::Base, QPalette::Button, QPalette::AlternateBase, QPalette::ToolTipBase})
+    p.setColor(role, bg);
+  for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText, QPalette::ToolTipText, QPalette::BrightText})
+    p.setColor(role, fg);
+  p.setColor(QPalette::Highlight, dark ? QColor(0xE6, 0x9F, 0x00) : QColor(0x00, 0x3D, 0x99));
+  p.setColor(QPalette::HighlightedText, dark ? Qt::black : Qt::white);
+  p.setColor(QPalette::Link, dark ? QColor(0x8c, 0xd4, 0xff) : QColor(0x00, 0x3D, 0x99));
+  QApplication::setPalette(p);
 }
 
 bool MainWindow::openStateLink(const QString& link, QString* error) {

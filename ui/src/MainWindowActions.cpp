@@ -11,6 +11,7 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QShortcut>
 #include <QSignalBlocker>
 #include <QStatusBar>
 #include <QToolBar>
@@ -27,9 +28,11 @@
 #include "lpm/ui/Document.h"
 #include "lpm/ui/Exports.h"
 #include "lpm/ui/ExplorerModel.h"
+#include "lpm/Lesson.h"
 #include "lpm/StateLink.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/PhaseView.h"
+#include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
@@ -67,6 +70,17 @@ void MainWindow::buildMenus() {
                                                "All files (*)"));
             if (!path.isEmpty()) openCheckpoint(path);
           });
+  connect(addAction(file, "file.open-lesson", tr("Open &Lesson…")), &QAction::triggered, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Lesson"), QString(), tr("Lessons (*.json)"));
+    if (path.isEmpty()) return;
+    QString error;
+    try {
+      if (openLesson(loadLesson(path.toStdString()), 0, &error)) return;
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    QMessageBox::warning(this, tr("Open Lesson"), error);
+  });
   QAction* closeNet = addAction(file, "file.close-checkpoint", tr("C&lose Checkpoint"));
   closeNet->setEnabled(false);
   connect(closeNet, &QAction::triggered, doc_, &Document::closeNetwork);
@@ -111,6 +125,16 @@ void MainWindow::buildMenus() {
           });
 
   auto* view = menuBar()->addMenu(tr("&View"));
+  QAction* present = addAction(view, "view.presentation", tr("&Presentation"), QKeySequence(Qt::Key_F5));
+  present->setCheckable(true);
+  present->setToolTip(tr("Full screen, larger text, high contrast, the rows marked Hide in Presentation hidden"));
+  connect(present, &QAction::toggled, this, &MainWindow::setPresentation);
+  auto* leave = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+  leave->setObjectName("presentation.leave");
+  connect(leave, &QShortcut::activated, this, [this] {
+    if (presentation_) setPresentation(false);
+  });
+  view->addSeparator();
   QAction* reset = addAction(view, "view.reset", tr("&Reset View"), QKeySequence(tr("Ctrl+0")));
   connect(reset, &QAction::triggered, this, [this] {
     scene_->resetCamera();
@@ -235,6 +259,13 @@ void MainWindow::buildMenus() {
             &QAction::triggered, this, [this, name = QString::fromStdString(p.name)] { applyPreset(name); });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  QMenu* lessons = help->addMenu(tr("&Lessons"));
+  for (const auto& l : builtinLessons())
+    connect(addAction(lessons, QString::fromStdString("help.lesson." + l.name), QString::fromStdString(l.title)),
+            &QAction::triggered, this, [this, l] {
+              QString error;
+              if (!openLesson(l, 0, &error)) QMessageBox::warning(this, tr("Lesson"), error);
+            });
   connect(addAction(help, "help.about", tr("&About LPM Studio")), &QAction::triggered, this, [this] {
     QMessageBox::about(this, tr("About LPM Studio"),
                        tr("<h3>LPM Studio %1</h3><p>An explorer of the Layer-Peeled Model.</p>"
@@ -344,7 +375,9 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
   scene_->setDarkBackground(v.dark);
   plot_->setDarkTheme(v.dark);
   phase_->setDarkTheme(v.dark);
-  applyDarkPalette(v.dark);
+  if (presentation_) applyPresentationLook();
+  else applyDarkPalette(v.dark);
+  panel_->setHiddenInPresentation({v.presentationHidden.begin(), v.presentationHidden.end()});
   scene_->update();
 }
 

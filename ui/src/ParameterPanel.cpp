@@ -1,5 +1,9 @@
 #include "lpm/ui/ParameterPanel.h"
 
+#include <QContextMenuEvent>
+
+#include <QMenu>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -108,6 +112,9 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   auto choice = [&](const char* name, const QString& label, const char* objectName, const QStringList& items,
                     const QString& field, const QString& tip) {
     auto* combo = new QComboBox(this);
+    // Long choice names must not widen the panel (and squeeze the views): they elide.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(12);
     combo->setObjectName(objectName);
     const auto& words = parameter(name).choices;  // each item carries its word, as typed in --set
     for (int i = 0; i < items.size(); ++i) combo->addItem(items[i], QString::fromStdString(words.at(i)));
@@ -287,7 +294,7 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     else setReal(name, spec.get(p));
     // Controls that do not enter the model are hidden, not greyed out.
     Row& r = rows_[name];
-    const bool shown = spec.appliesTo(p);
+    const bool shown = spec.appliesTo(p) && !(presentation_ && hidden_.count(spec.name));
     for (QWidget* w : std::initializer_list<QWidget*>{r.label, r.slider, entry(name)}) w->setVisible(shown);
     if (r.infinity) {
       QSignalBlocker b(r.infinity);
@@ -300,11 +307,76 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
   for (auto& [name, combo] : choices_) {
     QSignalBlocker c(combo);
     combo->setCurrentIndex(static_cast<int>(parameter(name).get(p)));
-    const bool shown = parameter(name).appliesTo(p);
+    const bool shown = parameter(name).appliesTo(p) && !(presentation_ && hidden_.count(name));
     combo->setVisible(shown);
     choiceLabels_[name]->setVisible(shown);
   }
   syncing_ = false;
+}
+
+QList<QWidget*> ParameterPanel::rowWidgets(const QString& name) const {
+  QList<QWidget*> out;
+  if (const auto it = rows_.find(name); it != rows_.end()) {
+    out << it->second.label << it->second.slider << entry(name);
+    if (it->second.infinity) out << it->second.infinity;
+  } else if (const auto c = choices_.find(name.toStdString()); c != choices_.end()) {
+    out << choiceLabels_.at(c->first) << c->second;
+  }
+  return out;
+}
+
+bool ParameterPanel::rowShown(const QString& name) const {
+  const auto w = rowWidgets(name);
+  return !w.isEmpty() && !w.front()->isHidden();
+}
+
+void ParameterPanel::setHighlighted(const QString& name) {
+  for (QWidget* w : rowWidgets(highlighted_)) w->setStyleSheet(QString());
+  highlighted_ = name;
+  const auto widgets = rowWidgets(name);
+  if (widgets.isEmpty()) return;
+  // The label framed in the Okabe-Ito orange, the entry too: "move this".
+  widgets.front()->setStyleSheet("QLabel { border: 2px solid #E69F00; border-radius: 4px; padding: 1px 3px; "
+                                 "background: rgba(230, 159, 0, 60); }");
+  for (QWidget* w : widgets.mid(1))
+    if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) w->setStyleSheet("border: 2px solid #E69F00;");
+}
+
+void ParameterPanel::setHiddenInPresentation(const std::set<std::string>& names) {
+  std::set<std::string> known;
+  for (const auto& n : names)
+    if (!rowWidgets(QString::fromStdString(n)).isEmpty()) known.insert(n);
+  if (known == hidden_) return;
+  hidden_ = known;
+  syncFromModel(model_->params());
+  emit hiddenInPresentationChanged();
+}
+
+void ParameterPanel::setPresentation(bool on) {
+  presentation_ = on;
+  syncFromModel(model_->params());
+}
+
+void ParameterPanel::contextMenuEvent(QContextMenuEvent* e) {
+  // The row under the pointer: its label, slider, entry or combo.
+  QWidget* under = childAt(e->pos());
+  QString name;
+  for (const auto& [n, r] : rows_)
+    if (rowWidgets(n).contains(under)) name = n;
+  for (const auto& [n, c] : choices_)
+    if (rowWidgets(QString::fromStdString(n)).contains(under)) name = QString::fromStdString(n);
+  if (name.isEmpty()) return;
+  QMenu menu(this);
+  QAction* hide = menu.addAction(tr("Hide in Presentation"));
+  hide->setObjectName("panel.hide-in-presentation");
+  hide->setCheckable(true);
+  hide->setChecked(hidden_.count(name.toStdString()) > 0);
+  hide->setToolTip(tr("View > Presentation (F5) leaves this row out; saved in the session and its link"));
+  if (menu.exec(e->globalPos()) != hide) return;
+  std::set<std::string> h = hidden_;
+  if (hide->isChecked()) h.insert(name.toStdString());
+  else h.erase(name.toStdString());
+  setHiddenInPresentation(h);
 }
 
 }  // namespace lpm::ui

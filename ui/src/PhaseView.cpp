@@ -100,6 +100,11 @@ PhaseView::PhaseView(PhaseModel* model, QWidget* parent) : QWidget(parent), mode
   for (auto* e : {yMin_, yMax_}) e->setMaximumWidth(90);
   status_ = new QLabel(this);
   status_->setObjectName("phase.status");
+  // Neither the status nor the axis names may widen the tab: the 3D view beside it keeps its room.
+  status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  status_->setMinimumWidth(40);
+  axis_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  axis_->setMinimumContentsLength(6);
   auto* row = new QHBoxLayout;
   row->setContentsMargins(6, 4, 6, 0);
   row->addWidget(new QLabel(tr("y axis"), this));
@@ -108,8 +113,7 @@ PhaseView::PhaseView(PhaseModel* model, QWidget* parent) : QWidget(parent), mode
   row->addWidget(yMin_);
   row->addWidget(new QLabel(tr("to"), this));
   row->addWidget(yMax_);
-  row->addStretch(1);
-  row->addWidget(status_);
+  row->addWidget(status_, 1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(row);

@@ -32,11 +32,18 @@ void SceneView::setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX
 void SceneView::resizeGL(int w, int h) {
   VtkOpenGLWidget::resizeGL(w, h);
   // VTK draws text in device pixels: on a HiDPI screen (QT_SCALE_FACTOR=2) it must be as large.
-  if (std::abs(devicePixelRatioF() - fontScale_) > 1e-6) {
-    fontScale_ = devicePixelRatioF();
+  if (std::abs(devicePixelRatioF() * textScale_ - fontScale_) > 1e-6) {
+    fontScale_ = devicePixelRatioF() * textScale_;
     content_->setFontScale(fontScale_);
   }
   content_->setViewSize(int(w * devicePixelRatioF() + 0.5), int(h * devicePixelRatioF() + 0.5));
+}
+
+void SceneView::setTextScale(double s) {
+  textScale_ = s;
+  fontScale_ = devicePixelRatioF() * textScale_;
+  content_->setFontScale(fontScale_);
+  update();
 }
 
 void SceneView::setShowMeans(bool on) { content_->setShowMeans(on), update(); }

@@ -22,6 +22,8 @@ struct ViewOptions {
   /// What the plot's curves show: "auto" (the model's own quantity: the classifiers' cosine, the
   /// features' for a fixed ETF classifier or supcon) or a CurveQuantity name (lpm/Sweep.h).
   std::string plot = "auto";
+  /// Parameter rows a teacher hides in presentation mode (registry names, sorted).
+  std::vector<std::string> presentationHidden;
 };
 
 /// A trained network kept on the plot for comparison: its name, imbalance ratio, minority cosine.

@@ -94,8 +94,8 @@ void PhaseChart::paint(QPainter& p, const QRectF& rect) {
   const QColor fg = dark_ ? QColor(230, 230, 230) : QColor(30, 30, 30);
   const QColor bg = dark_ ? QColor(40, 42, 46) : Qt::white;
   p.fillRect(rect, bg);
-  const double s = 1.0;
-  const QFont tf = figureFont(p, 15), af = figureFont(p, 13), kf = figureFont(p, 11.5), lf = figureFont(p, 11.5);
+  const double s = scale_;
+  const QFont tf = figureFont(p, 15 * s), af = figureFont(p, 13 * s), kf = figureFont(p, 11.5 * s), lf = figureFont(p, 11.5 * s);
   const QFontMetricsF tm(tf), am(af), km(kf), lm(lf);
   const double m = 12 * s;
 

@@ -32,6 +32,8 @@ public:
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<render::ChartPin>& pins);
   void setDarkTheme(bool dark);
+  /// Multiplies the chart's text and lines (presentation mode).
+  void setTextScale(double s);
   /// Widget coordinates (logical pixels) of R and back.
   std::optional<double> rAtPixel(double x) const { return chart_.rAtPixel(x); }
   double pixelAtR(double R) const { return chart_.pixelAtR(R); }
@@ -62,6 +64,7 @@ private:
   bool cacheValid_ = false, dark_ = false, dragging_ = false;
   std::optional<double> currentR_;
   double lastRenderMs_ = 0;
+  double textScale_ = 1;
   void invalidate();
 };
 

@@ -1,10 +1,13 @@
 #pragma once
 // The explorer window: wiring only. Parameters on the left, the 3D view beside the cosine-vs-R
 // plot, the trained network on the right; what they show belongs to the Document.
+#include <QFont>
 #include <QMainWindow>
+#include <QPalette>
 
 #include <optional>
 
+#include "lpm/Lesson.h"
 #include "lpm/Session.h"
 #include "lpm/render/Figure.h"
 #include "lpm/ui/Document.h"
@@ -23,6 +26,7 @@ namespace lpm::ui {
 
 class SceneView;
 class PhaseView;
+class LessonPanel;
 class CheckpointPanel;
 class CosinePlot;
 class ParameterPanel;
@@ -76,6 +80,13 @@ public:
   Session currentSession() const { return doc_->toSession(camera()); }
   /// Opens or saves a session; on success the window's title names it and the state is unmodified.
   bool openSession(const QString& path, QString* error);
+  /// Opens a lesson at `step` (0-based) in the Lesson panel; false with the reason.
+  bool openLesson(const Lesson& lesson, int step, QString* error);
+  LessonPanel* lessonPanel() const { return lesson_; }
+  /// View > Presentation (F5): full screen, larger text everywhere, high contrast, the rows marked
+  /// "Hide in Presentation" hidden; Esc or F5 leaves it and restores everything.
+  void setPresentation(bool on);
+  bool presentation() const { return presentation_; }
   /// A state link (lpm-studio:?v=1&...): applied as a session is; false with the reason, nothing changed.
   bool openStateLink(const QString& link, QString* error);
   bool saveSession(const QString& path, QString* error);
@@ -102,6 +113,7 @@ private:
   void fitPlotRange();
   bool persistSettings_ = true;
   void applyDarkPalette(bool dark);
+  void applyPresentationLook();
   QString sessionName_;  ///< the open or last saved session's file name
   /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
   void updateTitle();
@@ -118,6 +130,14 @@ private:
   SceneView* scene_;
   CosinePlot* plot_;
   PhaseView* phase_;
+  LessonPanel* lesson_;
+  bool presentation_ = false;
+  struct BeforePresentation {
+    QPalette palette;
+    QFont font;
+    QString style;
+    Qt::WindowStates state;
+  } beforePresentation_;
   QTabWidget* plotTabs_;
   ParameterPanel* panel_;
   DesignPanel* design_ = nullptr;

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "lpm/Problem.h"
@@ -39,9 +40,28 @@ public:
   /// The "= ∞" box of a parameter that allows infinity (R; lambda-b: no bias).
   QCheckBox* infinityBox(const QString& name) const { return infBoxes_.at(name); }
 
+  /// The widgets of a parameter's row (label, slider, entry, "= ∞" box; a choice's label and combo).
+  QList<QWidget*> rowWidgets(const QString& name) const;
+  /// A lesson points at one row: it is framed until another (or none, "") is highlighted.
+  void setHighlighted(const QString& name);
+  QString highlighted() const { return highlighted_; }
+  /// Rows a teacher hides in presentation mode (right-click a row: Hide in Presentation). They are
+  /// hidden only while presentation mode is on; saved in the session and the state link.
+  void setHiddenInPresentation(const std::set<std::string>& names);
+  const std::set<std::string>& hiddenInPresentation() const { return hidden_; }
+  void setPresentation(bool on);
+  /// Whether a row is on screen now (it enters the model, and is not hidden for presentation).
+  bool rowShown(const QString& name) const;
+
   /// Log-slider mapping (1000 steps between the ends).
   static double sliderToValue(int pos, double lo, double hi);
   static int valueToSlider(double v, double lo, double hi);
+
+signals:
+  void hiddenInPresentationChanged();
+
+protected:
+  void contextMenuEvent(QContextMenuEvent* e) override;
 
 private:
   struct Row {
@@ -68,6 +88,9 @@ private:
   std::map<std::string, QWidget*> choiceLabels_;
   std::map<QString, QCheckBox*> infBoxes_;
   bool syncing_ = false;
+  bool presentation_ = false;
+  std::set<std::string> hidden_;
+  QString highlighted_;
 };
 
 }  // namespace lpm::ui

@@ -41,6 +41,7 @@ public:
   PhaseCanvas* canvas() const { return canvas_; }
   QComboBox* axisBox() const { return axis_; }
   void setDarkTheme(bool dark) { canvas_->setDarkTheme(dark); }
+  void setTextScale(double s) { canvas_->chart().setFontScale(s), canvas_->update(); }
 
 signals:
   /// A cell was clicked: move the model to R and the axis value y.

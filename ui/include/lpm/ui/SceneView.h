@@ -18,6 +18,8 @@ namespace lpm::ui {
 class SceneView : public VtkOpenGLWidget {
   Q_OBJECT
 public:
+  /// Multiplies the size of every text in the view (presentation mode: 1.6).
+  void setTextScale(double s);
   explicit SceneView(QWidget* parent = nullptr);
   ~SceneView() override;
 
@@ -48,7 +50,8 @@ protected:
   void resizeGL(int w, int h) override;
 
 private:
-  double fontScale_ = 1;  ///< VTK text scale: the device-pixel ratio
+  double fontScale_ = 1;  ///< VTK text scale: the device-pixel ratio times textScale_
+  double textScale_ = 1;  ///< larger text for presentation mode
   render::SceneContent* content_;
   bool cameraPlaced_ = false;
 };

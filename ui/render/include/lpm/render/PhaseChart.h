@@ -24,6 +24,8 @@ public:
   void setTitle(const std::string& t) { title_ = t; }
   std::string title() const;  ///< as drawn (automatic when empty)
   void setDarkTheme(bool dark) { dark_ = dark; }
+  /// Multiplies text, lines and margins (presentation mode); 1 = sizes for a 900 x 600 figure.
+  void setFontScale(double s) { scale_ = s; }
   void paint(QPainter& painter, const QRectF& rect);
   /// (R, y) under a point of the last paint's plot area; none outside it.
   std::optional<std::pair<double, double>> valueAt(const QPointF& at) const;
@@ -36,6 +38,7 @@ private:
   std::optional<std::pair<double, double>> current_;
   std::string title_;
   bool dark_ = false;
+  double scale_ = 1;
   QRectF plot_;
   double yLo_ = 1, yHi_ = 100;  ///< the y axis' ends (cell edges), set by paint
 };
