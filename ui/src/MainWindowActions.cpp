@@ -11,6 +11,12 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QDialog>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QStatusBar>
@@ -259,6 +265,39 @@ void MainWindow::buildMenus() {
             &QAction::triggered, this, [this, name = QString::fromStdString(p.name)] { applyPreset(name); });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  // The manual shipped in the resources (resources/guide/), opened at a page.
+  auto openGuide = [this](const QString& page) {
+    auto* dialog = findChild<QDialog*>("GuideDialog");
+    if (!dialog) {
+      dialog = new QDialog(this);
+      dialog->setObjectName("GuideDialog");
+      dialog->setWindowTitle(tr("LPM Studio User Guide"));
+      dialog->resize(820, 680);
+      auto* browser = new QTextBrowser(dialog);
+      browser->setObjectName("GuideBrowser");
+      browser->setSearchPaths({":/lpm/guide"});
+      browser->setOpenExternalLinks(true);
+      auto* back = new QPushButton(tr("◀ Back"), dialog);
+      auto* home = new QPushButton(tr("Contents"), dialog);
+      connect(back, &QPushButton::clicked, browser, &QTextBrowser::backward);
+      connect(browser, &QTextBrowser::backwardAvailable, back, &QPushButton::setEnabled);
+      connect(home, &QPushButton::clicked, browser, [browser] { browser->setSource(QUrl("qrc:/lpm/guide/index.html")); });
+      auto* buttons = new QHBoxLayout;
+      buttons->addWidget(back);
+      buttons->addWidget(home);
+      buttons->addStretch(1);
+      auto* layout = new QVBoxLayout(dialog);
+      layout->addLayout(buttons);
+      layout->addWidget(browser);
+    }
+    dialog->findChild<QTextBrowser*>("GuideBrowser")->setSource(QUrl("qrc:/lpm/guide/" + page));
+    dialog->show();
+    dialog->raise();
+  };
+  connect(addAction(help, "help.guide", tr("&User Guide"), QKeySequence::HelpContents), &QAction::triggered, this,
+          [openGuide] { openGuide("index.html"); });
+  connect(addAction(help, "help.glossary", tr("&Glossary of the Numbers")), &QAction::triggered, this,
+          [openGuide] { openGuide("glossary.html"); });
   QMenu* lessons = help->addMenu(tr("&Lessons"));
   for (const auto& l : builtinLessons())
     connect(addAction(lessons, QString::fromStdString("help.lesson." + l.name), QString::fromStdString(l.title)),

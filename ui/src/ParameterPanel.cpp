@@ -112,9 +112,7 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   auto choice = [&](const char* name, const QString& label, const char* objectName, const QStringList& items,
                     const QString& field, const QString& tip) {
     auto* combo = new QComboBox(this);
-    // Long choice names must not widen the panel (and squeeze the views): they elide.
-    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    combo->setMinimumContentsLength(12);
+    combo->setMinimumContentsLength(12);  // in presentation the long names elide (setPresentation)
     combo->setObjectName(objectName);
     const auto& words = parameter(name).choices;  // each item carries its word, as typed in --set
     for (int i = 0; i < items.size(); ++i) combo->addItem(items[i], QString::fromStdString(words.at(i)));
@@ -354,6 +352,10 @@ void ParameterPanel::setHiddenInPresentation(const std::set<std::string>& names)
 
 void ParameterPanel::setPresentation(bool on) {
   presentation_ = on;
+  // With presentation's larger text, long choice names elide rather than widen the panel and
+  // squeeze the views.
+  for (auto& [name, combo] : choices_)
+    combo->setSizeAdjustPolicy(on ? QComboBox::AdjustToMinimumContentsLengthWithIcon : QComboBox::AdjustToContents);
   syncFromModel(model_->params());
 }
 
