@@ -2,6 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "lpm/Metrics.h"
+#include "lpm/Phase.h"
 #include "lpm/Sweep.h"
 
 using namespace lpm;
@@ -115,6 +116,18 @@ static void TransitionR0(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(phaseTransitionRatio(p).solves);
 }
 BENCHMARK(TransitionR0)->Unit(benchmark::kMillisecond);
+
+// The phase diagram's target (issue: 120 x 80 cells, two sizes, K = 10, under 1 s on one core):
+// EW·EH 1..100 against R 1..1e6, every cell and every row's R0 and R_vanish.
+static void PhaseDiagram120x80(benchmark::State& state) {
+  PhaseRequest r;
+  r.base.KA = 5, r.base.KB = 5, r.base.EW = 1, r.base.EH = 5;
+  r.axis = "EWEH", r.yMin = 1, r.yMax = 100, r.ny = 80, r.Rmin = 1, r.Rmax = 1e6, r.nx = 120;
+  int uncertified = 0;
+  for (auto _ : state) uncertified = computePhaseDiagram(r).uncertified();
+  state.counters["uncertified"] = uncertified;
+}
+BENCHMARK(PhaseDiagram120x80)->Unit(benchmark::kMillisecond);
 
 // General solver, long-tailed sizes n_k = 100^(-k/(K-1)) (every class its own size).
 static void GeneralLongTail(benchmark::State& state) {

@@ -31,7 +31,7 @@ private slots:
     QVERIFY(!builtinLessons().empty());
     const auto l = findLesson("minority-collapse");
     QVERIFY(l.has_value());
-    QCOMPARE(l->steps.size(), size_t(7));
+    QCOMPARE(l->steps.size(), size_t(8));
     for (const auto& s : l->steps) {
       QVERIFY(!s.title.empty() && !s.explain.empty());
       QVERIFY(s.highlight.empty() || findParameter(s.highlight));

@@ -551,6 +551,9 @@ void MainWindow::applyPresentationLook() {
   p.setColor(QPalette::Highlight, dark ? QColor(0xE6, 0x9F, 0x00) : QColor(0x00, 0x3D, 0x99));
   p.setColor(QPalette::HighlightedText, dark ? Qt::black : Qt::white);
   p.setColor(QPalette::Link, dark ? QColor(0x8c, 0xd4, 0xff) : QColor(0x00, 0x3D, 0x99));
+  // Disabled controls must still look disabled (the "Next" of a lesson's last step).
+  for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    p.setColor(QPalette::Disabled, role, QColor(0x8a, 0x8a, 0x8a));
   QApplication::setPalette(p);
 }
 
