@@ -19,29 +19,63 @@ namespace {
 constexpr int kAdaptiveRankGroups = 32;
 constexpr int kAdaptiveRankMaxK = 4096;
 
-// One SVD rule: Jacobi (accurate, fast) for small matrices, divide and conquer beyond 32.
+// One SVD rule: Jacobi (accurate, fast) for small matrices, divide and conquer beyond 32 when
+// vectors are wanted. Singular values alone come from symmetric eigenproblems instead: Debian's
+// Eigen 3.4.0 BDCSVD reads before its index workspace in computeSVDofM on some rank-deficient
+// long-tail matrices (K = 1000: valgrind, and a segfault on worker threads).
+//  - singularValuesOf: sqrt of the eigenvalues of the smaller Gram matrix. sigma_max to relative
+//    ~eps (what the certificate, the rank choice and the stall test use); a small sigma_i only to
+//    absolute ~sqrt(eps) sigma_max.
+//  - nuclearNormOf: the eigenvalues of the Jordan-Wielandt matrix [0 M; M^T 0] are +-sigma_i, each
+//    to absolute ~eps ||M|| (as a bidiagonal SVD's), so the sum is exact to ~K eps sigma_max.
 struct Svd {
   Eigen::MatrixXd U, V;
   Eigen::VectorXd S;
 };
+Eigen::VectorXd singularValuesOf(const Eigen::MatrixXd& M) {
+  const Eigen::Index m = M.rows(), n = M.cols();
+  if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues();
+  const Eigen::MatrixXd G = m < n ? Eigen::MatrixXd(M * M.transpose()) : Eigen::MatrixXd(M.transpose() * M);
+  const Eigen::VectorXd e = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(G, Eigen::EigenvaluesOnly).eigenvalues();
+  Eigen::VectorXd S(e.size());
+  for (Eigen::Index i = 0; i < e.size(); ++i) S(i) = std::sqrt(std::max(0.0, e(e.size() - 1 - i)));  // descending
+  return S;
+}
+double nuclearNormOf(const Eigen::MatrixXd& M) {
+  const Eigen::Index m = M.rows(), n = M.cols();
+  if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues().sum();
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m + n, m + n);
+  J.topRightCorner(m, n) = M;
+  J.bottomLeftCorner(n, m) = M.transpose();
+  const Eigen::VectorXd e = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(J, Eigen::EigenvaluesOnly).eigenvalues();
+  double t = 0;  // the positive half: the min(m, n) largest eigenvalues
+  for (Eigen::Index i = 0; i < std::min(m, n); ++i) t += std::max(0.0, e(m + n - 1 - i));
+  return t;
+}
 Svd svdOf(const Eigen::MatrixXd& M, bool vectors) {
-  const unsigned flags = vectors ? (Eigen::ComputeFullU | Eigen::ComputeFullV) : 0u;
   Svd r;
+  if (!vectors) {
+    r.S = singularValuesOf(M);
+    return r;
+  }
+  const unsigned flags = Eigen::ComputeFullU | Eigen::ComputeFullV;
   if (M.rows() <= 32) {
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, flags);
     r.S = svd.singularValues();
-    if (vectors) r.U = svd.matrixU(), r.V = svd.matrixV();
+    r.U = svd.matrixU(), r.V = svd.matrixV();
   } else {
     Eigen::BDCSVD<Eigen::MatrixXd> svd(M, flags);
     r.S = svd.singularValues();
-    if (vectors) r.U = svd.matrixU(), r.V = svd.matrixV();
+    r.U = svd.matrixU(), r.V = svd.matrixV();
   }
   return r;
 }
 
 double maxSingularValue(const Eigen::MatrixXd& M) {
   if (M.size() == 0) return 0.0;
-  return svdOf(M, false).S(0);
+  // An upper bound is what the certificate needs: the eigenvalue's rounding, generously, on top.
+  const double s = singularValuesOf(M)(0);
+  return M.rows() <= 32 && M.cols() <= 32 ? s : s * (1 + 1e-12);
 }
 
 // Eq. (15) restricted to matrices invariant under permutations inside each group, in factored
@@ -285,7 +319,7 @@ public:
   /// Frobenius with a fixed ETF classifier.
   double nuclearNorm(const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c) const {
     if (penalized_) {  // of Y = D^{1/2} Z
-      double t = svdOf(sizeRoot_.matrix().asDiagonal() * Zbar, false).S.sum();
+      double t = nuclearNormOf(sizeRoot_.matrix().asDiagonal() * Zbar);
       for (int g : contrastGroups_) t += (n_(g) - 1) * sizeRoot_(g) * std::abs(c(g));
       return t;
     }
@@ -294,7 +328,7 @@ public:
       for (int g : contrastGroups_) t += (n_(g) - 1) * c(g) * c(g);
       return std::sqrt(t);
     }
-    double t = svdOf(Zbar, false).S.sum();
+    double t = nuclearNormOf(Zbar);
     for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
     return t;
   }
