@@ -120,8 +120,9 @@ int runSweep(const SweepArgs& a) {
     file.open(a.csv);
     if (!file) throw IoError("cannot write " + a.csv);
   }
+  std::ostream& sink = a.csv.empty() ? std::cout : file;
+  r.write = [&sink](const std::string& text) { sink << text << std::flush; };  // each curve as it is done
   const auto out = runSweep(r);
-  (a.csv.empty() ? std::cout : file) << out.csv;
   if (!a.csv.empty() && !writeSidecar(a.csv, out.sidecar)) throw IoError("cannot write " + a.csv + ".json");
   return certifiedExit(out.uncertified, std::to_string(out.uncertified) + " sweep point(s)");
 }

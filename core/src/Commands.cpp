@@ -45,7 +45,11 @@ TwoSizeParams paramsFromInput(const ParamInput& in) {
   for (const auto& [name, text] : in.given) {
     const auto& spec = parameter(name);
     if (name == "bins" && in.sizesGiven) continue;  // given sizes are binned as the long tail is
-    if (!spec.appliesTo(p) && text != spec.defaultText)
+    // The default given explicitly (alpha 0 or 0.0) is no mistake: compare values, not texts.
+    TwoSizeParams typed, byDefault;
+    setParameter(typed, name, text);
+    setParameter(byDefault, name, spec.defaultText);
+    if (!spec.appliesTo(p) && spec.get(typed) != spec.get(byDefault))
       throw InvalidInput(f + name + " does not enter the model " + notAppliesReason(spec, p, f));
   }
   // A preset in the penalized form brings its own nA.
@@ -133,6 +137,7 @@ SweepOutcome runSweep(const SweepRequest& r) {
   }
   std::ostringstream csv;
   writeSweepCsvHeader(csv);
+  if (r.write) r.write(csv.str());
   SolveOptions used;
   used.kind = SolverKind::Reduced;  // what sweeps solve with (exact for two sizes)
   out.sidecar = provenanceJson(used);
@@ -144,7 +149,10 @@ SweepOutcome runSweep(const SweepRequest& r) {
   for (const auto& tp : out.settings) {
     const auto c = computeCurve(tp, r.Rmin, r.Rmax, r.points, r.refine, so);
     if (r.cancel.cancelled()) throw Cancelled();
-    for (const auto& pt : c.points) writeSweepCsvRow(csv, tp, pt);
+    std::ostringstream rows;
+    for (const auto& pt : c.points) writeSweepCsvRow(rows, tp, pt);
+    csv << rows.str();
+    if (r.write) r.write(rows.str());
     out.uncertified += c.uncertified();
     out.sidecar["curves"].push_back(curveJson(tp, c.points, c.transition));
     out.curves.push_back(c.points);

@@ -10,13 +10,16 @@ registry (``lpm.parameter_names()``; ``lambda-W`` is written ``lambda_W``), or a
 Results carry the same JSON as the ``lpm`` command line (``.json``; each key is also an
 attribute) and their matrices as NumPy arrays. Bad input raises :class:`InvalidInputError` (a
 ``ValueError``) with the command line's message; a corrupt or hostile file raises
-:class:`RefusedFileError`; nothing in a checkpoint is ever run. Ctrl+C stops a long solve.
+:class:`RefusedFileError`; nothing in a checkpoint is ever run. Ctrl+C stops a long solve, sweep, transition or design query running in the main thread (Python
+delivers signals there only); reading a checkpoint is not interrupted.
 """
 
 import csv as _csv
 import io as _io
 import json as _json
 import math as _math
+import numbers as _numbers
+import os as _os
 
 from . import _lpm
 from ._lpm import Checkpoint, Error, InvalidInputError, IoError, RefusedFileError, __version__
@@ -41,21 +44,58 @@ def preset_names():
     return _lpm.preset_names()
 
 
+def _is_bool(value):
+    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy.bool_ too
+
+
 def _text(name, value):
-    """A keyword's value as the command line would type it."""
-    if isinstance(value, bool):
-        raise InvalidInputError(f"{name} takes a number or a word, got {value!r}")
+    """A keyword's value as the command line would type it (a number, or a word for a choice)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int):
-        return str(value)
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInputError(f"{name} takes a number or a word, got {value!r}") from None
+    if _is_bool(value) or not isinstance(value, _numbers.Real):
+        raise InvalidInputError(f"{name} takes a number or a word, got {value!r}")
+    if isinstance(value, _numbers.Integral):
+        return str(int(value))
+    v = float(value)
     if _math.isinf(v):
         return "inf" if v > 0 else "-inf"
     return repr(v)
+
+
+def _int(name, value, lo=-(2 ** 31), hi=2 ** 31 - 1):
+    """An integer argument, checked here so that the message names it."""
+    if _is_bool(value) or not isinstance(value, _numbers.Real):
+        raise InvalidInputError(f"{name} takes an integer, got {value!r}")
+    if isinstance(value, _numbers.Integral):
+        v = int(value)
+    else:
+        f = float(value)
+        if not _math.isfinite(f) or f != int(f):
+            raise InvalidInputError(f"{name} takes an integer, got {value!r}")
+        v = int(f)
+    if not lo <= v <= hi:
+        raise InvalidInputError(f"{name} must be in {lo}..{hi}, got {v}")
+    return v
+
+
+def _number(name, value):
+    if _is_bool(value) or not isinstance(value, _numbers.Real):
+        raise InvalidInputError(f"{name} takes a number, got {value!r}")
+    return float(value)
+
+
+def _word(name, value):
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{name} takes a word, got {value!r}")
+    return value
+
+
+def _path(name, value):
+    if isinstance(value, bytes):
+        value = _os.fsdecode(value)
+    if not isinstance(value, (str, _os.PathLike)):
+        raise InvalidInputError(f"{name} takes a file path, got {value!r}")
+    return _os.fspath(value)
 
 
 def _given(params):
@@ -72,14 +112,31 @@ def _given(params):
 def _ints(name, values):
     if values is None:
         return []
-    if isinstance(values, int):
+    if isinstance(values, (str, bytes)) or _is_bool(values):
+        raise InvalidInputError(f"{name} takes integers (a list), got {values!r}")
+    if isinstance(values, _numbers.Integral):
         values = [values]
-    out = []
-    for v in values:
-        if isinstance(v, bool) or int(v) != v:
-            raise InvalidInputError(f"{name} entries must be integers, got {v!r}")
-        out.append(int(v))
-    return out
+    try:
+        items = list(values)
+    except TypeError:
+        raise InvalidInputError(f"{name} takes integers (a list), got {values!r}") from None
+    return [_int(f"{name} entries", v) for v in items]
+
+
+def _numbers_list(name, values):
+    if isinstance(values, (str, bytes)):
+        raise InvalidInputError(f"{name} takes a sequence of numbers, got {values!r}")
+    try:
+        items = list(values)
+    except TypeError:
+        raise InvalidInputError(f"{name} takes a sequence of numbers, got {values!r}") from None
+    return [_number(f"{name} entries", v) for v in items]
+
+
+def _preset(value):
+    if value is None:
+        return ""
+    return _word("preset", value)
 
 
 class Result:
@@ -162,13 +219,14 @@ def solve(*, preset=None, sizes=None, counts=None, minority=None, solver="auto",
     of KA, KB, R; ``minority``: their 0-based minority classes. ``matrices=True`` also puts X, W, H
     and cos into ``.json`` (as ``--matrix`` does); the NumPy arrays are there either way.
     """
-    if counts is not None and not isinstance(counts, (str, bytes)) and hasattr(counts, "__len__"):
+    if counts is not None and not isinstance(counts, (str, bytes, _os.PathLike)):
         if sizes is not None:
             raise InvalidInputError("give sizes or counts, not both")
         sizes, counts = counts, None
-    size_list = None if sizes is None else [float(s) for s in sizes]
-    text, mats = _lpm.solve(_given(params), preset or "", size_list, "" if counts is None else str(counts),
-                            _ints("minority", minority), solver, int(max_iterations), bool(matrices))
+    size_list = None if sizes is None else _numbers_list("sizes", sizes)
+    text, mats = _lpm.solve(_given(params), _preset(preset), size_list, "" if counts is None else _path("counts", counts),
+                            _ints("minority", minority), _word("solver", solver),
+                            _int("max_iterations", max_iterations, 1, 10 ** 9), bool(matrices))
     return Solution(_json.loads(text), mats)
 
 
@@ -180,8 +238,9 @@ def sweep(*, K=None, KB=None, KA=None, R_min=1.0, R_max=1e4, points=41, refine=F
     for name in ("KA", "KB", "R"):
         if name in params:
             raise InvalidInputError(f"{name} is not taken by sweep (it sweeps R; give K or KB, and KA)")
-    csv_text, side, uncertified = _lpm.sweep(_given(params), preset or "", int(K or 0), int(KB or 0),
-                                             _ints("KA", KA), float(R_min), float(R_max), int(points), bool(refine))
+    csv_text, side, uncertified = _lpm.sweep(_given(params), _preset(preset), _int("K", K or 0, 0, 10 ** 6),
+                                             _int("KB", KB or 0, 0, 10 ** 6), _ints("KA", KA), _number("R_min", R_min),
+                                             _number("R_max", R_max), _int("points", points, 2, 10 ** 6), bool(refine))
     return Sweep(csv_text, _json.loads(side), uncertified)
 
 
@@ -190,27 +249,28 @@ def transition(*, tol=1e-3, R_max=1e100, preset=None, **params):
     (``lpm transition``): ``.R0``, ``.R_vanish``, ``.first``, ``.summary``."""
     if "R" in params:
         raise InvalidInputError("R is not taken by transition (it searches R)")
-    return Result(_json.loads(_lpm.transition(_given(params), preset or "", float(tol), float(R_max))))
+    return Result(_json.loads(_lpm.transition(_given(params), _preset(preset), _number("tol", tol), _number("R_max", R_max))))
 
 
 def design(*, vary="wr", target_cos=0.5, lo=None, hi=None, preset=None, **params):
     """The value of one parameter that keeps the minority cosine <= target_cos at R (``lpm design``):
     ``.value``, ``.side``, ``.summary``."""
-    text = _lpm.design(_given(params), preset or "", vary, float(target_cos),
-                       None if lo is None else float(lo), None if hi is None else float(hi))
+    text = _lpm.design(_given(params), _preset(preset), _word("vary", vary), _number("target_cos", target_cos),
+                       None if lo is None else _number("lo", lo), None if hi is None else _number("hi", hi))
     return Result(_json.loads(text))
 
 
 def inspect(path, *, tensor=None, KA=None, minority=None, features=None, labels=None, allow_unsafe_globals=False):
     """Read a checkpoint safely and analyse its classifier (``lpm inspect``): PyTorch zip or legacy,
     TorchScript, safetensors (sharded too), NumPy .npy/.npz."""
-    text, W = _lpm.inspect(str(path), tensor or "", -1 if KA is None else int(KA), _ints("minority", minority),
-                           "" if features is None else str(features), "" if labels is None else str(labels),
-                           bool(allow_unsafe_globals))
+    text, W = _lpm.inspect(_path("path", path), "" if tensor is None else _word("tensor", tensor),
+                           -1 if KA is None else _int("KA", KA, 0, 10 ** 9), _ints("minority", minority),
+                           "" if features is None else _path("features", features),
+                           "" if labels is None else _path("labels", labels), bool(allow_unsafe_globals))
     return Inspection(_json.loads(text), W)
 
 
 def load(path, *, allow_unsafe_globals=False):
     """A checkpoint opened safely: ``.tensor_table()`` lists (name, dtype, shape),
     ``.tensor(name)`` returns a tensor's values as a float64 NumPy array in its shape."""
-    return _lpm.load(str(path), bool(allow_unsafe_globals))
+    return _lpm.load(_path("path", path), bool(allow_unsafe_globals))

@@ -8,6 +8,8 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <cstring>
+#include <mutex>
 #include <future>
 #include <thread>
 
@@ -40,6 +42,13 @@ auto interruptible(F work, const lpm::CancelToken& token) -> decltype(work()) {
     py::gil_scoped_release release;
     while (future.wait_for(50ms) != std::future_status::ready) {
       if (interrupted) continue;
+      // The interpreter is shutting down (a daemon thread at exit): taking the GIL back would end
+      // this thread inside C++ (std::terminate). Stop the work and never return to Python.
+      if (_Py_IsFinalizing()) {
+        token.cancel();
+        future.wait();
+        for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+      }
       py::gil_scoped_acquire acquire;
       if (PyErr_CheckSignals() != 0) {
         interrupted = true;  // the Python error (KeyboardInterrupt) stays set
@@ -76,6 +85,13 @@ py::array_t<double> ownedArray(std::vector<double>&& v, std::vector<py::ssize_t>
   return py::array_t<double>(shape, owner->data(), free);
 }
 
+/// A checkpoint for Python: reads of its tensors are serialised (threads may share one).
+struct CheckpointHandle {
+  explicit CheckpointHandle(lpm::io::Checkpoint&& checkpoint) : c(std::move(checkpoint)) {}
+  lpm::io::Checkpoint c;
+  std::mutex read;
+};
+
 py::dict matricesOf(const lpm::Solution& s) {
   py::dict out;
   if (!s.certified) return out;
@@ -110,14 +126,20 @@ PYBIND11_MODULE(_lpm, m) {
   m.attr("RefusedFileError") = py::handle(gRefusedFile);
   m.attr("IoError") = py::handle(gIoError);
   py::register_exception_translator([](std::exception_ptr p) {
+    // The message as text even where it quotes bytes of a file that are not UTF-8.
+    auto raise = [](PyObject* type, const char* what) {
+      PyObject* text = PyUnicode_DecodeUTF8(what, static_cast<Py_ssize_t>(std::strlen(what)), "replace");
+      PyErr_SetObject(type, text);
+      Py_XDECREF(text);
+    };
     try {
       if (p) std::rethrow_exception(p);
     } catch (const lpm::Error& e) {
       switch (e.kind()) {
-        case lpm::ErrorKind::InvalidInput: PyErr_SetString(gInvalidInput, e.what()); return;
-        case lpm::ErrorKind::RefusedFile: PyErr_SetString(gRefusedFile, e.what()); return;
-        case lpm::ErrorKind::Io: PyErr_SetString(gIoError, e.what()); return;
-        case lpm::ErrorKind::Cancelled: PyErr_SetString(PyExc_KeyboardInterrupt, e.what()); return;
+        case lpm::ErrorKind::InvalidInput: raise(gInvalidInput, e.what()); return;
+        case lpm::ErrorKind::RefusedFile: raise(gRefusedFile, e.what()); return;
+        case lpm::ErrorKind::Io: raise(gIoError, e.what()); return;
+        case lpm::ErrorKind::Cancelled: raise(PyExc_KeyboardInterrupt, e.what()); return;
       }
     } catch (const std::bad_alloc& e) {
       PyErr_SetString(PyExc_MemoryError, lpm::describeUnexpected(e).c_str());
@@ -141,7 +163,7 @@ PYBIND11_MODULE(_lpm, m) {
         lpm::SolveRequest r;
         const bool sized = sizes || !counts.empty();
         r.params = lpm::paramsFromInput(paramInput(given, preset, {}, sized));
-        if (sized) r.sizes = sizes ? *sizes : lpm::io::readCountsFile(counts);
+        if (sizes) r.sizes = *sizes;
         if (!sized && !minority.empty()) throw lpm::InvalidInput("minority chooses among the classes of sizes/counts");
         r.minority = minority;
         r.options.kind = lpm::solverKindFromString(solver);
@@ -150,7 +172,12 @@ PYBIND11_MODULE(_lpm, m) {
         r.options.cancel = lpm::CancelToken::make();
         r.matrices = matrices;
         const auto token = r.options.cancel;
-        auto out = interruptible([r] { return lpm::runSolve(r); }, token);
+        auto out = interruptible(
+            [r, counts]() mutable {
+              if (!counts.empty()) r.sizes = lpm::io::readCountsFile(counts);  // a file read without the GIL too
+              return lpm::runSolve(r);
+            },
+            token);
         return py::make_tuple(out.json.dump(), matricesOf(out.solution));
       },
       py::arg("given"), py::arg("preset"), py::arg("sizes"), py::arg("counts"), py::arg("minority"),
@@ -241,14 +268,15 @@ PYBIND11_MODULE(_lpm, m) {
       py::arg("path"), py::arg("tensor"), py::arg("KA"), py::arg("minority"), py::arg("features"), py::arg("labels"),
       py::arg("allow_unsafe_globals"));
 
-  py::class_<lpm::io::Checkpoint, std::shared_ptr<lpm::io::Checkpoint>>(m, "Checkpoint",
-                                                                        "A checkpoint read safely (nothing in it is run).")
-      .def_property_readonly("format", [](const lpm::io::Checkpoint& c) { return lpm::io::formatName(c.format()); })
-      .def_property_readonly("globals", &lpm::io::Checkpoint::globals)
-      .def_property_readonly("warnings", &lpm::io::Checkpoint::warnings)
-      .def_property_readonly("shard_files", &lpm::io::Checkpoint::shardFiles)
+  py::class_<CheckpointHandle, std::shared_ptr<CheckpointHandle>>(m, "Checkpoint",
+                                                                  "A checkpoint read safely (nothing in it is run).")
+      .def_property_readonly("format", [](const CheckpointHandle& h) { return lpm::io::formatName(h.c.format()); })
+      .def_property_readonly("globals", [](const CheckpointHandle& h) { return h.c.globals(); })
+      .def_property_readonly("warnings", [](const CheckpointHandle& h) { return h.c.warnings(); })
+      .def_property_readonly("shard_files", [](const CheckpointHandle& h) { return h.c.shardFiles(); })
       .def("tensor_table",
-           [](const lpm::io::Checkpoint& c) {
+           [](const CheckpointHandle& h) {
+             const lpm::io::Checkpoint& c = h.c;
              py::list out;
              for (const auto& t : c.tensors())
                out.append(py::make_tuple(t.name, lpm::io::dtypeName(t.dtype), py::cast(t.shape)));
@@ -256,14 +284,16 @@ PYBIND11_MODULE(_lpm, m) {
            })
       .def(
           "tensor",
-          [](const lpm::io::Checkpoint& c, const std::string& name) {
-            const auto* t = c.find(name);
+          [](CheckpointHandle& h, const std::string& name) {
+            const auto* t = h.c.find(name);
             if (!t) throw lpm::io::CheckpointError("no tensor named '" + name + "'");
             std::vector<py::ssize_t> shape(t->shape.begin(), t->shape.end());
             std::vector<double> v;
             {
               py::gil_scoped_release release;
-              v = c.values(name);
+              // One reader at a time: the file position and zip handle inside are shared.
+              std::lock_guard<std::mutex> lock(h.read);
+              v = h.c.values(name);
             }
             return ownedArray(std::move(v), shape);
           },
@@ -274,7 +304,7 @@ PYBIND11_MODULE(_lpm, m) {
         lpm::io::OpenLimits limits;
         limits.allowUnsafeGlobals = allowUnsafe;
         py::gil_scoped_release release;
-        return std::make_shared<lpm::io::Checkpoint>(lpm::io::Checkpoint::open(path, limits));
+        return std::make_shared<CheckpointHandle>(lpm::io::Checkpoint::open(path, limits));
       },
       py::arg("path"), py::arg("allow_unsafe_globals") = false);
 }

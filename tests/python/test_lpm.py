@@ -250,3 +250,67 @@ def test_keyboard_interrupt_cancels_a_long_solve():
 def test_version_matches_cli():
     assert cli("--version").stdout.strip() == "lpm " + lpm.__version__
     assert math.isfinite(lpm.solve(KA=2, KB=2, R=math.inf).objective)
+
+
+def test_defaults_given_as_floats_are_accepted():
+    # alpha = 0.0 is the default, not a label-smoothing request (the CLI's --alpha 0.0 too).
+    r = lpm.solve(KA=3, KB=2, R=10, alpha=0.0, gamma=0.0, temperature=1.0)
+    assert r.certified
+    assert cli("solve", "--KA", "3", "--KB", "2", "--R", "10", "--alpha", "0.0").returncode == 0
+    with pytest.raises(ValueError, match="alpha does not enter the model"):
+        lpm.solve(KA=3, KB=2, R=10, alpha=0.1)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: lpm.solve(R=np.True_), "R takes a number"),
+    (lambda: lpm.solve(sizes="1,2,3"), "sizes takes a sequence of numbers"),
+    (lambda: lpm.solve(sizes=[1, 2, 3], minority="2,3"), "minority takes integers"),
+    (lambda: lpm.solve(sizes=[1, 2, 3], minority=[float("nan")]), "minority entries takes an integer"),
+    (lambda: lpm.solve(max_iterations=2 ** 40), "max_iterations must be in"),
+    (lambda: lpm.solve(solver=None), "solver takes a word"),
+    (lambda: lpm.sweep(K=10.9), "K takes an integer"),
+    (lambda: lpm.sweep(K=10, preset=0), "preset takes a word"),
+    (lambda: lpm.inspect(None), "path takes a file path"),
+])
+def test_wrong_types_are_refused_by_name(call, message):
+    with pytest.raises(lpm.InvalidInputError, match=message):
+        call()
+
+
+def test_message_with_file_bytes_is_kept():
+    with pytest.raises(lpm.Error) as e:
+        lpm.solve(counts=os.path.join(CKPT, "random.bin"))
+    assert "random.bin" in str(e.value)
+
+
+def test_threads_share_one_checkpoint():
+    c = lpm.load(os.path.join(TRAINED, "mlp_R100.pt"))
+    names = [t[0] for t in c.tensor_table()]
+    want = {n: c.tensor(n) for n in names}
+    bad = []
+
+    def read():
+        for _ in range(40):
+            for n in names:
+                try:
+                    if not np.array_equal(c.tensor(n), want[n]):
+                        bad.append(n)
+                except lpm.Error as e:
+                    bad.append(str(e))
+
+    threads = [threading.Thread(target=read) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:3]
+
+
+def test_daemon_thread_at_exit_does_not_abort():
+    code = ("import threading, time, lpm\n"
+            "sizes = [5000 * 100 ** (-k / 399) for k in range(400)]\n"
+            "threading.Thread(target=lambda: lpm.solve(sizes=sizes, solver='general'), daemon=True).start()\n"
+            "time.sleep(0.3)\n")
+    for _ in range(3):
+        r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr

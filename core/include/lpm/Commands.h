@@ -2,6 +2,7 @@
 // The computations behind `lpm solve`, `lpm transition` and `lpm design`, from the parameters a
 // user named, to the JSON they print: one place shared by the `lpm` command line and the Python
 // module (python/), so both refuse the same input with the same words and report the same numbers.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,6 +69,9 @@ struct SweepRequest {
   std::string flag = "--";  ///< how K is named in messages
   bool presetK = false;     ///< K came from a preset (the message says so)
   CancelToken cancel;
+  /// Called with the header, then with each curve's rows as soon as they are computed (the CLI
+  /// streams them); SweepOutcome::csv holds them all either way.
+  std::function<void(const std::string&)> write;
 };
 struct SweepOutcome {
   std::vector<TwoSizeParams> settings;            ///< one per KA
