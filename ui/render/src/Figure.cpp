@@ -1,5 +1,7 @@
 #include "lpm/render/Figure.h"
 
+#include <functional>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -258,50 +260,41 @@ std::string extensionOf(const std::string& path) {
   return ext;
 }
 
-void exportChart(const ChartData& data, const std::string& path, const ExportSize& size) {
+namespace {
+// A drawing of the print theme as a file: PNG (size x scale pixels, every length scaled), or a
+// vector page (PDF, SVG). `what` names it in the refusal of another extension.
+void writeDrawing(const std::string& what, const std::string& path, const ExportSize& size, const std::string& title,
+                  const std::function<void(QPainter&, const QRectF&)>& draw) {
   checkSize(size);
   const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "pdf" && ext != "svg")
-    throw InvalidInput("plot export: use .png, .pdf or .svg, got '" + path + "'");
+  if (ext != "png" && ext != "pdf" && ext != "svg") throw InvalidInput(what + ": use .png, .pdf or .svg, got '" + path + "'");
   checkWritable(path);
-  CosineChart chart;
-  fill(chart, data);
   if (ext == "png") {
     QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
     img.fill(Qt::white);
     QPainter painter(&img);
     painter.scale(size.scale, size.scale);  // every length, fonts and lines included
-    chart.paint(painter, QRectF(0, 0, size.width, size.height));
+    draw(painter, QRectF(0, 0, size.width, size.height));
     painter.end();
     savePng(img, path);
   } else {
-    writeVectorPage(path, size.width, size.height, chart.title(),
-                    [&](QPainter& p, const QRectF& page) { chart.paint(p, page); });
+    writeVectorPage(path, size.width, size.height, title, draw);
   }
+}
+}  // namespace
+
+void exportChart(const ChartData& data, const std::string& path, const ExportSize& size) {
+  CosineChart chart;
+  fill(chart, data);
+  writeDrawing("plot export", path, size, chart.title(), [&](QPainter& p, const QRectF& r) { chart.paint(p, r); });
 }
 
 void exportPhase(const PhaseDiagram& diagram, std::optional<std::pair<double, double>> current,
                  const std::string& path, const ExportSize& size) {
-  checkSize(size);
-  const std::string ext = extensionOf(path);
-  if (ext != "png" && ext != "pdf" && ext != "svg")
-    throw InvalidInput("phase diagram export: use .png, .pdf or .svg, got '" + path + "'");
-  checkWritable(path);
   PhaseChart chart;
   chart.setDiagram(diagram);
   chart.setCurrent(current);
-  if (ext == "png") {
-    QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
-    img.fill(Qt::white);
-    QPainter painter(&img);
-    painter.scale(size.scale, size.scale);
-    chart.paint(painter, QRectF(0, 0, size.width, size.height));
-    painter.end();
-    savePng(img, path);
-  } else {
-    writeVectorPage(path, size.width, size.height, chart.title(),
-                    [&](QPainter& p, const QRectF& page) { chart.paint(p, page); });
-  }
+  writeDrawing("phase diagram export", path, size, chart.title(), [&](QPainter& p, const QRectF& r) { chart.paint(p, r); });
 }
 
 void exportScene(const SceneData& data, const std::string& path, const ExportSize& size) {
