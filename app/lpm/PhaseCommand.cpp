@@ -1,5 +1,6 @@
 // `lpm phase`: the phase diagram over R and a second parameter (core lpm/Phase.h), as CSV and,
 // with the renderer, as a figure.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -51,6 +52,10 @@ int runPhase(const PhaseArgs& a) {
     const std::string ext = render::extensionOf(a.plot);
     if (ext != "pdf" && ext != "svg" && ext != "png")
       throw InvalidInput("--plot: use .pdf, .svg or .png, got '" + a.plot + "'");
+    // A folder that does not exist is said before the solves, not after them.
+    const std::filesystem::path dir = std::filesystem::path(a.plot).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+      throw IoError("cannot write " + a.plot + ": the folder " + dir.string() + " does not exist");
     painting = std::make_unique<render::PaintContext>();
   }
 #else

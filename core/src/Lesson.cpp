@@ -27,6 +27,10 @@ std::string short4(double v) {
 std::vector<std::string> fieldsIn(const std::string& t, const std::string& where) {
   std::vector<std::string> out;
   for (size_t i = 0; i < t.size(); ++i) {
+    if (t.compare(i, 2, "{{") == 0 || t.compare(i, 2, "}}") == 0) {  // a literal brace
+      ++i;
+      continue;
+    }
     if (t[i] != '{') continue;
     const size_t j = t.find('}', i);
     if (j == std::string::npos) throw InvalidInput(where + " has a '{' without its '}'");
@@ -184,6 +188,10 @@ std::string renderCaption(const std::string& templ, const CaptionInputs& in) {
   };
   std::string out;
   for (size_t i = 0; i < templ.size(); ++i) {
+    if (templ.compare(i, 2, "{{") == 0 || templ.compare(i, 2, "}}") == 0) {
+      out += templ[i++];
+      continue;
+    }
     const size_t j = templ[i] == '{' ? templ.find('}', i) : std::string::npos;
     if (j == std::string::npos) {
       out += templ[i];

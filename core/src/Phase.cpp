@@ -112,6 +112,8 @@ PhaseGrid phaseGrid(const PhaseRequest& r) {
   withPhaseAxis(r.base, r.axis, r.yMax);
   if (r.axis == "KA") {
     const int lo = static_cast<int>(std::ceil(r.yMin - 1e-9)), hi = static_cast<int>(std::floor(r.yMax + 1e-9));
+    if (hi < lo)
+      throw InvalidInput("no whole KA lies in [" + formatValue(r.yMin) + ", " + formatValue(r.yMax) + "]");
     const int count = hi - lo + 1;
     const int rows = std::min(count, r.ny);
     for (int i = 0; i < rows; ++i) {

@@ -57,6 +57,8 @@ private slots:
     QVERIFY2(text.find('{') == std::string::npos, text.c_str());
     in.metrics.reset();
     QVERIFY(renderCaption("{minority_cos}", in) == "(not certified)");
+    QCOMPARE(renderCaption("a set {{x}} at R = {R}", in), std::string("a set {x} at R = 20"));
+    parseLesson(lesson(json::array({::step("lpm-studio:?v=1", {{"explain", "the set {{1, 2}}"}})})));  // accepted
   }
 
   void badLessonsAreRefused_data() {

@@ -542,6 +542,9 @@ private slots:
     // Moving away from the step says so; Reset Step puts it back.
     type("R", "3");
     QVERIFY(panel->explanation().contains("You moved away"));
+    // The step's own sentences (true of its state only) are no longer shown; what holds now is.
+    QVERIFY2(!panel->explanation().contains("this is Minority Collapse"), qPrintable(panel->explanation()));
+    QVERIFY2(panel->explanation().contains("at R = 3 "), qPrintable(panel->explanation()));
     QTest::mouseClick(panel->findChild<QPushButton*>("lesson.reset"), Qt::LeftButton);
     settle();
     QCOMPARE(w->model()->params().R, 20.0);

@@ -112,10 +112,18 @@ void LessonPanel::refresh() {
                         .arg(lesson_->steps.size()));
   title_->setText(QString::fromStdString(renderCaption(s.title, in)));
   question_->setText(s.question.empty() ? QString() : QString::fromStdString(renderCaption(s.question, in)));
-  QString text = QString::fromStdString(renderCaption(s.explain, in)).toHtmlEscaped();
-  if (!sameParameters(in.params, s.session.params))
-    text += "<p><i>" + tr("You moved away from this step's state: the numbers above are for what is on screen now. "
-                          "Reset Step puts the step's state back.") + "</i></p>";
+  QString text;
+  if (sameParameters(in.params, s.session.params)) {
+    text = QString::fromStdString(renderCaption(s.explain, in)).toHtmlEscaped();
+  } else {
+    // The step's prose is about its own state: once the student moves away, only what is true
+    // of any state is said, with the numbers on screen.
+    text = "<i>" + tr("You moved away from this step's state; its explanation is about that state. "
+                      "Reset Step puts it back.") + "</i></p><p>" +
+           QString::fromStdString(renderCaption(tr("Now: at R = {R} and EW·EH = {EWEH} the minority is {state} "
+                                                   "(average cosine {minority_cos}); {transition}.").toStdString(), in))
+               .toHtmlEscaped();
+  }
   explain_->setHtml("<p>" + text + "</p>");
 }
 

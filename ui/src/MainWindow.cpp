@@ -507,7 +507,9 @@ void MainWindow::setPresentation(bool on) {
   }
   const double text = on ? 1.6 : 1.0;
   if (on) {
-    beforePresentation_ = {QApplication::palette(), QApplication::font(), QApplication::style()->name(), windowState()};
+    auto* split = qobject_cast<QSplitter*>(centralWidget());
+    beforePresentation_ = {QApplication::palette(), QApplication::font(), QApplication::style()->name(), windowState(),
+                           saveState(), split ? split->saveState() : QByteArray(), saveGeometry()};
     QFont f = beforePresentation_.font;
     f.setPointSizeF(f.pointSizeF() * 1.5);
     QApplication::setFont(f);
@@ -517,6 +519,7 @@ void MainWindow::setPresentation(bool on) {
     QApplication::setStyle(beforePresentation_.style);
     QApplication::setPalette(beforePresentation_.palette);
     QApplication::setFont(beforePresentation_.font);
+    showNormal();
     setWindowState(beforePresentation_.state);
   }
   // Widgets with a style sheet keep the font they were polished with: polish them again.
@@ -530,8 +533,15 @@ void MainWindow::setPresentation(bool on) {
   QList<QDockWidget*> list(docks.begin(), docks.end());
   QList<int> widths;
   for (auto* d : list) widths << int(width() * (on ? 0.22 : 0.2));
-  if (!list.isEmpty()) resizeDocks(list, widths, Qt::Horizontal);
-  if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->setSizes({1000, 1000});
+  if (on) {
+    if (!list.isEmpty()) resizeDocks(list, widths, Qt::Horizontal);
+    if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->setSizes({1000, 1000});
+  } else {
+    // The layout as it was: docks and the splitter between the views.
+    restoreGeometry(beforePresentation_.geometry);
+    restoreState(beforePresentation_.docks);
+    if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->restoreState(beforePresentation_.split);
+  }
   scene_->setTextScale(text);
   plot_->setTextScale(text);
   phase_->setTextScale(text);

@@ -97,14 +97,14 @@ PhaseView::PhaseView(PhaseModel* model, QWidget* parent) : QWidget(parent), mode
   yMax_ = new QLineEdit(this);
   yMin_->setObjectName("phase.ymin");
   yMax_->setObjectName("phase.ymax");
-  for (auto* e : {yMin_, yMax_}) e->setMaximumWidth(90);
+  for (auto* e : {yMin_, yMax_}) e->setMaximumWidth(80), e->setMinimumWidth(40);
   status_ = new QLabel(this);
   status_->setObjectName("phase.status");
   // Neither the status nor the axis names may widen the tab: the 3D view beside it keeps its room.
   status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   status_->setMinimumWidth(40);
   axis_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  axis_->setMinimumContentsLength(6);
+  axis_->setMinimumContentsLength(4);
   auto* row = new QHBoxLayout;
   row->setContentsMargins(6, 4, 6, 0);
   row->addWidget(new QLabel(tr("y axis"), this));
@@ -113,10 +113,12 @@ PhaseView::PhaseView(PhaseModel* model, QWidget* parent) : QWidget(parent), mode
   row->addWidget(yMin_);
   row->addWidget(new QLabel(tr("to"), this));
   row->addWidget(yMax_);
-  row->addWidget(status_, 1);
+  row->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(row);
+  status_->setContentsMargins(8, 0, 6, 0);
+  layout->addWidget(status_);  // its own line: it never widens the tab
   layout->addWidget(canvas_, 1);
 
   connect(axis_, &QComboBox::activated, this, [this] {
@@ -154,8 +156,13 @@ void PhaseView::applyRange() {
     if (lo == r.yMin && hi == r.yMax) return;
     model_->setAxis(r.axis, lo, hi);
   } catch (const Error& e) {
-    status_->setText(QString::fromStdString(e.what()));  // refused: the diagram stays as it was
+    // Refused: the entries go back to the range drawn, and the status says why (in red).
+    const auto& r = model_->request();
+    yMin_->setText(QString::fromStdString(formatValue(r.yMin)));
+    yMax_->setText(QString::fromStdString(formatValue(r.yMax)));
     syncControls();
+    status_->setText("<span style='color:#c0392b'>" + QString::fromStdString(e.what()).toHtmlEscaped() + "</span>");
+    status_->setToolTip(QString::fromStdString(e.what()));
   }
 }
 
@@ -177,13 +184,15 @@ void PhaseView::syncControls() {
   const auto& d = model_->diagram();
   if (d.grid.y.empty()) return;
   if (d.complete())
-    status_->setText(tr("%1 R × %2 y cells, %3 s%4")
+    status_->setText(tr("%1 × %2 cells in %3 s%4")
                          .arg(d.grid.R.size())
                          .arg(d.grid.y.size())
                          .arg(d.ms / 1000, 0, 'f', 2)
                          .arg(d.uncertified() ? tr(", %1 not certified").arg(d.uncertified()) : QString()));
   else
     status_->setText(tr("computing: %1 of %2 rows").arg(d.rows.size()).arg(d.grid.y.size()));
+  status_->setToolTip(tr("%1 values of R × %2 values of y, each a certified solve; the last full diagram took the "
+                         "time shown").arg(d.grid.R.size()).arg(d.grid.y.size()));
 }
 
 void PhaseView::showEvent(QShowEvent* e) {

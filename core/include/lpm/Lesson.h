@@ -52,7 +52,7 @@ struct CaptionInputs {
   double objective = 0, gap = 0;
   std::optional<TransitionResult> transition;
 };
-/// The template with each {field} replaced by its value now (4 significant digits, "inf", or
+/// The template with each {field} replaced (write {{ and }} for literal braces) by its value now (4 significant digits, "inf", or
 /// "(not certified)"/"(computing)" where there is none yet).
 std::string renderCaption(const std::string& templ, const CaptionInputs& in);
 

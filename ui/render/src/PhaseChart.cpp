@@ -146,7 +146,7 @@ void PhaseChart::paint(QPainter& p, const QRectF& rect) {
   double legendW = lm.horizontalAdvance("spread: minority cosine");
   for (const auto& w : sw) legendW = std::max(legendW, 30 * s + lm.horizontalAdvance(w.label));
   legendW += 14 * s;
-  const bool legendFits = rect.width() > 520 * s;
+  const bool legendFits = rect.width() > 440 * s;
   const double right = rect.right() - m - (legendFits ? legendW + 12 * s : 0);
 
   plot_ = QRectF(QPointF(rect.left() + m + am.height() + 8 * s + yTickW + 6 * s, titleBox.bottom() + 12 * s),

@@ -1,6 +1,7 @@
 #pragma once
 // The explorer window: wiring only. Parameters on the left, the 3D view beside the cosine-vs-R
 // plot, the trained network on the right; what they show belongs to the Document.
+#include <QByteArray>
 #include <QFont>
 #include <QMainWindow>
 #include <QPalette>
@@ -137,6 +138,7 @@ private:
     QFont font;
     QString style;
     Qt::WindowStates state;
+    QByteArray docks, split, geometry;  ///< saveState() of the window and of the central splitter; its geometry
   } beforePresentation_;
   QTabWidget* plotTabs_;
   ParameterPanel* panel_;
