@@ -5,6 +5,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QSlider>
+#include <QTimer>
+#include <QMessageBox>
 #include <QSpinBox>
 #include <QSettings>
 #include <QStandardPaths>
@@ -651,6 +653,33 @@ private slots:
     QVERIFY(w->model()->setParams(p, "EH"));
     settle();
     QCOMPARE(w->plot()->rMax(), 1e4);
+  }
+
+  void closingAChangedSessionAsks() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("s.json");
+    QString error;
+    QVERIFY2(w->saveSession(path, &error), qPrintable(error));
+    type("R", "40");
+    QVERIFY(w->isWindowModified());
+    // Cancel keeps the window and the changes; Save writes them and closes.
+    auto answer = [](QMessageBox::StandardButton b) {
+      QTimer::singleShot(200, [b] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QVERIFY(box->text().contains("s.json has changes"));
+        box->button(b)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!w->close());
+    QVERIFY(w->isVisible());
+    QCOMPARE(w->model()->params().R, 40.0);
+    answer(QMessageBox::Save);
+    w->setSettingsPersistent(false);
+    QVERIFY(w->close());
+    QCOMPARE(loadSession(path.toStdString()).params.R, 40.0);
+    w->show();
   }
 
   void commandLineStateIsNotRemembered() {

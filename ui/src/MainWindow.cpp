@@ -282,6 +282,23 @@ MainWindow::~MainWindow() = default;
 QAction* MainWindow::action(const QString& id) const { return findChild<QAction*>(id); }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+  // A session opened from (or saved to) a file and changed since: ask before the changes go. An
+  // untitled state needs no question: the next start continues it (restoreLastParams).
+  if (!sessionPath_.isEmpty() && isWindowModified()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Close LPM Studio"), tr("%1 has changes that are not saved. Save them before closing?").arg(sessionName_),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel) {
+      e->ignore();
+      return;
+    }
+    QString error;
+    if (answer == QMessageBox::Save && !saveSession(sessionPath_, &error)) {
+      QMessageBox::warning(this, tr("Save Session"), error);
+      e->ignore();
+      return;
+    }
+  }
   if (persistSettings_) {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
@@ -484,6 +501,7 @@ void MainWindow::fitPlotRange() {
 bool MainWindow::openSession(const QString& path, QString* error) {
   if (!doc_->openSession(path, error)) return false;
   sessionName_ = QFileInfo(path).fileName();
+  sessionPath_ = path;
   doc_->model()->undoStack()->setClean();
   updateTitle();
   syncPresetCombo();  // the session may name its preset
@@ -587,6 +605,7 @@ bool MainWindow::openStateLink(const QString& link, QString* error) {
 bool MainWindow::saveSession(const QString& path, QString* error) {
   if (!doc_->saveSession(path, camera(), error)) return false;
   sessionName_ = QFileInfo(path).fileName();
+  sessionPath_ = path;
   doc_->model()->undoStack()->setClean();
   updateTitle();
   statusBar()->showMessage(tr("Saved %1").arg(path), 6000);

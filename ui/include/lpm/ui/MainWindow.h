@@ -116,6 +116,7 @@ private:
   void applyDarkPalette(bool dark);
   void applyPresentationLook();
   QString sessionName_;  ///< the open or last saved session's file name
+  QString sessionPath_;  ///< and its path (File > Save on closing with changes)
   /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
   void updateTitle();
   void buildMenus();
