@@ -57,12 +57,11 @@ int runSolve(const SolveArgs& a) {
     if (!a.minority.empty()) r.minority = parseList<int>("--minority", a.minority);
     r.sizes = a.counts.empty() ? parseList<double>("--sizes", a.sizes) : io::readCountsFile(a.counts);
   } else if (!a.minority.empty()) {
-    throw InvalidInput("--minority chooses among --sizes/--counts classes");
+    r.minority = parseList<int>("--minority", a.minority);  // refused by runSolve: no --sizes/--counts
   }
   SolveOptions& o = r.options;
   o.kind = solverKindFromString(a.solver);
-  if (a.maxIterations < 1) throw InvalidInput("--max-iterations must be >= 1");
-  o.maxIterations = a.maxIterations;
+  o.maxIterations = a.maxIterations;  // runSolve refuses < 1
   r.matrices = a.matrix;
   // A solve that takes more than a second says how it goes on stderr, once a second (stdout
   // keeps only the result, so --json stays machine-readable).
@@ -105,16 +104,14 @@ struct SweepArgs {
 int runSweep(const SweepArgs& a) {
   SweepRequest r;
   r.base = paramsFrom(a.params);
-  const bool preset = !a.params.preset.empty();
-  if (a.K > 0 && a.KB > 0) throw InvalidInput("give one of --K and --KB, not both");
-  r.K = a.K > 0 ? a.K : (a.KB > 0 || !preset ? 0 : r.base.K());  // a preset without --K/--KB: its own K
+  r.fromPreset = !a.params.preset.empty();  // then runSweep takes the preset's K and KA where none is given
+  r.K = a.K;
   r.KB = a.KB;
-  r.presetK = a.K <= 0 && preset;
   r.Rmin = parseNumber("R-min", a.Rmin);
   r.Rmax = parseNumber("R-max", a.Rmax);
   r.points = a.points;
   r.refine = a.refine;
-  r.KA = parseList<int>("--KA", preset && a.KAoption->count() == 0 ? std::to_string(r.base.KA) : a.KA);
+  if (!r.fromPreset || a.KAoption->count() > 0) r.KA = parseList<int>("--KA", a.KA);
   std::ofstream file;
   if (!a.csv.empty()) {  // before the solves: a wrong path is said at once
     file.open(a.csv);

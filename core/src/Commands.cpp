@@ -78,12 +78,13 @@ SolveOutcome runSolve(const SolveRequest& r) {
       if (p.classSize[k] == 0)
         out.notes.push_back("class " + std::to_string(k) + " has size 0: it carries no loss of its own (as at R = inf)");
   } else {
-    if (!r.minority.empty()) throw InvalidInput("minority classes are chosen with class sizes (sizes or counts)");
+    if (!r.minority.empty())
+      throw InvalidInput(r.flag + "minority chooses among " + r.flag + "sizes/" + r.flag + "counts classes");
     p = makeTwoSize(tp);
     two = tp;
   }
   if (p.minority.size() < 2) out.notes.push_back("fewer than two minority classes: no pairwise minority cosine");
-  if (r.options.maxIterations < 1) throw InvalidInput("max-iterations must be >= 1");
+  if (r.options.maxIterations < 1) throw InvalidInput(r.flag + "max-iterations must be >= 1");
   out.solution = solve(p, r.options);
   if (out.solution.cancelled) throw Cancelled();
   out.metrics = computeMetrics(out.solution);
@@ -120,18 +121,21 @@ SweepOutcome runSweep(const SweepRequest& r) {
   SweepOutcome out;
   const std::string& f = r.flag;
   if (r.K > 0 && r.KB > 0) throw InvalidInput("give one of " + f + "K and " + f + "KB, not both");
-  if (r.K <= 0 && r.KB <= 0) throw InvalidInput("give " + f + "K (total classes) or " + f + "KB (minority classes)");
+  const bool presetK = r.fromPreset && r.K <= 0 && r.KB <= 0;  // a preset without K/KB: its own K
+  const int K = r.K > 0 ? r.K : (presetK ? r.base.K() : 0);
+  if (K <= 0 && r.KB <= 0) throw InvalidInput("give " + f + "K (total classes) or " + f + "KB (minority classes)");
   logGrid(r.Rmin, r.Rmax, r.points);  // validates the range
-  if (r.KA.empty()) throw InvalidInput(f + "KA must not be empty");
-  for (int KA : r.KA) {
+  const std::vector<int> KAs = r.KA.empty() && r.fromPreset ? std::vector<int>{r.base.KA} : r.KA;
+  if (KAs.empty()) throw InvalidInput(f + "KA must not be empty");
+  for (int KA : KAs) {
     // Said in the user's own options: "--KA 5 leaves no minority class with --K 3".
-    if (r.K > 0 && (KA < 1 || KA >= r.K))
+    if (K > 0 && (KA < 1 || KA >= K))
       throw InvalidInput(f + "KA " + std::to_string(KA) + " leaves no " + (KA < 1 ? "majority" : "minority") +
-                         " class with " + (r.presetK ? "the preset's K = " : f + "K ") + std::to_string(r.K) +
-                         ": each KA must be in 1.." + std::to_string(r.K - 1));
+                         " class with " + (presetK ? "the preset's K = " : f + "K ") + std::to_string(K) +
+                         ": each KA must be in 1.." + std::to_string(K - 1));
     TwoSizeParams tp = r.base;
     setParameter(tp, "KA", KA);
-    setParameter(tp, "KB", r.K > 0 ? r.K - KA : r.KB);
+    setParameter(tp, "KB", K > 0 ? K - KA : r.KB);
     validate(tp);
     out.settings.push_back(tp);
   }

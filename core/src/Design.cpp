@@ -38,19 +38,21 @@ const std::vector<std::string>& designParameters() {
   return names;
 }
 
-bool designApplies(const std::string& parameter, const TwoSizeParams& p) {
-  return lpm::parameter(parameter == "lambda" ? "lambda-W" : parameter).appliesTo(p);
+const ParameterSpec& designSpec(const std::string& parameter) {
+  return lpm::parameter(parameter == "lambda" ? "lambda-W" : parameter);
 }
 
+bool designApplies(const std::string& parameter, const TwoSizeParams& p) { return designSpec(parameter).appliesTo(p); }
+
 void setDesignParameter(TwoSizeParams& p, const std::string& parameter, double value) {
-  setParameter(p, parameter == "lambda" ? "lambda-W" : parameter, value);
+  setParameter(p, designSpec(parameter).name, value);
   if (parameter == "lambda") setParameter(p, "lambda-H", value);
 }
 
 DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
   // "lambda": both weight decays at once (lambda_W = lambda_H = lambda, so mu = lambda).
   const bool both = q.parameter == "lambda";
-  const ParameterSpec& spec = parameter(both ? "lambda-W" : q.parameter);
+  const ParameterSpec& spec = designSpec(q.parameter);
   if (spec.type != ParameterType::Real || spec.allowInfinity || q.parameter == "EW" || q.parameter == "EH" ||
       q.parameter == "nA")
     throw InvalidInput("a design query varies wr, alpha, tau, margin, gamma, temperature or lambda (lambda-W, lambda-H), not " +

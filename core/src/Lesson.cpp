@@ -23,26 +23,40 @@ std::string short4(double v) {
   return b;
 }
 
+// The one reading of a caption template: {{ and }} are literal braces, {name} is a field, the
+// rest is text. A '{' without its '}' is passed on as text, and the result is false.
+template <class Text, class Field>
+bool scanTemplate(const std::string& t, const Text& text, const Field& field) {
+  bool closed = true;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.compare(i, 2, "{{") == 0 || t.compare(i, 2, "}}") == 0) {
+      text(t[i++]);
+      continue;
+    }
+    const size_t j = t[i] == '{' ? t.find('}', i) : std::string::npos;
+    if (j == std::string::npos) {
+      closed = closed && t[i] != '{';
+      text(t[i]);
+      continue;
+    }
+    field(t.substr(i + 1, j - i - 1));
+    i = j;
+  }
+  return closed;
+}
+
 // Every {name} in a template; throws for an unknown one or an unclosed brace.
 std::vector<std::string> fieldsIn(const std::string& t, const std::string& where) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t.compare(i, 2, "{{") == 0 || t.compare(i, 2, "}}") == 0) {  // a literal brace
-      ++i;
-      continue;
-    }
-    if (t[i] != '{') continue;
-    const size_t j = t.find('}', i);
-    if (j == std::string::npos) throw InvalidInput(where + " has a '{' without its '}'");
-    const std::string name = t.substr(i + 1, j - i - 1);
+  const bool closed = scanTemplate(t, [](char) {}, [&](const std::string& name) {
     if (!captionFields().count(name)) {
       std::string list;
       for (const auto& [k, v] : captionFields()) list += (list.empty() ? "" : ", ") + ("{" + k + "}");
       throw InvalidInput(where + " uses {" + name + "}, which is not a caption field (" + list + ")");
     }
     out.push_back(name);
-    i = j;
-  }
+  });
+  if (!closed) throw InvalidInput(where + " has a '{' without its '}'");
   return out;
 }
 
@@ -187,19 +201,7 @@ std::string renderCaption(const std::string& templ, const CaptionInputs& in) {
     return "{" + f + "}";
   };
   std::string out;
-  for (size_t i = 0; i < templ.size(); ++i) {
-    if (templ.compare(i, 2, "{{") == 0 || templ.compare(i, 2, "}}") == 0) {
-      out += templ[i++];
-      continue;
-    }
-    const size_t j = templ[i] == '{' ? templ.find('}', i) : std::string::npos;
-    if (j == std::string::npos) {
-      out += templ[i];
-      continue;
-    }
-    out += value(templ.substr(i + 1, j - i - 1));
-    i = j;
-  }
+  scanTemplate(templ, [&](char c) { out += c; }, [&](const std::string& f) { out += value(f); });
   return out;
 }
 

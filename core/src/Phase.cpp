@@ -32,16 +32,16 @@ void checkAxis(const std::string& axis, const TwoSizeParams& p) {
     throw InvalidInput("y = EWEH is the constrained budget; in the penalized form vary lambda");
   if (axis == "KA" && p.K() < 3) throw InvalidInput("y = KA needs K >= 3 classes, got K = " + std::to_string(p.K()));
   if (axis != "EWEH" && axis != "KA" && !designApplies(axis, p))
-    throw InvalidInput("y = " + axis + " does not enter the model " + notAppliesReason(parameter(axis == "lambda" ? "lambda-W" : axis), p));
+    throw InvalidInput("y = " + axis + " does not enter the model " + notAppliesReason(designSpec(axis), p));
 }
 }  // namespace
 
 std::pair<double, double> phaseAxisRange(const std::string& axis, const TwoSizeParams& base) {
   if (axis == "KA") return {1, std::max(1, base.K() - 2)};
-  if (axis == "EWEH") return {1, 100};
-  const auto* spec = findParameter(axis == "lambda" ? "lambda-W" : axis);
-  if (!spec) return {1, 100};
-  return {spec->explorerMin, spec->explorerMax};
+  const auto& axes = phaseAxes();
+  if (axis == "EWEH" || std::find(axes.begin(), axes.end(), axis) == axes.end()) return {1, 100};  // (an unknown axis is refused later)
+  const auto& spec = designSpec(axis);
+  return {spec.explorerMin, spec.explorerMax};
 }
 
 bool phaseAxisApplies(const std::string& axis, const TwoSizeParams& p) {
@@ -67,16 +67,15 @@ std::string phaseAxisLabel(const std::string& axis, const TwoSizeParams& base) {
 }
 
 bool phaseAxisLog(const std::string& axis) {
-  if (axis == "EWEH" || axis == "lambda") return true;
+  if (axis == "EWEH") return true;
   if (axis == "KA") return false;
-  return parameter(axis).logScale;
+  return designSpec(axis).logScale;
 }
 
 double phaseAxisValue(const std::string& axis, const TwoSizeParams& p) {
   if (axis == "EWEH") return p.EW * p.EH;
   if (axis == "KA") return p.KA;
-  if (axis == "lambda") return getParameter(p, "lambda-W");
-  return getParameter(p, axis);
+  return designSpec(axis).get(p);
 }
 
 TwoSizeParams withPhaseAxis(const TwoSizeParams& p, const std::string& axis, double y) {
@@ -187,9 +186,9 @@ void writePhaseCsv(std::ostream& out, const PhaseDiagram& d) {
     const std::optional<double> R0 = row.transition ? row.transition->R0() : std::nullopt;
     for (const auto& c : row.cells) {
       const auto cos = c.observedCos();
-      const MinorityState st = c.certified ? c.observedState() : MinorityState::Uncertified;
-      out << formatNumber(c.R) << ',' << formatNumber(row.y) << ',' << (cos && c.certified ? formatNumber(*cos) : "")
-          << ',' << toString(st) << ',' << (R0 ? formatNumber(*R0) : "") << '\n';
+      // An uncertified cell's state says so and its cosine is null (computeMetrics).
+      out << formatNumber(c.R) << ',' << formatNumber(row.y) << ',' << (cos ? formatNumber(*cos) : "") << ','
+          << toString(c.observedState()) << ',' << (R0 ? formatNumber(*R0) : "") << '\n';
     }
   }
 }

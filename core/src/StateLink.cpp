@@ -46,8 +46,18 @@ std::string decode(const std::string& s, const std::string& where) {
   return out;
 }
 
-// Shortest text that reads back as the same double ("0.1", "1e+100", "inf").
-std::string num(double v) { return std::isinf(v) ? (v > 0 ? "inf" : "-inf") : formatNumber(v); }
+// Numbers are written with formatNumber: the shortest text that reads back as the same double
+// ("0.1", "1e+100", "inf").
+
+std::string trimmed(const std::string& t) {
+  const auto a = t.find_first_not_of(" \t\r\n"), b = t.find_last_not_of(" \t\r\n");
+  return a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+}
+
+const std::string& schemePrefix() {
+  static const std::string prefix = std::string(kStateLinkScheme) + ":";
+  return prefix;
+}
 
 double readNumber(const std::string& key, const std::string& text) {
   try {
@@ -73,7 +83,7 @@ std::vector<std::pair<std::string, std::string>> changedParams(const TwoSizePara
   for (const auto& spec : parameterRegistry()) {
     if (spec.get(p) == spec.get(d)) continue;
     const double v = spec.get(p);
-    out.emplace_back(spec.name, spec.type == ParameterType::Choice ? parameterText(p, spec.name) : num(v));
+    out.emplace_back(spec.name, spec.type == ParameterType::Choice ? parameterText(p, spec.name) : formatNumber(v));
   }
   return out;
 }
@@ -106,10 +116,7 @@ const std::vector<std::pair<std::string, bool ViewOptions::*>>& viewFlags() {
 
 }  // namespace
 
-bool isStateLink(const std::string& text) {
-  const auto a = text.find_first_not_of(" \t\r\n");
-  return a != std::string::npos && text.compare(a, std::char_traits<char>::length(kStateLinkScheme) + 1,
-                                                std::string(kStateLinkScheme) + ":") == 0;
+bool isStateLink(const std::string& text) { return trimmed(text).compare(0, schemePrefix().size(), schemePrefix()) == 0;
 }
 
 std::string stateLink(const Session& s) {
@@ -135,8 +142,8 @@ std::string stateLink(const Session& s) {
   if (s.camera) {
     std::string c;
     for (const auto* a : {&s.camera->position, &s.camera->focalPoint, &s.camera->viewUp})
-      for (double v : *a) c += (c.empty() ? "" : ",") + num(v);
-    c += "," + num(s.camera->viewAngle);
+      for (double v : *a) c += (c.empty() ? "" : ",") + formatNumber(v);
+    c += "," + formatNumber(s.camera->viewAngle);
     parts.push_back("camera=" + encode(c));
   }
   if (s.checkpoint) parts.push_back("checkpoint=" + encode(*s.checkpoint));
@@ -147,7 +154,7 @@ std::string stateLink(const Session& s) {
     for (int k : *s.minority) m += (m.empty() ? "" : ",") + std::to_string(k);
     parts.push_back("minority=" + encode(m));
   }
-  for (const auto& n : s.pinned) parts.push_back("pin=" + encode(n.name + "," + num(n.R) + "," + num(n.minorityCos)));
+  for (const auto& n : s.pinned) parts.push_back("pin=" + encode(n.name + "," + formatNumber(n.R) + "," + formatNumber(n.minorityCos)));
   for (const auto& q : s.compared) {
     std::string c;
     for (const auto& [k, v] : changedParams(q)) c += (c.empty() ? "" : ",") + k + ":" + v;
@@ -160,11 +167,8 @@ std::string stateLink(const Session& s) {
 
 Session sessionFromStateLink(const std::string& text) {
   if (text.size() > kMaxStateLinkBytes) bad("longer than " + std::to_string(kMaxStateLinkBytes) + " bytes");
-  std::string link = text;
-  const auto a = link.find_first_not_of(" \t\r\n"), b = link.find_last_not_of(" \t\r\n");
-  link = a == std::string::npos ? std::string() : link.substr(a, b - a + 1);
-  const std::string scheme = std::string(kStateLinkScheme) + ":";
-  if (link.compare(0, scheme.size(), scheme) != 0) bad("it must start with '" + scheme + "?'");
+  const std::string link = trimmed(text), &scheme = schemePrefix();
+  if (!isStateLink(link)) bad("it must start with '" + scheme + "?'");
   std::string rest = link.substr(scheme.size());
   while (!rest.empty() && rest[0] == '/') rest.erase(0, 1);  // lpm-studio://?... from URL handlers
   if (rest.empty() || rest[0] != '?') bad("it must start with '" + scheme + "?'");

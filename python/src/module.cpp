@@ -164,20 +164,18 @@ PYBIND11_MODULE(_lpm, m) {
         const bool sized = sizes || !counts.empty();
         r.params = lpm::paramsFromInput(paramInput(given, preset, {}, sized));
         if (sizes) r.sizes = *sizes;
-        if (!sized && !minority.empty()) throw lpm::InvalidInput("minority chooses among the classes of sizes/counts");
         r.minority = minority;
         r.options.kind = lpm::solverKindFromString(solver);
-        if (maxIterations < 1) throw lpm::InvalidInput("max_iterations must be >= 1");
         r.options.maxIterations = maxIterations;
         r.options.cancel = lpm::CancelToken::make();
         r.matrices = matrices;
-        const auto token = r.options.cancel;
+        r.flag = "";
         auto out = interruptible(
             [r, counts]() mutable {
               if (!counts.empty()) r.sizes = lpm::io::readCountsFile(counts);  // a file read without the GIL too
               return lpm::runSolve(r);
             },
-            token);
+            r.options.cancel);
         return py::make_tuple(out.json.dump(), matricesOf(out.solution));
       },
       py::arg("given"), py::arg("preset"), py::arg("sizes"), py::arg("counts"), py::arg("minority"),
@@ -189,19 +187,17 @@ PYBIND11_MODULE(_lpm, m) {
          const std::vector<int>& KA, double Rmin, double Rmax, int points, bool refine) {
         lpm::SweepRequest r;
         r.base = lpm::paramsFromInput(paramInput(given, preset, {"KA", "KB", "R"}));
-        const bool fromPreset = !preset.empty() && K <= 0 && KB <= 0;
-        r.K = K > 0 ? K : (fromPreset ? r.base.K() : 0);
+        r.fromPreset = !preset.empty();
+        r.K = K;
         r.KB = KB;
-        r.presetK = fromPreset;
-        r.KA = KA.empty() && !preset.empty() ? std::vector<int>{r.base.KA} : KA;
+        r.KA = KA;
         r.Rmin = Rmin;
         r.Rmax = Rmax;
         r.points = points;
         r.refine = refine;
         r.flag = "";
         r.cancel = lpm::CancelToken::make();
-        const auto token = r.cancel;
-        auto out = interruptible([r] { return lpm::runSweep(r); }, token);
+        auto out = interruptible([r] { return lpm::runSweep(r); }, r.cancel);
         return py::make_tuple(out.csv, out.sidecar.dump(), out.uncertified);
       },
       py::arg("given"), py::arg("preset"), py::arg("K"), py::arg("KB"), py::arg("KA"), py::arg("R_min"),
@@ -216,8 +212,7 @@ PYBIND11_MODULE(_lpm, m) {
         to.Rmax = Rmax;
         to.cancel = lpm::CancelToken::make();
         to.solve.cancel = to.cancel;
-        const auto token = to.cancel;
-        auto r = interruptible([tp, to] { return lpm::phaseTransitionRatio(tp, to); }, token);
+        auto r = interruptible([tp, to] { return lpm::phaseTransitionRatio(tp, to); }, to.cancel);
         if (r.collapse.status == lpm::Bracket::Cancelled) throw lpm::Cancelled();
         return lpm::transitionReport(tp, r).dump();
       },
@@ -236,8 +231,7 @@ PYBIND11_MODULE(_lpm, m) {
         q.hi = hi;
         q.cancel = lpm::CancelToken::make();
         q.solve.cancel = q.cancel;
-        const auto token = q.cancel;
-        auto r = interruptible([tp, q] { return lpm::designValue(tp, q); }, token);
+        auto r = interruptible([tp, q] { return lpm::designValue(tp, q); }, q.cancel);
         if (r.status == lpm::Bracket::Cancelled) throw lpm::Cancelled();
         return lpm::designReport(tp, q, r).dump();
       },

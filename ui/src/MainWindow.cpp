@@ -523,9 +523,8 @@ void MainWindow::setPresentation(bool on) {
     QSignalBlocker b(a);
     a->setChecked(on);
   }
-  const double text = on ? 1.6 : 1.0;
+  auto* split = qobject_cast<QSplitter*>(centralWidget());
   if (on) {
-    auto* split = qobject_cast<QSplitter*>(centralWidget());
     beforePresentation_ = {QApplication::palette(), QApplication::font(), QApplication::style()->name(), windowState(),
                            saveState(), split ? split->saveState() : QByteArray(), saveGeometry()};
     QFont f = beforePresentation_.font;
@@ -544,22 +543,21 @@ void MainWindow::setPresentation(bool on) {
   for (QWidget* child : findChildren<QWidget*>())
     if (!child->styleSheet().isEmpty()) child->setStyleSheet(child->styleSheet());
   panel_->setPresentation(on);
-  // The views keep their room: the docks take what their contents need, no more.
-  std::vector<QDockWidget*> docks;
-  for (auto* d : findChildren<QDockWidget*>())
-    if (d->isVisible() && dockWidgetArea(d) != Qt::NoDockWidgetArea) docks.push_back(d);
-  QList<QDockWidget*> list(docks.begin(), docks.end());
-  QList<int> widths;
-  for (auto* d : list) widths << int(width() * (on ? 0.22 : 0.2));
   if (on) {
-    if (!list.isEmpty()) resizeDocks(list, widths, Qt::Horizontal);
-    if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->setSizes({1000, 1000});
+    // The views keep their room: each visible dock takes about a fifth of the width, the views share the rest.
+    QList<QDockWidget*> docks;
+    QList<int> widths;
+    for (auto* d : findChildren<QDockWidget*>())
+      if (d->isVisible() && dockWidgetArea(d) != Qt::NoDockWidgetArea) docks << d, widths << int(width() * 0.22);
+    if (!docks.isEmpty()) resizeDocks(docks, widths, Qt::Horizontal);
+    if (split) split->setSizes({1000, 1000});
   } else {
-    // The layout as it was: docks and the splitter between the views.
+    // The layout as it was: geometry, docks and the splitter between the views.
     restoreGeometry(beforePresentation_.geometry);
     restoreState(beforePresentation_.docks);
-    if (auto* split = qobject_cast<QSplitter*>(centralWidget())) split->restoreState(beforePresentation_.split);
+    if (split) split->restoreState(beforePresentation_.split);
   }
+  const double text = on ? 1.6 : 1.0;
   scene_->setTextScale(text);
   plot_->setTextScale(text);
   phase_->setTextScale(text);

@@ -66,20 +66,20 @@ void PhaseCanvas::mouseMoveEvent(QMouseEvent* e) {
     return;
   }
   const auto& d = chart_.diagram();
-  QString text = QString("R = %1, %2 = %3").arg(QString::fromStdString(formatValue(v->first)),
-                                                QString::fromStdString(phaseAxisLabel(d.request.axis, d.request.base)),
-                                                QString::fromStdString(formatValue(v->second)));
-  // The nearest cell's state.
+  auto at = [&](double R, double y) {
+    return QString("R = %1, %2 = %3").arg(QString::fromStdString(formatValue(R)),
+                                          QString::fromStdString(phaseAxisLabel(d.request.axis, d.request.base)),
+                                          QString::fromStdString(formatValue(y)));
+  };
+  QString text = at(v->first, v->second);
+  // The nearest computed cell: its own R and y, its state (which says when it is not certified).
   if (const auto c = nearestCell(d, v->first, v->second); c && c->second < d.rows.size()) {
     const auto& row = d.rows[c->second];
     if (c->first < row.cells.size()) {
       const auto& cell = row.cells[c->first];
-      const auto cos = cell.observedCos();
-      text = QString("R = %1, %2 = %3").arg(QString::fromStdString(formatValue(cell.R)),
-                                            QString::fromStdString(phaseAxisLabel(d.request.axis, d.request.base)),
-                                            QString::fromStdString(formatValue(row.y)));
-      text += "\n" + QString::fromStdString(describe(cell.certified ? cell.observedState() : MinorityState::Uncertified, cell.gap));
-      if (cos && cell.certified) text += QString(", minority cosine %1").arg(QString::fromStdString(formatValue(*cos)));
+      text = at(cell.R, row.y) + "\n" + QString::fromStdString(describe(cell.observedState(), cell.gap));
+      if (const auto cos = cell.observedCos())
+        text += QString(", minority cosine %1").arg(QString::fromStdString(formatValue(*cos)));
       if (row.transition) text += "\n" + QString::fromStdString(row.transition->summary());
     }
   }

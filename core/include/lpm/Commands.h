@@ -42,6 +42,7 @@ struct SolveRequest {
   std::vector<int> minority;                 ///< 0-based minority classes for `sizes` (default: the smallest)
   SolveOptions options;
   bool matrices = false;  ///< X, W, H and cos in the JSON
+  std::string flag = "--";  ///< how the names are written in messages
 };
 struct SolveOutcome {
   Solution solution;
@@ -61,13 +62,14 @@ nlohmann::json designReport(const TwoSizeParams& p, const DesignQuery& q, const 
 /// Refuses a KA that leaves no majority or minority class, in the command's words.
 struct SweepRequest {
   TwoSizeParams base;
-  std::vector<int> KA;
-  int K = 0, KB = 0;
+  std::vector<int> KA;  ///< empty: not given
+  int K = 0, KB = 0;  ///< 0: not given
   double Rmin = 1, Rmax = 1e4;
   int points = 41;
   bool refine = false;
   std::string flag = "--";  ///< how K is named in messages
-  bool presetK = false;     ///< K came from a preset (the message says so)
+  /// `base` is a preset's: without K and KB the preset's own K, without KA its own KA.
+  bool fromPreset = false;
   CancelToken cancel;
   /// Called with the header, then with each curve's rows as soon as they are computed (the CLI
   /// streams them); SweepOutcome::csv holds them all either way.

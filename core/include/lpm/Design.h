@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lpm/Cancel.h"
+#include "lpm/Parameters.h"
 #include "lpm/Solver.h"
 #include "lpm/Sweep.h"
 
@@ -43,6 +44,9 @@ struct DesignResult {
 /// The parameters a design query can vary, as `lpm design --vary` names them ("lambda": both
 /// weight decays at once, lambda_W = lambda_H).
 const std::vector<std::string>& designParameters();
+/// The registry entry a design parameter is read and ranged by ("lambda": lambda-W's). Throws
+/// InvalidInput for a name the registry does not know.
+const ParameterSpec& designSpec(const std::string& parameter);
 /// Whether `parameter` enters the model at `p`; sets it (both decays for "lambda"), checked.
 bool designApplies(const std::string& parameter, const TwoSizeParams& p);
 void setDesignParameter(TwoSizeParams& p, const std::string& parameter, double value);

@@ -173,7 +173,7 @@ void PhaseChart::paint(QPainter& p, const QRectF& rect) {
       const auto& c = row.cells[i];
       const QRectF cell(QPointF(xOf(xe[i]), y1), QPointF(xOf(xe[i + 1]), y0));
       const auto cos = c.observedCos();
-      const MinorityState st = c.certified ? c.observedState() : MinorityState::Uncertified;
+      const MinorityState st = c.observedState();  // "uncertified" for an uncertified solve
       QBrush brush;
       if (st == MinorityState::Collapsed) brush = kCollapsed;
       else if (st == MinorityState::Vanished) brush = kVanished;
