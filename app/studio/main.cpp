@@ -137,7 +137,13 @@ int main(int argc, char** argv) {
     p.KB = K - K / 2;
   }
   QString error;
-  if (!window.model()->setParams(p, "start", &error)) return fail(error);
+  // A preset as it is: the window's own preset (named in the combo; a paper figure's family on the
+  // plot). Changed by --set, it is a starting point only.
+  if (cli.isSet("preset") && cli.values("set").isEmpty() && !cli.isSet("bench-latency")) {
+    if (!window.applyPreset(cli.value("preset"))) return fail(QString("preset '%1' was refused").arg(cli.value("preset")));
+  } else if (!window.model()->setParams(p, "start", &error)) {
+    return fail(error);
+  }
   window.model()->undoStack()->clear();
   if (cli.isSet("size")) {
     static const QRegularExpression re("^(\\d+)x(\\d+)$");

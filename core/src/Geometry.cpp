@@ -37,11 +37,17 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   Eigen::MatrixXd G(2 * K, K);
   G << H / scale.H, W / scale.W;
   Eigen::MatrixXd turn = Eigen::MatrixXd::Identity(K, K);
-  if (previous_ && previous_->rows() == G.rows() && previous_->cols() == G.cols()) {
+  const bool history = previous_ && previous_->rows() == G.rows() && previous_->cols() == G.cols();
+  if (history) {
     turn = procrustesRotation(G, *previous_);
     G = G * turn;
   }
   previous_ = G;
+  // A saved picture (drawLike), on a fresh start: the axes that bring G closest to it.
+  std::optional<Eigen::MatrixXd> savedAxes;
+  if (!history && picture_ && picture_->rows() == 2 * K && picture_->cols() == 3 && K >= 3)
+    savedAxes = procrustesRotation(G, *picture_);
+  picture_.reset();
 
   // Principal axes of the chosen vectors, each scaled to unit length so that short (minority)
   // vectors count as much as long ones.
@@ -68,7 +74,9 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   const int d = std::min(3, K);
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   axes.leftCols(d) = svd.matrixV().leftCols(d);
-  if (!axes_ || axes_->rows() != K) {
+  if (savedAxes) {
+    axes = *savedAxes;
+  } else if (!axes_ || axes_->rows() != K) {
     // Fresh axes: fix each axis' sign by the classifiers, so a state always draws the same way.
     const Eigen::MatrixXd proj = G.bottomRows(K) * axes;
     for (int c = 0; c < d; ++c) {
@@ -77,7 +85,7 @@ Geometry3D GeometryTracker::update(const Solution& s) {
       if (proj(at, c) < 0) axes.col(c) *= -1;
     }
   }
-  if (axes_ && axes_->rows() == K) {
+  if (!savedAxes && axes_ && axes_->rows() == K) {
     // Symmetric configurations have repeated principal values, so "the" top three axes jump
     // between equally good choices. Keep the previous axes while they show nearly as much
     // (hysteresis); otherwise turn the new frame, inside its span, towards the old one.
@@ -165,6 +173,23 @@ Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd
 }
 
 }  // namespace
+
+GeometryTracker::Focus focusFromName(const std::string& name) {
+  using F = GeometryTracker::Focus;
+  for (F f : {F::Classifiers, F::All, F::Minority, F::Majority})
+    if (focusName(f) == name) return f;
+  throw InvalidInput("'" + name + "' is not a choice of 3D axes (classifiers, all, minority or majority)");
+}
+
+std::string focusName(GeometryTracker::Focus f) {
+  switch (f) {
+    case GeometryTracker::Focus::All: return "all";
+    case GeometryTracker::Focus::Minority: return "minority";
+    case GeometryTracker::Focus::Majority: return "majority";
+    case GeometryTracker::Focus::Classifiers: break;
+  }
+  return "classifiers";
+}
 
 NetworkEmbedding embedNetwork(const Eigen::MatrixXd& W) {
   const Eigen::Index K = W.rows(), p = W.cols();

@@ -1,5 +1,7 @@
 #include "lpm/Presets.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "lpm/Error.h"
@@ -31,6 +33,10 @@ std::vector<Preset> parsePresets(const std::string& json) {
         setParameter(p.params, spec.name, v.is_string() ? v.get<std::string>() : formatValue(v.get<double>()));
       }
       p.paperFigure = o.value("paper_figure", false);
+      if (o.contains("aliases")) {
+        if (!o["aliases"].is_array()) throw InvalidInput(where + ": aliases must be a list of names");
+        for (const auto& a : o["aliases"]) p.aliases.push_back(a.get<std::string>());
+      }
       validate(p.params);
       out.push_back(p);
     }
@@ -48,6 +54,17 @@ const std::vector<Preset>& presets() {
   return all;
 }
 
+std::vector<TwoSizeParams> paperFamily(const TwoSizeParams& p) {
+  std::vector<TwoSizeParams> family;
+  for (int KA : {3, 5, 7}) {
+    TwoSizeParams q = p;
+    q.KA = KA;
+    q.KB = 10 - KA;
+    family.push_back(q);
+  }
+  return family;
+}
+
 std::string presetNames() {
   std::string names;
   for (const auto& p : presets()) names += (names.empty() ? "" : ", ") + p.name;
@@ -56,7 +73,7 @@ std::string presetNames() {
 
 std::optional<Preset> findPreset(const std::string& name) {
   for (const auto& p : presets())
-    if (p.name == name) return p;
+    if (p.name == name || std::find(p.aliases.begin(), p.aliases.end(), name) != p.aliases.end()) return p;
   return std::nullopt;
 }
 

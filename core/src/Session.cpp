@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lpm/Geometry.h"
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
 #include "lpm/Report.h"
@@ -81,7 +82,10 @@ std::string sessionToJson(const Session& s) {
     j["camera"] = nullptr;
   j["view"] = {{"unit_sphere", s.view.unitSphere}, {"means", s.view.means}, {"labels", s.view.labels},
                {"etf", s.view.etf}, {"unit_arrows", s.view.unitArrows}, {"dark", s.view.dark},
-               {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}, {"plot", s.view.plot}};
+               {"network_overlay", s.view.networkOverlay}, {"axes", s.view.axes}, {"plot", s.view.plot},
+               {"axes_from", s.view.axesFrom}};
+  j["plot_rmax"] = s.plotRmax ? json(*s.plotRmax) : json(nullptr);
+  if (!s.picture.empty()) j["picture"] = s.picture;
   if (!s.view.presentationHidden.empty()) j["view"]["presentation_hidden"] = s.view.presentationHidden;
   return j.dump(2) + "\n";
 }
@@ -215,6 +219,15 @@ Session readSession(const std::string& text) {
       }
       s.view.plot = q;
     }
+    if (v.contains("axes_from")) {
+      if (!v["axes_from"].is_string()) bad("view.axes_from must be a string");
+      try {
+        focusFromName(v["axes_from"].get<std::string>());
+      } catch (const InvalidInput& e) {
+        bad(std::string("view.axes_from: ") + e.what());
+      }
+      s.view.axesFrom = v["axes_from"].get<std::string>();
+    }
     if (v.contains("presentation_hidden")) {
       const auto& h = v["presentation_hidden"];
       if (!h.is_array()) bad("view.presentation_hidden must be a list of parameter names");
@@ -226,6 +239,32 @@ Session readSession(const std::string& text) {
         names.insert(n.get<std::string>());
       }
       s.view.presentationHidden.assign(names.begin(), names.end());
+    }
+  }
+  if (j.contains("plot_rmax") && !j["plot_rmax"].is_null()) {
+    if (!j["plot_rmax"].is_number()) bad("plot_rmax must be a number (or null: automatic)");
+    const double Rmax = j["plot_rmax"].get<double>();
+    if (!(Rmax >= 10 && Rmax <= 1e12)) bad("plot_rmax must be in [10, 1e12] (or null: automatic)");
+    s.plotRmax = Rmax;
+  }
+  if (j.contains("picture") && !j["picture"].is_null()) {
+    const auto& pic = j["picture"];
+    const size_t rows = 2 * static_cast<size_t>(s.params.K());
+    if (!pic.is_array()) bad("picture must be a list of [x, y, z] rows");
+    if (pic.size() != rows) {
+      // The 3D view's own state: a wrong size costs the saved axes, not the session.
+      s.warnings.push_back("the session's 3D picture has " + std::to_string(pic.size()) + " rows, not 2K = " +
+                           std::to_string(rows) + "; the view chooses its axes afresh");
+    } else {
+      for (const auto& row : pic) {
+        if (!row.is_array() || row.size() != 3) bad("picture must be a list of [x, y, z] rows");
+        std::array<double, 3> r{};
+        for (int i = 0; i < 3; ++i) {
+          if (!row[i].is_number() || !std::isfinite(row[i].get<double>())) bad("picture must hold finite numbers");
+          r[i] = row[i].get<double>();
+        }
+        s.picture.push_back(r);
+      }
     }
   }
   return s;

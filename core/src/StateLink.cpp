@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "lpm/Geometry.h"
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
 #include "lpm/Report.h"
@@ -134,6 +135,8 @@ std::string stateLink(const Session& s) {
     parts.push_back("view=" + (on.empty() ? std::string("none") : encode(on)));
   }
   if (s.view.plot != dv.plot) parts.push_back("plot=" + encode(s.view.plot));
+  if (s.view.axesFrom != dv.axesFrom) parts.push_back("axes=" + encode(s.view.axesFrom));
+  if (s.plotRmax) parts.push_back("rmax=" + encode(formatNumber(*s.plotRmax)));
   if (!s.view.presentationHidden.empty()) {
     std::string h;
     for (const auto& n : s.view.presentationHidden) h += (h.empty() ? "" : ",") + n;
@@ -195,10 +198,11 @@ Session sessionFromStateLink(const std::string& text) {
     bad("version " + single["v"] + " is not supported (this build reads version " + std::to_string(kStateLinkVersion) + ")");
   Session s;
   s.params = applyParams(TwoSizeParams{}, params, "");
-  static const std::set<std::string> known = {"v", "preset", "view", "plot", "hide", "camera", "checkpoint", "features", "labels", "minority"};
+  static const std::set<std::string> known = {"v",      "preset",     "view",     "plot",   "axes",    "rmax",
+                                              "hide",   "camera",     "checkpoint", "features", "labels", "minority"};
   for (const auto& [k, v] : single)
     if (!known.count(k)) bad("unknown key '" + k + "'; the keys are the parameters (" + parameterNames() +
-                             "), v, preset, view, plot, hide, camera, checkpoint, features, labels, minority, pin, compare");
+                             "), v, preset, view, plot, axes, rmax, hide, camera, checkpoint, features, labels, minority, pin, compare");
   if (single.count("preset")) {
     if (!findPreset(single["preset"])) bad("unknown preset '" + single["preset"] + "'; the presets are " + presetNames());
     s.preset = single["preset"];
@@ -221,6 +225,19 @@ Session sessionFromStateLink(const std::string& text) {
       }
     }
     s.view.plot = single["plot"];
+  }
+  if (single.count("axes")) {
+    try {
+      focusFromName(single["axes"]);
+    } catch (const InvalidInput& e) {
+      bad(std::string("axes: ") + e.what());
+    }
+    s.view.axesFrom = single["axes"];
+  }
+  if (single.count("rmax")) {
+    const double Rmax = readNumber("rmax", single["rmax"]);
+    if (!(Rmax >= 10 && Rmax <= 1e12)) bad("rmax (the plot's R range) must be in [10, 1e12]");
+    s.plotRmax = Rmax;
   }
   if (single.count("hide")) {
     std::set<std::string> names;

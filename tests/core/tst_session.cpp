@@ -2,6 +2,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "lpm/Parameters.h"
 #include "lpm/Presets.h"
 #include "lpm/Session.h"
 #include "lpm/StateLink.h"
@@ -75,6 +76,10 @@ private slots:
     QTest::newRow("pinned") << "{" + ok + p + R"(,"pinned":{"R":3}})" << "pinned must be a list";
     QTest::newRow("pinned R") << "{" + ok + p + R"(,"pinned":[{"R":0.5,"minority_cos":0.1}]})" << "pinned.R must be >= 1";
     QTest::newRow("pinned cos") << "{" + ok + p + R"(,"pinned":[{"R":5,"minority_cos":3}]})" << "pinned.minority_cos must be in";
+    QTest::newRow("axes_from") << "{" + ok + p + R"(,"view":{"axes_from":"sideways"}})" << "view.axes_from: 'sideways' is not a choice";
+    QTest::newRow("plot_rmax") << "{" + ok + p + R"(,"plot_rmax":1e13})" << "plot_rmax must be in [10, 1e12]";
+    QTest::newRow("picture") << "{" + ok + R"("params":{"EW":1,"EH":5,"KA":1,"KB":1,"R":10},"picture":[[0,0,0],[0,0,0],[0,0,0],[1,2,"x"]]})"
+                             << "picture must hold finite numbers";
   }
   void malformed() {
     QFETCH(QString, text);
@@ -86,6 +91,25 @@ private slots:
       QVERIFY2(QString(e.what()).startsWith("session: "), e.what());
       QVERIFY2(QString(e.what()).contains(message), e.what());
     }
+  }
+
+  void pictureRoundTripsAndAWrongSizeIsSetAside() {
+    Session s;
+    s.params.KA = 1, s.params.KB = 1;
+    s.picture = {{0.1, 0.2, 0.3}, {-1, 0, 1e-300}, {1, 2, 3}, {4, 5, 6}};
+    s.plotRmax = 1e6;
+    s.view.axesFrom = "majority";
+    const Session back = sessionFromJson(sessionToJson(s));
+    QCOMPARE(back.picture.size(), size_t(4));
+    QCOMPARE(back.picture[1][2], 1e-300);
+    QCOMPARE(back.plotRmax.value_or(0), 1e6);
+    QCOMPARE(QString::fromStdString(back.view.axesFrom), QString("majority"));
+    // Rows that are not 2K cost the saved axes, not the session.
+    s.picture.pop_back();
+    const Session odd = sessionFromJson(sessionToJson(s));
+    QVERIFY(odd.picture.empty());
+    QCOMPARE(odd.warnings.size(), size_t(1));
+    QVERIFY(QString::fromStdString(odd.warnings[0]).contains("3 rows, not 2K = 4"));
   }
 
   void unknownPresetIsSetAside() {
@@ -108,6 +132,8 @@ private slots:
     s.preset = "fig3a";
     s.view.dark = true, s.view.etf = true, s.view.means = false, s.view.plot = "feature-cos";
     s.view.presentationHidden = {"EH", "EW", "lambda-W"};
+    s.view.axesFrom = "minority";
+    s.plotRmax = 1e8;
     s.camera = CameraState{{0.1, -2.5, 1e-7}, {0, 0, 0}, {0, 0, 1}, 31.5};
     s.checkpoint = "/data/model & weights.pt";
     s.features = "f.npz";
@@ -159,6 +185,8 @@ private slots:
     QTest::newRow("KB") << "lpm-studio:?v=1&KB=0" << "state link: KB";
     QTest::newRow("hide") << "lpm-studio:?v=1&hide=EW,slider" << "hide: 'slider' is not a parameter";
     QTest::newRow("pair") << "lpm-studio:?v=1&R" << "'R' is not NAME=VALUE";
+    QTest::newRow("axes") << "lpm-studio:?v=1&axes=means" << "axes: 'means' is not a choice of 3D axes";
+    QTest::newRow("rmax") << "lpm-studio:?v=1&rmax=5" << "rmax (the plot's R range) must be in [10, 1e12]";
     QTest::newRow("long") << QString("lpm-studio:?v=1&") + QString(20000, 'x') << "longer than 16384 bytes";
   }
   void badStateLinksAreRefused() {
@@ -182,6 +210,13 @@ private slots:
     QVERIFY(findPreset("fig3a")->paperFigure);
     QVERIFY(!findPreset("etf4")->paperFigure);
     QCOMPARE(findPreset("etf3")->params.K(), 3);
+    // The paper's Figure 8(c, d) are Figure 3(a, b)'s settings: names of those, not copies.
+    QCOMPARE(QString::fromStdString(findPreset("fig8c")->name), QString("fig3a"));
+    QCOMPARE(QString::fromStdString(findPreset("fig8d")->name), QString("fig3b"));
+    for (size_t i = 0; i < presets().size(); ++i)
+      for (size_t j = i + 1; j < presets().size(); ++j)
+        QVERIFY2(!sameParameters(presets()[i].params, presets()[j].params),
+                 (presets()[i].name + " and " + presets()[j].name + " are the same model").c_str());
   }
 };
 

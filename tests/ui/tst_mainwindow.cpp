@@ -240,6 +240,7 @@ private slots:
   }
 
   void comparingLossesOnOnePlot() {
+    w->document()->clearComparison();  // fig3a's own family (KA = 3, 7) is tested on its own
     // Compare: CE added, then the model switched to LDAM: two labelled curves, each with its R0.
     auto* add = w->action("compare.add");
     QVERIFY(add);
@@ -341,6 +342,7 @@ private slots:
   }
 
   void removingOneComparedModel() {
+    w->document()->clearComparison();  // fig3a's own family (KA = 3, 7) is tested on its own
     w->action("compare.add")->trigger();
     TwoSizeParams p = w->model()->params();
     p.loss.kind = LossKind::LDAM;
@@ -653,6 +655,75 @@ private slots:
     QVERIFY(w->model()->setParams(p, "EH"));
     settle();
     QCOMPARE(w->plot()->rMax(), 1e4);
+  }
+
+  void reopeningASessionDrawsTheSamePicture() {
+    // The 3D axes depend on the path that led to a state (they are turned to stay near the last
+    // ones). A session keeps the picture, the "3D Axes From" choice and the plot range, and a
+    // fresh window draws exactly that picture again, not the state's canonical one.
+    for (double R : {8.0, 30.0, 3.0, 11.0}) {
+      TwoSizeParams p = w->model()->params();
+      p.R = R;
+      QVERIFY(w->model()->setParams(p, "R"));
+      settle();
+    }
+    w->action("view.focus-all")->trigger();
+    settle();
+    w->action("view.range-6")->trigger();
+    settle();
+    const Geometry3D before = w->model()->latest()->geometry;
+    QTemporaryDir dir;
+    const QString path = dir.filePath("picture.json");
+    QString error;
+    QVERIFY2(w->saveSession(path, &error), qPrintable(error));
+    const Session saved = loadSession(path.toStdString());
+    QCOMPARE(QString::fromStdString(saved.view.axesFrom), QString("all"));
+    QCOMPARE(saved.plotRmax.value_or(0), 1e6);
+    QCOMPARE(saved.picture.size(), size_t(20));
+
+    // The state's own canonical picture differs from this one (else the test proves nothing).
+    MainWindow fresh;
+    fresh.resize(1100, 700);
+    fresh.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+    TwoSizeParams p = w->model()->params();
+    QVERIFY(fresh.model()->setParams(p, "R"));
+    fresh.model()->setProjectionFocus(GeometryTracker::Focus::All);
+    QVERIFY(fresh.waitUntilSettled(60000));
+    const double canonical = (fresh.model()->latest()->geometry.W - before.W).norm();
+
+    MainWindow reopened;
+    reopened.resize(1100, 700);
+    reopened.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+    QVERIFY2(reopened.openSession(path, &error), qPrintable(error));
+    QVERIFY(reopened.waitUntilSettled(60000));
+    const Geometry3D& after = reopened.model()->latest()->geometry;
+    const double dW = (after.W - before.W).norm(), dH = (after.H - before.H).norm();
+    QVERIFY2(dW < 1e-6 && dH < 1e-6, qPrintable(QString("picture moved by %1 / %2").arg(dW).arg(dH)));
+    QVERIFY2(canonical > 1e-3, qPrintable(QString("the canonical picture is the path's: %1").arg(canonical)));
+    QVERIFY(reopened.action("view.focus-all")->isChecked());
+    QVERIFY(reopened.action("view.range-6")->isChecked());
+    QCOMPARE(reopened.plot()->rMax(), 1e6);
+    QCOMPARE(reopened.model()->projectionFocus(), GeometryTracker::Focus::All);
+  }
+
+  void paperPresetDrawsItsFamily() {
+    // fig3a is Figures 3(a) and 8(c): KA = 3, 5, 7 as in the paper and `lpm figure --preset`.
+    // The family is on the plot as compared models; another preset takes it away again.
+    QCOMPARE(w->document()->compared().size(), size_t(2));
+    QCOMPARE(w->document()->compared()[0].KA, 3);
+    QCOMPARE(w->document()->compared()[1].KA, 7);
+    settle();
+    QTRY_COMPARE_WITH_TIMEOUT(w->document()->family().size(), size_t(3), 30000);
+    QVERIFY(w->applyPreset("fig8d"));  // an alias: shows as fig3b
+    settle();
+    QCOMPARE(w->document()->preset(), QString("fig3b"));
+    QCOMPARE(w->document()->compared().size(), size_t(2));
+    QCOMPARE(w->document()->compared()[0].EH, 10.0);
+    QVERIFY(w->applyPreset("etf4"));
+    settle();
+    QVERIFY(w->document()->compared().empty());
   }
 
   void closingAChangedSessionAsks() {

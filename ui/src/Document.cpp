@@ -30,13 +30,18 @@ Document::Document(QObject* parent)
   connect(model_, &ExplorerModel::paramsChanged, phase_, &PhaseModel::setParams);
   phase_->setParams(model_->params());
   connect(model_, &ExplorerModel::solved, this, [this] { updateOverlay(); });
+  connect(model_, &ExplorerModel::transitionChanged, this, [this] {
+    if (plotRangeAuto_) fitPlotRange();
+  });
 }
 
 Document::~Document() { loadCancel_.cancel(); }
 
 void Document::setView(const ViewOptions& v) {
   const bool overlay = v.networkOverlay != view_.networkOverlay;
+  const bool axes = v.axesFrom != view_.axesFrom;
   view_ = v;
+  if (axes) model_->setProjectionFocus(focusFromName(v.axesFrom));  // names checked by the session and the menu
   emit viewChanged(view_);
   if (overlay) emit overlayChanged();
 }
@@ -45,10 +50,23 @@ bool Document::applyPreset(const QString& name) {
   const auto p = findPreset(name.toStdString());
   if (!p) return false;
   model_->endInteraction();
-  const bool ok = model_->setParams(p->params, "preset " + name);
+  const bool ok = model_->setParams(p->params, "preset " + QString::fromStdString(p->name));
   model_->endInteraction();
-  if (ok) preset_ = name;
-  return ok;
+  if (!ok) return false;
+  preset_ = QString::fromStdString(p->name);  // an alias (fig8c) shows as the preset it names
+  // A paper figure is a family (KA = 3, 5, 7): the other two join the plot as compared models,
+  // so the window and its exports draw what the paper and `lpm figure --preset` draw. A family a
+  // preset put there goes when another preset is chosen; a comparison the user built stays.
+  if (p->paperFigure) {
+    compared_.clear();
+    for (const TwoSizeParams& q : paperFamily(p->params))
+      if (!sameParameters(q, p->params, "R")) compared_.push_back(q);
+    comparisonFromPreset_ = true;
+    computeComparison();
+  } else if (comparisonFromPreset_) {
+    clearComparison();
+  }
+  return true;
 }
 
 QString Document::preset() const {
@@ -319,11 +337,13 @@ bool Document::compareCurrent(QString* error) {
       return false;
     }
   compared_.push_back(p);
+  comparisonFromPreset_ = false;  // the user's own now
   computeComparison();
   return true;
 }
 
 void Document::clearComparison() {
+  comparisonFromPreset_ = false;
   compared_.clear();
   comparedCurves_.clear();
   ++compareGeneration_;
@@ -365,6 +385,24 @@ void Document::computeComparison() {
   }));
 }
 
+void Document::setPlotRange(std::optional<double> Rmax) {
+  plotRangeAuto_ = !Rmax;
+  if (Rmax) setPlotRmax(*Rmax);
+  else fitPlotRange();
+  emit plotRangeChanged(plotRmax_);  // the choice may change without the range
+}
+
+void Document::fitPlotRange() {
+  // Automatic: 1 to 10^4, or far enough beyond R0 to see the curve settle (up to 10^12).
+  // Only once R0 is known (a new curve starts without one: acting then would undo the extension
+  // and loop), and for two sizes, whose curves cost microseconds a point (a long tail's do not).
+  const auto t = model_->transition();
+  if (!t || t->collapse.status == Bracket::Cancelled || longTail(model_->curveParams().profile)) return;
+  double Rmax = 1e4;
+  if (t->R0() && *t->R0() > 1e4 / 3) Rmax = std::pow(10.0, std::ceil(std::log10(3 * *t->R0())));  // at least 3 R0
+  setPlotRmax(std::min(Rmax, kMaxPlotR));
+}
+
 void Document::setPlotRmax(double Rmax) {
   Rmax = std::clamp(Rmax, 10.0, kMaxPlotR);
   if (Rmax == plotRmax_) return;
@@ -403,6 +441,15 @@ Session Document::toSession(const std::optional<CameraState>& camera) const {
   }
   s.pinned = pinned_;
   s.compared = compared_;
+  if (!plotRangeAuto_) s.plotRmax = plotRmax_;
+  // The 3D picture as drawn now, so that reopening draws it again (its axes depend on the path
+  // that led here, not on the state alone).
+  if (const auto f = model_->latest(); f && sameParameters(f->params, s.params) && f->geometry.W.rows() == s.params.K()) {
+    const Eigen::MatrixX3d& H = f->geometry.H;
+    const Eigen::MatrixX3d& W = f->geometry.W;
+    for (const Eigen::MatrixX3d* M : {&H, &W})
+      for (Eigen::Index k = 0; k < M->rows(); ++k) s.picture.push_back({(*M)(k, 0), (*M)(k, 1), (*M)(k, 2)});
+  }
   return s;
 }
 
@@ -410,11 +457,20 @@ bool Document::applySession(const Session& s, QString* error) {
   model_->endInteraction();
   if (!model_->setParams(s.params, "session", error)) return false;
   model_->endInteraction();
-  preset_ = s.preset ? QString::fromStdString(*s.preset) : QString();
+  const auto known = s.preset ? findPreset(*s.preset) : std::nullopt;
+  preset_ = known ? QString::fromStdString(known->name) : QString();
   if (!s.warnings.empty()) emit message(QString::fromStdString(s.warnings.front()), 10000);
   setView(s.view);
+  setPlotRange(s.plotRmax);
+  if (!s.picture.empty()) {
+    Eigen::MatrixXd picture(static_cast<Eigen::Index>(s.picture.size()), 3);
+    for (size_t i = 0; i < s.picture.size(); ++i)
+      for (int c = 0; c < 3; ++c) picture(static_cast<Eigen::Index>(i), c) = s.picture[i][c];
+    model_->drawLike(picture);
+  }
   setPinned(s.pinned);
   compared_ = s.compared;
+  comparisonFromPreset_ = false;
   if (static_cast<int>(compared_.size()) + 1 > render::kMaxCompared) compared_.resize(render::kMaxCompared - 1);
   if (compared_.empty()) clearComparison();
   else computeComparison();

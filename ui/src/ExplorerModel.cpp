@@ -151,6 +151,14 @@ void ExplorerModel::resetView() {
   startSolve();
 }
 
+void ExplorerModel::drawLike(const Eigen::MatrixXd& picture) {
+  {
+    std::lock_guard<std::mutex> lock(pictureMutex_);
+    pendingPicture_ = picture;
+  }
+  resetView();
+}
+
 void ExplorerModel::cancelSolve() {
   solveCancel_.cancel();
   solvePending_ = false;
@@ -169,6 +177,9 @@ std::shared_ptr<SolvedFrame> ExplorerModel::runSolveJob(const TwoSizeParams& p, 
     if (fresh) {
       chain_ = SolveChain(options);
       tracker_.reset();
+      std::lock_guard<std::mutex> lock(pictureMutex_);
+      if (pendingPicture_) tracker_.drawLike(*pendingPicture_);
+      pendingPicture_.reset();
     }
     frame->solution = chain_.solve(makeTwoSize(p), cancel);
     if (frame->solution.cancelled) throw std::runtime_error("solve cancelled");

@@ -127,7 +127,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     onNetworkOpened(ok, message, unsafe);
   });
   connect(doc_, &Document::networkChanged, this, &MainWindow::updateTitle);
-  connect(doc_, &Document::plotRangeChanged, this, [this](double Rmax) { plot_->setRange(1, Rmax); });
+  connect(doc_, &Document::plotRangeChanged, this, [this](double Rmax) {
+    plot_->setRange(1, Rmax);
+    // The menu shows the document's choice (a session may have changed it).
+    const bool fixed = !doc_->plotRangeAuto();
+    const int power = static_cast<int>(std::lround(std::log10(Rmax)));
+    QAction* a = action(fixed ? QString("view.range-%1").arg(power) : QString("view.range-auto"));
+    if (a && !a->isChecked()) {
+      QSignalBlocker block(a);
+      a->setChecked(true);
+    }
+  });
   connect(model->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(doc_, &Document::networkChanged, this, [this] {
     const auto* net = doc_->network();
@@ -245,7 +255,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     if (!doc_->compared().empty()) drawCurves();  // the current entry's label carries its R0
     plot_->setTransition(model->transition());
     plotFramesAfterCurve_ = 0;
-    if (autoRange_) fitPlotRange();
     updateExplanation();
   });
   connect(model, &ExplorerModel::failed, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
@@ -485,17 +494,6 @@ std::optional<CameraState> MainWindow::camera() const {
   c->GetViewUp(cam.viewUp.data());
   cam.viewAngle = c->GetViewAngle();
   return cam;
-}
-
-void MainWindow::fitPlotRange() {
-  // Automatic: 1 to 10^4, or far enough beyond R0 to see the curve settle (up to 10^12).
-  // Only once R0 is known (a new curve starts without one: acting then would undo the extension
-  // and loop), and for two sizes, whose curves cost microseconds a point (a long tail's do not).
-  const auto t = doc_->model()->transition();
-  if (!t || t->collapse.status == Bracket::Cancelled || longTail(doc_->model()->curveParams().profile)) return;
-  double Rmax = 1e4;
-  if (t->R0() && *t->R0() > 1e4 / 3) Rmax = std::pow(10.0, std::ceil(std::log10(3 * *t->R0())));  // at least 3 R0
-  doc_->setPlotRmax(std::min(Rmax, Document::kMaxPlotR));
 }
 
 bool MainWindow::openSession(const QString& path, QString* error) {

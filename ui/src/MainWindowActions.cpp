@@ -177,16 +177,20 @@ void MainWindow::buildMenus() {
                                         "best orthogonal map (Procrustes)"));
   auto* focusMenu = view->addMenu(tr("3D Axes From"));
   auto* focusGroup = new QActionGroup(this);
-  const std::tuple<const char*, const char*, GeometryTracker::Focus> focuses[] = {
-      {"view.focus-classifiers", QT_TR_NOOP("Classifiers (principal axes)"), GeometryTracker::Focus::Classifiers},
-      {"view.focus-all", QT_TR_NOOP("Classifiers and Class Means"), GeometryTracker::Focus::All},
-      {"view.focus-minority", QT_TR_NOOP("Minority Classifiers"), GeometryTracker::Focus::Minority},
-      {"view.focus-majority", QT_TR_NOOP("Majority Classifiers"), GeometryTracker::Focus::Majority}};
-  for (const auto& [id, text, focus] : focuses) {
-    QAction* a = addAction(focusMenu, id, tr(text));
-    connect(a, &QAction::triggered, this, [this, f = focus] { doc_->model()->setProjectionFocus(f); });
+  // Action ids are view.focus-<name>, <name> the session's view.axes_from (lpm::focusName).
+  const std::pair<const char*, const char*> focuses[] = {{"classifiers", QT_TR_NOOP("Classifiers (principal axes)")},
+                                                         {"all", QT_TR_NOOP("Classifiers and Class Means")},
+                                                         {"minority", QT_TR_NOOP("Minority Classifiers")},
+                                                         {"majority", QT_TR_NOOP("Majority Classifiers")}};
+  for (const auto& [name, text] : focuses) {
+    QAction* a = addAction(focusMenu, QString("view.focus-") + name, tr(text));
+    connect(a, &QAction::triggered, this, [this, n = std::string(name)] {
+      ViewOptions v = doc_->view();
+      if (v.axesFrom == n) return;
+      v.axesFrom = n;
+      doc_->setView(v);
+    });
     a->setCheckable(true);
-    a->setChecked(focus == GeometryTracker::Focus::Classifiers);
     focusGroup->addAction(a);
   }
 
@@ -203,9 +207,7 @@ void MainWindow::buildMenus() {
     a->setChecked(Rmax == 0);
     rangeGroup->addAction(a);
     connect(a, &QAction::triggered, this, [this, Rmax = Rmax] {
-      autoRange_ = Rmax == 0;
-      if (autoRange_) fitPlotRange();
-      else doc_->setPlotRmax(Rmax);
+      doc_->setPlotRange(Rmax == 0 ? std::nullopt : std::optional<double>(Rmax));
     });
   }
 
@@ -399,10 +401,11 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
     QSignalBlocker block(a);
     a->setChecked(on);
   }
-  if (QAction* a = action(QString::fromStdString("view.plot-" + v.plot))) {
-    QSignalBlocker block(a);
-    a->setChecked(true);
-  }
+  for (const std::string& id : {"view.plot-" + v.plot, "view.focus-" + v.axesFrom})
+    if (QAction* a = action(QString::fromStdString(id))) {
+      QSignalBlocker block(a);
+      a->setChecked(true);
+    }
   scene_->setShowMeans(v.means);
   scene_->setShowLabels(v.labels);
   scene_->setShowUnitSphere(v.unitSphere);

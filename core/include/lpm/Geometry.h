@@ -62,13 +62,25 @@ public:
   Focus focus() const { return focus_; }
 
   Geometry3D update(const Solution& s);
+  /// Forgets the history; a picture set by drawLike stays for the next update.
   void reset() { previous_.reset(); axes_.reset(); }
+  /// The next update with no history draws like `picture` (2K x 3: class means, then classifiers,
+  /// as Geometry3D::H and W): its axes are the ones that put the solution closest to it
+  /// (Procrustes), instead of the principal axes. For a solution of the same geometry (up to an
+  /// orthogonal map) that is the saved picture itself. A picture of another size is ignored.
+  void drawLike(const Eigen::MatrixXd& picture) { picture_ = picture; }
 
 private:
+  std::optional<Eigen::MatrixXd> picture_;
   std::optional<Eigen::MatrixXd> previous_;  ///< last aligned [H; W], 2K x K
   std::optional<Eigen::MatrixXd> axes_;      ///< last K x 3 basis
   Focus focus_ = Focus::Classifiers;
 };
+
+/// GeometryTracker::Focus by the session's names ("classifiers", "all", "minority", "majority");
+/// throws InvalidInput naming them for anything else.
+GeometryTracker::Focus focusFromName(const std::string& name);
+std::string focusName(GeometryTracker::Focus f);
 
 /// A trained network scaled like a solution: classifier rows divided by sqrt(EW_fit) (mean
 /// squared norm 1); features centred at the mean of the class means and divided by the root

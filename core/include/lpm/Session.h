@@ -22,6 +22,9 @@ struct ViewOptions {
   /// What the plot's curves show: "auto" (the model's own quantity: the classifiers' cosine, the
   /// features' for a fixed ETF classifier or supcon) or a CurveQuantity name (lpm/Sweep.h).
   std::string plot = "auto";
+  /// Which vectors choose the 3D axes (View > 3D Axes From): "classifiers", "all" (classifiers
+  /// and class means), "minority" or "majority" (lpm/Geometry.h, focusFromName).
+  std::string axesFrom = "classifiers";
   /// Parameter rows a teacher hides in presentation mode (registry names, sorted).
   std::vector<std::string> presentationHidden;
 };
@@ -42,6 +45,12 @@ struct Session {
   std::optional<std::vector<int>> minority;      ///< the checkpoint's minority classes, as marked
   std::vector<PinnedNetwork> pinned;
   std::vector<TwoSizeParams> compared;  ///< models drawn beside this one on the plot
+  /// The plot's R range, 1 to plotRmax (10 .. 1e12); none: automatic (beyond R0).
+  std::optional<double> plotRmax;
+  /// The 3D picture as it was drawn: class means, then classifiers (2K rows of x, y, z, the
+  /// solution's scaled vectors on the view's axes). Reopening turns the new solution's axes onto
+  /// it, so the picture is the saved one (the axes depend on the path that led there). Empty: none.
+  std::vector<std::array<double, 3>> picture;
   std::vector<std::string> warnings;  ///< what loading set aside (e.g. a preset this build does not know)
   ViewOptions view;
 };

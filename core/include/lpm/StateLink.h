@@ -1,7 +1,9 @@
 #pragma once
 // A session as one line of text, to paste into a chat or a slide: lpm-studio:?v=1&NAME=VALUE&...
 // Parameters under the registry's names (only those that differ from the defaults; anything left
-// out keeps its default), then the view, camera, preset, checkpoint and pins, compared models.
+// out keeps its default), then the view (toggles, plot, 3D axes, R range), camera, preset,
+// checkpoint and pins, compared models. The 3D picture itself is for session files only: a link
+// draws its state on the axes that state chooses.
 // Numbers are written in their shortest exact form, so a link restores the session exactly.
 // Read like a session file: versioned, every value checked, a bad link refused with the reason.
 #include <string>

@@ -368,6 +368,8 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   const double sw = 28 * s, pad = 7 * s, rowH = lf.height() + 3 * s;
   double textW = 0;
   for (const Entry* e : legendEntries) textW = std::max(textW, lf.horizontalAdvance(QString::fromStdString(e->label)));
+  // A label wider than the whole drawing is shortened with an ellipsis, never cut at the edge.
+  textW = std::min(textW, std::max(40 * s, rect.width() - 2 * m - 2 * pad - sw - 6 * s - 4));
   const double entryW = sw + 6 * s + textW;
   QSizeF legendSize(entryW + 2 * pad, legendEntries.size() * rowH + 2 * pad - 3 * s);
   int columns = 1;
@@ -561,7 +563,7 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
       }
       p.setPen(ink);
       p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                 QString::fromStdString(e.label));
+                 lf.elidedText(QString::fromStdString(e.label), Qt::ElideRight, textW + 1));
     }
   }
   p.restore();

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "lpm/Parameters.h"
+#include "lpm/Presets.h"
 #include "lpm/Geometry.h"
 #include "lpm/render/Figure.h"
 
@@ -112,12 +113,9 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   chart.title = in.title;
   if (in.paperFigure) {
     // Figures 3 and 8: minority cosine for KA = 3, 5, 7 with K = 10, no current-R marker.
-    for (int KA : {3, 5, 7}) {
-      TwoSizeParams q = in.params;
-      q.KA = KA;
-      q.KB = 10 - KA;
+    for (const TwoSizeParams& q : paperFamily(in.params)) {
       const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
-      std::string label = "KA = " + std::to_string(KA);
+      std::string label = "KA = " + std::to_string(q.KA);
       if (c.transition && c.transition->vanish.value() && *c.transition->vanish.value() <= chart.Rmax) {
         char v[64];
         std::snprintf(v, sizeof v, " (vanishes from R = %.3g)", *c.transition->vanish.value());

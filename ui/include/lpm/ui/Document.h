@@ -34,7 +34,8 @@ public:
   const ViewOptions& view() const { return view_; }
   void setView(const ViewOptions& v);
 
-  // --- Presets: the name is kept while the parameters are still the preset's.
+  // --- Presets: the name is kept while the parameters are still the preset's. A paper figure's
+  // preset also puts its family (KA = 3, 5, 7) on the plot as compared models.
   bool applyPreset(const QString& name);
   QString preset() const;
 
@@ -94,7 +95,10 @@ public:
   /// The plot's R range, 1 to Rmax (10 .. 10^12): the model's curve and the compared ones follow.
   static constexpr double kMaxPlotR = 1e12;
   double plotRmax() const { return plotRmax_; }
-  void setPlotRmax(double Rmax);
+  /// View > Plot R Range: a fixed Rmax, or none for automatic (1 to 10^4, or beyond 3 R0 once
+  /// R0 is known, for two-size models). Saved in sessions.
+  void setPlotRange(std::optional<double> Rmax);
+  bool plotRangeAuto() const { return plotRangeAuto_; }
   /// What the plot shows now: the view's choice, "auto" resolved for the current model.
   CurveQuantity plotQuantity() const { return lpm::plotQuantity(view_.plot, model_->curveParams()); }
 
@@ -132,6 +136,9 @@ signals:
 
 private:
   double plotRmax_ = 1e4;
+  bool plotRangeAuto_ = true;
+  void setPlotRmax(double Rmax);
+  void fitPlotRange();
   using Job = std::function<io::NetworkComparison(const CancelToken&, const io::NetworkComparison::Progress&)>;
   /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
   void runNetworkJob(const QString& what, Job job);
@@ -150,6 +157,7 @@ private:
   std::vector<TwoSizeParams> compared_;
   std::vector<std::pair<TwoSizeParams, Curve>> comparedCurves_;  ///< computed, in the order of compared_
   quint64 compareGeneration_ = 0;
+  bool comparisonFromPreset_ = false;  ///< compared_ is a paper preset's family (applyPreset)
   void computeComparison();
   std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open
   io::NetworkRequest lastRequest_;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -64,6 +65,9 @@ public:
 
   /// Chooses the 3D axes afresh (canonical for the current state) and redraws.
   void resetView();
+  /// Chooses the 3D axes afresh so that the next solution draws like `picture` (2K x 3: class
+  /// means, then classifiers; a saved session's), and redraws (GeometryTracker::drawLike).
+  void drawLike(const Eigen::MatrixXd& picture);
   /// Stops the running solve (and forgets pending ones); the last solved frame stays.
   void cancelSolve();
   bool solving() const { return solveRunning_; }
@@ -122,6 +126,8 @@ private:
   std::function<void(int, double)> progressReporter();
   std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
+  std::mutex pictureMutex_;
+  std::optional<Eigen::MatrixXd> pendingPicture_;  // drawLike's, taken by the next fresh job
 
   bool sweepRunning_ = false, sweepPending_ = false;
   CancelToken sweepCancel_;

@@ -110,8 +110,6 @@ private:
   void removeRecent(const QString& path);
   /// The toolbar's presets combo shows the active preset (Document::preset), else "Presets…".
   void syncPresetCombo();
-  bool autoRange_ = true;  ///< the plot's R range follows R0 (View > Plot R Range)
-  void fitPlotRange();
   bool persistSettings_ = true;
   void applyDarkPalette(bool dark);
   void applyPresentationLook();
