@@ -206,18 +206,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   statusBar()->showMessage(tr("Solving…"));
 
   player_ = new QVariantAnimation(this);
-  player_->setStartValue(0.0);
-  player_->setEndValue(4.0);
-  player_->setDuration(8000);
+  {
+    // The last range and speed a person chose (not the command line's state).
+    QSettings settings;
+    if (!setPlayRange(settings.value("play/from", playFrom_).toDouble(), settings.value("play/to", playTo_).toDouble(),
+                      settings.value("play/seconds", playSeconds_).toDouble()))
+      setPlayRange(1, 1e4, 8);
+  }
   connect(player_, &QVariantAnimation::valueChanged, this, [model](const QVariant& v) {
     TwoSizeParams p = model->params();
     p.R = std::pow(10.0, v.toDouble());
     model->setParams(p, "R (play)");
   });
-  connect(player_, &QVariantAnimation::finished, this, [this, model] {
-    model->endInteraction();
-    action("explore.play")->setChecked(false);
-  });
+  connect(player_, &QVariantAnimation::finished, this, [this] { stop(); });
 
   buildMenus();
 
@@ -413,16 +414,53 @@ void MainWindow::dropEvent(QDropEvent* e) {
     }
 }
 
+bool MainWindow::setPlayRange(double from, double to, double seconds, QString* error) {
+  QString why;
+  if (!(from >= 1 && std::isfinite(from))) why = tr("the sweep must start at R >= 1, got %1").arg(from);
+  else if (!(to <= 1e12)) why = tr("the sweep must end at R <= 10^12, got %1").arg(to);
+  else if (!(to > from)) why = tr("the sweep must end above its start (%1), got %2").arg(from).arg(to);
+  else if (!(seconds >= 1 && seconds <= 600)) why = tr("a sweep takes 1 to 600 seconds, got %1").arg(seconds);
+  if (!why.isEmpty()) {
+    if (error) *error = why;
+    return false;
+  }
+  playFrom_ = from, playTo_ = to, playSeconds_ = seconds;
+  stop();
+  player_->setStartValue(std::log10(from));
+  player_->setEndValue(std::log10(to));
+  player_->setDuration(static_cast<int>(std::lround(seconds * 1000)));
+  if (QAction* a = action("explore.play"))
+    a->setToolTip(tr("Sweep R from %1 to %2 in %3 s and watch the minority classifiers merge (Space; the arrow "
+                     "beside it sets the range and speed)")
+                      .arg(from, 0, 'g', 4)
+                      .arg(to, 0, 'g', 4)
+                      .arg(seconds, 0, 'g', 3));
+  return true;
+}
+
 void MainWindow::play() {
-  player_->stop();
-  player_->start();
-  action("explore.play")->setChecked(true);
+  if (player_->state() == QAbstractAnimation::Paused) player_->resume();
+  else player_->start();
+  QAction* a = action("explore.play");
+  if (!a) return;
+  QSignalBlocker block(a);
+  a->setChecked(true);
+  a->setText(tr("⏸ Pause"));  // the button says what a press does
+}
+
+void MainWindow::pause() {
+  if (player_->state() == QAbstractAnimation::Running) player_->pause();
+  doc_->model()->endInteraction();
+  QAction* a = action("explore.play");
+  if (!a) return;
+  QSignalBlocker block(a);
+  a->setChecked(false);
+  a->setText(player_->state() == QAbstractAnimation::Paused ? tr("▶ Resume") : tr("▶ Play R sweep"));
 }
 
 void MainWindow::stop() {
   player_->stop();
-  doc_->model()->endInteraction();
-  action("explore.play")->setChecked(false);
+  pause();
 }
 
 void MainWindow::setDarkTheme(bool dark) {

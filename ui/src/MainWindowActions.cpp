@@ -17,6 +17,12 @@
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
 #include <QShortcut>
 #include <QSignalBlocker>
 #include <QStatusBar>
@@ -26,6 +32,8 @@
 #include <iterator>
 #include <tuple>
 
+#include "lpm/Error.h"
+#include "lpm/Parameters.h"
 #include "lpm/Version.h"
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/CosinePlot.h"
@@ -322,11 +330,15 @@ void MainWindow::buildMenus() {
   play->setObjectName("explore.play");
   play->setCheckable(true);
   play->setShortcut(QKeySequence(Qt::Key_Space));
-  play->setToolTip(tr("Sweep R from 1 to 10^4 and watch the minority classifiers merge (Space)"));
-  connect(play, &QAction::toggled, this, [this, play](bool on) {
-    play->setText(on ? tr("⏸ Pause") : tr("▶ Play R sweep"));  // the button says what a press does
-    on ? this->play() : stop();
-  });
+  connect(play, &QAction::toggled, this, [this](bool on) { on ? this->play() : pause(); });
+  // The arrow beside Play: range and speed, and a stop that rewinds.
+  auto* playMenu = new QMenu(this);
+  connect(addAction(playMenu, "explore.play-settings", tr("Play &Range and Speed…")), &QAction::triggered, this,
+          &MainWindow::editPlayRange);
+  connect(addAction(playMenu, "explore.stop", tr("&Stop (back to the start)")), &QAction::triggered, this,
+          &MainWindow::stop);
+  play->setMenu(playMenu);
+  setPlayRange(playFrom_, playTo_, playSeconds_);  // its tooltip
   tools->addAction(reset);
   tools->addSeparator();
   auto* combo = new QComboBox(this);
@@ -389,6 +401,49 @@ void MainWindow::syncPresetCombo() {
   QSignalBlocker block(combo);
   const int i = doc_->preset().isEmpty() ? -1 : combo->findData(doc_->preset());
   combo->setCurrentIndex(i > 0 ? i : 0);
+}
+
+void MainWindow::editPlayRange() {
+  QDialog dialog(this);
+  dialog.setObjectName("PlayRangeDialog");
+  dialog.setWindowTitle(tr("Play Range and Speed"));
+  auto* form = new QFormLayout(&dialog);
+  auto* from = new QLineEdit(QString::number(playFrom_, 'g', 15), &dialog);
+  auto* to = new QLineEdit(QString::number(playTo_, 'g', 15), &dialog);
+  auto* seconds = new QLineEdit(QString::number(playSeconds_, 'g', 15), &dialog);
+  from->setObjectName("playFrom"), to->setObjectName("playTo"), seconds->setObjectName("playSeconds");
+  form->addRow(tr("From R"), from);
+  form->addRow(tr("To R"), to);
+  form->addRow(tr("In seconds"), seconds);
+  auto* why = new QLabel(&dialog);
+  why->setObjectName("playError");
+  why->setStyleSheet("color: #b00020");
+  why->setWordWrap(true);
+  form->addRow(why);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  form->addRow(buttons);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+    // Numbers as the parameter entries read them (1e6, inf refused by the range); a bad entry
+    // says why and the dialog stays.
+    try {
+      const double a = parseNumber("From R", from->text().toStdString()), b = parseNumber("To R", to->text().toStdString()),
+                   t = parseNumber("In seconds", seconds->text().toStdString());
+      QString error;
+      if (!setPlayRange(a, b, t, &error)) throw InvalidInput(error.toStdString());
+    } catch (const Error& e) {
+      why->setText(QString::fromStdString(e.what()));
+      return;
+    }
+    if (persistSettings_) {
+      QSettings settings;
+      settings.setValue("play/from", playFrom_);
+      settings.setValue("play/to", playTo_);
+      settings.setValue("play/seconds", playSeconds_);
+    }
+    dialog.accept();
+  });
+  dialog.exec();
 }
 
 void MainWindow::onViewChanged(const ViewOptions& v) {

@@ -12,6 +12,7 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QSpinBox>
 #include <QRegularExpression>
 #include <QValidator>
@@ -27,7 +28,52 @@
 
 namespace lpm::ui {
 
-constexpr int kSteps = 1000;
+constexpr int kSteps = 10000;
+
+namespace {
+
+/// A slider with fine adjustment: holding Shift while dragging moves the handle a tenth as fast
+/// as the mouse (R's transition region spans a few pixels of a plain drag across four decades).
+/// Once Shift has been used, the rest of that drag follows the mouse relatively, so releasing
+/// Shift does not make the handle jump back under the pointer.
+class FineSlider : public QSlider {
+public:
+  using QSlider::QSlider;
+
+protected:
+  void mousePressEvent(QMouseEvent* e) override {
+    lastX_ = e->position().x();
+    relative_ = false;
+    carry_ = 0;
+    QSlider::mousePressEvent(e);
+  }
+  void mouseMoveEvent(QMouseEvent* e) override {
+    const bool fine = e->modifiers() & Qt::ShiftModifier;
+    const double x = e->position().x(), dx = x - lastX_;
+    lastX_ = x;
+    if (!isSliderDown() || (!fine && !relative_)) {
+      QSlider::mouseMoveEvent(e);
+      return;
+    }
+    relative_ = true;
+    const double perPixel = double(maximum() - minimum()) / std::max(1, width());
+    carry_ += dx * perPixel * (fine ? 0.1 : 1.0);
+    const int step = static_cast<int>(carry_);
+    carry_ -= step;
+    if (step) setSliderPosition(std::clamp(sliderPosition() + step, minimum(), maximum()));
+    e->accept();
+  }
+  void mouseReleaseEvent(QMouseEvent* e) override {
+    relative_ = false;
+    QSlider::mouseReleaseEvent(e);
+  }
+
+private:
+  double lastX_ = 0, carry_ = 0;
+  bool relative_ = false;
+};
+
+}  // namespace
 
 namespace {
 
@@ -201,7 +247,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     tip += tr(" (log scale)");
   Row r;
   r.lo = spec.explorerMin, r.hi = spec.explorerMax, r.log = spec.logScale;
-  r.slider = new QSlider(Qt::Horizontal, this);
+  r.slider = new FineSlider(Qt::Horizontal, this);
   QAbstractSpinBox* entry = nullptr;
   if (spec.type == ParameterType::Integer) {
     // The slider covers the explorer's range; the entry takes any count up to entryMax.
@@ -217,6 +263,9 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     });
   } else {
     r.slider->setRange(0, kSteps);
+    r.slider->setSingleStep(kSteps / 1000);  // arrow keys: 1/1000 of the range, Page Up/Down 1/100
+    r.slider->setPageStep(kSteps / 100);
+    tip += tr(" — Shift+drag the slider for fine adjustment");
     auto* e = new NumberEntry(this);
     e->decimalsShown = spec.decimals;
     e->allowInfinity = spec.allowInfinity;

@@ -96,8 +96,18 @@ public:
   render::ChartData chartData() const;
   render::SceneData sceneData() const { return doc_->sceneData(camera()); }
 
+  /// The Play sweep: R from `from` to `to` (log-spaced in time) in `seconds`. False with the
+  /// reason for a range outside 1 <= from < to <= 1e12 or a time outside 1..600 s (nothing changed).
+  bool setPlayRange(double from, double to, double seconds, QString* error = nullptr);
+  double playFrom() const { return playFrom_; }
+  double playTo() const { return playTo_; }
+  double playSeconds() const { return playSeconds_; }
+
 public slots:
+  /// Starts the sweep, or resumes a paused one.
   void play();
+  /// Pauses the sweep where it is (play() resumes from there).
+  void pause();
   void stop();
 
 protected:
@@ -146,6 +156,8 @@ private:
   QTextBrowser* explanation_;
   QLabel *statusObjective_, *statusMinority_, *statusGap_, *statusTime_;
   QVariantAnimation* player_;
+  double playFrom_ = 1, playTo_ = 1e4, playSeconds_ = 8;
+  void editPlayRange();  ///< Explore > Play Range and Speed…
   QProgressBar* busy_;
   QLabel* progressText_ = nullptr;  ///< iteration and gap of a background solve
   QToolButton* cancel_;
