@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QTest>
 #include <QTreeWidget>
+#include <QLabel>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -192,6 +193,64 @@ private slots:
     QVERIFY(done.wait(20000));
     QVERIFY(!done.first().at(0).toBool());
     QVERIFY(done.first().at(1).toString().contains("labels"));
+  }
+
+  void clickingATensorInspectsIt() {
+    // A click inspects; only Use as Classifier (or a double-click) changes the model's classifier.
+    QString error;
+    QVERIFY2(openNow(fixture("weights.safetensors"), &error), qPrintable(error));
+    QVERIFY(w->waitUntilSettled());
+    auto* panel = w->network();
+    QVERIFY(panel->showTab("tensors"));
+    QTreeWidget* tree = panel->tensorTree();
+    auto itemNamed = [&](const QString& n) -> QTreeWidgetItem* {
+      for (int i = 0; i < tree->topLevelItemCount(); ++i)
+        if (tree->topLevelItem(i)->text(0) == n) return tree->topLevelItem(i);
+      return nullptr;
+    };
+    QTRY_VERIFY(panel->tensorInfoText().contains("fc.weight") && panel->tensorInfoText().contains("the classifier"));
+    QVERIFY(!panel->useAsClassifierButton()->isEnabled());
+    const QRect r = tree->visualItemRect(itemNamed("features.weight"));
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, r.center());
+    QTRY_VERIFY2(panel->tensorInfoText().contains("8 × 6"), qPrintable(panel->tensorInfoText()));
+    QCOMPARE(str(net()->classifier()), QString("fc.weight"));  // inspected, not used
+    // The statistics are the tensor's own.
+    const std::vector<double> v = net()->checkpoint().values("features.weight");
+    double mean = 0, lo = v[0];
+    for (double x : v) mean += x / double(v.size()), lo = std::min(lo, x);
+    QVERIFY2(panel->tensorInfoText().contains(QString("mean %1").arg(QString::number(mean, 'g', 5))),
+             qPrintable(panel->tensorInfoText()));
+    QVERIFY(panel->tensorInfoText().contains(QString("min %1").arg(QString::number(lo, 'g', 5))));
+    QVERIFY(panel->findChild<QLabel*>("TensorPicture")->pixmap().width() > 0);
+    QVERIFY(panel->useAsClassifierButton()->isEnabled());
+    // A 0-D tensor is inspected too, and cannot be the classifier.
+    tree->setCurrentItem(itemNamed("bn.num_batches_tracked"));
+    QTRY_VERIFY2(panel->tensorInfoText().contains("int64") && panel->tensorInfoText().contains("1 values"),
+                 qPrintable(panel->tensorInfoText()));
+    QVERIFY(!panel->useAsClassifierButton()->isEnabled());
+    tree->setCurrentItem(itemNamed("features.weight"));
+    panel->useAsClassifierButton()->click();
+    QCOMPARE(str(net()->classifier()), QString("features.weight"));
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().K(), 8);
+  }
+
+  void anotherCheckpointLeavesTheFirstsStateBehind() {
+    // The first network's labels set R and its features EH; a second one without them starts
+    // from the model as it was before any network, and says that R is unknown.
+    const TwoSizeParams before = w->model()->params();
+    QString error;
+    QVERIFY2(openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")), qPrintable(error));
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().R, 5.0);
+    QVERIFY(w->model()->params().EH != before.EH);
+    QVERIFY(openNow(fixture("weights.safetensors"), &error));
+    QVERIFY(w->waitUntilSettled());
+    QCOMPARE(w->model()->params().R, before.R);
+    QCOMPARE(w->model()->params().EH, before.EH);
+    QVERIFY(!net()->featureAnalysis());
+    QVERIFY2(w->network()->summaryText().contains("R is unknown until labels"), qPrintable(w->network()->summaryText()));
+    QVERIFY(!doc()->networkR());
   }
 
   void featureCloudAndOverlayAreDrawn() {
@@ -500,7 +559,7 @@ private slots:
     QString error;
     QAction* close = w->action("file.close-checkpoint");
     QVERIFY(close && !close->isEnabled());
-    QVERIFY2(openNow(dir + "mlp_R10.pt", &error), qPrintable(error));
+    QVERIFY2(openNow(dir + "mlp_R10.pt", &error, dir + "mlp_R10_features.npz"), qPrintable(error));
     QVERIFY(w->waitUntilSettled());
     QVERIFY(close->isEnabled());
     QVERIFY(w->chartData().networkR);

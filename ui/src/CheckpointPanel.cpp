@@ -4,6 +4,9 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QPixmap>
+#include <QtConcurrent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,11 +20,13 @@
 #include <QTableWidget>
 #include <QToolTip>
 #include <QTreeWidget>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 
+#include "lpm/io/Analysis.h"
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/Document.h"
 #include "lpm/ui/SceneView.h"
@@ -222,21 +227,53 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   sb->addWidget(sceneNote_);
   tabs_->addTab(sceneBox, tr("3D"));
 
-  tree_ = new QTreeWidget(this);
+  // Tensors: the list; a click inspects (statistics, first values, a small picture), and only
+  // "Use as Classifier" (or a double-click) makes a tensor the model's classifier.
+  auto* tensorBox = new QWidget(this);
+  auto* tb = new QVBoxLayout(tensorBox);
+  tb->setContentsMargins(0, 0, 0, 0);
+  tree_ = new QTreeWidget(tensorBox);
   tree_->setObjectName("TensorTree");
   tree_->setHeaderLabels({tr("tensor"), tr("dtype"), tr("shape")});
   tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
   tree_->setRootIsDecorated(false);
-  tree_->setToolTip(tr("Pick the classifier: any 2-D float tensor whose rows are classes"));
-  tabs_->addTab(tree_, tr("Tensors"));
+  tree_->setToolTip(tr("Click a tensor to inspect it; Use as Classifier (or a double-click) compares a 2-D tensor "
+                       "whose rows are classes with the model"));
+  tb->addWidget(tree_, 2);
+  auto* inspectRow = new QHBoxLayout;
+  tensorPicture_ = new QLabel(tensorBox);
+  tensorPicture_->setObjectName("TensorPicture");
+  tensorPicture_->setFixedSize(96, 96);
+  tensorPicture_->setAlignment(Qt::AlignCenter);
+  tensorPicture_->setToolTip(tr("The tensor's values, block means on at most 64 x 64 cells (blue < 0 < red, scaled to "
+                                "the largest |mean|; grey: no finite value)"));
+  tensorInfo_ = new QLabel(tensorBox);
+  tensorInfo_->setObjectName("TensorInfo");
+  tensorInfo_->setWordWrap(true);
+  tensorInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  tensorInfo_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  inspectRow->addWidget(tensorPicture_, 0, Qt::AlignTop);
+  inspectRow->addWidget(tensorInfo_, 1);
+  tb->addLayout(inspectRow, 1);
+  useTensor_ = new QPushButton(tr("Use as Classifier"), tensorBox);
+  useTensor_->setObjectName("UseAsClassifier");
+  useTensor_->setEnabled(false);
+  tb->addWidget(useTensor_);
+  tabs_->addTab(tensorBox, tr("Tensors"));
   layout->addWidget(tabs_, 1);
 
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+    if (!refreshing_) inspectTensor(item ? item->text(0) : QString());
+  });
+  auto useCurrent = [this] {
     const auto* net = doc_->network();
+    QTreeWidgetItem* item = tree_->currentItem();
     if (!item || !net || item->text(0).toStdString() == net->classifier()) return;
     QString error;
     if (!doc_->setClassifier(item->text(0), &error)) showProblem(error);
-  });
+  };
+  connect(useTensor_, &QPushButton::clicked, this, useCurrent);
+  connect(tree_, &QTreeWidget::itemDoubleClicked, this, useCurrent);
   connect(majority_, &QSpinBox::valueChanged, this, [this](int v) {
     if (!refreshing_) doc_->setMajorityCount(v);
   });
@@ -310,6 +347,72 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   });
 }
 
+void CheckpointPanel::inspectTensor(const QString& name) {
+  // Read off the UI thread (the checkpoint serialises its reads); a newer click wins.
+  const quint64 generation = ++inspectGeneration_;
+  const auto* net = doc_->network();
+  inspected_ = name;
+  tensorPicture_->clear();
+  if (!net || name.isEmpty()) {
+    tensorInfo_->clear();
+    useTensor_->setEnabled(false);
+    return;
+  }
+  const io::TensorInfo* t = net->checkpoint().find(name.toStdString());
+  const bool isClassifier = name.toStdString() == net->classifier();
+  useTensor_->setEnabled(t && t->shape.size() == 2 && !isClassifier);
+  useTensor_->setText(isClassifier ? tr("In Use as the Classifier") : tr("Use as Classifier"));
+  tensorInfo_->setText(tr("Reading %1…").arg(name));
+  std::shared_ptr<const io::Checkpoint> checkpoint = net->sharedCheckpoint();
+  auto* watcher = new QFutureWatcher<std::pair<std::optional<io::TensorSummary>, QString>>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, isClassifier] {
+    watcher->deleteLater();
+    if (generation != inspectGeneration_) return;
+    const auto [summary, error] = watcher->result();
+    if (!summary) {
+      tensorInfo_->setText(error);
+      return;
+    }
+    showTensorSummary(*summary, isClassifier);
+  });
+  watcher->setFuture(QtConcurrent::run([checkpoint, n = name.toStdString()]() -> std::pair<std::optional<io::TensorSummary>, QString> {
+    try {
+      return {io::summarizeTensor(*checkpoint, n), QString()};
+    } catch (const std::exception& e) {
+      return {std::nullopt, QString::fromStdString(e.what())};
+    }
+  }));
+}
+
+void CheckpointPanel::showTensorSummary(const io::TensorSummary& s, bool isClassifier) {
+  QStringList shape;
+  for (auto d : s.info.shape) shape << QString::number(d);
+  auto num = [](double v) { return QString::number(v, 'g', 5); };
+  QStringList first;
+  for (double v : s.first) first << num(v);
+  QString text = tr("<b>%1</b> %2 [%3], %4 values<br>").arg(QString::fromStdString(s.info.name).toHtmlEscaped(),
+                                                              QString::fromStdString(io::dtypeName(s.info.dtype)),
+                                                              shape.join(" × "), QString::number(s.info.numel()));
+  text += tr("min %1, max %2, mean %3, std %4<br>‖·‖ %5").arg(num(s.min), num(s.max), num(s.mean), num(s.std), num(s.norm));
+  if (s.zeros) text += tr(", %1 zeros").arg(s.zeros);
+  if (s.nonFinite) text += tr(", <b>%1 not finite</b> (NaN or ±inf; left out of the statistics)").arg(s.nonFinite);
+  text += tr("<br>first values: %1%2").arg(first.join(", "), s.info.numel() > int64_t(s.first.size()) ? ", …" : "");
+  if (isClassifier) text += tr("<br><i>the classifier the model is compared with</i>");
+  else if (s.info.shape.size() == 2) text += tr("<br>rows as classes: K = %1, p = %2").arg(s.info.shape[0]).arg(s.info.shape[1]);
+  tensorInfo_->setText(text);
+  if (s.picture.size() == 0) return;
+  double scale = 0;
+  for (Eigen::Index i = 0; i < s.picture.size(); ++i)
+    if (std::isfinite(s.picture.data()[i])) scale = std::max(scale, std::abs(s.picture.data()[i]));
+  QImage img(static_cast<int>(s.picture.cols()), static_cast<int>(s.picture.rows()), QImage::Format_RGB32);
+  for (int r = 0; r < img.height(); ++r)
+    for (int c = 0; c < img.width(); ++c) {
+      const double v = s.picture(r, c);
+      img.setPixelColor(c, r, std::isfinite(v) ? CosineHeatmap::colourOf(scale > 0 ? v / scale : 0) : QColor(150, 150, 150));
+    }
+  tensorPicture_->setPixmap(QPixmap::fromImage(img.scaled(tensorPicture_->size(), Qt::KeepAspectRatio, Qt::FastTransformation)));
+}
+
 const QStringList& CheckpointPanel::tabNames() {
   static const QStringList names = {"classifier", "classes", "3d", "tensors"};
   return names;
@@ -323,6 +426,12 @@ bool CheckpointPanel::showTab(const QString& name) {
 }
 
 QString CheckpointPanel::summaryText() const { return summary_->text(); }
+
+QString CheckpointPanel::tensorInfoText() const {
+  QTextDocument d;
+  d.setHtml(tensorInfo_->text());
+  return d.toPlainText();
+}
 
 void CheckpointPanel::showProblem(const QString& text) {
   problem_ = text;
@@ -342,13 +451,13 @@ void CheckpointPanel::refresh() {
     for (const auto& t : net->checkpoint().tensors()) {
       QStringList shape;
       for (auto d : t.shape) shape << QString::number(d);
-      auto* item = new QTreeWidgetItem(tree_, {QString::fromStdString(t.name), QString::fromStdString(io::dtypeName(t.dtype)),
-                                               "[" + shape.join(", ") + "]"});
-      if (t.shape.size() != 2) item->setFlags(item->flags() & ~Qt::ItemIsSelectable);
+      new QTreeWidgetItem(tree_, {QString::fromStdString(t.name), QString::fromStdString(io::dtypeName(t.dtype)),
+                                  "[" + shape.join(", ") + "]"});
     }
   }
   for (int i = 0; i < tree_->topLevelItemCount(); ++i)
     if (tree_->topLevelItem(i)->text(0).toStdString() == net->classifier()) tree_->setCurrentItem(tree_->topLevelItem(i));
+  if (QTreeWidgetItem* item = tree_->currentItem()) inspectTensor(item->text(0));  // the classifier, or a new choice
   majority_->setRange(1, K - 1);
   majority_->setValue(K - static_cast<int>(net->minority().size()));
   const auto& a = net->analysis();
@@ -461,6 +570,10 @@ void CheckpointPanel::refreshSummary() {
                      .arg(num(a.minorityCos), num(a.majorityCos))
                      .arg(a.EWfit, 0, 'g', 4);
   if (const auto R = net->imbalanceRatio()) text += tr(", R = %1 (class counts)").arg(*R, 0, 'g', 4);
+  else
+    text += tr("<br><i>R is unknown until labels or class counts are loaded: until then the network has no point "
+               "on the plot, and the model keeps R = %1.</i>")
+                .arg(QString::fromStdString(parameterText(doc_->model()->params(), "R")));
   if (f)
     text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6")
                 .arg(f->EHfit, 0, 'g', 4)

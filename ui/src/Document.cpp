@@ -192,7 +192,13 @@ void Document::openDropped(const QString& path) {
 }
 
 void Document::install(io::NetworkComparison net) {
+  // Another checkpoint (not labels, features or roles for this one): what the last one set
+  // (its EH from features, its R from labels) goes with it.
+  const bool another = net_ && net_->sharedCheckpoint() != net.sharedCheckpoint();
+  if (!net_) beforeNetwork_ = model_->params();
   net_ = std::move(net);
+  TwoSizeParams base = model_->params();
+  if (another && beforeNetwork_) base.EH = beforeNetwork_->EH, base.R = beforeNetwork_->R;
   if (pendingMinority_) {
     try {
       net_->setMinority(*pendingMinority_);
@@ -201,7 +207,7 @@ void Document::install(io::NetworkComparison net) {
     }
     pendingMinority_.reset();
   }
-  networkEdited();
+  networkEdited(base);
 }
 
 void Document::closeNetwork() {
@@ -213,15 +219,16 @@ void Document::closeNetwork() {
   }
   if (!net_) return;
   net_.reset();
+  beforeNetwork_.reset();
   pendingMinority_.reset();
   updateOverlay();
   emit networkChanged();
   emit message(tr("Checkpoint closed: the model keeps its parameters"), 5000);
 }
 
-void Document::networkEdited() {
+void Document::networkEdited(std::optional<TwoSizeParams> base) {
   // The model at the network's setting (one rule for the window and `lpm figure --checkpoint`).
-  if (const auto p = net_->modelParams(model_->params())) {
+  if (const auto p = net_->modelParams(base.value_or(model_->params()))) {
     model_->endInteraction();
     model_->setParams(*p, "network");
     model_->endInteraction();
@@ -302,8 +309,10 @@ void Document::updateOverlay() {
 }
 
 std::optional<double> Document::networkR() const {
+  // Only a known R (labels or class counts): a point at the model's R would be a claim the network
+  // does not make. The panel says that R is unknown.
   if (!net_) return std::nullopt;
-  return net_->imbalanceRatio().value_or(model_->params().R);
+  return net_->imbalanceRatio();
 }
 
 std::optional<double> Document::networkCos() const { return net_ ? net_->analysis().minorityCos : std::nullopt; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <Eigen/Eigenvalues>
 
@@ -193,6 +194,52 @@ FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>
   }
   f.nc4 = double(agree) / N;
   return f;
+}
+
+TensorSummary summarizeTensor(const Checkpoint& c, const std::string& name) {
+  const TensorInfo* t = c.find(name);
+  if (!t) throw CheckpointError("no tensor named '" + name + "'");
+  if (t->dtype == DType::Unsupported) throw CheckpointError("'" + name + "' has a dtype this reader does not convert");
+  if (t->numel() > kInspectMaxElements)
+    throw CheckpointError("'" + name + "' has " + std::to_string(t->numel()) + " elements; tensors up to " +
+                          std::to_string(kInspectMaxElements) + " are inspected here");
+  TensorSummary s;
+  s.info = *t;
+  const std::vector<double> v = c.values(name);
+  double sum = 0, sumSq = 0;
+  s.min = std::numeric_limits<double>::infinity(), s.max = -s.min;
+  for (double x : v) {
+    if (!std::isfinite(x)) {
+      ++s.nonFinite;
+      continue;
+    }
+    ++s.finite;
+    s.zeros += x == 0;
+    s.min = std::min(s.min, x), s.max = std::max(s.max, x);
+    sum += x, sumSq += x * x;
+  }
+  if (s.finite) {
+    s.mean = sum / double(s.finite);
+    s.std = std::sqrt(std::max(0.0, sumSq / double(s.finite) - s.mean * s.mean));
+    s.norm = std::sqrt(sumSq);
+  } else {
+    s.min = s.max = 0;
+  }
+  s.first.assign(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(8, v.size())));
+  if (t->shape.size() == 2 && !v.empty()) {
+    const int64_t R = t->shape[0], C = t->shape[1];
+    const int64_t pr = std::min<int64_t>(R, kInspectPictureSize), pc = std::min<int64_t>(C, kInspectPictureSize);
+    Eigen::MatrixXd total = Eigen::MatrixXd::Zero(pr, pc), count = Eigen::MatrixXd::Zero(pr, pc);
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t k = 0; k < C; ++k) {
+        const double x = v[static_cast<size_t>(r * C + k)];
+        if (!std::isfinite(x)) continue;
+        total(r * pr / R, k * pc / C) += x;
+        count(r * pr / R, k * pc / C) += 1;
+      }
+    s.picture = total.cwiseQuotient(count);  // 0/0: NaN, a block without a finite value
+  }
+  return s;
 }
 
 }  // namespace lpm::io

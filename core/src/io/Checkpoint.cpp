@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_set>
 
@@ -427,6 +428,9 @@ struct Checkpoint::Impl {
   std::vector<std::string> shardFiles;
   std::vector<std::unique_ptr<Checkpoint>> shards;
   std::vector<int> shardOf;
+  /// values() and matrix() read the file (one stream, seek then read): one reader at a time, so
+  /// the window may inspect one tensor while a background job reads another.
+  mutable std::mutex readMutex;
 
   void add(const std::string& name, const Stored& s) {
     if (infos.size() >= kMaxTensors) refuse("more than " + std::to_string(kMaxTensors) + " tensors in one file");
@@ -790,6 +794,7 @@ const TensorInfo* Checkpoint::find(const std::string& name) const {
 }
 
 std::vector<double> Checkpoint::values(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(d->readMutex);
   size_t i = 0;
   while (i < d->infos.size() && d->infos[i].name != name) ++i;
   if (i == d->infos.size()) refuse("no tensor named '" + name + "'");
@@ -818,6 +823,7 @@ std::vector<double> Checkpoint::values(const std::string& name) const {
 }
 
 Eigen::MatrixXd Checkpoint::matrix(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(d->readMutex);
   const TensorInfo* t = find(name);
   if (!t) refuse("no tensor named '" + name + "'");
   if (t->shape.size() != 2 && t->shape.size() != 1) refuse("tensor '" + name + "' is not 1-D or 2-D");

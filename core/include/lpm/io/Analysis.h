@@ -58,6 +58,23 @@ struct FeatureAnalysis {
   double nc4 = 0;         ///< share of samples whose nearest class mean agrees with argmax W h (+ b)
 };
 
+/// Any tensor of a checkpoint, looked at (the window's Tensors tab, before or without choosing it
+/// as the classifier): its statistics, its first values and, for 2-D tensors, a small picture.
+constexpr int64_t kInspectMaxElements = int64_t(1) << 24;  ///< read as double: 128 MB at most
+constexpr int kInspectPictureSize = 64;
+struct TensorSummary {
+  TensorInfo info;
+  int64_t finite = 0, nonFinite = 0, zeros = 0;
+  double min = 0, max = 0, mean = 0, std = 0, norm = 0;  ///< over the finite values
+  std::vector<double> first;  ///< up to 8 values in C order
+  /// 2-D only: rows x cols cells (at most kInspectPictureSize each), each the mean of the block of
+  /// the tensor it covers (NaN where the block holds no finite value); empty otherwise.
+  Eigen::MatrixXd picture;
+};
+/// Throws CheckpointError for an unknown name, an unsupported dtype, or more than
+/// kInspectMaxElements elements (the message says so).
+TensorSummary summarizeTensor(const Checkpoint& c, const std::string& name);
+
 /// H: N x p features, labels in 0..K-1. Throws CheckpointError on shape mismatches.
 FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>& labels, const Eigen::MatrixXd& W,
                                 const std::optional<Eigen::VectorXd>& bias = std::nullopt);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "lpm/io/Analysis.h"
 #include "lpm/io/Network.h"
 
 class QTreeWidget;
@@ -77,6 +78,9 @@ public:
   QTableWidget* classTable() const { return classes_; }
   SceneView* networkScene() const { return scene_; }
   QString summaryText() const;
+  /// The Tensors tab's inspector: what it shows of the tensor clicked last, and its button.
+  QString tensorInfoText() const;
+  QPushButton* useAsClassifierButton() const { return useTensor_; }
 
   /// "classifier", "classes", "3d" or "tensors"; false for another name.
   bool showTab(const QString& name);
@@ -88,6 +92,12 @@ private:
   void fillClassTable();
   void showNetworkScene();
   void refreshSummary();
+  void inspectTensor(const QString& name);
+  void showTensorSummary(const io::TensorSummary& s, bool isClassifier);
+  QLabel *tensorInfo_, *tensorPicture_;
+  QPushButton* useTensor_;
+  QString inspected_;
+  quint64 inspectGeneration_ = 0;
   /// A refused edit, said in the summary until the next change.
   void showProblem(const QString& text);
   Document* doc_;

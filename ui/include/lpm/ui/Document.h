@@ -73,7 +73,7 @@ public:
   /// a network, or when the model's K is not the network's.
   const std::optional<NetworkOverlay>& overlay() const { return overlay_; }
   bool overlayShown() const { return view_.networkOverlay && overlay_.has_value(); }
-  /// The network's point on the cosine-vs-R plot.
+  /// The network's point on the cosine-vs-R plot: none until its R is known (labels or counts).
   std::optional<double> networkR() const;
   std::optional<double> networkCos() const;
 
@@ -143,7 +143,8 @@ private:
   /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
   void runNetworkJob(const QString& what, Job job);
   void install(io::NetworkComparison net);
-  void networkEdited();  ///< the model to the network's setting, then networkChanged
+  /// The model to the network's setting from `base` (default: the model's parameters).
+  void networkEdited(std::optional<TwoSizeParams> base = std::nullopt);  ///< the model to the network's setting, then networkChanged
   void onParamsChanged(const TwoSizeParams& p);
   void updateOverlay();
 
@@ -152,6 +153,9 @@ private:
   ViewOptions view_;
   QString preset_;
   std::optional<io::NetworkComparison> net_;
+  /// The model's parameters before the first network was opened: another checkpoint starts from
+  /// their EH and R, not from what the previous network's features and labels set.
+  std::optional<TwoSizeParams> beforeNetwork_;
   std::optional<NetworkOverlay> overlay_;
   std::vector<PinnedNetwork> pinned_;
   std::vector<TwoSizeParams> compared_;
