@@ -732,6 +732,34 @@ private slots:
     QVERIFY(w->document()->compared().empty());
   }
 
+  void newSessionAsksAndStartsFromTheDefaults() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("s.json");
+    QString error;
+    QVERIFY2(w->saveSession(path, &error), qPrintable(error));
+    type("R", "40");
+    auto answer = [](QMessageBox::StandardButton b) {
+      QTimer::singleShot(200, [b] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QVERIFY(box->text().contains("s.json has changes"));
+        box->button(b)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
+    w->action("file.new-session")->trigger();
+    QCOMPARE(w->model()->params().R, 40.0);
+    QVERIFY(w->windowTitle().contains("s.json"));
+    answer(QMessageBox::Discard);
+    w->action("file.new-session")->trigger();
+    settle();
+    QVERIFY(sameParameters(w->model()->params(), TwoSizeParams{}));
+    QVERIFY(w->document()->compared().empty());
+    QVERIFY(w->document()->preset().isEmpty());
+    QVERIFY2(w->windowTitle().startsWith("Untitled"), qPrintable(w->windowTitle()));
+    QCOMPARE(loadSession(path.toStdString()).params.R, 10.0);  // discarded, not saved
+  }
+
   void closingAChangedSessionAsks() {
     QTemporaryDir dir;
     const QString path = dir.filePath("s.json");

@@ -498,6 +498,21 @@ bool Document::applySession(const Session& s, QString* error) {
   return true;
 }
 
+void Document::newSession() {
+  closeNetwork();
+  setPinned({});
+  clearComparison();
+  ViewOptions v;
+  v.dark = view_.dark;  // the theme is the user's, not the session's
+  setView(v);
+  setPlotRange(std::nullopt);
+  model_->endInteraction();
+  model_->setParams(TwoSizeParams{}, "new session");
+  model_->endInteraction();
+  model_->resetView();
+  preset_.clear();
+}
+
 bool Document::openSession(const QString& path, QString* error) {
   try {
     return applySession(lpm::loadSession(path.toStdString()), error);

@@ -291,23 +291,48 @@ MainWindow::~MainWindow() = default;
 
 QAction* MainWindow::action(const QString& id) const { return findChild<QAction*>(id); }
 
-void MainWindow::closeEvent(QCloseEvent* e) {
+bool MainWindow::keepOrSaveChanges(const QString& title, const QString& question) {
   // A session opened from (or saved to) a file and changed since: ask before the changes go. An
-  // untitled state needs no question: the next start continues it (restoreLastParams).
-  if (!sessionPath_.isEmpty() && isWindowModified()) {
-    const auto answer = QMessageBox::question(
-        this, tr("Close LPM Studio"), tr("%1 has changes that are not saved. Save them before closing?").arg(sessionName_),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Cancel) {
-      e->ignore();
-      return;
-    }
-    QString error;
-    if (answer == QMessageBox::Save && !saveSession(sessionPath_, &error)) {
-      QMessageBox::warning(this, tr("Save Session"), error);
-      e->ignore();
-      return;
-    }
+  // untitled state needs no question on quitting: the next start continues it (restoreLastParams).
+  if (sessionPath_.isEmpty() || !isWindowModified()) return true;
+  const auto answer = QMessageBox::question(this, title, question.arg(sessionName_),
+                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                            QMessageBox::Save);
+  if (answer == QMessageBox::Cancel) return false;
+  QString error;
+  if (answer == QMessageBox::Save && !saveSession(sessionPath_, &error)) {
+    QMessageBox::warning(this, tr("Save Session"), error);
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::newSession() {
+  if (!keepOrSaveChanges(tr("New Session"), tr("%1 has changes that are not saved. Save them before starting anew?")))
+    return;
+  doc_->newSession();
+  sessionName_.clear();
+  sessionPath_.clear();
+  doc_->model()->undoStack()->clear();
+  updateTitle();
+  syncPresetCombo();
+  statusBar()->showMessage(tr("New session: the default model, no checkpoint, nothing compared or pinned"), 5000);
+}
+
+void MainWindow::openSessionAsked(const QString& path) {
+  if (!keepOrSaveChanges(tr("Open Session"), tr("%1 has changes that are not saved. Save them before opening another session?")))
+    return;
+  QString error;
+  if (!openSession(path, &error)) {
+    removeRecent(path);
+    QMessageBox::warning(this, tr("Open Session"), error);
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (!keepOrSaveChanges(tr("Close LPM Studio"), tr("%1 has changes that are not saved. Save them before closing?"))) {
+    e->ignore();
+    return;
   }
   if (persistSettings_) {
     QSettings settings;
@@ -387,11 +412,7 @@ void MainWindow::updateRecent() {
   for (const QString& p : recentFiles())
     recentMenu_->addAction(p, this, [this, p] {
       if (!lpm::isSessionPath(p.toStdString())) return openCheckpoint(p);
-      QString error;
-      if (!openSession(p, &error)) {
-        removeRecent(p);
-        QMessageBox::warning(this, tr("Open Recent"), error);
-      }
+      openSessionAsked(p);
     });
   recentMenu_->setEnabled(!recentMenu_->isEmpty());
 }
@@ -404,9 +425,8 @@ void MainWindow::dropEvent(QDropEvent* e) {
   for (const QUrl& url : e->mimeData()->urls())
     if (url.isLocalFile()) {
       const QString path = url.toLocalFile();
-      QString error;
       if (isSessionPath(path.toStdString())) {
-        if (!openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
+        openSessionAsked(path);
       } else {
         doc_->openDropped(path);  // read off the UI thread: labels, features or a checkpoint
       }

@@ -65,11 +65,12 @@ void MainWindow::buildMenus() {
                 : QFileDialog::getOpenFileName(this, title, name, filter);
   };
   auto* file = menuBar()->addMenu(tr("&File"));
+  connect(addAction(file, "file.new-session", tr("&New Session"), QKeySequence::New), &QAction::triggered, this,
+          &MainWindow::newSession);
   connect(addAction(file, "file.open-session", tr("&Open Session…"), QKeySequence::Open), &QAction::triggered, this,
           [this, fileDialog] {
             const QString path = fileDialog(false, tr("Open Session"), {}, tr("LPM sessions (*.json)"));
-            QString error;
-            if (!path.isEmpty() && !openSession(path, &error)) QMessageBox::warning(this, tr("Open Session"), error);
+            if (!path.isEmpty()) openSessionAsked(path);
           });
   connect(addAction(file, "file.save-session", tr("&Save Session…"), QKeySequence::Save), &QAction::triggered, this,
           [this, fileDialog] {

@@ -108,6 +108,8 @@ public:
   /// handed out through cameraRequested; its checkpoint opens in the background.
   bool applySession(const Session& s, QString* error);
   bool openSession(const QString& path, QString* error);
+  /// The default model and view (the theme kept), no network, nothing compared or pinned.
+  void newSession();
   bool saveSession(const QString& path, const std::optional<CameraState>& camera, QString* error) const;
   /// The last parameters and view theme (QSettings), for an interactive start; and their saving.
   void restoreSettings();

@@ -103,6 +103,10 @@ public:
   double playTo() const { return playTo_; }
   double playSeconds() const { return playSeconds_; }
 
+  /// File > New Session: the default model, no checkpoint, nothing compared or pinned (asks first
+  /// when a session file has unsaved changes).
+  void newSession();
+
 public slots:
   /// Starts the sweep, or resumes a paused one.
   void play();
@@ -123,6 +127,11 @@ private:
   bool persistSettings_ = true;
   void applyDarkPalette(bool dark);
   void applyPresentationLook();
+  /// Asks Save / Discard / Cancel when a session file has unsaved changes; false: Cancel (or a
+  /// failed save), keep everything. `question` takes the session's name as %1.
+  bool keepOrSaveChanges(const QString& title, const QString& question);
+  /// Open Session (menu, Open Recent, a drop): asks first, says why a file did not open.
+  void openSessionAsked(const QString& path);
   QString sessionName_;  ///< the open or last saved session's file name
   QString sessionPath_;  ///< and its path (File > Save on closing with changes)
   /// "name[*] — LPM Studio": the session, else the checkpoint, else Untitled; [*] while modified.
