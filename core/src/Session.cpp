@@ -73,7 +73,11 @@ std::string sessionToJson(const Session& s) {
   }
   if (!s.pinned.empty()) {
     j["pinned"] = json::array();
-    for (const auto& n : s.pinned) j["pinned"].push_back({{"name", n.name}, {"R", n.R}, {"minority_cos", n.minorityCos}});
+    for (const auto& n : s.pinned) {
+      json pin = {{"name", n.name}, {"R", n.R}, {"minority_cos", n.minorityCos}};
+      if (n.model) pin["model"] = paramsJson(*n.model, true);
+      j["pinned"].push_back(pin);
+    }
   }
   if (s.camera)
     j["camera"] = {{"position", s.camera->position}, {"focal_point", s.camera->focalPoint},
@@ -178,6 +182,10 @@ Session readSession(const std::string& text) {
       n.minorityCos = number(pin, "minority_cos", "pinned");
       if (!(n.R >= 1)) bad("pinned.R must be >= 1");
       if (!(n.minorityCos >= -1 && n.minorityCos <= 1)) bad("pinned.minority_cos must be in [-1, 1]");
+      if (pin.contains("model") && !pin["model"].is_null()) {
+        if (!pin["model"].is_object()) bad("pinned.model must be a parameter object");
+        n.model = readParams(pin["model"], "pinned.model");
+      }
       s.pinned.push_back(n);
     }
   }

@@ -29,6 +29,7 @@
 
 #include "GuiTestMain.h"
 #include "ImageBaseline.h"
+#include "lpm/Parameters.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CheckpointPanel.h"
@@ -606,6 +607,21 @@ private slots:
     QVERIFY(other.openSession(tmp.filePath("s.json"), &error));
     QCOMPARE(other.document()->pinned().size(), size_t(2));
     QCOMPARE(other.document()->pinned()[1].minorityCos, pins[1].minorityCos);
+    // Each pin keeps its own model (its fitted EW, EH): their curves join the plot, named.
+    QVERIFY(pins[0].model && pins[1].model);
+    QVERIFY(other.document()->pinned()[1].model && sameParameters(*other.document()->pinned()[1].model, *pins[1].model));
+    QCOMPARE(pins[1].model->EW, clampToExplorer("EW", io::NetworkComparison::open(request(dir + "mlp_R10.pt",
+                                                          dir + "mlp_R10_features.npz")).analysis().EWfit));
+    doc()->clearComparison();
+    w->action("compare.pins")->trigger();
+    QCOMPARE(doc()->compared().size(), size_t(2));
+    QTRY_COMPARE_WITH_TIMEOUT(doc()->family().size(), size_t(3), 30000);
+    QVERIFY2(doc()->family()[1].label.rfind("mlp_R1.pt's model: ", 0) == 0, doc()->family()[1].label.c_str());
+    QVERIFY2(doc()->family()[2].label.rfind("mlp_R10.pt's model: ", 0) == 0, doc()->family()[2].label.c_str());
+    QString why;
+    QVERIFY(!doc()->comparePinnedModels(&why));
+    QVERIFY2(why.contains("already on the plot"), qPrintable(why));
+    doc()->clearComparison();
     doc()->setPinned({});
     QCOMPARE(w->chartData().pinned.size(), size_t(0));
   }

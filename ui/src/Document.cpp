@@ -323,6 +323,7 @@ bool Document::pinCurrent() {
   if (!pin) return false;
   auto pins = pinned_;
   pins.push_back(*pin);
+  pins.back().model = net_->modelParams(model_->params());
   setPinned(pins);
   return true;
 }
@@ -333,6 +334,35 @@ void Document::setPinned(const std::vector<PinnedNetwork>& pins) {
 }
 
 // --- Comparison ---------------------------------------------------------------------------------
+
+bool Document::comparePinnedModels(QString* error) {
+  // Each pin's own model (its fitted EW, EH and roles) beside the current one; those already
+  // compared are left as they are.
+  int added = 0, without = 0;
+  for (const auto& pin : pinned_) {
+    if (!pin.model) {
+      ++without;
+      continue;
+    }
+    const bool there = std::any_of(compared_.begin(), compared_.end(),
+                                   [&](const TwoSizeParams& q) { return sameParameters(q, *pin.model, "R"); }) ||
+                       sameParameters(*pin.model, model_->params(), "R");
+    if (there) continue;
+    if (static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared) {
+      if (error) *error = tr("The plot compares up to %1 models: clear the comparison first").arg(render::kMaxCompared);
+      if (added) computeComparison();
+      return false;
+    }
+    compared_.push_back(*pin.model);
+    ++added;
+  }
+  comparisonFromPreset_ = false;
+  if (added) computeComparison();
+  if (!added && error)
+    *error = without ? tr("These pins were saved without their model (an older session): pin the networks again")
+                     : tr("Every pinned network's model is already on the plot");
+  return added > 0;
+}
 
 bool Document::compareCurrent(QString* error) {
   const TwoSizeParams p = model_->params();
@@ -429,7 +459,13 @@ std::vector<NamedCurve> Document::family() const {
   own.points = model_->curve();
   own.transition = model_->transition();
   f.push_back({render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points, own.transition});
-  for (const auto& [q, c] : comparedCurves_) f.push_back({render::comparedLabel(q, base, c), c.points, c.transition});
+  for (const auto& [q, c] : comparedCurves_) {
+    // A pinned network's own model is named by the network.
+    std::string name;
+    for (const auto& pin : pinned_)
+      if (name.empty() && pin.model && sameParameters(*pin.model, q, "R")) name = pin.name + "'s model: ";
+    f.push_back({name + render::comparedLabel(q, base, c), c.points, c.transition});
+  }
   return f;
 }
 

@@ -251,6 +251,14 @@ void MainWindow::buildMenus() {
             QString error;
             if (!doc_->compareCurrent(&error)) statusBar()->showMessage(error, 6000);
           });
+  QAction* pinsModels = addAction(compare, "compare.pins", tr("Add the &Pinned Networks' Models"));
+  pinsModels->setToolTip(tr("Each pinned network's model curve (its own fitted EW and EH) beside the current one"));
+  connect(pinsModels, &QAction::triggered, this, [this] {
+    QString error;
+    if (!doc_->comparePinnedModels(&error)) statusBar()->showMessage(error, 6000);
+  });
+  connect(doc_, &Document::pinnedChanged, this, [this, pinsModels] { pinsModels->setEnabled(!doc_->pinned().empty()); });
+  pinsModels->setEnabled(false);
   auto* removeMenu = compare->addMenu(tr("&Remove"));
   removeMenu->setObjectName("compare.remove");
   auto rebuildRemove = [this, removeMenu] {

@@ -33,6 +33,9 @@ struct ViewOptions {
 struct PinnedNetwork {
   std::string name;
   double R = 1, minorityCos = 0;
+  /// The network's own model setting when it was pinned (its fitted EW and EH, its roles): its
+  /// model curve can join the plot (Compare > Pinned Networks' Models). Absent in older sessions.
+  std::optional<TwoSizeParams> model;
 };
 
 struct Session {

@@ -86,6 +86,9 @@ public:
   /// Adds the current model; false with the reason (full, or already there).
   bool compareCurrent(QString* error = nullptr);
   void clearComparison();
+  /// Every pinned network's own model (its fitted EW, EH and roles) joins the comparison, named by
+  /// the network; false with the reason when none could be added.
+  bool comparePinnedModels(QString* error = nullptr);
   /// Removes compared model `index` (0-based, in the order added); false if there is none.
   bool removeCompared(int index);
   const std::vector<TwoSizeParams>& compared() const { return compared_; }
