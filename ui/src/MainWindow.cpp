@@ -465,7 +465,7 @@ void MainWindow::play() {
   if (!a) return;
   QSignalBlocker block(a);
   a->setChecked(true);
-  a->setText(tr("⏸ Pause"));  // the button says what a press does
+  a->setText(tr("‖ Pause"));  // U+2016: in DejaVu Sans, unlike U+23F8  // the button says what a press does
 }
 
 void MainWindow::pause() {

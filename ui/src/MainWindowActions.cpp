@@ -27,6 +27,7 @@
 #include <QSignalBlocker>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QToolButton>
 #include <QUndoStack>
 
 #include <iterator>
@@ -347,6 +348,8 @@ void MainWindow::buildMenus() {
   connect(addAction(playMenu, "explore.stop", tr("&Stop (back to the start)")), &QAction::triggered, this,
           &MainWindow::stop);
   play->setMenu(playMenu);
+  // A visible arrow of its own beside the button (the default needs a press-and-hold).
+  if (auto* button = qobject_cast<QToolButton*>(tools->widgetForAction(play))) button->setPopupMode(QToolButton::MenuButtonPopup);
   setPlayRange(playFrom_, playTo_, playSeconds_);  // its tooltip
   tools->addAction(reset);
   tools->addSeparator();
