@@ -72,6 +72,16 @@ class TestMainWindow : public QObject {
       s->setValue(ParameterPanel::valueToSlider(value, spec.explorerMin, spec.explorerMax));
   }
 
+  /// The next unsaved-changes question (about s.json) is answered with `b`, as a person clicks.
+  static void answerUnsavedPrompt(QMessageBox::StandardButton b) {
+    QTimer::singleShot(200, [b] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QVERIFY(box);
+      QVERIFY(box->text().contains("s.json has changes"));
+      box->button(b)->click();
+    });
+  }
+
   /// Types into a parameter's entry as a person does: select all, type, Return; then settles.
   void type(const char* name, const char* text) {
     QAbstractSpinBox* e = w->panel()->entry(name);
@@ -738,19 +748,11 @@ private slots:
     QString error;
     QVERIFY2(w->saveSession(path, &error), qPrintable(error));
     type("R", "40");
-    auto answer = [](QMessageBox::StandardButton b) {
-      QTimer::singleShot(200, [b] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        QVERIFY(box);
-        QVERIFY(box->text().contains("s.json has changes"));
-        box->button(b)->click();
-      });
-    };
-    answer(QMessageBox::Cancel);
+    answerUnsavedPrompt(QMessageBox::Cancel);
     w->action("file.new-session")->trigger();
     QCOMPARE(w->model()->params().R, 40.0);
     QVERIFY(w->windowTitle().contains("s.json"));
-    answer(QMessageBox::Discard);
+    answerUnsavedPrompt(QMessageBox::Discard);
     w->action("file.new-session")->trigger();
     settle();
     QVERIFY(sameParameters(w->model()->params(), TwoSizeParams{}));
@@ -768,19 +770,11 @@ private slots:
     type("R", "40");
     QVERIFY(w->isWindowModified());
     // Cancel keeps the window and the changes; Save writes them and closes.
-    auto answer = [](QMessageBox::StandardButton b) {
-      QTimer::singleShot(200, [b] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        QVERIFY(box);
-        QVERIFY(box->text().contains("s.json has changes"));
-        box->button(b)->click();
-      });
-    };
-    answer(QMessageBox::Cancel);
+    answerUnsavedPrompt(QMessageBox::Cancel);
     QVERIFY(!w->close());
     QVERIFY(w->isVisible());
     QCOMPARE(w->model()->params().R, 40.0);
-    answer(QMessageBox::Save);
+    answerUnsavedPrompt(QMessageBox::Save);
     w->setSettingsPersistent(false);
     QVERIFY(w->close());
     QCOMPARE(loadSession(path.toStdString()).params.R, 40.0);
