@@ -8,7 +8,6 @@
 
 #include <limits>
 
-#include "Kernels.h"
 #include "Lbfgs.h"
 #include "SupCon.h"
 
@@ -36,8 +35,8 @@ struct Svd {
 Eigen::VectorXd singularValuesOf(const Eigen::MatrixXd& M) {
   const Eigen::Index m = M.rows(), n = M.cols();
   if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues();
-  Eigen::VectorXd e(std::min(m, n));  // ascending
-  detail::kernels().gramEigenvalues(static_cast<int>(m), static_cast<int>(n), M.data(), e.data());
+  const Eigen::MatrixXd G = m < n ? Eigen::MatrixXd(M * M.transpose()) : Eigen::MatrixXd(M.transpose() * M);
+  const Eigen::VectorXd e = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(G, Eigen::EigenvaluesOnly).eigenvalues();
   Eigen::VectorXd S(e.size());
   for (Eigen::Index i = 0; i < e.size(); ++i) S(i) = std::sqrt(std::max(0.0, e(e.size() - 1 - i)));  // descending
   return S;
@@ -104,9 +103,6 @@ public:
     K_ = n_.sum();
     Zbar_.resize(G_, G_);
     D_.resize(G_, G_);
-    Zt_.resize(G_, G_);
-    Dt_.resize(G_, G_);
-    sqrtN_ = n_.sqrt();
     c_ = Eigen::VectorXd::Zero(G_);
     delta_ = Eigen::VectorXd::Zero(G_);
     if (loss_.kind != LossKind::CE || penalized_) setUpLoss(problem, groups);
@@ -129,15 +125,13 @@ public:
     if (frobenius_) {
       // Logits W h_k of a fixed ETF sum to zero over the classes: Zbar = X P, P the centring.
       Zbar_.noalias() = Eigen::Map<const Eigen::MatrixXd>(x.data(), G_, G_) * centring_;
-      wroteZ(false);
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
         c_(g) = x(G_ * G_ + static_cast<Eigen::Index>(i)) / std::sqrt(n_(g) - 1);
       }
     } else {
-      // Zbar^T = V U^T: a column per class, as the loss's rows want them.
-      detail::kernels().productNT(G_, G_, r_, x.data() + G_ * r_, x.data(), Zt_.data());
-      wroteZ(true);
+      const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
+      Zbar_.noalias() = U * V.transpose();
       const double* xc = x.data() + 2 * G_ * r_;
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
@@ -150,23 +144,53 @@ public:
       f = evaluateLoss(true);
       gain = f0_ - f;
     }
-    if (loss_.kind == LossKind::CE) {
+    for (int g = 0; g < G_ && loss_.kind == LossKind::CE; ++g) {
+      if (pi_(g) == 0) {
+        D_.row(g).setZero();
+        delta_(g) = 0;
+        continue;
+      }
       // Logits of a class in g, relative to its own logit e: against each class of g' != g,
       // Zbar/sqrt(n_g n_g') - e; against the other n_g - 1 classes of g, fs - e. The loss is
       // log(1 + others) with `others` the sum of their exponentials: evaluated as log1p and with
-      // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits
-      // (KernelsImpl.h, ceRows). Its gain log K - loss is log1p of the mean of expm1 of the
-      // logits when the loss is near log K.
-      const detail::CeRows in{G_, Zt().data(), sqrtNN_.data(), n_.data(), sqrtN_.data(), pi_.data(), c_.data(), K_,
-                              std::log(K_), Dt_.data(), delta_.data()};
-      f = detail::kernels().ceRows(in, gain);
-      wroteD(true);
+      // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits.
+      Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
+      const double e = L(g) + c_(g) * (1 - 1 / n_(g));
+      const double fs = L(g) - c_(g) / n_(g);
+      const bool hasSame = n_(g) > 1;
+      L -= e;
+      L(g) = -std::numeric_limits<double>::infinity();
+      double m = std::max(L.maxCoeff(), 0.0);
+      if (hasSame) m = std::max(m, fs - e);
+      Eigen::ArrayXd E = (L - m).exp();
+      E(g) = 0;
+      const double Pf = hasSame ? std::exp(fs - e - m) : 0.0, Pe = std::exp(-m);
+      const double others = (n_ * E).sum() + (n_(g) - 1) * Pf;
+      const double S = others + Pe;
+      const double loss = m == 0 ? std::log1p(others) : m + std::log(S);
+      f += n_(g) * pi_(g) * loss;
+      // log K - loss without cancellation when the budget is small and the loss is near log K:
+      // log(S / K) = log1p(sum over the other classes of expm1(logit - e) / K).
+      double lossMinusLogK;
+      if (m == 0) {
+        Eigen::ArrayXd X = L.expm1();
+        X(g) = 0;
+        const double sumExpm1 = (n_ * X).sum() + (hasSame ? (n_(g) - 1) * std::expm1(fs - e) : 0.0);
+        lossMinusLogK = std::log1p(sumExpm1 / K_);
+      } else {
+        lossMinusLogK = loss - std::log(K_);
+      }
+      gain -= n_(g) * pi_(g) * lossMinusLogK;
+      const double notSelf = others / S, pSame = Pf / S;
+      D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
+      D_(g, g) = pi_(g) * ((n_(g) - 1) * pSame - notSelf);
+      delta_(g) = -pi_(g) * (notSelf + pSame);
     }
     grad.resize(x.size());
     objective_ = f;
     gain_ = gain;
     if (frobenius_) {
-      Eigen::Map<Eigen::MatrixXd>(grad.data(), G_, G_).noalias() = D() * centring_;
+      Eigen::Map<Eigen::MatrixXd>(grad.data(), G_, G_).noalias() = D_ * centring_;
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
         grad(G_ * G_ + static_cast<Eigen::Index>(i)) = std::sqrt(n_(g) - 1) * delta_(g);
@@ -175,7 +199,9 @@ public:
     }
     const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     const double* xc = x.data() + 2 * G_ * r_;
-    detail::kernels().gradients(G_, r_, Dt().data(), U.data(), V.data(), grad.data(), grad.data() + G_ * r_);
+    Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
+    gU.noalias() = D_ * V;
+    gV.noalias() = D_.transpose() * U;
     double* gc = grad.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -198,16 +224,16 @@ public:
   /// nuclear-norm ball; <D, Z> + tau ||D||_F on the Frobenius ball (fixed ETF classifier).
   double gap(double tau) const {
     if (penalized_) return penalizedGap();
-    double inner = innerDZ();
+    double inner = D_.cwiseProduct(Zbar_).sum();
     if (frobenius_) {
-      double norm2 = (D() * centring_).squaredNorm();  // the gradient within the centred logits
+      double norm2 = (D_ * centring_).squaredNorm();  // the gradient within the centred logits
       for (int g : contrastGroups_) {
         inner += (n_(g) - 1) * delta_(g) * c_(g);
         norm2 += (n_(g) - 1) * delta_(g) * delta_(g);
       }
       return inner + tau * std::sqrt(norm2);
     }
-    return nuclearGap(tau, maxSingularValue(anyD()));  // D or D^T: the same singular values
+    return nuclearGap(tau, maxSingularValue(D_));
   }
 
   /// The gap with sigma_max(D) from below (power iteration): <= the exact gap; exact for few groups.
@@ -220,7 +246,7 @@ public:
   void descentPair(Eigen::VectorXd& u, Eigen::VectorXd& v) {
     sigmaEstimate();
     v = powerVector_;
-    u = -(Dt().transpose() * v);
+    u = -(D_ * v);
     const double n = u.norm();
     if (n > 0) u /= n;
   }
@@ -251,7 +277,7 @@ public:
   /// The objective at the last evaluated point; penalized: loss + mu ||D^{1/2} Z||_* + (lambda_b / 2) ||b||^2.
   double objective() const {
     if (!penalized_) return objective_;
-    return lossValue_ + mu_ * nuclearNorm(Zbar(), c_) + biasPenalty_;
+    return lossValue_ + mu_ * nuclearNorm(Zbar_, c_) + biasPenalty_;
   }
 
   /// Factor variables whose logits are exactly (Zbar, c): the inverse of operator()'s unpacking.
@@ -306,10 +332,7 @@ public:
     for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
     return t;
   }
-  const Eigen::MatrixXd& Zbar() const {
-    if (!zPlain_) Zbar_ = Zt_.transpose(), zPlain_ = true;
-    return Zbar_;
-  }
+  const Eigen::MatrixXd& Zbar() const { return Zbar_; }
   const Eigen::VectorXd& contrast() const { return c_; }
   const Eigen::VectorXd& bias() const { return b_; }  ///< per group (penalized with a bias)
   int groups() const { return G_; }
@@ -328,7 +351,7 @@ private:
   // smooth objective loss(Z + b) + (mu / 2) ||factors||^2 + (lambda_b / 2) ||b||^2, whose minimum
   // over factorisations of Y is loss + mu ||Y||_* + (lambda_b / 2) ||b||^2.
   Eigen::MatrixXd gradientY() const {  // S^{-1} D, S = diag(sqrt(n_g)) (rows of empty classes: 0)
-    Eigen::MatrixXd gY = D();
+    Eigen::MatrixXd gY = D_;
     for (int g = 0; g < G_; ++g) gY.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
     return gY;
   }
@@ -337,7 +360,6 @@ private:
     const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     Zbar_.noalias() = U * V.transpose();
     for (int g = 0; g < G_; ++g) Zbar_.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
-    wroteZ(false);
     const double* xc = x.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -375,9 +397,9 @@ private:
   // gap = <g, Y> + mu ||Y||_* + r max(0, sigma_max(g) - mu) + ||grad_b F||^2 / (2 lambda_b) >= P - P*,
   // r = min(P(0, 0), P) / mu >= ||Y*||_* (the loss is >= 0) (lpm-models.md §1).
   double penalizedGap() const {
-    double inner = innerDZ();
+    double inner = D_.cwiseProduct(Zbar_).sum();
     for (int g : contrastGroups_) inner += (n_(g) - 1) * delta_(g) * c_(g);
-    const double nuc = nuclearNorm(Zbar(), c_);
+    const double nuc = nuclearNorm(Zbar_, c_);
     const double P = lossValue_ + mu_ * nuc + biasPenalty_;
     const double r = std::min(f0_, P) / mu_;
     double gap = inner + mu_ * nuc + r * std::max(0.0, gradientNormY() - mu_);
@@ -422,7 +444,6 @@ private:
     }
     // f(0): every logit 0 (and no bias).
     Zbar_.setZero();
-    wroteZ(false);
     c_.setZero();
     b_.setZero();
     f0_ = evaluateLoss(false);
@@ -434,8 +455,7 @@ private:
     const bool mse = loss_.kind == LossKind::MSE, smoothing = loss_.kind == LossKind::LabelSmoothing;
     const double a = loss_.alpha;
     Eigen::ArrayXd dL(G_);
-    if (derivatives) dB_.setZero(), wroteD(false);
-    Zbar();  // the rows below read Zbar_
+    if (derivatives) dB_.setZero();
     for (int g = 0; g < G_; ++g) {
       if (pi_(g) == 0) {
         if (derivatives) D_.row(g).setZero(), delta_(g) = 0;
@@ -496,7 +516,7 @@ private:
   // <D, Z> + tau sigma_max over the nuclear ball, given sigma_max(Dbar) (exact or estimated);
   // the contrasts' parts enter both terms.
   double nuclearGap(double tau, double sigmaMean) const {
-    double inner = innerDZ(), sigma = sigmaMean;
+    double inner = D_.cwiseProduct(Zbar_).sum(), sigma = sigmaMean;
     for (int g : contrastGroups_) {
       inner += (n_(g) - 1) * delta_(g) * c_(g);
       sigma = std::max(sigma, std::abs(delta_(g)));
@@ -504,37 +524,30 @@ private:
     return inner + tau * sigma;
   }
 
-  // sigma_max(D) from below by power iteration on D^T D, from the previous call's vector.
-  // A few steps per call: the vector carries over between calls (D changes little per step), so
-  // the estimate keeps converging along the run.
+  // sigma_max(D_) from below by power iteration on D^T D, from the previous call's vector.
   double sigmaEstimate() {
-    if (powerVector_.size() != G_) {
-      powerVector_ = Eigen::VectorXd::LinSpaced(G_, 1.0, 2.0);
+    const Eigen::Index n = D_.cols();
+    if (powerVector_.size() != n) {
+      powerVector_ = Eigen::VectorXd::LinSpaced(n, 1.0, 2.0);
       powerVector_.normalize();
     }
-    return std::sqrt(detail::kernels().power(G_, Dt().data(), powerVector_.data(), 20));
-  }
-
-  // D and Zbar are kept as computed, plain or transposed (the loss's rows want columns); the
-  // other form is made on demand.
-  void wroteZ(bool transposed) { zPlain_ = !transposed, zTrans_ = transposed; }
-  void wroteD(bool transposed) { dPlain_ = !transposed, dTrans_ = transposed; }
-  const Eigen::MatrixXd& Zt() const {
-    if (!zTrans_) Zt_ = Zbar_.transpose(), zTrans_ = true;
-    return Zt_;
-  }
-  const Eigen::MatrixXd& D() const {
-    if (!dPlain_) D_ = Dt_.transpose(), dPlain_ = true;
-    return D_;
-  }
-  const Eigen::MatrixXd& Dt() const {
-    if (!dTrans_) Dt_ = D_.transpose(), dTrans_ = true;
-    return Dt_;
-  }
-  const Eigen::MatrixXd& anyD() const { return dPlain_ ? D_ : Dt_; }
-  double innerDZ() const {  // <D, Zbar>
-    if (dTrans_ && zTrans_) return Dt_.cwiseProduct(Zt_).sum();
-    return D().cwiseProduct(Zbar()).sum();
+    Eigen::VectorXd w, v = powerVector_;
+    double lambda = 0;
+    // A few steps per call: the vector carries over between calls (D changes little per step),
+    // so the estimate keeps converging along the run.
+    for (int it = 0; it < 20; ++it) {
+      w.noalias() = D_ * v;
+      const double next = w.squaredNorm();  // v^T (D^T D) v, |v| = 1
+      v.noalias() = D_.transpose() * w;
+      const double norm = v.norm();
+      if (!(norm > 0)) break;
+      v /= norm;
+      const bool settled = std::abs(next - lambda) <= 1e-15 * next;
+      lambda = std::max(lambda, next);
+      if (settled) break;
+    }
+    if (v.allFinite() && v.norm() > 0) powerVector_ = v;
+    return std::sqrt(lambda);
   }
 
   static constexpr int kExactGapGroups = 16;
@@ -552,10 +565,7 @@ private:
   Eigen::ArrayXd scale_, shift_, ownShift_;
   double f0_ = 0;
   Eigen::ArrayXd n_, pi_;
-  Eigen::MatrixXd sqrtNN_;
-  mutable Eigen::MatrixXd Zbar_, D_, Zt_, Dt_;
-  mutable bool zPlain_ = true, zTrans_ = false, dPlain_ = true, dTrans_ = false;
-  Eigen::ArrayXd sqrtN_;
+  Eigen::MatrixXd sqrtNN_, Zbar_, D_;
   Eigen::VectorXd c_, delta_;
   std::vector<int> contrastGroups_;
   double objective_ = 0, gain_ = 0, K_ = 0;
