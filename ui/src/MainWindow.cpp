@@ -310,6 +310,7 @@ bool MainWindow::keepOrSaveChanges(const QString& title, const QString& question
 void MainWindow::newSession() {
   if (!keepOrSaveChanges(tr("New Session"), tr("%1 has changes that are not saved. Save them before starting anew?")))
     return;
+  stop();  // a sweep must not go on writing R into the new session
   doc_->newSession();
   sessionName_.clear();
   sessionPath_.clear();
@@ -555,6 +556,7 @@ std::optional<CameraState> MainWindow::camera() const {
 }
 
 bool MainWindow::openSession(const QString& path, QString* error) {
+  stop();
   if (!doc_->openSession(path, error)) return false;
   sessionName_ = QFileInfo(path).fileName();
   sessionPath_ = path;
@@ -649,6 +651,7 @@ bool MainWindow::openStateLink(const QString& link, QString* error) {
     if (error) *error = QString::fromStdString(e.what());
     return false;
   }
+  stop();
   if (!doc_->applySession(s, error)) return false;
   syncPresetCombo();
   updateTitle();

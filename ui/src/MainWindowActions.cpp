@@ -401,6 +401,7 @@ void MainWindow::applyDarkPalette(bool dark) {
 }
 
 bool MainWindow::applyPreset(const QString& name) {
+  stop();  // Play would move the preset's R at once
   const bool ok = doc_->applyPreset(name);
   syncPresetCombo();
   return ok;
