@@ -252,7 +252,7 @@ Session readSession(const std::string& text) {
   if (j.contains("plot_rmax") && !j["plot_rmax"].is_null()) {
     if (!j["plot_rmax"].is_number()) bad("plot_rmax must be a number (or null: automatic)");
     const double Rmax = j["plot_rmax"].get<double>();
-    if (!(Rmax >= 10 && Rmax <= 1e12)) bad("plot_rmax must be in [10, 1e12] (or null: automatic)");
+    if (!validPlotRmax(Rmax)) bad("plot_rmax must be in [10, 1e12] (or null: automatic)");
     s.plotRmax = Rmax;
   }
   if (j.contains("picture") && !j["picture"].is_null()) {

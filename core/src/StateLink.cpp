@@ -236,7 +236,7 @@ Session sessionFromStateLink(const std::string& text) {
   }
   if (single.count("rmax")) {
     const double Rmax = readNumber("rmax", single["rmax"]);
-    if (!(Rmax >= 10 && Rmax <= 1e12)) bad("rmax (the plot's R range) must be in [10, 1e12]");
+    if (!validPlotRmax(Rmax)) bad("rmax (the plot's R range) must be in [10, 1e12]");
     s.plotRmax = Rmax;
   }
   if (single.count("hide")) {

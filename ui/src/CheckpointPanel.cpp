@@ -351,7 +351,6 @@ void CheckpointPanel::inspectTensor(const QString& name) {
   // Read off the UI thread (the checkpoint serialises its reads); a newer click wins.
   const quint64 generation = ++inspectGeneration_;
   const auto* net = doc_->network();
-  inspected_ = name;
   tensorPicture_->clear();
   if (!net || name.isEmpty()) {
     tensorInfo_->clear();

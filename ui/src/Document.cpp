@@ -443,7 +443,7 @@ void Document::fitPlotRange() {
 }
 
 void Document::setPlotRmax(double Rmax) {
-  Rmax = std::clamp(Rmax, 10.0, kMaxPlotR);
+  Rmax = std::clamp(Rmax, kMinPlotRmax, kMaxPlotRmax);
   if (Rmax == plotRmax_) return;
   plotRmax_ = Rmax;
   model_->setCurveRange(1, Rmax, 61);

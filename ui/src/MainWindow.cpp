@@ -466,7 +466,7 @@ void MainWindow::play() {
   if (!a) return;
   QSignalBlocker block(a);
   a->setChecked(true);
-  a->setText(tr("‖ Pause"));  // U+2016: in DejaVu Sans, unlike U+23F8  // the button says what a press does
+  a->setText(tr("‖ Pause"));  // says what a press does; U+2016 is in DejaVu Sans, U+23F8 is not
 }
 
 void MainWindow::pause() {

@@ -38,6 +38,10 @@ struct PinnedNetwork {
   std::optional<TwoSizeParams> model;
 };
 
+/// The cosine-vs-R plot's upper end: one range for sessions, state links and the window.
+constexpr double kMinPlotRmax = 10, kMaxPlotRmax = 1e12;
+inline bool validPlotRmax(double Rmax) { return Rmax >= kMinPlotRmax && Rmax <= kMaxPlotRmax; }
+
 struct Session {
   static constexpr int kVersion = 1;
   TwoSizeParams params;
@@ -48,7 +52,7 @@ struct Session {
   std::optional<std::vector<int>> minority;      ///< the checkpoint's minority classes, as marked
   std::vector<PinnedNetwork> pinned;
   std::vector<TwoSizeParams> compared;  ///< models drawn beside this one on the plot
-  /// The plot's R range, 1 to plotRmax (10 .. 1e12); none: automatic (beyond R0).
+  /// The plot's R range, 1 to plotRmax (kMinPlotRmax .. kMaxPlotRmax); none: automatic (beyond R0).
   std::optional<double> plotRmax;
   /// The 3D picture as it was drawn: class means, then classifiers (2K rows of x, y, z, the
   /// solution's scaled vectors on the view's axes). Reopening turns the new solution's axes onto

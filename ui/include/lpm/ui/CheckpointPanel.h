@@ -96,7 +96,6 @@ private:
   void showTensorSummary(const io::TensorSummary& s, bool isClassifier);
   QLabel *tensorInfo_, *tensorPicture_;
   QPushButton* useTensor_;
-  QString inspected_;
   quint64 inspectGeneration_ = 0;
   /// A refused edit, said in the summary until the next change.
   void showProblem(const QString& text);

@@ -96,7 +96,7 @@ public:
   /// is computed. Empty without a comparison.
   std::vector<NamedCurve> family() const;
   /// The plot's R range, 1 to Rmax (10 .. 10^12): the model's curve and the compared ones follow.
-  static constexpr double kMaxPlotR = 1e12;
+  static constexpr double kMaxPlotR = kMaxPlotRmax;
   double plotRmax() const { return plotRmax_; }
   /// View > Plot R Range: a fixed Rmax, or none for automatic (1 to 10^4, or beyond 3 R0 once
   /// R0 is known, for two-size models). Saved in sessions.
