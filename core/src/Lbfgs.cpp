@@ -1,15 +1,46 @@
 #include "Lbfgs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <vector>
+
+#include "Kernels.h"
 
 namespace lpm::detail {
 namespace {
 
-struct Pair {
-  Eigen::VectorXd s, y;
-  double rho;
+// The pairs (s_i, y_i): columns of two n x (m + 1) matrices, oldest first in `order`, one column
+// spare for the next pair (a rejected pair must not overwrite the oldest one). Long vectors
+// (10^5 numbers at K = 200) are neither allocated nor freed once the run has started.
+struct Memory {
+  Eigen::MatrixXd S, Y;
+  Eigen::VectorXd rho, yy;  // per column: 1 / s . y, y . h0 y
+  std::vector<int> order;   // columns in use, oldest first
+  int spare = 0;
+  int capacity = 0;
+  Eigen::Index n, ld;  // length, and the columns' stride
+  Memory(Eigen::Index length, Eigen::Index stride, int m)
+      : S(stride, m + 1), Y(stride, m + 1), rho(m + 1), yy(m + 1), capacity(m), n(length), ld(stride) {
+    order.reserve(m + 1);
+  }
+  Eigen::Map<Eigen::VectorXd> s(int c) { return {S.data() + c * ld, n}; }
+  Eigen::Map<Eigen::VectorXd> y(int c) { return {Y.data() + c * ld, n}; }
+  bool empty() const { return order.empty(); }
+  void clear() { order.clear(), spare = 0; }
+  // The spare column becomes the newest pair; the oldest leaves when the memory is full, and
+  // any column not in use is the next spare.
+  void push(double r, double y2) {  // y2 = y . h0 y
+    rho(spare) = r, yy(spare) = y2;
+    order.push_back(spare);
+    if (static_cast<int>(order.size()) > capacity) order.erase(order.begin());
+    for (int c = 0; c <= capacity; ++c)
+      if (std::find(order.begin(), order.end(), c) == order.end()) {
+        spare = c;
+        break;
+      }
+  }
 };
 
 // The iteration both entry points share. `phi` is the function minimised over y; with
@@ -23,28 +54,48 @@ LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::Vector
     result.stopped = true;
     return result;
   }
-  std::deque<Pair> memory;
-  Pair spare;  // storage for the next pair
-  std::vector<double> alpha;
+  const int m = std::max(1, options.memory);
+  // Unfused, the columns start 16-byte aligned (an even stride), as separate vectors did: Eigen's
+  // sums then round as they did with them.
+  Memory memory(y.size(), options.fused ? y.size() : y.size() + (y.size() & 1), m);
+  std::vector<double> alpha(m + 1);
   int failures = 0;
+  const Kernels& kernels = detail::kernels();
+  const bool h0 = options.h0.size() == y.size();
 
   for (int it = 0; it < options.maxIterations; ++it) {
-    // Two-loop recursion: d = -H g.
-    d = -g;
-    alpha.assign(memory.size(), 0.0);
-    for (int i = static_cast<int>(memory.size()) - 1; i >= 0; --i) {
-      alpha[i] = memory[i].rho * memory[i].s.dot(d);
-      d -= alpha[i] * memory[i].y;
-    }
-    if (!memory.empty()) {
-      const auto& last = memory.back();
-      d *= last.s.dot(last.y) / last.y.squaredNorm();
-    } else {
-      d *= 1e-2 / std::max(g.norm(), 1e-300);
-    }
-    for (size_t i = 0; i < memory.size(); ++i) {
-      const double beta = memory[i].rho * memory[i].y.dot(d);
-      d += (alpha[i] - beta) * memory[i].s;
+    // Two-loop recursion: d = -H g, H0 = gamma I.
+    {
+      double gamma;
+      if (!memory.empty()) {
+        const int last = memory.order.back();
+        gamma = 1.0 / (memory.rho(last) * memory.yy(last));  // s . y / y . h0 y
+      } else {
+        gamma = 1e-2 / std::max(h0 ? g.cwiseProduct(options.h0).norm() : g.norm(), 1e-300);
+      }
+      if (!options.fused) {
+        d = -g;
+        const int count = static_cast<int>(memory.order.size());
+        for (int i = count - 1; i >= 0; --i) {
+          const int c = memory.order[i];
+          alpha[i] = memory.rho(c) * memory.s(c).dot(d);
+          d -= alpha[i] * memory.y(c);
+        }
+        if (count > 0) {
+          const int last = memory.order.back();
+          d *= memory.s(last).dot(memory.y(last)) / memory.y(last).squaredNorm();
+        } else {
+          d *= 1e-2 / std::max(g.norm(), 1e-300);
+        }
+        for (int i = 0; i < count; ++i) {
+          const int c = memory.order[i];
+          const double beta = memory.rho(c) * memory.y(c).dot(d);
+          d += (alpha[i] - beta) * memory.s(c);
+        }
+      } else
+        kernels.twoLoop(y.size(), static_cast<int>(memory.order.size()), memory.order.data(), memory.S.data(),
+                        memory.Y.data(), memory.rho.data(), g.data(), gamma, h0 ? options.h0.data() : nullptr, d.data(),
+                        alpha.data());
     }
     double slope = g.dot(d);
     if (!(slope < 0)) {  // not a descent direction: restart from steepest descent
@@ -87,20 +138,13 @@ LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::Vector
       continue;
     }
     failures = 0;
-    // The oldest pair's storage is reused: long vectors (10^5 numbers at K = 200) would otherwise
-    // be allocated and freed, page by page, every step.
-    if (spare.s.size() != y.size()) spare.s.resize(y.size()), spare.y.resize(y.size());
-    spare.s = yNew - y;
-    spare.y = gNew - g;
-    const double sy = spare.s.dot(spare.y);
-    if (sy > 1e-14 * spare.s.norm() * spare.y.norm()) {
-      spare.rho = 1.0 / sy;
-      memory.push_back(std::move(spare));
-      spare = Pair{};
-      if (static_cast<int>(memory.size()) > options.memory) {
-        spare = std::move(memory.front());
-        memory.pop_front();
-      }
+    {
+      Eigen::Map<Eigen::VectorXd> sNew = memory.s(memory.spare), yDiff = memory.y(memory.spare);
+      sNew = yNew - y;
+      yDiff = gNew - g;
+      const double sy = sNew.dot(yDiff), ss = sNew.squaredNorm(), yy = yDiff.squaredNorm();
+      if (sy > 1e-14 * std::sqrt(ss) * std::sqrt(yy))
+        memory.push(1.0 / sy, h0 ? yDiff.cwiseAbs2().dot(options.h0) : yy);
     }
     y.swap(yNew);
     g.swap(gNew);

@@ -13,6 +13,12 @@ struct LbfgsOptions {
   int maxIterations = 20000;
   double c1 = 1e-4;
   double c2 = 0.9;
+  /// Optional: L-BFGS's initial inverse Hessian is gamma diag(h0) (positive), gamma = s . y / y . h0 y
+  /// from the last pair; empty: gamma I.
+  Eigen::VectorXd h0;
+  /// The two-loop recursion of Kernels.h (fused passes, AVX2 where the processor has it); else
+  /// Eigen's, pass by pass, which keeps small problems' results to the digit as they were.
+  bool fused = false;
 };
 
 struct LbfgsResult {

@@ -8,6 +8,7 @@
 
 #include <limits>
 
+#include "Kernels.h"
 #include "Lbfgs.h"
 #include "SupCon.h"
 
@@ -35,8 +36,8 @@ struct Svd {
 Eigen::VectorXd singularValuesOf(const Eigen::MatrixXd& M) {
   const Eigen::Index m = M.rows(), n = M.cols();
   if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues();
-  const Eigen::MatrixXd G = m < n ? Eigen::MatrixXd(M * M.transpose()) : Eigen::MatrixXd(M.transpose() * M);
-  const Eigen::VectorXd e = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(G, Eigen::EigenvaluesOnly).eigenvalues();
+  Eigen::VectorXd e(std::min(m, n));  // ascending
+  detail::kernels().gramEigenvalues(static_cast<int>(m), static_cast<int>(n), M.data(), e.data());
   Eigen::VectorXd S(e.size());
   for (Eigen::Index i = 0; i < e.size(); ++i) S(i) = std::sqrt(std::max(0.0, e(e.size() - 1 - i)));  // descending
   return S;
@@ -103,6 +104,10 @@ public:
     K_ = n_.sum();
     Zbar_.resize(G_, G_);
     D_.resize(G_, G_);
+    Zt_.resize(G_, G_);
+    Dt_.resize(G_, G_);
+    sqrtN_ = n_.sqrt();
+    fast_ = G_ > kExactGapGroups;
     c_ = Eigen::VectorXd::Zero(G_);
     delta_ = Eigen::VectorXd::Zero(G_);
     if (loss_.kind != LossKind::CE || penalized_) setUpLoss(problem, groups);
@@ -125,13 +130,21 @@ public:
     if (frobenius_) {
       // Logits W h_k of a fixed ETF sum to zero over the classes: Zbar = X P, P the centring.
       Zbar_.noalias() = Eigen::Map<const Eigen::MatrixXd>(x.data(), G_, G_) * centring_;
+      wroteZ(false);
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
         c_(g) = x(G_ * G_ + static_cast<Eigen::Index>(i)) / std::sqrt(n_(g) - 1);
       }
+    } else if (fast_) {
+      // Zbar^T = V U^T: a column per class, as the loss's rows want them.
+      detail::kernels().productNT(G_, G_, r_, x.data() + G_ * r_, x.data(), Zt_.data());
+      wroteZ(true);
     } else {
       const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
       Zbar_.noalias() = U * V.transpose();
+      wroteZ(false);
+    }
+    if (!frobenius_) {
       const double* xc = x.data() + 2 * G_ * r_;
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
@@ -144,53 +157,69 @@ public:
       f = evaluateLoss(true);
       gain = f0_ - f;
     }
-    for (int g = 0; g < G_ && loss_.kind == LossKind::CE; ++g) {
-      if (pi_(g) == 0) {
-        D_.row(g).setZero();
-        delta_(g) = 0;
-        continue;
+    if (loss_.kind == LossKind::CE && !fast_) {
+      // Few groups: the loop below, in Eigen's baseline build (the results of small problems are
+      // kept to the digit: the drawings pick among equally good axes by them).
+      for (int g = 0; g < G_; ++g) {
+        if (pi_(g) == 0) {
+          D_.row(g).setZero();
+          delta_(g) = 0;
+          continue;
+        }
+        // Logits of a class in g, relative to its own logit e: against each class of g' != g,
+        // Zbar/sqrt(n_g n_g') - e; against the other n_g - 1 classes of g, fs - e. The loss is
+        // log(1 + others) with `others` the sum of their exponentials: evaluated as log1p and with
+        // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits.
+        Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
+        const double e = L(g) + c_(g) * (1 - 1 / n_(g));
+        const double fs = L(g) - c_(g) / n_(g);
+        const bool hasSame = n_(g) > 1;
+        L -= e;
+        L(g) = -std::numeric_limits<double>::infinity();
+        double m = std::max(L.maxCoeff(), 0.0);
+        if (hasSame) m = std::max(m, fs - e);
+        Eigen::ArrayXd E = (L - m).exp();
+        E(g) = 0;
+        const double Pf = hasSame ? std::exp(fs - e - m) : 0.0, Pe = std::exp(-m);
+        const double others = (n_ * E).sum() + (n_(g) - 1) * Pf;
+        const double S = others + Pe;
+        const double loss = m == 0 ? std::log1p(others) : m + std::log(S);
+        f += n_(g) * pi_(g) * loss;
+        // log K - loss without cancellation when the budget is small and the loss is near log K:
+        // log(S / K) = log1p(sum over the other classes of expm1(logit - e) / K).
+        double lossMinusLogK;
+        if (m == 0) {
+          Eigen::ArrayXd X = L.expm1();
+          X(g) = 0;
+          const double sumExpm1 = (n_ * X).sum() + (hasSame ? (n_(g) - 1) * std::expm1(fs - e) : 0.0);
+          lossMinusLogK = std::log1p(sumExpm1 / K_);
+        } else {
+          lossMinusLogK = loss - std::log(K_);
+        }
+        gain -= n_(g) * pi_(g) * lossMinusLogK;
+        const double notSelf = others / S, pSame = Pf / S;
+        D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
+        D_(g, g) = pi_(g) * ((n_(g) - 1) * pSame - notSelf);
+        delta_(g) = -pi_(g) * (notSelf + pSame);
       }
+      wroteD(false);
+    } else if (loss_.kind == LossKind::CE) {
       // Logits of a class in g, relative to its own logit e: against each class of g' != g,
       // Zbar/sqrt(n_g n_g') - e; against the other n_g - 1 classes of g, fs - e. The loss is
       // log(1 + others) with `others` the sum of their exponentials: evaluated as log1p and with
-      // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits.
-      Eigen::ArrayXd L = Zbar_.row(g).array().transpose() / sqrtNN_.row(g).array().transpose();
-      const double e = L(g) + c_(g) * (1 - 1 / n_(g));
-      const double fs = L(g) - c_(g) / n_(g);
-      const bool hasSame = n_(g) > 1;
-      L -= e;
-      L(g) = -std::numeric_limits<double>::infinity();
-      double m = std::max(L.maxCoeff(), 0.0);
-      if (hasSame) m = std::max(m, fs - e);
-      Eigen::ArrayXd E = (L - m).exp();
-      E(g) = 0;
-      const double Pf = hasSame ? std::exp(fs - e - m) : 0.0, Pe = std::exp(-m);
-      const double others = (n_ * E).sum() + (n_(g) - 1) * Pf;
-      const double S = others + Pe;
-      const double loss = m == 0 ? std::log1p(others) : m + std::log(S);
-      f += n_(g) * pi_(g) * loss;
-      // log K - loss without cancellation when the budget is small and the loss is near log K:
-      // log(S / K) = log1p(sum over the other classes of expm1(logit - e) / K).
-      double lossMinusLogK;
-      if (m == 0) {
-        Eigen::ArrayXd X = L.expm1();
-        X(g) = 0;
-        const double sumExpm1 = (n_ * X).sum() + (hasSame ? (n_(g) - 1) * std::expm1(fs - e) : 0.0);
-        lossMinusLogK = std::log1p(sumExpm1 / K_);
-      } else {
-        lossMinusLogK = loss - std::log(K_);
-      }
-      gain -= n_(g) * pi_(g) * lossMinusLogK;
-      const double notSelf = others / S, pSame = Pf / S;
-      D_.row(g) = (pi_(g) * std::sqrt(n_(g))) * (E * n_.sqrt() / S).transpose().matrix();
-      D_(g, g) = pi_(g) * ((n_(g) - 1) * pSame - notSelf);
-      delta_(g) = -pi_(g) * (notSelf + pSame);
+      // 1 - p_self = others / (1 + others), so an exponentially small loss keeps its digits
+      // (KernelsImpl.h, ceRows). Its gain log K - loss is log1p of the mean of expm1 of the
+      // logits when the loss is near log K.
+      const detail::CeRows in{G_, Zt().data(), sqrtNN_.data(), n_.data(), sqrtN_.data(), pi_.data(), c_.data(), K_,
+                              std::log(K_), Dt_.data(), delta_.data()};
+      f = detail::kernels().ceRows(in, gain);
+      wroteD(true);
     }
     grad.resize(x.size());
     objective_ = f;
     gain_ = gain;
     if (frobenius_) {
-      Eigen::Map<Eigen::MatrixXd>(grad.data(), G_, G_).noalias() = D_ * centring_;
+      Eigen::Map<Eigen::MatrixXd>(grad.data(), G_, G_).noalias() = D() * centring_;
       for (size_t i = 0; i < contrastGroups_.size(); ++i) {
         const int g = contrastGroups_[i];
         grad(G_ * G_ + static_cast<Eigen::Index>(i)) = std::sqrt(n_(g) - 1) * delta_(g);
@@ -199,9 +228,13 @@ public:
     }
     const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     const double* xc = x.data() + 2 * G_ * r_;
-    Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
-    gU.noalias() = D_ * V;
-    gV.noalias() = D_.transpose() * U;
+    if (fast_) {
+      detail::kernels().gradients(G_, r_, Dt().data(), U.data(), V.data(), grad.data(), grad.data() + G_ * r_);
+    } else {
+      Eigen::Map<Eigen::MatrixXd> gU(grad.data(), G_, r_), gV(grad.data() + G_ * r_, G_, r_);
+      gU.noalias() = D() * V;
+      gV.noalias() = D().transpose() * U;
+    }
     double* gc = grad.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -224,16 +257,16 @@ public:
   /// nuclear-norm ball; <D, Z> + tau ||D||_F on the Frobenius ball (fixed ETF classifier).
   double gap(double tau) const {
     if (penalized_) return penalizedGap();
-    double inner = D_.cwiseProduct(Zbar_).sum();
+    double inner = innerDZ();
     if (frobenius_) {
-      double norm2 = (D_ * centring_).squaredNorm();  // the gradient within the centred logits
+      double norm2 = (D() * centring_).squaredNorm();  // the gradient within the centred logits
       for (int g : contrastGroups_) {
         inner += (n_(g) - 1) * delta_(g) * c_(g);
         norm2 += (n_(g) - 1) * delta_(g) * delta_(g);
       }
       return inner + tau * std::sqrt(norm2);
     }
-    return nuclearGap(tau, maxSingularValue(D_));
+    return nuclearGap(tau, maxSingularValue(anyD()));  // D or D^T: the same singular values
   }
 
   /// The gap with sigma_max(D) from below (power iteration): <= the exact gap; exact for few groups.
@@ -246,7 +279,7 @@ public:
   void descentPair(Eigen::VectorXd& u, Eigen::VectorXd& v) {
     sigmaEstimate();
     v = powerVector_;
-    u = -(D_ * v);
+    u = -(Dt().transpose() * v);
     const double n = u.norm();
     if (n > 0) u /= n;
   }
@@ -277,7 +310,7 @@ public:
   /// The objective at the last evaluated point; penalized: loss + mu ||D^{1/2} Z||_* + (lambda_b / 2) ||b||^2.
   double objective() const {
     if (!penalized_) return objective_;
-    return lossValue_ + mu_ * nuclearNorm(Zbar_, c_) + biasPenalty_;
+    return lossValue_ + mu_ * nuclearNorm(Zbar(), c_) + biasPenalty_;
   }
 
   /// Factor variables whose logits are exactly (Zbar, c): the inverse of operator()'s unpacking.
@@ -332,7 +365,10 @@ public:
     for (int g : contrastGroups_) t += (n_(g) - 1) * std::abs(c(g));
     return t;
   }
-  const Eigen::MatrixXd& Zbar() const { return Zbar_; }
+  const Eigen::MatrixXd& Zbar() const {
+    if (!zPlain_) Zbar_ = Zt_.transpose(), zPlain_ = true;
+    return Zbar_;
+  }
   const Eigen::VectorXd& contrast() const { return c_; }
   const Eigen::VectorXd& bias() const { return b_; }  ///< per group (penalized with a bias)
   int groups() const { return G_; }
@@ -351,7 +387,7 @@ private:
   // smooth objective loss(Z + b) + (mu / 2) ||factors||^2 + (lambda_b / 2) ||b||^2, whose minimum
   // over factorisations of Y is loss + mu ||Y||_* + (lambda_b / 2) ||b||^2.
   Eigen::MatrixXd gradientY() const {  // S^{-1} D, S = diag(sqrt(n_g)) (rows of empty classes: 0)
-    Eigen::MatrixXd gY = D_;
+    Eigen::MatrixXd gY = D();
     for (int g = 0; g < G_; ++g) gY.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
     return gY;
   }
@@ -360,6 +396,7 @@ private:
     const Eigen::Map<const Eigen::MatrixXd> U(x.data(), G_, r_), V(x.data() + G_ * r_, G_, r_);
     Zbar_.noalias() = U * V.transpose();
     for (int g = 0; g < G_; ++g) Zbar_.row(g) *= sizeRoot_(g) > 0 ? 1 / sizeRoot_(g) : 0.0;
+    wroteZ(false);
     const double* xc = x.data() + 2 * G_ * r_;
     for (size_t i = 0; i < contrastGroups_.size(); ++i) {
       const int g = contrastGroups_[i];
@@ -397,9 +434,9 @@ private:
   // gap = <g, Y> + mu ||Y||_* + r max(0, sigma_max(g) - mu) + ||grad_b F||^2 / (2 lambda_b) >= P - P*,
   // r = min(P(0, 0), P) / mu >= ||Y*||_* (the loss is >= 0) (lpm-models.md §1).
   double penalizedGap() const {
-    double inner = D_.cwiseProduct(Zbar_).sum();
+    double inner = innerDZ();
     for (int g : contrastGroups_) inner += (n_(g) - 1) * delta_(g) * c_(g);
-    const double nuc = nuclearNorm(Zbar_, c_);
+    const double nuc = nuclearNorm(Zbar(), c_);
     const double P = lossValue_ + mu_ * nuc + biasPenalty_;
     const double r = std::min(f0_, P) / mu_;
     double gap = inner + mu_ * nuc + r * std::max(0.0, gradientNormY() - mu_);
@@ -444,6 +481,7 @@ private:
     }
     // f(0): every logit 0 (and no bias).
     Zbar_.setZero();
+    wroteZ(false);
     c_.setZero();
     b_.setZero();
     f0_ = evaluateLoss(false);
@@ -455,7 +493,8 @@ private:
     const bool mse = loss_.kind == LossKind::MSE, smoothing = loss_.kind == LossKind::LabelSmoothing;
     const double a = loss_.alpha;
     Eigen::ArrayXd dL(G_);
-    if (derivatives) dB_.setZero();
+    if (derivatives) dB_.setZero(), wroteD(false);
+    Zbar();  // the rows below read Zbar_
     for (int g = 0; g < G_; ++g) {
       if (pi_(g) == 0) {
         if (derivatives) D_.row(g).setZero(), delta_(g) = 0;
@@ -516,7 +555,7 @@ private:
   // <D, Z> + tau sigma_max over the nuclear ball, given sigma_max(Dbar) (exact or estimated);
   // the contrasts' parts enter both terms.
   double nuclearGap(double tau, double sigmaMean) const {
-    double inner = D_.cwiseProduct(Zbar_).sum(), sigma = sigmaMean;
+    double inner = innerDZ(), sigma = sigmaMean;
     for (int g : contrastGroups_) {
       inner += (n_(g) - 1) * delta_(g) * c_(g);
       sigma = std::max(sigma, std::abs(delta_(g)));
@@ -524,30 +563,37 @@ private:
     return inner + tau * sigma;
   }
 
-  // sigma_max(D_) from below by power iteration on D^T D, from the previous call's vector.
+  // sigma_max(D) from below by power iteration on D^T D, from the previous call's vector.
+  // A few steps per call: the vector carries over between calls (D changes little per step), so
+  // the estimate keeps converging along the run.
   double sigmaEstimate() {
-    const Eigen::Index n = D_.cols();
-    if (powerVector_.size() != n) {
-      powerVector_ = Eigen::VectorXd::LinSpaced(n, 1.0, 2.0);
+    if (powerVector_.size() != G_) {
+      powerVector_ = Eigen::VectorXd::LinSpaced(G_, 1.0, 2.0);
       powerVector_.normalize();
     }
-    Eigen::VectorXd w, v = powerVector_;
-    double lambda = 0;
-    // A few steps per call: the vector carries over between calls (D changes little per step),
-    // so the estimate keeps converging along the run.
-    for (int it = 0; it < 20; ++it) {
-      w.noalias() = D_ * v;
-      const double next = w.squaredNorm();  // v^T (D^T D) v, |v| = 1
-      v.noalias() = D_.transpose() * w;
-      const double norm = v.norm();
-      if (!(norm > 0)) break;
-      v /= norm;
-      const bool settled = std::abs(next - lambda) <= 1e-15 * next;
-      lambda = std::max(lambda, next);
-      if (settled) break;
-    }
-    if (v.allFinite() && v.norm() > 0) powerVector_ = v;
-    return std::sqrt(lambda);
+    return std::sqrt(detail::kernels().power(G_, Dt().data(), powerVector_.data(), 20));
+  }
+
+  // D and Zbar are kept as computed, plain or transposed (the loss's rows want columns); the
+  // other form is made on demand.
+  void wroteZ(bool transposed) { zPlain_ = !transposed, zTrans_ = transposed; }
+  void wroteD(bool transposed) { dPlain_ = !transposed, dTrans_ = transposed; }
+  const Eigen::MatrixXd& Zt() const {
+    if (!zTrans_) Zt_ = Zbar_.transpose(), zTrans_ = true;
+    return Zt_;
+  }
+  const Eigen::MatrixXd& D() const {
+    if (!dPlain_) D_ = Dt_.transpose(), dPlain_ = true;
+    return D_;
+  }
+  const Eigen::MatrixXd& Dt() const {
+    if (!dTrans_) Dt_ = D_.transpose(), dTrans_ = true;
+    return Dt_;
+  }
+  const Eigen::MatrixXd& anyD() const { return dPlain_ ? D_ : Dt_; }
+  double innerDZ() const {  // <D, Zbar>
+    if (dTrans_ && zTrans_) return Dt_.cwiseProduct(Zt_).sum();
+    return D().cwiseProduct(Zbar()).sum();
   }
 
   static constexpr int kExactGapGroups = 16;
@@ -565,7 +611,11 @@ private:
   Eigen::ArrayXd scale_, shift_, ownShift_;
   double f0_ = 0;
   Eigen::ArrayXd n_, pi_;
-  Eigen::MatrixXd sqrtNN_, Zbar_, D_;
+  Eigen::MatrixXd sqrtNN_;
+  mutable Eigen::MatrixXd Zbar_, D_, Zt_, Dt_;
+  mutable bool zPlain_ = true, zTrans_ = false, dPlain_ = true, dTrans_ = false;
+  bool fast_ = false;  ///< the kernels of Kernels.h (many groups); else Eigen here, as before them
+  Eigen::ArrayXd sqrtN_;
   Eigen::VectorXd c_, delta_;
   std::vector<int> contrastGroups_;
   double objective_ = 0, gain_ = 0, K_ = 0;
@@ -1015,6 +1065,23 @@ std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)> phaseFunction(co
   };
 }
 
+// L-BFGS's initial inverse Hessian for many groups (doc/dev/04-SOLVER.md): a row of either
+// factor belongs to one group, and the loss's curvature in it grows with the group's weight
+// pi_g (its row of D is scaled by pi_g), so the row is scaled by (pi_g / max pi)^(-1/2); the
+// contrast factors by 1. Only the path the iterations take depends on it.
+Eigen::VectorXd classWeightScaling(const std::vector<ClassGroup>& groups, int rank, int dimension) {
+  const int G = static_cast<int>(groups.size());
+  double top = 0;
+  for (const auto& g : groups) top = std::max(top, g.weight);
+  Eigen::VectorXd h = Eigen::VectorXd::Ones(dimension);
+  if (!(top > 0)) return h;
+  for (int side = 0; side < 2; ++side)
+    for (int col = 0; col < rank; ++col)
+      for (int g = 0; g < G; ++g)
+        if (groups[g].weight > 0) h(side * G * rank + col * G + g) = std::sqrt(top / groups[g].weight);
+  return h;
+}
+
 int lbfgsMemory(int dimension) {
   // Long vectors: a short memory. The two-loop recursion streams every stored pair twice per
   // step; 30 pairs of 20k doubles (K = 100) leave the cache and cost more than the objective
@@ -1105,6 +1172,8 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
     detail::LbfgsOptions lo;
     lo.memory = lbfgsMemory(objective.dimension());
     lo.maxIterations = maxIterations;
+    lo.h0 = classWeightScaling(groups, rank, objective.dimension());
+    lo.fused = true;
     int step = 0;
     bool certified = false, stalled = false;
     // Too low a rank shows as factors that use all of it: a rank-deficient stationary point is
@@ -1176,6 +1245,8 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   detail::LbfgsOptions lo;
   lo.memory = lbfgsMemory(objective.dimension());
   lo.maxIterations = maxIterations;
+  if (adaptive) lo.h0 = classWeightScaling(s.groups, rank, objective.dimension());
+  lo.fused = G > 16;  // GroupedObjective's kernels too (kExactGapGroups)
   // The gap needs sigma_max(Dbar): exact for a few groups, estimated first for many (gapBelow).
   int steps = 0;
   auto stop = [&](double, double) {

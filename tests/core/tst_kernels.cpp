@@ -1,0 +1,248 @@
+// The general solver's kernels (core/src/Kernels.h): the AVX2 + FMA build against the baseline
+// one, kernel by kernel and through whole solves, and both against a reference value.
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <random>
+#include <vector>
+
+#include "Kernels.h"
+#include "lpm/Solver.h"
+
+using namespace lpm;
+using detail::Kernels;
+
+namespace {
+
+Eigen::MatrixXd randomMatrix(int rows, int cols, std::mt19937& rng, double scale = 1) {
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXd M(rows, cols);
+  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * normal(rng);
+  return M;
+}
+
+// max |a - b| / max |b|: the kernels differ only in the order and width of their sums.
+double relativeDifference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return (a - b).cwiseAbs().maxCoeff() / std::max(b.cwiseAbs().maxCoeff(), 1e-300);
+}
+
+// The long tail n_k = 100^(-k/(K-1)), EW = 1, EH = 5 (bench_solver's GeneralLongTail/30).
+Problem longTail(int K) {
+  return makeFromSizes(1, 5, exponentialProfile(K, 100));
+}
+
+// Its optimum, from the session-start solver (certified, relative gap 9e-11).
+constexpr double kLongTail30Objective = 0.461773097076257;
+
+// The kernels both builds compute, on the same inputs.
+struct Outputs {
+  Eigen::MatrixXd Z, gU, gV, Dt, delta, v, d, eigD, eigU;
+  double f = 0, gain = 0, lambda = 0;
+};
+
+// Copies of arrays `offset` doubles past a fresh allocation's start: the kernels must not depend
+// on where the caller's arrays lie (their sums would round differently from process to process).
+struct Placed {
+  int offset;
+  std::deque<std::vector<double>> store;
+  double* operator()(const Eigen::MatrixXd& M) {
+    store.emplace_back(M.size() + offset + 4);
+    std::copy(M.data(), M.data() + M.size(), store.back().data() + offset);
+    return store.back().data() + offset;
+  }
+  static void back(const double* p, Eigen::MatrixXd& M) { std::copy(p, p + M.size(), M.data()); }
+};
+
+Outputs runKernels(const Kernels& k, int G, int r, double groupSize, double ownMargin, int offset = 0) {
+  std::mt19937 rng(11);
+  Placed at{offset, {}};
+  const Eigen::MatrixXd U = randomMatrix(G, r, rng), V = randomMatrix(G, r, rng);
+  double *pU = at(U), *pV = at(V);
+  Outputs o;
+  o.Z.resize(G, G);
+  double* pZ = at(o.Z);
+  k.productNT(G, G, r, pV, pU, pZ);
+  Placed::back(pZ, o.Z);
+  // Logits of the size of a solve's (a few units), weights of a long tail.
+  // With an own margin every other logit is below the own one (the loss's m = 0 branch, where
+  // the gain takes expm1 near 0 and E - 1 further out).
+  Eigen::MatrixXd Zt = 3 * o.Z / std::sqrt(double(r));
+  Zt.diagonal().array() += ownMargin;
+  Eigen::VectorXd n = Eigen::VectorXd::Constant(G, groupSize), pi(G), c = randomMatrix(G, 1, rng);
+  for (int g = 0; g < G; ++g) pi(g) = std::pow(100.0, -double(g) / (G - 1));
+  pi /= (n.cwiseProduct(pi)).sum();
+  const Eigen::VectorXd sqrtN = n.cwiseSqrt();
+  const Eigen::MatrixXd sqrtNN = sqrtN * sqrtN.transpose();
+  const double K = n.sum();
+  o.Dt.resize(G, G);
+  o.delta.resize(G, 1);
+  double *pDt = at(o.Dt), *pDelta = at(o.delta);
+  const detail::CeRows in{G, at(Zt), at(sqrtNN), at(n), at(sqrtN), at(pi), at(c), K, std::log(K), pDt, pDelta};
+  o.f = k.ceRows(in, o.gain);
+  Placed::back(pDt, o.Dt);
+  Placed::back(pDelta, o.delta);
+  o.gU.resize(G, r);
+  o.gV.resize(G, r);
+  double *pgU = at(o.gU), *pgV = at(o.gV);
+  k.gradients(G, r, pDt, pU, pV, pgU, pgV);
+  Placed::back(pgU, o.gU);
+  Placed::back(pgV, o.gV);
+  o.eigD.resize(G, 1);
+  o.eigU.resize(std::min(G, r), 1);
+  double *pe = at(o.eigD), *pu = at(o.eigU);
+  k.gramEigenvalues(G, G, pDt, pe);
+  k.gramEigenvalues(G, r, pU, pu);
+  Placed::back(pe, o.eigD);
+  Placed::back(pu, o.eigU);
+  o.v = Eigen::VectorXd::LinSpaced(G, 1.0, 2.0).normalized();
+  double* pv = at(o.v);
+  o.lambda = k.power(G, pDt, pv, 20);
+  Placed::back(pv, o.v);
+  // Two-loop recursion over 5 pairs with s . y > 0, stored out of order.
+  const long len = 2 * G * r;
+  const int m = 6;
+  Eigen::MatrixXd S = randomMatrix(int(len), m, rng), Y = S + 0.3 * randomMatrix(int(len), m, rng);
+  Eigen::VectorXd rho(m);
+  for (int i = 0; i < m; ++i) rho(i) = 1 / S.col(i).dot(Y.col(i));
+  const std::vector<int> cols = {3, 0, 5, 1, 4};
+  const Eigen::VectorXd g = randomMatrix(int(len), 1, rng);
+  o.d.resize(len, 1);
+  std::vector<double> alpha(m);
+  const Eigen::VectorXd h0 = (randomMatrix(int(len), 1, rng).array().abs() + 0.5).matrix();
+  double* pd = at(o.d);
+  k.twoLoop(len, int(cols.size()), cols.data(), at(S), at(Y), at(rho), at(g), 0.7, at(h0), pd, alpha.data());
+  Placed::back(pd, o.d);
+  return o;
+}
+
+bool identical(const Outputs& a, const Outputs& b) {
+  auto same = [](const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) { return (x.array() == y.array()).all(); };
+  return same(a.Z, b.Z) && same(a.gU, b.gU) && same(a.gV, b.gV) && same(a.Dt, b.Dt) && same(a.delta, b.delta) &&
+         same(a.v, b.v) && same(a.d, b.d) && same(a.eigD, b.eigD) && same(a.eigU, b.eigU) && a.f == b.f &&
+         a.gain == b.gain && a.lambda == b.lambda;
+}
+
+}  // namespace
+
+class TestKernels : public QObject {
+  Q_OBJECT
+ private slots:
+  void avx2MatchesBaseline_data() {
+    QTest::addColumn<int>("G");
+    QTest::addColumn<int>("r");
+    QTest::addColumn<double>("groupSize");
+    QTest::addColumn<double>("ownMargin");
+    QTest::newRow("general K = 5 (coefficient-wise products)") << 5 << 6 << 1.0 << 0.0;
+    QTest::newRow("general K = 30") << 30 << 31 << 1.0 << 0.0;
+    QTest::newRow("general K = 30, own logit largest") << 30 << 31 << 1.0 << 12.0;
+    QTest::newRow("general K = 101, rank 37") << 101 << 37 << 1.0 << 0.0;
+    QTest::newRow("groups of 3 (contrasts)") << 17 << 18 << 3.0 << 0.0;
+    QTest::newRow("groups of 3, own logit largest") << 17 << 18 << 3.0 << 12.0;
+  }
+  void avx2MatchesBaseline() {
+    const Kernels* avx2 = detail::avx2Kernels();
+    if (!avx2) QSKIP("the AVX2 kernels are not built, or this processor lacks AVX2 or FMA");
+    QFETCH(int, G);
+    QFETCH(int, r);
+    QFETCH(double, groupSize);
+    QFETCH(double, ownMargin);
+    const Outputs a = runKernels(*avx2, G, r, groupSize, ownMargin);
+    const Outputs b = runKernels(detail::baselineKernels(), G, r, groupSize, ownMargin);
+    QVERIFY(relativeDifference(a.Z, b.Z) < 1e-12);
+    QVERIFY(std::abs(a.f - b.f) <= 1e-12 * std::abs(b.f));
+    QVERIFY(std::abs(a.gain - b.gain) <= 1e-12 * std::abs(b.gain));
+    QVERIFY(relativeDifference(a.Dt, b.Dt) < 1e-12);
+    QVERIFY(relativeDifference(a.delta, b.delta) < 1e-12);
+    QVERIFY(relativeDifference(a.gU, b.gU) < 1e-12);
+    QVERIFY(relativeDifference(a.gV, b.gV) < 1e-12);
+    QVERIFY(std::abs(a.lambda - b.lambda) <= 1e-12 * b.lambda);
+    QVERIFY(relativeDifference(a.eigD, b.eigD) < 1e-12);  // of the largest: the certificate's sigma_max^2
+    QVERIFY(relativeDifference(a.eigU, b.eigU) < 1e-12);
+    QVERIFY(std::abs(a.eigD.maxCoeff() - b.eigD.maxCoeff()) <= 1e-13 * b.eigD.maxCoeff());
+    QVERIFY(relativeDifference(a.v, b.v) < 1e-10);  // 20 power steps amplify nothing much
+    QVERIFY(relativeDifference(a.d, b.d) < 1e-12);
+  }
+
+  // Bit for bit the same results wherever the inputs lie (8-byte steps): one solve gives the same
+  // digits in every process (the CLI and the Python module are compared exactly).
+  void independentOfAlignment_data() { avx2MatchesBaseline_data(); }
+  void independentOfAlignment() {
+    QFETCH(int, G);
+    QFETCH(int, r);
+    QFETCH(double, groupSize);
+    QFETCH(double, ownMargin);
+    for (const Kernels* k : {&detail::baselineKernels(), detail::avx2Kernels()}) {
+      if (!k) continue;
+      const Outputs a = runKernels(*k, G, r, groupSize, ownMargin, 0);
+      for (int offset = 1; offset < 4; ++offset)
+        QVERIFY2(identical(a, runKernels(*k, G, r, groupSize, ownMargin, offset)), k->name);
+    }
+  }
+
+  // The two-loop recursion against the textbook one, written out here.
+  void twoLoopIsTheRecursion() {
+    std::mt19937 rng(5);
+    const long n = 257;
+    const int m = 4;
+    Eigen::MatrixXd S = randomMatrix(int(n), m, rng), Y = S + 0.5 * randomMatrix(int(n), m, rng);
+    Eigen::VectorXd rho(m);
+    for (int i = 0; i < m; ++i) rho(i) = 1 / S.col(i).dot(Y.col(i));
+    const std::vector<int> cols = {2, 0, 3};
+    const Eigen::VectorXd g = randomMatrix(int(n), 1, rng);
+    const double gamma = 0.3;
+    const Eigen::VectorXd h0 = (randomMatrix(int(n), 1, rng).array().abs() + 0.5).matrix();
+    for (const bool diagonal : {false, true}) {
+      Eigen::VectorXd d = -g;
+      std::vector<double> alpha(cols.size());
+      for (int i = int(cols.size()) - 1; i >= 0; --i) {
+        alpha[i] = rho(cols[i]) * S.col(cols[i]).dot(d);
+        d -= alpha[i] * Y.col(cols[i]);
+      }
+      d *= gamma;
+      if (diagonal) d = d.cwiseProduct(h0);
+      for (size_t i = 0; i < cols.size(); ++i) d += (alpha[i] - rho(cols[i]) * Y.col(cols[i]).dot(d)) * S.col(cols[i]);
+      for (const Kernels* k : {&detail::baselineKernels(), detail::avx2Kernels()}) {
+        if (!k) continue;
+        Eigen::VectorXd out(n);
+        std::vector<double> scratch(m);
+        const double* h = diagonal ? h0.data() : nullptr;
+        k->twoLoop(n, int(cols.size()), cols.data(), S.data(), Y.data(), rho.data(), g.data(), gamma, h, out.data(),
+                   scratch.data());
+        QVERIFY2(relativeDifference(out, d) < 1e-13, k->name);
+        k->twoLoop(n, 0, cols.data(), S.data(), Y.data(), rho.data(), g.data(), gamma, h, out.data(), scratch.data());
+        const Eigen::VectorXd first =
+            diagonal ? Eigen::VectorXd(-gamma * h0.cwiseProduct(g)) : Eigen::VectorXd(-gamma * g);
+        QVERIFY2(relativeDifference(out, first) < 1e-15, k->name);
+      }
+    }
+  }
+
+  // Whole general solves (K = 30 long tail) with each set of kernels: both certified, both at the
+  // reference optimum to within their certificates.
+  void solvesAgree() {
+    const Problem p = longTail(30);
+    SolveOptions o;
+    o.kind = SolverKind::General;
+    std::vector<const Kernels*> sets = {&detail::baselineKernels()};
+    if (detail::avx2Kernels()) sets.push_back(detail::avx2Kernels());
+    for (const Kernels* k : sets) {
+      detail::setKernels(k);
+      const Solution s = solve(p, o);
+      detail::setKernels(nullptr);
+      QVERIFY2(s.certified, k->name);
+      QVERIFY2(s.attempts == 1, k->name);
+      // f - f* <= gap for both: each is within its own gap of the reference's f*.
+      const double target = certificateTarget(s.objective, s.gain);
+      QVERIFY2(s.gap <= target, k->name);
+      QVERIFY2(std::abs(s.objective - kLongTail30Objective) <= 2 * target, k->name);
+      const Certificate c = certify(p, s.Z.expand(s.groups, p.K()));
+      QVERIFY2(std::abs(c.objective - s.objective) <= 1e-12 * s.objective, k->name);
+      QVERIFY2(c.gap <= certificateTarget(c.objective, s.gain), k->name);
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestKernels)
+#include "tst_kernels.moc"
