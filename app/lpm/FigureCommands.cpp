@@ -7,6 +7,7 @@
 #include "Cli.h"
 #include "lpm/Geometry.h"
 #include "lpm/Presets.h"
+#include "lpm/Report.h"
 #include "lpm/Session.h"
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Network.h"
@@ -21,7 +22,8 @@ struct FigureArgs {
   std::vector<std::string> pins;                       // more networks: FILE=LABELS_OR_NPZ
   std::vector<std::string> compare;                    // more models: NAME=VALUE,NAME=VALUE
   int KA = -1;
-  bool allowUnsafe = false;
+  bool allowUnsafe = false, pinModels = false;
+  double plotRmax = 0;  // 0: automatic
   std::vector<std::string> sets;
   int width = 0, height = 0, scale = 1, frames = 60, fps = 24;
 };
@@ -59,10 +61,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     if (p->paperFigure) in.title = p->title;
   } else if (!a.session.empty()) {
     const lpm::Session s = lpm::loadSession(a.session);
-    for (const auto& n : s.pinned) in.pinned.push_back({n.R, n.minorityCos, n.name});
-    in.params = s.params;
-    in.view = s.view;
-    in.camera = s.camera;
+    in = lpm::render::figureInputs(s);
     if (s.checkpoint) {
       // The session's network, as the window showed it (its parameters stay the session's).
       lpm::io::NetworkRequest r{*s.checkpoint, s.features.value_or(""), s.labels.value_or(""), "", a.allowUnsafe};
@@ -82,12 +81,25 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       if (eq == std::string::npos) throw lpm::InvalidInput("--pin expects CHECKPOINT=LABELS (labels give its R), got '" + pin + "'");
       const std::string file = pin.substr(0, eq), data = pin.substr(eq + 1);
       const bool npz = data.size() > 4 && data.compare(data.size() - 4, 4, ".npz") == 0;
-      const auto other = networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, a.minority, a.KA, in.params).first;
+      const auto [other, model] =
+          networkFigure({file, npz ? data : "", npz ? "" : data, "", a.allowUnsafe}, a.minority, a.KA, in.params);
       if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
       in.pinned.push_back({other.R, *other.minorityCos, other.name});
+      // Its own model (fitted EW, EH) on the plot, as Compare > Add the Pinned Networks' Models.
+      const bool drawn = model && (lpm::sameParameters(*model, in.params, "R") ||
+                                   std::any_of(in.compare.begin(), in.compare.end(), [&](const lpm::TwoSizeParams& q) {
+                                     return lpm::sameParameters(q, *model, "R");
+                                   }));
+      if (a.pinModels && model && !drawn) in.compare.push_back(*model);
     }
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");
+  if (a.pinModels && a.pins.empty()) throw lpm::InvalidInput("--pin-models needs --pin");
+  if (a.plotRmax != 0) {
+    if (!lpm::validPlotRmax(a.plotRmax))
+      throw lpm::InvalidInput("--plot-rmax must be in [10, 1e12], got " + lpm::formatNumber(a.plotRmax));
+    in.plotRmax = a.plotRmax;
+  }
   for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
   if (!a.plotShows.empty()) {
     if (a.plotShows != "auto") lpm::curveQuantityFromString(a.plotShows);  // refused by name
@@ -221,6 +233,10 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
                                               "e.g. loss=ldam,margin=0.5 (repeatable, up to 5)");
   figure->add_option("--pin", a->pins, "with --checkpoint: another network on the plot, FILE=LABELS or "
                                        "FILE=FEATURES_AND_LABELS.npz (repeatable: networks trained at several R)");
+  figure->add_flag("--pin-models", a->pinModels, "with --pin: each pinned network's own model curve (its fitted EW "
+                                                 "and EH) beside the figure's");
+  figure->add_option("--plot-rmax", a->plotRmax, "the plot runs from R = 1 to this (10 to 1e12; default: automatic, "
+                                                 "beyond R0 when R0 lies past 10^4)");
   figure->add_flag("--allow-unsafe-globals", a->allowUnsafe, "with --checkpoint: read a file whose pickle names "
                                                              "code-running globals (nothing is run)");
   animate->add_option("--out", a->out, "a folder for PNG frames, or FILE.ogv");

@@ -186,11 +186,36 @@ private slots:
     TwoSizeParams q = p;
     q.KA = 4;
     QVERIFY(!n.overlay(solve(makeTwoSize(q)), g));
-    // Its point for the plot: no counts, so the R given.
-    const auto pin = n.pin(40);
-    QVERIFY(pin);
-    QCOMPARE(pin->R, 40.0);
-    QCOMPARE(pin->name, std::string("model.npy"));
+    // Its point for the plot needs a known R: none without labels or counts.
+    QVERIFY(!n.pin());
+  }
+
+  void tensorStatisticsHoldAtAnyScale() {
+    // A large mean over a small spread (E[x^2] - mean^2 would lose every digit), magnitudes whose
+    // squares overflow, and a tensor with no finite value at all.
+    QTemporaryDir dir;
+    auto summary = [&](const Eigen::MatrixXd& M) {
+      const std::string file = dir.filePath("t.npy").toStdString();
+      writeNpy(file, M);
+      const Checkpoint c = Checkpoint::open(file);
+      return summarizeTensor(c, c.tensors().front().name);
+    };
+    Eigen::MatrixXd M(40, 25);
+    for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = 1e9 + 1e-3 * double(i % 7);
+    long double mean = 0, ss = 0;
+    for (Eigen::Index i = 0; i < M.size(); ++i) mean += M.data()[i];
+    mean /= M.size();
+    for (Eigen::Index i = 0; i < M.size(); ++i) ss += (M.data()[i] - mean) * (M.data()[i] - mean);
+    const double stdRef = double(std::sqrt(ss / M.size()));
+    const TensorSummary s = summary(M);
+    QVERIFY2(std::abs(s.std - stdRef) < 1e-6 * stdRef, qPrintable(QString("%1 vs %2").arg(s.std).arg(stdRef)));
+    QVERIFY(std::abs(s.mean - double(mean)) < 1e-6);
+    const TensorSummary big = summary(Eigen::MatrixXd::Constant(3, 4, 1e200));
+    QVERIFY2(std::abs(big.norm / (1e200 * std::sqrt(12.0)) - 1) < 1e-12, qPrintable(QString::number(big.norm)));
+    QCOMPARE(big.std, 0.0);
+    const TensorSummary none = summary(Eigen::MatrixXd::Constant(2, 3, std::nan("")));
+    QCOMPARE(none.finite, int64_t(0));
+    QCOMPARE(none.nonFinite, int64_t(6));
   }
 
   void cancelledOpenThrows() {

@@ -292,11 +292,34 @@ private slots:
     TwoSizeParams p = a.model()->params();
     p.R = 37.5;
     p.wr = 2;
+    // Another model beside it, its own plot range and axes: `lpm figure --session` draws them too.
+    TwoSizeParams other = p;
+    other.EH = p.EH / 2;
+    QVERIFY(a.model()->setParams(other, "EH"));
+    QVERIFY(a.document()->compareCurrent());
     QVERIFY(a.model()->setParams(p, "R"));
+    a.document()->setPlotRange(2e5);
+    ViewOptions v = a.document()->view();
+    v.axesFrom = "all";
+    a.document()->setView(v);
     QVERIFY(a.waitUntilSettled());
     QString error;
     QVERIFY(a.saveSession(path("s.json"), &error));
     render::exportScene(a.sceneData(), path("a.png").toStdString(), {320, 320, 1});
+    {
+      render::ChartData c;
+      render::SceneData sc;
+      std::string cap;
+      render::buildFigure(render::figureInputs(loadSession(path("s.json").toStdString())), c, sc, cap);
+      QCOMPARE(c.Rmax, 2e5);
+      // The model, the preset's family (KA = 3, 7) and the one the user compared.
+      QCOMPARE(a.document()->compared().size(), size_t(3));
+      QCOMPARE(c.family.size(), size_t(4));
+      QCOMPARE(sc.view.axesFrom, std::string("all"));
+      QCOMPARE(sc.W.rows(), a.sceneData().W.rows());
+      QVERIFY2((sc.W - a.sceneData().W).norm() < 1e-6, "the figure draws the window's picture");
+      QVERIFY((sc.H - a.sceneData().H).norm() < 1e-6);
+    }
 
     ui::MainWindow b;
     b.resize(1000, 640);

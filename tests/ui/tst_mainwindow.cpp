@@ -722,6 +722,25 @@ private slots:
     QVERIFY(reopened.action("view.range-6")->isChecked());
     QCOMPARE(reopened.plot()->rMax(), 1e6);
     QCOMPARE(reopened.model()->projectionFocus(), GeometryTracker::Focus::All);
+    // One check per menu, whichever way the choice came (a session, the document, the menu).
+    auto checked = [&](const QString& prefix) {
+      QStringList on;
+      for (QAction* a : reopened.findChildren<QAction*>())
+        if (a->objectName().startsWith(prefix) && a->isChecked()) on << a->objectName();
+      return on;
+    };
+    QCOMPARE(checked("view.focus-"), QStringList{"view.focus-all"});
+    ViewOptions v = reopened.document()->view();
+    v.axesFrom = "minority";
+    reopened.document()->setView(v);
+    QCOMPARE(checked("view.focus-"), QStringList{"view.focus-minority"});
+    QCOMPARE(checked("view.range-"), QStringList{"view.range-6"});
+    // An end that is no menu choice (a session's plot_rmax of 1e5) checks "a Chosen R".
+    reopened.document()->setPlotRange(1e5);
+    QCOMPARE(checked("view.range-"), QStringList{"view.range-custom"});
+    QCOMPARE(reopened.plot()->rMax(), 1e5);
+    reopened.action("view.range-8")->trigger();
+    QCOMPARE(checked("view.range-"), QStringList{"view.range-8"});
   }
 
   void paperPresetDrawsItsFamily() {
@@ -740,6 +759,19 @@ private slots:
     QVERIFY(w->applyPreset("etf4"));
     settle();
     QVERIFY(w->document()->compared().empty());
+    // A model the user compared stays when a paper preset brings its family, and after it goes.
+    TwoSizeParams mine = w->model()->params();
+    mine.EH = 2.5;
+    QVERIFY(w->model()->setParams(mine, "EH"));
+    QVERIFY(w->document()->compareCurrent());
+    QVERIFY(w->applyPreset("fig3a"));
+    QCOMPARE(w->document()->compared().size(), size_t(3));
+    QVERIFY(sameParameters(w->document()->compared()[0], mine, "R"));
+    QVERIFY(w->applyPreset("etf4"));
+    QCOMPARE(w->document()->compared().size(), size_t(1));
+    QVERIFY(sameParameters(w->document()->compared()[0], mine, "R"));
+    w->document()->clearComparison();
+    settle();
   }
 
   void newSessionAsksAndStartsFromTheDefaults() {

@@ -269,8 +269,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
     const auto* net = doc_->network();
     QTreeWidgetItem* item = tree_->currentItem();
     if (!item || !net || item->text(0).toStdString() == net->classifier()) return;
-    QString error;
-    if (!doc_->setClassifier(item->text(0), &error)) showProblem(error);
+    doc_->chooseClassifier(item->text(0));  // in the background: the panel shows its progress
   };
   connect(useTensor_, &QPushButton::clicked, this, useCurrent);
   connect(tree_, &QTreeWidget::itemDoubleClicked, this, useCurrent);
@@ -348,9 +347,15 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
 }
 
 void CheckpointPanel::inspectTensor(const QString& name) {
-  // Read off the UI thread (the checkpoint serialises its reads); a newer click wins.
-  const quint64 generation = ++inspectGeneration_;
+  // Read off the UI thread (the checkpoint serialises its reads); a newer click wins. The same
+  // tensor of the same checkpoint, in the same role, is not read again (labels, counts or roles
+  // changed, not the tensor).
   const auto* net = doc_->network();
+  const bool isClassifier = net && name.toStdString() == net->classifier();
+  const Inspected now{net ? net->sharedCheckpoint() : nullptr, name, isClassifier};
+  if (net && !name.isEmpty() && now == inspected_) return;
+  inspected_ = now;
+  const quint64 generation = ++inspectGeneration_;
   tensorPicture_->clear();
   if (!net || name.isEmpty()) {
     tensorInfo_->clear();
@@ -358,9 +363,13 @@ void CheckpointPanel::inspectTensor(const QString& name) {
     return;
   }
   const io::TensorInfo* t = net->checkpoint().find(name.toStdString());
-  const bool isClassifier = name.toStdString() == net->classifier();
-  useTensor_->setEnabled(t && t->shape.size() == 2 && !isClassifier);
+  // What NetworkComparison::setClassifier takes: rows as classes (at least 2), a dtype read as numbers.
+  const bool usable = t && t->shape.size() == 2 && t->shape[0] >= 2 && t->dtype != io::DType::Unsupported;
+  useTensor_->setEnabled(usable && !isClassifier);
   useTensor_->setText(isClassifier ? tr("In Use as the Classifier") : tr("Use as Classifier"));
+  useTensor_->setToolTip(usable || isClassifier ? QString()
+                                                : tr("Only a 2-D tensor of numbers with at least 2 rows (classes) "
+                                                     "can be the classifier"));
   tensorInfo_->setText(tr("Reading %1…").arg(name));
   std::shared_ptr<const io::Checkpoint> checkpoint = net->sharedCheckpoint();
   auto* watcher = new QFutureWatcher<std::pair<std::optional<io::TensorSummary>, QString>>(this);
@@ -392,8 +401,14 @@ void CheckpointPanel::showTensorSummary(const io::TensorSummary& s, bool isClass
   QString text = tr("<b>%1</b> %2 [%3], %4 values<br>").arg(QString::fromStdString(s.info.name).toHtmlEscaped(),
                                                               QString::fromStdString(io::dtypeName(s.info.dtype)),
                                                               shape.join(" × "), QString::number(s.info.numel()));
-  text += tr("min %1, max %2, mean %3, std %4<br>‖·‖ %5").arg(num(s.min), num(s.max), num(s.mean), num(s.std), num(s.norm));
-  if (s.zeros) text += tr(", %1 zeros").arg(s.zeros);
+  if (s.finite) {
+    text += tr("min %1, max %2, mean %3, std %4<br>‖·‖ %5").arg(num(s.min), num(s.max), num(s.mean), num(s.std), num(s.norm));
+    if (s.zeros) text += tr(", %1 zeros").arg(s.zeros);
+  } else if (s.info.numel() > 0) {
+    text += tr("<b>no finite values</b>: no statistics");
+  } else {
+    text += tr("empty: no values");
+  }
   if (s.nonFinite) text += tr(", <b>%1 not finite</b> (NaN or ±inf; left out of the statistics)").arg(s.nonFinite);
   text += tr("<br>first values: %1%2").arg(first.join(", "), s.info.numel() > int64_t(s.first.size()) ? ", …" : "");
   if (isClassifier) text += tr("<br><i>the classifier the model is compared with</i>");
@@ -479,7 +494,8 @@ void CheckpointPanel::refresh() {
   labelsButton_->setEnabled(!doc_->loading());
   countsButton_->setEnabled(!doc_->loading());
   featuresButton_->setEnabled(!doc_->loading());
-  pinButton_->setEnabled(a.minorityCos.has_value());
+  // A pin is a point (R, cosine): both must be known (R from labels or counts).
+  pinButton_->setEnabled(a.minorityCos.has_value() && doc_->networkR().has_value());
   refreshing_ = false;
   refreshSummary();
 }

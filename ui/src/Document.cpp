@@ -55,16 +55,24 @@ bool Document::applyPreset(const QString& name) {
   if (!ok) return false;
   preset_ = QString::fromStdString(p->name);  // an alias (fig8c) shows as the preset it names
   // A paper figure is a family (KA = 3, 5, 7): the other two join the plot as compared models,
-  // so the window and its exports draw what the paper and `lpm figure --preset` draw. A family a
-  // preset put there goes when another preset is chosen; a comparison the user built stays.
-  if (p->paperFigure) {
-    compared_.clear();
-    for (const TwoSizeParams& q : paperFamily(p->params))
-      if (!sameParameters(q, p->params, "R")) compared_.push_back(q);
-    comparisonFromPreset_ = true;
-    computeComparison();
-  } else if (comparisonFromPreset_) {
-    clearComparison();
+  // so the window and its exports draw what the paper and `lpm figure --preset` draw. The models
+  // a preset put there go when another preset is chosen; those the user added stay.
+  const size_t before = compared_.size();
+  dropPresetFamily();
+  bool changed = compared_.size() != before;
+  if (p->paperFigure)
+    for (const TwoSizeParams& q : paperFamily(p->params)) {
+      const bool there = sameParameters(q, p->params, "R") ||
+                         std::any_of(compared_.begin(), compared_.end(),
+                                     [&](const TwoSizeParams& c) { return sameParameters(c, q, "R"); });
+      if (there || static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared) continue;
+      compared_.push_back(q);
+      presetFamily_.push_back(q);
+      changed = true;
+    }
+  if (changed) {
+    if (compared_.empty()) clearComparison();
+    else computeComparison();
   }
   return true;
 }
@@ -77,7 +85,7 @@ QString Document::preset() const {
 
 // --- The network ------------------------------------------------------------------------------
 
-void Document::runNetworkJob(const QString& what, Job job) {
+void Document::runNetworkJob(const QString& what, Job job, const QString& failure) {
   struct Outcome {
     std::optional<io::NetworkComparison> net;
     QString error, unsafeGlobal;
@@ -90,7 +98,7 @@ void Document::runNetworkJob(const QString& what, Job job) {
   auto* watcher = new QFutureWatcher<Outcome>(this);
   connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this,
           [this, watcher](int v) { emit networkProgress(v, watcher->progressText()); });
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what] {
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what, failure] {
     watcher->deleteLater();
     if (generation != loadGeneration_) return;  // superseded
     loading_ = false;
@@ -102,7 +110,8 @@ void Document::runNetworkJob(const QString& what, Job job) {
       return;
     }
     pendingMinority_.reset();
-    emit networkOpened(false, tr("%1 was not opened: %2").arg(what, out.error), out.unsafeGlobal);
+    emit networkOpened(false, (failure.isEmpty() ? tr("%1 was not opened: %2") : failure).arg(what, out.error),
+                       out.unsafeGlobal);
   });
   // The reason travels as text: QtConcurrent would turn a std::exception into one without a message.
   watcher->setFuture(QtConcurrent::run(
@@ -272,6 +281,18 @@ bool Document::setClassifier(const QString& tensor, QString* error) {
   return true;
 }
 
+void Document::chooseClassifier(const QString& tensor) {
+  if (!net_) return;
+  runNetworkJob(
+      tensor,
+      [net = *net_, t = tensor.toStdString()](const CancelToken&, const io::NetworkComparison::Progress& p) mutable {
+        p(1, "Reading the classifier");
+        net.setClassifier(t);
+        return net;
+      },
+      tr("%1 cannot be the classifier: %2"));
+}
+
 bool Document::setMajorityCount(int KA, QString* error) {
   if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setMajorityCount(KA); })) return false;
   networkEdited();
@@ -319,7 +340,14 @@ std::optional<double> Document::networkCos() const { return net_ ? net_->analysi
 
 bool Document::pinCurrent() {
   if (!net_) return false;
-  const auto pin = net_->pin(model_->params().R);
+  // A pin is a point (R, cosine): without labels or class counts the network's R is unknown, and
+  // the model's R would be a claim the network does not make.
+  const auto R = networkR();
+  if (!R) {
+    emit message(tr("This network's R is unknown: load its labels or class counts to pin it"), 8000);
+    return false;
+  }
+  const auto pin = net_->pin();
   if (!pin) return false;
   auto pins = pinned_;
   pins.push_back(*pin);
@@ -356,7 +384,6 @@ bool Document::comparePinnedModels(QString* error) {
     compared_.push_back(*pin.model);
     ++added;
   }
-  comparisonFromPreset_ = false;
   if (added) computeComparison();
   if (!added && error)
     *error = without ? tr("These pins were saved without their model (an older session): pin the networks again")
@@ -376,13 +403,25 @@ bool Document::compareCurrent(QString* error) {
       return false;
     }
   compared_.push_back(p);
-  comparisonFromPreset_ = false;  // the user's own now
   computeComparison();
   return true;
 }
 
+void Document::dropPresetFamily() {
+  for (const TwoSizeParams& q : presetFamily_) {
+    const auto it = std::find_if(compared_.begin(), compared_.end(),
+                                 [&](const TwoSizeParams& c) { return sameParameters(c, q, "R"); });
+    if (it == compared_.end()) continue;
+    const auto index = it - compared_.begin();
+    compared_.erase(it);
+    if (index < static_cast<std::ptrdiff_t>(comparedCurves_.size())) comparedCurves_.erase(comparedCurves_.begin() + index);
+  }
+  if (!presetFamily_.empty()) ++compareGeneration_;  // a curve still being computed belongs to the old list
+  presetFamily_.clear();
+}
+
 void Document::clearComparison() {
-  comparisonFromPreset_ = false;
+  presetFamily_.clear();
   compared_.clear();
   comparedCurves_.clear();
   ++compareGeneration_;
@@ -391,6 +430,10 @@ void Document::clearComparison() {
 
 bool Document::removeCompared(int index) {
   if (index < 0 || index >= static_cast<int>(compared_.size())) return false;
+  const TwoSizeParams gone = compared_[static_cast<size_t>(index)];
+  presetFamily_.erase(std::remove_if(presetFamily_.begin(), presetFamily_.end(),
+                                     [&](const TwoSizeParams& q) { return sameParameters(q, gone, "R"); }),
+                      presetFamily_.end());
   compared_.erase(compared_.begin() + index);
   if (index < static_cast<int>(comparedCurves_.size())) comparedCurves_.erase(comparedCurves_.begin() + index);
   ++compareGeneration_;  // a curve still being computed belongs to the old list
@@ -432,14 +475,11 @@ void Document::setPlotRange(std::optional<double> Rmax) {
 }
 
 void Document::fitPlotRange() {
-  // Automatic: 1 to 10^4, or far enough beyond R0 to see the curve settle (up to 10^12).
-  // Only once R0 is known (a new curve starts without one: acting then would undo the extension
+  // Automatic (automaticPlotRmax). Only once R0 is known (a new curve starts without one: acting then would undo the extension
   // and loop), and for two sizes, whose curves cost microseconds a point (a long tail's do not).
   const auto t = model_->transition();
   if (!t || t->collapse.status == Bracket::Cancelled || longTail(model_->curveParams().profile)) return;
-  double Rmax = 1e4;
-  if (t->R0() && *t->R0() > 1e4 / 3) Rmax = std::pow(10.0, std::ceil(std::log10(3 * *t->R0())));  // at least 3 R0
-  setPlotRmax(std::min(Rmax, kMaxPlotR));
+  setPlotRmax(automaticPlotRmax(t->R0()));
 }
 
 void Document::setPlotRmax(double Rmax) {
@@ -515,7 +555,7 @@ bool Document::applySession(const Session& s, QString* error) {
   }
   setPinned(s.pinned);
   compared_ = s.compared;
-  comparisonFromPreset_ = false;
+  presetFamily_.clear();  // a session's comparison is the user's
   if (static_cast<int>(compared_.size()) + 1 > render::kMaxCompared) compared_.resize(render::kMaxCompared - 1);
   if (compared_.empty()) clearComparison();
   else computeComparison();
@@ -524,6 +564,9 @@ bool Document::applySession(const Session& s, QString* error) {
     const bool same = net_ && net_->request().path == want.path && net_->request().features == want.features &&
                       net_->request().labels == want.labels;
     if (!same) {
+      // What the session's checkpoint does not set (EH without features, R without labels) is
+      // the session's, not what held before an earlier checkpoint was opened.
+      beforeNetwork_ = s.params;
       pendingMinority_ = s.minority;
       openNetwork(want);  // in the background; a missing file says so
     } else if (s.minority) {

@@ -130,13 +130,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   connect(doc_, &Document::plotRangeChanged, this, [this](double Rmax) {
     plot_->setRange(1, Rmax);
     // The menu shows the document's choice (a session may have changed it).
-    const bool fixed = !doc_->plotRangeAuto();
-    const int power = static_cast<int>(std::lround(std::log10(Rmax)));
-    QAction* a = action(fixed ? QString("view.range-%1").arg(power) : QString("view.range-auto"));
-    if (a && !a->isChecked()) {
-      QSignalBlocker block(a);
-      a->setChecked(true);
+    QAction* a = action("view.range-auto");
+    if (!doc_->plotRangeAuto()) {
+      const int power = static_cast<int>(std::lround(std::log10(Rmax)));
+      a = action(QString("view.range-%1").arg(power));
+      if (!a || std::pow(10.0, power) != Rmax) a = action("view.range-custom");
     }
+    checkInGroup(a);
   });
   connect(model->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(doc_, &Document::networkChanged, this, [this] {

@@ -14,6 +14,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QDialog>
@@ -220,6 +221,20 @@ void MainWindow::buildMenus() {
       doc_->setPlotRange(Rmax == 0 ? std::nullopt : std::optional<double>(Rmax));
     });
   }
+  // Any other end of the range (a session's or a state link's plot_rmax, or typed here).
+  QAction* custom = addAction(rangeMenu, "view.range-custom", tr("From 1 to a &Chosen R..."));
+  custom->setCheckable(true);
+  rangeGroup->addAction(custom);
+  connect(custom, &QAction::triggered, this, [this] {
+    bool ok = false;
+    const double Rmax = QInputDialog::getDouble(this, tr("Plot R Range"),
+                                                tr("The plot runs from R = 1 to (%1 to %2):")
+                                                    .arg(kMinPlotRmax, 0, 'g')
+                                                    .arg(kMaxPlotRmax, 0, 'g'),
+                                                doc_->plotRmax(), kMinPlotRmax, kMaxPlotRmax, 0, &ok);
+    if (ok && validPlotRmax(Rmax)) doc_->setPlotRange(Rmax);
+    else doc_->setPlotRange(doc_->plotRangeAuto() ? std::nullopt : std::optional<double>(doc_->plotRmax()));
+  });
 
   // What the plot's curves show: the model's own quantity, or one chosen.
   auto* plotMenu = view->addMenu(tr("&Plot Shows"));
@@ -459,6 +474,15 @@ void MainWindow::editPlayRange() {
   dialog.exec();
 }
 
+void MainWindow::checkInGroup(QAction* a) {
+  if (!a) return;
+  const QList<QAction*> members = a->actionGroup() ? a->actionGroup()->actions() : QList<QAction*>{a};
+  for (QAction* b : members) {
+    QSignalBlocker block(b);
+    b->setChecked(b == a);
+  }
+}
+
 void MainWindow::onViewChanged(const ViewOptions& v) {
   const std::pair<const char*, bool> state[] = {{"view.means", v.means},       {"view.labels", v.labels},
                                                 {"view.sphere", v.unitSphere}, {"view.etf", v.etf},
@@ -470,10 +494,7 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
     a->setChecked(on);
   }
   for (const std::string& id : {"view.plot-" + v.plot, "view.focus-" + v.axesFrom})
-    if (QAction* a = action(QString::fromStdString(id))) {
-      QSignalBlocker block(a);
-      a->setChecked(true);
-    }
+    checkInGroup(action(QString::fromStdString(id)));
   scene_->setShowMeans(v.means);
   scene_->setShowLabels(v.labels);
   scene_->setShowUnitSphere(v.unitSphere);

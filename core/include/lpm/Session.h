@@ -1,7 +1,9 @@
 #pragma once
 // A saved session: parameters, camera, preset, checkpoint path and view toggles, as a small
 // versioned JSON file. Loading validates everything and says what is wrong.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +43,12 @@ struct PinnedNetwork {
 /// The cosine-vs-R plot's upper end: one range for sessions, state links and the window.
 constexpr double kMinPlotRmax = 10, kMaxPlotRmax = 1e12;
 inline bool validPlotRmax(double Rmax) { return Rmax >= kMinPlotRmax && Rmax <= kMaxPlotRmax; }
+/// The automatic range: 1 to 10^4, or far enough beyond R0 to see the curve settle (a power of
+/// ten, at least 3 R0, up to kMaxPlotRmax). One rule for the window and `lpm figure`.
+inline double automaticPlotRmax(std::optional<double> R0) {
+  if (!R0 || *R0 <= 1e4 / 3) return 1e4;
+  return std::min(std::pow(10.0, std::ceil(std::log10(3 * *R0))), kMaxPlotRmax);
+}
 
 struct Session {
   static constexpr int kVersion = 1;

@@ -206,7 +206,9 @@ TensorSummary summarizeTensor(const Checkpoint& c, const std::string& name) {
   TensorSummary s;
   s.info = *t;
   const std::vector<double> v = c.values(name);
-  double sum = 0, sumSq = 0;
+  // Two passes: the mean, then the squared deviations from it (E[x^2] - mean^2 cancels every
+  // digit when |mean| >> std); sums scaled by the largest magnitude, so no square overflows.
+  long double sum = 0;
   s.min = std::numeric_limits<double>::infinity(), s.max = -s.min;
   for (double x : v) {
     if (!std::isfinite(x)) {
@@ -216,14 +218,23 @@ TensorSummary summarizeTensor(const Checkpoint& c, const std::string& name) {
     ++s.finite;
     s.zeros += x == 0;
     s.min = std::min(s.min, x), s.max = std::max(s.max, x);
-    sum += x, sumSq += x * x;
+    sum += x;
   }
   if (s.finite) {
-    s.mean = sum / double(s.finite);
-    s.std = std::sqrt(std::max(0.0, sumSq / double(s.finite) - s.mean * s.mean));
-    s.norm = std::sqrt(sumSq);
+    s.mean = static_cast<double>(sum / s.finite);
+    const double scale = std::max(std::abs(s.min), std::abs(s.max));
+    if (scale > 0) {
+      long double dev = 0, sq = 0;
+      for (double x : v)
+        if (std::isfinite(x)) {
+          const long double d = (static_cast<long double>(x) - s.mean) / scale, u = x / scale;
+          dev += d * d, sq += u * u;
+        }
+      s.std = scale * static_cast<double>(std::sqrt(dev / s.finite));
+      s.norm = scale * static_cast<double>(std::sqrt(sq));
+    }
   } else {
-    s.min = s.max = 0;
+    s.min = s.max = 0;  // no statistics: the summary's `finite` says so
   }
   s.first.assign(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(8, v.size())));
   if (t->shape.size() == 2 && !v.empty()) {

@@ -347,11 +347,12 @@ std::optional<NetworkOverlay> NetworkComparison::overlay(const Solution& s, cons
   return overlayNetwork(embedding_.W, modelOrder(), s, g);
 }
 
-std::optional<PinnedNetwork> NetworkComparison::pin(double fallbackR) const {
-  if (!analysis_.minorityCos) return std::nullopt;
+std::optional<PinnedNetwork> NetworkComparison::pin() const {
+  const auto R = imbalanceRatio();
+  if (!analysis_.minorityCos || !R) return std::nullopt;
   PinnedNetwork n;
   n.name = fileName();
-  n.R = imbalanceRatio().value_or(fallbackR);
+  n.R = *R;
   n.minorityCos = *analysis_.minorityCos;
   return n;
 }

@@ -4,6 +4,7 @@
 
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
+#include "lpm/Session.h"
 #include "lpm/Geometry.h"
 #include "lpm/render/Figure.h"
 
@@ -102,12 +103,39 @@ std::string sceneNote(const Solution& s, double captured, bool drawn) {
   return note + buf;
 }
 
+FigureInputs figureInputs(const Session& s) {
+  FigureInputs in;
+  in.params = s.params;
+  in.view = s.view;
+  in.camera = s.camera;
+  for (const auto& n : s.pinned) in.pinned.push_back({n.R, n.minorityCos, n.name});
+  in.compare = s.compared;
+  in.plotRmax = s.plotRmax;
+  if (!s.picture.empty()) {
+    in.picture.resize(static_cast<Eigen::Index>(s.picture.size()), 3);
+    for (size_t i = 0; i < s.picture.size(); ++i)
+      for (int c = 0; c < 3; ++c) in.picture(static_cast<Eigen::Index>(i), c) = s.picture[i][c];
+  }
+  return in;
+}
+
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption) {
   validate(in.params);
   chart = ChartData{};
   chart.K = in.params.K();
   chart.quantity = plotQuantity(in.view.plot, in.params);
-  const Curve curve = computeCurve(in.params, chart.Rmin, chart.Rmax, in.points);
+  if (in.plotRmax && !validPlotRmax(*in.plotRmax))
+    throw InvalidInput("the plot's R range must end in [10, 1e12], got " + std::to_string(*in.plotRmax));
+  chart.Rmax = in.plotRmax.value_or(1e4);
+  Curve curve = computeCurve(in.params, chart.Rmin, chart.Rmax, in.points);
+  if (!in.plotRmax && !in.paperFigure && curve.transition) {
+    // Automatic, as the window: beyond R0 when it lies past the plot.
+    const double fitted = automaticPlotRmax(curve.transition->R0());
+    if (fitted != chart.Rmax) {
+      chart.Rmax = fitted;
+      curve = computeCurve(in.params, chart.Rmin, chart.Rmax, in.points);
+    }
+  }
   chart.curve = curve.points;
   const std::optional<TransitionResult> transition = curve.transition;
   chart.title = in.title;
@@ -142,6 +170,8 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   const Solution s = solve(makeTwoSize(in.params));
   const Metrics m = computeMetrics(s);
   GeometryTracker tracker;
+  tracker.setFocus(focusFromName(in.view.axesFrom));  // "3D Axes From", as the window
+  if (in.picture.size()) tracker.drawLike(in.picture);
   const Geometry3D g = tracker.update(s);
   scene = SceneData{};
   const bool drawn = !nonUnique(s);  // a geometry that is one of many is not drawn

@@ -110,9 +110,9 @@ public:
   /// The network's classifiers turned onto the model's (Procrustes), with their distance; none
   /// when the solution has another K or no geometry.
   std::optional<NetworkOverlay> overlay(const Solution& s, const Geometry3D& g) const;
-  /// Its point for the cosine-vs-R plot (R from the counts, else `fallbackR`); none without a
-  /// minority cosine.
-  std::optional<PinnedNetwork> pin(double fallbackR) const;
+  /// Its point for the cosine-vs-R plot, R from the labels or counts; none without a minority
+  /// cosine or without a known R (the model's R would be a claim the network does not make).
+  std::optional<PinnedNetwork> pin() const;
 
   // --- Edits. Each throws InvalidInput (nothing changed) for a value that does not fit.
   /// Another 2-D tensor of the same checkpoint (not re-read: its matrix is taken from it).

@@ -97,6 +97,16 @@ private:
   QLabel *tensorInfo_, *tensorPicture_;
   QPushButton* useTensor_;
   quint64 inspectGeneration_ = 0;
+  /// What the tensor pane shows (inspectTensor reads it once).
+  struct Inspected {
+    std::shared_ptr<const io::Checkpoint> checkpoint;
+    QString name;
+    bool isClassifier = false;
+    bool operator==(const Inspected& o) const {
+      return checkpoint == o.checkpoint && name == o.name && isClassifier == o.isClassifier;
+    }
+  };
+  Inspected inspected_;
   /// A refused edit, said in the summary until the next change.
   void showProblem(const QString& text);
   Document* doc_;

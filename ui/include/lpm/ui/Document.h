@@ -63,6 +63,9 @@ public:
   /// Edits of the network (roles, counts, classifier): false with the reason, nothing changed.
   /// A successful edit sets the model to the network's setting (one undo step).
   bool setClassifier(const QString& tensor, QString* error = nullptr);
+  /// The same in the background (the tensor is read off the UI thread, as a checkpoint is
+  /// opened): networkOpened reports the outcome; nothing changes on failure.
+  void chooseClassifier(const QString& tensor);
   bool setMajorityCount(int KA, QString* error = nullptr);
   bool setMinority(const std::vector<int>& minority, QString* error = nullptr);
   bool setClassCounts(const std::vector<int>& counts, QString* error = nullptr);
@@ -146,7 +149,8 @@ private:
   void fitPlotRange();
   using Job = std::function<io::NetworkComparison(const CancelToken&, const io::NetworkComparison::Progress&)>;
   /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
-  void runNetworkJob(const QString& what, Job job);
+  /// `failure` formats the message when the job throws: %1 `what`, %2 the reason.
+  void runNetworkJob(const QString& what, Job job, const QString& failure = {});
   void install(io::NetworkComparison net);
   /// The model to the network's setting from `base` (default: the model's parameters).
   void networkEdited(std::optional<TwoSizeParams> base = std::nullopt);  ///< the model to the network's setting, then networkChanged
@@ -166,7 +170,9 @@ private:
   std::vector<TwoSizeParams> compared_;
   std::vector<std::pair<TwoSizeParams, Curve>> comparedCurves_;  ///< computed, in the order of compared_
   quint64 compareGeneration_ = 0;
-  bool comparisonFromPreset_ = false;  ///< compared_ is a paper preset's family (applyPreset)
+  /// The members of compared_ that a paper preset put there (applyPreset); the rest are the user's.
+  std::vector<TwoSizeParams> presetFamily_;
+  void dropPresetFamily();
   void computeComparison();
   std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open
   io::NetworkRequest lastRequest_;

@@ -52,6 +52,9 @@ public:
   /// An action by its stable id (file.open-session, view.means, export.plot, explore.play, ...);
   /// null for an unknown id.
   QAction* action(const QString& id) const;
+  /// Checks `a` and unchecks the rest of its exclusive group, without triggering any of them
+  /// (a group does not uncheck the others while signals are blocked).
+  static void checkInGroup(QAction* a);
 
   /// Opens a checkpoint in the background (a dialog on failure; nothing changes then). A file
   /// refused for code-running globals gets an "Open Anyway" offer (tensors only, nothing run).

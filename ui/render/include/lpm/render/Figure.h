@@ -80,8 +80,15 @@ struct FigureInputs {
   /// Models compared with `params` on one plot (up to kMaxCompared): each its minority curve,
   /// labelled by its model and R0.
   std::vector<TwoSizeParams> compare;
+  /// The plot's R range, 1 to plotRmax; none: automatic (automaticPlotRmax, as the window).
+  std::optional<double> plotRmax;
+  /// The 3D picture to draw like (Session::picture as 2K x 3); empty: the principal axes.
+  Eigen::MatrixXd picture;
 };
 constexpr int kMaxCompared = 6;
+/// What a session's window drew, but its network (which needs the checkpoint read): the setting,
+/// the view and camera, the pins, the compared models, the plot range and the 3D picture.
+FigureInputs figureInputs(const Session& s);
 /// "LDAM (margin = 0.5), EH = 0.5: R0 = 9.892": a compared model's legend entry (the parameters
 /// where it differs from `base`, and its R0).
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c);
