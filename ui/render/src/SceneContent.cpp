@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <vtkCornerAnnotation.h>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
 #include <vtkNew.h>
@@ -27,6 +26,7 @@
 #include <vtkSphereSource.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
+#include <vtkTextRenderer.h>
 #include <vtkUnsignedCharArray.h>
 
 namespace lpm::render {
@@ -138,7 +138,11 @@ struct SceneContent::Private {
   vtkNew<vtkPolyDataMapper> unitSphereMapper;
   vtkNew<vtkActor> unitSphereActor;
   vtkNew<vtkAxesActor> axes;
-  vtkNew<vtkCornerAnnotation> caption;
+  // The legend (upper left) and the note (lower left): plain text, sized once per change of text
+  // or view (fitCornerText), not fitted again on every frame as vtkCornerAnnotation does.
+  vtkNew<vtkTextActor> legendText, noteText;
+  std::string legend, note;
+  bool cornerShown = true;
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   double fontScale = 1;
   // The minority inset (upper right): a frame, the unit circle, the arrows and their texts. No
@@ -152,6 +156,7 @@ struct SceneContent::Private {
   MinorityInset inset;
   double aspect = 1;
   int viewHeight = 0;  ///< pixels, when known (setViewSize)
+  int viewWidth = 0;
   bool dark = false;
 };
 
@@ -218,9 +223,16 @@ SceneContent::SceneContent() : p(new Private) {
   r->AddActor(p->samplesActor);
   r->AddActor(p->unitSphereActor);
   r->AddActor(p->axes);
-  p->caption->SetText(vtkCornerAnnotation::UpperLeft, kModelLegend);
+  for (vtkTextActor* t : {p->legendText.Get(), p->noteText.Get()}) {
+    t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+    t->GetTextProperty()->SetJustificationToLeft();
+    t->SetLayerNumber(5);
+    r->AddActor2D(t);
+  }
+  p->legendText->GetTextProperty()->SetVerticalJustificationToTop();
+  p->noteText->GetTextProperty()->SetVerticalJustificationToBottom();
+  p->legend = kModelLegend;
   setFontScale(1);
-  r->AddViewProp(p->caption);
   p->normalized->SetCoordinateSystemToNormalizedViewport();
   const std::pair<vtkPolyData*, std::pair<vtkPolyDataMapper2D*, vtkActor2D*>> layers[] = {
       {p->insetLines, {p->insetLinesMapper, p->insetLinesActor}},
@@ -255,8 +267,7 @@ vtkRenderer* SceneContent::renderer() const { return p->renderer; }
 
 void SceneContent::setFontScale(double s) {
   p->fontScale = s;
-  p->caption->SetMaximumFontSize(static_cast<int>(14 * s));
-  p->caption->GetTextProperty()->SetFontSize(static_cast<int>(13 * s));
+  fitCornerText();
   for (auto& l : p->labels) l->GetTextProperty()->SetFontSize(static_cast<int>(15 * s));
   rebuildInset();
 }
@@ -387,7 +398,33 @@ void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<
   rebuild();
 }
 
-void SceneContent::setLegend(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::UpperLeft, text.c_str()); }
+void SceneContent::setLegend(const std::string& text) {
+  if (text == p->legend) return;
+  p->legend = text;
+  fitCornerText();
+}
+
+void SceneContent::fitCornerText() {
+  // 11 px (times the font scale), smaller where a line would not fit the view's width.
+  const std::pair<vtkTextActor*, const std::string*> corners[] = {{p->legendText, &p->legend}, {p->noteText, &p->note}};
+  for (const auto& [actor, text] : corners) {
+    actor->SetInput(text->c_str());
+    actor->SetVisibility(p->cornerShown && !text->empty());
+    int size = static_cast<int>(11 * p->fontScale);
+    if (p->viewWidth > 0 && !text->empty()) {
+      actor->GetTextProperty()->SetFontSize(size);
+      int box[4] = {0, 0, 0, 0};
+      if (vtkTextRenderer* renderer = vtkTextRenderer::GetInstance();
+          renderer && renderer->GetBoundingBox(actor->GetTextProperty(), *text, box, 72)) {
+        const double room = 0.98 * p->viewWidth, wide = box[1] - box[0];
+        if (wide > room) size = std::max(static_cast<int>(7 * p->fontScale), static_cast<int>(size * room / wide));
+      }
+    }
+    actor->GetTextProperty()->SetFontSize(size);
+  }
+  p->legendText->SetPosition(0.006, 0.994);
+  p->noteText->SetPosition(0.006, 0.006);
+}
 
 void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); }
 
@@ -406,16 +443,17 @@ void SceneContent::setLabelBase(int base) {
 void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibility(on); }
 void SceneContent::setShowAxes(bool on) { p->axes->SetVisibility(on); }
 
-void SceneContent::setNote(const std::string& text) { p->caption->SetText(vtkCornerAnnotation::LowerLeft, text.c_str()); }
-std::string SceneContent::legend() const {
-  const char* t = p->caption->GetText(vtkCornerAnnotation::UpperLeft);
-  return t ? t : "";
+void SceneContent::setNote(const std::string& text) {
+  if (text == p->note) return;
+  p->note = text;
+  fitCornerText();
 }
-void SceneContent::setShowCornerText(bool on) { p->caption->SetVisibility(on); }
-std::string SceneContent::note() const {
-  const char* t = p->caption->GetText(vtkCornerAnnotation::LowerLeft);
-  return t ? t : "";
+std::string SceneContent::legend() const { return p->legend; }
+void SceneContent::setShowCornerText(bool on) {
+  p->cornerShown = on;
+  fitCornerText();
 }
+std::string SceneContent::note() const { return p->note; }
 
 void SceneContent::setDarkBackground(bool dark) {
   if (p->dark != dark) {
@@ -427,7 +465,7 @@ void SceneContent::setDarkBackground(bool dark) {
   if (dark) p->unitSphereActor->GetProperty()->SetColor(0.30, 0.32, 0.37);
   else p->unitSphereActor->GetProperty()->SetColor(0.78, 0.78, 0.82);
   const double fg = dark ? 0.85 : 0.25;
-  p->caption->GetTextProperty()->SetColor(fg, fg, fg + 0.05);
+  for (vtkTextActor* t : {p->legendText.Get(), p->noteText.Get()}) t->GetTextProperty()->SetColor(fg, fg, fg + 0.05);
   if (dark) {
     p->renderer->SetBackground(0.13, 0.14, 0.16);
     p->renderer->SetBackground2(0.22, 0.24, 0.28);
@@ -544,6 +582,10 @@ void SceneContent::resetCamera() { standardView(3); }
 void SceneContent::setViewSize(int width, int height) {
   const bool taller = height != p->viewHeight, wider = std::abs(p->aspect - (height > 0 ? double(width) / height : 1.0)) > 1e-9;
   p->viewHeight = height;
+  if (width != p->viewWidth) {
+    p->viewWidth = width;
+    fitCornerText();
+  }
   fitAspect(height > 0 ? double(width) / height : 1.0);  // rebuilds the inset when the shape changed
   if (taller && !wider) rebuildInset();
 }

@@ -97,6 +97,7 @@ private:
   std::string modelLegend_;
   void rebuild();
   void rebuildInset();
+  void fitCornerText();  ///< the legend and note: their text and a font size that fits the width
 };
 
 }  // namespace lpm::render
