@@ -208,8 +208,14 @@ private slots:
     QVERIFY(n >= 3 * 32);
     for (int t = 0; t < n; t += 3) {
       const Eigen::Vector3f a(pos + 3 * idx[t]), b(pos + 3 * idx[t + 1]), c(pos + 3 * idx[t + 2]);
-      const Eigen::Vector3f face = (b - a).cross(c - a), normal(nrm + 3 * idx[t]);
-      QVERIFY2(face.dot(normal) > 0, qPrintable(QString("triangle %1 faces in").arg(t / 3)));
+      const Eigen::Vector3f face = (b - a).cross(c - a).normalized();
+      // Every corner's normal within 45 degrees of its face: smooth, outward shading (a cone tip
+      // with one normal along the arrow was shaded flat).
+      for (int corner = 0; corner < 3; ++corner) {
+        const Eigen::Vector3f normal = Eigen::Vector3f(nrm + 3 * idx[t + corner]).normalized();
+        QVERIFY2(face.dot(normal) > std::cos(M_PI / 4),
+                 qPrintable(QString("triangle %1, corner %2: normal %3 off its face").arg(t / 3).arg(corner).arg(face.dot(normal))));
+      }
     }
   }
 

@@ -43,16 +43,22 @@ Mesh arrowMesh(double shaft, double tipRadius, double tipLen, int sides = 16) {
   };
   ring(0, shaft, 0, 1);  // 0: shaft start
   ring(x1, shaft, 0, 1);  // sides: shaft end
-  ring(x1, tipRadius, tipRadius / tipLen, 1);  // 2 sides: cone base
-  const uint16_t tip = uint16_t(m.pos.size() / 3);
-  m.vertex({1, 0, 0}, {1, 0, 0});
+  ring(x1, tipRadius, tipRadius / tipLen, 1);  // 2 sides: cone base, the cone's own normals
+  ring(x1, tipRadius, -1, 0);                  // 3 sides: the same ring facing back (the base disc)
+  // The tip once per side, each with the cone's normal halfway round its face: one shared tip
+  // vertex (normal along the axis) shaded every cone flat-looking towards its point.
+  const uint16_t tips = uint16_t(m.pos.size() / 3);
+  for (int i = 0; i < sides; ++i) {
+    const double a = 2 * M_PI * (i + 0.5) / sides;
+    m.vertex({1, 0, 0}, Eigen::Vector3d(tipRadius / tipLen, std::cos(a), std::sin(a)).normalized());
+  }
   const uint16_t base = uint16_t(m.pos.size() / 3);
   m.vertex({x1, 0, 0}, {-1, 0, 0});
   for (int i = 0; i < sides; ++i) {
     const uint16_t a = uint16_t(i), b = uint16_t((i + 1) % sides);
     m.idx.insert(m.idx.end(), {a, b, uint16_t(sides + a), b, uint16_t(sides + b), uint16_t(sides + a)});
-    m.idx.insert(m.idx.end(), {uint16_t(2 * sides + a), uint16_t(2 * sides + b), tip});
-    m.idx.insert(m.idx.end(), {base, uint16_t(2 * sides + b), uint16_t(2 * sides + a)});
+    m.idx.insert(m.idx.end(), {uint16_t(2 * sides + a), uint16_t(2 * sides + b), uint16_t(tips + a)});
+    m.idx.insert(m.idx.end(), {base, uint16_t(3 * sides + b), uint16_t(3 * sides + a)});
   }
   return m;
 }
