@@ -10,7 +10,10 @@
 #include <random>
 #include <string>
 
+#include <cstring>
+
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "lpm/io/Analysis.h"
 #include "lpm/io/Checkpoint.h"
@@ -30,21 +33,41 @@ double pairMean(const Eigen::MatrixXd& C, const std::vector<int>& a, const std::
   return s / n;
 }
 
-// A float32 safetensors file with one K x p tensor, row k given by `row`.
+// A float32 (or bfloat16) safetensors file with one K x p tensor, row k given by `row`.
 template <class Row>
-void writeSafetensors(const std::string& path, int K, int p, Row row) {
-  std::string header = "{\"lm_head.weight\":{\"dtype\":\"F32\",\"shape\":[" + std::to_string(K) + "," + std::to_string(p) +
-                       "],\"data_offsets\":[0," + std::to_string(int64_t(K) * p * 4) + "]}}";
+void writeSafetensors(const std::string& path, int K, int p, Row row, bool bf16 = false) {
+  const int es = bf16 ? 2 : 4;
+  std::string header = "{\"lm_head.weight\":{\"dtype\":\"" + std::string(bf16 ? "BF16" : "F32") + "\",\"shape\":[" +
+                       std::to_string(K) + "," + std::to_string(p) + "],\"data_offsets\":[0," +
+                       std::to_string(int64_t(K) * p * es) + "]}}";
   while (header.size() % 8) header += ' ';
   std::ofstream f(path, std::ios::binary);
   const uint64_t n = header.size();
   f.write(reinterpret_cast<const char*>(&n), 8);
   f << header;
   std::vector<float> r(p);
+  std::vector<uint16_t> half(p);
   for (int k = 0; k < K; ++k) {
     row(k, r);
-    f.write(reinterpret_cast<const char*>(r.data()), p * 4);
+    if (!bf16) {
+      f.write(reinterpret_cast<const char*>(r.data()), p * 4);
+      continue;
+    }
+    for (int j = 0; j < p; ++j) {  // the upper half of the float: exact for the values used here
+      uint32_t bits;
+      std::memcpy(&bits, &r[j], 4);
+      half[j] = static_cast<uint16_t>(bits >> 16);
+    }
+    f.write(reinterpret_cast<const char*>(half.data()), p * 2);
   }
+}
+
+// The process's address space now (bytes), from /proc/self/statm.
+uint64_t addressSpace() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0;
+  statm >> pages;
+  return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace
@@ -156,6 +179,100 @@ private slots:
     QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
     QVERIFY(!a.binnedByCount);
     QCOMPARE(a.binLabels.front(), std::string("classes 0-784"));
+#endif
+  }
+
+  void blocksGiveTheMatrixAnalysis() {
+    // The same head from the file in blocks of 7 rows and as one matrix: the same numbers (1e-12),
+    // the bins' order included (700 classes > kHeatmapMaxK, with counts).
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("w.safetensors").toStdString();
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    writeSafetensors(path, 700, 33, [&](int k, std::vector<float>& r) {
+      for (float& x : r) x = normal(rng) + (k >= 500 ? 0.7f : 0.0f);
+    });
+    const io::Checkpoint c = io::Checkpoint::open(path);
+    const Eigen::MatrixXd W = c.matrix("lm_head.weight");
+    Eigen::MatrixXd again(700, 33);
+    int calls = 0;
+    c.forEachRowBlock("lm_head.weight", 7, [&](Eigen::Index first, const Eigen::MatrixXd& block) {
+      QVERIFY(block.rows() <= 7);
+      again.middleRows(first, block.rows()) = block;
+      ++calls;
+    });
+    QCOMPARE(calls, 100);
+    QCOMPARE(again, W);
+    std::vector<int> counts(700);
+    for (int k = 0; k < 700; ++k) counts[k] = (k * 101) % 700 + 1;
+    io::RowBlocks blocks{700, 33, [&](const auto& fn) { c.forEachRowBlock("lm_head.weight", 7, fn); }};
+    const auto a = io::analyseClassifier(blocks, "w", 500, {}, &counts);
+    const auto b = io::analyseClassifier(W, "w", 500, {}, &counts);
+    QVERIFY(std::abs(*a.minorityCos - *b.minorityCos) < 1e-12 && std::abs(*a.majorityCos - *b.majorityCos) < 1e-12);
+    QVERIFY(std::abs(*a.betweenCos - *b.betweenCos) < 1e-12);
+    QVERIFY((a.binnedCos - b.binnedCos).cwiseAbs().maxCoeff() < 1e-12);
+    QVERIFY((a.cos - b.cos).cwiseAbs().maxCoeff() < 1e-12);
+    QCOMPARE(a.binLabels, b.binLabels);
+    QVERIFY(std::abs(a.etfDeviation - b.etfDeviation) < 1e-12 && std::abs(a.EWfit - b.EWfit) < 1e-12);
+  }
+
+  void bf16HeadIsNeverHeldAsDouble() {
+#if defined(__SANITIZE_ADDRESS__)
+    QSKIP("ASan reserves more address space than the limit allows");
+#else
+    // 65536 x 2048 bf16: 268 MB in the file, 1.07 GB as double. Analysed with the address space
+    // limited to what the process holds now plus twice the tensor's bytes: as double it would not fit.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("head.safetensors").toStdString();
+    const int K = 65536, p = 2048;
+    writeSafetensors(
+        path, K, p,
+        [&](int k, std::vector<float>& r) {
+          std::fill(r.begin(), r.end(), 0.0f);
+          r[k % p] = static_cast<float>(1 + k % 3);
+        },
+        true);
+    const uint64_t tensorBytes = uint64_t(K) * p * 2;
+    QVERIFY(double(K) * p * 8 > double(io::kStreamedHeadBytes));
+    rlimit old{};
+    getrlimit(RLIMIT_AS, &old);
+    rlimit limit = old;
+    limit.rlim_cur = addressSpace() + 2 * tensorBytes;
+    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    io::NetworkRequest request;
+    request.path = path;
+    std::optional<io::NetworkComparison> net;
+    QString error;
+    try {
+      net = io::NetworkComparison::open(request);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    setrlimit(RLIMIT_AS, &old);
+    QVERIFY2(net, qPrintable(error));
+    QVERIFY(net->streamed());
+    QCOMPARE(net->W().size(), Eigen::Index(0));
+    const auto& a = net->analysis();
+    QCOMPARE(a.K, K);
+    QCOMPARE(a.p, p);
+    auto expected = [&](const std::vector<int>& set) {
+      std::vector<double> perResidue(p, 0);
+      for (int k : set) perResidue[k % p] += 1;
+      double same = 0;
+      for (double c : perResidue) same += c * (c - 1);
+      return same / (double(set.size()) * (set.size() - 1));
+    };
+    QVERIFY(a.minorityCos && std::abs(*a.minorityCos - expected(a.minority)) < 1e-12);
+    QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
+    double ew = 0;
+    for (int k = 0; k < K; ++k) ew += (1 + k % 3) * (1 + k % 3);
+    QVERIFY(std::abs(a.EWfit - ew / K) < 1e-12);
+    QCOMPARE(a.binnedCos.rows(), io::kHeatmapBins);
+    // Roles changed later: the head is read again in blocks, not kept.
+    net->setMajorityCount(K - 100);
+    QCOMPARE(net->analysis().minority.size(), size_t(100));
+    QVERIFY(std::abs(*net->analysis().minorityCos - expected(net->analysis().minority)) < 1e-12);
+    QCOMPARE(net->projection().W.rows(), Eigen::Index(0));  // no 3D picture
 #endif
   }
 

@@ -537,6 +537,16 @@ void CheckpointPanel::fillClassTable() {
 void CheckpointPanel::showNetworkScene() {
   const auto* net = doc_->network();
   const NetworkGeometry3D g = net->projection();
+  if (net->streamed()) {
+    scene_->setConfiguration(Eigen::MatrixX3d(), Eigen::MatrixX3d(), {});
+    scene_->content().setSamples({}, {});
+    scene_->requestRender();
+    sceneNote_->setText(tr("No 3D picture for a head this large (%1 × %2): it is read from the file in blocks and "
+                           "never held whole; the statistics and the binned heatmap are exact")
+                            .arg(net->K())
+                            .arg(net->p()));
+    return;
+  }
   const auto& minority = net->minority();
   std::vector<bool> minor(net->K(), false);
   for (int k : minority) minor[k] = true;

@@ -36,13 +36,18 @@ std::optional<std::string> detectClassifier(const Checkpoint& c) {
 
 ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA, std::vector<int> minority,
                                      const std::vector<int>* counts) {
+  RowBlocks blocks{static_cast<int>(W.rows()), static_cast<int>(W.cols()),
+                   [&W](const std::function<void(Eigen::Index, const Eigen::MatrixXd&)>& fn) { fn(0, W); }, &W};
+  return analyseClassifier(blocks, name, KA, std::move(minority), counts);
+}
+
+ClassifierAnalysis analyseClassifier(const RowBlocks& W, const std::string& name, int KA, std::vector<int> minority,
+                                     const std::vector<int>* counts) {
   ClassifierAnalysis a;
   a.name = name;
-  a.K = static_cast<int>(W.rows());
-  a.p = static_cast<int>(W.cols());
+  a.K = W.K;
+  a.p = W.p;
   if (a.K < 2) throw CheckpointError("a classifier needs at least 2 rows");
-  a.norms = W.rowwise().norm();
-  const Eigen::VectorXd inv = a.norms.unaryExpr([](double v) { return v > 0 ? 1 / v : 0.0; });
   if (a.p < a.K - 1)
     a.warnings.push_back("p = " + std::to_string(a.p) + " < K - 1 = " + std::to_string(a.K - 1) +
                          ": the layer-peeled model assumes p >= K, and its geometry (a simplex ETF when balanced) needs "
@@ -55,20 +60,67 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   for (int k : minority)
     if (k < 0 || k >= a.K) throw CheckpointError("minority class " + std::to_string(k) + " is out of range 0.." + std::to_string(a.K - 1));
   a.minority = minority;
+  std::vector<char> isMinor(static_cast<size_t>(a.K), 0);
+  for (int k : minority) isMinor[static_cast<size_t>(k)] = 1;
   for (int k = 0; k < a.K; ++k)
-    if (!std::binary_search(minority.begin(), minority.end(), k)) a.majority.push_back(k);
-  // Sums of unit rows (a zero row counts as the zero vector, cosine 0 with everything).
+    if (!isMinor[static_cast<size_t>(k)]) a.majority.push_back(k);
+
+  // What one pass collects. Sums of unit rows (a zero row counts as the zero vector, cosine 0 with
+  // everything): the two groups, and above kHeatmapMaxK classes the heatmap's bins.
   struct Sum {
     Eigen::VectorXd s;
     int n = 0, live = 0;
   };
-  auto sumOf = [&](const std::vector<int>& set) {
-    Sum r{Eigen::VectorXd::Zero(a.p), static_cast<int>(set.size()), 0};
-    for (int k : set)
-      if (inv(k) > 0) r.s.noalias() += inv(k) * W.row(k).transpose(), ++r.live;
-    return r;
-  };
-  const Sum sMin = sumOf(a.minority), sMaj = sumOf(a.majority);
+  Sum sMin{Eigen::VectorXd::Zero(a.p), static_cast<int>(a.minority.size()), 0};
+  Sum sMaj{Eigen::VectorXd::Zero(a.p), static_cast<int>(a.majority.size()), 0};
+  const int B = a.K > kHeatmapMaxK ? kHeatmapBins : 0;
+  std::vector<Sum> bins(static_cast<size_t>(B));
+  std::vector<int> binOf;
+  if (B) {
+    std::vector<int> order(a.K);
+    for (int k = 0; k < a.K; ++k) order[k] = k;
+    a.binnedByCount = counts && static_cast<int>(counts->size()) == a.K;
+    if (a.binnedByCount)
+      std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return (*counts)[i] > (*counts)[j]; });
+    binOf.assign(static_cast<size_t>(a.K), 0);
+    for (int g = 0; g < B; ++g) {
+      const int from = static_cast<int>(int64_t(a.K) * g / B), to = static_cast<int>(int64_t(a.K) * (g + 1) / B);
+      for (int i = from; i < to; ++i) binOf[static_cast<size_t>(order[i])] = g;
+      bins[g] = {Eigen::VectorXd::Zero(a.p), to - from, 0};
+      a.binLabels.push_back(a.binnedByCount ? "counts " + std::to_string((*counts)[order[from]]) + "-" +
+                                                  std::to_string((*counts)[order[to - 1]]) + " (" +
+                                                  std::to_string(to - from) + " classes)"
+                                            : "classes " + std::to_string(from) + "-" + std::to_string(to - 1));
+    }
+  }
+  // The K x K matrix needs W whole (up to kFullCosineMaxK rows); above, evenly spaced unit rows.
+  const bool full = a.K <= kFullCosineMaxK;
+  const int m = full ? 0 : kFullCosineMaxK;
+  const bool copy = full && !W.whole;
+  Eigen::MatrixXd Wcopy(copy ? a.K : 0, copy ? a.p : 0), U(m, a.p);
+  std::vector<int> sampleOf;
+  if (!full) {
+    sampleOf.assign(static_cast<size_t>(a.K), -1);
+    for (int i = 0; i < m; ++i) sampleOf[static_cast<size_t>(int64_t(i) * a.K / m)] = i;
+  }
+  a.norms.resize(a.K);
+  W.forEach([&](Eigen::Index first, const Eigen::MatrixXd& block) {
+    for (Eigen::Index r = 0; r < block.rows(); ++r) {
+      const auto k = static_cast<size_t>(first + r);
+      const double norm = block.row(r).norm(), inv = norm > 0 ? 1 / norm : 0.0;
+      a.norms(static_cast<Eigen::Index>(k)) = norm;
+      if (copy) Wcopy.row(static_cast<Eigen::Index>(k)) = block.row(r);
+      else if (!full && sampleOf[k] >= 0) U.row(sampleOf[k]) = inv * block.row(r);
+      if (inv == 0) continue;
+      Sum& group = isMinor[k] ? sMin : sMaj;
+      group.s.noalias() += inv * block.row(r).transpose();
+      ++group.live;
+      if (B) {
+        bins[static_cast<size_t>(binOf[k])].s.noalias() += inv * block.row(r).transpose();
+        ++bins[static_cast<size_t>(binOf[k])].live;
+      }
+    }
+  });
   auto within = [](const Sum& x) {
     return x.n >= 2 ? std::optional<double>((x.s.squaredNorm() - x.live) / (double(x.n) * (x.n - 1))) : std::nullopt;
   };
@@ -76,31 +128,15 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   a.majorityCos = within(sMaj);
   if (sMin.n > 0 && sMaj.n > 0) a.betweenCos = sMaj.s.dot(sMin.s) / (double(sMaj.n) * sMin.n);
   if (!a.minority.empty()) {
-    double m = 0, v = 0;
-    for (int k : a.minority) m += a.norms(k);
-    m /= a.minority.size();
-    for (int k : a.minority) v += (a.norms(k) - m) * (a.norms(k) - m);
+    double mean = 0, v = 0;
+    for (int k : a.minority) mean += a.norms(k);
+    mean /= a.minority.size();
+    for (int k : a.minority) v += (a.norms(k) - mean) * (a.norms(k) - mean);
     v /= a.minority.size();
-    a.minorityNormCV = m > 0 ? std::sqrt(v) / m : 0;
+    a.minorityNormCV = mean > 0 ? std::sqrt(v) / mean : 0;
   }
   a.EWfit = a.norms.squaredNorm() / a.K;
-  if (a.K > kHeatmapMaxK) {
-    const int B = kHeatmapBins;
-    std::vector<int> order(a.K);
-    for (int k = 0; k < a.K; ++k) order[k] = k;
-    a.binnedByCount = counts && static_cast<int>(counts->size()) == a.K;
-    if (a.binnedByCount)
-      std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return (*counts)[i] > (*counts)[j]; });
-    std::vector<Sum> bins(B);
-    for (int g = 0; g < B; ++g) {
-      const int from = static_cast<int>(int64_t(a.K) * g / B), to = static_cast<int>(int64_t(a.K) * (g + 1) / B);
-      const std::vector<int> members(order.begin() + from, order.begin() + to);
-      bins[g] = sumOf(members);
-      a.binLabels.push_back(a.binnedByCount ? "counts " + std::to_string((*counts)[members.front()]) + "-" +
-                                                  std::to_string((*counts)[members.back()]) + " (" +
-                                                  std::to_string(members.size()) + " classes)"
-                                            : "classes " + std::to_string(from) + "-" + std::to_string(to - 1));
-    }
+  if (B) {
     a.binnedCos.resize(B, B);
     for (int g = 0; g < B; ++g)
       for (int h = 0; h < B; ++h)
@@ -112,18 +148,14 @@ ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string
   // kFullCosineMaxK evenly spaced rows.
   const double K = a.K, b = 1.0 / (K - 1);
   const double etfNorm = std::sqrt(K + K * (K - 1) * b * b);
-  if (a.K <= kFullCosineMaxK) {
-    a.cos = inv.asDiagonal() * (W * W.transpose()) * inv.asDiagonal();
+  if (full) {
+    const Eigen::VectorXd inv = a.norms.unaryExpr([](double v) { return v > 0 ? 1 / v : 0.0; });
+    const Eigen::MatrixXd& Wk = W.whole ? *W.whole : Wcopy;
+    a.cos = inv.asDiagonal() * (Wk * Wk.transpose()) * inv.asDiagonal();
     Eigen::MatrixXd etf = Eigen::MatrixXd::Constant(a.K, a.K, -b);
     etf.diagonal().setOnes();
     a.etfDeviation = (a.cos - etf).norm() / etfNorm;
   } else {
-    const int m = kFullCosineMaxK;
-    Eigen::MatrixXd U(m, a.p);
-    for (int i = 0; i < m; ++i) {
-      const int k = static_cast<int>(int64_t(i) * a.K / m);
-      U.row(i) = inv(k) * W.row(k);
-    }
     const Eigen::MatrixXd C = U * U.transpose();
     double off = 0;
     for (int i = 0; i < m; ++i)

@@ -845,4 +845,48 @@ Eigen::MatrixXd Checkpoint::matrix(const std::string& name) const {
   return m;
 }
 
+void Checkpoint::forEachRowBlock(const std::string& name, Eigen::Index rows,
+                                 const std::function<void(Eigen::Index, const Eigen::MatrixXd&)>& fn) const {
+  std::unique_lock<std::mutex> lock(d->readMutex);
+  const TensorInfo* t = find(name);
+  if (!t) refuse("no tensor named '" + name + "'");
+  if (t->shape.size() != 2) refuse("tensor '" + name + "' is not 2-D");
+  const size_t i = static_cast<size_t>(t - d->infos.data());
+  if (!d->shards.empty()) {
+    const Checkpoint& shard = *d->shards[static_cast<size_t>(d->shardOf[i])];
+    lock.unlock();
+    return shard.forEachRowBlock(name, rows, fn);
+  }
+  const auto& s = d->stored[i];
+  const auto& r = s.ref;
+  const Eigen::Index K = t->shape[0], cols = t->shape[1];
+  if (K == 0 || cols == 0) return;
+  rows = std::max<Eigen::Index>(1, rows);
+  const int64_t s0 = r.strides[0], s1 = r.strides[1];
+  const int es = dtypeSize(r.dtype);
+  if (s0 < 0 || s1 < 0) refuse("tensor '" + name + "' has negative strides");
+  const int64_t last = r.offset + (K - 1) * s0 + (cols - 1) * s1;
+  // Rows stored one after another (C order, the usual case) are read a block at a time; any other
+  // layout, and a zip member (inflated from its start), once.
+  const bool blockwise = !s.inZip && s1 == 1 && s0 >= cols;
+  std::string whole;
+  if (!blockwise) whole = d->storageBytes(s, static_cast<uint64_t>(last + 1) * es);
+  Eigen::MatrixXd block;
+  for (Eigen::Index first = 0; first < K; first += rows) {
+    const Eigen::Index n = std::min<Eigen::Index>(rows, K - first);
+    const int64_t lo = r.offset + first * s0, hi = r.offset + (first + n - 1) * s0 + (cols - 1) * s1;
+    std::string part;
+    if (blockwise)
+      part = d->file->read(s.fileOffset + static_cast<uint64_t>(lo) * es, static_cast<uint64_t>(hi - lo + 1) * es);
+    // Element e lies at base + (e - origin) * es.
+    const auto* base = reinterpret_cast<const uint8_t*>(blockwise ? part.data() : whole.data());
+    const int64_t origin = blockwise ? lo : 0;
+    block.resize(n, cols);
+    for (Eigen::Index k = 0; k < n; ++k)
+      for (Eigen::Index c = 0; c < cols; ++c)
+        block(k, c) = element(base + (r.offset + (first + k) * s0 + c * s1 - origin) * es, r.dtype);
+    fn(first, block);
+  }
+}
+
 }  // namespace lpm::io

@@ -252,8 +252,7 @@ NetworkComparison NetworkComparison::open(const NetworkRequest& r, const Progres
   const auto* t = net.checkpoint_->find(classifier);
   if (t->shape.size() != 2 || t->shape[0] < 2) throw CheckpointError(classifier + " is not a 2-D tensor with at least 2 rows");
   net.request_.classifier = classifier;
-  net.W_ = net.checkpoint_->matrix(classifier);
-  net.bias_ = classifierBias(*net.checkpoint_, classifier, net.K());
+  net.loadClassifier(classifier);
   std::optional<SideArrays> features;
   if (!r.features.empty()) {
     step(2, "Reading the features");
@@ -271,6 +270,16 @@ NetworkComparison NetworkComparison::open(const NetworkRequest& r, const Progres
   net.refresh();
   step(5, "Done");
   return net;
+}
+
+void NetworkComparison::loadClassifier(const std::string& tensor) {
+  const TensorInfo* t = checkpoint_->find(tensor);
+  K_ = static_cast<int>(t->shape[0]);
+  p_ = static_cast<int>(t->shape[1]);
+  streamed_ = double(K_) * double(p_) * sizeof(double) > double(kStreamedHeadBytes);
+  if (streamed_) W_.resize(0, 0);
+  else W_ = checkpoint_->matrix(tensor);
+  bias_ = classifierBias(*checkpoint_, tensor, K_);
 }
 
 std::string NetworkComparison::fileName() const {
@@ -295,7 +304,10 @@ void NetworkComparison::refresh() {
   featureAnalysis_.reset();
   bool withFeatures = false;
   if (features_ && labels_) {
-    if (features_->cols() != W_.cols() || !labelsFit) {
+    if (streamed_) {
+      note_ = "the features are not measured against a head this large (" + std::to_string(K) + " x " +
+              std::to_string(p_) + ", read from the file in blocks)";
+    } else if (features_->cols() != W_.cols() || !labelsFit) {
       note_ = "the features (" + std::to_string(features_->cols()) + " columns) do not fit " + request_.classifier;
     } else if (static_cast<Eigen::Index>(labels_->size()) != features_->rows()) {
       note_ = std::to_string(labels_->size()) + " labels for " + std::to_string(features_->rows()) + " feature rows";
@@ -313,8 +325,18 @@ void NetworkComparison::refresh() {
     roles_ = defaultMinority(counts_, K);
     explicitRoles_ = false;
   }
-  analysis_ = analyseClassifier(W_, request_.classifier, -1, roles_, counts_ ? &*counts_ : nullptr);
-  embedding_ = withFeatures ? embedNetwork(W_, *features_, *labels_) : embedNetwork(W_);
+  if (streamed_) {
+    // One pass over the file in blocks of about 8 MB as double.
+    const Eigen::Index rows = std::max<Eigen::Index>(1, (Eigen::Index(8) << 20) / (Eigen::Index(p_) * 8));
+    RowBlocks blocks{K_, p_, [cp = checkpoint_, name = request_.classifier, rows](const auto& fn) {
+                       cp->forEachRowBlock(name, rows, fn);
+                     }};
+    analysis_ = analyseClassifier(blocks, request_.classifier, -1, roles_, counts_ ? &*counts_ : nullptr);
+    embedding_ = NetworkEmbedding{};
+  } else {
+    analysis_ = analyseClassifier(W_, request_.classifier, -1, roles_, counts_ ? &*counts_ : nullptr);
+    embedding_ = withFeatures ? embedNetwork(W_, *features_, *labels_) : embedNetwork(W_);
+  }
 }
 
 std::optional<double> NetworkComparison::imbalanceRatio() const {
@@ -340,10 +362,13 @@ std::vector<int> NetworkComparison::modelOrder() const {
   return order;
 }
 
-NetworkGeometry3D NetworkComparison::projection() const { return projectNetwork(embedding_, analysis_.minority); }
+NetworkGeometry3D NetworkComparison::projection() const {
+  if (embedding_.W.rows() == 0) return {};  // a streamed head: no picture
+  return projectNetwork(embedding_, analysis_.minority);
+}
 
 std::optional<NetworkOverlay> NetworkComparison::overlay(const Solution& s, const Geometry3D& g) const {
-  if (s.problem.K() != K()) return std::nullopt;
+  if (s.problem.K() != K() || embedding_.W.rows() == 0) return std::nullopt;
   return overlayNetwork(embedding_.W, modelOrder(), s, g);
 }
 
@@ -363,8 +388,7 @@ void NetworkComparison::setClassifier(const std::string& tensor) {
     throw InvalidInput(tensor + " is not a 2-D tensor with at least 2 rows");
   NetworkComparison next = *this;
   next.request_.classifier = tensor;
-  next.W_ = checkpoint_->matrix(tensor);
-  next.bias_ = classifierBias(*checkpoint_, tensor, next.K());
+  next.loadClassifier(tensor);
   next.explicitRoles_ = false;
   next.refresh();
   *this = std::move(next);

@@ -1,5 +1,6 @@
 #pragma once
 // The trained classifier's geometry, and neural-collapse measures from penultimate features.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,17 @@ struct ClassifierAnalysis {
 /// / (n (n - 1)) over its unit rows u_i); the K x K matrix only up to kFullCosineMaxK.
 ClassifierAnalysis analyseClassifier(const Eigen::MatrixXd& W, const std::string& name, int KA,
                                      std::vector<int> minority, const std::vector<int>* counts = nullptr);
+/// A K x p matrix given as blocks of rows (Checkpoint::forEachRowBlock): `forEach(fn)` calls
+/// fn(first row, block) for consecutive blocks covering every row once.
+struct RowBlocks {
+  int K = 0, p = 0;
+  std::function<void(const std::function<void(Eigen::Index, const Eigen::MatrixXd&)>&)> forEach;
+  const Eigen::MatrixXd* whole = nullptr;  ///< W itself, when it is in memory (not copied then)
+};
+/// The same analysis in one pass over the blocks: memory O(K + p^2) beyond one block (the K x K
+/// matrix, and so W itself, only up to kFullCosineMaxK classes).
+ClassifierAnalysis analyseClassifier(const RowBlocks& W, const std::string& name, int KA, std::vector<int> minority,
+                                     const std::vector<int>* counts = nullptr);
 
 struct FeatureAnalysis {
   int N = 0;

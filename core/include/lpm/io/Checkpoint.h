@@ -5,6 +5,7 @@
 // only when asked for. Hostile or broken files are refused with a CheckpointError.
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,6 +98,12 @@ public:
   std::vector<double> values(const std::string& name) const;
   /// A 2-D tensor as a matrix (1-D: one column).
   Eigen::MatrixXd matrix(const std::string& name) const;
+  /// A 2-D tensor's rows, at most `rows` at a time, each block converted to double only while
+  /// `fn(first row, block)` runs: a head far larger as double than in its file (a bf16 128256 x 4096
+  /// one is 1 GB on disk, 4.2 GB as double) is never held whole as double. Uncompressed storage is
+  /// read block by block; a compressed zip member is inflated once, as `matrix` does.
+  void forEachRowBlock(const std::string& name, Eigen::Index rows,
+                       const std::function<void(Eigen::Index first, const Eigen::MatrixXd& block)>& fn) const;
 
 private:
   struct Impl;

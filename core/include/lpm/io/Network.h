@@ -63,6 +63,9 @@ std::optional<double> imbalanceRatio(const std::vector<int>& counts);
 /// The classes of the smallest count when the counts say so; otherwise the last K/2 classes.
 std::vector<int> defaultMinority(const std::optional<std::vector<int>>& counts, int K);
 
+/// A classifier larger than this as double (K x p x 8 bytes) is read in blocks, never held whole.
+constexpr int64_t kStreamedHeadBytes = int64_t(512) << 20;
+
 class NetworkComparison {
 public:
   using Progress = std::function<void(int stage, const std::string& text)>;  ///< stages 0..5
@@ -78,10 +81,15 @@ public:
   const std::shared_ptr<const Checkpoint>& sharedCheckpoint() const { return checkpoint_; }
   std::string fileName() const;
   const std::string& classifier() const { return request_.classifier; }
-  const Eigen::MatrixXd& W() const { return W_; }  ///< K x p
+  /// K x p; empty for a head read in blocks (streamed()).
+  const Eigen::MatrixXd& W() const { return W_; }
   const std::optional<Eigen::VectorXd>& bias() const { return bias_; }
-  int K() const { return static_cast<int>(W_.rows()); }
-  int p() const { return static_cast<int>(W_.cols()); }
+  int K() const { return K_; }
+  int p() const { return p_; }
+  /// A head larger than kStreamedHeadBytes as double is never held: every analysis reads it from
+  /// the file in blocks of rows (Checkpoint::forEachRowBlock); it has no 3D picture, no overlay and
+  /// no feature measures (they need W whole).
+  bool streamed() const { return streamed_; }
   const std::shared_ptr<const std::vector<int>>& labels() const { return labels_; }
   const std::shared_ptr<const Eigen::MatrixXd>& features() const { return features_; }
 
@@ -133,10 +141,13 @@ public:
 
 private:
   NetworkComparison() = default;
+  void loadClassifier(const std::string& tensor);  ///< W_ (or streamed_), K_, p_, bias_
   void refresh();  ///< counts, features, roles, analysis, embedding from the sources
   NetworkRequest request_;
   std::shared_ptr<const Checkpoint> checkpoint_;
   Eigen::MatrixXd W_;
+  int K_ = 0, p_ = 0;
+  bool streamed_ = false;
   std::optional<Eigen::VectorXd> bias_;
   std::shared_ptr<const std::vector<int>> labels_;
   std::shared_ptr<const Eigen::MatrixXd> features_;
