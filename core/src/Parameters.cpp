@@ -69,7 +69,7 @@ std::vector<ParameterSpec> makeRegistry() {
     ParameterSpec s;
     s.name = name, s.label = label, s.help = help, s.type = ParameterType::Integer;
     s.min = 1, s.max = kMaxClasses;
-    s.explorerMin = 1, s.explorerMax = 50, s.entryMin = 1, s.entryMax = 50000, s.decimals = 0;
+    s.explorerMin = 1, s.explorerMax = 50, s.entryMin = 1, s.entryMax = kMaxClasses, s.decimals = 0;
     s.defaultText = "5";
     s.get = [field](const TwoSizeParams& p) { return static_cast<double>(p.*field); };
     s.set = [field](TwoSizeParams& p, double v) { p.*field = static_cast<int>(v); };

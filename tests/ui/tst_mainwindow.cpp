@@ -651,6 +651,20 @@ private slots:
     QCOMPARE(combo->currentData().toString(), QString("fig3a"));
   }
 
+  void classCountsBeyondTheSlidersShowTheirValue() {
+    // A network's head sets KA = KB = 64128 (Llama 3's 128256 classes halved): the entries show
+    // those numbers (they stopped at 50000 and showed a count the model did not have), and typing
+    // one works.
+    TwoSizeParams p = w->model()->params();
+    p.KA = p.KB = 64128;
+    QVERIFY(w->model()->setParams(p, "K"));
+    settle();
+    QCOMPARE(w->panel()->entry("KA")->text(), QString("64128"));
+    QCOMPARE(w->panel()->entry("KB")->text(), QString("64128"));
+    type("KA", "70000");
+    QCOMPARE(w->model()->params().KA, 70000);
+  }
+
   void plotRangeFollowsR0() {
     // EW = 1, EH = 50: R0 = 3.2e5, beyond 10^4. The automatic range extends past it (10^6), the
     // title names R0 inside the plot; a fixed choice holds; a small R0 brings 1..10^4 back.

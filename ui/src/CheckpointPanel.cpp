@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QHelpEvent>
 #include <QLabel>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
@@ -114,6 +115,18 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
   p.drawText(x0 + 15, 14, "+1");
   p.drawText(x0 + 15, 4 + side / 2 + 4, "0");
   p.drawText(x0 + 15, 4 + side, "-1");
+  if (static_cast<int>(binLabels_.size()) == K) {
+    // Said on the picture, not only in its tooltips: each cell is a mean over two bins of classes.
+    const QString note = tr("binned: %1 × %1 groups of classes (mean cosines)").arg(K);
+    QFont f = p.font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    p.setFont(f);
+    const QRectF box(g.left() + 4, g.top() + 4, std::min(g.width() - 8, QFontMetricsF(f).horizontalAdvance(note) + 10),
+                     QFontMetricsF(f).height() + 4);
+    p.fillRect(box, QColor(255, 255, 255, 215));
+    p.setPen(QColor(40, 40, 40));
+    p.drawText(box, Qt::AlignCenter, note);
+  }
 }
 
 NormBars::NormBars(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 80); }
@@ -131,8 +144,11 @@ void NormBars::paintEvent(QPaintEvent*) {
   if (K == 0) return;
   const double top = norms_.maxCoeff() > 0 ? norms_.maxCoeff() : 1;
   const double w = double(width() - 8) / K;
+  std::vector<char> isMinor(static_cast<size_t>(K), 0);  // O(K): a 128256-class head paints at once
+  for (int k : minority_)
+    if (k >= 0 && k < K) isMinor[static_cast<size_t>(k)] = 1;
   for (int k = 0; k < K; ++k) {
-    const bool minor = std::find(minority_.begin(), minority_.end(), k) != minority_.end();
+    const bool minor = isMinor[static_cast<size_t>(k)];
     const double h = (height() - 20) * norms_(k) / top;
     p.fillRect(QRectF(4 + k * w + w * 0.1, height() - 16 - h, w * 0.8, h), minor ? QColor(213, 94, 0) : QColor(0, 114, 178));
   }
@@ -540,6 +556,7 @@ void CheckpointPanel::showNetworkScene() {
   if (net->streamed()) {
     scene_->setConfiguration(Eigen::MatrixX3d(), Eigen::MatrixX3d(), {});
     scene_->content().setSamples({}, {});
+    scene_->content().setLegend("");
     scene_->requestRender();
     sceneNote_->setText(tr("No 3D picture for a head this large (%1 × %2): it is read from the file in blocks and "
                            "never held whole; the statistics and the binned heatmap are exact")
