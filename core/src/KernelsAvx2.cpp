@@ -12,6 +12,9 @@
 #include <limits>
 
 #include <Eigen/Dense>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "Kernels.h"
 

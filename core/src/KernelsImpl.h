@@ -22,7 +22,23 @@ using AMap = Eigen::Map<Array>;
 // and round the same wherever they lie.
 constexpr int kSmallProduct = 64;  // m + n + k below this (Eigen switches at 20)
 
+// Where this file is built with OpenMP (KernelsAvx2.cpp, core/CMakeLists.txt), Eigen's GEMM
+// splits large products across the cores. Small ones stay on one: the team's start and wait cost
+// more than it saves below ~2 x 10^7 multiply-adds (measured: K = 100 long tail 182 -> 323 ms with
+// every product split, K = 500 15.7 -> 10.5 s). omp_set_num_threads sets the calling thread's own
+// setting: solves on other threads are not touched.
+inline void threadsFor(double multiplyAdds) {
+#ifdef _OPENMP
+  static const int cores = omp_get_num_procs();
+  const int want = multiplyAdds >= 2e7 ? cores : 1;
+  if (omp_get_max_threads() != want) omp_set_num_threads(want);
+#else
+  (void)multiplyAdds;
+#endif
+}
+
 void productNT(int m, int n, int k, const double* A, const double* B, double* C) {
+  threadsFor(double(m) * n * k);
   if (m + n + k < kSmallProduct) {
     const Matrix P = CMap(A, m, k) * CMap(B, n, k).transpose();
     MMap(C, m, n) = P;
@@ -32,6 +48,7 @@ void productNT(int m, int n, int k, const double* A, const double* B, double* C)
 }
 
 void gradients(int G, int r, const double* Dt, const double* U, const double* V, double* gU, double* gV) {
+  threadsFor(double(G) * G * r);
   const CMap D(Dt, G, G);
   if (2 * G + r < kSmallProduct) {
     const Matrix a = D.transpose() * CMap(V, G, r), b = D * CMap(U, G, r);
