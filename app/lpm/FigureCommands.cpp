@@ -53,6 +53,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   const int sources = !a.preset.empty() + !a.session.empty() + !a.checkpoint.empty();
   if (sources != 1) throw lpm::InvalidInput("give exactly one of --preset, --session and --checkpoint");
   lpm::render::FigureInputs in;
+  bool setsApplied = false;
   if (!a.preset.empty()) {
     const auto p = lpm::findPreset(a.preset);
     if (!p) throw lpm::InvalidInput("unknown preset '" + a.preset + "'");
@@ -75,6 +76,10 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
     if (!p) throw lpm::InvalidInput("the network needs at least one majority and one minority class (--KA or --minority)");
     in.params = *p;
     in.network = nf;
+    // The user's settings first: each pin's model is the figure's at that pin's own fit (as the
+    // window's Compare > Add the Pinned Networks' Models), so it carries them too.
+    for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
+    setsApplied = true;
     for (const std::string& pin : a.pins) {
       // FILE=DATA: DATA holds the labels (an .npy of labels, or an .npz with labels and features).
       const auto eq = pin.find('=');
@@ -100,7 +105,8 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       throw lpm::InvalidInput("--plot-rmax must be in [10, 1e12], got " + lpm::formatNumber(a.plotRmax));
     in.plotRmax = a.plotRmax;
   }
-  for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
+  if (!setsApplied)
+    for (const auto& set : a.sets) lpm::applyAssignment(in.params, set);
   if (!a.plotShows.empty()) {
     if (a.plotShows != "auto") lpm::curveQuantityFromString(a.plotShows);  // refused by name
     in.view.plot = a.plotShows;
@@ -240,7 +246,7 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
   figure->add_flag("--allow-unsafe-globals", a->allowUnsafe, "with --checkpoint: read a file whose pickle names "
                                                              "code-running globals (nothing is run)");
   animate->add_option("--out", a->out, "a folder for PNG frames, or FILE.ogv");
-  animate->add_option("--frames", a->frames, "frames from R = 1 to 10^4")->capture_default_str();
+  animate->add_option("--frames", a->frames, "frames from R = 1 to the plot's end (10^4, or beyond R0)")->capture_default_str();
   animate->add_option("--fps", a->fps, "frames per second of the video")->capture_default_str();
   return {{figure, [a] { return runFigure(*a); }}, {animate, [a] { return runAnimate(*a); }}};
 }

@@ -203,8 +203,9 @@ class Sweep(Result):
 
 class Inspection(Result):
     """``lpm inspect``'s JSON (format, tensors, classifier analysis, class counts, neural-collapse
-    measures) and the classifier ``W`` (K x p, NumPy; None without a classifier). Tensors are
-    read with :func:`load`."""
+    measures) and the classifier ``W`` (K x p, NumPy; None without a classifier, and for a head too
+    large to hold as double, which is read from its file in blocks). Tensors are read with
+    :func:`load`."""
 
     def __init__(self, data, W):
         super().__init__(data)

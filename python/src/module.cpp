@@ -256,7 +256,7 @@ PYBIND11_MODULE(_lpm, m) {
           out = lpm::runInspect(r);
         }
         py::object W = py::none();
-        if (out.network) W = py::cast(out.network->W());
+        if (out.network && !out.network->streamed()) W = py::cast(out.network->W());  // None: read in blocks
         return py::make_tuple(out.json.dump(), W);
       },
       py::arg("path"), py::arg("tensor"), py::arg("KA"), py::arg("minority"), py::arg("features"), py::arg("labels"),

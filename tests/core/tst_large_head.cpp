@@ -273,6 +273,11 @@ private slots:
     QCOMPARE(net->analysis().minority.size(), size_t(100));
     QVERIFY(std::abs(*net->analysis().minorityCos - expected(net->analysis().minority)) < 1e-12);
     QCOMPARE(net->projection().W.rows(), Eigen::Index(0));  // no 3D picture
+    // A newer edit cancels a reading in progress (the window's background edits).
+    const CancelToken stop = CancelToken::make();
+    stop.cancel();
+    net->setCancel(stop);
+    QVERIFY_THROWS_EXCEPTION(Cancelled, net->setMajorityCount(K - 200));
 #endif
   }
 

@@ -748,6 +748,8 @@ private slots:
     v.axesFrom = "minority";
     reopened.document()->setView(v);
     QCOMPARE(checked("view.focus-"), QStringList{"view.focus-minority"});
+    reopened.action("view.focus-minority")->trigger();  // a click on the checked choice keeps it
+    QCOMPARE(checked("view.focus-"), QStringList{"view.focus-minority"});
     QCOMPARE(checked("view.range-"), QStringList{"view.range-6"});
     // An end that is no menu choice (a session's plot_rmax of 1e5) checks "a Chosen R".
     reopened.document()->setPlotRange(1e5);

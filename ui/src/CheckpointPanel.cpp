@@ -355,6 +355,9 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
     labelsButton_->setEnabled(!on && doc_->network());
     countsButton_->setEnabled(!on && doc_->network());
     featuresButton_->setEnabled(!on && doc_->network());
+    // The roles too: a job works on a copy of the network, and installing it would drop them.
+    majority_->setEnabled(!on);
+    classes_->setEnabled(!on);
   });
   connect(doc_, &Document::networkProgress, this, [this](int stage, const QString& text) {
     progress_->setValue(stage);

@@ -85,7 +85,7 @@ QString Document::preset() const {
 
 // --- The network ------------------------------------------------------------------------------
 
-void Document::runNetworkJob(const QString& what, Job job, const QString& failure) {
+void Document::runNetworkJob(const QString& what, Job job, const QString& failure, bool opening) {
   struct Outcome {
     std::optional<io::NetworkComparison> net;
     QString error, unsafeGlobal;
@@ -98,7 +98,7 @@ void Document::runNetworkJob(const QString& what, Job job, const QString& failur
   auto* watcher = new QFutureWatcher<Outcome>(this);
   connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this,
           [this, watcher](int v) { emit networkProgress(v, watcher->progressText()); });
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what, failure] {
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what, failure, opening] {
     watcher->deleteLater();
     if (generation != loadGeneration_) return;  // superseded
     loading_ = false;
@@ -106,7 +106,13 @@ void Document::runNetworkJob(const QString& what, Job job, const QString& failur
     Outcome out = watcher->result();
     if (out.net) {
       install(std::move(*out.net));
-      emit networkOpened(true, QString(), QString());
+      if (opening) emit networkOpened(true, QString(), QString());
+      else emit networkChanged();
+      return;
+    }
+    if (!opening) {  // the open network stays as it was
+      emit message((failure.isEmpty() ? tr("%1: %2") : failure).arg(what, out.error), 10000);
+      emit networkChanged();
       return;
     }
     pendingMinority_.reset();
@@ -249,6 +255,13 @@ void Document::networkEdited(std::optional<TwoSizeParams> base) {
 void Document::onParamsChanged(const TwoSizeParams& p) {
   // The model's KB moved (an undo, a slider): the network's roles follow when the K matches.
   if (!net_ || p.K() != net_->K() || p.KB == static_cast<int>(net_->minority().size())) return;
+  if (p.KB < 1 || p.KB >= net_->K()) return;
+  if (net_->streamed()) {
+    // Read again in the background; the model keeps its KB (installing sets the network's setting).
+    const int KB = p.KB;
+    editNetwork(tr("The roles"), [KB](io::NetworkComparison& n) { n.setMinorityCount(KB); }, nullptr);
+    return;
+  }
   try {
     net_->setMinorityCount(p.KB);
   } catch (const Error&) {
@@ -285,39 +298,64 @@ void Document::chooseClassifier(const QString& tensor) {
   if (!net_) return;
   runNetworkJob(
       tensor,
-      [net = *net_, t = tensor.toStdString()](const CancelToken&, const io::NetworkComparison::Progress& p) mutable {
+      [net = *net_, t = tensor.toStdString()](const CancelToken& cancel, const io::NetworkComparison::Progress& p) mutable {
         p(1, "Reading the classifier");
+        net.setCancel(cancel);
         net.setClassifier(t);
+        net.setCancel({});
         return net;
       },
-      tr("%1 cannot be the classifier: %2"));
+      tr("%1 cannot be the classifier: %2"), false);
+}
+
+bool Document::editNetwork(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, QString* error) {
+  if (!net_) {
+    if (error) *error = tr("no network is loaded");
+    return false;
+  }
+  if (net_->streamed()) {
+    // The head is read from its file again (seconds for a 1 GB one): off the UI thread, the newest
+    // edit replacing an older one still reading.
+    runNetworkJob(
+        what,
+        [net = *net_, edit](const CancelToken& cancel, const io::NetworkComparison::Progress& p) mutable {
+          p(4, "Measuring the classifier again");
+          net.setCancel(cancel);
+          edit(net);
+          net.setCancel({});
+          return net;
+        },
+        tr("%1 was not changed: %2"), false);
+    return true;
+  }
+  if (!tryEdit(net_, error, edit)) return false;
+  networkEdited();
+  return true;
 }
 
 bool Document::setMajorityCount(int KA, QString* error) {
-  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setMajorityCount(KA); })) return false;
-  networkEdited();
-  return true;
+  return editNetwork(tr("The roles"), [KA](io::NetworkComparison& n) { n.setMajorityCount(KA); }, error);
 }
 
 bool Document::setMinority(const std::vector<int>& minority, QString* error) {
-  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setMinority(minority); })) return false;
-  networkEdited();
-  return true;
+  return editNetwork(tr("The roles"), [minority](io::NetworkComparison& n) { n.setMinority(minority); }, error);
 }
 
 bool Document::setClassCountsFromFile(const QString& path, QString* error) {
-  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) {
-        n.setClassCounts(io::readClassCountsFile(path.toStdString(), n.K()));
-      }))
+  // The file is read here (a bad one is refused at once); the head, when streamed, in the background.
+  std::vector<int> counts;
+  try {
+    if (!net_) throw io::CheckpointError("no network is loaded");
+    counts = io::readClassCountsFile(path.toStdString(), net_->K());
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromUtf8(e.what());
     return false;
-  networkEdited();
-  return true;
+  }
+  return setClassCounts(counts, error);
 }
 
 bool Document::setClassCounts(const std::vector<int>& counts, QString* error) {
-  if (!tryEdit(net_, error, [&](io::NetworkComparison& n) { n.setClassCounts(counts); })) return false;
-  networkEdited();
-  return true;
+  return editNetwork(tr("The class counts"), [counts](io::NetworkComparison& n) { n.setClassCounts(counts); }, error);
 }
 
 void Document::updateOverlay() {
@@ -425,6 +463,7 @@ void Document::clearComparison() {
   compared_.clear();
   comparedCurves_.clear();
   ++compareGeneration_;
+  comparing_ = false;
   emit comparisonChanged();
 }
 
@@ -437,7 +476,9 @@ bool Document::removeCompared(int index) {
   compared_.erase(compared_.begin() + index);
   if (index < static_cast<int>(comparedCurves_.size())) comparedCurves_.erase(comparedCurves_.begin() + index);
   ++compareGeneration_;  // a curve still being computed belongs to the old list
-  if (comparedCurves_.size() != compared_.size()) computeComparison();
+  // A computation in flight is for the old list (its result is dropped): the curves are computed
+  // again, also when the stale ones happen to have the new length.
+  if (comparing_ || comparedCurves_.size() != compared_.size()) computeComparison();
   emit comparisonChanged();
   return true;
 }
@@ -445,12 +486,14 @@ bool Document::removeCompared(int index) {
 void Document::computeComparison() {
   // Off the UI thread, like the model's own curve: the same grid and refinement.
   const quint64 generation = ++compareGeneration_;
+  comparing_ = true;
   const auto models = compared_;
   const double Rmax = plotRmax_;
   auto* watcher = new QFutureWatcher<std::vector<std::pair<TwoSizeParams, Curve>>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
     watcher->deleteLater();
     if (generation != compareGeneration_) return;
+    comparing_ = false;
     comparedCurves_ = watcher->result();
     emit comparisonChanged();
   });

@@ -475,12 +475,10 @@ void MainWindow::editPlayRange() {
 }
 
 void MainWindow::checkInGroup(QAction* a) {
-  if (!a) return;
-  const QList<QAction*> members = a->actionGroup() ? a->actionGroup()->actions() : QList<QAction*>{a};
-  for (QAction* b : members) {
-    QSignalBlocker block(b);
-    b->setChecked(b == a);
-  }
+  // Not under QSignalBlocker: the group learns of the change from the action's signals (it then
+  // unchecks the others and knows which one is checked, so a click on it does not uncheck it).
+  // The menus act on triggered(), which setChecked does not emit.
+  if (a && !a->isChecked()) a->setChecked(true);
 }
 
 void MainWindow::onViewChanged(const ViewOptions& v) {

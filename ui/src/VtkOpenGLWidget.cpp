@@ -127,7 +127,9 @@ bool VtkOpenGLWidget::makeCurrent() {
     onContextReady();
     return true;
   }
-  return QOpenGLContext::currentContext() == d->context.get() || d->context->makeCurrent(d->surface);
+  // Always made current, even when Qt says it is: an export renders in VTK's own offscreen
+  // window on this thread, which binds its GLX context behind Qt's back.
+  return d->context->makeCurrent(d->surface);
 }
 
 void VtkOpenGLWidget::releaseContext() {
@@ -201,7 +203,7 @@ void VtkOpenGLWidget::requestRender() {
 void VtkOpenGLWidget::renderNow() {
   if (!d->surface->isExposed() || !makeCurrent()) return;
   // A move to a screen of another device-pixel ratio changes no widget size: catch it here.
-  if (devicePixelRatioF() != renderedRatio_) syncSize();
+  if (devicePixelRatioF() != renderedRatio_) resizeGL(width(), height());
   QElapsedTimer t;
   t.start();
   paintFrame();
@@ -225,7 +227,7 @@ void VtkOpenGLWidget::renderRequested() { requestRender(); }
 
 QImage VtkOpenGLWidget::grabFrame() {
   if (!makeCurrent()) return {};
-  syncSize();
+  resizeGL(width(), height());  // a view never shown has had no resize yet
   paintFrame();
   // VTK's own framebuffer holds the frame whether or not the surface is on screen.
   const int* size = d->window->GetSize();
@@ -248,6 +250,7 @@ QPixmap VtkOpenGLWidget::grabWithViews(QWidget* w) {
   if (auto* self = qobject_cast<VtkOpenGLWidget*>(w)) views.prepend(self);
   for (VtkOpenGLWidget* v : views) {
     if (v != w && !v->isVisibleTo(w)) continue;  // e.g. on a tab not shown
+    if (v->window() != w->window()) continue;    // in a floating dock: not in this grab
     const QImage frame = v->grabFrame();
     if (!frame.isNull()) painter.drawImage(QRect(v->mapTo(w, QPoint(0, 0)), v->size()), frame);
   }

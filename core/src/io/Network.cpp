@@ -274,6 +274,9 @@ NetworkComparison NetworkComparison::open(const NetworkRequest& r, const Progres
 
 void NetworkComparison::loadClassifier(const std::string& tensor) {
   const TensorInfo* t = checkpoint_->find(tensor);
+  if (t->shape[0] > kMaxClasses || t->shape[1] > (int64_t(1) << 30))
+    throw CheckpointError(tensor + " has " + std::to_string(t->shape[0]) + " x " + std::to_string(t->shape[1]) +
+                          " entries: classifiers up to " + std::to_string(kMaxClasses) + " classes are compared");
   K_ = static_cast<int>(t->shape[0]);
   p_ = static_cast<int>(t->shape[1]);
   streamed_ = double(K_) * double(p_) * sizeof(double) > double(kStreamedHeadBytes);
@@ -328,8 +331,11 @@ void NetworkComparison::refresh() {
   if (streamed_) {
     // One pass over the file in blocks of about 8 MB as double.
     const Eigen::Index rows = std::max<Eigen::Index>(1, (Eigen::Index(8) << 20) / (Eigen::Index(p_) * 8));
-    RowBlocks blocks{K_, p_, [cp = checkpoint_, name = request_.classifier, rows](const auto& fn) {
-                       cp->forEachRowBlock(name, rows, fn);
+    RowBlocks blocks{K_, p_, [cp = checkpoint_, name = request_.classifier, rows, cancel = cancel_](const auto& fn) {
+                       cp->forEachRowBlock(name, rows, [&](Eigen::Index first, const Eigen::MatrixXd& block) {
+                         if (cancel.cancelled()) throw Cancelled();
+                         fn(first, block);
+                       });
                      }};
     analysis_ = analyseClassifier(blocks, request_.classifier, -1, roles_, counts_ ? &*counts_ : nullptr);
     embedding_ = NetworkEmbedding{};

@@ -110,6 +110,8 @@ FigureInputs figureInputs(const Session& s) {
   in.camera = s.camera;
   for (const auto& n : s.pinned) in.pinned.push_back({n.R, n.minorityCos, n.name});
   in.compare = s.compared;
+  // As the window keeps them (Document::applySession): the plot holds kMaxCompared curves.
+  if (static_cast<int>(in.compare.size()) + 1 > kMaxCompared) in.compare.resize(kMaxCompared - 1);
   in.plotRmax = s.plotRmax;
   if (!s.picture.empty()) {
     in.picture.resize(static_cast<Eigen::Index>(s.picture.size()), 3);
@@ -216,7 +218,9 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
   SolveChain chain(o);
   for (int i = 0; i < frames; ++i) {
     TwoSizeParams p = params;
-    p.R = std::pow(10.0, 4.0 * i / (frames - 1));
+    // Across the plot's range (it may run beyond 10^4: a session's, or past a far R0).
+    const double lo = std::log10(chart.Rmin), hi = std::log10(chart.Rmax);
+    p.R = std::pow(10.0, lo + (hi - lo) * i / (frames - 1));
     const Solution s = chain.solve(makeTwoSize(p));
     const Geometry3D g = tracker.update(s);
     if (nonUnique(s))

@@ -90,6 +90,8 @@ public:
   /// the file in blocks of rows (Checkpoint::forEachRowBlock); it has no 3D picture, no overlay and
   /// no feature measures (they need W whole).
   bool streamed() const { return streamed_; }
+  /// What a streamed head's next reading checks between blocks (throws Cancelled when set).
+  void setCancel(CancelToken cancel) { cancel_ = std::move(cancel); }
   const std::shared_ptr<const std::vector<int>>& labels() const { return labels_; }
   const std::shared_ptr<const Eigen::MatrixXd>& features() const { return features_; }
 
@@ -148,6 +150,7 @@ private:
   Eigen::MatrixXd W_;
   int K_ = 0, p_ = 0;
   bool streamed_ = false;
+  CancelToken cancel_;
   std::optional<Eigen::VectorXd> bias_;
   std::shared_ptr<const std::vector<int>> labels_;
   std::shared_ptr<const Eigen::MatrixXd> features_;

@@ -149,8 +149,13 @@ private:
   void fitPlotRange();
   using Job = std::function<io::NetworkComparison(const CancelToken&, const io::NetworkComparison::Progress&)>;
   /// Runs `job` off the UI thread and installs its result; `what` names it in messages.
-  /// `failure` formats the message when the job throws: %1 `what`, %2 the reason.
-  void runNetworkJob(const QString& what, Job job, const QString& failure = {});
+  /// `failure` formats the message when the job throws: %1 `what`, %2 the reason. An `opening`
+  /// job reports through networkOpened either way; another (an edit of the open network) reports
+  /// a failure as a message and leaves the open network as it was.
+  void runNetworkJob(const QString& what, Job job, const QString& failure = {}, bool opening = true);
+  /// An edit of the network: at once, or for a streamed head (which it reads again, seconds) in
+  /// the background. False with the reason when refused at once.
+  bool editNetwork(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, QString* error);
   void install(io::NetworkComparison net);
   /// The model to the network's setting from `base` (default: the model's parameters).
   void networkEdited(std::optional<TwoSizeParams> base = std::nullopt);  ///< the model to the network's setting, then networkChanged
@@ -172,6 +177,7 @@ private:
   quint64 compareGeneration_ = 0;
   /// The members of compared_ that a paper preset put there (applyPreset); the rest are the user's.
   std::vector<TwoSizeParams> presetFamily_;
+  bool comparing_ = false;  ///< a computeComparison() result is still to come
   void dropPresetFamily();
   void computeComparison();
   std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open

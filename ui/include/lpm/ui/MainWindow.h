@@ -52,8 +52,7 @@ public:
   /// An action by its stable id (file.open-session, view.means, export.plot, explore.play, ...);
   /// null for an unknown id.
   QAction* action(const QString& id) const;
-  /// Checks `a` and unchecks the rest of its exclusive group, without triggering any of them
-  /// (a group does not uncheck the others while signals are blocked).
+  /// Checks `a` and so unchecks the rest of its exclusive group, without triggering any of them.
   static void checkInGroup(QAction* a);
 
   /// Opens a checkpoint in the background (a dialog on failure; nothing changes then). A file

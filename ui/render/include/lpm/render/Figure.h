@@ -108,7 +108,7 @@ MinorityInset minorityInset(const Geometry3D& g, const Metrics& m);
 /// or why nothing is drawn (K beyond 400), led by "NOT CERTIFIED ..." for an uncertified solution.
 std::string sceneNote(const Solution& s, double captured, bool drawn);
 
-/// The R sweep from 1 to 10^4 as `frames` frames (scene aligned frame to frame, plot marker moving)
+/// The R sweep across the plot's range (chart.Rmin to chart.Rmax) as `frames` frames (scene aligned frame to frame, plot marker moving)
 /// into a folder of PNGs or a .ogv. `progress(i)` after each frame; returning false stops.
 /// Returns the number of frames written.
 int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData scene, const std::string& target,
