@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <future>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <limits>

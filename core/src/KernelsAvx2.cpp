@@ -11,10 +11,10 @@
 #include <cstring>
 #include <limits>
 
+#include <future>
+#include <thread>
+
 #include <Eigen/Dense>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "Kernels.h"
 

@@ -22,23 +22,30 @@ using AMap = Eigen::Map<Array>;
 // and round the same wherever they lie.
 constexpr int kSmallProduct = 64;  // m + n + k below this (Eigen switches at 20)
 
-// Where this file is built with OpenMP (KernelsAvx2.cpp, core/CMakeLists.txt), Eigen's GEMM
-// splits large products across the cores. Small ones stay on one: the team's start and wait cost
-// more than it saves below ~2 x 10^7 multiply-adds (measured: K = 100 long tail 182 -> 323 ms with
-// every product split, K = 500 15.7 -> 10.5 s). omp_set_num_threads sets the calling thread's own
-// setting: solves on other threads are not touched.
-inline void threadsFor(double multiplyAdds) {
-#ifdef _OPENMP
-  static const int cores = omp_get_num_procs();
-  const int want = multiplyAdds >= 2e7 ? cores : 1;
-  if (omp_get_max_threads() != want) omp_set_num_threads(want);
-#else
-  (void)multiplyAdds;
-#endif
+// Large products on two cores (doc/dev/04-SOLVER.md): the two halves run at once, one on a thread
+// of its own. Only from 2 x 10^7 multiply-adds: below, starting the thread costs more than it
+// saves. A thread per call, not a pool and not OpenMP: OpenMP's worker threads, once started,
+// stayed in the way of the window's drawing threads (software GL) and its p95 frame time rose
+// from 36 to 43-54 ms at K = 100.
+constexpr double kParallelWork = 2e7;
+inline bool parallelWorth(double multiplyAdds) {
+  static const bool cores = std::thread::hardware_concurrency() >= 2;
+  return cores && multiplyAdds >= kParallelWork;
 }
 
 void productNT(int m, int n, int k, const double* A, const double* B, double* C) {
-  threadsFor(double(m) * n * k);
+  if (n >= 2 && parallelWorth(double(m) * n * k)) {
+    // The columns of C in two halves: each half is the product of A with half of B's rows.
+    const int half = n / 2;
+    auto right = std::async(std::launch::async, [=] {
+      MMap(C + static_cast<Eigen::Index>(half) * m, m, n - half).noalias() =
+          CMap(A, m, k) * Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>(B + half, n - half, k, Eigen::OuterStride<>(n)).transpose();
+    });
+    MMap(C, m, half).noalias() =
+        CMap(A, m, k) * Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>(B, half, k, Eigen::OuterStride<>(n)).transpose();
+    right.get();
+    return;
+  }
   if (m + n + k < kSmallProduct) {
     const Matrix P = CMap(A, m, k) * CMap(B, n, k).transpose();
     MMap(C, m, n) = P;
@@ -48,8 +55,14 @@ void productNT(int m, int n, int k, const double* A, const double* B, double* C)
 }
 
 void gradients(int G, int r, const double* Dt, const double* U, const double* V, double* gU, double* gV) {
-  threadsFor(double(G) * G * r);
   const CMap D(Dt, G, G);
+  if (parallelWorth(double(G) * G * r)) {
+    // The two products at once: each exactly as it would be alone.
+    auto first = std::async(std::launch::async, [=] { MMap(gU, G, r).noalias() = CMap(Dt, G, G).transpose() * CMap(V, G, r); });
+    MMap(gV, G, r).noalias() = D * CMap(U, G, r);
+    first.get();
+    return;
+  }
   if (2 * G + r < kSmallProduct) {
     const Matrix a = D.transpose() * CMap(V, G, r), b = D * CMap(U, G, r);
     MMap(gU, G, r) = a;
@@ -247,7 +260,15 @@ void twoLoop(long n, int count, const int* cols, const double* S, const double* 
 
 void gramEigenvalues(int rows, int cols, const double* Mp, double* out) {
   const CMap M(Mp, rows, cols);
-  const Matrix G = rows < cols ? Matrix(M * M.transpose()) : Matrix(M.transpose() * M);
+  // The smaller Gram matrix, as productNT computes it (in halves on two cores when large).
+  const int g = std::min(rows, cols);
+  Matrix G(g, g);
+  if (rows < cols) {
+    productNT(rows, rows, cols, Mp, Mp, G.data());
+  } else {
+    const Matrix Mt = M.transpose();
+    productNT(cols, cols, rows, Mt.data(), Mt.data(), G.data());
+  }
   VMap(out, G.rows()) = Eigen::SelfAdjointEigenSolver<Matrix>(G, Eigen::EigenvaluesOnly).eigenvalues();
 }
 

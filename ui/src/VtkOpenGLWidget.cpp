@@ -8,6 +8,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QtGui/qopenglcontext_platform.h>
 #include <QPainter>
 #include <QPixmap>
 #include <QSurfaceFormat>
@@ -26,6 +27,8 @@
 #include <vtkUnsignedCharArray.h>
 
 namespace lpm::ui {
+
+const void* currentGlxContext();  // GlxCurrent.cpp (Xlib's macros stay out of VTK's headers)
 
 // The native surface: draws when exposed and on update requests; input passes through it.
 class VtkOpenGLWidget::Surface : public QWindow {
@@ -127,8 +130,14 @@ bool VtkOpenGLWidget::makeCurrent() {
     onContextReady();
     return true;
   }
-  // Always made current, even when Qt says it is: an export renders in VTK's own offscreen
-  // window on this thread, which binds its GLX context behind Qt's back.
+  // Qt's record of the current context is not enough: an export renders in VTK's own offscreen
+  // window on this thread, which binds its GLX context behind Qt's back. GLX itself is asked.
+  if (QOpenGLContext::currentContext() == d->context.get()) {
+#if QT_CONFIG(xcb_glx_plugin)
+    if (auto* glx = d->context->nativeInterface<QNativeInterface::QGLXContext>())
+      if (currentGlxContext() == static_cast<const void*>(glx->nativeContext())) return true;
+#endif
+  }
   return d->context->makeCurrent(d->surface);
 }
 
