@@ -62,6 +62,16 @@ void writeSafetensors(const std::string& path, int K, int p, Row row, bool bf16 
   }
 }
 
+// The mean pairwise cosine of a set of rows (1 + k % 3) e_{k mod p}: pairs (i != j) with i = j
+// (mod p) are parallel, the rest orthogonal.
+double residueCos(const std::vector<int>& set, int p) {
+  std::vector<double> perResidue(p, 0);
+  for (int k : set) perResidue[k % p] += 1;
+  double same = 0;
+  for (double c : perResidue) same += c * (c - 1);
+  return same / (double(set.size()) * (set.size() - 1));
+}
+
 // The process's address space now (bytes), from /proc/self/statm.
 uint64_t addressSpace() {
   std::ifstream statm("/proc/self/statm");
@@ -167,14 +177,7 @@ private slots:
     QCOMPARE(a.cos.size(), Eigen::Index(0));  // not built above kFullCosineMaxK
     QCOMPARE(a.etfSample, io::kFullCosineMaxK);
     QVERIFY(!a.warnings.empty());
-    // The expected within-group cosine: pairs (i != j) in the set with i = j (mod p).
-    auto expected = [&](const std::vector<int>& set) {
-      std::vector<double> perResidue(p, 0);
-      for (int k : set) perResidue[k % p] += 1;
-      double same = 0;
-      for (double c : perResidue) same += c * (c - 1);
-      return same / (double(set.size()) * (set.size() - 1));
-    };
+    auto expected = [&](const std::vector<int>& set) { return residueCos(set, p); };
     QVERIFY(a.minorityCos && std::abs(*a.minorityCos - expected(a.minority)) < 1e-12);
     QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
     QVERIFY(!a.binnedByCount);
@@ -255,13 +258,7 @@ private slots:
     const auto& a = net->analysis();
     QCOMPARE(a.K, K);
     QCOMPARE(a.p, p);
-    auto expected = [&](const std::vector<int>& set) {
-      std::vector<double> perResidue(p, 0);
-      for (int k : set) perResidue[k % p] += 1;
-      double same = 0;
-      for (double c : perResidue) same += c * (c - 1);
-      return same / (double(set.size()) * (set.size() - 1));
-    };
+    auto expected = [&](const std::vector<int>& set) { return residueCos(set, p); };
     QVERIFY(a.minorityCos && std::abs(*a.minorityCos - expected(a.minority)) < 1e-12);
     QVERIFY(a.majorityCos && std::abs(*a.majorityCos - expected(a.majority)) < 1e-12);
     double ew = 0;
