@@ -293,8 +293,7 @@ private slots:
 
   void viewsKeepDrawingAfterAnExport() {
     // An export renders in VTK's own offscreen window on the UI thread, with a GL context of its
-    // own: the window's views still draw afterwards. (Here the export leaves nothing stale: this
-    // passes with Qt's record of the current context alone; the views ask GLX anyway.)
+    // own: the window's views still draw afterwards.
     ui::MainWindow a;
     a.resize(900, 600);
     a.show();

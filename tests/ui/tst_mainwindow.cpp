@@ -31,6 +31,11 @@
 
 #include <vtkCamera.h>
 
+#include <vtkActor.h>
+#include <vtkActorCollection.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+
 #include "GuiTestMain.h"
 #include "ImageBaseline.h"
 #include "lpm/ui/Application.h"
@@ -114,6 +119,24 @@ private slots:
     QVERIFY2(test::greyVariance(plot) > 20, qPrintable(QString("plot variance %1").arg(test::greyVariance(plot))));
     QCOMPARE(w->scene()->arrowCount(), 10);
     QVERIFY(w->plot()->curvePoints() > 10);
+  }
+
+  void lettersDoNotChangeTheScene() {
+    // VTK's interactor style turns every actor to surfaces on 's' and to wireframes on 'w' (the
+    // unit sphere became an opaque disc hiding the arrows): no key reaches it.
+    auto representations = [&] {
+      std::vector<int> r;
+      vtkActorCollection* actors = w->scene()->renderer()->GetActors();
+      actors->InitTraversal();
+      while (vtkActor* a = actors->GetNextActor()) r.push_back(a->GetProperty()->GetRepresentation());
+      return r;
+    };
+    const auto before = representations();
+    QVERIFY(!before.empty());
+    w->scene()->setFocus();
+    for (const char* key : {"s", "w", "3", "p"}) QTest::keyClicks(w->scene(), key);
+    QCOMPARE(representations(), before);
+    QVERIFY(w->isVisible());
   }
 
   void draggingRotatesTheCamera() {

@@ -633,8 +633,8 @@ private slots:
   }
 
   void sceneSurvivesAFloatedDock() {
-    // Floating a dock out and back moves the views' native surfaces to another window and back:
-    // they keep drawing, at their new size.
+    // Floating a dock out and back makes Qt destroy the GL context of the views inside it:
+    // VTK lets go of its resources and draws again in the new context, the same picture.
     QString error;
     QVERIFY(openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")));
     QVERIFY(w->waitUntilSettled());
@@ -655,8 +655,7 @@ private slots:
       const int* size = view->renderWindow()->GetSize();
       QCOMPARE(QSize(size[0], size[1]), view->size() * view->devicePixelRatio());
     }
-    // The native surface keeps its context through the round trip (a QOpenGLWidget lost it).
-    QCOMPARE(view->contextGeneration(), generation);
+    QVERIFY2(view->contextGeneration() > generation, "the dock round trip did not replace the context");
     // The main view still draws and the window still solves.
     TwoSizeParams p = w->model()->params();
     p.R = 20;
