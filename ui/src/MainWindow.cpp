@@ -602,11 +602,13 @@ void MainWindow::setPresentation(bool on) {
     if (!child->styleSheet().isEmpty()) child->setStyleSheet(child->styleSheet());
   panel_->setPresentation(on);
   if (on) {
-    // The views keep their room: each visible dock takes about a fifth of the width, the views share the rest.
+    // The views keep their room: each visible dock takes about a fifth of the width, the views
+    // share the rest; the parameters a little more (at 1.5x text a fifth left their sliders ~20 px).
     QList<QDockWidget*> docks;
     QList<int> widths;
     for (auto* d : findChildren<QDockWidget*>())
-      if (d->isVisible() && dockWidgetArea(d) != Qt::NoDockWidgetArea) docks << d, widths << int(width() * 0.22);
+      if (d->isVisible() && dockWidgetArea(d) != Qt::NoDockWidgetArea)
+        docks << d, widths << int(width() * (d->objectName() == "ParametersDock" ? 0.3 : 0.22));
     if (!docks.isEmpty()) resizeDocks(docks, widths, Qt::Horizontal);
     if (split) split->setSizes({1000, 1000});
   } else {

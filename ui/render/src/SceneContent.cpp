@@ -52,13 +52,26 @@ namespace {
 
 // "6–10" for 6,7,8,9,10; "6,8" otherwise (numbers as labelled).
 std::string classList(std::vector<int> ks) {
+  // Runs as ranges ("6–10"), at most three pieces, the rest counted ("12,14 +52"): a label that
+  // lists 27 classes runs over its neighbours.
   std::sort(ks.begin(), ks.end());
-  if (ks.size() == 1) return std::to_string(ks[0]);
-  bool run = true;
-  for (size_t i = 1; i < ks.size(); ++i) run = run && ks[i] == ks[i - 1] + 1;
-  if (run) return std::to_string(ks.front()) + "\u2013" + std::to_string(ks.back());
+  std::vector<std::pair<int, int>> runs;
+  for (int k : ks)
+    if (!runs.empty() && k == runs.back().second + 1) runs.back().second = k;
+    else runs.push_back({k, k});
+  auto piece = [](const std::pair<int, int>& r) {
+    if (r.first == r.second) return std::to_string(r.first);
+    return std::to_string(r.first) + (r.second == r.first + 1 ? "," : "\u2013") + std::to_string(r.second);
+  };
   std::string out;
-  for (int k : ks) out += (out.empty() ? "" : ",") + std::to_string(k);
+  size_t shown = 0, covered = 0;
+  for (const auto& r : runs) {
+    if (shown == 3 && runs.size() > 3) break;
+    out += (out.empty() ? "" : ",") + piece(r);
+    covered += static_cast<size_t>(r.second - r.first + 1);
+    ++shown;
+  }
+  if (covered < ks.size()) out += " +" + std::to_string(ks.size() - covered);
   return out;
 }
 
@@ -554,7 +567,9 @@ void SceneContent::rebuildInset() {
     t->GetTextProperty()->SetFontSize(static_cast<int>(13 * p->fontScale));
     const double* c = Palette::minorityW;
     t->GetTextProperty()->SetColor(c[0] * 0.85, c[1] * 0.85, c[2] * 0.85);
-    t->SetVisibility(showLabels_);
+    // More than six directions in a panel this small: the labels would overprint; the fan and the
+    // title say enough.
+    t->SetVisibility(showLabels_ && groups.size() <= 6);
   }
   // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
   // picture's angles are not read as pairwise ones: those the cosine below gives.
@@ -562,7 +577,11 @@ void SceneContent::rebuildInset() {
   for (int i = 0; i < p->inset.plane.rows(); ++i)
     angle += std::acos(std::clamp(p->inset.plane(i, 1), -1.0, 1.0)) * 180 / M_PI / p->inset.plane.rows();
   char title[96];
-  std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
+  const int count = static_cast<int>(p->inset.plane.rows());
+  if (count > 6)  // their labels are not drawn: the title counts them
+    std::snprintf(title, sizeof title, "%d minority classifiers,\n%.0f\u00b0 to their mean", count, angle);
+  else
+    std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
   p->insetTitle->SetInput(title);
   p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
   p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
