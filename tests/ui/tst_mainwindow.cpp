@@ -121,6 +121,24 @@ private slots:
     QVERIFY(w->plot()->curvePoints() > 10);
   }
 
+  void manyMinorityClassesKeepTheirLabelsShort() {
+    // 54 minority classes (a 64-class head's roles): no label lists them all; the inset counts them.
+    TwoSizeParams p = w->model()->params();
+    p.KA = 10, p.KB = 54, p.R = 3;
+    QVERIFY(w->model()->setParams(p, "K"));
+    settle();
+    const auto labels = w->scene()->content().shownLabels();
+    QVERIFY(!labels.empty());
+    for (const std::string& l : labels)
+      QVERIFY2(std::count(l.begin(), l.end(), ',') <= 2 && l.size() <= 16, l.c_str());
+    p.KA = 5, p.KB = 5, p.R = 10;  // fig3a: "6–10" where the arrows meet, "7,9" and "6,8,10" in the inset
+    QVERIFY(w->model()->setParams(p, "K"));
+    settle();
+    const auto few = w->scene()->content().shownLabels();
+    QVERIFY2(std::find(few.begin(), few.end(), "6\u201310") != few.end(), "no 6-10 label");
+    QVERIFY(std::find(few.begin(), few.end(), "6,8,10") != few.end() || std::find(few.begin(), few.end(), "7,9") != few.end());
+  }
+
   void lettersDoNotChangeTheScene() {
     // VTK's interactor style turns every actor to surfaces on 's' and to wireframes on 'w' (the
     // unit sphere became an opaque disc hiding the arrows): no key reaches it.

@@ -462,6 +462,13 @@ void SceneContent::setNote(const std::string& text) {
   fitCornerText();
 }
 std::string SceneContent::legend() const { return p->legend; }
+std::vector<std::string> SceneContent::shownLabels() const {
+  std::vector<std::string> out;
+  for (const auto* list : {&p->labels, &p->insetLabels})
+    for (const auto& l : *list)
+      if (l->GetVisibility() && l->GetInput()) out.emplace_back(l->GetInput());
+  return out;
+}
 void SceneContent::setShowCornerText(bool on) {
   p->cornerShown = on;
   fitCornerText();

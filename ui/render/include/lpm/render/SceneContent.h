@@ -74,6 +74,8 @@ public:
   void setNote(const std::string& text);
   std::string note() const;
   std::string legend() const;  ///< the upper-left text as drawn
+  /// The class labels drawn (at the arrows, then in the minority inset), in drawing order.
+  std::vector<std::string> shownLabels() const;
   /// The legend and note in the view's corners (exports hide them and draw them as vector text).
   void setShowCornerText(bool on);
   void setFontScale(double s);
