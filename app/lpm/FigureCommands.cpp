@@ -91,11 +91,8 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
       if (!other.minorityCos) throw lpm::InvalidInput(file + ": no minority cosine (two or more minority classes needed)");
       in.pinned.push_back({other.R, *other.minorityCos, other.name});
       // Its own model (fitted EW, EH) on the plot, as Compare > Add the Pinned Networks' Models.
-      const bool drawn = model && (lpm::sameParameters(*model, in.params, "R") ||
-                                   std::any_of(in.compare.begin(), in.compare.end(), [&](const lpm::TwoSizeParams& q) {
-                                     return lpm::sameParameters(q, *model, "R");
-                                   }));
-      if (a.pinModels && model && !drawn) in.compare.push_back(*model);
+      if (a.pinModels && model && !lpm::render::alreadyPlotted(*model, in.params, in.compare))
+        in.compare.push_back(*model);
     }
   }
   if (!a.pins.empty() && a.checkpoint.empty()) throw lpm::InvalidInput("--pin needs --checkpoint");

@@ -1092,7 +1092,7 @@ private slots:
     settle();
     QTest::qWait(100);
     settle();
-    const QImage shot = VtkOpenGLWidget::grabWithViews(w).toImage().scaled(500, 320, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    const QImage shot = w->grab().toImage().scaled(500, 320, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const auto r = test::compareWithBaseline(shot, "main-window-fig3a.png", 0.5);
     QVERIFY2(r.ok, qPrintable(r.message));
   }

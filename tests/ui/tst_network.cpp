@@ -670,13 +670,13 @@ private slots:
     QVERIFY(w->waitUntilSettled());
     QTest::qWait(100);
     QVERIFY(w->waitUntilSettled());
-    const QImage shot = VtkOpenGLWidget::grabWithViews(w->network()).toImage().scaled(200, 400, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    const QImage shot = w->network()->grab().toImage().scaled(200, 400, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const auto r = test::compareWithBaseline(shot, "network-panel.png", 0.5);
     QVERIFY2(r.ok, qPrintable(r.message));
     // The 3D tab: the network on its own axes with the feature cloud.
     QVERIFY(w->network()->showTab("3d"));
     w->network()->networkScene()->resetCamera();
-    const QImage scene = VtkOpenGLWidget::grabWithViews(w->network()->networkScene()).toImage().scaled(240, 240, Qt::IgnoreAspectRatio,
+    const QImage scene = w->network()->networkScene()->grab().toImage().scaled(240, 240, Qt::IgnoreAspectRatio,
                                                                                   Qt::SmoothTransformation);
     QVERIFY(test::greyVariance(scene) > 50);
     const auto r3 = test::compareWithBaseline(scene, "network-scene.png", 0.5);

@@ -62,10 +62,8 @@ bool Document::applyPreset(const QString& name) {
   bool changed = compared_.size() != before;
   if (p->paperFigure)
     for (const TwoSizeParams& q : paperFamily(p->params)) {
-      const bool there = sameParameters(q, p->params, "R") ||
-                         std::any_of(compared_.begin(), compared_.end(),
-                                     [&](const TwoSizeParams& c) { return sameParameters(c, q, "R"); });
-      if (there || static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared) continue;
+      if (render::alreadyPlotted(q, p->params, compared_) || static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared)
+        continue;
       compared_.push_back(q);
       presetFamily_.push_back(q);
       changed = true;
@@ -294,18 +292,24 @@ bool Document::setClassifier(const QString& tensor, QString* error) {
   return true;
 }
 
-void Document::chooseClassifier(const QString& tensor) {
-  if (!net_) return;
+void Document::runEdit(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, int stage,
+                       const char* stageText, const QString& failure) {
   runNetworkJob(
-      tensor,
-      [net = *net_, t = tensor.toStdString()](const CancelToken& cancel, const io::NetworkComparison::Progress& p) mutable {
-        p(1, "Reading the classifier");
+      what,
+      [net = *net_, edit, stage, stageText](const CancelToken& cancel, const io::NetworkComparison::Progress& p) mutable {
+        p(stage, stageText);
         net.setCancel(cancel);
-        net.setClassifier(t);
+        edit(net);
         net.setCancel({});
         return net;
       },
-      tr("%1 cannot be the classifier: %2"), false);
+      failure, false);
+}
+
+void Document::chooseClassifier(const QString& tensor) {
+  if (!net_) return;
+  runEdit(tensor, [t = tensor.toStdString()](io::NetworkComparison& n) { n.setClassifier(t); }, 1,
+          "Reading the classifier", tr("%1 cannot be the classifier: %2"));
 }
 
 bool Document::editNetwork(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, QString* error) {
@@ -316,16 +320,7 @@ bool Document::editNetwork(const QString& what, const std::function<void(io::Net
   if (net_->streamed()) {
     // The head is read from its file again (seconds for a 1 GB one): off the UI thread, the newest
     // edit replacing an older one still reading.
-    runNetworkJob(
-        what,
-        [net = *net_, edit](const CancelToken& cancel, const io::NetworkComparison::Progress& p) mutable {
-          p(4, "Measuring the classifier again");
-          net.setCancel(cancel);
-          edit(net);
-          net.setCancel({});
-          return net;
-        },
-        tr("%1 was not changed: %2"), false);
+    runEdit(what, edit, 4, "Measuring the classifier again", tr("%1 was not changed: %2"));
     return true;
   }
   if (!tryEdit(net_, error, edit)) return false;
@@ -410,10 +405,7 @@ bool Document::comparePinnedModels(QString* error) {
       ++without;
       continue;
     }
-    const bool there = std::any_of(compared_.begin(), compared_.end(),
-                                   [&](const TwoSizeParams& q) { return sameParameters(q, *pin.model, "R"); }) ||
-                       sameParameters(*pin.model, model_->params(), "R");
-    if (there) continue;
+    if (render::alreadyPlotted(*pin.model, model_->params(), compared_)) continue;
     if (static_cast<int>(compared_.size()) + 1 >= render::kMaxCompared) {
       if (error) *error = tr("The plot compares up to %1 models: clear the comparison first").arg(render::kMaxCompared);
       if (added) computeComparison();
@@ -518,8 +510,9 @@ void Document::setPlotRange(std::optional<double> Rmax) {
 }
 
 void Document::fitPlotRange() {
-  // Automatic (automaticPlotRmax). Only once R0 is known (a new curve starts without one: acting then would undo the extension
-  // and loop), and for two sizes, whose curves cost microseconds a point (a long tail's do not).
+  // Automatic (automaticPlotRmax). Only once R0 is known (a new curve starts without one: acting
+  // then would undo the extension and loop), and for two sizes, whose curves cost microseconds a
+  // point (a long tail's do not).
   const auto t = model_->transition();
   if (!t || t->collapse.status == Bracket::Cancelled || longTail(model_->curveParams().profile)) return;
   setPlotRmax(automaticPlotRmax(t->R0()));

@@ -145,7 +145,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   });
   connect(doc_, &Document::overlayChanged, this, [this] {
     scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
-    scene_->requestRender();
+    scene_->update();
   });
   connect(doc_, &Document::pinnedChanged, this, [this] {
     std::vector<render::ChartPin> pins;
@@ -161,7 +161,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     c->SetViewUp(cam.viewUp.data());
     c->SetViewAngle(cam.viewAngle);
     scene_->renderer()->ResetCameraClippingRange();
-    scene_->requestRender();
+    scene_->update();
   });
   setAcceptDrops(true);
 
@@ -538,7 +538,7 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     // The plot paints only while its tab is shown.
     if (solved && drawnFrameId_ == f->id && (plotFramesAfterCurve_ > 0 || !plot_->isVisible())) return true;
     if (solved) {
-      scene_->requestRender();
+      scene_->update();
       plot_->update();
     }
   }

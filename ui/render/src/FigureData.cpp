@@ -77,6 +77,11 @@ std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, con
   return label;
 }
 
+bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std::vector<TwoSizeParams>& compared) {
+  return sameParameters(q, base, "R") ||
+         std::any_of(compared.begin(), compared.end(), [&](const TwoSizeParams& c) { return sameParameters(c, q, "R"); });
+}
+
 MinorityInset minorityInset(const Geometry3D& g, const Metrics& m) {
   if (m.minorityState != MinorityState::Spread && m.minorityState != MinorityState::Collapsed) return {};
   return {g.minorityPlane, g.minorityClasses, *m.minorityCos(), m.minorityState == MinorityState::Collapsed};

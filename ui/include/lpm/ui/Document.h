@@ -156,6 +156,10 @@ private:
   /// An edit of the network: at once, or for a streamed head (which it reads again, seconds) in
   /// the background. False with the reason when refused at once.
   bool editNetwork(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, QString* error);
+  /// `edit` on a copy of the open network, off the UI thread (cancelled by a newer job), then
+  /// installed; `stage` and `stageText` are its progress, `failure` as for runNetworkJob.
+  void runEdit(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, int stage,
+               const char* stageText, const QString& failure);
   void install(io::NetworkComparison net);
   /// The model to the network's setting from `base` (default: the model's parameters).
   void networkEdited(std::optional<TwoSizeParams> base = std::nullopt);  ///< the model to the network's setting, then networkChanged

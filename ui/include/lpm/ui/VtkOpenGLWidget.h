@@ -6,7 +6,6 @@
 // screen): VTK's graphics resources are released before it goes and re-created in the new one,
 // and the render size follows the device-pixel ratio.
 #include <QOpenGLWidget>
-#include <QPixmap>
 
 #include <memory>
 
@@ -30,13 +29,6 @@ public:
 
   /// Renders now (if the widget is visible) and returns the frame as an image.
   QImage grabFrame();
-  /// Asks for a frame (QWidget::update: several requests make one).
-  void requestRender() { update(); }
-  /// `w` as the screen shows it, its views included (QWidget::grab draws a QOpenGLWidget's frame).
-  /// Tried and dropped: the views on native child surfaces (a QWindow in createWindowContainer),
-  /// which cut the slider-to-frame time at K = 10 from ~24 to ~16 ms (p50) but left every menu,
-  /// combo list and tooltip black on Xvfb (doc/dev/02-ARCHITECTURE.md).
-  static QPixmap grabWithViews(QWidget* w) { return w->grab(); }
   /// Milliseconds spent in VTK's Render() during the last paint.
   double lastRenderMs() const { return lastRenderMs_; }
   /// How many GL contexts this widget has rendered in (1 unless Qt replaced its context).

@@ -92,6 +92,9 @@ FigureInputs figureInputs(const Session& s);
 /// "LDAM (margin = 0.5), EH = 0.5: R0 = 9.892": a compared model's legend entry (the parameters
 /// where it differs from `base`, and its R0).
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c);
+/// Whether `q`'s curve is already on a plot of `base` and `compared`: the same model, R aside (a
+/// curve runs over R). One rule for the window's comparisons and `lpm figure`.
+bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std::vector<TwoSizeParams>& compared);
 /// Solves, sweeps and finds R0 for `in`; fills the chart, the scene and a caption.
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
 /// The caption of a figure: the setting, the minority state in the words of `describe` (never a
