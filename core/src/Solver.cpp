@@ -11,6 +11,7 @@
 #include "Kernels.h"
 #include "Lbfgs.h"
 #include "SupCon.h"
+#include "Svd.h"
 
 namespace lpm {
 namespace {
@@ -20,64 +21,11 @@ namespace {
 constexpr int kAdaptiveRankGroups = 32;
 constexpr int kAdaptiveRankMaxK = 4096;
 
-// One SVD rule: Jacobi (accurate, fast) for small matrices, divide and conquer beyond 32 when
-// vectors are wanted. Singular values alone come from symmetric eigenproblems instead: Debian's
-// Eigen 3.4.0 BDCSVD reads before its index workspace in computeSVDofM on some rank-deficient
-// long-tail matrices (K = 1000: valgrind, and a segfault on worker threads).
-//  - singularValuesOf: sqrt of the eigenvalues of the smaller Gram matrix. sigma_max to relative
-//    ~eps (what the certificate, the rank choice and the stall test use); a small sigma_i only to
-//    absolute ~sqrt(eps) sigma_max.
-//  - nuclearNormOf: the eigenvalues of the Jordan-Wielandt matrix [0 M; M^T 0] are +-sigma_i, each
-//    to absolute ~eps ||M|| (as a bidiagonal SVD's), so the sum is exact to ~K eps sigma_max.
-struct Svd {
-  Eigen::MatrixXd U, V;
-  Eigen::VectorXd S;
-};
-Eigen::VectorXd singularValuesOf(const Eigen::MatrixXd& M) {
-  const Eigen::Index m = M.rows(), n = M.cols();
-  if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues();
-  Eigen::VectorXd e(std::min(m, n));  // ascending
-  detail::kernels().gramEigenvalues(static_cast<int>(m), static_cast<int>(n), M.data(), e.data());
-  Eigen::VectorXd S(e.size());
-  for (Eigen::Index i = 0; i < e.size(); ++i) S(i) = std::sqrt(std::max(0.0, e(e.size() - 1 - i)));  // descending
-  return S;
-}
-double nuclearNormOf(const Eigen::MatrixXd& M) {
-  const Eigen::Index m = M.rows(), n = M.cols();
-  if (m <= 32 && n <= 32) return Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues().sum();
-  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m + n, m + n);
-  J.topRightCorner(m, n) = M;
-  J.bottomLeftCorner(n, m) = M.transpose();
-  const Eigen::VectorXd e = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(J, Eigen::EigenvaluesOnly).eigenvalues();
-  double t = 0;  // the positive half: the min(m, n) largest eigenvalues
-  for (Eigen::Index i = 0; i < std::min(m, n); ++i) t += std::max(0.0, e(m + n - 1 - i));
-  return t;
-}
-Svd svdOf(const Eigen::MatrixXd& M, bool vectors) {
-  Svd r;
-  if (!vectors) {
-    r.S = singularValuesOf(M);
-    return r;
-  }
-  const unsigned flags = Eigen::ComputeFullU | Eigen::ComputeFullV;
-  if (M.rows() <= 32) {
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, flags);
-    r.S = svd.singularValues();
-    r.U = svd.matrixU(), r.V = svd.matrixV();
-  } else {
-    Eigen::BDCSVD<Eigen::MatrixXd> svd(M, flags);
-    r.S = svd.singularValues();
-    r.U = svd.matrixU(), r.V = svd.matrixV();
-  }
-  return r;
-}
-
-double maxSingularValue(const Eigen::MatrixXd& M) {
-  if (M.size() == 0) return 0.0;
-  // An upper bound is what the certificate needs: the eigenvalue's rounding, generously, on top.
-  const double s = singularValuesOf(M)(0);
-  return M.rows() <= 32 && M.cols() <= 32 ? s : s * (1 + 1e-12);
-}
+using detail::maxSingularValue;
+using detail::nuclearNormOf;
+using detail::singularValuesOf;
+using detail::Svd;
+using detail::svdOf;
 
 // Eq. (15) restricted to matrices invariant under permutations inside each group, in factored
 // form (doc/dev/04-SOLVER.md). Variables x = [vec U; vec V; per group with n_g > 1: sqrt(n_g-1) s_g,
@@ -781,18 +729,18 @@ ClassVectors Solution::vectors() const {
     // Minimal energy of the penalized form (lpm-models.md §1), from Y = D^{1/2} Z.
     Eigen::VectorXd d(K), inv(K);
     for (int k = 0; k < K; ++k) d(k) = std::sqrt(problem.classSize[k]), inv(k) = d(k) > 0 ? 1 / d(k) : 0.0;
-    Eigen::BDCSVD<Eigen::MatrixXd> svd(d.asDiagonal() * Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
+    const Svd svd = svdOf(d.asDiagonal() * Zfull, true);
+    const Eigen::VectorXd root = svd.S.cwiseMax(0).cwiseSqrt();
     const double a = std::pow(problem.penalty.lambdaW / problem.penalty.lambdaH, 0.25);
-    H = a * inv.asDiagonal() * svd.matrixU() * root.asDiagonal();
-    W = (1 / a) * svd.matrixV() * root.asDiagonal();
+    H = a * inv.asDiagonal() * svd.U.leftCols(root.size()) * root.asDiagonal();
+    W = (1 / a) * svd.V.leftCols(root.size()) * root.asDiagonal();
     return v;
   }
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(Zfull, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const Eigen::VectorXd root = svd.singularValues().cwiseMax(0).cwiseSqrt();
+  const Svd svd = svdOf(Zfull, true);
+  const Eigen::VectorXd root = svd.S.cwiseMax(0).cwiseSqrt();
   const double a = std::pow(problem.EH / problem.EW, 0.25);
-  H = a * svd.matrixU() * root.asDiagonal();
-  W = (1 / a) * svd.matrixV() * root.asDiagonal();
+  H = a * svd.U.leftCols(root.size()) * root.asDiagonal();
+  W = (1 / a) * svd.V.leftCols(root.size()) * root.asDiagonal();
   return v;
 }
 
@@ -888,9 +836,11 @@ namespace {
 // column of Z set to 0 (minority features and classifiers zero) and the rest rescaled to the full
 // budget: if it passes the certificate it is an optimum with the minority exactly vanished, and it
 // is published instead. The warm-start state stays the solver's (a zero factor cannot regrow).
-using Polish = std::function<void(Eigen::VectorXd& y)>;
+// A polish runs L-BFGS from y until the gap is below `relative` times the certificate's scale, or
+// until `abandon` (asked after every step) says there is no point: then it returns true.
+using Polish = std::function<bool(Eigen::VectorXd& y, double relative, const std::function<bool()>& abandon)>;
 
-void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double tau, const Polish& polish) {
+void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double tau, const Polish& polish, double finalRelative) {
   const auto& p = s.problem;
   const int G = static_cast<int>(s.groups.size());
   std::vector<bool> minor(G, false);
@@ -936,8 +886,24 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
   if (candidate(s.Z.mean, s.Z.contrast, x)) return adopt();
   if (x.size() == 0) return;
   // Not yet: converge the majority from the candidate (the minority may regrow if it should),
-  // then try once more.
-  polish(x);
+  // then try once more. A class that is alive regrows from zero to where it was in s within a few
+  // dozen steps; once it has, at a gap as small as s's, the second candidate would be the first one
+  // again: refused there, without the rest of the polish (at K = 1000 300 steps, a third of the
+  // solve). A class that should vanish lingers in s at a norm that falls like the square root of
+  // the gap (doc/dev/04-SOLVER.md), and from zero it does not regrow to that. (lastGap may be the
+  // lower estimate: this only decides when to stop trying, never what is certified.)
+  auto size = [&](const Eigen::MatrixXd& Zbar, const Eigen::VectorXd& c, int g) {
+    return Zbar.row(g).squaredNorm() + Zbar.col(g).squaredNorm() + (s.groups[g].count() - 1) * c(g) * c(g);
+  };
+  auto regrown = [&]() {
+    if (!(objective.lastGap() <= s.gap)) return false;
+    for (int g = 0; g < G; ++g)
+      if (minor[g] && size(s.Z.mean, s.Z.contrast, g) > 0 &&
+          size(objective.Zbar(), objective.contrast(), g) >= 0.25 * size(s.Z.mean, s.Z.contrast, g))
+        return true;
+    return false;
+  };
+  if (polish(x, finalRelative, regrown)) return;
   Eigen::VectorXd grad;
   objective(x, grad);
   if (!(objective.gap(tau) <= certificateTarget(objective.objective(), objective.gain(), objective.floor()))) return;
@@ -953,7 +919,7 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
 // zero: h_k = w_k = 0), all of them once mu >= sigma_max(grad_Y L(0, b)) (lpm-models.md §4); the
 // factored iterates only approach them. Candidates with those classes set to zero are tried, and
 // adopted when they pass the certificate. The warm-start state stays the solver's.
-void vanishPenalizedIfOptimal(Solution& s, GroupedObjective& objective, const Polish& polish) {
+void vanishPenalizedIfOptimal(Solution& s, GroupedObjective& objective, const Polish& polish, double finalRelative) {
   const int G = static_cast<int>(s.groups.size());
   std::vector<double> norm(G);
   double largest = 0;
@@ -972,7 +938,7 @@ void vanishPenalizedIfOptimal(Solution& s, GroupedObjective& objective, const Po
       return std::isfinite(gap) && gap <= certificateTarget(objective.objective(), objective.gain(), objective.floor());
     };
     if (!zeroed(s.Z.mean, s.Z.contrast)) {
-      polish(x);  // the survivors (and the bias) settle; a zero class regrows only if it should
+      polish(x, finalRelative, {});  // the survivors (and the bias) settle; a zero class regrows only if it should
       objective(x, grad);
       if (!zeroed(objective.Zbar(), objective.contrast())) return false;
     }
@@ -1036,13 +1002,14 @@ void solvePenalized(Solution& s, GroupedObjective& objective, Eigen::VectorXd& y
   if (!finite) return;
   fillGrams(s);
   if (s.cancelled) return;
-  auto polish = [&](Eigen::VectorXd& y0) {
+  auto polish = [&](Eigen::VectorXd& y0, double relative, const std::function<bool()>&) {
     detail::LbfgsOptions po = lo;
     po.maxIterations = 500;
-    auto tighter = [&](double, double) { return objective.gap(0) <= 1e-3 * options.gapTarget * objective.objective(); };
+    auto tighter = [&](double, double) { return objective.gap(0) <= relative * objective.objective(); };
     detail::minimize(fg, y0, po, tighter);
+    return false;
   };
-  vanishPenalizedIfOptimal(s, objective, polish);
+  vanishPenalizedIfOptimal(s, objective, polish, 1e-3 * options.gapTarget);
   s.certificateFloor = s.objective;
 }
 
@@ -1302,20 +1269,23 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
     }
   }
   if (s.certified && !fixedEtf) {  // fixed classifiers cannot vanish
-    auto polish = [&](Eigen::VectorXd& y0) {
+    auto polish = [&](Eigen::VectorXd& y0, double relative, const std::function<bool()>& abandon) {
       detail::LbfgsOptions po = lo;
       po.maxIterations = 300;
       int polishSteps = 0;
+      bool abandoned = false;
       auto tighter = [&](double, double) {
-        const bool done = objective.gapBelow(
-            tau, 1e-3 * options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor()));
-        if (options.progress && ++polishSteps % 25 == 0) options.progress(s.iterations + polishSteps, objective.lastGap());
-        return done || options.cancel.cancelled();
+        const bool done =
+            objective.gapBelow(tau, relative * certificateScale(objective.objective(), objective.gain(), objective.floor()));
+        if (++polishSteps % 25 == 0 && options.progress) options.progress(s.iterations + polishSteps, objective.lastGap());
+        if (!done && abandon && abandon()) abandoned = true;
+        return done || abandoned || options.cancel.cancelled();
       };
       detail::minimizeOnSphere(fg, y0, radius, po, tighter);
       y0 *= radius / y0.norm();
+      return abandoned;
     };
-    vanishMinorityIfOptimal(s, objective, tau, polish);
+    vanishMinorityIfOptimal(s, objective, tau, polish, 1e-3 * options.gapTarget);
   }
   return s;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "Kernels.h"
+#include "Svd.h"
 #include "lpm/Solver.h"
 
 using namespace lpm;
@@ -216,6 +217,64 @@ class TestKernels : public QObject {
             diagonal ? Eigen::VectorXd(-gamma * h0.cwiseProduct(g)) : Eigen::VectorXd(-gamma * g);
         QVERIFY2(relativeDifference(out, first) < 1e-15, k->name);
       }
+    }
+  }
+
+  // svdOf beyond 32 (gramSvd, not BDCSVD, whose Debian build gave NaN factors and read out of
+  // bounds on rank-deficient long-tail matrices): against Jacobi on matrices of the kind the solver
+  // factors, block-constant over bins plus a per-bin diagonal (a binned start), and a low-rank one
+  // with repeated singular values and a null space.
+  void svdBeyond32() {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> normal;
+    std::vector<Eigen::MatrixXd> cases;
+    {
+      const int K = 120, bins = 16;
+      std::vector<int> bin(K);
+      for (int k = 0; k < K; ++k) bin[k] = std::min(bins - 1, static_cast<int>(bins * std::pow(double(k) / K, 2.0)));
+      Eigen::MatrixXd B(bins, bins);
+      for (int i = 0; i < bins; ++i)
+        for (int j = 0; j < bins; ++j) B(i, j) = normal(rng);
+      Eigen::MatrixXd Z(K, K);
+      for (int i = 0; i < K; ++i)
+        for (int j = 0; j < K; ++j) Z(i, j) = B(bin[i], bin[j]) + (i == j && bin[i] < 10 ? 1.0 + bin[i] : 0.0);
+      cases.push_back(Z);
+    }
+    {
+      const int n = 80, r = 30;
+      const Eigen::MatrixXd Q1 = Eigen::HouseholderQR<Eigen::MatrixXd>(Eigen::MatrixXd::Random(n, n)).householderQ();
+      const Eigen::MatrixXd Q2 = Eigen::HouseholderQR<Eigen::MatrixXd>(Eigen::MatrixXd::Random(n, n)).householderQ();
+      Eigen::VectorXd S = Eigen::VectorXd::Zero(n);
+      for (int i = 0; i < r; ++i) S(i) = i < 10 ? 5.0 : (i < 20 ? 1.0 : 1e-3);
+      cases.push_back(Q1 * S.asDiagonal() * Q2.transpose());
+    }
+    {
+      // The start of the K = 1000 long tail: the 16-bin solution's logits (BDCSVD: NaN).
+      SolveOptions o;
+      o.kind = SolverKind::Reduced;
+      const Solution b = solve(binSizes(longTail(1000), 16), o);
+      QVERIFY(b.certified);
+      const Eigen::MatrixXd Z = b.Z.expand(b.groups, 1000);
+      const detail::Svd svd = detail::svdOf(Z, true);
+      QVERIFY(svd.S.allFinite() && svd.U.allFinite() && svd.V.allFinite());
+      QVERIFY((svd.U * svd.S.asDiagonal() * svd.V.leftCols(svd.S.size()).transpose() - Z).norm() <= 1e-12 * Z.norm());
+    }
+    for (const Eigen::MatrixXd& M : cases) {
+      const detail::Svd svd = detail::svdOf(M, true);
+      const Eigen::JacobiSVD<Eigen::MatrixXd> exact(M, Eigen::ComputeFullU | Eigen::ComputeFullV);
+      const double s0 = exact.singularValues()(0);
+      QVERIFY(svd.S.allFinite() && svd.U.allFinite() && svd.V.allFinite());
+      QCOMPARE(svd.S.size(), exact.singularValues().size());
+      QVERIFY((svd.S - exact.singularValues()).cwiseAbs().maxCoeff() <= 1e-12 * s0);
+      for (Eigen::Index i = 1; i < svd.S.size(); ++i) QVERIFY(svd.S(i) <= svd.S(i - 1));
+      const Eigen::Index k = svd.S.size();
+      QVERIFY((svd.U * svd.S.asDiagonal() * svd.V.leftCols(k).transpose() - M).norm() <= 1e-12 * M.norm());
+      QVERIFY((svd.V.transpose() * svd.V - Eigen::MatrixXd::Identity(k, k)).cwiseAbs().maxCoeff() <= 1e-12);
+      // What the solver builds from it: the Grams' square roots (Lemma 1's completion).
+      const Eigen::MatrixXd root = exact.matrixV() * exact.singularValues().asDiagonal() * exact.matrixV().transpose();
+      QVERIFY((svd.V.leftCols(k) * svd.S.asDiagonal() * svd.V.leftCols(k).transpose() - root).norm() <= 1e-11 * root.norm());
+      const Eigen::MatrixXd rootH = exact.matrixU() * exact.singularValues().asDiagonal() * exact.matrixU().transpose();
+      QVERIFY((svd.U * svd.S.asDiagonal() * svd.U.transpose() - rootH).norm() <= 1e-11 * rootH.norm());
     }
   }
 
