@@ -4,6 +4,7 @@
 #include <cmath>
 #include <future>
 #include <thread>
+#include <vector>
 #include <cstdlib>
 #include <cstring>
 #include <limits>

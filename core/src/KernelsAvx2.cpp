@@ -11,8 +11,10 @@
 #include <cstring>
 #include <limits>
 
+#include <atomic>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include <Eigen/Dense>
 

@@ -157,12 +157,18 @@ std::string stateLink(const Session& s) {
     for (int k : *s.minority) m += (m.empty() ? "" : ",") + std::to_string(k);
     parts.push_back("minority=" + encode(m));
   }
-  for (const auto& n : s.pinned) parts.push_back("pin=" + encode(n.name + "," + formatNumber(n.R) + "," + formatNumber(n.minorityCos)));
-  for (const auto& q : s.compared) {
+  auto changed = [](const TwoSizeParams& q) {
     std::string c;
     for (const auto& [k, v] : changedParams(q)) c += (c.empty() ? "" : ",") + k + ":" + v;
-    parts.push_back("compare=" + encode(c.empty() ? "default" : c));
+    return c.empty() ? std::string("default") : c;
+  };
+  for (size_t i = 0; i < s.pinned.size(); ++i) {
+    const auto& n = s.pinned[i];
+    parts.push_back("pin=" + encode(n.name + "," + formatNumber(n.R) + "," + formatNumber(n.minorityCos)));
+    // The pin's own model setting (its model curve), by the pin's place in the list.
+    if (n.model) parts.push_back("pinmodel=" + encode(std::to_string(i) + "," + changed(*n.model)));
   }
+  for (const auto& q : s.compared) parts.push_back("compare=" + encode(changed(q)));
   std::string out = std::string(kStateLinkScheme) + ":?";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? "&" : "") + parts[i];
   return out;
@@ -177,7 +183,7 @@ Session sessionFromStateLink(const std::string& text) {
   if (rest.empty() || rest[0] != '?') bad("it must start with '" + scheme + "?'");
   rest.erase(0, 1);
   std::map<std::string, std::string> single;
-  std::vector<std::string> pins, compares;
+  std::vector<std::string> pins, pinModels, compares;
   std::vector<std::pair<std::string, std::string>> params;
   std::set<std::string> seen;
   for (const auto& item : split(rest, '&')) {
@@ -186,6 +192,7 @@ Session sessionFromStateLink(const std::string& text) {
     if (eq == std::string::npos) bad("'" + item + "' is not NAME=VALUE");
     const std::string key = decode(item.substr(0, eq), "a key"), value = decode(item.substr(eq + 1), key);
     if (key == "pin") pins.push_back(value);
+    else if (key == "pinmodel") pinModels.push_back(value);
     else if (key == "compare") compares.push_back(value);
     else {
       if (!seen.insert(key).second) bad(key + " is given twice");
@@ -202,7 +209,7 @@ Session sessionFromStateLink(const std::string& text) {
                                               "hide",   "camera",     "checkpoint", "features", "labels", "minority"};
   for (const auto& [k, v] : single)
     if (!known.count(k)) bad("unknown key '" + k + "'; the keys are the parameters (" + parameterNames() +
-                             "), v, preset, view, plot, axes, rmax, hide, camera, checkpoint, features, labels, minority, pin, compare");
+                             "), v, preset, view, plot, axes, rmax, hide, camera, checkpoint, features, labels, minority, pin, pinmodel, compare");
   if (single.count("preset")) {
     if (!findPreset(single["preset"])) bad("unknown preset '" + single["preset"] + "'; the presets are " + presetNames());
     s.preset = single["preset"];
@@ -288,15 +295,27 @@ Session sessionFromStateLink(const std::string& text) {
     if (!(n.R >= 1) || !(std::abs(n.minorityCos) <= 1)) bad("pin '" + n.name + "' needs R >= 1 and a cosine in [-1, 1]");
     s.pinned.push_back(n);
   }
-  for (const auto& c : compares) {
+  // NAME:VALUE,... (or "default"): a model setting as the changes from the defaults.
+  auto setting = [](const std::vector<std::string>& items, const std::string& what) {
     std::vector<std::pair<std::string, std::string>> kv;
-    if (c != "default")
-      for (const auto& x : split(c, ',')) {
+    if (!(items.size() == 1 && items[0] == "default"))
+      for (const auto& x : items) {
         const auto colon = x.find(':');
-        if (colon == std::string::npos) bad("compare takes NAME:VALUE,..., got '" + x + "'");
+        if (colon == std::string::npos) bad(what + " takes NAME:VALUE,..., got '" + x + "'");
         kv.emplace_back(x.substr(0, colon), x.substr(colon + 1));
       }
-    s.compared.push_back(applyParams(TwoSizeParams{}, kv, "compare: "));
+    return applyParams(TwoSizeParams{}, kv, what + ": ");
+  };
+  for (const auto& c : compares) s.compared.push_back(setting(split(c, ','), "compare"));
+  for (const auto& m : pinModels) {
+    auto f = split(m, ',');
+    const double at = f.size() >= 2 ? readNumber("pinmodel's pin", f[0]) : -1;
+    if (!(at >= 0 && at == std::floor(at))) bad("pinmodel takes PIN,NAME:VALUE,... (PIN: 0-based), got '" + m + "'");
+    const size_t i = static_cast<size_t>(at);
+    if (i >= s.pinned.size()) bad("pinmodel names pin " + f[0] + ", but there are " + std::to_string(s.pinned.size()) + " pins");
+    if (s.pinned[i].model) bad("pin " + f[0] + " has two pinmodels");
+    f.erase(f.begin());
+    s.pinned[i].model = setting(f, "pinmodel");
   }
   return s;
 }

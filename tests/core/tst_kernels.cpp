@@ -139,6 +139,7 @@ class TestKernels : public QObject {
     QTest::newRow("general K = 30") << 30 << 31 << 1.0 << 0.0;
     QTest::newRow("general K = 30, own logit largest") << 30 << 31 << 1.0 << 12.0;
     QTest::newRow("general K = 101, rank 37") << 101 << 37 << 1.0 << 0.0;
+    QTest::newRow("general K = 200, rank 170 (two-loop on two cores)") << 200 << 170 << 1.0 << 0.0;
     QTest::newRow("groups of 3 (contrasts)") << 17 << 18 << 3.0 << 0.0;
     QTest::newRow("groups of 3, own logit largest") << 17 << 18 << 3.0 << 12.0;
   }
@@ -183,9 +184,15 @@ class TestKernels : public QObject {
   }
 
   // The two-loop recursion against the textbook one, written out here.
+  void twoLoopIsTheRecursion_data() {
+    QTest::addColumn<int>("length");
+    QTest::newRow("257") << 257;
+    QTest::newRow("70001 (two cores)") << 70001;
+  }
   void twoLoopIsTheRecursion() {
     std::mt19937 rng(5);
-    const long n = 257;
+    QFETCH(int, length);
+    const long n = length;
     const int m = 4;
     Eigen::MatrixXd S = randomMatrix(int(n), m, rng), Y = S + 0.5 * randomMatrix(int(n), m, rng);
     Eigen::VectorXd rho(m);

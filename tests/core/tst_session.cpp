@@ -139,6 +139,10 @@ private slots:
     s.features = "f.npz";
     s.minority = std::vector<int>{5, 6, 9};
     s.pinned.push_back({"run 3, seed=1", 100, 0.923});
+    // A pin's own model setting (its fitted budgets) travels too: its model curve after reopening.
+    TwoSizeParams fitted;
+    fitted.EW = 0.37, fitted.EH = 12.5, fitted.KA = 3, fitted.KB = 7;
+    s.pinned.push_back({"b.pt", 12, 0.5, fitted});
     TwoSizeParams q = s.params;
     q.loss.kind = LossKind::CE;
     s.compared.push_back(q);
@@ -151,6 +155,8 @@ private slots:
     QCOMPARE(sessionToJson(back), sessionToJson(s));  // every field, every digit
     QCOMPARE(back.params.EW, 0.1 + 0.2);
     QCOMPARE(back.camera->position[2], 1e-7);
+    QVERIFY(!back.pinned[0].model);
+    QVERIFY(back.pinned[1].model && back.pinned[1].model->EH == 12.5 && back.pinned[1].model->KB == 7);
     QCOMPARE(stateLink(back), link);
   }
 
@@ -182,6 +188,10 @@ private slots:
     QTest::newRow("minority alone") << "lpm-studio:?v=1&minority=1,2" << "minority comes with a checkpoint";
     QTest::newRow("pin") << "lpm-studio:?v=1&pin=a,0.5,2" << "pin 'a' needs R >= 1";
     QTest::newRow("compare") << "lpm-studio:?v=1&compare=loss:ldam,margin:-1" << "compare: margin must be";
+    QTest::newRow("pinmodel pin") << "lpm-studio:?v=1&pin=a,5,0.2&pinmodel=1,EW:2" << "pinmodel names pin 1, but there are 1 pins";
+    QTest::newRow("pinmodel twice") << "lpm-studio:?v=1&pin=a,5,0.2&pinmodel=0,EW:2&pinmodel=0,EH:2" << "pin 0 has two pinmodels";
+    QTest::newRow("pinmodel form") << "lpm-studio:?v=1&pin=a,5,0.2&pinmodel=x" << "pinmodel takes PIN,NAME:VALUE";
+    QTest::newRow("pinmodel value") << "lpm-studio:?v=1&pin=a,5,0.2&pinmodel=0,EW:-1" << "pinmodel: EW";
     QTest::newRow("KB") << "lpm-studio:?v=1&KB=0" << "state link: KB";
     QTest::newRow("hide") << "lpm-studio:?v=1&hide=EW,slider" << "hide: 'slider' is not a parameter";
     QTest::newRow("pair") << "lpm-studio:?v=1&R" << "'R' is not NAME=VALUE";

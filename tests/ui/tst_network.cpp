@@ -565,6 +565,8 @@ private slots:
     QVERIFY(close->isEnabled());
     QVERIFY(w->chartData().networkR);
     QVERIFY(w->windowTitle().startsWith("mlp_R10.pt"));
+    // Opened into an untitled, unchanged window: nothing to save yet.
+    QVERIFY(!w->isWindowModified());
     const TwoSizeParams before = w->model()->params();
     close->trigger();
     QVERIFY(w->waitUntilSettled());

@@ -103,6 +103,7 @@ void Document::runNetworkJob(const QString& what, Job job, const QString& failur
     emit networkLoading(false, what);
     Outcome out = watcher->result();
     if (out.net) {
+      if (opening) openedIntoClean_ = model_->undoStack()->isClean();
       install(std::move(*out.net));
       if (opening) emit networkOpened(true, QString(), QString());
       else emit networkChanged();
@@ -146,7 +147,9 @@ void Document::openNetwork(const io::NetworkRequest& request) {
 bool Document::openNetworkNow(const io::NetworkRequest& request, QString* error) {
   lastRequest_ = request;
   try {
-    install(io::NetworkComparison::open(request));
+    auto net = io::NetworkComparison::open(request);
+    openedIntoClean_ = model_->undoStack()->isClean();
+    install(std::move(net));
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(e.what());
     return false;

@@ -351,6 +351,10 @@ void MainWindow::openCheckpoint(const QString& path, const QString& features, co
 
 void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString& unsafeGlobal) {
   if (ok) {
+    // Opening a checkpoint into an untitled, unchanged window is opening a document, not a change
+    // (into a saved session it is one: the session now refers to it).
+    if (sessionPath_.isEmpty() && doc_->openedIntoCleanModel()) doc_->model()->undoStack()->setClean();
+    updateTitle();
     const QString path = QString::fromStdString(doc_->network()->request().path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 6000);
     addRecent(path);  // only what opened

@@ -55,6 +55,9 @@ public:
   void openDropped(const QString& path);
   bool loading() const { return loading_; }
   const io::NetworkRequest& lastRequest() const { return lastRequest_; }
+  /// Whether the model had no unsaved change when the last network opened (before its parameters
+  /// were applied): an untitled window that only opened a checkpoint has nothing to save.
+  bool openedIntoCleanModel() const { return openedIntoClean_; }
   const io::NetworkComparison* network() const { return net_ ? &*net_ : nullptr; }
   /// File > Close Checkpoint: the network, its marker, overlay and roles go; the model's
   /// parameters stay as they are (an undo step away from before the network, as always).
@@ -186,6 +189,7 @@ private:
   void computeComparison();
   std::optional<std::vector<int>> pendingMinority_;  ///< a session's roles, applied once its network is open
   io::NetworkRequest lastRequest_;
+  bool openedIntoClean_ = false;
   bool loading_ = false;
   CancelToken loadCancel_;
   quint64 loadGeneration_ = 0;
