@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
     window.model()->resetView();  // canonical 3D axes: the same state always gives the same picture
     if (!window.waitUntilSettled(60000)) return fail("timed out waiting for the solve and the views", 1);
     const QString out = cli.value("screenshot");
-    if (!window.grab().save(out)) return fail(QString("cannot write %1").arg(out), 1);
+    if (!lpm::ui::VtkOpenGLWidget::grabWithViews(&window).save(out)) return fail(QString("cannot write %1").arg(out), 1);
     std::printf("%s\n", qPrintable(window.statusText()));
     return 0;
   }

@@ -24,6 +24,8 @@
 #include <QGuiApplication>
 #include <QToolBar>
 #include <QMenu>
+#include <QMenuBar>
+#include <QScreen>
 #include <QAction>
 #include <QUndoStack>
 
@@ -155,6 +157,18 @@ private slots:
     for (const char* key : {"s", "w", "3", "p"}) QTest::keyClicks(w->scene(), key);
     QCOMPARE(representations(), before);
     QVERIFY(w->isVisible());
+  }
+
+  void composedUnderXvfbOnly() {
+    // The views draw on native surfaces, and the window is raster-composed, except under Xvfb
+    // (its screen is named "screen"), where popups of a raster-composed window show black on the
+    // framebuffer (tests/scripts/xvfb-popups): there a one-pixel QOpenGLWidget makes Qt compose
+    // it with GL. (Qt's own screen grab sees such a menu drawn: a test cannot check the pixels.)
+    QVERIFY(!w->scene()->inherits("QOpenGLWidget"));
+    const QByteArray forced = qgetenv("LPM_COMPOSE_WINDOW");
+    const bool xvfb = QGuiApplication::platformName() == "xcb" && QGuiApplication::primaryScreen()->name() == "screen";
+    const bool expected = forced.isEmpty() ? xvfb : forced != "0";
+    QCOMPARE(w->findChild<QWidget*>("popupKeeper") != nullptr, expected);
   }
 
   void draggingRotatesTheCamera() {
@@ -1092,7 +1106,7 @@ private slots:
     settle();
     QTest::qWait(100);
     settle();
-    const QImage shot = w->grab().toImage().scaled(500, 320, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    const QImage shot = VtkOpenGLWidget::grabWithViews(w).toImage().scaled(500, 320, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const auto r = test::compareWithBaseline(shot, "main-window-fig3a.png", 0.5);
     QVERIFY2(r.ok, qPrintable(r.message));
   }

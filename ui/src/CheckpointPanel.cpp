@@ -560,7 +560,7 @@ void CheckpointPanel::showNetworkScene() {
     scene_->setConfiguration(Eigen::MatrixX3d(), Eigen::MatrixX3d(), {});
     scene_->content().setSamples({}, {});
     scene_->content().setLegend("");
-    scene_->update();
+    scene_->requestRender();
     sceneNote_->setText(tr("No 3D picture for a head this large (%1 × %2): it is read from the file in blocks and "
                            "never held whole; the statistics and the binned heatmap are exact")
                             .arg(net->K())
@@ -592,7 +592,7 @@ void CheckpointPanel::showNetworkScene() {
   scene_->content().setLegend(g.M.rows() ? "classifiers w_k / sqrt(EW_fit): arrows\n"
                                            "class means, centred / sqrt(EH_fit): spheres\nsamples: dots, by class"
                                          : "classifiers w_k / sqrt(EW_fit): arrows");
-  scene_->update();
+  scene_->requestRender();
   sceneNote_->setText(tr("The trained network on its own principal axes (those of its unit classifier rows): the "
                          "3D picture keeps %1% of ‖W‖²%2.")
                           .arg(100 * g.captured, 0, 'f', 1)

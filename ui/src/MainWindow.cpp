@@ -1,5 +1,11 @@
 #include "lpm/ui/MainWindow.h"
 
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QOpenGLWidget>
+#include <QGuiApplication>
+#include <QScreen>
+
 #include <QFileInfo>
 #include <QUndoStack>
 
@@ -52,6 +58,37 @@
 #include "lpm/ui/SceneView.h"
 
 namespace lpm::ui {
+
+namespace {
+// Whether the window should be composed with GL so that its popups draw. Under Xvfb (whose RandR
+// screen is named "screen"), every popup (menus, combo lists, tooltips) of a window that Qt does
+// not compose with GL shows as a black rectangle, in any Qt program, with or without GL in it
+// (tests/scripts/xvfb-popups); on an X server with real outputs raster windows' popups draw, and
+// the views' native surfaces spare the window its composition. LPM_COMPOSE_WINDOW=1 or 0 decides.
+bool composeForPopups() {
+  const QByteArray forced = qgetenv("LPM_COMPOSE_WINDOW");
+  if (!forced.isEmpty()) return forced != "0";
+  const QScreen* screen = QGuiApplication::primaryScreen();
+  return QGuiApplication::platformName() == "xcb" && screen && screen->name() == "screen";
+}
+
+// One pixel of QOpenGLWidget: a window holding one is composed with GL (composeForPopups).
+class PopupKeeper : public QOpenGLWidget {
+public:
+  explicit PopupKeeper(QWidget* parent) : QOpenGLWidget(parent) {
+    setFixedSize(1, 1);
+    setObjectName("popupKeeper");
+  }
+
+protected:
+  void paintGL() override {
+    const QColor c = palette().color(QPalette::Window);
+    auto* f = context()->functions();
+    f->glClearColor(float(c.redF()), float(c.greenF()), float(c.blueF()), 1.0f);
+    f->glClear(GL_COLOR_BUFFER_BIT);
+  }
+};
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document(this)) {
   setWindowTitle(tr("Untitled[*] — LPM Studio"));
@@ -145,7 +182,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   });
   connect(doc_, &Document::overlayChanged, this, [this] {
     scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
-    scene_->update();
+    scene_->requestRender();
   });
   connect(doc_, &Document::pinnedChanged, this, [this] {
     std::vector<render::ChartPin> pins;
@@ -161,7 +198,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
     c->SetViewUp(cam.viewUp.data());
     c->SetViewAngle(cam.viewAngle);
     scene_->renderer()->ResetCameraClippingRange();
-    scene_->update();
+    scene_->requestRender();
   });
   setAcceptDrops(true);
 
@@ -184,6 +221,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   connect(model, &ExplorerModel::solveProgress, this, [this](int iterations, double gap) {
     progressText_->setText(tr("step %1, gap %2").arg(iterations).arg(gap, 0, 'g', 2));
   });
+  if (composeForPopups()) statusBar()->addPermanentWidget(new PopupKeeper(statusBar()));
   statusBar()->addPermanentWidget(progressText_);
   statusBar()->addPermanentWidget(busy_);
   statusBar()->addPermanentWidget(cancel_);
@@ -542,7 +580,7 @@ bool MainWindow::waitUntilSettled(int timeoutMs) {
     // The plot paints only while its tab is shown.
     if (solved && drawnFrameId_ == f->id && (plotFramesAfterCurve_ > 0 || !plot_->isVisible())) return true;
     if (solved) {
-      scene_->update();
+      scene_->requestRender();
       plot_->update();
     }
   }

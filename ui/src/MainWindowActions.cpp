@@ -112,7 +112,7 @@ void MainWindow::buildMenus() {
   connect(addAction(file, "file.screenshot", tr("Save Window &Screenshot…"), QKeySequence(tr("Ctrl+Shift+S"))),
           &QAction::triggered, this, [this, fileDialog] {
             const QString path = fileDialog(true, tr("Save Screenshot"), "lpm-studio.png", tr("PNG images (*.png)"));
-            if (!path.isEmpty() && !grab().save(path))
+            if (!path.isEmpty() && !VtkOpenGLWidget::grabWithViews(this).save(path))
               QMessageBox::warning(this, tr("Save Screenshot"), tr("Could not write %1").arg(path));
           });
   file->addSeparator();
@@ -507,7 +507,7 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
   if (presentation_) applyPresentationLook();
   else applyDarkPalette(v.dark);
   panel_->setHiddenInPresentation({v.presentationHidden.begin(), v.presentationHidden.end()});
-  scene_->update();
+  scene_->requestRender();
 }
 
 }  // namespace lpm::ui

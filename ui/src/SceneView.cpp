@@ -26,7 +26,7 @@ void SceneView::setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX
     content_->resetCamera();
     cameraPlaced_ = true;
   }
-  update();
+  requestRender();
 }
 
 void SceneView::resizeGL(int w, int h) {
@@ -43,18 +43,18 @@ void SceneView::setTextScale(double s) {
   textScale_ = s;
   fontScale_ = devicePixelRatioF() * textScale_;
   content_->setFontScale(fontScale_);
-  update();
+  requestRender();
 }
 
-void SceneView::setShowMeans(bool on) { content_->setShowMeans(on), update(); }
-void SceneView::setUnitArrows(bool on) { content_->setUnitArrows(on), update(); }
-void SceneView::setShowLabels(bool on) { content_->setShowLabels(on), update(); }
-void SceneView::setShowUnitSphere(bool on) { content_->setShowUnitSphere(on), update(); }
-void SceneView::setShowAxes(bool on) { content_->setShowAxes(on), update(); }
-void SceneView::setReference(const Eigen::MatrixX3d& etf) { content_->setReference(etf), update(); }
-void SceneView::setDarkBackground(bool dark) { content_->setDarkBackground(dark), update(); }
-void SceneView::setNote(const QString& text) { content_->setNote(text.toStdString()), update(); }
-void SceneView::resetCamera() { content_->resetCamera(), update(); }
-void SceneView::standardView(int which) { content_->standardView(which), update(); }
+void SceneView::setShowMeans(bool on) { content_->setShowMeans(on), requestRender(); }
+void SceneView::setUnitArrows(bool on) { content_->setUnitArrows(on), requestRender(); }
+void SceneView::setShowLabels(bool on) { content_->setShowLabels(on), requestRender(); }
+void SceneView::setShowUnitSphere(bool on) { content_->setShowUnitSphere(on), requestRender(); }
+void SceneView::setShowAxes(bool on) { content_->setShowAxes(on), requestRender(); }
+void SceneView::setReference(const Eigen::MatrixX3d& etf) { content_->setReference(etf), requestRender(); }
+void SceneView::setDarkBackground(bool dark) { content_->setDarkBackground(dark), requestRender(); }
+void SceneView::setNote(const QString& text) { content_->setNote(text.toStdString()), requestRender(); }
+void SceneView::resetCamera() { content_->resetCamera(), requestRender(); }
+void SceneView::standardView(int which) { content_->standardView(which), requestRender(); }
 
 }  // namespace lpm::ui

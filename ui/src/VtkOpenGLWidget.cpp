@@ -1,11 +1,20 @@
 #include "lpm/ui/VtkOpenGLWidget.h"
 
+#include <cstring>
+
 #include <QElapsedTimer>
+#include <QEvent>
+#include <QExposeEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QtGui/qopenglcontext_platform.h>
+#include <QPainter>
+#include <QPixmap>
 #include <QSurfaceFormat>
+#include <QVBoxLayout>
 #include <QWheelEvent>
+#include <QWindow>
 
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
@@ -15,21 +24,60 @@
 #include <vtkNew.h>
 #include <vtkOpenGLState.h>
 #include <vtkRendererCollection.h>
+#include <vtkUnsignedCharArray.h>
 
 namespace lpm::ui {
+
+const void* currentGlxContext();  // GlxCurrent.cpp (Xlib's macros stay out of VTK's headers)
+
+// The native surface: draws when exposed and on update requests; input passes through it.
+class VtkOpenGLWidget::Surface : public QWindow {
+public:
+  explicit Surface(VtkOpenGLWidget* host) : host_(host) {
+    setSurfaceType(QSurface::OpenGLSurface);
+    setFormat(QSurfaceFormat::defaultFormat());
+    setFlag(Qt::WindowTransparentForInput);
+  }
+
+protected:
+  void exposeEvent(QExposeEvent*) override {
+    if (isExposed()) host_->renderNow();
+  }
+  bool event(QEvent* e) override {
+    if (e->type() == QEvent::UpdateRequest) {
+      host_->renderNow();
+      return true;
+    }
+    return QWindow::event(e);
+  }
+
+private:
+  VtkOpenGLWidget* host_;
+};
 
 struct VtkOpenGLWidget::Private {
   vtkNew<vtkGenericOpenGLRenderWindow> window;
   vtkNew<vtkGenericRenderWindowInteractor> interactor;
   vtkNew<vtkCallbackCommand> makeCurrent, isCurrent, renderRequest;
+  Surface* surface = nullptr;        // owned by the container
+  QWidget* container = nullptr;      // a child of the widget, filling it
+  std::unique_ptr<QOpenGLContext> context;
+  bool renderPending = false;
 };
 
-VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Private>()) {
+VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>()) {
   setFocusPolicy(Qt::StrongFocus);
   setMouseTracking(true);
   setMinimumSize(120, 120);
+  d->surface = new Surface(this);
+  d->container = QWidget::createWindowContainer(d->surface, this);
+  d->container->setMouseTracking(true);
+  d->container->installEventFilter(this);  // enter and leave, which do not reach the parent
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(d->container);
 
-  d->window->SetOwnContext(false);  // Qt owns the context
+  d->window->SetOwnContext(false);  // the context is ours (Private::context)
   d->window->SetReadyForRendering(false);
   d->window->SetMultiSamples(0);  // multisampling is the main frame cost in software GL
   d->window->SetFrameBlitModeToBlitToCurrent();
@@ -37,12 +85,11 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std
   d->interactor->SetRenderWindow(d->window);
   vtkNew<vtkInteractorStyleTrackballCamera> style;
   d->interactor->SetInteractorStyle(style);
-  d->interactor->EnableRenderOff();  // interaction asks Qt for a paint instead of rendering itself
+  d->interactor->EnableRenderOff();  // interaction asks for a frame instead of rendering itself
 
   d->makeCurrent->SetClientData(this);
   d->makeCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
     auto* self = static_cast<VtkOpenGLWidget*>(client);
-    // Making current unconditionally rebinds Qt's FBO behind VTK's state cache: black frames.
     if (self->context() && QOpenGLContext::currentContext() != self->context()) self->makeCurrent();
   });
   d->window->AddObserver(vtkCommand::WindowMakeCurrentEvent, d->makeCurrent);
@@ -61,19 +108,48 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), d(std
   d->interactor->AddObserver(vtkCommand::RenderEvent, d->renderRequest);
 }
 
-VtkOpenGLWidget::~VtkOpenGLWidget() {
-  releaseContext();
-  // QOpenGLWidget's destructor destroys the context after this one has run: no call back here.
-  if (context()) disconnect(context(), nullptr, this, nullptr);
+VtkOpenGLWidget::~VtkOpenGLWidget() { releaseContext(); }
+
+QOpenGLContext* VtkOpenGLWidget::context() const { return d->context.get(); }
+
+bool VtkOpenGLWidget::makeCurrent() {
+  if (!d->surface->handle()) d->surface->create();  // a view not shown yet can still draw (grabFrame)
+  if (!d->surface->handle()) return false;
+  if (!d->context) {
+    auto context = std::make_unique<QOpenGLContext>();
+    context->setFormat(QSurfaceFormat::defaultFormat());
+    if (!context->create() || !context->makeCurrent(d->surface)) return false;
+    d->context = std::move(context);
+    // A new context: VTK starts in it, and nothing it remembers of GL state holds.
+    d->window->SetReadyForRendering(true);
+    d->window->InitializeFromCurrentContext();
+    if (!d->interactor->GetInitialized()) d->interactor->Initialize();
+    glStateTouched_ = true;
+    ++contextGeneration_;
+    syncSize();
+    onContextReady();
+    return true;
+  }
+  // Qt's record of the current context is not enough: an export renders in VTK's own offscreen
+  // window on this thread, which binds its GLX context behind Qt's back. GLX itself is asked.
+  if (QOpenGLContext::currentContext() == d->context.get()) {
+#if QT_CONFIG(xcb_glx_plugin)
+    if (auto* glx = d->context->nativeInterface<QNativeInterface::QGLXContext>())
+      if (currentGlxContext() == static_cast<const void*>(glx->nativeContext())) return true;
+#endif
+  }
+  return d->context->makeCurrent(d->surface);
 }
 
 void VtkOpenGLWidget::releaseContext() {
-  if (!context() || !d->window->GetReadyForRendering()) return;
-  makeCurrent();
-  d->window->ReleaseGraphicsResources(d->window);
-  d->window->Finalize();
+  if (!d->context) return;
+  if (d->context->makeCurrent(d->surface)) {
+    d->window->ReleaseGraphicsResources(d->window);
+    d->window->Finalize();
+    d->context->doneCurrent();
+  }
   d->window->SetReadyForRendering(false);
-  doneCurrent();
+  d->context.reset();
 }
 
 vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return d->window; }
@@ -92,18 +168,6 @@ void VtkOpenGLWidget::setDefaultSurfaceFormat() {
   QSurfaceFormat::setDefaultFormat(f);
 }
 
-void VtkOpenGLWidget::initializeGL() {
-  // Runs for every new context: the first, and each one Qt makes after destroying the last.
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VtkOpenGLWidget::releaseContext, Qt::UniqueConnection);
-  d->window->SetReadyForRendering(true);
-  d->window->InitializeFromCurrentContext();
-  if (!d->interactor->GetInitialized()) d->interactor->Initialize();
-  glStateTouched_ = true;  // a new context: nothing VTK remembers of GL state holds
-  ++contextGeneration_;
-  syncSize();
-  onContextReady();
-}
-
 void VtkOpenGLWidget::syncSize() {
   const double dpr = devicePixelRatioF();
   const int pw = static_cast<int>(width() * dpr + 0.5), ph = static_cast<int>(height() * dpr + 0.5);
@@ -117,13 +181,43 @@ void VtkOpenGLWidget::syncSize() {
 
 void VtkOpenGLWidget::resizeGL(int, int) { syncSize(); }
 
-void VtkOpenGLWidget::paintGL() {
+void VtkOpenGLWidget::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  resizeGL(width(), height());
+  requestRender();
+}
+
+bool VtkOpenGLWidget::eventFilter(QObject* watched, QEvent* e) {
+  if (watched == d->container) {
+    if (e->type() == QEvent::Enter) d->interactor->InvokeEvent(vtkCommand::EnterEvent, e);
+    if (e->type() == QEvent::Leave) d->interactor->InvokeEvent(vtkCommand::LeaveEvent, e);
+  }
+  return QWidget::eventFilter(watched, e);
+}
+
+void VtkOpenGLWidget::requestRender() {
+  // At the next turn of the event loop, once however many requests came before it (the
+  // platform's update request waits for a timer of its own: latency the slider would feel).
+  if (d->renderPending) return;
+  d->renderPending = true;
+  QMetaObject::invokeMethod(
+      this,
+      [this] {
+        d->renderPending = false;
+        renderNow();
+      },
+      Qt::QueuedConnection);
+}
+
+void VtkOpenGLWidget::renderNow() {
+  if (!d->surface->isExposed() || !makeCurrent()) return;
   // A move to a screen of another device-pixel ratio changes no widget size: catch it here.
-  if (devicePixelRatioF() != renderedRatio_) syncSize();
+  if (devicePixelRatioF() != renderedRatio_) resizeGL(width(), height());
   QElapsedTimer t;
   t.start();
   paintFrame();
   lastRenderMs_ = t.nsecsElapsed() / 1e6;
+  d->context->swapBuffers(d->surface);
   emit frameRendered();
 }
 
@@ -138,9 +232,39 @@ void VtkOpenGLWidget::renderVtk() {
   d->window->Render();
 }
 
-void VtkOpenGLWidget::renderRequested() { update(); }
+void VtkOpenGLWidget::renderRequested() { requestRender(); }
 
-QImage VtkOpenGLWidget::grabFrame() { return grabFramebuffer(); }
+QImage VtkOpenGLWidget::grabFrame() {
+  if (!makeCurrent()) return {};
+  resizeGL(width(), height());  // a view never shown has had no resize yet
+  paintFrame();
+  // VTK's own framebuffer holds the frame whether or not the surface is on screen.
+  const int* size = d->window->GetSize();
+  const int w = size[0], h = size[1];
+  if (w <= 0 || h <= 0) return {};
+  vtkNew<vtkUnsignedCharArray> pixels;
+  d->window->GetRGBACharPixelData(0, 0, w - 1, h - 1, 1, pixels);
+  QImage image(w, h, QImage::Format_RGBA8888);
+  const unsigned char* data = pixels->GetPointer(0);
+  for (int y = 0; y < h; ++y) std::memcpy(image.scanLine(h - 1 - y), data + size_t(y) * w * 4, size_t(w) * 4);
+  image = image.convertToFormat(QImage::Format_RGB32);
+  image.setDevicePixelRatio(devicePixelRatioF());
+  return image;
+}
+
+QPixmap VtkOpenGLWidget::grabWithViews(QWidget* w) {
+  QPixmap shot = w->grab();
+  QPainter painter(&shot);
+  QList<VtkOpenGLWidget*> views = w->findChildren<VtkOpenGLWidget*>();
+  if (auto* self = qobject_cast<VtkOpenGLWidget*>(w)) views.prepend(self);
+  for (VtkOpenGLWidget* v : views) {
+    if (v != w && !v->isVisibleTo(w)) continue;  // e.g. on a tab not shown
+    if (v->window() != w->window()) continue;    // in a floating dock: not in this grab
+    const QImage frame = v->grabFrame();
+    if (!frame.isNull()) painter.drawImage(QRect(v->mapTo(w, QPoint(0, 0)), v->size()), frame);
+  }
+  return shot;
+}
 
 void VtkOpenGLWidget::setModifiers(Qt::KeyboardModifiers m) {
   d->interactor->SetControlKey(m.testFlag(Qt::ControlModifier));
@@ -202,22 +326,22 @@ void VtkOpenGLWidget::wheelEvent(QWheelEvent* e) {
 // the mouse.
 void VtkOpenGLWidget::keyPressEvent(QKeyEvent* e) {
   setModifiers(e->modifiers());
-  QOpenGLWidget::keyPressEvent(e);
+  QWidget::keyPressEvent(e);
 }
 
 void VtkOpenGLWidget::keyReleaseEvent(QKeyEvent* e) {
   setModifiers(e->modifiers());
-  QOpenGLWidget::keyReleaseEvent(e);
+  QWidget::keyReleaseEvent(e);
 }
 
 void VtkOpenGLWidget::enterEvent(QEnterEvent* e) {
   d->interactor->InvokeEvent(vtkCommand::EnterEvent, e);
-  QOpenGLWidget::enterEvent(e);
+  QWidget::enterEvent(e);
 }
 
 void VtkOpenGLWidget::leaveEvent(QEvent* e) {
   d->interactor->InvokeEvent(vtkCommand::LeaveEvent, e);
-  QOpenGLWidget::leaveEvent(e);
+  QWidget::leaveEvent(e);
 }
 
 }  // namespace lpm::ui
