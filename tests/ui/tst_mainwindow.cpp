@@ -592,6 +592,33 @@ private slots:
     QCOMPARE(w->model()->params().R, 250.0);
   }
 
+  void lessonTextFollowsTheTheme() {
+    // The lesson's title and question carry a style sheet (bold, italic): they kept the colour of
+    // the theme they were first polished in, near-white text on the light theme after dark and back.
+    const Lesson l = *findLesson("minority-collapse");
+    QString error;
+    QVERIFY2(w->openLesson(l, 0, &error), qPrintable(error));
+    settle();
+    // The text colour those labels draw with (their palette, as the style sheet resolved it).
+    auto textLightness = [&] {
+      int darkest = 255, lightest = 0, labels = 0;
+      for (QLabel* label : w->lessonPanel()->findChildren<QLabel*>())
+        if (!label->styleSheet().isEmpty() && !label->text().isEmpty()) {
+          const int g = qGray(label->palette().color(label->foregroundRole()).rgb());
+          darkest = std::min(darkest, g), lightest = std::max(lightest, g), ++labels;
+        }
+      return std::make_tuple(darkest, lightest, labels);
+    };
+    QVERIFY(std::get<2>(textLightness()) >= 2);  // title and question
+    QVERIFY(std::get<1>(textLightness()) < 100);  // dark text on the light theme
+    w->setDarkTheme(true);
+    settle();
+    QVERIFY2(std::get<0>(textLightness()) > 150, qPrintable(QString("text %1 on dark").arg(std::get<0>(textLightness()))));
+    w->setDarkTheme(false);
+    settle();
+    QVERIFY2(std::get<1>(textLightness()) < 100, qPrintable(QString("text %1 on light").arg(std::get<1>(textLightness()))));
+  }
+
   void lessonStepsOpenInTheirState() {
     const Lesson l = *findLesson("minority-collapse");
     QString error;

@@ -388,9 +388,15 @@ void MainWindow::applyDarkPalette(bool dark) {
   static bool applied = false;
   if (dark == applied) return;
   applied = dark;
+  // Widgets with a style sheet keep the palette they were polished with: polish them again.
+  auto repolish = [] {
+    for (QWidget* w : QApplication::allWidgets())
+      if (!w->styleSheet().isEmpty()) w->setStyleSheet(w->styleSheet());
+  };
   if (!dark) {
     QApplication::setStyle(lightStyle);
     QApplication::setPalette(light);
+    repolish();
     return;
   }
   QApplication::setStyle("Fusion");  // the platform style may ignore a palette
@@ -413,6 +419,7 @@ void MainWindow::applyDarkPalette(bool dark) {
   for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
     p.setColor(QPalette::Disabled, role, QColor(0x80, 0x82, 0x88));
   QApplication::setPalette(p);
+  repolish();
 }
 
 bool MainWindow::applyPreset(const QString& name) {
