@@ -9,6 +9,7 @@
 #include <QStyleOptionSlider>
 #include <QMouseEvent>
 #include <QDialog>
+#include <QDockWidget>
 #include <QDialogButtonBox>
 #include <QLineEdit>
 #include <QTimer>
@@ -650,6 +651,15 @@ private slots:
     QTest::mouseClick(panel->findChild<QPushButton*>("lesson.reset"), Qt::LeftButton);
     settle();
     QCOMPARE(w->model()->params().R, 20.0);
+    // Closing the panel (its dock's x) takes the step's frame away; showing it brings it back.
+    const QString framed = w->panel()->highlighted();
+    QVERIFY(!framed.isEmpty());
+    auto* dock = w->findChild<QDockWidget*>("LessonDock");
+    QVERIFY(dock && dock->isVisible());
+    dock->close();
+    QVERIFY(w->panel()->highlighted().isEmpty());
+    w->action("view.lesson")->trigger();
+    QCOMPARE(w->panel()->highlighted(), framed);
     // A step beyond the lesson is refused.
     QVERIFY(!w->openLesson(l, int(l.steps.size()), &error));
     QVERIFY2(error.contains(QString("has steps 1 to %1").arg(l.steps.size())), qPrintable(error));

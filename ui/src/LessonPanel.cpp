@@ -81,6 +81,11 @@ void LessonPanel::close() {
   emit closed();
 }
 
+void LessonPanel::setHighlightShown(bool shown) {
+  if (!lesson_) return;
+  panel_->setHighlighted(shown ? QString::fromStdString(lesson_->steps[static_cast<size_t>(step_)].highlight) : QString());
+}
+
 QString LessonPanel::explanation() const { return explain_->toPlainText(); }
 
 void LessonPanel::refresh() {

@@ -149,6 +149,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   addDockWidget(Qt::RightDockWidgetArea, lessonDock);
   lessonDock->hide();  // Help > Lessons opens it
   lessonDock->toggleViewAction()->setObjectName("view.lesson");
+  // A lesson's framed row goes with its panel (closed with the dock's x, it stayed framed).
+  connect(lessonDock->toggleViewAction(), &QAction::toggled, lesson_, &LessonPanel::setHighlightShown);
   lessonDock->toggleViewAction()->setText(tr("&Lesson Panel"));
 
   network_ = new CheckpointPanel(doc_, this);

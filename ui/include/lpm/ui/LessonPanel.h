@@ -30,6 +30,8 @@ public:
   /// The explanation as shown now (plain text).
   QString explanation() const;
   void close();
+  /// The panel was hidden (its dock closed) or shown again: the step's highlighted row follows.
+  void setHighlightShown(bool shown);
 
 signals:
   void stepChanged(int step);
