@@ -28,10 +28,11 @@ constexpr int kSmallProduct = 64;  // m + n + k below this (Eigen switches at 20
 // stayed in the way of the window's drawing threads (software GL) and its p95 frame time rose
 // from 36 to 43-54 ms at K = 100.
 constexpr double kParallelWork = 2e7;
-inline bool parallelWorth(double multiplyAdds) {
+inline bool twoCores() {
   static const bool cores = std::thread::hardware_concurrency() >= 2;
-  return cores && multiplyAdds >= kParallelWork;
+  return cores;
 }
+inline bool parallelWorth(double multiplyAdds) { return twoCores() && multiplyAdds >= kParallelWork; }
 
 void productNT(int m, int n, int k, const double* A, const double* B, double* C) {
   if (n >= 2 && parallelWorth(double(m) * n * k)) {
@@ -292,8 +293,9 @@ void twoLoop(long n, int count, const int* cols, const double* S, const double* 
     for (long k = 0; k < n; ++k) d[k] = -gamma * (h0 ? h0[k] : 1.0) * g[k];
     return;
   }
-  static const bool cores = std::thread::hardware_concurrency() >= 2;
-  if (n < kSplitTwoLoop || !cores) {
+  // On one core the recursion runs unsplit: its dot products are summed in one piece, so the last
+  // digits can differ from a two-core machine's (the products' halves, above, do not).
+  if (n < kSplitTwoLoop || !twoCores()) {
     twoLoopRange(n, 0, n, count, cols, S, Y, rho, g, gamma, h0, d, alpha, [](double x) { return x; });
     return;
   }

@@ -394,7 +394,6 @@ void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString&
     // Opening a checkpoint into an untitled, unchanged window is opening a document, not a change
     // (into a saved session it is one: the session now refers to it).
     if (sessionPath_.isEmpty() && doc_->openedIntoCleanModel()) doc_->model()->undoStack()->setClean();
-    updateTitle();
     const QString path = QString::fromStdString(doc_->network()->request().path);
     statusBar()->showMessage(tr("Opened %1").arg(path), 6000);
     addRecent(path);  // only what opened
@@ -641,9 +640,7 @@ void MainWindow::setPresentation(bool on) {
     showNormal();
     setWindowState(beforePresentation_.state);
   }
-  // Widgets with a style sheet keep the font they were polished with: polish them again.
-  for (QWidget* child : findChildren<QWidget*>())
-    if (!child->styleSheet().isEmpty()) child->setStyleSheet(child->styleSheet());
+  repolishStyleSheets();
   panel_->setPresentation(on);
   if (on) {
     // The views keep their room: each visible dock takes about a fifth of the width, the views

@@ -380,6 +380,13 @@ void MainWindow::buildMenus() {
   tools->addWidget(combo);
 }
 
+void MainWindow::repolishStyleSheets() {
+  // Widgets with a style sheet keep the font and palette they were polished with: polish them
+  // again after the application's change (theme, presentation).
+  for (QWidget* w : QApplication::allWidgets())
+    if (!w->styleSheet().isEmpty()) w->setStyleSheet(w->styleSheet());
+}
+
 void MainWindow::applyDarkPalette(bool dark) {
   // The whole window follows the theme, not only the views: panels, menus, text and entries.
   // The palette is the application's, shared by every window: so is the record of which it is.
@@ -388,15 +395,10 @@ void MainWindow::applyDarkPalette(bool dark) {
   static bool applied = false;
   if (dark == applied) return;
   applied = dark;
-  // Widgets with a style sheet keep the palette they were polished with: polish them again.
-  auto repolish = [] {
-    for (QWidget* w : QApplication::allWidgets())
-      if (!w->styleSheet().isEmpty()) w->setStyleSheet(w->styleSheet());
-  };
   if (!dark) {
     QApplication::setStyle(lightStyle);
     QApplication::setPalette(light);
-    repolish();
+    repolishStyleSheets();
     return;
   }
   QApplication::setStyle("Fusion");  // the platform style may ignore a palette
@@ -419,7 +421,7 @@ void MainWindow::applyDarkPalette(bool dark) {
   for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
     p.setColor(QPalette::Disabled, role, QColor(0x80, 0x82, 0x88));
   QApplication::setPalette(p);
-  repolish();
+  repolishStyleSheets();
 }
 
 bool MainWindow::applyPreset(const QString& name) {

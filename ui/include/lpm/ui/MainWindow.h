@@ -128,6 +128,7 @@ private:
   void syncPresetCombo();
   bool persistSettings_ = true;
   void applyDarkPalette(bool dark);
+  static void repolishStyleSheets();
   void applyPresentationLook();
   /// Asks Save / Discard / Cancel when a session file has unsaved changes; false: Cancel (or a
   /// failed save), keep everything. `question` takes the session's name as %1.
