@@ -9,21 +9,22 @@
 #include "Kernels.h"
 
 namespace lpm::detail {
-namespace {
 
 // The pairs (s_i, y_i): columns of two n x (m + 1) matrices, oldest first in `order`, one column
 // spare for the next pair (a rejected pair must not overwrite the oldest one). Long vectors
 // (10^5 numbers at K = 200) are neither allocated nor freed once the run has started.
-struct Memory {
+struct LbfgsPairs {
   Eigen::MatrixXd S, Y;
   Eigen::VectorXd rho, yy;  // per column: 1 / s . y, y . h0 y
   std::vector<int> order;   // columns in use, oldest first
   int spare = 0;
   int capacity = 0;
-  Eigen::Index n, ld;  // length, and the columns' stride
-  Memory(Eigen::Index length, Eigen::Index stride, int m)
-      : S(stride, m + 1), Y(stride, m + 1), rho(m + 1), yy(m + 1), capacity(m), n(length), ld(stride) {
-    order.reserve(m + 1);
+  Eigen::Index n = 0, ld = 0;  // length, and the columns' stride
+  bool fits(Eigen::Index length, Eigen::Index stride, int m) const { return n == length && ld == stride && capacity == m; }
+  void reset(Eigen::Index length, Eigen::Index stride, int m) {
+    S.resize(stride, m + 1), Y.resize(stride, m + 1), rho.resize(m + 1), yy.resize(m + 1);
+    capacity = m, n = length, ld = stride;
+    order.clear(), order.reserve(m + 1), spare = 0;
   }
   Eigen::Map<Eigen::VectorXd> s(int c) { return {S.data() + c * ld, n}; }
   Eigen::Map<Eigen::VectorXd> y(int c) { return {Y.data() + c * ld, n}; }
@@ -41,7 +42,16 @@ struct Memory {
         break;
       }
   }
+  // For a 0-homogeneous function the pairs at the unit point, moved to a point of norm a: s
+  // scaled by a, y (a gradient difference) by 1 / a; s . y is unchanged.
+  void scaleToNorm(double a) {
+    for (int c : order) s(c) *= a, this->y(c) /= a, yy(c) /= a * a;
+  }
 };
+
+std::shared_ptr<LbfgsPairs> newLbfgsPairs() { return std::make_shared<LbfgsPairs>(); }
+
+namespace {
 
 // The iteration both entry points share. `phi` is the function minimised over y; with
 // `sphere`, phi is 0-homogeneous and y is kept near the unit sphere.
@@ -57,7 +67,10 @@ LbfgsResult run(const std::function<double(const Eigen::VectorXd&, Eigen::Vector
   const int m = std::max(1, options.memory);
   // Unfused, the columns start 16-byte aligned (an even stride), as separate vectors did: Eigen's
   // sums then round as they did with them.
-  Memory memory(y.size(), options.fused ? y.size() : y.size() + (y.size() & 1), m);
+  LbfgsPairs local;
+  LbfgsPairs& memory = options.keep ? *options.keep : local;
+  const Eigen::Index stride = options.fused ? y.size() : y.size() + (y.size() & 1);
+  if (!memory.fits(y.size(), stride, m)) memory.reset(y.size(), stride, m);
   std::vector<double> alpha(m + 1);
   int failures = 0;
   const Kernels& kernels = detail::kernels();
@@ -183,7 +196,9 @@ LbfgsResult minimizeOnSphere(const std::function<double(const Eigen::VectorXd&, 
     return f;
   };
   y.normalize();
-  return run(phi, y, true, options, stop, result);
+  run(phi, y, true, options, stop, result);
+  if (options.keep) options.keep->scaleToNorm(1 / y.norm());  // kept as at the unit sphere, where the next run starts
+  return result;
 }
 
 Eigen::VectorXd startingPoint(const Eigen::VectorXd* warm, int dimension, unsigned seed, bool& warmStarted) {

@@ -3,10 +3,15 @@
 // smooth function of a point on the sphere ||x|| = radius through x = radius * y / ||y||.
 #include <deque>
 #include <functional>
+#include <memory>
 
 #include <Eigen/Dense>
 
 namespace lpm::detail {
+
+/// L-BFGS's curvature pairs, kept from one run to the next (LbfgsOptions::keep).
+struct LbfgsPairs;
+std::shared_ptr<LbfgsPairs> newLbfgsPairs();
 
 struct LbfgsOptions {
   int memory = 10;
@@ -19,6 +24,11 @@ struct LbfgsOptions {
   /// The two-loop recursion of Kernels.h (fused passes, AVX2 where the processor has it); else
   /// Eigen's, pass by pass, which keeps small problems' results to the digit as they were.
   bool fused = false;
+  /// Optional: the pairs a run starts with (when they fit its length and memory) and leaves for
+  /// the next. A run that starts near where the last one ended (the vanishing polish, from the
+  /// solution with a few classes zeroed) then starts with its curvature, not a gradient step.
+  /// minimizeOnSphere keeps them for the unit sphere: it scales them to the point's norm.
+  std::shared_ptr<LbfgsPairs> keep;
 };
 
 struct LbfgsResult {

@@ -65,6 +65,41 @@ Svd gramSvd(const Eigen::MatrixXd& M) {
   return r;
 }
 
+Svd svdOfProduct(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
+  auto thinQr = [](const Eigen::MatrixXd& M, Eigen::MatrixXd& Q, Eigen::MatrixXd& R) {
+    const Eigen::Index k = std::min(M.rows(), M.cols());
+    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(M);
+    R = qr.matrixQR().topRows(k).triangularView<Eigen::Upper>();
+    Q = qr.householderQ() * Eigen::MatrixXd::Identity(M.rows(), k);
+  };
+  Eigen::MatrixXd QA, RA, QB, RB;
+  thinQr(A, QA, RA);
+  thinQr(B, QB, RB);
+  const Svd core = svdOf(RA * RB.transpose(), true);
+  const Eigen::Index k = core.S.size();
+  Svd r;
+  r.S = core.S;
+  r.U = QA * core.U.leftCols(k);
+  r.V = QB * core.V.leftCols(k);
+  return r;
+}
+
+bool singularValuesBelow(const Eigen::MatrixXd& M, double s) {
+  if (!(s > 0) || !std::isfinite(s)) return false;
+  const Eigen::Index m = M.rows(), n = M.cols();
+  if (m == 0 || n == 0) return true;
+  // The smaller Gram matrix: M M^T (m <= n) or M^T M, through the products' kernel.
+  const Eigen::MatrixXd T = m <= n ? Eigen::MatrixXd() : Eigen::MatrixXd(M.transpose());
+  const Eigen::MatrixXd& F = m <= n ? M : T;  // k x l, k <= l: the Gram matrix is F F^T
+  const Eigen::Index k = F.rows(), l = F.cols();
+  Eigen::MatrixXd Gram(k, k);
+  detail::kernels().productNT(static_cast<int>(k), static_cast<int>(k), static_cast<int>(l), F.data(), F.data(), Gram.data());
+  const double t = s / (1 + kBelowMargin);
+  Gram *= -1.0;
+  Gram.diagonal().array() += t * t;
+  return Eigen::LLT<Eigen::MatrixXd>(Gram).info() == Eigen::Success;
+}
+
 Svd svdOf(const Eigen::MatrixXd& M, bool vectors) {
   Svd r;
   if (!vectors) {

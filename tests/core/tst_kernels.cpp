@@ -285,6 +285,65 @@ class TestKernels : public QObject {
     }
   }
 
+  // The SVD of a product from its factors (the solver's Grams and nuclear norm at many groups)
+  // against Jacobi on the product itself: wide, tall, rank-deficient, and more columns than rows.
+  void svdOfProduct() {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> normal;
+    auto random = [&](int m, int n) {
+      Eigen::MatrixXd M(m, n);
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < m; ++i) M(i, j) = normal(rng);
+      return M;
+    };
+    struct Case { Eigen::MatrixXd A, B; };
+    std::vector<Case> cases;
+    cases.push_back({random(120, 50), random(90, 50)});
+    cases.push_back({random(40, 41), random(40, 41)});  // r = G + 1, as the solver's full rank
+    {
+      Eigen::MatrixXd A = random(70, 30), B = random(70, 30);
+      A.rightCols(10).setZero();  // rank 20
+      A.row(3).setZero(), B.row(5).setZero();  // zeroed classes, as the vanishing candidate's
+      cases.push_back({A, B});
+    }
+    for (const Case& c : cases) {
+      const Eigen::MatrixXd M = c.A * c.B.transpose();
+      const detail::Svd svd = detail::svdOfProduct(c.A, c.B);
+      const Eigen::JacobiSVD<Eigen::MatrixXd> exact(M, Eigen::ComputeFullU | Eigen::ComputeFullV);
+      const Eigen::Index k = svd.S.size();
+      QCOMPARE(k, std::min<Eigen::Index>({c.A.rows(), c.B.rows(), c.A.cols()}));
+      const double s0 = exact.singularValues()(0);
+      QVERIFY((svd.S - exact.singularValues().head(k)).cwiseAbs().maxCoeff() <= 1e-12 * s0);
+      QVERIFY(exact.singularValues().size() == k || exact.singularValues()(k) <= 1e-12 * s0);
+      QVERIFY((svd.U * svd.S.asDiagonal() * svd.V.transpose() - M).norm() <= 1e-12 * M.norm());
+      const Eigen::MatrixXd root = exact.matrixV() * exact.singularValues().asDiagonal() * exact.matrixV().transpose();
+      QVERIFY((svd.V * svd.S.asDiagonal() * svd.V.transpose() - root).norm() <= 1e-11 * root.norm());
+      const Eigen::MatrixXd rootH = exact.matrixU() * exact.singularValues().asDiagonal() * exact.matrixU().transpose();
+      QVERIFY((svd.U * svd.S.asDiagonal() * svd.U.transpose() - rootH).norm() <= 1e-11 * rootH.norm());
+      QVERIFY(std::abs(svd.S.sum() - exact.singularValues().sum()) <= 1e-12 * exact.singularValues().sum());
+    }
+  }
+
+  // The stop test's exact decision: sigma_max(M) below s, for s just above and just below a
+  // top singular value of multiplicity 10 (as D's cluster near the optimum), square and not.
+  void singularValuesBelow() {
+    for (const auto& [m, n] : std::vector<std::pair<int, int>>{{80, 80}, {60, 100}, {100, 60}}) {
+      const Eigen::MatrixXd Q1 = Eigen::HouseholderQR<Eigen::MatrixXd>(Eigen::MatrixXd::Random(m, m)).householderQ();
+      const Eigen::MatrixXd Q2 = Eigen::HouseholderQR<Eigen::MatrixXd>(Eigen::MatrixXd::Random(n, n)).householderQ();
+      Eigen::MatrixXd S = Eigen::MatrixXd::Zero(m, n);
+      for (int i = 0; i < std::min(m, n); ++i) S(i, i) = i < 10 ? 3.0 : 2.9 * std::pow(0.9, i);
+      const Eigen::MatrixXd M = Q1 * S * Q2.transpose();
+      QVERIFY(detail::singularValuesBelow(M, 3.0 * (1 + 1e-10)));
+      QVERIFY(!detail::singularValuesBelow(M, 3.0 * (1 - 1e-10)));
+      QVERIFY(!detail::singularValuesBelow(M, 3.0));  // within the margin: not below
+      QVERIFY(!detail::singularValuesBelow(M, 2.0));
+      // A pass means the certificate's own upper bound is below s as well.
+      QVERIFY(detail::maxSingularValue(M) < 3.0 * (1 + 1e-10));
+    }
+    QVERIFY(!detail::singularValuesBelow(Eigen::MatrixXd::Identity(40, 40), 0.0));
+    QVERIFY(!detail::singularValuesBelow(Eigen::MatrixXd::Identity(40, 40), std::nan("")));
+  }
+
   // Whole general solves (K = 30 long tail) with each set of kernels: both certified, both at the
   // reference optimum to within their certificates.
   void solvesAgree() {

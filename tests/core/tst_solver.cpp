@@ -241,6 +241,35 @@ private slots:
     QCOMPARE(toString(computeMetrics(solve(twoSize(10, 10, 1, 5, 10))).minorityState), std::string("vanished"));
   }
 
+  // Many groups (G > 32: the factor-space candidate and the kept L-BFGS pairs): a minority that
+  // vanishes is made exactly zero, as the reduced solver makes it; a small class that is alive
+  // (the long tail's smallest, ~5e-3 sqrt(EW)) is kept.
+  void manyGroupsVanishing() {
+    SolveOptions general;
+    general.kind = SolverKind::General;
+    const Problem p = twoSize(20, 20, 1, 5, 10);
+    const Solution g = solve(p, general), r = solve(p);
+    QVERIFY(g.certified && r.certified);
+    QCOMPARE(static_cast<int>(g.groups.size()), 40);
+    QVERIFY(std::abs(g.objective - r.objective) <= certificateTarget(g.objective, g.gain) + certificateTarget(r.objective, r.gain));
+    const Metrics m = computeMetrics(g);
+    QCOMPARE(toString(m.minorityState), std::string("vanished"));
+    QCOMPARE(m.minorityW.normMean, 0.0);
+    QVERIFY(m.majorityW.normMean > 0.5);
+    QVERIFY(std::abs(g.nuclearNorm - g.radius) <= 1e-9 * g.radius);  // on the budget
+
+    const Solution t = solve(makeFromSizes(1, 5, exponentialProfile(60, 100)), general);
+    QVERIFY(t.certified);
+    const Metrics mt = computeMetrics(t);
+    QVERIFY2(mt.minorityW.normMean > 1e-3, qPrintable(QString::number(mt.minorityW.normMean)));
+    // The Grams from the factors' SVD are the completion of the published logits.
+    const Eigen::MatrixXd Z = t.Z.expand(t.groups, 60), W = t.XWW.expand(t.groups, 60);
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(Z, Eigen::ComputeFullV);
+    const Eigen::MatrixXd root = std::sqrt(1.0 / 5) * svd.matrixV() * svd.singularValues().asDiagonal() * svd.matrixV().transpose();
+    QVERIFY((W - root).norm() <= 1e-10 * root.norm());
+    QVERIFY(std::abs(t.nuclearNorm - svd.singularValues().sum()) <= 1e-10 * t.nuclearNorm);
+  }
+
   void scalingOnlyProductMatters() {
     const Solution a = solve(twoSize(3, 7, 0.5, 10, 30)), b = solve(twoSize(3, 7, 1, 5, 30));
     QVERIFY(std::abs(a.objective - b.objective) < 2e-9);
