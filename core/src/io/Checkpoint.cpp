@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
@@ -168,6 +169,45 @@ struct Zip {
     if (got != n) refuse("zip entry '" + name + "' is truncated or corrupt");
     return s;
   }
+  /// An entry read front to back in pieces (stored or deflated alike): what lies before a piece
+  /// is read and dropped a megabyte at a time, so nothing of the entry is held but the piece.
+  class Stream {
+  public:
+    Stream(Zip& zip, const std::string& name) : name_(name), total_(zip.size(name)) {
+      f_ = zip_fopen_index(zip.z, zip.index.at(name), 0);
+      if (!f_) refuse("cannot open zip entry '" + name + "'");
+    }
+    ~Stream() { zip_fclose(f_); }
+    Stream(const Stream&) = delete;
+    Stream& operator=(const Stream&) = delete;
+    /// Bytes [offset, offset + n) of the entry; offsets only move forward.
+    std::string read(uint64_t offset, uint64_t n) {
+      if (offset < pos_) refuse("zip entry '" + name_ + "' read out of order");
+      if (offset > total_ || n > total_ - offset) refuse("zip entry '" + name_ + "' is shorter than its tensor needs");
+      std::string skip;
+      while (pos_ < offset) {
+        skip.resize(static_cast<size_t>(std::min<uint64_t>(offset - pos_, 1 << 20)));
+        fill(skip.data(), skip.size());
+      }
+      std::string out(static_cast<size_t>(n), '\0');
+      fill(out.data(), out.size());
+      return out;
+    }
+
+  private:
+    void fill(char* to, uint64_t n) {
+      uint64_t got = 0;
+      while (got < n) {
+        const zip_int64_t r = zip_fread(f_, to + got, n - got);
+        if (r <= 0) refuse("zip entry '" + name_ + "' is truncated or corrupt");
+        got += static_cast<uint64_t>(r);
+      }
+      pos_ += n;
+    }
+    std::string name_;
+    uint64_t total_ = 0, pos_ = 0;
+    zip_file_t* f_ = nullptr;
+  };
 };
 
 struct Stored {
@@ -866,18 +906,22 @@ void Checkpoint::forEachRowBlock(const std::string& name, Eigen::Index rows,
   const int es = dtypeSize(r.dtype);
   if (s0 < 0 || s1 < 0) refuse("tensor '" + name + "' has negative strides");
   const int64_t last = r.offset + (K - 1) * s0 + (cols - 1) * s1;
-  // Rows stored one after another (C order, the usual case) are read a block at a time; any other
-  // layout, and a zip member (inflated from its start), once.
-  const bool blockwise = !s.inZip && s1 == 1 && s0 >= cols;
+  // Rows stored one after another (C order, the usual case) are read a block at a time, from the
+  // file or streamed from a zip member (stored or inflated, front to back); any other layout once.
+  const bool blockwise = s1 == 1 && s0 >= cols;
   std::string whole;
+  std::optional<Zip::Stream> member;
   if (!blockwise) whole = d->storageBytes(s, static_cast<uint64_t>(last + 1) * es);
+  else if (s.inZip) member.emplace(*d->zip, s.record);
   Eigen::MatrixXd block;
   for (Eigen::Index first = 0; first < K; first += rows) {
     const Eigen::Index n = std::min<Eigen::Index>(rows, K - first);
     const int64_t lo = r.offset + first * s0, hi = r.offset + (first + n - 1) * s0 + (cols - 1) * s1;
     std::string part;
-    if (blockwise)
-      part = d->file->read(s.fileOffset + static_cast<uint64_t>(lo) * es, static_cast<uint64_t>(hi - lo + 1) * es);
+    if (blockwise) {
+      const uint64_t at = s.fileOffset + static_cast<uint64_t>(lo) * es, n = static_cast<uint64_t>(hi - lo + 1) * es;
+      part = member ? member->read(at, n) : d->file->read(at, n);
+    }
     // Element e lies at base + (e - origin) * es.
     const auto* base = reinterpret_cast<const uint8_t*>(blockwise ? part.data() : whole.data());
     const int64_t origin = blockwise ? lo : 0;
