@@ -41,7 +41,11 @@ int lpmFuzzOne(int target, const uint8_t* data, size_t size) {
     limits.maxTensorBytes = 16 << 20;
     limits.allowUnsafeGlobals = true;
     const auto c = lpm::io::Checkpoint::fromBuffer(std::move(bytes), "fuzz input", limits);
-    for (const auto& t : c.tensors()) (void)c.values(t.name);
+    for (const auto& t : c.tensors()) {
+      (void)c.values(t.name);
+      // The streamed path too (blocks from the file, or from a zip member front to back).
+      if (t.shape.size() == 2) c.forEachRowBlock(t.name, 3, [](Eigen::Index, const Eigen::MatrixXd&) {});
+    }
   } catch (const lpm::Error&) {
     // The parsers' contract: bad input is refused with an lpm::Error (CheckpointError for files,
     // InvalidInput for sessions and presets). Anything else escapes, so the fuzzer reports it.
