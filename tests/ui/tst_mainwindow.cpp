@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QFile>
 #include <QStatusBar>
+#include <QSplitter>
 #include <QTest>
 #include <QClipboard>
 #include <QGuiApplication>
@@ -671,6 +672,19 @@ private slots:
     QCOMPARE(w->document()->view().presentationHidden, (std::vector<std::string>{"EH", "wr"}));
     QVERIFY(panel->rowShown("wr") && panel->rowShown("EH") && panel->rowShown("R"));
     const double font = QApplication::font().pointSizeF();
+    // The layout it comes back to: the window, the docks' widths and the views' splitter.
+    auto* split = qobject_cast<QSplitter*>(w->centralWidget());
+    QVERIFY(split);
+    auto layout = [&] {
+      QStringList l{QStringLiteral("window %1x%2+%3+%4").arg(w->width()).arg(w->height()).arg(w->x()).arg(w->y())};
+      for (auto* d : w->findChildren<QDockWidget*>())
+        if (d->isVisible()) l << QStringLiteral("%1 %2x%3").arg(d->objectName()).arg(d->width()).arg(d->height());
+      for (int s : split->sizes()) l << QString::number(s);
+      for (auto* c : w->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly))  // tool bar, status bar, menus
+        if (c->isVisible()) l << QStringLiteral("%1 %2 %3x%4").arg(c->metaObject()->className(), c->objectName()).arg(c->width()).arg(c->height());
+      return l.join(", ");
+    };
+    const QString before = layout();
     w->action("view.presentation")->trigger();
     QVERIFY(w->presentation());
     QTRY_VERIFY(w->isFullScreen());
@@ -687,6 +701,7 @@ private slots:
     QTRY_VERIFY(!w->isFullScreen());
     QVERIFY(panel->rowShown("wr") && panel->rowShown("EH"));
     QCOMPARE(QApplication::font().pointSizeF(), font);
+    QTRY_COMPARE(layout(), before);
     panel->setHiddenInPresentation({});
   }
 

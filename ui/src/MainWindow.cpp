@@ -33,7 +33,9 @@
 #include <QTabWidget>
 #include <QStatusBar>
 #include <QTextBrowser>
+#include <QComboBox>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QVariantAnimation>
@@ -627,7 +629,7 @@ void MainWindow::setPresentation(bool on) {
   auto* split = qobject_cast<QSplitter*>(centralWidget());
   if (on) {
     beforePresentation_ = {QApplication::palette(), QApplication::font(), QApplication::style()->name(), windowState(),
-                           saveState(), split ? split->saveState() : QByteArray(), saveGeometry()};
+                           saveState(), split ? split->saveState() : QByteArray(), saveGeometry(), geometry()};
     QFont f = beforePresentation_.font;
     f.setPointSizeF(f.pointSizeF() * 1.5);
     QApplication::setFont(f);
@@ -653,10 +655,21 @@ void MainWindow::setPresentation(bool on) {
     if (!docks.isEmpty()) resizeDocks(docks, widths, Qt::Horizontal);
     if (split) split->setSizes({1000, 1000});
   } else {
-    // The layout as it was: geometry, docks and the splitter between the views.
-    restoreGeometry(beforePresentation_.geometry);
-    restoreState(beforePresentation_.docks);
-    if (split) split->restoreState(beforePresentation_.split);
+    // The layout as it was: the window's rectangle (restoreGeometry's frame arithmetic moved it
+    // by 20 px without a window manager), then, once the window has its size back, the docks and
+    // the splitter (restored at the full-screen size they would be rescaled).
+    if (beforePresentation_.state == Qt::WindowNoState) setGeometry(beforePresentation_.normal);
+    else restoreGeometry(beforePresentation_.geometry);
+    QTimer::singleShot(0, this, [this, split] {
+      // Qt 6.4's combo boxes forget their minimum size hint only on a style change, not on the
+      // font's: at the larger text's it kept the tool bar 7 px taller.
+      for (auto* c : findChildren<QComboBox*>()) {
+        QEvent e(QEvent::StyleChange);
+        QCoreApplication::sendEvent(c, &e);
+      }
+      restoreState(beforePresentation_.docks);
+      if (split) split->restoreState(beforePresentation_.split);
+    });
   }
   const double text = on ? 1.6 : 1.0;
   scene_->setTextScale(text);

@@ -6,6 +6,7 @@
 #include <QGuiApplication>
 #include <QActionGroup>
 #include <QApplication>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -370,6 +371,10 @@ void MainWindow::buildMenus() {
   tools->addSeparator();
   auto* combo = new QComboBox(this);
   combo->setObjectName("PresetCombo");
+  // Its width from a length, not from the longest title (706 px at 1x text; at presentation size
+  // the tool bar overflowed and kept its overflow button, 7 px taller, after leaving it).
+  combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  combo->setMinimumContentsLength(30);
   combo->addItem(tr("Presets…"));
   for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
   connect(combo, &QComboBox::activated, this, [this, combo](int i) {
@@ -377,6 +382,7 @@ void MainWindow::buildMenus() {
     syncPresetCombo();
   });
   connect(doc_->model(), &ExplorerModel::paramsChanged, this, &MainWindow::syncPresetCombo);
+  combo->view()->setMinimumWidth(combo->view()->sizeHintForColumn(0) + 24);  // the list shows whole titles
   tools->addWidget(combo);
 }
 

@@ -160,6 +160,7 @@ private:
     QString style;
     Qt::WindowStates state;
     QByteArray docks, split, geometry;  ///< saveState() of the window and of the central splitter; its geometry
+    QRect normal;                       ///< the window's own rectangle (without a frame: exact without a window manager)
   } beforePresentation_;
   QTabWidget* plotTabs_;
   ParameterPanel* panel_;
