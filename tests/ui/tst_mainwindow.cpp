@@ -705,6 +705,28 @@ private slots:
     panel->setHiddenInPresentation({});
   }
 
+  void darkPresentationControlsHaveEdges() {
+    // Fusion outlines controls in the window colour darkened: black on the dark presentation's
+    // black. The spin boxes, combo boxes and check boxes must still show where they are.
+    w->action("view.dark")->setChecked(true);
+    w->action("view.presentation")->trigger();
+    QVERIFY(w->presentation());
+    auto* spin = w->panel()->findChild<QAbstractSpinBox*>();
+    auto* combo = w->panel()->findChild<QComboBox*>();
+    QVERIFY(spin && combo);
+    QTRY_COMPARE(spin->palette().color(QPalette::Window), QColor(Qt::black));  // the palette reaches it through events
+    for (QWidget* c : std::initializer_list<QWidget*>{spin, combo}) {
+      const QImage img = c->grab().toImage();
+      const QColor edge = img.pixelColor(0, img.height() / 2);
+      QVERIFY2(edge.lightness() > 80, qPrintable(QString("%1: edge %2").arg(c->metaObject()->className(), edge.name())));
+    }
+    w->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    w->action("view.presentation")->trigger();
+    QVERIFY(!w->presentation());
+    w->action("view.dark")->setChecked(false);
+  }
+
   void typedNumbersAreReadAsWritten() {
     // 1e6 is a million (not 16), inf is R = infinity; a value out of range says why.
     type("R", "1e6");

@@ -29,7 +29,10 @@
 #include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
+#include <QPainter>
+#include <QProxyStyle>
 #include <QStyle>
+#include <QStyleOption>
 #include <QTabWidget>
 #include <QStatusBar>
 #include <QTextBrowser>
@@ -62,6 +65,34 @@
 namespace lpm::ui {
 
 namespace {
+// Presentation's look: Fusion, whose control outlines are the window colour darkened, which on
+// the dark presentation's black is black: check boxes, spin boxes, combo boxes and buttons had no
+// visible edge. On a dark window this draws a light one-pixel edge round each of them.
+class PresentationStyle : public QProxyStyle {
+public:
+  PresentationStyle() : QProxyStyle(QStringLiteral("Fusion")) {}
+  void drawPrimitive(PrimitiveElement pe, const QStyleOption* o, QPainter* p, const QWidget* w) const override {
+    QProxyStyle::drawPrimitive(pe, o, p, w);
+    if (pe == PE_IndicatorCheckBox || pe == PE_IndicatorRadioButton || pe == PE_PanelButtonCommand) edge(o, p, pe == PE_IndicatorRadioButton);
+  }
+  void drawComplexControl(ComplexControl cc, const QStyleOptionComplex* o, QPainter* p, const QWidget* w) const override {
+    QProxyStyle::drawComplexControl(cc, o, p, w);
+    if (cc == CC_SpinBox || cc == CC_ComboBox) edge(o, p, false);
+  }
+
+private:
+  static void edge(const QStyleOption* o, QPainter* p, bool round) {
+    if (o->palette.color(QPalette::Window).lightness() > 64) return;  // Fusion's own edge shows
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing, round);
+    p->setBrush(Qt::NoBrush);
+    p->setPen(QPen(o->palette.color(QPalette::Disabled, QPalette::Text), 1));
+    const QRectF r = QRectF(o->rect).adjusted(0.5, 0.5, -0.5, -0.5);
+    round ? p->drawEllipse(r) : p->drawRoundedRect(r, 2, 2);
+    p->restore();
+  }
+};
+
 // Whether the window should be composed with GL so that its popups draw. Under Xvfb (whose RandR
 // screen is named "screen"), every popup (menus, combo lists, tooltips) of a window that Qt does
 // not compose with GL shows as a black rectangle, in any Qt program, with or without GL in it
@@ -553,7 +584,9 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   statusObjective_->setText(t.objective);
   statusMinority_->setText(t.minority);
   statusGap_->setText(t.gap);
-  statusGap_->setStyleSheet(t.certified ? QString() : QStringLiteral("color: #c00; font-weight: bold"));
+  // A style sheet set is a re-polish even when it is the same: only on a change of certification.
+  const QString gapStyle = t.certified ? QString() : QStringLiteral("color: #c00; font-weight: bold");
+  if (statusGap_->styleSheet() != gapStyle) statusGap_->setStyleSheet(gapStyle);
   statusTime_->setText(t.time);
   updateExplanation();
 }
@@ -681,7 +714,7 @@ void MainWindow::setPresentation(bool on) {
 void MainWindow::applyPresentationLook() {
   // High contrast for a projector: pure black on white (or white on black with the dark theme).
   const bool dark = doc_->view().dark;
-  QApplication::setStyle("Fusion");
+  QApplication::setStyle(new PresentationStyle);
   QPalette p;
   const QColor bg = dark ? Qt::black : Qt::white, fg = dark ? Qt::white : Qt::black;
   for (auto role : {QPalette::Window, QPalette::Base, QPalette::Button, QPalette::AlternateBase, QPalette::ToolTipBase})

@@ -85,7 +85,12 @@ public:
   QString textFromValue(double v) const override {
     if (v != 0 && (std::abs(v) >= 1e6 || std::abs(v) < 1e-3)) return QString::number(v, 'g', 6);
     QString t = QString::number(v, 'f', decimalsShown);
-    if (t.contains('.')) t.remove(QRegularExpression("\\.?0+$"));
+    if (t.contains('.')) {  // trailing zeros, and then the point (no regular expression: this runs every frame)
+      qsizetype n = t.size();
+      while (n > 0 && t[n - 1] == '0') --n;
+      if (n > 0 && t[n - 1] == '.') --n;
+      t.truncate(n);
+    }
     return t;
   }
   /// The number as typed, read by the registry's rule (parseNumber: "1e6", "inf"), or "∞" as shown.
