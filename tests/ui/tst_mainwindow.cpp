@@ -705,6 +705,51 @@ private slots:
     panel->setHiddenInPresentation({});
   }
 
+  void narrowViewWrapsCornerText() {
+    // A 3D view narrowed by the Trained Network dock (~190 px at 1280 x 800): the corner texts stay
+    // at a readable size and wrap, instead of shrinking to 7 px and still running out of the view.
+    render::SceneContent scene;
+    const std::string note = "K = 5: principal 3D projection keeps 100.0% of the Gram energy";
+    scene.setNote(note);
+    scene.setViewSize(1000, 600);
+    QCOMPARE(scene.drawnCornerText(true).text, note);
+    QCOMPARE(scene.drawnCornerText(true).fontSize, 11);
+    scene.setViewSize(180, 600);
+    const auto narrow = scene.drawnCornerText(true);
+    QVERIFY2(narrow.fontSize >= 9, qPrintable(QString::number(narrow.fontSize)));
+    QVERIFY2(narrow.text.find('\n') != std::string::npos, narrow.text.c_str());
+    QCOMPARE(QString::fromStdString(narrow.text).replace('\n', ' ').toStdString(), note);  // every word kept
+    scene.setViewSize(1000, 600);
+    QCOMPARE(scene.drawnCornerText(true).text, note);
+  }
+
+  void narrowViewKeepsTheInset() {
+    // The minority inset in a tall narrow view (190 x 700: the Trained Network dock beside it) is
+    // drawn across the width, below the legend and above the sphere, rather than hidden; in a
+    // wide view it stays in the upper right, clear of the legend.
+    render::SceneContent scene;
+    scene.setModelLegend("classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+    render::MinorityInset inset;
+    inset.plane = Eigen::MatrixX2d(2, 2);
+    inset.plane << -0.7, 0.7, 0.7, 0.7;
+    inset.classes = {3, 4};
+    inset.cos = 0;
+    scene.setMinorityInset(inset);
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{190, 700}, {900, 650}, {400, 700}}) {
+      scene.setViewSize(width, height);
+      const std::vector<double> box = scene.insetBox();
+      const QString what = QStringLiteral("%1 x %2").arg(width).arg(height);
+      QVERIFY2(box.size() == 4, qPrintable(what));
+      QVERIFY2(box[0] >= 0 && box[2] <= 1 && box[1] >= 0 && box[3] <= 1, qPrintable(what));
+      QVERIFY2((box[3] - box[1]) * height >= 130, qPrintable(what));  // readable
+      const auto [lw, lh] = scene.legendSize();
+      QVERIFY(lw > 0 && lh > 0);
+      const bool besideLegend = box[0] * width > 0.006 * width + lw;
+      QVERIFY2(besideLegend || box[3] * height <= height - lh, qPrintable(what));  // never over the legend
+      QVERIFY2(box[1] > 0.5 || width > height, qPrintable(what));  // above the sphere in the middle
+    }
+  }
+
   void darkPresentationControlsHaveEdges() {
     // Fusion outlines controls in the window colour darkened: black on the dark presentation's
     // black. The spin boxes, combo boxes and check boxes must still show where they are.

@@ -6,7 +6,6 @@
 #include <QGuiApplication>
 #include <QActionGroup>
 #include <QApplication>
-#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -371,10 +370,6 @@ void MainWindow::buildMenus() {
   tools->addSeparator();
   auto* combo = new QComboBox(this);
   combo->setObjectName("PresetCombo");
-  // Its width from a length, not from the longest title (706 px at 1x text; at presentation size
-  // the tool bar overflowed and kept its overflow button, 7 px taller, after leaving it).
-  combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  combo->setMinimumContentsLength(30);
   combo->addItem(tr("Presets…"));
   for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
   connect(combo, &QComboBox::activated, this, [this, combo](int i) {
@@ -382,7 +377,6 @@ void MainWindow::buildMenus() {
     syncPresetCombo();
   });
   connect(doc_->model(), &ExplorerModel::paramsChanged, this, &MainWindow::syncPresetCombo);
-  combo->view()->setMinimumWidth(combo->view()->sizeHintForColumn(0) + 24);  // the list shows whole titles
   tools->addWidget(combo);
 }
 

@@ -25,6 +25,8 @@
 #include <vtkSmartPointer.h>
 #include <vtkSphereSource.h>
 #include <vtkTextActor.h>
+
+#include <sstream>
 #include <vtkTextProperty.h>
 #include <vtkTextRenderer.h>
 #include <vtkUnsignedCharArray.h>
@@ -168,6 +170,8 @@ struct SceneContent::Private {
   std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
   MinorityInset inset;
   double aspect = 1;
+  int legendWidth = 0, legendHeight = 0;  ///< pixels, the upper-left text as drawn (fitCornerText)
+  std::vector<double> insetBox;           ///< normalized x0, y0, x1, y1 of the inset; empty: hidden
   int viewHeight = 0;  ///< pixels, when known (setViewSize)
   int viewWidth = 0;
   bool dark = false;
@@ -418,25 +422,73 @@ void SceneContent::setLegend(const std::string& text) {
 }
 
 void SceneContent::fitCornerText() {
-  // 11 px (times the font scale), smaller where a line would not fit the view's width.
+  // 11 px (times the font scale); where a line would not fit the view's width, smaller down to
+  // 9 px, and below that wrapped at spaces (in a view narrowed by the Trained Network dock the
+  // legend shrank to an unreadable 7 px and still ran out of the view).
   const std::pair<vtkTextActor*, const std::string*> corners[] = {{p->legendText, &p->legend}, {p->noteText, &p->note}};
+  bool legendMoved = false;
   for (const auto& [actor, text] : corners) {
-    actor->SetInput(text->c_str());
-    actor->SetVisibility(p->cornerShown && !text->empty());
+    std::string drawn = *text;
     int size = static_cast<int>(11 * p->fontScale);
-    if (p->viewWidth > 0 && !text->empty()) {
-      actor->GetTextProperty()->SetFontSize(size);
+    vtkTextRenderer* renderer = vtkTextRenderer::GetInstance();
+    auto width = [&](const std::string& t, int px) {
+      actor->GetTextProperty()->SetFontSize(px);
       int box[4] = {0, 0, 0, 0};
-      if (vtkTextRenderer* renderer = vtkTextRenderer::GetInstance();
-          renderer && renderer->GetBoundingBox(actor->GetTextProperty(), *text, box, 72)) {
-        const double room = 0.98 * p->viewWidth, wide = box[1] - box[0];
-        if (wide > room) size = std::max(static_cast<int>(7 * p->fontScale), static_cast<int>(size * room / wide));
+      return renderer && renderer->GetBoundingBox(actor->GetTextProperty(), t, box, 72) ? box[1] - box[0] : 0;
+    };
+    if (p->viewWidth > 0 && !text->empty() && renderer) {
+      const double room = 0.98 * p->viewWidth;
+      const int wide = width(drawn, size), smallest = static_cast<int>(9 * p->fontScale);
+      if (wide > room) size = std::max(smallest, static_cast<int>(size * room / wide));
+      if (width(drawn, size) > room) {  // wrap each line at spaces, greedily
+        std::string wrapped, line, word;
+        std::istringstream lines(*text);
+        std::string original;
+        bool firstLine = true;
+        while (std::getline(lines, original)) {
+          std::istringstream words(original);
+          line.clear();
+          std::string out;
+          while (words >> word) {
+            const std::string candidate = line.empty() ? word : line + " " + word;
+            if (!line.empty() && width(candidate, size) > room) {
+              out += line + "\n";
+              line = word;
+            } else {
+              line = candidate;
+            }
+          }
+          out += line;
+          wrapped += (firstLine ? "" : "\n") + out;
+          firstLine = false;
+        }
+        drawn = wrapped;
       }
     }
+    actor->SetInput(drawn.c_str());
+    actor->SetVisibility(p->cornerShown && !text->empty());
     actor->GetTextProperty()->SetFontSize(size);
+    if (actor == p->legendText.Get()) {
+      int box[4] = {0, 0, 0, 0};
+      const bool measured = renderer && !text->empty() && renderer->GetBoundingBox(actor->GetTextProperty(), drawn, box, 72);
+      const int w = measured ? box[1] - box[0] : 0, h = measured ? box[3] - box[2] : 0;
+      if (w != p->legendWidth || h != p->legendHeight) {
+        p->legendWidth = w, p->legendHeight = h;
+        legendMoved = true;
+      }
+    }
   }
   p->legendText->SetPosition(0.006, 0.994);
   p->noteText->SetPosition(0.006, 0.006);
+  if (legendMoved) rebuildInset();  // it sits below the legend where they would meet
+}
+
+std::vector<double> SceneContent::insetBox() const { return p->insetBox; }
+std::pair<int, int> SceneContent::legendSize() const { return {p->legendWidth, p->legendHeight}; }
+
+SceneContent::CornerText SceneContent::drawnCornerText(bool note) const {
+  vtkTextActor* a = note ? p->noteText.Get() : p->legendText.Get();
+  return {a->GetInput() ? a->GetInput() : "", a->GetTextProperty()->GetFontSize()};
 }
 
 void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); }
@@ -505,16 +557,33 @@ void SceneContent::rebuildInset() {
   // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels); in a
   // narrow view at most 55% of the width (it shrinks to stay in shape). Too small to read (a
   // narrow view, large text): no panel rather than an illegible one.
+  // A tall narrow view (the Trained Network dock beside it) has room above the sphere, which
+  // fits the width: there the panel spans the width (0.94 of it, as tall as 0.75 of it).
   const double aspect = std::max(p->aspect, 0.2);
-  const double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
-  const bool on = p->inset.plane.rows() >= 2 && !(p->viewHeight > 0 && S * p->viewHeight < 130 * p->fontScale);
+  double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
+  const double readable = 130 * p->fontScale;
+  if (p->viewHeight > 0 && S * p->viewHeight < readable && aspect < 0.75) bw = 0.94, bh = S = 0.94 * aspect / 1.25;
+  const bool on = p->inset.plane.rows() >= 2 && !(p->viewHeight > 0 && S * p->viewHeight < readable);
   for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
                      static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
     a->SetVisibility(on);
   for (auto& l : p->insetLabels) l->SetVisibility(false);
+  p->insetBox.clear();
   if (!on) return;
-  const double x0 = 1 - 0.012 - bw, y0 = 1 - 0.012 - bh;
-  const double cx = x0 + bw / 2, cy = y0 + bh * 0.37, ry = bh * 0.26, rx = ry / aspect;
+  // Below the legend where the legend reaches into the panel's columns (its text was drawn over).
+  double top = 1 - 0.012;
+  if (p->viewWidth > 0 && p->viewHeight > 0 && 0.006 * p->viewWidth + p->legendWidth > (1 - 0.012 - bw) * p->viewWidth)
+    top = 1 - 0.006 - (p->legendHeight + 6.0) / p->viewHeight;
+  const double x0 = 1 - 0.012 - bw, y0 = top - bh;
+  p->insetBox = {x0, y0, x0 + bw, y0 + bh};
+  double cy = y0 + bh * 0.37, ry = bh * 0.26;
+  if (bw > 0.9 && p->viewHeight > 0) {  // the wide panel is shorter: the circle between the texts, in pixels
+    // The title (two lines) and a row for the labels at the fan's tips above, the value below.
+    const double title = 2 * 14 * p->fontScale + 4 + 16 * p->fontScale, value = 14 * p->fontScale + 6, room = bh * p->viewHeight - title - value;
+    ry = std::min(ry, 0.4 * room / p->viewHeight);
+    cy = y0 + (value + room / 2) / p->viewHeight;
+  }
+  const double cx = x0 + bw / 2, rx = ry / aspect;
   auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
   const double line = p->dark ? 0.55 : 0.72, ink = p->dark ? 0.88 : 0.2;
   // Frame, unit circle, the mean direction.

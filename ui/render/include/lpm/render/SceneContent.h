@@ -70,10 +70,20 @@ public:
   /// from the label base, with their mean pairwise cosine: the inset in the upper right that shows
   /// spread or collapse, whatever the 3D axes show. An empty plane hides it.
   void setMinorityInset(const MinorityInset& inset);
+  /// The inset's panel as drawn, in normalized view coordinates (x0, y0, x1, y1); empty when hidden.
+  std::vector<double> insetBox() const;
+  /// The upper-left legend's drawn size in pixels (width, height).
+  std::pair<int, int> legendSize() const;
   void setDarkBackground(bool dark);
   void setNote(const std::string& text);
   std::string note() const;
-  std::string legend() const;  ///< the upper-left text as drawn
+  std::string legend() const;  ///< the upper-left text
+  /// A corner's text as the view draws it (sized and wrapped to the view's width), and its size.
+  struct CornerText {
+    std::string text;
+    int fontSize = 0;
+  };
+  CornerText drawnCornerText(bool note) const;
   /// The class labels drawn (at the arrows, then in the minority inset), in drawing order.
   std::vector<std::string> shownLabels() const;
   /// The legend and note in the view's corners (exports hide them and draw them as vector text).
