@@ -136,6 +136,38 @@ void writeStoredNpz(const std::string& path, int K, int p, Row row) {
   f << local(crc);
 }
 
+// Row k of a K x p test head: (1 + k % 3) e_{k mod p} (rows k = j mod p parallel, the rest
+// orthogonal: every group cosine is a count, residueCos).
+auto residueRow(int p) {
+  return [p](int k, std::vector<float>& r) {
+    std::fill(r.begin(), r.end(), 0.0f);
+    r[k % p] = static_cast<float>(1 + k % 3);
+  };
+}
+
+// The address space limited to `bytes` while it lives (RLIMIT_AS), the old limit back after.
+class AddressSpaceLimit {
+public:
+  explicit AddressSpaceLimit(uint64_t bytes) {
+    getrlimit(RLIMIT_AS, &old_);
+    rlimit limit = old_;
+    limit.rlim_cur = bytes;
+    set_ = setrlimit(RLIMIT_AS, &limit) == 0;
+  }
+  ~AddressSpaceLimit() { lift(); }
+  AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+  AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+  bool set() const { return set_; }
+  void lift() {
+    if (set_) setrlimit(RLIMIT_AS, &old_);
+    set_ = false;
+  }
+
+private:
+  rlimit old_{};
+  bool set_ = false;
+};
+
 }  // namespace
 
 class TestLargeHead : public QObject {
@@ -187,11 +219,8 @@ private slots:
       f.write(reinterpret_cast<const char*>(&n), 8);
       f << h;
     }
-    rlimit old{};
-    getrlimit(RLIMIT_AS, &old);
-    rlimit limit = old;
-    limit.rlim_cur = 4ull << 30;
-    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    AddressSpaceLimit limit(4ull << 30);
+    QVERIFY(limit.set());
     QString what;
     try {
       const auto c = io::Checkpoint::open(path);
@@ -201,7 +230,7 @@ private slots:
     } catch (const std::exception& e) {
       what = QString("not a refusal: ") + e.what();
     }
-    setrlimit(RLIMIT_AS, &old);
+    limit.lift();
     QVERIFY2(what.contains(message), qPrintable(what));
 #endif
   }
@@ -215,19 +244,13 @@ private slots:
     // Row k: (1 + k % 3) e_{k mod 768}: two rows are parallel when k = j (mod 768), else orthogonal,
     // so every group cosine is a count.
     const int K = 50257, p = 768;
-    writeSafetensors(path, K, p, [&](int k, std::vector<float>& r) {
-      std::fill(r.begin(), r.end(), 0.0f);
-      r[k % p] = static_cast<float>(1 + k % 3);
-    });
-    rlimit old{};
-    getrlimit(RLIMIT_AS, &old);
-    rlimit limit = old;
-    limit.rlim_cur = 4ull << 30;
-    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    writeSafetensors(path, K, p, residueRow(p));
+    AddressSpaceLimit limit(4ull << 30);
+    QVERIFY(limit.set());
     io::NetworkRequest request;
     request.path = path;
     const auto net = io::NetworkComparison::open(request);
-    setrlimit(RLIMIT_AS, &old);
+    limit.lift();
     const auto& a = net.analysis();
     QCOMPARE(a.K, K);
     QCOMPARE(a.cos.size(), Eigen::Index(0));  // not built above kFullCosineMaxK
@@ -285,17 +308,11 @@ private slots:
     QTemporaryDir dir;
     const std::string path = dir.filePath("head.npz").toStdString();
     const int K = 32768, p = 2048;
-    writeStoredNpz(path, K, p, [&](int k, std::vector<float>& r) {
-      std::fill(r.begin(), r.end(), 0.0f);
-      r[k % p] = static_cast<float>(1 + k % 3);
-    });
+    writeStoredNpz(path, K, p, residueRow(p));
     const uint64_t memberBytes = uint64_t(K) * p * 4;
     const io::Checkpoint c = io::Checkpoint::open(path);
-    rlimit old{};
-    getrlimit(RLIMIT_AS, &old);
-    rlimit limit = old;
-    limit.rlim_cur = addressSpace() + memberBytes / 2;
-    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    AddressSpaceLimit limit(addressSpace() + memberBytes / 2);
+    QVERIFY(limit.set());
     int64_t rows = 0, wrong = 0;
     QString error;
     try {
@@ -309,7 +326,7 @@ private slots:
     } catch (const std::exception& e) {
       error = e.what();
     }
-    setrlimit(RLIMIT_AS, &old);
+    limit.lift();
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(rows, int64_t(K));
     QCOMPARE(wrong, int64_t(0));
@@ -338,18 +355,12 @@ private slots:
     const int K = 65536, p = 2048;
     writeSafetensors(
         path, K, p,
-        [&](int k, std::vector<float>& r) {
-          std::fill(r.begin(), r.end(), 0.0f);
-          r[k % p] = static_cast<float>(1 + k % 3);
-        },
+        residueRow(p),
         true);
     const uint64_t tensorBytes = uint64_t(K) * p * 2;
     QVERIFY(double(K) * p * 8 > double(io::kStreamedHeadBytes));
-    rlimit old{};
-    getrlimit(RLIMIT_AS, &old);
-    rlimit limit = old;
-    limit.rlim_cur = addressSpace() + 2 * tensorBytes;
-    QVERIFY(setrlimit(RLIMIT_AS, &limit) == 0);
+    AddressSpaceLimit limit(addressSpace() + 2 * tensorBytes);
+    QVERIFY(limit.set());
     io::NetworkRequest request;
     request.path = path;
     std::optional<io::NetworkComparison> net;
@@ -359,7 +370,7 @@ private slots:
     } catch (const std::exception& e) {
       error = e.what();
     }
-    setrlimit(RLIMIT_AS, &old);
+    limit.lift();
     QVERIFY2(net, qPrintable(error));
     QVERIFY(net->streamed());
     QCOMPARE(net->W().size(), Eigen::Index(0));
