@@ -27,7 +27,8 @@ struct LbfgsOptions {
   /// Optional: the pairs a run starts with (when they fit its length and memory) and leaves for
   /// the next. A run that starts near where the last one ended (the vanishing polish, from the
   /// solution with a few classes zeroed) then starts with its curvature, not a gradient step.
-  /// minimizeOnSphere keeps them for the unit sphere: it scales them to the point's norm.
+  /// minimizeOnSphere keeps them for the unit sphere: it scales them to the point's norm. Copies
+  /// of these options share the pairs: never run two of them at once.
   std::shared_ptr<LbfgsPairs> keep;
 };
 

@@ -249,7 +249,9 @@ public:
         lastGap_ = target;  // an upper bound; the solution's own gap is computed exactly
         return true;
       }
-      lastGap_ = std::max(lastGap_, target);
+      // Missed: the gap is above the target. Few groups: the exact gap is cheap, and the polish's
+      // regrowth rule compares it with the solution's; many: the target (a lower bound).
+      lastGap_ = G_ > kAdaptiveRankGroups ? std::max(lastGap_, target) : gap(tau);
       skipExact_ = backoff_;
       backoff_ = std::min(2 * backoff_, 16);
       return false;
@@ -541,7 +543,7 @@ private:
     const double sigma = (target - inner) / tau;  // the largest sigma that meets the target
     if (!(sigma > 0)) return false;
     if (tau * sigma * detail::kBelowMargin > 0.5 * target) return gap(tau) <= target;
-    return contrasts <= sigma && detail::singularValuesBelow(anyD(), sigma);
+    return contrasts * (1 + detail::kBelowMargin) < sigma && detail::singularValuesBelow(anyD(), sigma);
   }
   // <D, Z> + tau sigma_max over the nuclear ball, given sigma_max(Dbar) (exact or estimated);
   // the contrasts' parts enter both terms.
@@ -926,7 +928,10 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
   auto factorCandidate = [&](const Eigen::VectorXd& state, Eigen::VectorXd& x) {
     x = objective.zeroGroups(state, minor);
     const double n = x.norm();
-    if (!(n > 0)) return false;
+    if (!(n > 0)) {
+      x.resize(0);  // nothing left to polish
+      return false;
+    }
     x *= radius / n;
     Eigen::VectorXd grad;
     const double f = objective(x, grad);

@@ -85,7 +85,7 @@ Svd svdOfProduct(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
 }
 
 bool singularValuesBelow(const Eigen::MatrixXd& M, double s) {
-  if (!(s > 0) || !std::isfinite(s)) return false;
+  if (!(s > 0) || !std::isfinite(s) || !M.allFinite()) return false;  // LLT passes a NaN pivot
   const Eigen::Index m = M.rows(), n = M.cols();
   if (m == 0 || n == 0) return true;
   // The smaller Gram matrix: M M^T (m <= n) or M^T M, through the products' kernel.
