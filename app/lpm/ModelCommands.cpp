@@ -70,12 +70,13 @@ int runSolve(const SolveArgs& a) {
   bool printed = false;
   const double gapTarget = o.gapTarget;
   const size_t K = r.sizes ? r.sizes->size() : static_cast<size_t>(r.params.K());
-  o.progress = [&, gapTarget, K](int iterations, double gap) {
+  o.progress = [&, gapTarget, K](int iterations, double gap, bool atLeast) {
     const auto now = std::chrono::steady_clock::now();
     if (now - started < std::chrono::seconds(1) || now - lastLine < std::chrono::seconds(1)) return;
     lastLine = now;
     printed = true;
-    std::cerr << "lpm: solving K = " << K << ": step " << iterations << ", gap " << std::setprecision(3) << gap
+    std::cerr << "lpm: solving K = " << K << ": step " << iterations << ", gap " << (atLeast ? "> " : "")
+              << std::setprecision(3) << gap
               << " (target " << gapTarget << " relative), "
               << std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count() / 1000.0 << " s" << std::endl;
   };

@@ -242,23 +242,29 @@ public:
         return false;
       }
       lastGap_ = gapEstimate(tau);
+      lastGapAtLeast_ = G_ > kExactGapGroups;  // the estimate is from below
       if (!(lastGap_ <= target)) return false;
       // The exact answer without the eigenvalues: the gap is <= target exactly when sigma_max(D)
       // is below the sigma that would just meet it (singularValuesBelow, a Cholesky test).
       if (gapWithin(tau, target)) {
         lastGap_ = target;  // an upper bound; the solution's own gap is computed exactly
+        lastGapAtLeast_ = false;
         return true;
       }
       // Missed: the gap is above the target. Few groups: the exact gap is cheap, and the polish's
       // regrowth rule compares it with the solution's; many: the target (a lower bound).
       lastGap_ = G_ > kAdaptiveRankGroups ? std::max(lastGap_, target) : gap(tau);
+      lastGapAtLeast_ = G_ > kAdaptiveRankGroups;
       skipExact_ = backoff_;
       backoff_ = std::min(2 * backoff_, 16);
       return false;
     }
     lastGap_ = gap(tau);
+    lastGapAtLeast_ = false;
     return lastGap_ <= target;
   }
+  /// Whether lastGap() is a lower bound (the estimate, or a missed target), not the gap itself.
+  bool lastGapAtLeast() const { return lastGapAtLeast_; }
   /// The gap gapBelow last computed (estimated or exact).
   double lastGap() const { return lastGap_; }
 
@@ -593,6 +599,7 @@ private:
   Eigen::VectorXd powerVector_;
   int skipExact_ = 0, backoff_ = 1;
   double lastGap_ = std::numeric_limits<double>::quiet_NaN();
+  bool lastGapAtLeast_ = false;
   int G_, r_;
   Loss loss_;
   bool frobenius_ = false;
@@ -1230,7 +1237,7 @@ int adaptRank(const Problem& problem, const std::vector<ClassGroup>& groups, dou
       if (options.cancel.cancelled()) return true;
       const double target = options.gapTarget * certificateScale(objective.objective(), objective.gain(), objective.floor());
       if (objective.gapBelow(tau, target)) return certified = true;
-      if (options.progress && (step + 1) % 25 == 0) options.progress(iterations + step + 1, objective.lastGap());
+      if (options.progress && (step + 1) % 25 == 0) options.progress(iterations + step + 1, objective.lastGap(), objective.lastGapAtLeast());
       if (++step % 100 == 0 && step >= 200) {
         const Eigen::VectorXd S = svdOf(objective.Zbar(), false).S;
         stalled = S(rank - 1) > 0.05 * S(0);
@@ -1307,7 +1314,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
       return true;
     }
     const bool done = objective.gapBelow(tau, options.gapTarget * certificateScale(f, objective.gain(), objective.floor()));
-    if (options.progress && ++steps % 25 == 0) options.progress(adaptIterations + steps, objective.lastGap());
+    if (options.progress && ++steps % 25 == 0) options.progress(adaptIterations + steps, objective.lastGap(), objective.lastGapAtLeast());
     return done;
   };
   const auto fg = phaseFunction(problem, objective);  // log f (or -gain): phaseFunction says why
@@ -1367,7 +1374,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
       auto tighter = [&](double, double) {
         const bool done =
             objective.gapBelow(tau, relative * certificateScale(objective.objective(), objective.gain(), objective.floor()));
-        if (++polishSteps % 25 == 0 && options.progress) options.progress(s.iterations + polishSteps, objective.lastGap());
+        if (++polishSteps % 25 == 0 && options.progress) options.progress(s.iterations + polishSteps, objective.lastGap(), objective.lastGapAtLeast());
         if (!done && abandon && abandon()) abandoned = true;
         return done || abandoned || options.cancel.cancelled();
       };

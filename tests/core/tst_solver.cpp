@@ -345,6 +345,24 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, solverKindFromString("fast"));
   }
 
+  void progressSaysWhenTheGapIsABound() {
+    // Many classes: the gap on the way is the power-iteration estimate or a target the exact test
+    // found missed, both lower bounds, and progress says so (shown as "gap > ..."); few: exact.
+    std::vector<std::pair<double, bool>> seen;
+    SolveOptions o;
+    o.kind = SolverKind::General;
+    o.progress = [&](int, double gap, bool atLeast) { seen.emplace_back(gap, atLeast); };
+    const Solution s = solve(makeFromSizes(1, 5, exponentialProfile(100, 100)), o);
+    QVERIFY(s.certified);
+    QVERIFY(seen.size() >= 5);
+    QVERIFY(std::any_of(seen.begin(), seen.end(), [](const auto& p) { return p.second; }));
+    for (const auto& [gap, atLeast] : seen) QVERIFY(std::isfinite(gap) && gap > 0);
+    seen.clear();
+    const Solution few = solve(makeFromSizes(1, 5, exponentialProfile(12, 100)), o);
+    QVERIFY(few.certified && !seen.empty());
+    QVERIFY(std::none_of(seen.begin(), seen.end(), [](const auto& p) { return p.second; }));
+  }
+
   void cancellation() {
     SolveOptions o;
     o.kind = SolverKind::General;

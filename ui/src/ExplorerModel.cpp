@@ -113,13 +113,13 @@ void ExplorerModel::setCurveRange(double Rmin, double Rmax, int points) {
   startSweep();
 }
 
-std::function<void(int, double)> ExplorerModel::progressReporter() {
+std::function<void(int, double, bool)> ExplorerModel::progressReporter() {
   // Called on whichever thread solves (the pool's, or this one for inline solves), through every
   // SolveChain made from solveOptions_: it owns its state (the time of the last report) and posts
   // at most ten reports a second to this object's thread.
   auto last = std::make_shared<std::atomic<int64_t>>(0);
   QPointer<ExplorerModel> self(this);
-  return [last, self](int iterations, double gap) {
+  return [last, self](int iterations, double gap, bool atLeast) {
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now().time_since_epoch())
                             .count();
@@ -127,8 +127,8 @@ std::function<void(int, double)> ExplorerModel::progressReporter() {
     if (now - before < 100 || !last->compare_exchange_strong(before, now)) return;
     QMetaObject::invokeMethod(
         self.data(),
-        [self, iterations, gap] {
-          if (self) emit self->solveProgress(iterations, gap);
+        [self, iterations, gap, atLeast] {
+          if (self) emit self->solveProgress(iterations, gap, atLeast);
         },
         Qt::QueuedConnection);
   };

@@ -253,8 +253,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   progressText_ = new QLabel(this);
   progressText_->setObjectName("solveProgress");
   progressText_->setVisible(false);
-  connect(model, &ExplorerModel::solveProgress, this, [this](int iterations, double gap) {
-    progressText_->setText(tr("step %1, gap %2").arg(iterations).arg(gap, 0, 'g', 2));
+  connect(model, &ExplorerModel::solveProgress, this, [this](int iterations, double gap, bool atLeast) {
+    progressText_->setText((atLeast ? tr("step %1, gap > %2") : tr("step %1, gap %2")).arg(iterations).arg(gap, 0, 'g', 2));
   });
   if (composeForPopups()) statusBar()->addPermanentWidget(new PopupKeeper(statusBar()));
   statusBar()->addPermanentWidget(progressText_);

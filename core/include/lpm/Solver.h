@@ -64,9 +64,11 @@ struct SolveOptions {
   std::shared_ptr<const Eigen::VectorXd> warmStart;  ///< Solution::state of a nearby problem
   CancelToken cancel;                                ///< cancelled from another thread: stop early
   /// Called from the solving thread every 25 steps of a factored solve: the steps so far (the
-  /// iterations and then the polish that makes vanishing exact) and the gap last computed (estimated from below on the way for many classes; the
-  /// published gap is always exact). For progress lines and bars; it must not throw.
-  std::function<void(int iterations, double gap)> progress;
+  /// iterations and then the polish that makes vanishing exact) and the gap last computed;
+  /// `atLeast`: it is a lower bound (many classes: the power-iteration estimate, or a target the
+  /// exact test found missed), to be shown as "gap > ...". The published gap is always exact.
+  /// For progress lines and bars; it must not throw.
+  std::function<void(int iterations, double gap, bool atLeast)> progress;
   unsigned seed = 7;
 };
 

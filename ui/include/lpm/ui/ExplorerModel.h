@@ -88,7 +88,7 @@ signals:
   void solvingChanged(bool running);
   /// A solve running in the background: iterations so far and the gap last computed (at most
   /// ten times a second).
-  void solveProgress(int iterations, double gap);
+  void solveProgress(int iterations, double gap, bool atLeast);  ///< atLeast: the gap is above `gap`
 
 private:
   void startSolve();
@@ -123,7 +123,7 @@ private:
   SolveChain chain_;         // likewise: warm starts only from certified solves
   SolveOptions solveOptions_;
   /// SolveOptions::progress for every solve of the explorer: posts solveProgress, ten times a second at most.
-  std::function<void(int, double)> progressReporter();
+  std::function<void(int, double, bool)> progressReporter();
   std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
   std::mutex pictureMutex_;
