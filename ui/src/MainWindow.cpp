@@ -38,7 +38,6 @@
 #include <QTextBrowser>
 #include <QComboBox>
 #include <QTimer>
-#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QVariantAnimation>
