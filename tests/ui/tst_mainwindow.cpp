@@ -747,7 +747,14 @@ private slots:
       const bool besideLegend = box[0] * width > 0.006 * width + lw;
       QVERIFY2(besideLegend || box[3] * height <= height - lh, qPrintable(what));  // never over the legend
       QVERIFY2(box[1] > 0.5 || width > height, qPrintable(what));  // above the sphere in the middle
+      if (width > height) QVERIFY2(box[3] > 0.98, qPrintable(what));  // the legend wraps beside it, at the top
     }
+    // Presentation's larger text in a portrait view: no room between the legend and the sphere,
+    // so no panel (the first wide panel covered the sphere there).
+    scene.setFontScale(1.6);
+    scene.setViewSize(440, 700);
+    const std::vector<double> box = scene.insetBox();
+    QVERIFY(box.empty() || box[1] > 0.5 + 0.33 * 440 / 700);
   }
 
   void darkPresentationControlsHaveEdges() {

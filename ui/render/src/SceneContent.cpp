@@ -171,11 +171,37 @@ struct SceneContent::Private {
   MinorityInset inset;
   double aspect = 1;
   int legendWidth = 0, legendHeight = 0;  ///< pixels, the upper-left text as drawn (fitCornerText)
+  bool legendBesideInset = false;         ///< the legend was fitted beside a drawn inset
   std::vector<double> insetBox;           ///< normalized x0, y0, x1, y1 of the inset; empty: hidden
   int viewHeight = 0;  ///< pixels, when known (setViewSize)
   int viewWidth = 0;
   bool dark = false;
 };
+
+namespace {
+// The minority inset's panel (normalized view units): whether it is drawn, its width and height.
+// A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels); in a
+// narrow view at most 55% of the width (it shrinks to stay in shape). A tall narrow view (the
+// Trained Network dock beside it) has room above the sphere, which fits the width: there the panel
+// spans the width (0.94 of it, as tall as 0.75 of it). Too small to read (a narrow view, large
+// text): no panel rather than an illegible one.
+struct InsetPanel {
+  bool on;
+  double bw, bh;
+};
+InsetPanel insetPanel(double aspectIn, int viewHeight, double fontScale, bool wanted, int legendHeight) {
+  const double aspect = std::max(aspectIn, 0.2);
+  double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect;
+  const double readable = 130 * fontScale;
+  // The wide panel only where it fits between the legend and the sphere, whose top is about a
+  // third of the width above the middle (the sphere fits the width in a portrait view).
+  const double width = aspect * viewHeight, wideHeight = 0.94 * width / 1.25;
+  if (viewHeight > 0 && S * viewHeight < readable && aspect < 0.75 &&
+      wideHeight + legendHeight + 12 <= viewHeight / 2.0 - width / 3)
+    bw = 0.94, S = 0.94 * aspect / 1.25;
+  return {wanted && !(viewHeight > 0 && S * viewHeight < readable), bw, S};
+}
+}  // namespace
 
 SceneContent::SceneContent() : p(new Private) {
   auto* r = p->renderer.Get();
@@ -437,7 +463,12 @@ void SceneContent::fitCornerText() {
       return renderer && renderer->GetBoundingBox(actor->GetTextProperty(), t, box, 72) ? box[1] - box[0] : 0;
     };
     if (p->viewWidth > 0 && !text->empty() && renderer) {
-      const double room = 0.98 * p->viewWidth;
+      // The legend beside the inset (upper right) where that leaves it 120 px or more; else the
+      // whole width, and the inset goes below it (rebuildInset).
+      double room = 0.98 * p->viewWidth;
+      const InsetPanel panel = insetPanel(p->aspect, p->viewHeight, p->fontScale, p->inset.plane.rows() >= 2, p->legendHeight);
+      const double beside = (1 - 0.012 - panel.bw - 0.006) * p->viewWidth - 8;
+      if (actor == p->legendText.Get() && panel.on && beside >= 120) room = beside;
       const int wide = width(drawn, size), smallest = static_cast<int>(9 * p->fontScale);
       if (wide > room) size = std::max(smallest, static_cast<int>(size * room / wide));
       if (width(drawn, size) > room) {  // wrap each line at spaces, greedily
@@ -554,16 +585,15 @@ void SceneContent::setMinorityInset(const MinorityInset& inset) {
 
 
 void SceneContent::rebuildInset() {
-  // A panel in the upper right, 30% of the view's height and 1.25 times as wide (in pixels); in a
-  // narrow view at most 55% of the width (it shrinks to stay in shape). Too small to read (a
-  // narrow view, large text): no panel rather than an illegible one.
-  // A tall narrow view (the Trained Network dock beside it) has room above the sphere, which
-  // fits the width: there the panel spans the width (0.94 of it, as tall as 0.75 of it).
   const double aspect = std::max(p->aspect, 0.2);
-  double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect, bh = S;
-  const double readable = 130 * p->fontScale;
-  if (p->viewHeight > 0 && S * p->viewHeight < readable && aspect < 0.75) bw = 0.94, bh = S = 0.94 * aspect / 1.25;
-  const bool on = p->inset.plane.rows() >= 2 && !(p->viewHeight > 0 && S * p->viewHeight < readable);
+  const InsetPanel panel = insetPanel(p->aspect, p->viewHeight, p->fontScale, p->inset.plane.rows() >= 2, p->legendHeight);
+  const double bw = panel.bw, bh = panel.bh;
+  const bool on = panel.on;
+  // The legend wraps beside the panel where it can (fitCornerText): once the panel comes or goes.
+  if (on != p->legendBesideInset) {
+    p->legendBesideInset = on;
+    fitCornerText();
+  }
   for (vtkProp* a : {static_cast<vtkProp*>(p->insetLinesActor.Get()), static_cast<vtkProp*>(p->insetArrowsActor.Get()),
                      static_cast<vtkProp*>(p->insetTitle.Get()), static_cast<vtkProp*>(p->insetValue.Get())})
     a->SetVisibility(on);
@@ -677,12 +707,11 @@ void SceneContent::resetCamera() { standardView(3); }
 void SceneContent::setViewSize(int width, int height) {
   const bool taller = height != p->viewHeight, wider = std::abs(p->aspect - (height > 0 ? double(width) / height : 1.0)) > 1e-9;
   p->viewHeight = height;
-  if (width != p->viewWidth) {
-    p->viewWidth = width;
-    fitCornerText();
-  }
+  const bool widthChanged = width != p->viewWidth;
+  p->viewWidth = width;
   fitAspect(height > 0 ? double(width) / height : 1.0);  // rebuilds the inset when the shape changed
   if (taller && !wider) rebuildInset();
+  if (widthChanged || taller) fitCornerText();  // beside the inset as it now is (rebuilds it if the legend moved)
 }
 
 void SceneContent::fitAspect(double aspect) {
