@@ -671,6 +671,9 @@ void MainWindow::setPresentation(bool on) {
     QApplication::setStyle(beforePresentation_.style);
     QApplication::setPalette(beforePresentation_.palette);
     QApplication::setFont(beforePresentation_.font);
+    // The theme may have changed while presenting (View > Dark Theme): the window follows the
+    // theme as it is now, not as it was (the views did, the panels and menus kept the old one).
+    applyDarkPalette(doc_->view().dark);
     showNormal();
     setWindowState(beforePresentation_.state);
   }
