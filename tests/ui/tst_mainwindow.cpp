@@ -772,6 +772,14 @@ private slots:
       const QColor edge = img.pixelColor(0, img.height() / 2);
       QVERIFY2(edge.lightness() > 80, qPrintable(QString("%1: edge %2").arg(c->metaObject()->className(), edge.name())));
     }
+    // A slider's groove (its unfilled end, right of the handle) shows too.
+    auto* slider = w->panel()->findChild<QSlider*>();
+    QVERIFY(slider && slider->value() < slider->maximum() * 0.9);
+    const QImage img = slider->grab().toImage();
+    int light = 0;
+    for (int x = img.width() - 8; x < img.width(); ++x)
+      for (int y = 0; y < img.height(); ++y) light += img.pixelColor(x, y).lightness() > 80;
+    QVERIFY2(light > 0, "no groove at the slider's end");
     // The theme changed while presenting: leaving gives the whole window the theme as it is now.
     w->action("view.dark")->setChecked(false);
     w->activateWindow();

@@ -66,7 +66,7 @@ namespace lpm::ui {
 namespace {
 // Presentation's look: Fusion, whose control outlines are the window colour darkened, which on
 // the dark presentation's black is black: check boxes, spin boxes, combo boxes and buttons had no
-// visible edge. On a dark window this draws a light one-pixel edge round each of them.
+// visible edge (sliders no groove). On a dark window this draws a light one-pixel edge round each.
 class PresentationStyle : public QProxyStyle {
 public:
   PresentationStyle() : QProxyStyle(QStringLiteral("Fusion")) {}
@@ -77,6 +77,11 @@ public:
   void drawComplexControl(ComplexControl cc, const QStyleOptionComplex* o, QPainter* p, const QWidget* w) const override {
     QProxyStyle::drawComplexControl(cc, o, p, w);
     if (cc == CC_SpinBox || cc == CC_ComboBox) edge(o, p, false);
+    if (cc == CC_Slider) {  // the groove: only its filled part and the handle showed
+      QStyleOption groove(*o);
+      groove.rect = subControlRect(cc, o, SC_SliderGroove, w);
+      edge(&groove, p, false);
+    }
   }
 
 private:
