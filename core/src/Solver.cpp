@@ -889,6 +889,19 @@ namespace {
 // column of Z set to 0 (minority features and classifiers zero) and the rest rescaled to the full
 // budget: if it passes the certificate it is an optimum with the minority exactly vanished, and it
 // is published instead. The warm-start state stays the solver's (a zero factor cannot regrow).
+// The published point's nuclear norm, and its Grams when `grams`; with `factors` (the adaptive
+// many-group solve) both from Zbar's SVD through the factors (svdOfProduct), else from Zbar.
+void publishNormAndGrams(Solution& s, const GroupedObjective& objective, const Eigen::VectorXd* factors, bool grams) {
+  if (factors && grams) {
+    const Svd svd = objective.factorSvd(*factors);
+    s.nuclearNorm = objective.nuclearNorm(svd, s.Z.contrast);
+    fillGrams(s, &svd);
+    return;
+  }
+  s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
+  if (grams) fillGrams(s);
+}
+
 // A polish runs L-BFGS from y until the gap is below `relative` times the certificate's scale, or
 // until `abandon` (asked after every step) says there is no point: then it returns true.
 using Polish = std::function<bool(Eigen::VectorXd& y, double relative, const std::function<bool()>& abandon)>;
@@ -951,14 +964,7 @@ void vanishMinorityIfOptimal(Solution& s, GroupedObjective& objective, double ta
     s.gap = objective.gap(tau);
     s.Z.mean = objective.Zbar();
     s.Z.contrast = objective.contrast();
-    if (inFactors) {
-      const Svd svd = objective.factorSvd(point);
-      s.nuclearNorm = objective.nuclearNorm(svd, s.Z.contrast);
-      fillGrams(s, &svd);
-    } else {
-      s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
-      fillGrams(s);
-    }
+    publishNormAndGrams(s, objective, inFactors ? &point : nullptr, true);
   };
   Eigen::VectorXd x;
   if (inFactors ? factorCandidate(s.state, x) : candidate(s.Z.mean, s.Z.contrast, x)) return adopt(x);
@@ -1334,14 +1340,7 @@ Solution solveOnce(const Problem& problem, SolverKind kind, const SolveOptions& 
   s.certificateFloor = objective.floor();
   s.radius = tau;
   s.certified = finite && !s.cancelled && s.gap <= certificateTarget(s.objective, s.gain, s.certificateFloor);
-  if (adaptive && finite) {  // many groups: Zbar's SVD from the factors (svdOfProduct)
-    const Svd svd = objective.factorSvd(x);
-    s.nuclearNorm = objective.nuclearNorm(svd, s.Z.contrast);
-    fillGrams(s, &svd);
-  } else {
-    s.nuclearNorm = objective.nuclearNorm(s.Z.mean, s.Z.contrast);
-    if (finite) fillGrams(s);
-  }
+  publishNormAndGrams(s, objective, adaptive ? &x : nullptr, finite);
   if (s.certified && fixedEtf) {
     // The minority features shrink like 1/R while the objective barely feels their direction:
     // converge further so that their cosines are pinned too (the certificate stays f's).

@@ -153,21 +153,9 @@ struct Zip {
   }
   /// The first `n` bytes of an entry (all of it when n is larger), never more than `cap`.
   std::string read(const std::string& name, uint64_t n, uint64_t cap) {
-    const uint64_t total = size(name);
-    n = std::min(n, total);
+    n = std::min(n, size(name));
     if (n > cap) refuse("zip entry '" + name + "' is larger than the limit of " + std::to_string(cap) + " bytes");
-    zip_file_t* f = zip_fopen_index(z, index.at(name), 0);
-    if (!f) refuse("cannot open zip entry '" + name + "'");
-    std::string s(n, '\0');
-    uint64_t got = 0;
-    while (got < n) {
-      const zip_int64_t r = zip_fread(f, s.data() + got, n - got);
-      if (r <= 0) break;
-      got += static_cast<uint64_t>(r);
-    }
-    zip_fclose(f);
-    if (got != n) refuse("zip entry '" + name + "' is truncated or corrupt");
-    return s;
+    return Stream(*this, name).read(0, n);
   }
   /// An entry read front to back in pieces (stored or deflated alike): what lies before a piece
   /// is read and dropped a megabyte at a time, so nothing of the entry is held but the piece.
