@@ -757,6 +757,56 @@ private slots:
     QVERIFY(box.empty() || box[1] > 0.5 + 0.33 * 440 / 700);
   }
 
+  void insetLabelsAndSceneKeepClear() {
+    // Just below R0 (fig3a at R = 12) the inset's two class lists sit 26 degrees apart and printed
+    // into each other ("7,96,8,10"); they are pushed apart along their row, inside the panel. The
+    // panel is opaque, so the scene's picture moves clear of it (its reach: radius 1.5).
+    const double a = 13 * M_PI / 180;
+    render::MinorityInset inset;
+    inset.plane = Eigen::MatrixX2d(5, 2);
+    for (int i = 0; i < 5; ++i) inset.plane.row(i) << (i % 2 ? -1 : 1) * std::sin(a), std::cos(a);
+    inset.classes = {5, 6, 7, 8, 9};
+    inset.cos = 0.94;
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{470, 720}, {480, 480}, {900, 650}, {190, 700}}) {
+      render::SceneContent scene;
+      scene.setModelLegend("classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+      scene.setMinorityInset(inset);
+      scene.setViewSize(width, height);
+      const QString what = QStringLiteral("%1 x %2").arg(width).arg(height);
+      const std::vector<double> box = scene.insetBox();
+      QVERIFY2(box.size() == 4, qPrintable(what));
+      const auto labels = scene.insetLabelBoxes();
+      QVERIFY2(labels.size() == 2, qPrintable(what));
+      QVERIFY2(!labels[0].overlaps(labels[1]), qPrintable(what + QStringLiteral(": labels at %1 and %2, %3 and %4 wide")
+                                                                   .arg(labels[0].x).arg(labels[1].x).arg(labels[0].w).arg(labels[1].w)));
+      for (const auto& l : labels)
+        QVERIFY2(l.x - l.w / 2 >= box[0] * width - 0.5 && l.x + l.w / 2 <= box[2] * width + 0.5, qPrintable(what));
+      // The scene's disc (radius 1.5 at distance 6, 30 degrees across the shorter side) clear of the panel.
+      const double r = std::min(width, height) / 2.0 * 1.5 / (6 * std::tan(15 * M_PI / 180));
+      const auto [cx, cy] = scene.sceneCentre();
+      const double dx = std::max({box[0] * width - cx, 0.0, cx - box[2] * width});
+      const double dy = std::max({box[1] * height - cy, 0.0, cy - box[3] * height});
+      const double clear = std::hypot(dx, dy);
+      const double dx0 = std::max(box[0] * width - width / 2.0, 0.0), dy0 = std::max(box[1] * height - height / 2.0, 0.0);
+      if (width != height && width != 190)  // room to move clear (the narrow view's wide panel is placed clear of it)
+        QVERIFY2(clear >= r - 1, qPrintable(what + QStringLiteral(": centre %1, %2, clearance %3 < %4").arg(cx).arg(cy).arg(clear).arg(r)));
+      else  // a square view: the disc fills it, so the least that is hidden
+        QVERIFY2(clear >= std::hypot(dx0, dy0) + (width == height ? 20 : 0), qPrintable(what));
+      QVERIFY2(cx - r >= -1 && cy - r >= -1, qPrintable(what));  // and inside the view
+    }
+    // separateLabels itself: apart where they overlap, kept inside the row, untouched otherwise;
+    // a row too narrow for both sends one up a line.
+    std::vector<render::LabelBox> b = {{100, 50, 40, 14}, {110, 50, 60, 14}, {300, 50, 20, 14}};
+    render::separateLabels(b, 0, 400);
+    QVERIFY(!b[0].overlaps(b[1]) && !b[1].overlaps(b[2]) && !b[0].overlaps(b[2]));
+    QCOMPARE(b[2].x, 300.0);
+    QVERIFY(b[0].x < b[1].x && b[0].x - 20 >= 0);
+    std::vector<render::LabelBox> narrow = {{50, 50, 60, 14}, {50, 50, 60, 14}};
+    render::separateLabels(narrow, 20, 80);
+    QVERIFY(!narrow[0].overlaps(narrow[1]));
+    QVERIFY(narrow[1].y > narrow[0].y);
+  }
+
   void darkPresentationControlsHaveEdges() {
     // Fusion outlines controls in the window colour darkened: black on the dark presentation's
     // black. The spin boxes, combo boxes and check boxes must still show where they are.

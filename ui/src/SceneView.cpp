@@ -10,7 +10,7 @@
 namespace lpm::ui {
 
 SceneView::SceneView(QWidget* parent) : VtkOpenGLWidget(parent), content_(new render::SceneContent) {
-  renderWindow()->AddRenderer(content_->renderer());
+  content_->addTo(renderWindow());
 }
 
 SceneView::~SceneView() { delete content_; }

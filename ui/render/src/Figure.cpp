@@ -114,7 +114,7 @@ QImage renderScene(const SceneData& data, int w, int h, double fontScale, std::s
   legend = scene.legend();
   note = scene.note();
   scene.setShowCornerText(false);
-  win->AddRenderer(scene.renderer());
+  scene.addTo(win);
   win->Render();
   vtkNew<vtkWindowToImageFilter> grab;
   grab->SetInput(win);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
 #include <vtkNew.h>
@@ -21,6 +22,7 @@
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
+#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 #include <vtkSphereSource.h>
@@ -48,6 +50,36 @@ void Palette::classColour(int k, double rgb[3]) {
   const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
   const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
   for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
+}
+
+bool LabelBox::overlaps(const LabelBox& o) const {
+  return std::abs(x - o.x) < (w + o.w) / 2 && std::abs(y - o.y) < (h + o.h) / 2;
+}
+
+void separateLabels(std::vector<LabelBox>& boxes, double left, double right) {
+  // Along the row: each overlapping pair moves apart by half the overlap each, a few rounds, the
+  // boxes kept between left and right (where they fit). What is still overlapping then (a row too
+  // narrow) goes up by a line, above the one it met.
+  auto clampX = [&](LabelBox& b) {
+    if (right - left >= b.w) b.x = std::clamp(b.x, left + b.w / 2, right - b.w / 2);
+  };
+  for (int round = 0; round < 40; ++round) {
+    bool moved = false;
+    for (size_t i = 0; i < boxes.size(); ++i)
+      for (size_t j = i + 1; j < boxes.size(); ++j) {
+        LabelBox &a = boxes[i], &b = boxes[j];
+        if (!a.overlaps(b)) continue;
+        const double need = (a.w + b.w) / 2 - std::abs(a.x - b.x) + 0.5;
+        const double dir = a.x < b.x || (a.x == b.x && i < j) ? -1 : 1;
+        a.x += dir * need / 2, b.x -= dir * need / 2;
+        clampX(a), clampX(b);
+        moved = true;
+      }
+    if (!moved) return;
+  }
+  for (size_t j = 1; j < boxes.size(); ++j)
+    for (size_t i = 0; i < j; ++i)
+      if (boxes[i].overlaps(boxes[j])) boxes[j].y = boxes[i].y + (boxes[i].h + boxes[j].h) / 2 + 1, i = size_t(-1);
 }
 
 namespace {
@@ -160,14 +192,19 @@ struct SceneContent::Private {
   bool cornerShown = true;
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
   double fontScale = 1;
-  // The minority inset (upper right): a frame, the unit circle, the arrows and their texts. No
-  // filled panel: VTK 9.1 draws a filled 2D polygon over the lines and texts, whatever the layer.
+  // The minority inset (upper right): a frame, the unit circle, the arrows and their texts. Its
+  // panel is a renderer of its own in layer 1, cleared to a plain colour in the inset's box, so the
+  // 3D scene never draws into it; what it shows is in `insetLayer` above (layer 2, the whole view,
+  // nothing cleared). A filled 2D polygon in one renderer does not work: VTK 9.1 draws it over
+  // the lines and texts, whatever their layer numbers.
+  vtkNew<vtkRenderer> insetPanel, insetLayer;
   vtkNew<vtkPolyData> insetLines, insetArrows;
   vtkNew<vtkPolyDataMapper2D> insetLinesMapper, insetArrowsMapper;
   vtkNew<vtkActor2D> insetLinesActor, insetArrowsActor;
   vtkNew<vtkCoordinate> normalized;
   vtkNew<vtkTextActor> insetTitle, insetValue;
   std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
+  std::vector<LabelBox> insetLabelBoxes;  ///< the shown ones, pixels (rebuildInset)
   MinorityInset inset;
   double aspect = 1;
   int legendWidth = 0, legendHeight = 0;  ///< pixels, the upper-left text as drawn (fitCornerText)
@@ -206,6 +243,12 @@ InsetPanel insetPanel(double aspectIn, int viewHeight, double fontScale, bool wa
 SceneContent::SceneContent() : p(new Private) {
   auto* r = p->renderer.Get();
   r->GradientBackgroundOn();
+  p->insetPanel->SetLayer(1);
+  p->insetPanel->PreserveColorBufferOff();  // opaque: cleared to its background in its viewport
+  p->insetPanel->InteractiveOff();
+  p->insetPanel->DrawOff();
+  p->insetLayer->SetLayer(2);
+  p->insetLayer->InteractiveOff();
   setDarkBackground(false);
 
   p->arrowSource->SetTipResolution(12);
@@ -285,7 +328,7 @@ SceneContent::SceneContent() : p(new Private) {
     ma.first->SetTransformCoordinate(p->normalized);
     ma.second->SetMapper(ma.first);
     ma.second->SetVisibility(false);
-    r->AddActor2D(ma.second);
+    p->insetLayer->AddActor2D(ma.second);
   }
   // Drawn in layer order: the frame and circle, the arrows, the texts.
   p->insetLinesActor->SetLayerNumber(2);
@@ -299,7 +342,7 @@ SceneContent::SceneContent() : p(new Private) {
     t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
     t->GetTextProperty()->SetJustificationToCentered();
     t->SetVisibility(false);
-    r->AddActor2D(t);
+    p->insetLayer->AddActor2D(t);
   }
   resetCamera();
 }
@@ -307,6 +350,11 @@ SceneContent::SceneContent() : p(new Private) {
 SceneContent::~SceneContent() = default;
 
 vtkRenderer* SceneContent::renderer() const { return p->renderer; }
+
+void SceneContent::addTo(vtkRenderWindow* window) {
+  window->SetNumberOfLayers(std::max(window->GetNumberOfLayers(), 3));
+  for (vtkRenderer* r : {p->renderer.Get(), p->insetPanel.Get(), p->insetLayer.Get()}) window->AddRenderer(r);
+}
 
 void SceneContent::setFontScale(double s) {
   p->fontScale = s;
@@ -515,6 +563,8 @@ void SceneContent::fitCornerText() {
 }
 
 std::vector<double> SceneContent::insetBox() const { return p->insetBox; }
+
+std::vector<LabelBox> SceneContent::insetLabelBoxes() const { return p->insetLabelBoxes; }
 std::pair<int, int> SceneContent::legendSize() const { return {p->legendWidth, p->legendHeight}; }
 
 SceneContent::CornerText SceneContent::drawnCornerText(bool note) const {
@@ -572,9 +622,11 @@ void SceneContent::setDarkBackground(bool dark) {
   if (dark) {
     p->renderer->SetBackground(0.13, 0.14, 0.16);
     p->renderer->SetBackground2(0.22, 0.24, 0.28);
+    p->insetPanel->SetBackground(0.17, 0.18, 0.21);
   } else {
     p->renderer->SetBackground(0.97, 0.97, 0.98);
     p->renderer->SetBackground2(0.86, 0.88, 0.92);
+    p->insetPanel->SetBackground(0.99, 0.99, 1.0);
   }
 }
 
@@ -599,13 +651,17 @@ void SceneContent::rebuildInset() {
     a->SetVisibility(on);
   for (auto& l : p->insetLabels) l->SetVisibility(false);
   p->insetBox.clear();
-  if (!on) return;
+  p->insetLabelBoxes.clear();
+  p->insetPanel->SetDraw(on);
+  if (!on) return placeScene();
   // Below the legend where the legend reaches into the panel's columns (its text was drawn over).
   double top = 1 - 0.012;
   if (p->viewWidth > 0 && p->viewHeight > 0 && 0.006 * p->viewWidth + p->legendWidth > (1 - 0.012 - bw) * p->viewWidth)
     top = 1 - 0.006 - (p->legendHeight + 6.0) / p->viewHeight;
   const double x0 = 1 - 0.012 - bw, y0 = top - bh;
   p->insetBox = {x0, y0, x0 + bw, y0 + bh};
+  p->insetPanel->SetViewport(x0, y0, x0 + bw, y0 + bh);
+  placeScene();
   double cy = y0 + bh * 0.37, ry = bh * 0.26;
   if (bw > 0.9 && p->viewHeight > 0) {  // the wide panel is shorter: the circle between the texts, in pixels
     // The title (two lines) and a row for the labels at the fan's tips above, the value below.
@@ -657,9 +713,15 @@ void SceneContent::rebuildInset() {
     t->GetTextProperty()->SetVerticalJustificationToCentered();
     t->GetTextProperty()->BoldOn();
     t->SetLayerNumber(4);
-    p->renderer->AddActor2D(t);
+    p->insetLayer->AddActor2D(t);
     p->insetLabels.push_back(t);
   }
+  // Each group's label just beyond its tip; then, in pixels, labels that would print into each
+  // other ("7,9" beside "6,8,10" just below R0) are pushed apart along the row and kept inside the
+  // panel (separateLabels).
+  std::vector<LabelBox> boxes;
+  vtkTextRenderer* measure = vtkTextRenderer::GetInstance();
+  const double W = std::max(p->viewWidth, 1), Hgt = std::max(p->viewHeight, 1);
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<int> ks;
     Eigen::Vector3d at = Eigen::Vector3d::Zero();
@@ -669,13 +731,28 @@ void SceneContent::rebuildInset() {
     const Eigen::Vector2d q = P(at.x() * (1 + 0.2 / n), at.y() * (1 + 0.2 / n));
     auto& t = p->insetLabels[g];
     t->SetInput(classList(ks).c_str());
-    t->GetPositionCoordinate()->SetValue(q.x(), q.y());
     t->GetTextProperty()->SetFontSize(static_cast<int>(13 * p->fontScale));
+    // As the main view's labels: darker than the arrow on light, lighter on dark.
     const double* c = Palette::minorityW;
-    t->GetTextProperty()->SetColor(c[0] * 0.85, c[1] * 0.85, c[2] * 0.85);
+    if (p->dark)
+      t->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
+    else
+      t->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+    int box[4] = {0, 0, 0, 0};
+    const bool measured = measure && measure->GetBoundingBox(t->GetTextProperty(), t->GetInput(), box, 72);
+    const double w = measured ? box[1] - box[0] : 8.0 * std::strlen(t->GetInput()) * p->fontScale,
+                 h = measured ? box[3] - box[2] : 15.0 * p->fontScale;
+    boxes.push_back({q.x() * W, q.y() * Hgt, w + 6 * p->fontScale, h});
+  }
+  separateLabels(boxes, x0 * W, (x0 + bw) * W);
+  p->insetLabelBoxes.clear();
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto& t = p->insetLabels[g];
+    t->GetPositionCoordinate()->SetValue(boxes[g].x / W, boxes[g].y / Hgt);
     // More than six directions in a panel this small: the labels would overprint; the fan and the
     // title say enough.
     t->SetVisibility(showLabels_ && groups.size() <= 6);
+    if (t->GetVisibility()) p->insetLabelBoxes.push_back(boxes[g]);
   }
   // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
   // picture's angles are not read as pairwise ones: those the cosine below gives.
@@ -712,6 +789,43 @@ void SceneContent::setViewSize(int width, int height) {
   fitAspect(height > 0 ? double(width) / height : 1.0);  // rebuilds the inset when the shape changed
   if (taller && !wider) rebuildInset();
   if (widthChanged || taller) fitCornerText();  // beside the inset as it now is (rebuilds it if the legend moved)
+}
+
+std::pair<double, double> SceneContent::sceneCentre() const {
+  const double* c = p->renderer->GetActiveCamera()->GetWindowCenter();  // drawn at -c
+  return {(1 - c[0]) / 2 * p->viewWidth, (1 - c[1]) / 2 * p->viewHeight};
+}
+
+void SceneContent::placeScene() {
+  // The panel is opaque (a renderer above the scene): what lies under it is hidden. So the picture
+  // moves, by the least shift, until the disc the scene reaches (radius 1.5 at the standard
+  // distance: majority arrows up to sqrt(2) and their labels) is clear of the panel and inside the
+  // view; where no shift clears it, the one that hides least. The camera itself is not moved:
+  // rotation, saved views and exports keep their meaning; this is the projection's centre.
+  auto* cam = p->renderer->GetActiveCamera();
+  const double W = p->viewWidth, H = p->viewHeight;
+  if (p->insetBox.size() != 4 || W <= 0 || H <= 0) {
+    cam->SetWindowCenter(0, 0);
+    return;
+  }
+  const double half = (W < H ? W : H) / 2;  // the view angle is horizontal in a portrait view
+  const double r = half * 1.5 / (6 * std::tan(15 * M_PI / 180));
+  const double bx0 = p->insetBox[0] * W, by0 = p->insetBox[1] * H, bx1 = p->insetBox[2] * W, by1 = p->insetBox[3] * H;
+  auto clearance = [&](double cx, double cy) {
+    const double dx = std::max({bx0 - cx, 0.0, cx - bx1}), dy = std::max({by0 - cy, 0.0, cy - by1});
+    return std::hypot(dx, dy) - r;  // >= 0: clear
+  };
+  const double maxLeft = std::max(0.0, W / 2 - r), maxDown = std::max(0.0, H / 2 - r);
+  double bestX = 0, bestY = 0, bestCost = 1e300;
+  const int n = 48;
+  for (int i = 0; i <= n; ++i)
+    for (int j = 0; j <= n; ++j) {
+      const double sx = maxLeft * i / n, sy = maxDown * j / n, c = clearance(W / 2 - sx, H / 2 - sy);
+      const double cost = c >= 0 ? std::hypot(sx, sy) : 1e6 - c * 1e3;
+      if (cost < bestCost) bestCost = cost, bestX = sx, bestY = sy;
+    }
+  // The window centre (in [-1, 1] of the view) that draws the origin bestX, bestY left and down.
+  cam->SetWindowCenter(2 * bestX / W, 2 * bestY / H);
 }
 
 void SceneContent::fitAspect(double aspect) {

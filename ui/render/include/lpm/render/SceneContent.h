@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 class vtkRenderer;
+class vtkRenderWindow;
 
 namespace lpm::render {
 
@@ -33,6 +34,16 @@ struct MinorityInset {
   bool collapsed = false;
 };
 
+/// A text's box in pixels (centre, width and height).
+struct LabelBox {
+  double x = 0, y = 0, w = 0, h = 0;
+  bool overlaps(const LabelBox& other) const;
+};
+
+/// Moves labels that overlap apart along their row, inside [left, right] where they fit; what a
+/// row too narrow still overlaps goes up a line. Labels that do not overlap stay where they are.
+void separateLabels(std::vector<LabelBox>& boxes, double left, double right);
+
 class SceneContent {
 public:
   SceneContent();
@@ -41,6 +52,9 @@ public:
   SceneContent& operator=(const SceneContent&) = delete;
 
   vtkRenderer* renderer() const;
+  /// Adds the scene's renderers to a window: the 3D scene, and above it the inset's panel and its
+  /// drawing (layers 1 and 2). Use this, not AddRenderer(renderer()).
+  void addTo(vtkRenderWindow* window);
 
   void setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX3d& H, const std::vector<bool>& minority);
   const Eigen::MatrixX3d& classifiers() const { return W_; }
@@ -72,6 +86,10 @@ public:
   void setMinorityInset(const MinorityInset& inset);
   /// The inset's panel as drawn, in normalized view coordinates (x0, y0, x1, y1); empty when hidden.
   std::vector<double> insetBox() const;
+  /// The inset's class labels as drawn, boxes in pixels (they never overlap: separateLabels).
+  std::vector<LabelBox> insetLabelBoxes() const;
+  /// Where the scene's centre (the origin) is drawn, in pixels from the lower left.
+  std::pair<double, double> sceneCentre() const;
   /// The upper-left legend's drawn size in pixels (width, height).
   std::pair<int, int> legendSize() const;
   void setDarkBackground(bool dark);
@@ -109,6 +127,7 @@ private:
   std::string modelLegend_;
   void rebuild();
   void rebuildInset();
+  void placeScene();  ///< moves the picture's centre clear of the inset (the camera's window centre)
   void fitCornerText();  ///< the legend and note: their text and a font size that fits the width
 };
 
