@@ -184,7 +184,7 @@ private slots:
     const int K = int(scene.W.rows());
     QCOMPARE(names.filter(QRegularExpression("^w\\d+ \\((majority|minority)\\)$")).size(), K);
     QCOMPARE(names.filter(QRegularExpression("^h\\d+ \\((majority|minority)\\)$")).size(), K);
-    QVERIFY(names.contains("w1 (majority)") && names.contains("w10 (minority)") && names.contains("unit sphere"));
+    QVERIFY(names.contains("w0 (majority)") && names.contains("w9 (minority)") && !names.contains("w10 (minority)") && names.contains("unit sphere"));
     // The buffer decodes to its stated length; every accessor fits in it; arrow triangles face out.
     const QJsonObject buffer = o.value("buffers").toArray()[0].toObject();
     const QString uri = buffer.value("uri").toString();

@@ -21,7 +21,10 @@
 #include <QStandardPaths>
 #include <QAction>
 #include <QTest>
+#include <QRegularExpression>
 #include <QTreeWidget>
+#include <set>
+#include <vtkRenderer.h>
 #include <QLabel>
 #include <QUndoStack>
 
@@ -132,6 +135,62 @@ private slots:
     QCOMPARE(w->model()->params().KA, 3);
     QCOMPARE(w->model()->params().KB, 2);
     QVERIFY(std::abs(w->model()->params().EW - a.EWfit) < 1e-12);
+  }
+
+  void classesNumberedAsTheModel() {
+    // One numbering: the network's 3D view, its class table and the model's 3D view all count
+    // classes from 0 (the network's label values), K classes from 0 to K - 1.
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture("state_dict.pt")));
+    QVERIFY(done.wait(20000));
+    QVERIFY(w->waitUntilSettled());
+    const int K = int(net()->analysis().norms.size());
+    QVERIFY(K >= 3);
+    auto numbers = [](const std::vector<std::string>& labels) {
+      std::set<int> out;
+      for (const std::string& l : labels) {
+        const QString text = QString::fromStdString(l);
+        const QStringList pieces = text.split(QRegularExpression("[^0-9]+"), Qt::SkipEmptyParts);
+        QList<int> ns;
+        for (const QString& n : pieces) ns.push_back(n.toInt());
+        if (text.contains(QChar(0x2013)) && ns.size() >= 2)  // a run "a–b"
+          for (int k = ns[0]; k <= ns[1]; ++k) out.insert(k);
+        for (int n : ns) out.insert(n);
+      }
+      return out;
+    };
+    QVERIFY(w->network()->showTab("3d"));
+    QApplication::processEvents();
+    for (const auto& [what, labels] : {std::pair{"network", w->network()->networkScene()->content().shownLabels()},
+                                       std::pair{"model", w->scene()->content().shownLabels()}}) {
+      const std::set<int> ns = numbers(labels);
+      QVERIFY2(!ns.empty(), what);
+      QVERIFY2(*ns.begin() == 0 && *ns.rbegin() == K - 1,
+               qPrintable(QStringLiteral("%1: classes %2 to %3 of K = %4").arg(what).arg(*ns.begin()).arg(*ns.rbegin()).arg(K)));
+    }
+  }
+
+  void panelPicturesFollowTheTheme() {
+    // The heat map's and the norm bars' backgrounds are the window's, in either theme and after a
+    // change of theme with the checkpoint open.
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture("state_dict.pt")));
+    QVERIFY(done.wait(20000));
+    for (bool dark : {true, false, true}) {
+      w->action("view.dark")->setChecked(dark);
+      QApplication::processEvents();
+      // The network's 3D view has the model view's background (its gradient's top colour).
+      const double* top = w->network()->networkScene()->renderer()->GetBackground2();
+      const double* model = w->scene()->renderer()->GetBackground2();
+      QVERIFY2(std::abs(top[0] - model[0]) < 1e-9 && std::abs(top[2] - model[2]) < 1e-9, dark ? "dark" : "light");
+      for (QWidget* pic : std::initializer_list<QWidget*>{w->network()->heatmap(), w->network()->normBars()}) {
+        const QImage img = pic->grab().toImage();
+        const QColor corner = img.pixelColor(1, 1), window = QApplication::palette().color(QPalette::Window);
+        QVERIFY2(std::abs(corner.lightness() - window.lightness()) < 12,
+                 qPrintable(QStringLiteral("%1, dark %2: corner %3, window %4").arg(pic->metaObject()->className()).arg(dark).arg(corner.name(), window.name())));
+      }
+    }
+    w->action("view.dark")->setChecked(false);
   }
 
   void markerSitsAtTheNetworksPoint() {

@@ -236,7 +236,6 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   scene_->setObjectName("NetworkScene");
   scene_->setMinimumHeight(200);
   scene_->content().setShowUnitSphere(true);
-  scene_->content().setLabelBase(0);  // the network's own class indices, as in its labels
   sceneNote_ = new QLabel(sceneBox);
   sceneNote_->setWordWrap(true);
   sb->addWidget(scene_, 1);

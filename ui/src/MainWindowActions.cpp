@@ -38,6 +38,7 @@
 #include "lpm/Parameters.h"
 #include "lpm/Version.h"
 #include "lpm/render/SceneContent.h"
+#include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include <QPalette>
 #include <QStyle>
@@ -511,6 +512,7 @@ void MainWindow::onViewChanged(const ViewOptions& v) {
   scene_->setReference(v.etf && f ? f->geometry.etf : Eigen::MatrixX3d());
   scene_->content().setOverlay(doc_->overlayShown() ? doc_->overlay()->W : Eigen::MatrixX3d());
   scene_->setDarkBackground(v.dark);
+  network_->networkScene()->setDarkBackground(v.dark);  // both 3D views: one theme
   plot_->setDarkTheme(v.dark);
   phase_->setDarkTheme(v.dark);
   if (presentation_) applyPresentationLook();

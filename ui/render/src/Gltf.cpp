@@ -1,6 +1,6 @@
 // The 3D scene as glTF 2.0 (one .gltf file, buffer inlined as base64): an arrow per classifier, a
 // sphere per class mean, the unit sphere as lines, the ETF reference and a network's overlay, each
-// a node named as the view labels it ("w1 (majority)"). Written here rather than by VTK's
+// a node named as the view labels it ("w0 (majority)", classes numbered from 0). Written here rather than by VTK's
 // exporter, which keeps only plain polydata actors (the glyphs, i.e. every arrow, were lost).
 #include <QByteArray>
 #include <nlohmann/json.hpp>
@@ -192,27 +192,27 @@ void writeSceneGltf(const SceneData& s, const std::string& path) {
     const double len = w.norm();
     if (!(len > 1e-9)) continue;  // a vanished classifier has no arrow (w = 0)
     if (s.view.unitArrows) w /= len;
-    roots.push_back(b.node("w" + std::to_string(k + 1) + role(k), minority(k) ? arrowMin : arrowMaj,
+    roots.push_back(b.node("w" + std::to_string(k) + role(k), minority(k) ? arrowMin : arrowMaj,
                            arrowMatrix(w, 1.0),
-                           {{"class", k + 1}, {"minority", minority(k)}, {"norm", len}}));
+                           {{"class", k}, {"minority", minority(k)}, {"norm", len}}));
   }
   if (s.view.means)
     for (int k = 0; k < s.H.rows(); ++k) {
       const Eigen::Vector3d h = s.H.row(k).transpose();
       const double r = 0.045;
-      roots.push_back(b.node("h" + std::to_string(k + 1) + role(k), minority(k) ? ballMin : ballMaj,
+      roots.push_back(b.node("h" + std::to_string(k) + role(k), minority(k) ? ballMin : ballMaj,
                              {r, 0, 0, 0, 0, r, 0, 0, 0, 0, r, 0, h[0], h[1], h[2], 1},
-                             {{"class", k + 1}, {"minority", minority(k)}, {"norm", h.norm()}}));
+                             {{"class", k}, {"minority", minority(k)}, {"norm", h.norm()}}));
     }
   if (s.view.etf)
     for (int k = 0; k < s.etf.rows(); ++k) {
       const Eigen::Vector3d e = s.etf.row(k).transpose();
-      if (e.norm() > 1e-9) roots.push_back(b.node("ETF " + std::to_string(k + 1), arrowRef, arrowMatrix(e, 1.0)));
+      if (e.norm() > 1e-9) roots.push_back(b.node("ETF " + std::to_string(k), arrowRef, arrowMatrix(e, 1.0)));
     }
   for (int k = 0; k < s.overlay.rows(); ++k) {
     Eigen::Vector3d w = s.overlay.row(k).transpose();
     if (s.view.unitArrows && w.norm() > 1e-9) w.normalize();  // as the model's arrows
-    if (w.norm() > 1e-9) roots.push_back(b.node("network w" + std::to_string(k + 1), arrowNet, arrowMatrix(w, 1.0)));
+    if (w.norm() > 1e-9) roots.push_back(b.node("network w" + std::to_string(k), arrowNet, arrowMatrix(w, 1.0)));
   }
   if (s.view.unitSphere) roots.push_back(b.node("unit sphere", b.mesh(wireSphere(), "unit sphere", mWire), {}));
   // One root node always (a scene must list at least one), the drawn things its children.

@@ -84,7 +84,7 @@ void separateLabels(std::vector<LabelBox>& boxes, double left, double right) {
 
 namespace {
 
-// "6–10" for 6,7,8,9,10; "6,8" otherwise (numbers as labelled).
+// "5–9" for 5,6,7,8,9; "5,7" otherwise (classes numbered from 0, as everywhere).
 std::string classList(std::vector<int> ks) {
   // Runs as ranges ("6–10"), at most three pieces, the rest counted ("12,14 +52"): a label that
   // lists 27 classes runs over its neighbours.
@@ -418,7 +418,7 @@ void SceneContent::rebuild() {
   for (const auto& g : labelled ? coincident(tips, 0.06) : std::vector<std::vector<int>>{}) {
     std::vector<int> ks;
     Eigen::Vector3d mean = Eigen::Vector3d::Zero();
-    for (int i : g) ks.push_back(i + labelBase_), mean += tips[i];
+    for (int i : g) ks.push_back(i), mean += tips[i];
     text[g.front()] = classList(ks);
     at[g.front()] = mean / double(g.size());
     shown[g.front()] = true;
@@ -580,12 +580,6 @@ void SceneContent::setShowLabels(bool on) {
   rebuildInset();
 }
 
-void SceneContent::setLabelBase(int base) {
-  labelBase_ = base;
-  rebuild();
-  rebuildInset();
-}
-
 void SceneContent::setShowUnitSphere(bool on) { p->unitSphereActor->SetVisibility(on); }
 void SceneContent::setShowAxes(bool on) { p->axes->SetVisibility(on); }
 
@@ -725,7 +719,7 @@ void SceneContent::rebuildInset() {
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<int> ks;
     Eigen::Vector3d at = Eigen::Vector3d::Zero();
-    for (int i : groups[g]) ks.push_back(p->inset.classes[i] + labelBase_), at += tips[i];
+    for (int i : groups[g]) ks.push_back(p->inset.classes[i]), at += tips[i];
     at /= double(groups[g].size());
     const double n = std::max(at.head<2>().norm(), 1e-9);
     const Eigen::Vector2d q = P(at.x() * (1 + 0.2 / n), at.y() * (1 + 0.2 / n));

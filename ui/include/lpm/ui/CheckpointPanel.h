@@ -74,6 +74,7 @@ public:
   CheckpointPanel(Document* doc, QWidget* parent = nullptr);
 
   CosineHeatmap* heatmap() const { return heatmap_; }
+  NormBars* normBars() const { return bars_; }
   QTreeWidget* tensorTree() const { return tree_; }
   QTableWidget* classTable() const { return classes_; }
   SceneView* networkScene() const { return scene_; }

@@ -62,8 +62,6 @@ public:
   void setUnitArrows(bool on);
   void setShowMeans(bool on);
   void setShowLabels(bool on);
-  /// Class labels count from this number (1 for the model's classes, 0 for a network's indices).
-  void setLabelBase(int base);
   void setShowUnitSphere(bool on);
   void setShowAxes(bool on);
   void setReference(const Eigen::MatrixX3d& etf);
@@ -123,7 +121,7 @@ private:
   Eigen::MatrixX3d W_, H_;
   std::vector<bool> minority_;
   bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
-  int overlayCount_ = 0, sampleCount_ = 0, labelBase_ = 1;
+  int overlayCount_ = 0, sampleCount_ = 0;
   std::string modelLegend_;
   void rebuild();
   void rebuildInset();
