@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   cli.addOption({"bench-latency", "Time slider change -> drawn frame over a scripted drag of 200 steps; print JSON."});
   cli.addOption({"K", "Classes for --bench-latency (KA = KB = K/2).", "K", "10"});
   cli.addOption({"dark", "Dark theme."});
+  cli.addOption({"presentation", "Start in presentation mode (full screen, large text; Esc leaves it)."});
   cli.addOption({"KA", "Checkpoint: the first KA classes are the majority.", "N"});
   cli.addOption({"minority", "Checkpoint: 0-based minority classes, comma separated.", "i,j,..."});
   cli.addOption({"features", "Checkpoint: penultimate-layer features (N x p, .npy/.npz; an .npz may hold 'labels' too).", "F.npy"});
@@ -221,6 +222,7 @@ int main(int argc, char** argv) {
     window.model()->undoStack()->clear();
   }
   window.show();
+  if (cli.isSet("presentation")) window.action("view.presentation")->trigger();  // not kept in settings
   if (!startupError.isEmpty()) {
     std::fprintf(stderr, "lpm-studio: %s\n", qPrintable(startupError));
     QTimer::singleShot(0, &window, [&window, startupError] {

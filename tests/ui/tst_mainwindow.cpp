@@ -1,4 +1,5 @@
 // The explorer window under Xvfb, driven through its real widgets.
+#include <QPainter>
 #include <QAbstractSpinBox>
 #include <QApplication>
 #include <QCheckBox>
@@ -907,6 +908,31 @@ private slots:
     QCOMPARE(w->panel()->entry("KB")->text(), QString("64128"));
     type("KA", "70000");
     QCOMPARE(w->model()->params().KA, 70000);
+  }
+
+  void tickLabelsAreNeverCut() {
+    // Every tick label lies inside the chart's rectangle and no two x labels touch, from a paper
+    // figure down to presentation's narrow plot (1.6x text in ~330 px, where "-0.25" was cut to
+    // "0.25": the labels' room was measured for another tick step than the one drawn).
+    settle();
+    render::CosineChart chart = w->plot()->chart();
+    struct Case { double w, h, scale; };
+    for (const Case c : {Case{900, 600, 1}, Case{330, 420, 1.6}, Case{330, 520, 1.6}, Case{260, 300, 1}, Case{1800, 1200, 2}}) {
+      QImage img(int(c.w), int(c.h), QImage::Format_RGB32);
+      img.fill(Qt::white);
+      QPainter painter(&img);
+      chart.setFontScale(c.scale);
+      const QRectF rect(0, 0, c.w, c.h);
+      chart.paint(painter, rect);
+      painter.end();
+      const auto& boxes = chart.tickLabelBoxes();
+      QVERIFY(boxes.size() >= 4);
+      for (const QRectF& b : boxes)
+        QVERIFY2(rect.contains(b), qPrintable(QStringLiteral("%1 x %2 at %3: label box %4,%5 %6 x %7 cut")
+                                                  .arg(c.w).arg(c.h).arg(c.scale).arg(b.x()).arg(b.y()).arg(b.width()).arg(b.height())));
+      for (size_t i = 0; i < boxes.size(); ++i)
+        for (size_t j = i + 1; j < boxes.size(); ++j) QVERIFY(!boxes[i].intersects(boxes[j]));
+    }
   }
 
   void plotRangeFollowsR0() {

@@ -137,6 +137,32 @@ private slots:
     QVERIFY(std::abs(w->model()->params().EW - a.EWfit) < 1e-12);
   }
 
+  void presentationWithACheckpointKeepsTheViews() {
+    // Presentation's 1.5x text with the Trained Network dock open: four columns left the 3D view
+    // 160 px and the dock ran out of the screen. The dock becomes a tab beside the parameters;
+    // leaving gives it its own column back.
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture("state_dict.pt")));
+    QVERIFY(done.wait(20000));
+    auto* params = w->findChild<QDockWidget*>("ParametersDock");
+    auto* net = w->findChild<QDockWidget*>("NetworkDock");
+    QVERIFY(params && net);
+    net->show();
+    QTRY_VERIFY(net->isVisible());
+    QVERIFY(!w->tabifiedDockWidgets(params).contains(net));
+    w->action("view.presentation")->trigger();
+    QVERIFY(w->presentation());
+    QVERIFY(w->tabifiedDockWidgets(params).contains(net));
+    QTRY_VERIFY(params->isVisible() && !params->visibleRegion().isEmpty());  // the parameters in front
+    QTRY_VERIFY2(w->scene()->width() >= w->width() / 4,
+                 qPrintable(QStringLiteral("3D view %1 of %2 px").arg(w->scene()->width()).arg(w->width())));
+    QVERIFY(net->geometry().right() <= w->width());
+    w->action("view.presentation")->trigger();
+    QVERIFY(!w->presentation());
+    QTRY_VERIFY(!w->tabifiedDockWidgets(params).contains(net));
+    QVERIFY(net->isVisible() && w->dockWidgetArea(net) == Qt::RightDockWidgetArea);
+  }
+
   void classesNumberedAsTheModel() {
     // One numbering: the network's 3D view, its class table and the model's 3D view all count
     // classes from 0 (the network's label values), K classes from 0 to K - 1.

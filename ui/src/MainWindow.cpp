@@ -685,6 +685,16 @@ void MainWindow::setPresentation(bool on) {
   repolishStyleSheets();
   panel_->setPresentation(on);
   if (on) {
+    // At 1.5x text four columns do not fit (with a checkpoint open the 3D view kept 160 px and the
+    // Trained Network dock ran out of the screen): the network and design panels become tabs
+    // beside the parameters, which stay in front; the lesson keeps its own column. Leaving
+    // restores the docks as they were (restoreState below).
+    auto* params = findChild<QDockWidget*>("ParametersDock");
+    bool tabbed = false;
+    for (const char* name : {"NetworkDock", "DesignDock"})
+      if (auto* d = findChild<QDockWidget*>(name); d && params && d->isVisible() && !d->isFloating())
+        tabifyDockWidget(params, d), tabbed = true;
+    if (tabbed) params->raise();
     // The views keep their room: each visible dock takes about a fifth of the width, the views
     // share the rest; the parameters a little more (at 1.5x text a fifth left their sliders ~20 px).
     QList<QDockWidget*> docks;

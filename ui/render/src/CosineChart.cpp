@@ -351,9 +351,12 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
 
   // The plot area, before the legend takes its place.
   const double xTitleH = af.height(), tickH = kf.height();
+  // The labels' room for whichever step the final height takes (makeYTicks below, after the
+  // legend): "-0.25" at a 0.25 step is wider than the first guess's "-0.2" and was cut to "0.25".
   double yTickW = 0;
-  makeYTicks(rect.height() * 0.6);
-  for (double v : yTicks) yTickW = std::max(yTickW, kf.horizontalAdvance(yLabel(v)));
+  for (double step : {0.1, 0.2, 0.25, 0.5, 1.0})
+    for (double v = std::ceil(yMin_ / step - 1e-9) * step; v <= 1.0 + 1e-9; v += step)
+      yTickW = std::max(yTickW, kf.horizontalAdvance(yLabel(std::abs(v) < 1e-12 ? 0.0 : v)));
   QRectF area(QPointF(rect.left() + m + af.height() + 6 * s + yTickW + 6 * s, titleBox.bottom() + 10 * s),
               QPointF(rect.right() - m - std::max(lastLabelW / 2, 4 * s), rect.bottom() - m - xTitleH - 4 * s - tickH - 6 * s));
 
@@ -468,15 +471,19 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
     const double x = pixelAtR(t.R), len = (t.major ? 6 : 3.5) * s;
     p.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() + len));
   }
+  tickBoxes_.clear();
   for (size_t i = 0; i < majors.size(); i += stride) {
     const double x = pixelAtR(majors[i]->R), w = kf.horizontalAdvance(majors[i]->label);
     p.drawText(QRectF(x - w / 2 - 2, area.bottom() + 7 * s, w + 4, tickH), Qt::AlignCenter, majors[i]->label);
+    tickBoxes_.push_back(QRectF(x - w / 2, area.bottom() + 7 * s, w, tickH));
   }
   for (double v : yTicks) {
-    const double y = yPx(v);
+    // Each label in its own box: drawText clips to the box it is given.
+    const double y = yPx(v), w = kf.horizontalAdvance(yLabel(v));
     p.drawLine(QPointF(area.left() - 5 * s, y), QPointF(area.left(), y));
-    p.drawText(QRectF(area.left() - 7 * s - yTickW - 2, y - tickH / 2, yTickW + 2, tickH), Qt::AlignRight | Qt::AlignVCenter,
-               yLabel(v));
+    const QRectF box(area.left() - 7 * s - w, y - tickH / 2, w, tickH);
+    p.drawText(box.adjusted(-1, 0, 1, 0), Qt::AlignRight | Qt::AlignVCenter, yLabel(v));
+    tickBoxes_.push_back(box);
   }
   p.setFont(axisFont);
   p.drawText(QRectF(area.left(), area.bottom() + 8 * s + tickH, area.width(), xTitleH), Qt::AlignCenter,
@@ -490,6 +497,10 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   p.rotate(-90);
   p.drawText(QRectF(-area.height() / 2, 0, area.height(), af.height()), Qt::AlignCenter, yTitle);
   p.restore();
+  {  // the y title's extent, with the tick labels' (none may meet another)
+    const double len = std::min(area.height(), af.horizontalAdvance(yTitle));
+    tickBoxes_.push_back(QRectF(rect.left() + m, area.center().y() - len / 2, af.height(), len));
+  }
   p.setFont(titleFont);
   p.drawText(titleBox.adjusted(-2, 0, 2, 0), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, titleText);
 

@@ -62,6 +62,9 @@ public:
   std::optional<double> rAtPixel(double x) const;
   double pixelAtR(double R) const;
   int curvePoints() const { return static_cast<int>(points_.size()); }
+  /// The last paint's tick labels and y title as drawn (text boxes, painter units): inside the
+  /// rect, and no two meet.
+  const std::vector<QRectF>& tickLabelBoxes() const { return tickBoxes_; }
 
 private:
   struct Entry;
@@ -79,6 +82,7 @@ private:
   std::string networkName_, title_;
   std::vector<ChartPin> pins_;
   QRectF plot_, legend_;  ///< the last paint's plot area and legend box (painter units, y down)
+  std::vector<QRectF> tickBoxes_;
 };
 
 }  // namespace lpm::render
