@@ -150,9 +150,16 @@ int main(int argc, char** argv) {
     static const QRegularExpression re("^(\\d+)x(\\d+)$");
     const auto m = re.match(cli.value("size"));
     if (!m.hasMatch()) return fail("--size expects WxH, e.g. 1280x800");
-    window.resize(m.captured(1).toInt(), m.captured(2).toInt());
+    // Beyond 16384 a side X itself fails (an assertion in xcb at 100000x100000, not a message).
+    const qlonglong sw = m.captured(1).toLongLong(), sh = m.captured(2).toLongLong();
+    if (sw < 320 || sh < 240 || sw > 16384 || sh > 16384)
+      return fail(QString("--size must be from 320x240 to 16384x16384, got %1").arg(cli.value("size")));
+    window.resize(int(sw), int(sh));
+    const QSize least = window.minimumSizeHint().expandedTo(window.minimumSize());
+    if (least.width() > sw || least.height() > sh)
+      std::fprintf(stderr, "lpm-studio: note: the window needs at least %dx%d; --size %s is smaller\n", least.width(),
+                   least.height(), qPrintable(cli.value("size")));
   }
-  if (cli.isSet("dark")) window.setDarkTheme(true);
   // A file that cannot be opened: a scripted run (screenshot, benchmark) fails with the reason; a
   // person (a double-click in the file manager) gets the window and a dialog that says why.
   const bool headless = cli.isSet("screenshot") || cli.isSet("bench-latency");
@@ -221,6 +228,8 @@ int main(int argc, char** argv) {
     if (!window.openLesson(*lesson, step - 1, &lessonError)) return fail(lessonError);
     window.model()->undoStack()->clear();
   }
+  // Last: a session, state link or lesson opened above brings its own view, --dark holds over it.
+  if (cli.isSet("dark")) window.setDarkTheme(true);
   window.show();
   if (cli.isSet("presentation")) window.action("view.presentation")->trigger();  // not kept in settings
   if (!startupError.isEmpty()) {

@@ -917,7 +917,7 @@ private slots:
     settle();
     render::CosineChart chart = w->plot()->chart();
     struct Case { double w, h, scale; };
-    for (const Case c : {Case{900, 600, 1}, Case{330, 420, 1.6}, Case{330, 520, 1.6}, Case{260, 300, 1}, Case{1800, 1200, 2}}) {
+    for (const Case c : {Case{900, 600, 1}, Case{330, 420, 1.6}, Case{330, 520, 1.6}, Case{260, 300, 1}, Case{400, 300, 1}, Case{1800, 1200, 2}}) {
       QImage img(int(c.w), int(c.h), QImage::Format_RGB32);
       img.fill(Qt::white);
       QPainter painter(&img);
@@ -932,6 +932,10 @@ private slots:
                                                   .arg(c.w).arg(c.h).arg(c.scale).arg(b.x()).arg(b.y()).arg(b.width()).arg(b.height())));
       for (size_t i = 0; i < boxes.size(); ++i)
         for (size_t j = i + 1; j < boxes.size(); ++j) QVERIFY(!boxes[i].intersects(boxes[j]));
+      // The y title (the last box) is drawn along the axes' height and cut to it: it must fit.
+      const QRectF title = boxes.back(), area = chart.plotArea();
+      QVERIFY2(title.top() >= area.top() - 0.5 && title.bottom() <= area.bottom() + 0.5,
+               qPrintable(QStringLiteral("%1 x %2: y title %3 long, axes %4 high").arg(c.w).arg(c.h).arg(title.height()).arg(area.height())));
     }
   }
 

@@ -22,6 +22,8 @@
 #include <QAction>
 #include <QTest>
 #include <QRegularExpression>
+#include <QStatusBar>
+#include <QTimer>
 #include <QTreeWidget>
 #include <set>
 #include <vtkRenderer.h>
@@ -135,6 +137,38 @@ private slots:
     QCOMPARE(w->model()->params().KA, 3);
     QCOMPARE(w->model()->params().KB, 2);
     QVERIFY(std::abs(w->model()->params().EW - a.EWfit) < 1e-12);
+  }
+
+  void quittingAnUntitledCheckpointAsks() {
+    // Untitled with a checkpoint and a change: the settings would keep the parameters only, so
+    // closing asks (Cancel keeps everything); parameters alone close without a question.
+    QSignalSpy done(doc(), &Document::networkOpened);
+    doc()->openNetwork(request(fixture("state_dict.pt")));
+    QVERIFY(done.wait(20000));
+    QVERIFY(w->waitUntilSettled());
+    TwoSizeParams p = w->model()->params();
+    p.EH = p.EH * 2;
+    QVERIFY(w->model()->setParams(p, "EH"));
+    QVERIFY(w->waitUntilSettled());
+    QVERIFY(w->isWindowModified());
+    w->setSettingsPersistent(false);
+    QString asked;
+    auto answer = [&asked](QMessageBox::StandardButton b) {
+      QTimer::singleShot(200, [b, &asked] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        asked = box->text();
+        box->button(b)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!w->close());
+    QVERIFY2(asked.contains("state_dict.pt has changes") && asked.contains("session file"), qPrintable(asked));
+    QVERIFY(w->isVisible() && doc()->network());
+    answer(QMessageBox::Discard);
+    QVERIFY(w->close());
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
   }
 
   void presentationWithACheckpointKeepsTheViews() {
@@ -535,6 +569,8 @@ private slots:
     QVERIFY(done.wait(20000));
     QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
     QVERIFY(net()->featureAnalysis());
+    // The status bar says what was read (it said "Opened state_dict.pt" after a Features… click).
+    QVERIFY2(w->statusBar()->currentMessage().contains("Read features.npy"), qPrintable(w->statusBar()->currentMessage()));
     // Another tensor whose width does not fit the features: they are set aside, with a note.
     QVERIFY(doc()->setClassifier("features.weight"));
     QVERIFY(!net()->featureAnalysis());

@@ -83,7 +83,7 @@ QString Document::preset() const {
 
 // --- The network ------------------------------------------------------------------------------
 
-void Document::runNetworkJob(const QString& what, Job job, const QString& failure, bool opening) {
+void Document::runNetworkJob(const QString& what, Job job, const QString& failure, bool opening, const QString& done) {
   struct Outcome {
     std::optional<io::NetworkComparison> net;
     QString error, unsafeGlobal;
@@ -96,7 +96,7 @@ void Document::runNetworkJob(const QString& what, Job job, const QString& failur
   auto* watcher = new QFutureWatcher<Outcome>(this);
   connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this,
           [this, watcher](int v) { emit networkProgress(v, watcher->progressText()); });
-  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what, failure, opening] {
+  connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, what, failure, opening, done] {
     watcher->deleteLater();
     if (generation != loadGeneration_) return;  // superseded
     loading_ = false;
@@ -107,6 +107,7 @@ void Document::runNetworkJob(const QString& what, Job job, const QString& failur
       install(std::move(*out.net));
       if (opening) emit networkOpened(true, QString(), QString());
       else emit networkChanged();
+      if (!done.isEmpty()) emit message(done.arg(what), 6000);  // after "Opened ...", which names the checkpoint
       return;
     }
     if (!opening) {  // the open network stays as it was
@@ -165,7 +166,7 @@ void Document::addLabels(const QString& path) {
     p(3, "Reading the labels");
     net.setLabels(io::readLabelsFile(file, net.K()));
     return net;
-  });
+  }, {}, true, tr("Read %1 into the open checkpoint"));
 }
 
 void Document::addFeatures(const QString& path) {
@@ -177,7 +178,7 @@ void Document::addFeatures(const QString& path) {
     p(4, "Measuring neural collapse");
     net.setFeatures(a);
     return net;
-  });
+  }, {}, true, tr("Read %1 into the open checkpoint"));
 }
 
 void Document::openDropped(const QString& path) {

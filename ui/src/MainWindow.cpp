@@ -370,12 +370,23 @@ QAction* MainWindow::action(const QString& id) const { return findChild<QAction*
 
 bool MainWindow::keepOrSaveChanges(const QString& title, const QString& question) {
   // A session opened from (or saved to) a file and changed since: ask before the changes go. An
-  // untitled state needs no question on quitting: the next start continues it (restoreLastParams).
-  if (sessionPath_.isEmpty() || !isWindowModified()) return true;
-  const auto answer = QMessageBox::question(this, title, question.arg(sessionName_),
+  // untitled state of parameters only needs no question: the next start continues it (the
+  // settings keep the parameters). One that holds more (a checkpoint, pinned networks, compared
+  // models: the settings keep none of them) is asked about, and Save offers a file.
+  if (!isWindowModified()) return true;
+  const bool untitled = sessionPath_.isEmpty();
+  if (untitled && !doc_->network() && doc_->pinned().empty() && doc_->compared().empty()) return true;
+  const QString name = untitled ? (doc_->network() ? QFileInfo(QString::fromStdString(doc_->network()->request().path)).fileName()
+                                                   : tr("Untitled"))
+                                : sessionName_;
+  const auto answer = QMessageBox::question(this, title, question.arg(name) + (untitled ? "\n\n" + tr("The checkpoint, pinned networks and compared models are kept only in a session file.") : QString()),
                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
                                             QMessageBox::Save);
   if (answer == QMessageBox::Cancel) return false;
+  if (answer == QMessageBox::Save && untitled) {
+    action("file.save-session")->trigger();  // its file dialog; cancelled there, nothing is lost
+    return !isWindowModified();
+  }
   QString error;
   if (answer == QMessageBox::Save && !saveSession(sessionPath_, &error)) {
     QMessageBox::warning(this, tr("Save Session"), error);

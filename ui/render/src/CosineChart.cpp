@@ -490,15 +490,20 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
              "Imbalance ratio R");
   const bool ratio = quantity_ == CurveQuantity::ClassifierNormRatio || quantity_ == CurveQuantity::FeatureNormRatio;
   const bool features = quantity_ == CurveQuantity::FeatureCos || quantity_ == CurveQuantity::FeatureNormRatio;
-  const QString yTitle = ratio ? (features ? "Minority / majority feature norm" : "Minority / majority classifier norm")
-                               : "Average pairwise cosine";
+  QString yTitle = ratio ? (features ? "Minority / majority feature norm" : "Minority / majority classifier norm")
+                         : "Average pairwise cosine";
+  // A short plot (a small export, presentation's narrow one) takes the short title rather than a
+  // cut one ("erage pairwise cos"); shorter still, elided with "…".
+  if (af.horizontalAdvance(yTitle) > area.height())
+    yTitle = ratio ? (features ? "Feature norm ratio" : "Classifier norm ratio") : "Pairwise cosine";
+  if (af.horizontalAdvance(yTitle) > area.height()) yTitle = af.elidedText(yTitle, Qt::ElideRight, int(area.height()));
   p.save();
   p.translate(rect.left() + m, area.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-area.height() / 2, 0, area.height(), af.height()), Qt::AlignCenter, yTitle);
   p.restore();
   {  // the y title's extent, with the tick labels' (none may meet another)
-    const double len = std::min(area.height(), af.horizontalAdvance(yTitle));
+    const double len = af.horizontalAdvance(yTitle);
     tickBoxes_.push_back(QRectF(rect.left() + m, area.center().y() - len / 2, af.height(), len));
   }
   p.setFont(titleFont);

@@ -155,7 +155,8 @@ private:
   /// `failure` formats the message when the job throws: %1 `what`, %2 the reason. An `opening`
   /// job reports through networkOpened either way; another (an edit of the open network) reports
   /// a failure as a message and leaves the open network as it was.
-  void runNetworkJob(const QString& what, Job job, const QString& failure = {}, bool opening = true);
+  /// `done`: the status message on success of a job on the open network (%1: what), if any.
+  void runNetworkJob(const QString& what, Job job, const QString& failure = {}, bool opening = true, const QString& done = {});
   /// An edit of the network: at once, or for a streamed head (which it reads again, seconds) in
   /// the background. False with the reason when refused at once.
   bool editNetwork(const QString& what, const std::function<void(io::NetworkComparison&)>& edit, QString* error);

@@ -65,6 +65,7 @@ public:
   /// The last paint's tick labels and y title as drawn (text boxes, painter units): inside the
   /// rect, and no two meet.
   const std::vector<QRectF>& tickLabelBoxes() const { return tickBoxes_; }
+  QRectF plotArea() const { return plot_; }  ///< the last paint's axes box
 
 private:
   struct Entry;
