@@ -203,6 +203,15 @@ private slots:
     QVERIFY(!w->statusText().contains("collapsed"));
     const auto below = w->model()->latest()->metrics.minorityCos();
     QVERIFY(below && *below < 0.5);
+    // Below R0 the main view's minority cone opens at their angle to their mean, the closed form
+    // arccos sqrt((1 + (KB - 1) c) / KB) of their pairwise cosine c (KB = 5), and its legend says so.
+    {
+      const double KB = 5, c = *below, expected = std::acos(std::sqrt((1 + (KB - 1) * c) / KB)) * 180 / M_PI;
+      const double drawn = w->scene()->content().minorityConeDegrees();
+      QVERIFY2(std::abs(drawn - expected) < 1e-6, qPrintable(QStringLiteral("cone %1, closed form %2").arg(drawn).arg(expected)));
+      QVERIFY(drawn > 30);
+      QVERIFY(QString::fromStdString(w->scene()->content().legend()).contains("cone"));
+    }
     setSlider("R", 200);
     settle();
     const auto f = w->model()->latest();
@@ -213,6 +222,8 @@ private slots:
     const auto& W = w->scene()->drawnClassifiers();
     QCOMPARE(W.rows(), Eigen::Index(10));
     for (int k = 6; k < 10; ++k) QVERIFY((W.row(k) - W.row(5)).norm() < 1e-3);
+    QCOMPARE(w->scene()->content().minorityConeDegrees(), 0.0);  // closed: no cone
+    QVERIFY(!QString::fromStdString(w->scene()->content().legend()).contains("cone"));
     QCOMPARE(w->drawnFrameId(), f->id);
   }
 

@@ -10,6 +10,7 @@
 #include <vtkCamera.h>
 #include <vtkCoordinate.h>
 
+#include <Eigen/Geometry>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -185,6 +186,12 @@ struct SceneContent::Private {
   vtkNew<vtkPolyDataMapper> unitSphereMapper;
   vtkNew<vtkActor> unitSphereActor;
   vtkNew<vtkAxesActor> axes;
+  // The minority cone (rebuildCone): from the origin round the minority's mean direction, its rim
+  // on the unit sphere at their angle to that mean.
+  vtkNew<vtkPolyData> cone, coneRim;
+  vtkNew<vtkPolyDataMapper> coneMapper, coneRimMapper;
+  vtkNew<vtkActor> coneActor, coneRimActor;
+  double coneDegrees = 0;
   // The legend (upper left) and the note (lower left): plain text, sized once per change of text
   // or view (fitCornerText), not fitted again on every frame as vtkCornerAnnotation does.
   vtkNew<vtkTextActor> legendText, noteText;
@@ -309,6 +316,19 @@ SceneContent::SceneContent() : p(new Private) {
   r->AddActor(p->samplesActor);
   r->AddActor(p->unitSphereActor);
   r->AddActor(p->axes);
+  p->coneMapper->SetInputData(p->cone);
+  p->coneActor->SetMapper(p->coneMapper);
+  p->coneRimMapper->SetInputData(p->coneRim);
+  p->coneRimActor->SetMapper(p->coneRimMapper);
+  for (vtkActor* a : {p->coneActor.Get(), p->coneRimActor.Get()}) {
+    a->GetProperty()->SetColor(Palette::minorityW[0], Palette::minorityW[1], Palette::minorityW[2]);
+    a->GetProperty()->LightingOff();
+    a->SetVisibility(false);
+    a->SetPickable(false);
+    r->AddActor(a);
+  }
+  p->coneActor->GetProperty()->SetOpacity(0.16);
+  p->coneRimActor->GetProperty()->SetLineWidth(2.0f);
   for (vtkTextActor* t : {p->legendText.Get(), p->noteText.Get()}) {
     t->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
     t->GetTextProperty()->SetJustificationToLeft();
@@ -392,6 +412,7 @@ void SceneContent::rebuild() {
   }
   p->arrows.commit();
   p->spheres.commit();
+  rebuildCone();
 
   while (static_cast<int>(p->labels.size()) < K) {
     // 2D text anchored at a world position: billboard text swaps colour channels on some GL stacks.
@@ -454,14 +475,68 @@ void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
   p->overlay.commit();
   overlayCount_ = static_cast<int>(W.rows());
   p->overlay.actor->SetVisibility(W.rows() > 0);
-  const std::string model = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
-  setLegend(W.rows() ? model + "\ntrained network (aligned): thin green arrows" : model);
+  updateLegend();
+}
+
+void SceneContent::updateLegend() {
+  std::string text = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
+  if (overlayCount_) text += "\ntrained network (aligned): thin green arrows";
+  if (p->coneDegrees > 0) text += "\ncone: minority angle to their mean";
+  setLegend(text);
+}
+
+double SceneContent::minorityConeDegrees() const { return p->coneDegrees; }
+
+void SceneContent::rebuildCone() {
+  // The main view's axes are those of all classes: the minority's own spread lies in directions
+  // they do not show, so below R0 its arrows are drawn on top of each other as if collapsed. The
+  // cone says what the projection cannot: round their mean direction (as drawn), its rim on the
+  // unit sphere at their true angle to that mean (the inset's, computed in the full dimension).
+  // Wide below R0, it closes to a line as they collapse.
+  p->coneDegrees = 0;
+  const auto& plane = p->inset.plane;
+  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+  for (int k = 0; k < W_.rows(); ++k)
+    if (k < static_cast<int>(minority_.size()) && minority_[k] && W_.row(k).norm() > 1e-12) mean += W_.row(k).transpose().normalized();
+  double angle = 0;
+  for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
+  const bool on = plane.rows() >= 2 && mean.norm() > 1e-9 && angle * 180 / M_PI >= 0.5;
+  p->coneActor->SetVisibility(on);
+  p->coneRimActor->SetVisibility(on);
+  if (on) {
+    p->coneDegrees = angle * 180 / M_PI;
+    const Eigen::Vector3d a = mean.normalized();
+    const Eigen::Vector3d e1 = (std::abs(a.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY()).cross(a).normalized();
+    const Eigen::Vector3d e2 = a.cross(e1);
+    vtkNew<vtkPoints> pts, rimPts;
+    vtkNew<vtkCellArray> tris, rim;
+    const int n = 64;
+    pts->InsertNextPoint(0, 0, 0);
+    std::vector<vtkIdType> ring;
+    for (int j = 0; j <= n; ++j) {
+      const double phi = 2 * M_PI * j / n;
+      const Eigen::Vector3d c = std::cos(angle) * a + std::sin(angle) * (std::cos(phi) * e1 + std::sin(phi) * e2);
+      pts->InsertNextPoint(c.data());
+      ring.push_back(rimPts->InsertNextPoint(c.data()));
+      if (j > 0) {
+        const vtkIdType tri[3] = {0, j, j + 1};
+        tris->InsertNextCell(3, tri);
+      }
+    }
+    rim->InsertNextCell(vtkIdType(ring.size()), ring.data());
+    p->cone->SetPoints(pts);
+    p->cone->SetPolys(tris);
+    p->cone->Modified();
+    p->coneRim->SetPoints(rimPts);
+    p->coneRim->SetLines(rim);
+    p->coneRim->Modified();
+  }
+  updateLegend();
 }
 
 void SceneContent::setModelLegend(const std::string& text) {
   modelLegend_ = text;
-  const std::string model = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
-  setLegend(overlayCount_ ? model + "\ntrained network (aligned): thin green arrows" : model);
+  updateLegend();
 }
 
 void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels) {
@@ -626,6 +701,7 @@ void SceneContent::setDarkBackground(bool dark) {
 
 void SceneContent::setMinorityInset(const MinorityInset& inset) {
   p->inset = inset;
+  rebuildCone();
   rebuildInset();
 }
 

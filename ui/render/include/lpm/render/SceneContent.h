@@ -88,6 +88,9 @@ public:
   std::vector<LabelBox> insetLabelBoxes() const;
   /// Where the scene's centre (the origin) is drawn, in pixels from the lower left.
   std::pair<double, double> sceneCentre() const;
+  /// The minority cone's half-angle in degrees (their mean angle to their mean direction, in the
+  /// full dimension) as drawn; 0 when it is not drawn (collapsed, or no cosine).
+  double minorityConeDegrees() const;
   /// The upper-left legend's drawn size in pixels (width, height).
   std::pair<int, int> legendSize() const;
   void setDarkBackground(bool dark);
@@ -125,6 +128,8 @@ private:
   std::string modelLegend_;
   void rebuild();
   void rebuildInset();
+  void rebuildCone();   ///< the minority's cone: their mean direction and their angle to it
+  void updateLegend();  ///< the model's legend, with a line for each layer drawn (overlay, cone)
   void placeScene();  ///< moves the picture's centre clear of the inset (the camera's window centre)
   void fitCornerText();  ///< the legend and note: their text and a font size that fits the width
 };
