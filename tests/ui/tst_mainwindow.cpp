@@ -7,6 +7,7 @@
 #include <QDoubleSpinBox>
 #include <QSlider>
 #include <QStyle>
+#include <QStyleOptionButton>
 #include <QStyleOptionSlider>
 #include <QMouseEvent>
 #include <QDialog>
@@ -825,6 +826,18 @@ private slots:
     // Fusion outlines controls in the window colour darkened: black on the dark presentation's
     // black. The spin boxes, combo boxes and check boxes must still show where they are.
     w->action("view.dark")->setChecked(true);
+    {  // The dark theme itself (not presenting): an unticked check box's indicator has an edge.
+      auto* box = w->panel()->findChild<QCheckBox*>();
+      QVERIFY(box && !box->isChecked());
+      QTRY_VERIFY(box->palette().color(QPalette::Window).lightness() < 64);
+      QStyleOptionButton opt;
+      opt.initFrom(box);
+      const QRect ind = box->style()->subElementRect(QStyle::SE_CheckBoxIndicator, &opt, box);
+      const QImage img = box->grab().toImage();
+      int light = 0;
+      for (int y = ind.top(); y <= ind.bottom(); ++y) light += img.pixelColor(ind.left(), y).lightness() > 80;
+      QVERIFY2(light > ind.height() / 2, qPrintable(QStringLiteral("%1 of %2 edge pixels light").arg(light).arg(ind.height())));
+    }
     w->action("view.presentation")->trigger();
     QVERIFY(w->presentation());
     auto* spin = w->panel()->findChild<QAbstractSpinBox*>();

@@ -127,6 +127,8 @@ protected:
 };
 }  // namespace
 
+QStyle* makeEdgedFusionStyle() { return new PresentationStyle; }
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document(this)) {
   setWindowTitle(tr("Untitled[*] — LPM Studio"));
   setWindowIcon(QIcon(":/lpm/icons/lpm-studio.svg"));
@@ -684,7 +686,9 @@ void MainWindow::setPresentation(bool on) {
     applyPresentationLook();
     showFullScreen();
   } else {
-    QApplication::setStyle(beforePresentation_.style);
+    // The style as it was: the dark theme's is ours (its name is Fusion's, which has no edges).
+    if (beforePresentation_.palette.color(QPalette::Window).lightness() < 64) QApplication::setStyle(makeEdgedFusionStyle());
+    else QApplication::setStyle(beforePresentation_.style);
     QApplication::setPalette(beforePresentation_.palette);
     QApplication::setFont(beforePresentation_.font);
     // The theme may have changed while presenting (View > Dark Theme): the window follows the
@@ -742,7 +746,7 @@ void MainWindow::setPresentation(bool on) {
 void MainWindow::applyPresentationLook() {
   // High contrast for a projector: pure black on white (or white on black with the dark theme).
   const bool dark = doc_->view().dark;
-  QApplication::setStyle(new PresentationStyle);
+  QApplication::setStyle(makeEdgedFusionStyle());
   QPalette p;
   const QColor bg = dark ? Qt::black : Qt::white, fg = dark ? Qt::white : Qt::black;
   for (auto role : {QPalette::Window, QPalette::Base, QPalette::Button, QPalette::AlternateBase, QPalette::ToolTipBase})

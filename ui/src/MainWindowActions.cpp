@@ -402,7 +402,10 @@ void MainWindow::applyDarkPalette(bool dark) {
     repolishStyleSheets();
     return;
   }
-  QApplication::setStyle("Fusion");  // the platform style may ignore a palette
+  // Fusion (the platform style may ignore a palette), with a light edge round controls: Fusion's
+  // outline is the window colour darkened, and the unticked check boxes (the class table's
+  // minority column, "R = ∞") could not be seen on the dark window.
+  QApplication::setStyle(makeEdgedFusionStyle());
   QPalette p;
   const QColor window(0x2a, 0x2c, 0x31), base(0x1f, 0x21, 0x25), text(0xe8, 0xe8, 0xea), mid(0x3a, 0x3d, 0x44);
   p.setColor(QPalette::Window, window);
@@ -421,6 +424,9 @@ void MainWindow::applyDarkPalette(bool dark) {
   p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9c, 0xa3));
   for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
     p.setColor(QPalette::Disabled, role, QColor(0x80, 0x82, 0x88));
+  // Disabled text is etched with the Light colour (white by default): on dark it blurred the
+  // disabled menu items ("Close Checkpoint") into looking enabled.
+  p.setColor(QPalette::Disabled, QPalette::Light, window);
   QApplication::setPalette(p);
   repolishStyleSheets();
 }

@@ -754,7 +754,9 @@ void SceneContent::rebuildInset() {
   std::vector<Eigen::Vector2d> circle;
   for (int i = 0; i <= 64; ++i) circle.push_back(P(std::cos(2 * M_PI * i / 64), std::sin(2 * M_PI * i / 64)));
   polyline(circle, lp, lines);
-  polyline({P(0, -1.08), P(0, 1.08)}, lp, lines);
+  // The mean direction, inside the circle only (beyond it ran into the value's text), and only
+  // while they spread: collapsed, the arrow is the mean, and the line was drawn over it.
+  if (!p->inset.collapsed) polyline({P(0, -1), P(0, 1)}, lp, lines);
   p->insetLines->SetPoints(lp);
   p->insetLines->SetLines(lines);
   p->insetLines->Modified();

@@ -22,6 +22,7 @@ class QTimer;
 class QToolButton;
 class QVariantAnimation;
 class QTabWidget;
+class QStyle;
 
 namespace lpm::ui {
 
@@ -32,6 +33,9 @@ class CheckpointPanel;
 class CosinePlot;
 class ParameterPanel;
 class DesignPanel;
+
+/// Fusion with a light edge round controls on a dark window (the dark theme, presentation).
+QStyle* makeEdgedFusionStyle();
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
