@@ -214,8 +214,10 @@ std::vector<Command> addFigureCommands(CLI::App& app) {
     sub->add_option("--preset", a->preset, lpm::presetNames());
     sub->add_option("--session", a->session, "a session saved by lpm-studio");
     sub->add_option("--set", a->sets, "NAME=VALUE (" + lpm::parameterNames() + ", K); repeatable");
-    sub->add_option("--width", a->width, "PNG pixels, PDF/SVG points (default 900 plot, 700 scene, 1600 combined, 1280 animation)");
-    sub->add_option("--height", a->height, "PNG pixels, PDF/SVG points (default 600 plot, 700 scene, 700 combined, 560 animation)");
+    sub->add_option("--width", a->width, "PNG pixels, PDF/SVG points (default 900 plot, 700 scene, 1600 combined, 1280 animation)")
+        ->check(CLI::Range(64, 8192));
+    sub->add_option("--height", a->height, "PNG pixels, PDF/SVG points (default 600 plot, 700 scene, 700 combined, 560 animation)")
+        ->check(CLI::Range(64, 8192));
   }
   figure->add_option("--plot", a->plot, "cosine-vs-R plot: .pdf (vector, fonts embedded), .svg or .png");
   figure->add_option("--scene", a->scene, "3D scene: .png or .gltf");

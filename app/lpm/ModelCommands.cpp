@@ -7,6 +7,7 @@
 #include <chrono>
 #include "Cli.h"
 #include "lpm/Commands.h"
+#include "lpm/Files.h"
 #include "lpm/Design.h"
 #include "lpm/Metrics.h"
 #include "lpm/Report.h"
@@ -115,6 +116,7 @@ int runSweep(const SweepArgs& a) {
   if (!r.fromPreset || a.KAoption->count() > 0) r.KA = parseList<int>("--KA", a.KA);
   std::ofstream file;
   if (!a.csv.empty()) {  // before the solves: a wrong path is said at once
+    checkWritableFile(a.csv);
     file.open(a.csv);
     if (!file) throw IoError("cannot write " + a.csv);
   }
@@ -191,7 +193,8 @@ Command addSolve(CLI::App& app) {
   auto a = std::make_shared<SolveArgs>();
   auto* sub = app.add_subcommand("solve", "Solve the convex relaxation Eq. (15) for one setting");
   addParameterOptions(sub, a->params, parameterNamesExcept({}));
-  sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R; absolute sample counts in the penalized form)");
+  sub->add_option("--sizes", a->sizes, "every class size, comma separated (overrides KA, KB, R; absolute sample counts in the penalized form)")
+      ->check(CLI::Validator([](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "LIST"));
   sub->add_option("--counts", a->counts, "every class size from a file: a 1-D .npy, or numbers in a .txt/.csv "
                                          "(e.g. token frequencies; absolute counts in the penalized form)");
   sub->add_option("--minority", a->minority, "0-based minority classes for --sizes/--counts (default: the smallest, "
@@ -207,8 +210,8 @@ Command addSolve(CLI::App& app) {
 Command addSweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   auto* sub = app.add_subcommand("sweep", "Minority cosine versus R on a log grid (CSV)");
-  sub->add_option("--K", a->K, "total number of classes");
-  sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)");
+  sub->add_option("--K", a->K, "total number of classes")->check(CLI::Range(2, kMaxClasses));
+  sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)")->check(CLI::Range(1, kMaxClasses));
   a->KAoption = sub->add_option("--KA", a->KA, "majority counts, comma separated (with --preset: the preset's KA)")
                     ->capture_default_str();
   addParameterOptions(sub, a->params, parameterNamesExcept({"KA", "KB", "R"}));

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "Cli.h"
+#include "lpm/Files.h"
 #include "lpm/Phase.h"
 #include "lpm/Report.h"
 #ifdef LPM_HAVE_RENDER
@@ -44,7 +45,10 @@ int runPhase(const PhaseArgs& a) {
   std::ofstream file;
   if (!a.csv.empty()) {
     file.open(a.csv);
-    if (!file) throw IoError("cannot write " + a.csv);
+    if (!file) {
+      checkWritableFile(a.csv);  // the reason, where there is one
+      throw IoError("cannot write " + a.csv);
+    }
   }
 #ifdef LPM_HAVE_RENDER
   std::unique_ptr<render::PaintContext> painting;

@@ -22,6 +22,20 @@ int main(int argc, char** argv) {
     writeRoffCommands(std::cout, app);
     return 0;
   }
+  // A first word that is no command: named, with the commands there are (CLI11 would say "A
+  // subcommand is required").
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "lpm: unknown command '" << argv[1] << "'; the commands are " << names << " (see --help)\n";
+      return kBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

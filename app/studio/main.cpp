@@ -24,6 +24,7 @@
 #include "lpm/Session.h"
 #include "lpm/StateLink.h"
 #include "lpm/Presets.h"
+#include "lpm/Files.h"
 #include "lpm/Version.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CheckpointPanel.h"
@@ -107,6 +108,16 @@ int main(int argc, char** argv) {
       return fail(QString("--network-tab takes %1").arg(tabs.join(", ")));
     if (cli.positionalArguments().isEmpty()) return fail("--network-tab needs a checkpoint to show");
   }
+  if (cli.isSet("screenshot")) {  // a folder, or one that does not exist: said before any work
+    try {
+      lpm::checkWritableFile(cli.value("screenshot").toStdString());
+    } catch (const lpm::Error& e) {
+      return fail(QString::fromStdString(e.what()), 1);
+    }
+  }
+  for (const char* option : {"features", "labels", "KA", "minority", "allow-unsafe-globals"})
+    if (cli.isSet(option) && cli.positionalArguments().isEmpty())
+      return fail(QString("--%1 goes with a checkpoint: lpm-studio CHECKPOINT --%1 ...").arg(option));
   // A screenshot or benchmark is the same picture for everyone: it reads no settings (window
   // layout, docks, theme) and writes none; it gets an empty settings folder of its own.
   QTemporaryDir freshSettings;

@@ -328,7 +328,12 @@ void applyAssignment(TwoSizeParams& p, const std::string& assignment) {
   const std::string name = trim(assignment.substr(0, eq)), text = trim(assignment.substr(eq + 1));
   if (name == "K") {  // total classes: the minority takes the rest
     TwoSizeParams q = p;
-    setParameter(q, "KB", parseNumber("K", text) - p.KA);
+    const double K = parseNumber("K", text);
+    // Said in the user's terms: K = 4 with KA = 5, not "KB must be >= 1, got -1".
+    if (K < p.KA + 1)
+      throw InvalidInput("K = " + text + " leaves no minority class with KA = " + std::to_string(p.KA) + ": K must be at least " +
+                         std::to_string(p.KA + 1) + " (give KA first: --set KA=2 --set K=4)");
+    setParameter(q, "KB", K - p.KA);
     p = q;
     return;
   }

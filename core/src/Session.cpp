@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lpm/Files.h"
 #include "lpm/Geometry.h"
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
@@ -296,6 +297,7 @@ bool isSessionPath(const std::string& path) {
 }
 
 Session loadSession(const std::string& path) {
+  checkReadableFile(path, "session");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InvalidInput("session: cannot open " + path);
   std::ostringstream ss;
@@ -309,6 +311,7 @@ Session loadSession(const std::string& path) {
 }
 
 void saveSession(const Session& s, const std::string& path) {
+  checkWritableFile(path);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw IoError("cannot write " + path);
   out << sessionToJson(s);

@@ -437,7 +437,8 @@ private slots:
       f.write(reinterpret_cast<const char*>(v), sizeof v);
     }
     QCOMPARE(io::readCountsFile(npy), (std::vector<double>{7, 3, 1}));
-    QVERIFY_THROWS_EXCEPTION(io::CheckpointError, io::readCountsFile(dir.filePath("missing.txt").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(IoError, io::readCountsFile(dir.filePath("missing.txt").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(IoError, io::readCountsFile(dir.path().toStdString()));  // a folder: "under 256 MB" before
   }
 
   // Sessions and the registry carry the new parameters.

@@ -25,7 +25,7 @@ private slots:
     s.features = "/data/f.npz";
     s.labels = "/data/l.npy";
     s.minority = std::vector<int>{3, 4};
-    s.pinned = {{"a.pt", 10, 0.25}, {"b.pt", 100, 0.9}};
+    s.pinned = {{"a.pt", 10, 0.25, std::nullopt}, {"b.pt", 100, 0.9, std::nullopt}};
     QTemporaryDir dir;
     const std::string path = dir.filePath("s.json").toStdString();
     saveSession(s, path);
@@ -138,7 +138,7 @@ private slots:
     s.checkpoint = "/data/model & weights.pt";
     s.features = "f.npz";
     s.minority = std::vector<int>{5, 6, 9};
-    s.pinned.push_back({"run 3, seed=1", 100, 0.923});
+    s.pinned.push_back({"run 3, seed=1", 100, 0.923, std::nullopt});
     // A pin's own model setting (its fitted budgets) travels too: its model curve after reopening.
     TwoSizeParams fitted;
     fitted.EW = 0.37, fitted.EH = 12.5, fitted.KA = 3, fitted.KB = 7;
@@ -210,7 +210,16 @@ private slots:
     }
   }
 
-  void missingFile() { QVERIFY_THROWS_EXCEPTION(InvalidInput, loadSession("/nonexistent/s.json")); }
+  void missingFile() {
+    // Said as a file's trouble (exit 1), with the reason: missing, or a folder ("not valid JSON" before).
+    QVERIFY_THROWS_EXCEPTION(IoError, loadSession("/nonexistent/s.json"));
+    try {
+      loadSession("/tmp");
+      QFAIL("a folder was read as a session");
+    } catch (const IoError& e) {
+      QVERIFY2(QString(e.what()).contains("/tmp is a folder"), e.what());
+    }
+  }
 
   void presetsAreValid() {
     QVERIFY(presets().size() >= 10);

@@ -1065,6 +1065,12 @@ private slots:
     QCOMPARE(w->document()->compared()[1].KA, 7);
     settle();
     QTRY_COMPARE_WITH_TIMEOUT(w->document()->family().size(), size_t(3), 30000);
+    {  // In the paper's order (KA = 3, 5, 7), as the CLI's figure: each KA has the same colour in both.
+      const auto f = w->document()->family();
+      QVERIFY2(f[0].label.find("KA = 3") != std::string::npos, f[0].label.c_str());
+      QVERIFY2(f[1].label.find("(current)") != std::string::npos, f[1].label.c_str());
+      QVERIFY2(f[2].label.find("KA = 7") != std::string::npos, f[2].label.c_str());
+    }
     QVERIFY(w->applyPreset("fig8d"));  // an alias: shows as fig3b
     settle();
     QCOMPARE(w->document()->preset(), QString("fig3b"));

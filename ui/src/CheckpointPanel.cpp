@@ -144,16 +144,18 @@ void NormBars::paintEvent(QPaintEvent*) {
   if (K == 0) return;
   const double top = norms_.maxCoeff() > 0 ? norms_.maxCoeff() : 1;
   const double w = double(width() - 8) / K;
+  // The caption's row is as tall as its text (presentation's 1.5x text was cut at 15 px).
+  const int caption = fontMetrics().height() + 2;
   std::vector<char> isMinor(static_cast<size_t>(K), 0);  // O(K): a 128256-class head paints at once
   for (int k : minority_)
     if (k >= 0 && k < K) isMinor[static_cast<size_t>(k)] = 1;
   for (int k = 0; k < K; ++k) {
     const bool minor = isMinor[static_cast<size_t>(k)];
-    const double h = (height() - 20) * norms_(k) / top;
-    p.fillRect(QRectF(4 + k * w + w * 0.1, height() - 16 - h, w * 0.8, h), minor ? QColor(213, 94, 0) : QColor(0, 114, 178));
+    const double h = std::max(0, height() - caption - 5) * norms_(k) / top;
+    p.fillRect(QRectF(4 + k * w + w * 0.1, height() - caption - 1 - h, w * 0.8, h), minor ? QColor(213, 94, 0) : QColor(0, 114, 178));
   }
   p.setPen(palette().text().color());
-  p.drawText(QRect(0, height() - 15, width(), 15), Qt::AlignCenter, tr("‖w_k‖ by class (max %1)").arg(top, 0, 'g', 3));
+  p.drawText(QRect(0, height() - caption, width(), caption), Qt::AlignCenter, tr("‖w_k‖ by class (max %1)").arg(top, 0, 'g', 3));
 }
 
 // ---------------------------------------------------------------------------------------------

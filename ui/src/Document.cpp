@@ -539,12 +539,24 @@ std::vector<NamedCurve> Document::family() const {
   own.points = model_->curve();
   own.transition = model_->transition();
   f.push_back({render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points, own.transition});
+  std::vector<int> ka{base.KA};
   for (const auto& [q, c] : comparedCurves_) {
     // A pinned network's own model is named by the network.
     std::string name;
     for (const auto& pin : pinned_)
       if (name.empty() && pin.model && sameParameters(*pin.model, q, "R")) name = pin.name + "'s model: ";
     f.push_back({name + render::comparedLabel(q, base, c), c.points, c.transition});
+    ka.push_back(q.KA);
+  }
+  // A paper figure's family alone (KA = 3, 5, 7): in the paper's order, as `lpm figure --preset`
+  // draws it, so each KA has the same colour in the window, its exports and the CLI's figure.
+  if (!presetFamily_.empty() && presetFamily_.size() == compared_.size() && f.size() == ka.size()) {
+    std::vector<size_t> order(f.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ka[a] < ka[b]; });
+    std::vector<NamedCurve> sorted;
+    for (size_t i : order) sorted.push_back(f[i]);
+    f = std::move(sorted);
   }
   return f;
 }

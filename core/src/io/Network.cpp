@@ -1,5 +1,6 @@
 #include "lpm/io/Network.h"
 
+#include "lpm/Files.h"
 #include "lpm/Parameters.h"
 
 #include <algorithm>
@@ -119,6 +120,7 @@ std::vector<double> readCountsFile(const std::string& path) {
       throw InvalidInput("a counts file may list at most " + std::to_string(kMaxClasses) + " classes");
     counts = C.values(C.tensors().front().name);
   } else {
+    checkReadableFile(path, "counts");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CheckpointError("cannot open " + path);
     constexpr std::streamoff kMaxText = 256ll << 20;  // 256 MB of text is ~10^7 counts already

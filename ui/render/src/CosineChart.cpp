@@ -599,6 +599,24 @@ void CosineChart::paintCurrentR(QPainter& p) const {
   } else {
     p.drawLine(QPointF(x, top), QPointF(x, bottom));
   }
+  // Beyond the plotted range (R = 10^6, R = ∞) the line lies on the frame: say where R is.
+  const bool beyond = *currentR_ > rMax_ * (1 + 1e-9), below = *currentR_ < rMin_ * (1 - 1e-9);
+  if (beyond || below) {
+    const double s = scale_, tip = beyond ? plot_.right() - 3 * s : plot_.left() + 3 * s, dir = beyond ? -1 : 1;
+    const double y = plot_.top() + 12 * s;
+    const QColor c = QColor::fromRgbF(float(ink), float(ink), float(ink));
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    const QPointF head[3] = {{tip, y}, {tip + dir * 9 * s, y - 5 * s}, {tip + dir * 9 * s, y + 5 * s}};
+    p.drawPolygon(head, 3);
+    const QFont f = figureFont(p, 12 * s);
+    p.setFont(f);
+    p.setPen(c);
+    const QString text = std::isinf(*currentR_) ? QStringLiteral("R = \u221e") : QString::fromStdString(fmt("R = %.4g", *currentR_));
+    const double w = QFontMetricsF(f, p.device()).horizontalAdvance(text) + 4;
+    const QRectF box = beyond ? QRectF(tip - 12 * s - w, y - 9 * s, w, 18 * s) : QRectF(tip + 12 * s, y - 9 * s, w, 18 * s);
+    p.drawText(box, (beyond ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);
+  }
   p.restore();
 }
 

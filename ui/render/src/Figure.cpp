@@ -1,4 +1,5 @@
 #include "lpm/render/Figure.h"
+#include "lpm/Files.h"
 
 #include <functional>
 
@@ -95,14 +96,7 @@ vtkSmartPointer<vtkRenderWindow> offscreenWindow(int w, int h) {
 }
 
 // A folder that does not exist, or a folder given as the file: said before anything is drawn.
-void checkWritable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) throw IoError("cannot write " + path + ": it is a folder");
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(dir, ec)) throw IoError("cannot write " + path + ": folder " + dir.string() + " does not exist");
-}
+void checkWritable(const std::string& path) { checkWritableFile(path); }
 
 // The scene rendered offscreen by VTK, as an image of w x h pixels; its corner texts (legend,
 // note) are returned for drawing as text, not pixels.

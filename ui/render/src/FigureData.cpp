@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "lpm/Parameters.h"
 #include "lpm/Presets.h"
@@ -39,7 +40,17 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   for (const auto& spec : parameterRegistry()) {
     if (spec.type == ParameterType::Choice || !spec.appliesTo(p) || lossUses(p.loss.kind, spec.name)) continue;
     if ((spec.name == "wr" && p.wr == 1) || spec.name == "bins") continue;  // bins: said as "binned (G groups)"
-    values += (values.empty() ? "" : ", ") + spec.name + " = " + parameterText(p, spec.name);
+    // As typed where that is short; a fitted value (a network's EW = 0.451004269393) to six
+    // figures, marked as rounded.
+    std::string text = parameterText(p, spec.name), sign = " = ";
+    char* end = nullptr;
+    const double v = text.size() > 8 ? std::strtod(text.c_str(), &end) : 0;
+    if (end && *end == '\0') {  // one number, not a list
+      char shortText[32];
+      std::snprintf(shortText, sizeof shortText, "%.6g", v);
+      if (text != shortText) text = shortText, sign = " \u2248 ";
+    }
+    values += (values.empty() ? "" : ", ") + spec.name + sign + text;
   }
   std::string tail = longTail(p.profile) ? ", long tail" : "";
   if (s.problem.binned > 0) tail += " binned (" + std::to_string(s.problem.binned) + " groups)";
