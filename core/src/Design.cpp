@@ -1,5 +1,6 @@
 #include "lpm/Design.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -39,6 +40,19 @@ const std::vector<std::string>& designParameters() {
 }
 
 const ParameterSpec& designSpec(const std::string& parameter) {
+  const auto& names = designParameters();
+  if (std::find(names.begin(), names.end(), parameter) == names.end()) {
+    // A name that is no parameter at all is said the same way (not with the list of every parameter).
+    bool known = true;
+    try {
+      lpm::parameter(parameter);
+    } catch (const InvalidInput&) {
+      known = false;
+    }
+    if (!known)
+      throw InvalidInput("a design query varies wr, alpha, tau, margin, gamma, temperature or lambda (lambda-W, lambda-H), got '" +
+                         parameter + "'");
+  }
   return lpm::parameter(parameter == "lambda" ? "lambda-W" : parameter);
 }
 
@@ -50,8 +64,7 @@ void setDesignParameter(TwoSizeParams& p, const std::string& parameter, double v
 }
 
 DesignResult designValue(const TwoSizeParams& base, const DesignQuery& q) {
-  // "lambda": both weight decays at once (lambda_W = lambda_H = lambda, so mu = lambda).
-  const bool both = q.parameter == "lambda";
+  // "lambda": both weight decays at once (lambda_W = lambda_H = lambda, so mu = lambda; designSpec).
   const ParameterSpec& spec = designSpec(q.parameter);
   if (spec.type != ParameterType::Real || spec.allowInfinity || q.parameter == "EW" || q.parameter == "EH" ||
       q.parameter == "nA")

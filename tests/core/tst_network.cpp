@@ -144,6 +144,19 @@ private slots:
     QVERIFY(n.note().find("do not fit") != std::string::npos);
   }
 
+  void featuresAndLabelsAreNoNetwork() {
+    // An .npz of features and labels opened as the network: said, not its N x p features taken
+    // for a classifier of N classes (`lpm inspect features.npz` printed K = 1100).
+    for (const char* f : {"arrays.npz", "arrays_compressed.npz"}) {
+      try {
+        NetworkComparison::open(req(fixture(f)));
+        QFAIL("features and labels were opened as a network");
+      } catch (const CheckpointError& e) {
+        QVERIFY2(QString(e.what()).contains("holds features and labels, not a network"), e.what());
+      }
+    }
+  }
+
   void droppedFilesAreReadForTheirRole() {
     const auto n = NetworkComparison::open(req(fixture("state_dict.pt")));
     QCOMPARE(readDroppedFile(fixture("labels.npy"), n.K(), n.p()).role, ArrayFileRole::Labels);

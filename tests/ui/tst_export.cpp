@@ -220,6 +220,35 @@ private slots:
     }
   }
 
+  void gltfHoldsTheMinorityCone() {
+    // As the view: below R0 (fig3a, R = 8) a cone at their angle to their mean, above R0 none.
+    for (const double R : {8.0, 100.0}) {
+      render::FigureInputs in;
+      in.params = findPreset("fig3a")->params;
+      in.params.R = R;
+      render::ChartData c;
+      render::SceneData sc;
+      std::string cap;
+      render::buildFigure(in, c, sc, cap);
+      render::writeSceneGltf(sc, path("cone.gltf").toStdString());
+      QFile f(path("cone.gltf"));
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+      std::optional<double> angle;
+      for (const auto& n : o.value("nodes").toArray())
+        if (n.toObject().value("name").toString() == "minority cone")
+          angle = n.toObject().value("extras").toObject().value("angle_degrees").toDouble();
+      const auto cone = render::minorityCone(sc.W, sc.minority, sc.minorityInset);
+      if (R < 12) {
+        QVERIFY(angle && cone);
+        QVERIFY(std::abs(*angle - 49) < 1);  // the inset's "49° to their mean"
+        QVERIFY(std::abs(*angle - cone->angle * 180 / M_PI) < 1e-9);
+      } else {
+        QVERIFY(!angle && !cone);
+      }
+    }
+  }
+
   void sceneShowsMinorityCollapse() {
     // The 3D picture of fig3a below R0 (R = 8, cosine 0.28) and above (R = 100, collapsed) must
     // differ where a first-time user looks: the minority fan (upper right) is open, then closed.

@@ -907,8 +907,8 @@ void Checkpoint::forEachRowBlock(const std::string& name, Eigen::Index rows,
     const int64_t lo = r.offset + first * s0, hi = r.offset + (first + n - 1) * s0 + (cols - 1) * s1;
     std::string part;
     if (blockwise) {
-      const uint64_t at = s.fileOffset + static_cast<uint64_t>(lo) * es, n = static_cast<uint64_t>(hi - lo + 1) * es;
-      part = member ? member->read(at, n) : d->file->read(at, n);
+      const uint64_t at = s.fileOffset + static_cast<uint64_t>(lo) * es, bytes = static_cast<uint64_t>(hi - lo + 1) * es;
+      part = member ? member->read(at, bytes) : d->file->read(at, bytes);
     }
     // Element e lies at base + (e - origin) * es.
     const auto* base = reinterpret_cast<const uint8_t*>(blockwise ? part.data() : whole.data());

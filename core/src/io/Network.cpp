@@ -244,6 +244,12 @@ NetworkComparison NetworkComparison::open(const NetworkRequest& r, const Progres
   net.checkpoint_ = std::make_shared<const Checkpoint>(Checkpoint::open(r.path, limits));
   step(1, "Finding the classifier");
   std::string classifier = r.classifier;
+  // Features and labels (np.savez(features=..., labels=...)) are no network: opened as one, their
+  // N x p features were taken for a classifier of N classes.
+  if (classifier.empty() && (net.checkpoint_->format() == Format::Npz || net.checkpoint_->format() == Format::Npy) &&
+      findArray(*net.checkpoint_, kLabelNames) && findArray(*net.checkpoint_, kFeatureNames))
+    throw CheckpointError(r.path + " holds features and labels, not a network: open the checkpoint and give this file as "
+                                   "its features (--features, or Features… in the window)");
   if (classifier.empty()) {
     const auto name = detectClassifier(*net.checkpoint_);
     if (!name) throw CheckpointError("no 2-D classifier weight found in " + r.path);

@@ -368,13 +368,34 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   std::vector<const Entry*> legendEntries;
   for (const auto& e : all)
     if (!e.label.empty()) legendEntries.push_back(&e);
-  const double sw = 28 * s, pad = 7 * s, rowH = lf.height() + 3 * s;
+  const double sw = 28 * s, pad = 7 * s;
   double textW = 0;
   for (const Entry* e : legendEntries) textW = std::max(textW, lf.horizontalAdvance(QString::fromStdString(e->label)));
   // A label wider than the whole drawing is shortened with an ellipsis, never cut at the edge.
   textW = std::min(textW, std::max(40 * s, rect.width() - 2 * m - 2 * pad - sw - 6 * s - 4));
   const double entryW = sw + 6 * s + textW;
-  QSizeF legendSize(entryW + 2 * pad, legendEntries.size() * rowH + 2 * pad - 3 * s);
+  // An entry wider than that wraps onto a second (at most a third) line rather than losing its
+  // end ("KA = 7, KB = 3: R0..." lost the number it was there for).
+  std::vector<int> entryLines(legendEntries.size(), 1);
+  for (size_t i = 0; i < legendEntries.size(); ++i) {
+    const QString t = QString::fromStdString(legendEntries[i]->label);
+    if (lf.horizontalAdvance(t) > textW + 0.5)
+      entryLines[i] = std::clamp(int(std::ceil(lf.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, t).height() / lf.height() - 0.01)), 1, 3);
+  }
+  // Rows of a legend of `cols` columns (entries run down each column): each as tall as its tallest.
+  auto rowHeights = [&](int cols) {
+    const int rows = int((legendEntries.size() + cols - 1) / std::max(cols, 1));
+    std::vector<double> h(size_t(std::max(rows, 0)), 0.0);
+    for (size_t i = 0; i < legendEntries.size(); ++i)
+      h[i % size_t(rows)] = std::max(h[i % size_t(rows)], entryLines[i] * lf.height() + 3 * s);
+    return h;
+  };
+  auto legendHeight = [&](int cols) {
+    double total = 2 * pad - 3 * s;
+    for (double h : rowHeights(cols)) total += h;
+    return total;
+  };
+  QSizeF legendSize(entryW + 2 * pad, legendHeight(1));
   int columns = 1;
   auto toPx = [&](const QRectF& a, QPointF d) {
     const double tx = (std::log10(std::max(d.x(), 1e-300)) - lr0) / (lr1 - lr0);
@@ -428,8 +449,7 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
       } else {  // below, in as many columns as fit
         columns = std::max(1, int((rect.width() - 2 * m) / (entryW + 16 * s)));
         columns = std::min<int>(columns, int(legendEntries.size()));
-        const int rows = int((legendEntries.size() + columns - 1) / columns);
-        const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, rows * rowH + 2 * pad - 3 * s);
+        const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, legendHeight(columns));
         if (area.height() - below.height() - 8 * s >= 0.45 * area.height()) {
           area.setBottom(area.bottom() - below.height() - 8 * s);
           legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
@@ -561,11 +581,13 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
     p.drawRect(legend_);
     p.setFont(legendFont);
     const int rows = int((legendEntries.size() + columns - 1) / columns);
+    const std::vector<double> heights = rowHeights(columns);
     for (size_t i = 0; i < legendEntries.size(); ++i) {
       const Entry& e = *legendEntries[i];
       const int col = int(i) / rows, row = int(i) % rows;
-      const double x = legend_.left() + pad + col * (entryW + 16 * s), y = legend_.top() + pad + row * rowH,
-                   cy = y + lf.height() / 2;
+      double y = legend_.top() + pad;
+      for (int r = 0; r < row; ++r) y += heights[size_t(r)];
+      const double x = legend_.left() + pad + col * (entryW + 16 * s), cy = y + lf.height() / 2;
       if (e.marker == Marker::None || e.marker == Marker::Diamond) {
         if (e.marker == Marker::None) {
           p.setPen(pen(e));
@@ -578,8 +600,13 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
         drawMarker(p, e.marker, QPointF(x + sw / 2, cy), std::min(e.markerSize, 11.0) * s);
       }
       p.setPen(ink);
-      p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                 lf.elidedText(QString::fromStdString(e.label), Qt::ElideRight, textW + 1));
+      const QString label = QString::fromStdString(e.label);
+      if (entryLines[i] == 1)
+        p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   lf.elidedText(label, Qt::ElideRight, textW + 1));
+      else
+        p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, entryLines[i] * lf.height()), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                   label);
     }
   }
   p.restore();

@@ -138,11 +138,12 @@ struct Builder {
                                 {"mode", m.mode}}}}});
     return int(doc["meshes"].size()) - 1;
   }
-  int material(const std::string& name, const double rgb[3], bool unlit = false) {
+  int material(const std::string& name, const double rgb[3], bool unlit = false, double alpha = 1.0) {
     json m = {{"name", name},
               {"pbrMetallicRoughness",
-               {{"baseColorFactor", {rgb[0], rgb[1], rgb[2], 1.0}}, {"metallicFactor", 0.0}, {"roughnessFactor", 0.6}}}};
+               {{"baseColorFactor", {rgb[0], rgb[1], rgb[2], alpha}}, {"metallicFactor", 0.0}, {"roughnessFactor", 0.6}}}};
     if (unlit) m["extensions"] = {{"KHR_materials_unlit", json::object()}};
+    if (alpha < 1) m["alphaMode"] = "BLEND", m["doubleSided"] = true;
     doc["materials"].push_back(m);
     return int(doc["materials"].size()) - 1;
   }
@@ -215,6 +216,25 @@ void writeSceneGltf(const SceneData& s, const std::string& path) {
     if (w.norm() > 1e-9) roots.push_back(b.node("network w" + std::to_string(k), arrowNet, arrowMatrix(w, 1.0)));
   }
   if (s.view.unitSphere) roots.push_back(b.node("unit sphere", b.mesh(wireSphere(), "unit sphere", mWire), {}));
+  // The minority cone, as the view draws it (minorityCone): a translucent surface and its rim.
+  if (const auto cone = minorityCone(s.W, s.minority, s.minorityInset)) {
+    const std::vector<Eigen::Vector3d> ring = cone->rim(48);
+    Mesh surface, rim;
+    rim.mode = 3;  // a line strip
+    for (size_t j = 0; j + 1 < ring.size(); ++j) {
+      // Each triangle (apex, rim j, rim j + 1) with its own face normal, so it shades as a cone.
+      const Eigen::Vector3d n = ring[j].cross(ring[j + 1]).normalized();
+      for (const Eigen::Vector3d& v : {Eigen::Vector3d(Eigen::Vector3d::Zero()), ring[j], ring[j + 1]}) {
+        surface.idx.push_back(uint16_t(surface.pos.size() / 3));
+        surface.vertex(v, n);
+      }
+    }
+    for (const Eigen::Vector3d& v : ring) rim.idx.push_back(uint16_t(rim.pos.size() / 3)), rim.vertex(v, v);
+    const int mCone = b.material("minority cone", Palette::minorityW, true, 0.16), mRim = b.material("minority cone rim", Palette::minorityW, true);
+    roots.push_back(b.node("minority cone", b.mesh(surface, "minority cone", mCone), {},
+                           {{"angle_degrees", cone->angle * 180 / M_PI}, {"axis", {cone->axis[0], cone->axis[1], cone->axis[2]}}}));
+    roots.push_back(b.node("minority cone rim", b.mesh(rim, "minority cone rim", mRim), {}));
+  }
   // One root node always (a scene must list at least one), the drawn things its children.
   json root = {{"name", "LPM Studio scene"}};
   if (!roots.empty()) root["children"] = roots;

@@ -53,6 +53,28 @@ void Palette::classColour(int k, double rgb[3]) {
   for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
 }
 
+std::optional<MinorityCone> minorityCone(const Eigen::MatrixX3d& W, const std::vector<bool>& minority, const MinorityInset& inset) {
+  const auto& plane = inset.plane;
+  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+  for (int k = 0; k < W.rows(); ++k)
+    if (k < static_cast<int>(minority.size()) && minority[k] && W.row(k).norm() > 1e-12) mean += W.row(k).transpose().normalized();
+  double angle = 0;
+  for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
+  if (plane.rows() < 2 || !(mean.norm() > 1e-9) || angle * 180 / M_PI < 0.5) return std::nullopt;
+  return MinorityCone{mean.normalized(), angle};
+}
+
+std::vector<Eigen::Vector3d> MinorityCone::rim(int n) const {
+  const Eigen::Vector3d e1 = (std::abs(axis.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY()).cross(axis).normalized();
+  const Eigen::Vector3d e2 = axis.cross(e1);
+  std::vector<Eigen::Vector3d> out;
+  for (int j = 0; j <= n; ++j) {
+    const double phi = 2 * M_PI * (j % n) / n;
+    out.push_back(std::cos(angle) * axis + std::sin(angle) * (std::cos(phi) * e1 + std::sin(phi) * e2));
+  }
+  return out;
+}
+
 bool LabelBox::overlaps(const LabelBox& o) const {
   return std::abs(x - o.x) < (w + o.w) / 2 && std::abs(y - o.y) < (h + o.h) / 2;
 }
@@ -430,7 +452,24 @@ void SceneContent::rebuild() {
   for (int k = 0; k < K; ++k) {
     Eigen::Vector3d tip = W_.row(k).transpose();
     if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
-    tips.push_back(tip * 1.12);
+    // Beyond the arrow's tip and beyond its class mean's sphere where that lies further along
+    // (h_k and w_k align as they collapse: the label was printed on the sphere, blue on blue).
+    double reach = tip.norm();
+    if (k < H_.rows() && reach > 1e-12 && p->spheres.actor->GetVisibility()) {
+      const Eigen::Vector3d h = H_.row(k).transpose(), u = tip / reach;
+      if ((h - h.dot(u) * u).norm() < 0.1) reach = std::max(reach, h.dot(u) + 0.045);
+    }
+    Eigen::Vector3d at = reach > 1e-12 ? Eigen::Vector3d(tip / tip.norm() * (reach + 0.12 * std::max(tip.norm(), 0.5))) : tip;
+    // Still on a sphere (another class's mean, or its own off the arrow's line): further out, a
+    // little at a time, up to 0.3.
+    if (reach > 1e-12 && p->spheres.actor->GetVisibility())
+      for (int step = 0; step < 6; ++step) {
+        bool onSphere = false;
+        for (int j = 0; j < H_.rows() && !onSphere; ++j) onSphere = (H_.row(j).transpose() - at).norm() < 0.1;
+        if (!onSphere) break;
+        at += tip / tip.norm() * 0.05;
+      }
+    tips.push_back(at);
   }
   std::vector<std::string> text(K);
   std::vector<Eigen::Vector3d> at(K);
@@ -490,40 +529,26 @@ double SceneContent::minorityConeDegrees() const { return p->coneDegrees; }
 void SceneContent::rebuildCone() {
   // The main view's axes are those of all classes: the minority's own spread lies in directions
   // they do not show, so below R0 its arrows are drawn on top of each other as if collapsed. The
-  // cone says what the projection cannot: round their mean direction (as drawn), its rim on the
-  // unit sphere at their true angle to that mean (the inset's, computed in the full dimension).
-  // Wide below R0, it closes to a line as they collapse.
-  p->coneDegrees = 0;
-  const auto& plane = p->inset.plane;
-  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
-  for (int k = 0; k < W_.rows(); ++k)
-    if (k < static_cast<int>(minority_.size()) && minority_[k] && W_.row(k).norm() > 1e-12) mean += W_.row(k).transpose().normalized();
-  double angle = 0;
-  for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
-  const bool on = plane.rows() >= 2 && mean.norm() > 1e-9 && angle * 180 / M_PI >= 0.5;
-  p->coneActor->SetVisibility(on);
-  p->coneRimActor->SetVisibility(on);
-  if (on) {
-    p->coneDegrees = angle * 180 / M_PI;
-    const Eigen::Vector3d a = mean.normalized();
-    const Eigen::Vector3d e1 = (std::abs(a.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY()).cross(a).normalized();
-    const Eigen::Vector3d e2 = a.cross(e1);
+  // cone says what the projection cannot (minorityCone). Wide below R0, it closes as they collapse.
+  const std::optional<MinorityCone> cone = minorityCone(W_, minority_, p->inset);
+  p->coneDegrees = cone ? cone->angle * 180 / M_PI : 0;
+  p->coneActor->SetVisibility(bool(cone));
+  p->coneRimActor->SetVisibility(bool(cone));
+  if (cone) {
     vtkNew<vtkPoints> pts, rimPts;
     vtkNew<vtkCellArray> tris, rim;
-    const int n = 64;
+    const std::vector<Eigen::Vector3d> ring = cone->rim(64);
     pts->InsertNextPoint(0, 0, 0);
-    std::vector<vtkIdType> ring;
-    for (int j = 0; j <= n; ++j) {
-      const double phi = 2 * M_PI * j / n;
-      const Eigen::Vector3d c = std::cos(angle) * a + std::sin(angle) * (std::cos(phi) * e1 + std::sin(phi) * e2);
-      pts->InsertNextPoint(c.data());
-      ring.push_back(rimPts->InsertNextPoint(c.data()));
+    std::vector<vtkIdType> ids;
+    for (size_t j = 0; j < ring.size(); ++j) {
+      pts->InsertNextPoint(ring[j].data());
+      ids.push_back(rimPts->InsertNextPoint(ring[j].data()));
       if (j > 0) {
-        const vtkIdType tri[3] = {0, j, j + 1};
+        const vtkIdType tri[3] = {0, vtkIdType(j), vtkIdType(j + 1)};
         tris->InsertNextCell(3, tri);
       }
     }
-    rim->InsertNextCell(vtkIdType(ring.size()), ring.data());
+    rim->InsertNextCell(vtkIdType(ids.size()), ids.data());
     p->cone->SetPoints(pts);
     p->cone->SetPolys(tris);
     p->cone->Modified();
@@ -647,7 +672,11 @@ SceneContent::CornerText SceneContent::drawnCornerText(bool note) const {
   return {a->GetInput() ? a->GetInput() : "", a->GetTextProperty()->GetFontSize()};
 }
 
-void SceneContent::setShowMeans(bool on) { p->spheres.actor->SetVisibility(on); }
+void SceneContent::setShowMeans(bool on) {
+  if (bool(p->spheres.actor->GetVisibility()) == on) return;
+  p->spheres.actor->SetVisibility(on);
+  rebuild();  // the labels clear the spheres only while they are drawn
+}
 
 void SceneContent::setShowLabels(bool on) {
   showLabels_ = on;

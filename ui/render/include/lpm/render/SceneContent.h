@@ -34,6 +34,18 @@ struct MinorityInset {
   bool collapsed = false;
 };
 
+/// The minority cone: round the minority's mean direction as drawn (`axis`, unit), its rim on the
+/// unit sphere at their mean angle to their mean (`angle`, radians, from the inset's full-dimensional
+/// fan). None when the fan is empty or they are collapsed (under half a degree). One rule for the
+/// view (SceneContent) and the glTF export.
+struct MinorityCone {
+  Eigen::Vector3d axis;
+  double angle = 0;
+  /// The rim's n + 1 points (the first repeated last), on the unit sphere.
+  std::vector<Eigen::Vector3d> rim(int n) const;
+};
+std::optional<MinorityCone> minorityCone(const Eigen::MatrixX3d& W, const std::vector<bool>& minority, const MinorityInset& inset);
+
 /// A text's box in pixels (centre, width and height).
 struct LabelBox {
   double x = 0, y = 0, w = 0, h = 0;
