@@ -376,11 +376,26 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   const double entryW = sw + 6 * s + textW;
   // An entry wider than that wraps onto a second (at most a third) line rather than losing its
   // end ("KA = 7, KB = 3: R0..." lost the number it was there for).
-  std::vector<int> entryLines(legendEntries.size(), 1);
-  for (size_t i = 0; i < legendEntries.size(); ++i) {
-    const QString t = QString::fromStdString(legendEntries[i]->label);
-    if (lf.horizontalAdvance(t) > textW + 0.5)
-      entryLines[i] = std::clamp(int(std::ceil(lf.boundingRect(QRectF(0, 0, textW, 1e6), Qt::TextWordWrap, t).height() / lf.height() - 0.01)), 1, 3);
+  // Greedy at spaces, each line measured as it is drawn (one drawText per line); a third line
+  // that still does not fit ends in an ellipsis.
+  auto wrap = [&](const QString& t) {
+    QStringList lines;
+    QString line;
+    for (const QString& word : t.split(' ', Qt::SkipEmptyParts)) {
+      const QString longer = line.isEmpty() ? word : line + ' ' + word;
+      if (!line.isEmpty() && lf.horizontalAdvance(longer) > textW) lines << line, line = word;
+      else line = longer;
+    }
+    if (!line.isEmpty() || lines.isEmpty()) lines << line;
+    while (lines.size() > 3) lines[2] += ' ' + lines.takeLast();
+    for (QString& l : lines) l = lf.elidedText(l, Qt::ElideRight, textW + 1);
+    return lines;
+  };
+  std::vector<QStringList> entryText;
+  std::vector<int> entryLines;
+  for (const Entry* e : legendEntries) {
+    entryText.push_back(wrap(QString::fromStdString(e->label)));
+    entryLines.push_back(int(entryText.back().size()));
   }
   // Rows of a legend of `cols` columns (entries run down each column): each as tall as its tallest.
   auto rowHeights = [&](int cols) {
@@ -600,13 +615,9 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
         drawMarker(p, e.marker, QPointF(x + sw / 2, cy), std::min(e.markerSize, 11.0) * s);
       }
       p.setPen(ink);
-      const QString label = QString::fromStdString(e.label);
-      if (entryLines[i] == 1)
-        p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   lf.elidedText(label, Qt::ElideRight, textW + 1));
-      else
-        p.drawText(QRectF(x + sw + 6 * s, y, textW + 4, entryLines[i] * lf.height()), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   label);
+      for (int l = 0; l < entryLines[i]; ++l)
+        p.drawText(QRectF(x + sw + 6 * s, y + l * lf.height(), textW + 4, lf.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   entryText[i][l]);
     }
   }
   p.restore();
