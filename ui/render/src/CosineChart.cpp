@@ -393,9 +393,11 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   };
   std::vector<QStringList> entryText;
   std::vector<int> entryLines;
+  legendDrawn_.clear();
   for (const Entry* e : legendEntries) {
     entryText.push_back(wrap(QString::fromStdString(e->label)));
     entryLines.push_back(int(entryText.back().size()));
+    legendDrawn_.push_back(entryText.back().join(' ').toStdString());
   }
   // Rows of a legend of `cols` columns (entries run down each column): each as tall as its tallest.
   auto rowHeights = [&](int cols) {

@@ -66,6 +66,8 @@ public:
   /// rect, and no two meet.
   const std::vector<QRectF>& tickLabelBoxes() const { return tickBoxes_; }
   QRectF plotArea() const { return plot_; }  ///< the last paint's axes box
+  /// The last paint's legend entries as drawn, each entry's lines joined by a space.
+  const std::vector<std::string>& legendDrawn() const { return legendDrawn_; }
 
 private:
   struct Entry;
@@ -84,6 +86,7 @@ private:
   std::vector<ChartPin> pins_;
   QRectF plot_, legend_;  ///< the last paint's plot area and legend box (painter units, y down)
   std::vector<QRectF> tickBoxes_;
+  std::vector<std::string> legendDrawn_;
 };
 
 }  // namespace lpm::render
