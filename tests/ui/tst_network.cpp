@@ -243,6 +243,15 @@ private slots:
       const double* top = w->network()->networkScene()->renderer()->GetBackground2();
       const double* model = w->scene()->renderer()->GetBackground2();
       QVERIFY2(std::abs(top[0] - model[0]) < 1e-9 && std::abs(top[2] - model[2]) < 1e-9, dark ? "dark" : "light");
+      {  // The heat map's cells take the theme too: near-zero cosines are the window's grey on dark, not glaring white.
+        const QImage img = w->network()->heatmap()->grab().toImage();
+        double sum = 0;
+        int n = 0;
+        for (int y = 6; y < std::min(img.height(), img.width() - 60); y += 3)
+          for (int x = 6; x < std::min(img.height(), img.width() - 60); x += 3) sum += img.pixelColor(x, y).lightness(), ++n;
+        QVERIFY(n > 0);
+        QVERIFY2(dark ? sum / n < 110 : sum / n > 150, qPrintable(QStringLiteral("dark %1: mean lightness %2").arg(dark).arg(sum / n)));
+      }
       for (QWidget* pic : std::initializer_list<QWidget*>{w->network()->heatmap(), w->network()->normBars()}) {
         const QImage img = pic->grab().toImage();
         const QColor corner = img.pixelColor(1, 1), window = QApplication::palette().color(QPalette::Window);

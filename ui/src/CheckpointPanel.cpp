@@ -39,10 +39,12 @@ CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
 }
 
-QColor CosineHeatmap::colourOf(double c) {
+QColor CosineHeatmap::colourOf(double c, bool dark) {
   c = std::clamp(c, -1.0, 1.0);
-  // Diverging blue - white - red (readable with the common colour-vision deficiencies).
-  const QColor lo(33, 102, 172), mid(247, 247, 247), hi(178, 24, 43);
+  // Diverging blue - white - red (readable with the common colour-vision deficiencies); on dark
+  // the ends are lighter and the middle is the window's grey.
+  const QColor lo = dark ? QColor(67, 147, 195) : QColor(33, 102, 172), mid = dark ? QColor(52, 54, 60) : QColor(247, 247, 247),
+               hi = dark ? QColor(214, 96, 77) : QColor(178, 24, 43);
   const QColor& a = c < 0 ? lo : hi;
   const double t = std::abs(c);
   return QColor::fromRgbF(mid.redF() + t * (a.redF() - mid.redF()), mid.greenF() + t * (a.greenF() - mid.greenF()),
@@ -54,11 +56,17 @@ void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>
   cos_ = cos;
   binLabels_ = binLabels;
   minority_ = minority;
-  const int K = static_cast<int>(cos.rows());
+  drawPicture();
+}
+
+void CosineHeatmap::drawPicture() {
+  const bool dark = palette().color(QPalette::Window).lightness() < 100;
+  const int K = static_cast<int>(cos_.rows());
   picture_ = QImage(std::max(K, 1), std::max(K, 1), QImage::Format_RGB32);
+  picture_.fill(palette().color(QPalette::Window));
   for (int i = 0; i < K; ++i) {
     auto* line = reinterpret_cast<QRgb*>(picture_.scanLine(i));
-    for (int j = 0; j < K; ++j) line[j] = colourOf(cos(i, j)).rgb();
+    for (int j = 0; j < K; ++j) line[j] = colourOf(cos_(i, j), dark).rgb();
   }
   update();
 }
@@ -69,6 +77,7 @@ QRectF CosineHeatmap::grid() const {
 }
 
 bool CosineHeatmap::event(QEvent* e) {
+  if (e->type() == QEvent::PaletteChange) drawPicture();  // the theme changed
   if (e->type() == QEvent::ToolTip && cos_.rows() > 0) {
     auto* h = static_cast<QHelpEvent*>(e);
     const QRectF g = grid();
@@ -110,7 +119,8 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
   }
   const int side = static_cast<int>(g.width());
   const int x0 = 4 + side + 10;
-  for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side));
+  const bool dark = palette().color(QPalette::Window).lightness() < 100;
+  for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side, dark));
   p.setPen(palette().text().color());
   p.drawText(x0 + 15, 14, "+1");
   p.drawText(x0 + 15, 4 + side / 2 + 4, "0");
@@ -439,10 +449,11 @@ void CheckpointPanel::showTensorSummary(const io::TensorSummary& s, bool isClass
   for (Eigen::Index i = 0; i < s.picture.size(); ++i)
     if (std::isfinite(s.picture.data()[i])) scale = std::max(scale, std::abs(s.picture.data()[i]));
   QImage img(static_cast<int>(s.picture.cols()), static_cast<int>(s.picture.rows()), QImage::Format_RGB32);
+  const bool dark = palette().color(QPalette::Window).lightness() < 100;
   for (int r = 0; r < img.height(); ++r)
     for (int c = 0; c < img.width(); ++c) {
       const double v = s.picture(r, c);
-      img.setPixelColor(c, r, std::isfinite(v) ? CosineHeatmap::colourOf(scale > 0 ? v / scale : 0) : QColor(150, 150, 150));
+      img.setPixelColor(c, r, std::isfinite(v) ? CosineHeatmap::colourOf(scale > 0 ? v / scale : 0, dark) : QColor(150, 150, 150));
     }
   tensorPicture_->setPixmap(QPixmap::fromImage(img.scaled(tensorPicture_->size(), Qt::KeepAspectRatio, Qt::FastTransformation)));
 }

@@ -568,9 +568,13 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
       }
     }
     if (!e.markers.empty()) {
+      // Markers whole, also on the frame (a network at R = 1 sits on the left axis: it was cut in half).
+      p.save();
+      p.setClipRect(rect);
       p.setPen(QPen(e.color, e.width * s));
       p.setBrush(e.filled ? QBrush(e.color) : Qt::NoBrush);
       for (const auto& mk : e.markers) drawMarker(p, e.marker, toPx(area, mk), e.markerSize * s);
+      p.restore();
     }
   }
   // Pinned networks: each named beside its point; a name that would overlap another is left out.
@@ -586,6 +590,10 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
       if (r.right() > area.right()) r.moveRight(c.x() - e.markerSize * s * 0.8);
       if (std::any_of(taken.begin(), taken.end(), [&](const QRectF& o) { return o.intersects(r); })) continue;
       taken.push_back(r);
+      // On a backing of the page's colour: curves and reference lines passing under a name crossed it out.
+      QColor back = legendBg;
+      back.setAlphaF(0.85f);
+      p.fillRect(r.adjusted(-1, 0, 1, 0), back);
       p.setPen(ink);
       p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, name);
     }

@@ -35,7 +35,9 @@ public:
   void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority,
                  const std::vector<std::string>& binLabels = {});
   const Eigen::MatrixXd& matrix() const { return cos_; }
-  static QColor colourOf(double c);
+  /// Blue - neutral - red; the neutral is the dark theme's grey on a dark window (white cells
+  /// glared there), near-white otherwise.
+  static QColor colourOf(double c, bool dark = false);
   QSize sizeHint() const override { return {260, 220}; }
 
 protected:
@@ -48,6 +50,7 @@ private:
   std::vector<std::string> binLabels_;
   QImage picture_;  ///< one pixel per entry, scaled when painted (K = 1000 stays cheap)
   QRectF grid() const;
+  void drawPicture();  ///< picture_ from cos_ in the palette's theme
 };
 
 /// Row norms of the classifier as bars, coloured by role.
