@@ -191,6 +191,10 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   majority_->setToolTip(tr("The first KA classes are the majority, the rest the minority (or tick classes under Classes)"));
   row->addWidget(majority_);
   row->addStretch(1);
+  layout->addLayout(row);
+  // The file buttons on a row of their own: on one row with the majority entry the dock could not
+  // be narrower than ~400 px, and left the 3D view ~200 px at 1280 x 800.
+  row = new QHBoxLayout;
   labelsButton_ = new QPushButton(tr("Labels…"), this);
   labelsButton_->setToolTip(tr("Training labels (.npy/.npz/.pt, one class index per sample): class counts give the "
                                "imbalance ratio R and the minority classes"));
@@ -205,6 +209,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   row->addWidget(labelsButton_);
   row->addWidget(countsButton_);
   row->addWidget(featuresButton_);
+  row->addStretch(1);
   layout->addLayout(row);
   auto* pins = new QHBoxLayout;
   pinButton_ = new QPushButton(tr("Pin to Plot"), this);

@@ -201,7 +201,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   netDock->toggleViewAction()->setObjectName("view.network");
   netDock->toggleViewAction()->setText(tr("&Trained Network Panel"));
   connect(doc_, &Document::networkOpened, this, [this, netDock](bool ok, const QString& message, const QString& unsafe) {
-    if (ok) netDock->show();
+    if (ok && !netDock->isVisibleTo(this)) {
+      netDock->show();
+      // Its fourth column left the 3D view ~200 px at 1280 x 800 (the sphere 125 px across, the
+      // network's thin arrows hard to see): where the views end up that narrow, the dock takes a
+      // quarter of the window and the two views share the middle equally.
+      QTimer::singleShot(0, this, [this, netDock] {
+        auto* views = qobject_cast<QSplitter*>(centralWidget());
+        if (presentation_ || !views || !isVisible() || !netDock->isVisible() || netDock->isFloating() || scene_->width() >= 280) return;
+        resizeDocks({netDock}, {int(width() * 0.25)}, Qt::Horizontal);
+        const QList<int> sizes = views->sizes();
+        int total = 0;
+        for (int v : sizes) total += v;
+        if (sizes.size() == 2) views->setSizes({total / 2, total - total / 2});
+      });
+    }
     onNetworkOpened(ok, message, unsafe);
   });
   connect(doc_, &Document::networkChanged, this, &MainWindow::updateTitle);
