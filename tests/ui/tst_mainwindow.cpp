@@ -782,9 +782,17 @@ private slots:
     for (int i = 0; i < 5; ++i) inset.plane.row(i) << (i % 2 ? -1 : 1) * std::sin(a), std::cos(a);
     inset.classes = {5, 6, 7, 8, 9};
     inset.cos = 0.94;
+    for (const double arm : {0.9, 1.41})
     for (const auto& [width, height] : std::vector<std::pair<int, int>>{{470, 720}, {480, 480}, {900, 650}, {190, 700}}) {
       render::SceneContent scene;
       scene.setModelLegend("classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres");
+      // A collapsed-like picture: a majority arrow of length sqrt(2) and its label reach past 1.5
+      // (at R = 100 class 4's label went under the panel).
+      Eigen::MatrixX3d Wd(3, 3), Hd(3, 3);
+      Wd << 0, 0, arm, 1, 0, 0, 0, 0.3, 0;
+      Hd = 1.02 * Wd;
+      scene.setConfiguration(Wd, Hd, {false, false, true});
+      QVERIFY(arm < 1 || scene.drawnReach() > 1.6);
       scene.setMinorityInset(inset);
       scene.setViewSize(width, height);
       const QString what = QStringLiteral("%1 x %2").arg(width).arg(height);
@@ -796,18 +804,23 @@ private slots:
                                                                    .arg(labels[0].x).arg(labels[1].x).arg(labels[0].w).arg(labels[1].w)));
       for (const auto& l : labels)
         QVERIFY2(l.x - l.w / 2 >= box[0] * width - 0.5 && l.x + l.w / 2 <= box[2] * width + 0.5, qPrintable(what));
-      // The scene's disc (radius 1.5 at distance 6, 30 degrees across the shorter side) clear of the panel.
-      const double r = std::min(width, height) / 2.0 * 1.5 / (6 * std::tan(15 * M_PI / 180));
+      // The scene's disc (what it reaches, at distance 6, 30 degrees across the shorter side) clear of the panel.
+      const double r = std::min(width, height) / 2.0 * scene.drawnReach() / (6 * std::tan(15 * M_PI / 180));
       const auto [cx, cy] = scene.sceneCentre();
       const double dx = std::max({box[0] * width - cx, 0.0, cx - box[2] * width});
       const double dy = std::max({box[1] * height - cy, 0.0, cy - box[3] * height});
       const double clear = std::hypot(dx, dy);
       const double dx0 = std::max(box[0] * width - width / 2.0, 0.0), dy0 = std::max(box[1] * height - height / 2.0, 0.0);
-      if (width != height && width != 190)  // room to move clear (the narrow view's wide panel is placed clear of it)
+      // Clear where the disc fits the view's shorter side; else (a square view, or a reach beyond
+      // what the view holds) at least clearer than unmoved (the least hidden, under the panel and
+      // out of the view together).
+      const double unmoved = std::hypot(dx0, dy0);
+      if (2 * r <= std::min(width, height) && width != height && width != 190)
         QVERIFY2(clear >= r - 1, qPrintable(what + QStringLiteral(": centre %1, %2, clearance %3 < %4").arg(cx).arg(cy).arg(clear).arg(r)));
-      else  // a square view: the disc fills it, so the least that is hidden
-        QVERIFY2(clear >= std::hypot(dx0, dy0) + (width == height ? 20 : 0), qPrintable(what));
-      QVERIFY2(cx - r >= -1 && cy - r >= -1, qPrintable(what));  // and inside the view
+      else if (width != 190)
+        QVERIFY2(clear >= unmoved, qPrintable(what + QStringLiteral(": clearance %1, unmoved %2").arg(clear).arg(unmoved)));
+      const double unit = r / scene.drawnReach();
+      QVERIFY2(cx - unit >= -1 && cy - unit >= -1, qPrintable(what));  // and the unit sphere inside the view
     }
     // separateLabels itself: apart where they overlap, kept inside the row, untouched otherwise;
     // a row too narrow for both sends one up a line.

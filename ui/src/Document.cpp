@@ -701,7 +701,7 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   d.K = model_->curveParams().K();
   d.Rmin = Rmin;
   d.Rmax = Rmax;
-  d.currentR = std::isinf(model_->params().R) ? Rmax : model_->params().R;
+  d.currentR = model_->params().R;  // R = ∞ is marked at the plot's edge
   d.transition = model_->transition();
   d.networkR = networkR();
   d.networkCos = networkCos();

@@ -609,7 +609,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   scene_->setReference(drawn && doc_->view().etf ? f->geometry.etf : Eigen::MatrixX3d());
   scene_->setNote(QString::fromStdString(render::sceneNote(f->solution, f->geometry.captured, drawn)));
   pendingFrameId_ = f->id;
-  plot_->setCurrentR(std::isinf(f->params.R) ? plot_->rMax() : f->params.R);
+  plot_->setCurrentR(f->params.R);  // R = ∞ too: the chart marks it at the edge
   statusBar()->clearMessage();
   const StatusTexts t = statusTexts(*f);
   statusObjective_->setText(t.objective);

@@ -235,7 +235,8 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
     out.push_back(e);
   }
   if (currentR_) {
-    Entry e = line(fmt("current R = %.4g", *currentR_), ink, 1.5, Qt::SolidLine);
+    Entry e = line(std::isinf(*currentR_) ? std::string("current R = \u221e") : fmt("current R = %.4g", *currentR_), ink, 1.5,
+                   Qt::SolidLine);
     const double R = std::clamp(*currentR_, rMin_, rMax_);
     e.lines = {{QPointF(R, yMin_), QPointF(R, kYMax)}};
     e.isCurrentR = true;

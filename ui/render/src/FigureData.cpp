@@ -180,9 +180,9 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
       chart.family.push_back({comparedLabel(q, in.params, c), c.points, c.transition});
     }
     chart.showMajority = false;
-    chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;
+    chart.currentR = in.params.R;  // R = ∞ is marked at the plot's edge
   } else {
-    chart.currentR = std::isinf(in.params.R) ? chart.Rmax : in.params.R;
+    chart.currentR = in.params.R;  // R = ∞ is marked at the plot's edge
     chart.transition = transition;
   }
   const Solution s = solve(makeTwoSize(in.params));

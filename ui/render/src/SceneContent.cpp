@@ -214,6 +214,7 @@ struct SceneContent::Private {
   vtkNew<vtkPolyDataMapper> coneMapper, coneRimMapper;
   vtkNew<vtkActor> coneActor, coneRimActor;
   double coneDegrees = 0;
+  double reach = 1.5;  ///< how far from the origin the drawing goes (rebuild): what placeScene keeps clear
   // The legend (upper left) and the note (lower left): plain text, sized once per change of text
   // or view (fitCornerText), not fitted again on every frame as vtkCornerAnnotation does.
   vtkNew<vtkTextActor> legendText, noteText;
@@ -497,6 +498,19 @@ void SceneContent::rebuild() {
       label->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
     else
       label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+  }
+  // What the drawing reaches, whatever the rotation: the unit sphere, the arrows, the spheres and
+  // the labels (with room for their text). At R = 100 a majority arrow and its label reach 1.7:
+  // with a fixed 1.5 the label of class 4 went under the inset.
+  double reach = 1.0;
+  for (int k = 0; k < K; ++k) {
+    reach = std::max(reach, W_.row(k).norm() * (unitArrows_ ? 0 : 1));
+    if (k < H_.rows() && p->spheres.actor->GetVisibility()) reach = std::max(reach, H_.row(k).norm() + 0.045);
+    if (labelled && shown[k]) reach = std::max(reach, at[k].norm() + 0.08);
+  }
+  if (std::abs(reach - p->reach) > 1e-3) {
+    p->reach = reach;
+    placeScene();
   }
 }
 
@@ -897,11 +911,13 @@ std::pair<double, double> SceneContent::sceneCentre() const {
   return {(1 - c[0]) / 2 * p->viewWidth, (1 - c[1]) / 2 * p->viewHeight};
 }
 
+double SceneContent::drawnReach() const { return p->reach; }
+
 void SceneContent::placeScene() {
   // The panel is opaque (a renderer above the scene): what lies under it is hidden. So the picture
-  // moves, by the least shift, until the disc the scene reaches (radius 1.5 at the standard
-  // distance: majority arrows up to sqrt(2) and their labels) is clear of the panel and inside the
-  // view; where no shift clears it, the one that hides least. The camera itself is not moved:
+  // moves, by the least shift, until the disc the scene reaches (p->reach at the standard distance:
+  // majority arrows up to sqrt(2), spheres and labels) is clear of the panel and inside the view;
+  // where no shift clears it, the one that hides least. The camera itself is not moved:
   // rotation, saved views and exports keep their meaning; this is the projection's centre.
   auto* cam = p->renderer->GetActiveCamera();
   const double W = p->viewWidth, H = p->viewHeight;
@@ -910,19 +926,25 @@ void SceneContent::placeScene() {
     return;
   }
   const double half = (W < H ? W : H) / 2;  // the view angle is horizontal in a portrait view
-  const double r = half * 1.5 / (6 * std::tan(15 * M_PI / 180));
+  const double r = half * p->reach / (6 * std::tan(15 * M_PI / 180));
   const double bx0 = p->insetBox[0] * W, by0 = p->insetBox[1] * H, bx1 = p->insetBox[2] * W, by1 = p->insetBox[3] * H;
   auto clearance = [&](double cx, double cy) {
     const double dx = std::max({bx0 - cx, 0.0, cx - bx1}), dy = std::max({by0 - cy, 0.0, cy - by1});
     return std::hypot(dx, dy) - r;  // >= 0: clear
   };
-  const double maxLeft = std::max(0.0, W / 2 - r), maxDown = std::max(0.0, H / 2 - r);
+  // Each candidate shift is judged by how deep the disc runs under the panel and out of the view
+  // (both hide something); among those that hide nothing, the least shift. In a square view no
+  // shift hides nothing: the least hidden, rather than all of it pushed out at the bottom.
+  auto hidden = [&](double cx, double cy) {
+    return std::max(0.0, -clearance(cx, cy)) + std::max(0.0, r - cx) + std::max(0.0, r - cy) + std::max(0.0, cx + r - W) +
+           std::max(0.0, cy + r - H);
+  };
   double bestX = 0, bestY = 0, bestCost = 1e300;
   const int n = 48;
   for (int i = 0; i <= n; ++i)
     for (int j = 0; j <= n; ++j) {
-      const double sx = maxLeft * i / n, sy = maxDown * j / n, c = clearance(W / 2 - sx, H / 2 - sy);
-      const double cost = c >= 0 ? std::hypot(sx, sy) : 1e6 - c * 1e3;
+      const double sx = W / 2 * i / n, sy = H / 2 * j / n;
+      const double cost = 1e3 * hidden(W / 2 - sx, H / 2 - sy) + std::hypot(sx, sy);
       if (cost < bestCost) bestCost = cost, bestX = sx, bestY = sy;
     }
   // The window centre (in [-1, 1] of the view) that draws the origin bestX, bestY left and down.

@@ -98,6 +98,8 @@ public:
   std::vector<double> insetBox() const;
   /// The inset's class labels as drawn, boxes in pixels (they never overlap: separateLabels).
   std::vector<LabelBox> insetLabelBoxes() const;
+  /// How far from the origin the drawing reaches (arrows, spheres, labels; at least the unit sphere).
+  double drawnReach() const;
   /// Where the scene's centre (the origin) is drawn, in pixels from the lower left.
   std::pair<double, double> sceneCentre() const;
   /// The minority cone's half-angle in degrees (their mean angle to their mean direction, in the
