@@ -253,6 +253,14 @@ int main(int argc, char** argv) {
   if (cli.isSet("screenshot")) {
     window.model()->resetView();  // canonical 3D axes: the same state always gives the same picture
     if (!window.waitUntilSettled(60000)) return fail("timed out waiting for the solve and the views", 1);
+    if (cli.isSet("presentation")) {
+      // The 1.5x font reaches the menu and tool bars through posted layout requests: grabbed at
+      // once, the menu bar was missing and the tool bar's texts cut. Let them lay out, then settle.
+      QElapsedTimer layout;
+      layout.start();
+      while (layout.elapsed() < 500) QApplication::processEvents(QEventLoop::AllEvents, 50);
+      if (!window.waitUntilSettled(60000)) return fail("timed out waiting for the solve and the views", 1);
+    }
     const QString out = cli.value("screenshot");
     if (!lpm::ui::VtkOpenGLWidget::grabWithViews(&window).save(out)) return fail(QString("cannot write %1").arg(out), 1);
     std::printf("%s\n", qPrintable(window.statusText()));

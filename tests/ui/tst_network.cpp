@@ -239,6 +239,9 @@ private slots:
     for (bool dark : {true, false, true}) {
       w->action("view.dark")->setChecked(dark);
       QApplication::processEvents();
+      // Its legend stays its own (the model's text replaced it after a change of theme).
+      QVERIFY2(QString::fromStdString(w->network()->networkScene()->content().legend()).contains("EW_fit"),
+               w->network()->networkScene()->content().legend().c_str());
       // The network's 3D view has the model view's background (its gradient's top colour).
       const double* top = w->network()->networkScene()->renderer()->GetBackground2();
       const double* model = w->scene()->renderer()->GetBackground2();

@@ -532,10 +532,14 @@ void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
 }
 
 void SceneContent::updateLegend() {
-  std::string text = modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_;
-  if (overlayCount_) text += "\ntrained network (aligned): thin green arrows";
-  if (p->coneDegrees > 0) text += "\ncone: minority angle to their mean";
-  setLegend(text);
+  // The base text (the model's, or one a view set whole with setLegend: the network's), then a line
+  // for each layer drawn. One place composes it, so a rebuild cannot put the model's text back
+  // over the network view's own (it did, after a change of theme).
+  std::string text = ownLegend_ ? modelLegend_ : (modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_);
+  auto add = [&](const char* line) { text += (text.empty() ? "" : "\n") + std::string(line); };
+  if (overlayCount_) add("trained network (aligned): thin green arrows");
+  if (p->coneDegrees > 0) add("cone: minority angle to their mean");
+  drawLegend(text);
 }
 
 double SceneContent::minorityConeDegrees() const { return p->coneDegrees; }
@@ -575,6 +579,13 @@ void SceneContent::rebuildCone() {
 
 void SceneContent::setModelLegend(const std::string& text) {
   modelLegend_ = text;
+  ownLegend_ = false;
+  updateLegend();
+}
+
+void SceneContent::setLegend(const std::string& text) {
+  modelLegend_ = text;
+  ownLegend_ = true;
   updateLegend();
 }
 
@@ -603,7 +614,7 @@ void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<
   rebuild();
 }
 
-void SceneContent::setLegend(const std::string& text) {
+void SceneContent::drawLegend(const std::string& text) {
   if (text == p->legend) return;
   p->legend = text;
   fitCornerText();

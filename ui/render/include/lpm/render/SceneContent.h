@@ -85,7 +85,8 @@ public:
   /// take their class's colour too.
   void setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels);
   int sampleCount() const { return sampleCount_; }
-  /// The upper-left legend.
+  /// The upper-left legend, whole, in place of the model's (the network's view); the overlay's
+  /// and the cone's lines are still added to it.
   void setLegend(const std::string& text);
   /// What the arrows and spheres are and how they are scaled (Geometry3D::legend); the overlay's
   /// line is added to it.
@@ -140,10 +141,12 @@ private:
   bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
   int overlayCount_ = 0, sampleCount_ = 0;
   std::string modelLegend_;
+  bool ownLegend_ = false;  ///< modelLegend_ was set whole (setLegend): no default for it
   void rebuild();
   void rebuildInset();
   void rebuildCone();   ///< the minority's cone: their mean direction and their angle to it
   void updateLegend();  ///< the model's legend, with a line for each layer drawn (overlay, cone)
+  void drawLegend(const std::string& text);  ///< the text drawn (fitCornerText)
   void placeScene();  ///< moves the picture's centre clear of the inset (the camera's window centre)
   void fitCornerText();  ///< the legend and note: their text and a font size that fits the width
 };
