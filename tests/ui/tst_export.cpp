@@ -220,16 +220,22 @@ private slots:
     }
   }
 
+  /// The 3D scene of the fig3a preset at R, as `lpm figure` builds it.
+  static render::SceneData fig3aScene(double R) {
+    render::FigureInputs in;
+    in.params = findPreset("fig3a")->params;
+    in.params.R = R;
+    render::ChartData c;
+    render::SceneData sc;
+    std::string cap;
+    render::buildFigure(in, c, sc, cap);
+    return sc;
+  }
+
   void gltfHoldsTheMinorityCone() {
     // As the view: below R0 (fig3a, R = 8) a cone at their angle to their mean, above R0 none.
     for (const double R : {8.0, 100.0}) {
-      render::FigureInputs in;
-      in.params = findPreset("fig3a")->params;
-      in.params.R = R;
-      render::ChartData c;
-      render::SceneData sc;
-      std::string cap;
-      render::buildFigure(in, c, sc, cap);
+      const render::SceneData sc = fig3aScene(R);
       render::writeSceneGltf(sc, path("cone.gltf").toStdString());
       QFile f(path("cone.gltf"));
       QVERIFY(f.open(QIODevice::ReadOnly));
@@ -253,14 +259,7 @@ private slots:
     // The 3D picture of fig3a below R0 (R = 8, cosine 0.28) and above (R = 100, collapsed) must
     // differ where a first-time user looks: the minority fan (upper right) is open, then closed.
     auto render = [&](double R, const char* name) {
-      render::FigureInputs in;
-      in.params = findPreset("fig3a")->params;
-      in.params.R = R;
-      render::ChartData c;
-      render::SceneData sc;
-      std::string cap;
-      render::buildFigure(in, c, sc, cap);
-      render::exportScene(sc, path(name).toStdString(), {480, 480, 1});
+      render::exportScene(fig3aScene(R), path(name).toStdString(), {480, 480, 1});
       return QImage(path(name)).convertToFormat(QImage::Format_RGB32);
     };
     // The horizontal extent of the minority colour (vermillion) inside the inset's square.
