@@ -915,6 +915,15 @@ private slots:
       if (m->title().contains("Recent")) recent = m;
     QVERIFY(recent && recent->isEnabled());
     QCOMPARE(recent->actions().size(), 2);
+    // A run that keeps no settings (lpm-studio --preset ...) lists what it opens too, first, and
+    // writes nothing (the menu stayed disabled there).
+    w->setSettingsPersistent(false);
+    QVERIFY(QFile::copy(dir.filePath("a.json"), dir.filePath("c.json")));
+    QVERIFY(w->openSession(dir.filePath("c.json"), &error));
+    QCOMPARE(w->recentFiles().value(0), dir.filePath("c.json"));
+    QCOMPARE(QSettings().value("recent/files").toStringList(), (QStringList{dir.filePath("b.json"), dir.filePath("a.json")}));
+    QCOMPARE(recent->actions().size(), 3);
+    w->setSettingsPersistent(true);
     QSettings().clear();
   }
 

@@ -489,14 +489,21 @@ void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString&
 // Open Recent: sessions and checkpoints that opened (or were saved), newest first, at most 8.
 QStringList MainWindow::recentFiles() const {
   QSettings settings;
-  QStringList list = settings.value("recent/files").toStringList();
-  for (const QString& p : settings.value("recent/checkpoints").toStringList())  // the list of earlier versions
-    if (!list.contains(p)) list << p;
+  // A run that keeps no settings (started with --preset, a file, ...) still lists what it opened,
+  // first, for this run only.
+  QStringList list = persistSettings_ ? QStringList() : sessionRecent_;
+  for (const QString& p : settings.value("recent/files").toStringList() + settings.value("recent/checkpoints").toStringList())
+    if (!list.contains(p)) list << p;  // recent/checkpoints: the list of earlier versions
   return list.mid(0, 8);
 }
 
 void MainWindow::addRecent(const QString& path) {
-  if (!persistSettings_) return;  // a command-line run leaves the user's list alone
+  if (!persistSettings_) {  // a command-line run leaves the user's list alone, and keeps its own
+    sessionRecent_.removeAll(path);
+    sessionRecent_.prepend(path);
+    updateRecent();
+    return;
+  }
   QStringList list = recentFiles();
   list.removeAll(path);
   list.prepend(path);
@@ -507,6 +514,8 @@ void MainWindow::addRecent(const QString& path) {
 }
 
 void MainWindow::removeRecent(const QString& path) {
+  sessionRecent_.removeAll(path);
+  if (!persistSettings_) return updateRecent();
   QStringList list = recentFiles();
   if (!list.removeAll(path)) return;
   QSettings settings;

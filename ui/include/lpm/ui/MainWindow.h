@@ -131,6 +131,7 @@ private:
   /// The toolbar's presets combo shows the active preset (Document::preset), else "Presets…".
   void syncPresetCombo();
   bool persistSettings_ = true;
+  QStringList sessionRecent_;  ///< opened in a run that keeps no settings (addRecent)
   void applyDarkPalette(bool dark);
   static void repolishStyleSheets();
   void applyPresentationLook();
