@@ -57,7 +57,7 @@ class File {
 public:
   explicit File(const std::string& path) : in_(path, std::ios::binary) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) refuse(path + " is a folder, not a checkpoint file");
+    if (std::filesystem::is_directory(path, ec)) refuse(path + " is a folder, not a file");  // a checkpoint, features, labels...
     if (!in_) refuse("cannot open " + path + (std::filesystem::exists(path, ec) ? " (no permission to read it)" : " (no such file)"));
     in_.seekg(0, std::ios::end);
     size_ = static_cast<uint64_t>(in_.tellg());
@@ -407,7 +407,8 @@ ShardIndex parseShardIndex(const std::string& json, const std::string& indexName
     refuse(std::string("shard index is not valid JSON: ") + e.what());
   }
   if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
-    refuse("shard index has no \"weight_map\" object (tensor name -> shard file)");
+    refuse(indexName + " is no checkpoint: a .json is read as a sharded checkpoint's index (as "
+           "model.safetensors.index.json), and this one has no \"weight_map\" object (tensor name -> shard file)");
   const auto& map = j["weight_map"];
   if (map.empty()) refuse("shard index names no tensors");
   if (map.size() > 1'000'000) refuse("shard index names more than 10^6 tensors");
