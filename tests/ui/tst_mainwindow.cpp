@@ -649,6 +649,15 @@ private slots:
       const LessonStep& step = l.steps[i];
       QVERIFY2(sameParameters(w->model()->params(), step.session.params), qPrintable(QString("step %1").arg(i + 1)));
       QCOMPARE(w->panel()->highlighted().toStdString(), step.highlight);
+      // The highlighted entry is tinted, with no style sheet: one drew the spin box without its arrows.
+      QAbstractSpinBox* entry = nullptr;  // the numeric rows have an entry (a choice row has a combo)
+      if (!step.highlight.empty() && w->panel()->rowShown(QString::fromStdString(step.highlight)))
+        for (const char* n : {"EW", "EH", "KA", "KB", "R", "wr"})
+          if (step.highlight == n) entry = w->panel()->entry(n);
+      if (entry) {
+        QVERIFY2(entry->styleSheet().isEmpty(), qPrintable(entry->styleSheet()));
+        QVERIFY(entry->palette().color(QPalette::Base) != QApplication::palette().color(QPalette::Base));
+      }
       const QString text = panel->explanation();
       QVERIFY2(!text.contains('{') && !text.contains("(computing)") && !text.contains("(not certified)"), qPrintable(text));
     }

@@ -383,15 +383,30 @@ bool ParameterPanel::rowShown(const QString& name) const {
 }
 
 void ParameterPanel::setHighlighted(const QString& name) {
-  for (QWidget* w : rowWidgets(highlighted_)) w->setStyleSheet(QString());
+  for (QWidget* w : rowWidgets(highlighted_)) {
+    w->setStyleSheet(QString());
+    if (w != rowWidgets(highlighted_).front()) w->setPalette(QPalette());  // the entries: back to the window's
+  }
   highlighted_ = name;
   const auto widgets = rowWidgets(name);
   if (widgets.isEmpty()) return;
-  // The label framed in the Okabe-Ito orange, the entry too: "move this".
+  // The label framed in the Okabe-Ito orange: "move this". The entries are tinted through their
+  // palette, not a style sheet: a style sheet's border made the style draw the spin box itself,
+  // without its up and down arrows.
   widgets.front()->setStyleSheet("QLabel { border: 2px solid #E69F00; border-radius: 4px; padding: 1px 3px; "
                                  "background: rgba(230, 159, 0, 60); }");
+  const QColor orange(0xE6, 0x9F, 0x00);
+  auto tint = [&](QColor c) {
+    return QColor::fromRgbF(0.7f * c.redF() + 0.3f * orange.redF(), 0.7f * c.greenF() + 0.3f * orange.greenF(),
+                            0.7f * c.blueF() + 0.3f * orange.blueF());
+  };
   for (QWidget* w : widgets.mid(1))
-    if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) w->setStyleSheet("border: 2px solid #E69F00;");
+    if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) {
+      QPalette pal = w->palette();
+      pal.setColor(QPalette::Base, tint(pal.color(QPalette::Base)));
+      pal.setColor(QPalette::Button, tint(pal.color(QPalette::Button)));
+      w->setPalette(pal);
+    }
 }
 
 void ParameterPanel::setHiddenInPresentation(const std::set<std::string>& names) {
