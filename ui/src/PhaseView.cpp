@@ -20,7 +20,7 @@
 namespace lpm::ui {
 
 PhaseCanvas::PhaseCanvas(QWidget* parent) : QWidget(parent) {
-  setMinimumSize(320, 240);
+  setMinimumSize(240, 180);  // as the cosine plot: with presentation's 1.5x text at 1024 px the window needed 1069
   setMouseTracking(true);
   setCursor(Qt::CrossCursor);
 }
