@@ -43,12 +43,10 @@ int runPhase(const PhaseArgs& a) {
   r.ny = a.ny;
   phaseGrid(r);  // every refusal before any solve or file
   std::ofstream file;
-  if (!a.csv.empty()) {
+  if (!a.csv.empty()) {  // as lpm sweep: a folder, or one that does not exist, is said first
+    checkWritableFile(a.csv);
     file.open(a.csv);
-    if (!file) {
-      checkWritableFile(a.csv);  // the reason, where there is one
-      throw IoError("cannot write " + a.csv);
-    }
+    if (!file) throw IoError("cannot write " + a.csv);
   }
 #ifdef LPM_HAVE_RENDER
   std::unique_ptr<render::PaintContext> painting;

@@ -39,6 +39,11 @@ CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
 }
 
+namespace {
+// Whether a picture is drawn on the dark theme's window (its neutral is then grey, not white).
+bool darkWindow(const QPalette& p) { return p.color(QPalette::Window).lightness() < 100; }
+}  // namespace
+
 QColor CosineHeatmap::colourOf(double c, bool dark) {
   c = std::clamp(c, -1.0, 1.0);
   // Diverging blue - white - red (readable with the common colour-vision deficiencies); on dark
@@ -60,7 +65,7 @@ void CosineHeatmap::setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>
 }
 
 void CosineHeatmap::drawPicture() {
-  const bool dark = palette().color(QPalette::Window).lightness() < 100;
+  const bool dark = darkWindow(palette());
   const int K = static_cast<int>(cos_.rows());
   picture_ = QImage(std::max(K, 1), std::max(K, 1), QImage::Format_RGB32);
   picture_.fill(palette().color(QPalette::Window));
@@ -119,7 +124,7 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
   }
   const int side = static_cast<int>(g.width());
   const int x0 = 4 + side + 10;
-  const bool dark = palette().color(QPalette::Window).lightness() < 100;
+  const bool dark = darkWindow(palette());
   for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side, dark));
   p.setPen(palette().text().color());
   p.drawText(x0 + 15, 14, "+1");
@@ -454,7 +459,7 @@ void CheckpointPanel::showTensorSummary(const io::TensorSummary& s, bool isClass
   for (Eigen::Index i = 0; i < s.picture.size(); ++i)
     if (std::isfinite(s.picture.data()[i])) scale = std::max(scale, std::abs(s.picture.data()[i]));
   QImage img(static_cast<int>(s.picture.cols()), static_cast<int>(s.picture.rows()), QImage::Format_RGB32);
-  const bool dark = palette().color(QPalette::Window).lightness() < 100;
+  const bool dark = darkWindow(palette());
   for (int r = 0; r < img.height(); ++r)
     for (int c = 0; c < img.width(); ++c) {
       const double v = s.picture(r, c);

@@ -383,10 +383,9 @@ bool ParameterPanel::rowShown(const QString& name) const {
 }
 
 void ParameterPanel::setHighlighted(const QString& name) {
-  for (QWidget* w : rowWidgets(highlighted_)) {
-    w->setStyleSheet(QString());
-    if (w != rowWidgets(highlighted_).front()) w->setPalette(QPalette());  // the entries: back to the window's
-  }
+  const auto before = rowWidgets(highlighted_);
+  for (QWidget* w : before) w->setStyleSheet(QString());
+  for (QWidget* w : before.mid(1)) w->setPalette(QPalette());  // the entries: back to the window's
   highlighted_ = name;
   const auto widgets = rowWidgets(name);
   if (widgets.isEmpty()) return;

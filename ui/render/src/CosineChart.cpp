@@ -55,6 +55,9 @@ void drawMarker(QPainter& p, Marker m, QPointF c, double size) {
 
 }  // namespace
 
+// "R = 12.5", "R = ∞": the current R as the legend and the edge marker say it.
+std::string rText(double R) { return std::isinf(R) ? std::string("R = \u221e") : fmt("R = %.4g", R); }
+
 QFont figureFont(const QPainter& p, double px) {
   QFont f(QStringLiteral("DejaVu Sans"));  // its name in SVG output; fontconfig substitutes when absent
   f.setStyleHint(QFont::SansSerif);
@@ -235,8 +238,7 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
     out.push_back(e);
   }
   if (currentR_) {
-    Entry e = line(std::isinf(*currentR_) ? std::string("current R = \u221e") : fmt("current R = %.4g", *currentR_), ink, 1.5,
-                   Qt::SolidLine);
+    Entry e = line("current " + rText(*currentR_), ink, 1.5, Qt::SolidLine);
     const double R = std::clamp(*currentR_, rMin_, rMax_);
     e.lines = {{QPointF(R, yMin_), QPointF(R, kYMax)}};
     e.isCurrentR = true;
@@ -307,16 +309,18 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   // Y ticks: a step that keeps labels apart.
   const double lr0 = std::log10(rMin_), lr1 = std::log10(rMax_);
   std::vector<double> yTicks;
+  static constexpr double kYSteps[] = {0.1, 0.2, 0.25, 0.5, 1.0};
+  auto ticksAt = [&](double step) {
+    std::vector<double> out;
+    for (double v = std::ceil(yMin_ / step - 1e-9) * step; v <= 1.0 + 1e-9; v += step) out.push_back(std::abs(v) < 1e-12 ? 0.0 : v);
+    return out;
+  };
   auto makeYTicks = [&](double plotH) {
-    yTicks.clear();
-    for (double step : {0.1, 0.2, 0.25, 0.5, 1.0}) {
-      const double n = (kYMax - yMin_) / step;
-      if (plotH / n >= 2.2 * kf.height() || step == 1.0) {
-        for (double v = std::ceil(yMin_ / step - 1e-9) * step; v <= 1.0 + 1e-9; v += step)
-          yTicks.push_back(std::abs(v) < 1e-12 ? 0.0 : v);
+    for (double step : kYSteps)
+      if (plotH / ((kYMax - yMin_) / step) >= 2.2 * kf.height() || step == 1.0) {
+        yTicks = ticksAt(step);
         return;
       }
-    }
   };
   auto yLabel = [](double v) { return QString::fromStdString(fmt("%g", std::round(v * 100) / 100)); };
 
@@ -355,9 +359,8 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   // The labels' room for whichever step the final height takes (makeYTicks below, after the
   // legend): "-0.25" at a 0.25 step is wider than the first guess's "-0.2" and was cut to "0.25".
   double yTickW = 0;
-  for (double step : {0.1, 0.2, 0.25, 0.5, 1.0})
-    for (double v = std::ceil(yMin_ / step - 1e-9) * step; v <= 1.0 + 1e-9; v += step)
-      yTickW = std::max(yTickW, kf.horizontalAdvance(yLabel(std::abs(v) < 1e-12 ? 0.0 : v)));
+  for (double step : kYSteps)
+    for (double v : ticksAt(step)) yTickW = std::max(yTickW, kf.horizontalAdvance(yLabel(v)));
   QRectF area(QPointF(rect.left() + m + af.height() + 6 * s + yTickW + 6 * s, titleBox.bottom() + 10 * s),
               QPointF(rect.right() - m - std::max(lastLabelW / 2, 4 * s), rect.bottom() - m - xTitleH - 4 * s - tickH - 6 * s));
 
@@ -661,7 +664,7 @@ void CosineChart::paintCurrentR(QPainter& p) const {
     const QFont f = figureFont(p, 12 * s);
     p.setFont(f);
     p.setPen(c);
-    const QString text = std::isinf(*currentR_) ? QStringLiteral("R = \u221e") : QString::fromStdString(fmt("R = %.4g", *currentR_));
+    const QString text = QString::fromStdString(rText(*currentR_));
     const double w = QFontMetricsF(f, p.device()).horizontalAdvance(text) + 4;
     const QRectF box = beyond ? QRectF(tip - 12 * s - w, y - 9 * s, w, 18 * s) : QRectF(tip + 12 * s, y - 9 * s, w, 18 * s);
     p.drawText(box, (beyond ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);

@@ -95,8 +95,6 @@ vtkSmartPointer<vtkRenderWindow> offscreenWindow(int w, int h) {
   return win;
 }
 
-// A folder that does not exist, or a folder given as the file: said before anything is drawn.
-void checkWritable(const std::string& path) { checkWritableFile(path); }
 
 // The scene rendered offscreen by VTK, as an image of w x h pixels; its corner texts (legend,
 // note) are returned for drawing as text, not pixels.
@@ -262,7 +260,7 @@ void writeDrawing(const std::string& what, const std::string& path, const Export
   checkSize(size);
   const std::string ext = extensionOf(path);
   if (ext != "png" && ext != "pdf" && ext != "svg") throw InvalidInput(what + ": use .png, .pdf or .svg, got '" + path + "'");
-  checkWritable(path);
+  checkWritableFile(path);  // a folder, or one that does not exist: said before anything is drawn
   if (ext == "png") {
     QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
     img.fill(Qt::white);
@@ -295,7 +293,7 @@ void exportScene(const SceneData& data, const std::string& path, const ExportSiz
   checkSize(size);
   const std::string ext = extensionOf(path);
   if (ext != "png" && ext != "gltf") throw InvalidInput("scene export: use .png or .gltf, got '" + path + "'");
-  checkWritable(path);
+  checkWritableFile(path);  // a folder, or one that does not exist: said before anything is drawn
   if (ext == "png") {
     QImage img(size.width * size.scale, size.height * size.scale, QImage::Format_RGB32);
     QPainter painter(&img);
@@ -314,7 +312,7 @@ void exportCombined(const SceneData& scene, const ChartData& chart, const std::s
   const std::string ext = extensionOf(path);
   if (ext != "png" && ext != "pdf" && ext != "svg")
     throw InvalidInput("combined figure: use .png, .pdf or .svg, got '" + path + "'");
-  checkWritable(path);
+  checkWritableFile(path);  // a folder, or one that does not exist: said before anything is drawn
   std::string why;
   if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);
   if (ext == "png") {
@@ -355,7 +353,7 @@ AnimationWriter::AnimationWriter(const std::string& target, const ExportSize& si
   std::string why;
   if (!haveDisplay(&why)) throw Error(ErrorKind::Io, why);
   if (video) {
-    checkWritable(target);
+    checkWritableFile(target);
   } else {
     std::error_code ec;
     std::filesystem::create_directories(target, ec);

@@ -53,13 +53,35 @@ void Palette::classColour(int k, double rgb[3]) {
   for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
 }
 
+namespace {
+// The fan's mean angle to the minority's mean direction, radians (rows: sin, cos of each).
+double meanAngleToMean(const Eigen::MatrixX2d& plane) {
+  double angle = 0;
+  for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
+  return angle;
+}
+
+// A class label's colour: darker than its arrow on a light background, lighter on a dark one.
+void setLabelColour(vtkTextActor* t, const double c[3], bool dark) {
+  if (dark) t->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
+  else t->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+}
+
+// A text's drawn size in pixels with its property as set (VTK's text renderer at 72 dpi).
+std::optional<std::pair<int, int>> textExtent(vtkTextProperty* property, const std::string& text) {
+  vtkTextRenderer* renderer = vtkTextRenderer::GetInstance();
+  int box[4] = {0, 0, 0, 0};
+  if (!renderer || !renderer->GetBoundingBox(property, text, box, 72)) return std::nullopt;
+  return std::pair{box[1] - box[0], box[3] - box[2]};
+}
+}  // namespace
+
 std::optional<MinorityCone> minorityCone(const Eigen::MatrixX3d& W, const std::vector<bool>& minority, const MinorityInset& inset) {
   const auto& plane = inset.plane;
   Eigen::Vector3d mean = Eigen::Vector3d::Zero();
   for (int k = 0; k < W.rows(); ++k)
     if (k < static_cast<int>(minority.size()) && minority[k] && W.row(k).norm() > 1e-12) mean += W.row(k).transpose().normalized();
-  double angle = 0;
-  for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
+  const double angle = meanAngleToMean(plane);
   if (plane.rows() < 2 || !(mean.norm() > 1e-9) || angle * 180 / M_PI < 0.5) return std::nullopt;
   return MinorityCone{mean.normalized(), angle};
 }
@@ -492,12 +514,7 @@ void SceneContent::rebuild() {
     const bool minor = k < minority_.size() && minority_[k];
     label->GetPositionCoordinate()->SetValue(at[k].data());
     label->SetInput(text[k].c_str());
-    const double* c = minor ? Palette::minorityW : Palette::majorityW;
-    // Darker than the arrow on a light background, lighter on a dark one: readable on both.
-    if (p->dark)
-      label->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
-    else
-      label->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
+    setLabelColour(label, minor ? Palette::minorityW : Palette::majorityW, p->dark);
   }
   // What the drawing reaches, whatever the rotation: the unit sphere, the arrows, the spheres and
   // the labels (with room for their text). At R = 100 a majority arrow and its label reach 1.7:
@@ -629,13 +646,13 @@ void SceneContent::fitCornerText() {
   for (const auto& [actor, text] : corners) {
     std::string drawn = *text;
     int size = static_cast<int>(11 * p->fontScale);
-    vtkTextRenderer* renderer = vtkTextRenderer::GetInstance();
+    const bool measurable = vtkTextRenderer::GetInstance() != nullptr;
     auto width = [&](const std::string& t, int px) {
       actor->GetTextProperty()->SetFontSize(px);
-      int box[4] = {0, 0, 0, 0};
-      return renderer && renderer->GetBoundingBox(actor->GetTextProperty(), t, box, 72) ? box[1] - box[0] : 0;
+      const auto extent = textExtent(actor->GetTextProperty(), t);
+      return extent ? extent->first : 0;
     };
-    if (p->viewWidth > 0 && !text->empty() && renderer) {
+    if (p->viewWidth > 0 && !text->empty() && measurable) {
       // The legend beside the inset (upper right) where that leaves it 120 px or more; else the
       // whole width, and the inset goes below it (rebuildInset).
       double room = 0.98 * p->viewWidth;
@@ -673,9 +690,8 @@ void SceneContent::fitCornerText() {
     actor->SetVisibility(p->cornerShown && !text->empty());
     actor->GetTextProperty()->SetFontSize(size);
     if (actor == p->legendText.Get()) {
-      int box[4] = {0, 0, 0, 0};
-      const bool measured = renderer && !text->empty() && renderer->GetBoundingBox(actor->GetTextProperty(), drawn, box, 72);
-      const int w = measured ? box[1] - box[0] : 0, h = measured ? box[3] - box[2] : 0;
+      const auto extent = text->empty() ? std::nullopt : textExtent(actor->GetTextProperty(), drawn);
+      const int w = extent ? extent->first : 0, h = extent ? extent->second : 0;
       if (w != p->legendWidth || h != p->legendHeight) {
         p->legendWidth = w, p->legendHeight = h;
         legendMoved = true;
@@ -846,7 +862,6 @@ void SceneContent::rebuildInset() {
   // other ("7,9" beside "6,8,10" just below R0) are pushed apart along the row and kept inside the
   // panel (separateLabels).
   std::vector<LabelBox> boxes;
-  vtkTextRenderer* measure = vtkTextRenderer::GetInstance();
   const double W = std::max(p->viewWidth, 1), Hgt = std::max(p->viewHeight, 1);
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<int> ks;
@@ -858,20 +873,13 @@ void SceneContent::rebuildInset() {
     auto& t = p->insetLabels[g];
     t->SetInput(classList(ks).c_str());
     t->GetTextProperty()->SetFontSize(static_cast<int>(13 * p->fontScale));
-    // As the main view's labels: darker than the arrow on light, lighter on dark.
-    const double* c = Palette::minorityW;
-    if (p->dark)
-      t->GetTextProperty()->SetColor(0.45 + 0.55 * c[0], 0.45 + 0.55 * c[1], 0.45 + 0.55 * c[2]);
-    else
-      t->GetTextProperty()->SetColor(c[0] * 0.8, c[1] * 0.8, c[2] * 0.8);
-    int box[4] = {0, 0, 0, 0};
-    const bool measured = measure && measure->GetBoundingBox(t->GetTextProperty(), t->GetInput(), box, 72);
-    const double w = measured ? box[1] - box[0] : 8.0 * std::strlen(t->GetInput()) * p->fontScale,
-                 h = measured ? box[3] - box[2] : 15.0 * p->fontScale;
+    setLabelColour(t, Palette::minorityW, p->dark);  // as the main view's labels
+    const auto extent = textExtent(t->GetTextProperty(), t->GetInput());
+    const double w = extent ? extent->first : 8.0 * std::strlen(t->GetInput()) * p->fontScale,
+                 h = extent ? extent->second : 15.0 * p->fontScale;
     boxes.push_back({q.x() * W, q.y() * Hgt, w + 6 * p->fontScale, h});
   }
   separateLabels(boxes, x0 * W, (x0 + bw) * W);
-  p->insetLabelBoxes.clear();
   for (size_t g = 0; g < groups.size(); ++g) {
     auto& t = p->insetLabels[g];
     t->GetPositionCoordinate()->SetValue(boxes[g].x / W, boxes[g].y / Hgt);
@@ -882,9 +890,7 @@ void SceneContent::rebuildInset() {
   }
   // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
   // picture's angles are not read as pairwise ones: those the cosine below gives.
-  double angle = 0;
-  for (int i = 0; i < p->inset.plane.rows(); ++i)
-    angle += std::acos(std::clamp(p->inset.plane(i, 1), -1.0, 1.0)) * 180 / M_PI / p->inset.plane.rows();
+  const double angle = meanAngleToMean(p->inset.plane) * 180 / M_PI;
   char title[96];
   const int count = static_cast<int>(p->inset.plane.rows());
   if (count > 6)  // their labels are not drawn: the title counts them
