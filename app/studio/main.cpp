@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
     return fail(error);
   }
   window.model()->undoStack()->clear();
+  QSize askedSize;  // --size, checked after the window is shown
   if (cli.isSet("size")) {
     static const QRegularExpression re("^(\\d+)x(\\d+)$");
     const auto m = re.match(cli.value("size"));
@@ -165,11 +166,8 @@ int main(int argc, char** argv) {
     const qlonglong sw = m.captured(1).toLongLong(), sh = m.captured(2).toLongLong();
     if (sw < 320 || sh < 240 || sw > 16384 || sh > 16384)
       return fail(QString("--size must be from 320x240 to 16384x16384, got %1").arg(cli.value("size")));
-    window.resize(int(sw), int(sh));
-    const QSize least = window.minimumSizeHint().expandedTo(window.minimumSize());
-    if (least.width() > sw || least.height() > sh)
-      std::fprintf(stderr, "lpm-studio: note: the window needs at least %dx%d; --size %s is smaller\n", least.width(),
-                   least.height(), qPrintable(cli.value("size")));
+    askedSize = QSize(int(sw), int(sh));
+    window.resize(askedSize);
   }
   // A file that cannot be opened: a scripted run (screenshot, benchmark) fails with the reason; a
   // person (a double-click in the file manager) gets the window and a dialog that says why.
@@ -242,7 +240,16 @@ int main(int argc, char** argv) {
   // Last: a session, state link or lesson opened above brings its own view, --dark holds over it.
   if (cli.isSet("dark")) window.setDarkTheme(true);
   window.show();
-  if (cli.isSet("presentation")) window.action("view.presentation")->trigger();  // not kept in settings
+  if (cli.isSet("presentation")) {
+    window.action("view.presentation")->trigger();  // not kept in settings
+  } else if (askedSize.isValid()) {
+    // The layout's minimum holds once the window is shown (minimumSizeHint did not tell it): say
+    // when --size was too small for it.
+    QApplication::processEvents();
+    if (window.width() > askedSize.width() || window.height() > askedSize.height())
+      std::fprintf(stderr, "lpm-studio: note: the window needs at least %dx%d; --size %s is smaller\n", window.width(),
+                   window.height(), qPrintable(cli.value("size")));
+  }
   if (!startupError.isEmpty()) {
     std::fprintf(stderr, "lpm-studio: %s\n", qPrintable(startupError));
     QTimer::singleShot(0, &window, [&window, startupError] {
