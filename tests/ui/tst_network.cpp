@@ -505,9 +505,24 @@ private slots:
     auto* table = w->network()->classTable();
     QCOMPARE(table->rowCount(), 5);
     QCOMPARE(net()->minority(), (std::vector<int>{3, 4}));
+    // A class's colour (the feature cloud's) says its group: majority cool (blue over red),
+    // minority warm (red over blue), every class its own; it follows the roles.
+    auto colourOf = [&](int k) { return table->item(k, 0)->data(Qt::DecorationRole).value<QColor>(); };
+    auto checkColours = [&](const std::vector<int>& minority) {
+      std::set<QRgb> seen;
+      for (int k = 0; k < 5; ++k) {
+        const QColor c = colourOf(k);
+        const bool minor = std::count(minority.begin(), minority.end(), k) > 0;
+        QVERIFY2(minor ? c.red() > c.blue() : c.blue() > c.red(), qPrintable(QStringLiteral("class %1: %2").arg(k).arg(c.name())));
+        seen.insert(c.rgb());
+      }
+      QCOMPARE(int(seen.size()), 5);
+    };
+    checkColours({3, 4});
     // Tick class 0 as minority too: three minority classes, the model follows (KB = 3).
     table->item(0, 1)->setCheckState(Qt::Checked);
     QCOMPARE(net()->minority(), (std::vector<int>{0, 3, 4}));
+    checkColours({0, 3, 4});
     QVERIFY(w->waitUntilSettled());
     QCOMPARE(w->model()->params().KB, 3);
     QCOMPARE(net()->modelOrder(), (std::vector<int>{1, 2, 0, 3, 4}));

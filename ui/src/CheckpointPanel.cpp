@@ -552,9 +552,6 @@ void CheckpointPanel::fillClassTable() {
     for (int k = 0; k < K; ++k) {
       auto* name = new QTableWidgetItem(QString::number(k));
       name->setFlags(Qt::ItemIsEnabled);
-      double rgb[3];
-      render::Palette::classColour(k, rgb);
-      name->setData(Qt::DecorationRole, QColor::fromRgbF(rgb[0], rgb[1], rgb[2]));
       auto* role = new QTableWidgetItem;
       role->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
       auto* count = new QTableWidgetItem;
@@ -567,8 +564,13 @@ void CheckpointPanel::fillClassTable() {
       classes_->setItem(k, 3, norm);
     }
   }
+  std::vector<bool> minorFlags(K, false);
+  for (int k : a.minority) minorFlags[k] = true;
   for (int k = 0; k < K; ++k) {
-    const bool minor = std::binary_search(a.minority.begin(), a.minority.end(), k);
+    const bool minor = minorFlags[k];
+    double rgb[3];
+    render::Palette::classColour(k, minorFlags, rgb); // the feature cloud's colour: it follows the roles
+    classes_->item(k, 0)->setData(Qt::DecorationRole, QColor::fromRgbF(rgb[0], rgb[1], rgb[2]));
     classes_->item(k, 1)->setCheckState(minor ? Qt::Checked : Qt::Unchecked);
     classes_->item(k, 2)->setText(net->counts() ? QString::number((*net->counts())[k]) : QString());
     classes_->item(k, 3)->setText(QString::number(a.norms(k), 'g', 4));
@@ -580,7 +582,7 @@ void CheckpointPanel::showNetworkScene() {
   const NetworkGeometry3D g = net->projection();
   if (net->streamed()) {
     scene_->setConfiguration(Eigen::MatrixX3d(), Eigen::MatrixX3d(), {});
-    scene_->content().setSamples({}, {});
+    scene_->content().setSamples({}, {}, {});
     scene_->content().setLegend("");
     scene_->requestRender();
     sceneNote_->setText(tr("No 3D picture for a head this large (%1 × %2): it is read from the file in blocks and "
@@ -610,9 +612,11 @@ void CheckpointPanel::showNetworkScene() {
   } else {
     scene_->setConfiguration(g.W, g.M, minor);
   }
-  scene_->content().setSamples(g.samples, g.sampleLabels);
+  scene_->content().setSamples(g.samples, g.sampleLabels, minor);
   scene_->content().setLegend(g.M.rows() ? "classifiers w_k / sqrt(EW_fit): arrows\n"
-                                           "class means, centred / sqrt(EH_fit): spheres\nsamples: dots, by class"
+                                           "class means, centred / sqrt(EH_fit): spheres\n" +
+                                               std::string(minority.empty() ? "samples: dots, by class"
+                                                                            : "samples: dots, by class (blues majority, oranges minority)")
                                          : "classifiers w_k / sqrt(EW_fit): arrows");
   scene_->requestRender();
   sceneNote_->setText(tr("The trained network on its own principal axes (those of its unit classifier rows): the "

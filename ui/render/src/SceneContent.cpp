@@ -36,7 +36,33 @@
 
 namespace lpm::render {
 
-void Palette::classColour(int k, double rgb[3]) {
+namespace {
+void hsv(double hue, double s, double v, double rgb[3]) {
+  const double h = std::fmod(hue, 1.0) * 6;
+  const int i = static_cast<int>(h) % 6;
+  const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
+  const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
+  for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
+}
+} // namespace
+
+void Palette::classColour(int k, const std::vector<bool>& minority, double rgb[3]) {
+  const bool grouped = k >= 0 && k < static_cast<int>(minority.size()) &&
+                       std::find(minority.begin(), minority.end(), true) != minority.end();
+  if (grouped) {
+    const bool minor = minority[k];
+    int rank = 0, size = 0;
+    for (int j = 0; j < static_cast<int>(minority.size()); ++j)
+      if (minority[j] == minor) {
+        if (j < k) ++rank;
+        ++size;
+      }
+    // Hue ranges in turns: majority 185°..255° (round blue 205°), minority 0°..45° (round vermillion 26°).
+    const double lo = minor ? 0.0 : 185.0 / 360, hi = minor ? 45.0 / 360 : 255.0 / 360;
+    const double t = size > 1 ? double(rank) / (size - 1) : 0.5;
+    hsv(lo + t * (hi - lo), rank % 2 ? 0.55 : 0.9, rank % 2 ? 0.95 : 0.72, rgb);
+    return;
+  }
   static constexpr double ten[10][3] = {{0.122, 0.467, 0.706}, {1.0, 0.498, 0.055}, {0.173, 0.627, 0.173},
                                         {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
                                         {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
@@ -45,12 +71,7 @@ void Palette::classColour(int k, double rgb[3]) {
     for (int c = 0; c < 3; ++c) rgb[c] = ten[k][c];
     return;
   }
-  // Golden-angle hues at fixed saturation and value.
-  const double h = std::fmod(k * 0.381966, 1.0) * 6, s = 0.65, v = 0.85;
-  const int i = static_cast<int>(h) % 6;
-  const double f = h - std::floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-  const double table[6][3] = {{v, t, p}, {q, v, p}, {p, v, t}, {p, q, v}, {t, p, v}, {v, p, q}};
-  for (int c = 0; c < 3; ++c) rgb[c] = table[i][c];
+  hsv(std::fmod(std::max(k, 0) * 0.381966, 1.0), 0.65, 0.85, rgb); // golden-angle hues
 }
 
 namespace {
@@ -450,7 +471,7 @@ void SceneContent::rebuild() {
     if (unitArrows_ && w.norm() > 1e-12) w.normalize();
     p->arrows.add(Eigen::Vector3d::Zero(), w, minor ? Palette::minorityW : Palette::majorityW);
     double own[3];
-    Palette::classColour(k, own);
+    Palette::classColour(k, minority_, own);
     if (k < H_.rows())
       p->spheres.add(H_.row(k).transpose(), Eigen::Vector3d::UnitX(),
                      classColours_ ? own : minor ? Palette::minorityH : Palette::majorityH);
@@ -606,7 +627,7 @@ void SceneContent::setLegend(const std::string& text) {
   updateLegend();
 }
 
-void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels) {
+void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels, const std::vector<bool>& minority) {
   vtkNew<vtkPoints> pts;
   vtkNew<vtkCellArray> verts;
   vtkNew<vtkUnsignedCharArray> colours;
@@ -616,7 +637,7 @@ void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<
     pts->SetPoint(i, points(i, 0), points(i, 1), points(i, 2));
     verts->InsertNextCell(1, &i);
     double rgb[3];
-    Palette::classColour(i < static_cast<vtkIdType>(labels.size()) ? labels[i] : 0, rgb);
+    Palette::classColour(i < static_cast<vtkIdType>(labels.size()) ? labels[i] : 0, minority, rgb);
     const unsigned char c[3] = {static_cast<unsigned char>(rgb[0] * 255), static_cast<unsigned char>(rgb[1] * 255),
                                 static_cast<unsigned char>(rgb[2] * 255)};
     colours->InsertNextTypedTuple(c);

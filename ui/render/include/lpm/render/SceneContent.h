@@ -20,8 +20,12 @@ struct Palette {
   static constexpr double majorityH[3] = {0.337, 0.706, 0.914}; // sky blue
   static constexpr double minorityH[3] = {0.902, 0.624, 0.0};   // orange
   static constexpr double network[3] = {0.0, 0.620, 0.451};     // bluish green: a trained network
-  /// Class k's colour for per-class views (samples): ten categorical colours, then golden-angle hues.
-  static void classColour(int k, double rgb[3]);
+  /// Class k's colour for per-class views (samples, the class table). With a minority (`minority`
+  /// flags every class), the colour keeps the group's family: majority classes in cool hues (cyan
+  /// to violet round the majority blue), minority classes in warm ones (red to amber round the
+  /// minority vermillion), lighter and darker in turn, so a class is never told apart by a colour
+  /// that says the other group. Without one: ten categorical colours, then golden-angle hues.
+  static void classColour(int k, const std::vector<bool>& minority, double rgb[3]);
 };
 
 /// What the minority fan draws: Geometry3D::minorityPlane (rows in the order of `classes`,
@@ -81,9 +85,10 @@ public:
   /// The legend says which (and goes back to the model's legend when empty).
   void setOverlay(const Eigen::MatrixX3d& W);
   int overlayCount() const { return overlayCount_; }
-  /// Per-sample features as dots coloured by class; empty hides. With samples, the class means
-  /// take their class's colour too.
-  void setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels);
+  /// Per-sample features as dots coloured by class (Palette::classColour; `minority` flags the
+  /// classes the labels name); empty hides. With samples, the class means take their class's
+  /// colour too.
+  void setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels, const std::vector<bool>& minority);
   int sampleCount() const { return sampleCount_; }
   /// The upper-left legend, whole, in place of the model's (the network's view); the overlay's
   /// and the cone's lines are still added to it.
