@@ -147,6 +147,42 @@ private slots:
     QVERIFY(std::find(few.begin(), few.end(), "5,7,9") != few.end() || std::find(few.begin(), few.end(), "6,8") != few.end());
   }
 
+  void labelsStayApartWhenTheViewTurns() {
+    // Labels are placed in pixels on every frame: whatever the rotation no two print into each
+    // other and none leaves the view (anchored in the world, "0" and "2" printed over each other
+    // seen along the axis between them, and class 4's label ran off the top at R = 100).
+    for (const double R : {8.0, 100.0}) {
+      TwoSizeParams p = w->model()->params();
+      p.R = R;
+      QVERIFY(w->model()->setParams(p, "R"));
+      settle();
+      vtkCamera* cam = w->scene()->renderer()->GetActiveCamera();
+      int turns = 0;
+      for (const double elevation : {-70.0, -35.0, 0.0, 35.0, 70.0})
+        for (int step = 0; step < 24; ++step) {
+          w->scene()->content().resetCamera();
+          cam->Elevation(elevation);
+          cam->OrthogonalizeViewUp();
+          cam->Azimuth(15.0 * step);
+          const QImage frame = w->scene()->grabFrame();
+          const auto boxes = w->scene()->content().labelBoxes();
+          QVERIFY(boxes.size() >= 3);
+          const QString what = QStringLiteral("R = %1, elevation %2, azimuth %3").arg(R).arg(elevation).arg(15 * step);
+          for (size_t i = 0; i < boxes.size(); ++i) {
+            const auto& b = boxes[i];
+            QVERIFY2(b.x - b.w / 2 >= -0.5 && b.x + b.w / 2 <= frame.width() + 0.5 && b.y - b.h / 2 >= -0.5 &&
+                         b.y + b.h / 2 <= frame.height() + 0.5,
+                     qPrintable(what + QStringLiteral(": label %1 at %2, %3 outside %4 x %5").arg(i).arg(b.x).arg(b.y).arg(frame.width()).arg(frame.height())));
+            for (size_t j = i + 1; j < boxes.size(); ++j)
+              QVERIFY2(!b.overlaps(boxes[j]), qPrintable(what + QStringLiteral(": labels %1 and %2 overlap").arg(i).arg(j)));
+          }
+          ++turns;
+        }
+      QCOMPARE(turns, 120);
+    }
+    w->scene()->content().resetCamera();
+  }
+
   void lettersDoNotChangeTheScene() {
     // VTK's interactor style turns every actor to surfaces on 's' and to wireframes on 'w' (the
     // unit sphere became an opaque disc hiding the arrows): no key reaches it.

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <vtkDoubleArray.h>
 #include <vtkGlyph3DMapper.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
@@ -264,6 +266,12 @@ struct SceneContent::Private {
   std::string legend, note;
   bool cornerShown = true;
   std::vector<vtkSmartPointer<vtkTextActor>> labels;
+  // Where each label belongs (world, beside its tip) and its text's size in pixels (rebuild);
+  // placeLabels turns them into pixels on every frame, whatever the rotation, and the boxes it drew.
+  std::vector<Eigen::Vector3d> labelAnchors;
+  std::vector<std::pair<double, double>> labelSizes;
+  std::vector<LabelBox> labelBoxes;
+  vtkNew<vtkCallbackCommand> placeLabelsCommand;
   double fontScale = 1;
   // The minority inset (upper right): a frame, the unit circle, the arrows and their texts. Its
   // panel is a renderer of its own in layer 1, cleared to a plain colour in the inset's box, so the
@@ -323,6 +331,9 @@ SceneContent::SceneContent() : p(new Private) {
   p->insetLayer->SetLayer(2);
   p->insetLayer->InteractiveOff();
   setDarkBackground(false);
+  p->placeLabelsCommand->SetClientData(this);
+  p->placeLabelsCommand->SetCallback([](vtkObject*, unsigned long, void* self, void*) { static_cast<SceneContent*>(self)->placeLabels(); });
+  r->AddObserver(vtkCommand::StartEvent, p->placeLabelsCommand);
 
   p->arrowSource->SetTipResolution(12);
   p->arrowSource->SetShaftResolution(8);
@@ -445,7 +456,7 @@ void SceneContent::addTo(vtkRenderWindow* window) {
 void SceneContent::setFontScale(double s) {
   p->fontScale = s;
   fitCornerText();
-  for (auto& l : p->labels) l->GetTextProperty()->SetFontSize(static_cast<int>(15 * s));
+  rebuild();  // the labels' sizes
   rebuildInset();
 }
 
@@ -481,10 +492,10 @@ void SceneContent::rebuild() {
   rebuildCone();
 
   while (static_cast<int>(p->labels.size()) < K) {
-    // 2D text anchored at a world position: billboard text swaps colour channels on some GL stacks.
+    // 2D text placed in pixels on every frame (placeLabels): billboard text swaps colour channels
+    // on some GL stacks, and text anchored in the world overprints when the view turns.
     auto label = vtkSmartPointer<vtkTextActor>::New();
-    label->GetPositionCoordinate()->SetCoordinateSystemToWorld();
-    label->GetTextProperty()->SetFontSize(static_cast<int>(15 * p->fontScale));
+    label->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
     label->GetTextProperty()->SetVerticalJustificationToCentered();
     label->GetTextProperty()->BoldOn();
     label->GetTextProperty()->SetJustificationToCentered();
@@ -527,15 +538,23 @@ void SceneContent::rebuild() {
     at[g.front()] = mean / double(g.size());
     shown[g.front()] = true;
   }
+  p->labelAnchors.assign(p->labels.size(), Eigen::Vector3d::Zero());
+  p->labelSizes.assign(p->labels.size(), {0.0, 0.0});
   for (size_t k = 0; k < p->labels.size(); ++k) {
     auto& label = p->labels[k];
     const bool live = static_cast<int>(k) < K;
     label->SetVisibility(live && labelled && shown[k]);
     if (!live) continue;
     const bool minor = k < minority_.size() && minority_[k];
-    label->GetPositionCoordinate()->SetValue(at[k].data());
+    p->labelAnchors[k] = at[k];
     label->SetInput(text[k].c_str());
+    label->GetTextProperty()->SetFontSize(static_cast<int>(15 * p->fontScale));
     setLabelColour(label, minor ? Palette::minorityW : Palette::majorityW, p->dark);
+    if (label->GetVisibility()) {
+      const auto extent = textExtent(label->GetTextProperty(), text[k]);
+      p->labelSizes[k] = extent ? std::pair<double, double>(extent->first, extent->second)
+                                : std::pair<double, double>(8.0 * text[k].size() * p->fontScale, 15.0 * p->fontScale);
+    }
   }
   // What the drawing reaches, whatever the rotation: the unit sphere, the arrows, the spheres and
   // the labels (with room for their text). At R = 100 a majority arrow and its label reach 1.7:
@@ -551,6 +570,38 @@ void SceneContent::rebuild() {
     placeScene();
   }
 }
+
+void SceneContent::placeLabels() {
+  // Each shown label at its anchor as this frame projects it; labels that would print into each
+  // other are moved apart (separateLabels), and all are kept inside the view (at R = 100 in a
+  // square export the label of class 4 touched the top edge).
+  vtkRenderer* r = p->renderer;
+  const int* size = r->GetSize();
+  const int* origin = r->GetOrigin();
+  if (size[0] <= 0 || size[1] <= 0) return;
+  std::vector<size_t> which;
+  std::vector<LabelBox> boxes;
+  for (size_t k = 0; k < p->labels.size(); ++k) {
+    if (!p->labels[k]->GetVisibility() || k >= p->labelAnchors.size()) continue;
+    const Eigen::Vector3d& a = p->labelAnchors[k];
+    r->SetWorldPoint(a.x(), a.y(), a.z(), 1.0);
+    r->WorldToDisplay();
+    const double* d = r->GetDisplayPoint();
+    which.push_back(k);
+    boxes.push_back({d[0], d[1], p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
+  }
+  const double left = origin[0], right = origin[0] + size[0], bottom = origin[1], top = origin[1] + size[1];
+  separateLabels(boxes, left, right);
+  for (size_t i = 0; i < which.size(); ++i) {
+    LabelBox& b = boxes[i];
+    if (right - left >= b.w) b.x = std::clamp(b.x, left + b.w / 2, right - b.w / 2);
+    if (top - bottom >= b.h) b.y = std::clamp(b.y, bottom + b.h / 2, top - b.h / 2);
+    p->labels[which[i]]->GetPositionCoordinate()->SetValue(b.x, b.y);
+  }
+  p->labelBoxes = boxes;
+}
+
+std::vector<LabelBox> SceneContent::labelBoxes() const { return p->labelBoxes; }
 
 void SceneContent::setReference(const Eigen::MatrixX3d& etf) {
   p->reference.clear();

@@ -123,6 +123,9 @@ public:
     int fontSize = 0;
   };
   CornerText drawnCornerText(bool note) const;
+  /// The class labels at the arrows as the last frame drew them, boxes in pixels: beside their
+  /// tips, apart where they would overlap (separateLabels), inside the view.
+  std::vector<LabelBox> labelBoxes() const;
   /// The class labels drawn (at the arrows, then in the minority inset), in drawing order.
   std::vector<std::string> shownLabels() const;
   /// The legend and note in the view's corners (exports hide them and draw them as vector text).
@@ -148,6 +151,7 @@ private:
   std::string modelLegend_;
   bool ownLegend_ = false;  ///< modelLegend_ was set whole (setLegend): no default for it
   void rebuild();
+  void placeLabels();  ///< every frame: the labels from their anchors to pixels (labelBoxes)
   void rebuildInset();
   void rebuildCone();   ///< the minority's cone: their mean direction and their angle to it
   void updateLegend();  ///< the model's legend, with a line for each layer drawn (overlay, cone)
