@@ -67,10 +67,12 @@ int runInspect(const InspectArgs& a) {
                                  {"NC2 equinorm, std/mean of |mu_k - mu_G|", "nc2_equinorm", "0: equal norms"},
                                  {"NC2 equiangular, mean |cos + 1/(K-1)|", "nc2_equiangular", "0: simplex ETF"},
                                  {"NC3 self-duality, |W/|W| - M/|M||_F", "nc3", "0: classifiers = means"},
-                                 {"NC4 nearest class mean = classifier's class", "nc4", "1: always"}};
+                                 {"NC4 nearest class mean = classifier's class", "nc4", "1: always"},
+                                 {"accuracy, argmax W h (+ b) = label", "accuracy", "the head on these features"}};
         for (const auto& r : rows)
           std::cout << "  " << std::left << std::setw(46) << r[0] << std::setw(9) << short4(f.value(r[1], nlohmann::json()))
                     << " (" << r[2] << ")\n";
+        if (f.contains("warning")) std::cout << "WARNING: " << f["warning"].get<std::string>() << "\n";
       }
       if (j.contains("note")) std::cout << "note: " << j["note"].get<std::string>() << "\n";
     } else {

@@ -127,7 +127,8 @@ void addNetworkJson(nlohmann::json& j, const io::NetworkComparison& net) {
   if (const auto& f = net.featureAnalysis())
     j["features"] = {{"N", f->N},         {"EH_fit", f->EHfit},   {"nc1", f->nc1},
                      {"nc2_equinorm", f->nc2Equinorm}, {"nc2_equiangular", f->nc2Equiangular},
-                     {"nc3", f->nc3},     {"nc4", f->nc4}};
+                     {"nc3", f->nc3},     {"nc4", f->nc4},        {"accuracy", f->accuracy}};
+  if (const auto& f = net.featureAnalysis(); f && !f->mismatch.empty()) j["features"]["warning"] = f->mismatch;
 }
 
 nlohmann::json curveJson(const TwoSizeParams& p, const std::vector<SweepPoint>& points,

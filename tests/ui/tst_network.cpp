@@ -693,7 +693,30 @@ private slots:
       QVERIFY(w->waitUntilSettled());
       QCOMPARE(w->model()->params().R, e["R"].toDouble());
       QVERIFY(w->networkOverlayShown());
+      // The head's accuracy on its own features as PyTorch measured it; no mismatch said.
+      QVERIFY2(std::abs(net()->featureAnalysis()->accuracy - e["train_accuracy"].toDouble()) < 1e-6,
+               qPrintable(QString::number(net()->featureAnalysis()->accuracy)));
+      QVERIFY(net()->featureAnalysis()->mismatch.empty());
+      QVERIFY(!w->network()->summaryText().contains("largest classes"));
     }
+    // Another network's features of the same width (tests/scripts/make_mismatched_features.py):
+    // every shape fits, the head predicts them near chance, and the panel says so.
+    {
+      const QString dir = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
+      QSignalSpy done(doc(), &Document::networkOpened);
+      doc()->openNetwork(request(dir + "mlp_R10.pt", dir + "mlp_R10_other_features.npz"));
+      QVERIFY(done.wait(30000));
+      QVERIFY(done.first().at(0).toBool());
+      QVERIFY(w->waitUntilSettled());
+      const auto& f = net()->featureAnalysis();
+      QVERIFY(f && f->largestClassesAccuracy < 0.5);
+      QVERIFY2(w->network()->summaryText().contains("are these features and labels this network"),
+               qPrintable(w->network()->summaryText()));
+    }
+    doc()->openNetwork(request(QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100.pt"),
+                               QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100_features.npz")));
+    QVERIFY(QTest::qWaitFor([&] { return net() && net()->fileName() == "mlp_R100.pt" && net()->featureAnalysis(); }, 30000));
+    QVERIFY(w->waitUntilSettled());
     // R = 100: the minority classifiers have nearly collapsed (cos > 0.9); its majority is near
     // the simplex, and the minority is the last five classes as the labels say.
     QCOMPARE(net()->minority(), (std::vector<int>{5, 6, 7, 8, 9}));

@@ -646,13 +646,14 @@ void CheckpointPanel::refreshSummary() {
                "on the plot, and the model keeps R = %1.</i>")
                 .arg(QString::fromStdString(parameterText(doc_->model()->params(), "R")));
   if (f)
-    text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6")
+    text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6; accuracy %7%")
                 .arg(f->EHfit, 0, 'g', 4)
                 .arg(f->nc1, 0, 'g', 3)
                 .arg(f->nc2Equinorm, 0, 'g', 3)
                 .arg(f->nc2Equiangular, 0, 'g', 3)
                 .arg(f->nc3, 0, 'g', 3)
-                .arg(f->nc4, 0, 'g', 3);
+                .arg(f->nc4, 0, 'g', 3)
+                .arg(100 * f->accuracy, 0, 'f', 1);
   const auto& mp = doc_->model()->params();
   if (mp.K() != a.K) {
     text += tr("<br><i>The model now has K = %1 classes, the network %2: no overlay (undo, or change the roles, to "
@@ -673,6 +674,7 @@ void CheckpointPanel::refreshSummary() {
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(o->distance, 0, 'f', 3);
   auto warn = [](const QString& t) { return "<br><span style='color:#b2182b'>" + t.toHtmlEscaped() + "</span>"; };
   if (!net->note().empty()) text += warn(QString::fromStdString(net->note()));
+  if (f && !f->mismatch.empty()) text += warn("⚠ " + QString::fromStdString(f->mismatch));
   for (const auto& w : net->checkpoint().warnings()) text += warn("⚠ " + QString::fromStdString(w));
   if (!problem_.isEmpty()) text += warn(problem_);
   summary_->setText(text);

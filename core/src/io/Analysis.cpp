@@ -1,5 +1,7 @@
 #include "lpm/io/Analysis.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -215,7 +217,8 @@ FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>
     for (int b = a + 1; b < K; ++b) ang += std::abs(M.row(a).dot(M.row(b)) / (mn(a) * mn(b)) + 1.0 / (K - 1)), ++pairs;
   f.nc2Equiangular = ang / pairs;
   f.nc3 = (W / W.norm() - M / M.norm()).norm();
-  int agree = 0;
+  const double largest = count.maxCoeff();
+  int agree = 0, correct = 0, largeN = 0, largeCorrect = 0;
   for (int i = 0; i < N; ++i) {
     Eigen::VectorXd logits = W * H.row(i).transpose();
     if (bias) logits += *bias;
@@ -223,8 +226,20 @@ FeatureAnalysis analyseFeatures(const Eigen::MatrixXd& H, const std::vector<int>
     logits.maxCoeff(&arg);
     (f.means.rowwise() - H.row(i)).rowwise().squaredNorm().minCoeff(&nearest);
     agree += arg == nearest;
+    correct += arg == labels[i];
+    if (count(labels[i]) >= largest / 2) ++largeN, largeCorrect += arg == labels[i];
   }
   f.nc4 = double(agree) / N;
+  f.accuracy = double(correct) / N;
+  f.largestClassesAccuracy = double(largeCorrect) / largeN;
+  if (f.largestClassesAccuracy < 0.5) {
+    char text[240];
+    std::snprintf(text, sizeof text,
+                  "the classifier predicts %.1f%% of the samples of its largest classes (a trained head: near 100%%): "
+                  "are these features and labels this network's?",
+                  100 * f.largestClassesAccuracy);
+    f.mismatch = text;
+  }
   return f;
 }
 

@@ -68,6 +68,14 @@ struct FeatureAnalysis {
   double nc2Equiangular = 0;  ///< mean over pairs of | cos(mu_k - mu_G, mu_j - mu_G) + 1/(K-1) |
   double nc3 = 0;         ///< || W/||W||_F - M/||M||_F ||_F, M rows mu_k - mu_G
   double nc4 = 0;         ///< share of samples whose nearest class mean agrees with argmax W h (+ b)
+  double accuracy = 0;    ///< share of samples whose label is argmax W h (+ b): the head on these features
+  /// The same on the largest classes alone (those of at least half the largest count): a trained
+  /// head predicts them near always, collapsed minority or not.
+  double largestClassesAccuracy = 0;
+  /// Said when the head predicts under half of its largest classes' samples: the features or
+  /// labels are likely another network's (a file of the same width is read without complaint;
+  /// another network's coordinates gave 20%). Empty otherwise.
+  std::string mismatch;
 };
 
 /// Any tensor of a checkpoint, looked at (the window's Tensors tab, before or without choosing it
