@@ -228,6 +228,26 @@ private slots:
       QVERIFY2(*ns.begin() == 0 && *ns.rbegin() == K - 1,
                qPrintable(QStringLiteral("%1: classes %2 to %3 of K = %4").arg(what).arg(*ns.begin()).arg(*ns.rbegin()).arg(K)));
     }
+    // The heatmap prints the class index of each row left of it and of each column above it:
+    // something is drawn in every row's band of the margin, and in every column's above.
+    QVERIFY(w->network()->showTab("classifier"));
+    auto* heat = w->network()->heatmap();
+    heat->resize(260, 220);
+    const QImage img = heat->grab().toImage();
+    const QRectF g = heat->matrixRect();
+    const QRgb window = heat->palette().color(QPalette::Window).rgb();
+    const double cell = g.height() / K;
+    QVERIFY(g.left() >= 8 && g.top() >= 8);
+    auto inked = [&](int x0, int x1, int y0, int y1) {
+      for (int y = std::max(y0, 0); y < std::min(y1, img.height()); ++y)
+        for (int x = std::max(x0, 0); x < std::min(x1, img.width()); ++x)
+          if (img.pixel(x, y) != window) return true;
+      return false;
+    };
+    for (int k = 0; k < K; ++k) {
+      QVERIFY2(inked(0, int(g.left()) - 1, int(g.top() + k * cell + 1), int(g.top() + (k + 1) * cell - 1)), qPrintable(QString("row %1").arg(k)));
+      QVERIFY2(inked(int(g.left() + k * cell + 1), int(g.left() + (k + 1) * cell - 1), 0, int(g.top()) - 1), qPrintable(QString("column %1").arg(k)));
+    }
   }
 
   void panelPicturesFollowTheTheme() {

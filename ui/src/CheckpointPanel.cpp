@@ -42,6 +42,25 @@ CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
 namespace {
 // Whether a picture is drawn on the dark theme's window (its neutral is then grey, not white).
 bool darkWindow(const QPalette& p) { return p.color(QPalette::Window).lightness() < 100; }
+
+// Every how many classes an index is printed: the least of 1, 2, 5, 10, 20, 50, ... for which
+// `cell` pixels a class give each printed index `room` pixels.
+int indexStep(double cell, double room) {
+  for (int step = 1;; step *= 10)
+    for (int m : {1, 2, 5})
+      if (cell * step * m >= room || step > 1000000) return step * m;
+}
+
+// The first class of a bin ("10-19" -> 10), or its position where the label says none.
+int binStart(const std::vector<std::string>& labels, int b) {
+  if (b < static_cast<int>(labels.size())) {
+    try {
+      return std::stoi(labels[static_cast<size_t>(b)]);
+    } catch (const std::exception&) {
+    }
+  }
+  return b;
+}
 }  // namespace
 
 QColor CosineHeatmap::colourOf(double c, bool dark) {
@@ -77,8 +96,19 @@ void CosineHeatmap::drawPicture() {
 }
 
 QRectF CosineHeatmap::grid() const {
-  const int bar = 46, side = std::max(10, std::min(width() - bar - 8, height() - 8));
-  return QRectF(4, 4, side, side);
+  // Room for the class indices on the left and above (as wide as the largest), then the colour bar.
+  const QFontMetrics fm(indexFont());
+  const int K = static_cast<int>(cos_.rows());
+  const int last = static_cast<int>(binLabels_.size()) == K && K > 0 ? binStart(binLabels_, K - 1) : std::max(K - 1, 0);
+  const int left = fm.horizontalAdvance(QString::number(last)) + 6, top = fm.height() + 2;
+  const int bar = 46, side = std::max(10, std::min(width() - bar - left - 4, height() - top - 4));
+  return QRectF(left, top, side, side);
+}
+
+QFont CosineHeatmap::indexFont() const {
+  QFont f = font();
+  f.setPointSizeF(f.pointSizeF() * 0.8);
+  return f;
 }
 
 bool CosineHeatmap::event(QEvent* e) {
@@ -123,13 +153,28 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
     for (int k : minority_) p.fillRect(QRectF(0, g.top() + k * cell, 3, std::max(cell, 1.0)), QColor(213, 94, 0));
   }
   const int side = static_cast<int>(g.width());
-  const int x0 = 4 + side + 10;
+  const int x0 = static_cast<int>(g.right()) + 10, y0 = static_cast<int>(g.top());
   const bool dark = darkWindow(palette());
-  for (int y = 0; y < side; ++y) p.fillRect(x0, 4 + y, 12, 1, colourOf(1 - 2.0 * y / side, dark));
+  for (int y = 0; y < side; ++y) p.fillRect(x0, y0 + y, 12, 1, colourOf(1 - 2.0 * y / side, dark));
   p.setPen(palette().text().color());
-  p.drawText(x0 + 15, 14, "+1");
-  p.drawText(x0 + 15, 4 + side / 2 + 4, "0");
-  p.drawText(x0 + 15, 4 + side, "-1");
+  p.drawText(x0 + 15, y0 + 10, "+1");
+  p.drawText(x0 + 15, y0 + side / 2 + 4, "0");
+  p.drawText(x0 + 15, y0 + side, "-1");
+  // Class indices (0-based, as the class table and the 3D views): rows on the left, columns above;
+  // a binned matrix's ticks name each bin's first class.
+  p.save();
+  p.setFont(indexFont());
+  const QFontMetricsF fm(p.font());
+  const bool binned = static_cast<int>(binLabels_.size()) == K;
+  const int last = binned ? binStart(binLabels_, K - 1) : K - 1;
+  const int rowStep = indexStep(cell, fm.height()), colStep = indexStep(cell, fm.horizontalAdvance(QString::number(last)) + 4);
+  for (int k = 0; k < K; k += rowStep)
+    p.drawText(QRectF(0, g.top() + k * cell, g.left() - 3, cell), Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip,
+               QString::number(binned ? binStart(binLabels_, k) : k));
+  for (int k = 0; k < K; k += colStep)
+    p.drawText(QRectF(g.left() + k * cell - 20, 0, cell + 40, g.top() - 1), Qt::AlignHCenter | Qt::AlignBottom,
+               QString::number(binned ? binStart(binLabels_, k) : k));
+  p.restore();
   if (static_cast<int>(binLabels_.size()) == K) {
     // Said on the picture, not only in its tooltips: each cell is a mean over two bins of classes.
     const QString note = tr("binned: %1 × %1 groups of classes (mean cosines)").arg(K);
@@ -159,8 +204,13 @@ void NormBars::paintEvent(QPaintEvent*) {
   if (K == 0) return;
   const double top = norms_.maxCoeff() > 0 ? norms_.maxCoeff() : 1;
   const double w = double(width() - 8) / K;
-  // The caption's row is as tall as its text (presentation's 1.5x text was cut at 15 px).
-  const int caption = fontMetrics().height() + 2;
+  // The caption's row is as tall as its text (presentation's 1.5x text was cut at 15 px); above it
+  // a row of class indices (0-based), every one where they fit.
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.8);
+  const QFontMetricsF fm(small);
+  const int indices = static_cast<int>(fm.height()) + 1;
+  const int caption = fontMetrics().height() + 2 + indices;
   std::vector<char> isMinor(static_cast<size_t>(K), 0);  // O(K): a 128256-class head paints at once
   for (int k : minority_)
     if (k >= 0 && k < K) isMinor[static_cast<size_t>(k)] = 1;
@@ -170,7 +220,14 @@ void NormBars::paintEvent(QPaintEvent*) {
     p.fillRect(QRectF(4 + k * w + w * 0.1, height() - caption - 1 - h, w * 0.8, h), minor ? QColor(213, 94, 0) : QColor(0, 114, 178));
   }
   p.setPen(palette().text().color());
-  p.drawText(QRect(0, height() - caption, width(), caption), Qt::AlignCenter, tr("‖w_k‖ by class (max %1)").arg(top, 0, 'g', 3));
+  p.save();
+  p.setFont(small);
+  const int step = indexStep(w, fm.horizontalAdvance(QString::number(K - 1)) + 4);
+  for (int k = 0; k < K; k += step)
+    p.drawText(QRectF(4 + k * w - 20, height() - caption, w + 40, indices), Qt::AlignHCenter | Qt::AlignTop, QString::number(k));
+  p.restore();
+  p.drawText(QRect(0, height() - caption + indices, width(), caption - indices), Qt::AlignCenter,
+             tr("‖w_k‖ by class (max %1)").arg(top, 0, 'g', 3));
 }
 
 // ---------------------------------------------------------------------------------------------

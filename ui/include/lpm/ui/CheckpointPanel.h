@@ -35,6 +35,8 @@ public:
   void setMatrix(const Eigen::MatrixXd& cos, const std::vector<int>& minority,
                  const std::vector<std::string>& binLabels = {});
   const Eigen::MatrixXd& matrix() const { return cos_; }
+  /// Where the matrix is drawn (pixels): right of the row indices, below the column indices.
+  QRectF matrixRect() const { return grid(); }
   /// Blue - neutral - red; the neutral is the dark theme's grey on a dark window (white cells
   /// glared there), near-white otherwise.
   static QColor colourOf(double c, bool dark = false);
@@ -49,7 +51,8 @@ private:
   std::vector<int> minority_;
   std::vector<std::string> binLabels_;
   QImage picture_;  ///< one pixel per entry, scaled when painted (K = 1000 stays cheap)
-  QRectF grid() const;
+  QRectF grid() const;  ///< the matrix's square, right of the row indices and below the column ones
+  QFont indexFont() const;
   void drawPicture();  ///< picture_ from cos_ in the palette's theme
 };
 
