@@ -31,11 +31,12 @@
 #include "lpm/render/SceneContent.h"
 #include "lpm/ui/Document.h"
 #include "lpm/ui/SceneView.h"
+#include "VerticalScroll.h"
 
 namespace lpm::ui {
 
 CosineHeatmap::CosineHeatmap(QWidget* parent) : QWidget(parent) {
-  setMinimumSize(160, 140);
+  setMinimumSize(160, 110);  // the presentation's Trained Network tab fits a 1024 x 640 window
   setMouseTracking(true);
 }
 
@@ -189,7 +190,7 @@ void CosineHeatmap::paintEvent(QPaintEvent*) {
   }
 }
 
-NormBars::NormBars(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 80); }
+NormBars::NormBars(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 70); }
 
 void NormBars::setNorms(const Eigen::VectorXd& norms, const std::vector<int>& minority) {
   norms_ = norms;
@@ -238,7 +239,8 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
                            "network with the model."), this);
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  layout->addWidget(summary_);
+  summary_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  layout->addWidget(new VerticalScroll(summary_, this));  // long (warnings, clamps) in a short window: it scrolls
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 5);
   progress_->setTextVisible(true);

@@ -58,6 +58,7 @@
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/PhaseModel.h"
 #include "lpm/ui/PhaseView.h"
+#include "VerticalScroll.h"
 #include "lpm/ui/LessonPanel.h"
 #include "lpm/ui/SceneView.h"
 
@@ -164,7 +165,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   auto* side = new QWidget(this);
   auto* sideLayout = new QVBoxLayout(side);
   sideLayout->setContentsMargins(4, 4, 4, 4);
-  sideLayout->addWidget(panel_);
+  sideLayout->addWidget(new VerticalScroll(panel_, side));
   sideLayout->addWidget(explanation_, 1);
   auto* dock = new QDockWidget(tr("Parameters"), this);
   dock->setObjectName("ParametersDock");

@@ -291,9 +291,10 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   p.setRenderHint(QPainter::TextAntialiasing, true);
   p.fillRect(rect, bg);
   const QFont titleFont = figureFont(p, 15 * s), axisFont = figureFont(p, 13.5 * s), tickFont = figureFont(p, 12.5 * s),
-              legendFont = figureFont(p, 12 * s), pinFont = figureFont(p, 11 * s);
-  const QFontMetricsF tf(titleFont, p.device()), af(axisFont, p.device()), kf(tickFont, p.device()),
-      lf(legendFont, p.device());
+              pinFont = figureFont(p, 11 * s);
+  QFont legendFont = figureFont(p, 12 * s);  // smaller where the legend finds no room at its size
+  const QFontMetricsF tf(titleFont, p.device()), af(axisFont, p.device()), kf(tickFont, p.device());
+  QFontMetricsF lf(legendFont, p.device());
   const double m = 10 * s;
 
   // Title: wrapped, never cut.
@@ -373,36 +374,10 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   for (const auto& e : all)
     if (!e.label.empty()) legendEntries.push_back(&e);
   const double sw = 28 * s, pad = 7 * s;
-  double textW = 0;
-  for (const Entry* e : legendEntries) textW = std::max(textW, lf.horizontalAdvance(QString::fromStdString(e->label)));
-  // A label wider than the whole drawing is shortened with an ellipsis, never cut at the edge.
-  textW = std::min(textW, std::max(40 * s, rect.width() - 2 * m - 2 * pad - sw - 6 * s - 4));
-  const double entryW = sw + 6 * s + textW;
-  // An entry wider than that wraps onto a second (at most a third) line rather than losing its
-  // end ("KA = 7, KB = 3: R0..." lost the number it was there for).
-  // Greedy at spaces, each line measured as it is drawn (one drawText per line); a third line
-  // that still does not fit ends in an ellipsis.
-  auto wrap = [&](const QString& t) {
-    QStringList lines;
-    QString line;
-    for (const QString& word : t.split(' ', Qt::SkipEmptyParts)) {
-      const QString longer = line.isEmpty() ? word : line + ' ' + word;
-      if (!line.isEmpty() && lf.horizontalAdvance(longer) > textW) lines << line, line = word;
-      else line = longer;
-    }
-    if (!line.isEmpty() || lines.isEmpty()) lines << line;
-    while (lines.size() > 3) lines[2] += ' ' + lines.takeLast();
-    for (QString& l : lines) l = lf.elidedText(l, Qt::ElideRight, textW + 1);
-    return lines;
-  };
+  double textW = 0, entryW = 0;
   std::vector<QStringList> entryText;
   std::vector<int> entryLines;
-  legendDrawn_.clear();
-  for (const Entry* e : legendEntries) {
-    entryText.push_back(wrap(QString::fromStdString(e->label)));
-    entryLines.push_back(int(entryText.back().size()));
-    legendDrawn_.push_back(entryText.back().join(' ').toStdString());
-  }
+  int columns = 1;
   // Rows of a legend of `cols` columns (entries run down each column): each as tall as its tallest.
   auto rowHeights = [&](int cols) {
     const int rows = int((legendEntries.size() + cols - 1) / std::max(cols, 1));
@@ -411,72 +386,120 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
       h[i % size_t(rows)] = std::max(h[i % size_t(rows)], entryLines[i] * lf.height() + 3 * s);
     return h;
   };
-  auto legendHeight = [&](int cols) {
-    double total = 2 * pad - 3 * s;
-    for (double h : rowHeights(cols)) total += h;
-    return total;
-  };
-  QSizeF legendSize(entryW + 2 * pad, legendHeight(1));
-  int columns = 1;
   auto toPx = [&](const QRectF& a, QPointF d) {
     const double tx = (std::log10(std::max(d.x(), 1e-300)) - lr0) / (lr1 - lr0);
     return QPointF(a.left() + tx * a.width(), a.bottom() - (d.y() - yMin_) / (kYMax - yMin_) * a.height());
   };
-  auto covered = [&](const QRectF& a, const QRectF& box) {
-    int hits = 0;
-    for (const auto& e : all) {
-      if (e.isCurrentR) continue;  // it moves with every slider step and passes behind the legend
-      for (const auto& l : e.lines) {
-        for (size_t i = 0; i < l.size(); ++i) {
-          const QPointF p0 = toPx(a, l[i]);
-          if (box.contains(p0)) ++hits;
-          if (i + 1 < l.size()) {  // densify: long segments (vertical lines) cross boxes between points
-            const QPointF p1 = toPx(a, l[i + 1]);
-            const int n = int(std::hypot(p1.x() - p0.x(), p1.y() - p0.y()) / (4 * s));
-            for (int j = 1; j < n; ++j)
-              if (box.contains(p0 + (p1 - p0) * (double(j) / n))) ++hits;
+  // The legend at its size; where it finds no room (inside, beside or below, or over the plot),
+  // again in smaller type (the presentation's 1.5x text at 1024 x 640 left the curves unnamed).
+  const QRectF area0 = area;
+  for (const double shrink : {1.0, 0.85, 0.72}) {
+    legendFont = figureFont(p, 12 * s * shrink);
+    lf = QFontMetricsF(legendFont, p.device());
+    textW = 0;
+    for (const Entry* e : legendEntries) textW = std::max(textW, lf.horizontalAdvance(QString::fromStdString(e->label)));
+    // A label wider than the whole drawing is shortened with an ellipsis, never cut at the edge.
+    textW = std::min(textW, std::max(40 * s, rect.width() - 2 * m - 2 * pad - sw - 6 * s - 4));
+    entryW = sw + 6 * s + textW;
+    // An entry wider than that wraps onto a second (at most a third) line rather than losing its
+    // end ("KA = 7, KB = 3: R0..." lost the number it was there for).
+    // Greedy at spaces, each line measured as it is drawn (one drawText per line); a third line
+    // that still does not fit ends in an ellipsis.
+    auto wrap = [&](const QString& t) {
+      QStringList lines;
+      QString line;
+      for (const QString& word : t.split(' ', Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + ' ' + word;
+        if (!line.isEmpty() && lf.horizontalAdvance(longer) > textW) lines << line, line = word;
+        else line = longer;
+      }
+      if (!line.isEmpty() || lines.isEmpty()) lines << line;
+      while (lines.size() > 3) lines[2] += ' ' + lines.takeLast();
+      for (QString& l : lines) l = lf.elidedText(l, Qt::ElideRight, textW + 1);
+      return lines;
+    };
+    entryText.clear();
+    entryLines.clear();
+    legendDrawn_.clear();
+    for (const Entry* e : legendEntries) {
+      entryText.push_back(wrap(QString::fromStdString(e->label)));
+      entryLines.push_back(int(entryText.back().size()));
+      legendDrawn_.push_back(entryText.back().join(' ').toStdString());
+    }
+    auto legendHeight = [&](int cols) {
+      double total = 2 * pad - 3 * s;
+      for (double h : rowHeights(cols)) total += h;
+      return total;
+    };
+    QSizeF legendSize(entryW + 2 * pad, legendHeight(1));
+    columns = 1;
+    auto covered = [&](const QRectF& a, const QRectF& box) {
+      int hits = 0;
+      for (const auto& e : all) {
+        if (e.isCurrentR) continue;  // it moves with every slider step and passes behind the legend
+        for (const auto& l : e.lines) {
+          for (size_t i = 0; i < l.size(); ++i) {
+            const QPointF p0 = toPx(a, l[i]);
+            if (box.contains(p0)) ++hits;
+            if (i + 1 < l.size()) {  // densify: long segments (vertical lines) cross boxes between points
+              const QPointF p1 = toPx(a, l[i + 1]);
+              const int n = int(std::hypot(p1.x() - p0.x(), p1.y() - p0.y()) / (4 * s));
+              for (int j = 1; j < n; ++j)
+                if (box.contains(p0 + (p1 - p0) * (double(j) / n))) ++hits;
+            }
+          }
+        }
+        for (const auto& mk : e.markers)
+          if (box.adjusted(-e.markerSize, -e.markerSize, e.markerSize, e.markerSize).contains(toPx(a, mk))) ++hits;
+      }
+      return hits;
+    };
+    legend_ = QRectF();
+    legendOver_ = false;
+    area = area0;
+    if (!legendEntries.empty()) {
+      const double inset = 8 * s;
+      const QSizeF ls = legendSize;
+      const std::vector<QPointF> corners = {
+          {area.left() + inset, area.top() + inset},
+          {area.right() - inset - ls.width(), area.bottom() - inset - ls.height()},
+          {area.right() - inset - ls.width(), area.top() + inset},
+          {area.left() + inset, area.bottom() - inset - ls.height()},
+          {area.right() - inset - ls.width(), area.center().y() - ls.height() / 2},
+          {area.center().x() - ls.width() / 2, area.bottom() - inset - ls.height()}};
+      if (ls.width() < area.width() - 2 * inset && ls.height() < area.height() - 2 * inset) {
+        for (const QPointF& c : corners) {
+          const QRectF box(c, ls);
+          if (covered(area, box) == 0) {
+            legend_ = box;
+            break;
           }
         }
       }
-      for (const auto& mk : e.markers)
-        if (box.adjusted(-e.markerSize, -e.markerSize, e.markerSize, e.markerSize).contains(toPx(a, mk))) ++hits;
-    }
-    return hits;
-  };
-  legend_ = QRectF();
-  if (!legendEntries.empty()) {
-    const double inset = 8 * s;
-    const QSizeF ls = legendSize;
-    const std::vector<QPointF> corners = {
-        {area.left() + inset, area.top() + inset},
-        {area.right() - inset - ls.width(), area.bottom() - inset - ls.height()},
-        {area.right() - inset - ls.width(), area.top() + inset},
-        {area.left() + inset, area.bottom() - inset - ls.height()},
-        {area.right() - inset - ls.width(), area.center().y() - ls.height() / 2},
-        {area.center().x() - ls.width() / 2, area.bottom() - inset - ls.height()}};
-    if (ls.width() < area.width() - 2 * inset && ls.height() < area.height() - 2 * inset) {
-      for (const QPointF& c : corners) {
-        const QRectF box(c, ls);
-        if (covered(area, box) == 0) {
-          legend_ = box;
-          break;
+      if (legend_.isNull()) {
+        if (ls.width() + 12 * s <= 0.34 * rect.width() && ls.height() <= area.height()) {  // beside
+          area.setRight(rect.right() - m - ls.width() - 12 * s);
+          legend_ = QRectF(QPointF(rect.right() - m - ls.width(), area.center().y() - ls.height() / 2), ls);
+        } else {  // below, in as many columns as fit
+          columns = std::max(1, int((rect.width() - 2 * m) / (entryW + 16 * s)));
+          columns = std::min<int>(columns, int(legendEntries.size()));
+          const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, legendHeight(columns));
+          if (area.height() - below.height() - 8 * s >= 0.45 * area.height()) {
+            area.setBottom(area.bottom() - below.height() - 8 * s);
+            legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
+          }
         }
       }
-    }
-    if (legend_.isNull()) {
-      if (ls.width() + 12 * s <= 0.34 * rect.width() && ls.height() <= area.height()) {  // beside
-        area.setRight(rect.right() - m - ls.width() - 12 * s);
-        legend_ = QRectF(QPointF(rect.right() - m - ls.width(), area.center().y() - ls.height() / 2), ls);
-      } else {  // below, in as many columns as fit
-        columns = std::max(1, int((rect.width() - 2 * m) / (entryW + 16 * s)));
-        columns = std::min<int>(columns, int(legendEntries.size()));
-        const QSizeF below(columns * (entryW + 16 * s) - 16 * s + 2 * pad, legendHeight(columns));
-        if (area.height() - below.height() - 8 * s >= 0.45 * area.height()) {
-          area.setBottom(area.bottom() - below.height() - 8 * s);
-          legend_ = QRectF(QPointF(rect.center().x() - below.width() / 2, rect.bottom() - m - below.height()), below);
-        }  // else no room for a plot and a legend: the plot (the legend is in every export)
+      // No room beside or below (the presentation's large text at 1024 x 640): over the plot where
+      // it covers the least, translucent, rather than curves nobody can name.
+      if (legend_.isNull() && ls.width() < area.width() - 2 * inset && ls.height() < area.height() - 2 * inset) {
+        int least = -1;
+        for (const QPointF& c : corners)
+          if (const int hits = covered(area, QRectF(c, ls)); least < 0 || hits < least) least = hits, legend_ = QRectF(c, ls);
+        legendOver_ = true;
       }
     }
+    if (!legend_.isNull() || legendEntries.empty()) break;
   }
   makeYTicks(area.height());
   plot_ = area;
@@ -606,7 +629,9 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
   p.setClipRect(rect);
   if (!legend_.isNull()) {
     p.setPen(QPen(legendFrame, 1.0 * s));
-    p.setBrush(legendBg);
+    QColor back = legendBg;
+    if (legendOver_) back.setAlphaF(0.8f);  // over curves: they show through
+    p.setBrush(back);
     p.drawRect(legend_);
     p.setFont(legendFont);
     const int rows = int((legendEntries.size() + columns - 1) / columns);

@@ -68,6 +68,10 @@ public:
   QRectF plotArea() const { return plot_; }  ///< the last paint's axes box
   /// The last paint's legend entries as drawn, each entry's lines joined by a space.
   const std::vector<std::string>& legendDrawn() const { return legendDrawn_; }
+  /// The last paint's legend box (empty: none drawn) and whether it lies over the plot (no room
+  /// beside or below, translucent).
+  QRectF legendBox() const { return legend_; }
+  bool legendOverPlot() const { return legendOver_; }
 
 private:
   struct Entry;
@@ -85,6 +89,7 @@ private:
   std::string networkName_, title_;
   std::vector<ChartPin> pins_;
   QRectF plot_, legend_;  ///< the last paint's plot area and legend box (painter units, y down)
+  bool legendOver_ = false;  ///< no room beside or below: drawn over the plot, translucent
   std::vector<QRectF> tickBoxes_;
   std::vector<std::string> legendDrawn_;
 };
