@@ -110,12 +110,19 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   out.captured = total > 0 ? P.squaredNorm() / total : 1.0;
   out.frame = turn * axes;
   out.legend = scale.legend;
-  out.minorityPlane = unitPlane(W, s.problem.minority, &out.minorityClasses);
+  out.minorityPlane = unitPlane(W, s.problem.minority, &out.minorityClasses, &out.minorityAngles);
   return out;
 }
 
-Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept) {
+Eigen::Vector2d coneView(double theta, double phi) {
+  const double e = kConeViewElevation;
+  return {std::sin(theta) * std::cos(phi), std::cos(theta) * std::cos(e) - std::sin(theta) * std::sin(phi) * std::sin(e)};
+}
+
+Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept,
+                           Eigen::VectorXd* angles) {
   kept->clear();
+  if (angles) angles->resize(0);
   std::vector<Eigen::VectorXd> u;
   const double largest = W.rows() ? W.rowwise().norm().maxCoeff() : 0.0;
   for (int k : classes) {
@@ -130,14 +137,15 @@ Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& cla
   for (const auto& v : u) mean += v;
   // Opposed unit vectors (mean ~ 0) have no mean direction: take the first vector's.
   const Eigen::VectorXd a = mean.norm() > 1e-9 ? Eigen::VectorXd(mean.normalized()) : u.front();
-  // Each at its true angle to the mean direction (up), alternately right and left: a fan that
-  // closes as the minority collapses. Faithful to every angle to the mean, whatever the dimension
-  // (a 2D projection of a symmetric spread would put some classes on top of each other).
-  Eigen::MatrixX2d out(u.size(), 2);
-  for (size_t i = 0; i < u.size(); ++i) {
-    const double c = std::clamp(u[i].dot(a), -1.0, 1.0), sn = std::sqrt(std::max(0.0, 1 - c * c));
-    out(i, 0) = (i % 2 == 0 ? 1 : -1) * sn;
-    out(i, 1) = c;
+  // Each at its true angle to the mean direction, evenly round it (two: right and left): a cone
+  // that closes as the minority collapses, every class apart until it does.
+  const int n = static_cast<int>(u.size());
+  Eigen::MatrixX2d out(n, 2);
+  if (angles) angles->resize(n);
+  for (int i = 0; i < n; ++i) {
+    const double theta = std::acos(std::clamp(u[static_cast<size_t>(i)].dot(a), -1.0, 1.0));
+    out.row(i) = coneView(theta, 2 * M_PI * i / n).transpose();
+    if (angles) (*angles)(i) = theta;
   }
   return out;
 }

@@ -108,14 +108,15 @@ private slots:
     QCOMPARE(g.minorityClasses, (std::vector<int>{5, 6, 7, 8, 9}));
     QCOMPARE(g.minorityPlane.rows(), 5);
     const double c = *m.minorityCos(), expect = std::sqrt((1 + 4 * c) / 5);
+    QCOMPARE(g.minorityAngles.size(), Eigen::Index(5));
     for (int i = 0; i < 5; ++i) {
-      QVERIFY(std::abs(g.minorityPlane.row(i).norm() - 1) < 1e-9);
-      QVERIFY2(std::abs(g.minorityPlane(i, 1) - expect) < 1e-6, qPrintable(QString::number(g.minorityPlane(i, 1))));
+      QVERIFY2(std::abs(std::cos(g.minorityAngles(i)) - expect) < 1e-6, qPrintable(QString::number(g.minorityAngles(i))));
+      // Drawn round the cone at that angle, evenly: azimuth 2 pi i / 5.
+      QVERIFY((g.minorityPlane.row(i).transpose() - coneView(g.minorityAngles(i), 2 * M_PI * i / 5)).norm() < 1e-12);
     }
-    QVERIFY(g.minorityPlane(0, 0) > 0.5 && g.minorityPlane(1, 0) < -0.5);  // alternately right and left
-    // Collapsed (R = 300): the fan is closed, every arrow along the mean.
+    // Collapsed (R = 300): the cone is closed, every arrow along the mean.
     const Geometry3D h = t.update(solve(twoSize(5, 5, 300)));
-    for (int i = 0; i < 5; ++i) QVERIFY(std::abs(h.minorityPlane(i, 1) - 1) < 1e-6);
+    for (int i = 0; i < 5; ++i) QVERIFY(h.minorityAngles(i) < 1e-2);
     // Vanished minority classifiers (EW = 0.05 at R = 100: w = 0) draw no fan.
     TwoSizeParams vp;
     vp.KA = 5, vp.KB = 5, vp.EW = 0.05, vp.EH = 5, vp.R = 100;
@@ -128,9 +129,33 @@ private slots:
     Eigen::MatrixXd W(4, 6);
     W << 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 9, 9, 9, 9, 9, 9;
     std::vector<int> kept;
-    const Eigen::MatrixX2d f = unitPlane(W, {0, 1, 2}, &kept);
+    Eigen::VectorXd angles;
+    const Eigen::MatrixX2d f = unitPlane(W, {0, 1, 2}, &kept, &angles);
     const Eigen::VectorXd mean = (W.row(0).normalized() + W.row(1).normalized() + W.row(2).normalized()).normalized();
-    for (int i = 0; i < 3; ++i) QVERIFY(std::abs(f(i, 1) - W.row(i).normalized().dot(mean.transpose())) < 1e-12);
+    QCOMPARE(angles.size(), Eigen::Index(3));
+    for (int i = 0; i < 3; ++i) {
+      QVERIFY(std::abs(std::cos(angles(i)) - W.row(i).normalized().dot(mean.transpose())) < 1e-12);
+      QVERIFY((f.row(i).transpose() - coneView(angles(i), 2 * M_PI * i / 3)).norm() < 1e-12);
+    }
+    // The cone's view: the mean straight up (foreshortened by the elevation), 90 degrees on the
+    // unit circle's rim at azimuth 0, inside the circle always.
+    QVERIFY((coneView(0, 1.3) - Eigen::Vector2d(0, std::cos(kConeViewElevation))).norm() < 1e-15);
+    QVERIFY((coneView(M_PI / 2, 0) - Eigen::Vector2d(1, 0)).norm() < 1e-15);
+    for (double t = 0; t < M_PI; t += 0.3)
+      for (double ph = 0; ph < 6.3; ph += 0.4) QVERIFY(coneView(t, ph).norm() <= 1 + 1e-12);
+    // fig3a (KA = KB = 5, EW = 1, EH = 5): below R0 (12.19) the five minority classifiers are five
+    // arrows apart (a flat fan drew them as two, "6,8" and "5,7,9"), above it one.
+    for (const double R : {1.0, 10.0, 100.0}) {
+      TwoSizeParams q;
+      q.KA = 5, q.KB = 5, q.EW = 1, q.EH = 5, q.R = R;
+      const Geometry3D g = GeometryTracker().update(solve(makeTwoSize(q)));
+      QCOMPARE(g.minorityPlane.rows(), Eigen::Index(5));
+      double closest = 1e9;
+      for (int i = 0; i < 5; ++i)
+        for (int j = i + 1; j < 5; ++j) closest = std::min(closest, (g.minorityPlane.row(i) - g.minorityPlane.row(j)).norm());
+      if (R < 12) QVERIFY2(closest > 0.2, qPrintable(QString("R = %1: tips %2 apart").arg(R).arg(closest)));
+      else QVERIFY2(closest < 0.05, qPrintable(QString("R = %1: tips %2 apart").arg(R).arg(closest)));
+    }
   }
 
   void frameReproducesTheDrawing() {

@@ -35,15 +35,26 @@ struct Geometry3D {
   double captured = 1;  ///< share of the squared Frobenius norm the 3D projection keeps
   /// K x 3: drawn rows = (rows of Solution::vectors divided by sqrt(E)) * frame.
   Eigen::MatrixXd frame;
-  /// The minority classifiers alone, each of unit length, drawn as a fan: each at its true angle
-  /// (full-dimensional, not on the 3D axes, which are chosen for all classes and may hide it) to
-  /// their mean direction (y), alternately right and left. The fan closes as they collapse. One
-  /// row per class of `minorityClasses`; empty when fewer than two minority classifiers are non-zero.
+  /// The minority classifiers alone, each of unit length, as a cone round their mean direction
+  /// (coneView): each at its true angle to that mean (full-dimensional, not on the 3D axes, which
+  /// are chosen for all classes and may hide it), spaced evenly round it in class order (the
+  /// azimuths are the picture's, not the data's: a 2D projection of a symmetric spread put classes
+  /// on top of each other, and a flat fan drawn right and left read as two groups, "6,8" and
+  /// "5,7,9"). The cone closes to one arrow as they collapse. One row per class of
+  /// `minorityClasses`; empty when fewer than two minority classifiers are non-zero.
   Eigen::MatrixX2d minorityPlane;
+  Eigen::VectorXd minorityAngles;  ///< each one's true angle to their mean direction, radians
   std::vector<int> minorityClasses;
 };
-/// Geometry3D::minorityPlane for classifier rows W (any width) and the classes to take.
-Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept);
+/// A unit vector at angle `theta` to a vertical axis and azimuth `phi` round it, drawn from
+/// kConeViewElevation above the plane the azimuths turn in: x = sin(theta) cos(phi),
+/// y = cos(theta) cos(e) - sin(theta) sin(phi) sin(e). Inside the unit circle.
+constexpr double kConeViewElevation = 25.0 * 3.14159265358979323846 / 180;
+Eigen::Vector2d coneView(double theta, double phi);
+/// Geometry3D::minorityPlane (and, where asked, minorityAngles) for classifier rows W (any width)
+/// and the classes to take.
+Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& classes, std::vector<int>* kept,
+                           Eigen::VectorXd* angles = nullptr);
 
 /// Rows m_k = sqrt(K/(K-1)) (e_k - 1/K): unit vectors with pairwise cosine -1/(K-1).
 Eigen::MatrixXd simplexETF(int K);

@@ -95,7 +95,7 @@ bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std
 
 MinorityInset minorityInset(const Geometry3D& g, const Metrics& m) {
   if (m.minorityState != MinorityState::Spread && m.minorityState != MinorityState::Collapsed) return {};
-  return {g.minorityPlane, g.minorityClasses, *m.minorityCos(), m.minorityState == MinorityState::Collapsed};
+  return {g.minorityPlane, g.minorityAngles, g.minorityClasses, *m.minorityCos(), m.minorityState == MinorityState::Collapsed};
 }
 
 std::string sceneNote(const Solution& s, double captured, bool drawn) {

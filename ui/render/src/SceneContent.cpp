@@ -1,4 +1,5 @@
 #include "lpm/render/SceneContent.h"
+#include "lpm/Geometry.h"
 
 #include <vtkActor.h>
 #include <vtkActor2D.h>
@@ -77,8 +78,11 @@ void Palette::classColour(int k, const std::vector<bool>& minority, double rgb[3
 }
 
 namespace {
-// The fan's mean angle to the minority's mean direction, radians (rows: sin, cos of each).
-double meanAngleToMean(const Eigen::MatrixX2d& plane) {
+// The inset's mean angle to the minority's mean direction, radians: of its true angles, or (none
+// given) of a flat fan's rows (sin, cos of each).
+double meanAngleToMean(const MinorityInset& inset) {
+  const auto& plane = inset.plane;
+  if (inset.angles.size() == plane.rows() && plane.rows() > 0) return inset.angles.mean();
   double angle = 0;
   for (int i = 0; i < plane.rows(); ++i) angle += std::acos(std::clamp(plane(i, 1), -1.0, 1.0)) / plane.rows();
   return angle;
@@ -104,7 +108,7 @@ std::optional<MinorityCone> minorityCone(const Eigen::MatrixX3d& W, const std::v
   Eigen::Vector3d mean = Eigen::Vector3d::Zero();
   for (int k = 0; k < W.rows(); ++k)
     if (k < static_cast<int>(minority.size()) && minority[k] && W.row(k).norm() > 1e-12) mean += W.row(k).transpose().normalized();
-  const double angle = meanAngleToMean(plane);
+  const double angle = meanAngleToMean(inset);
   if (plane.rows() < 2 || !(mean.norm() > 1e-9) || angle * 180 / M_PI < 0.5) return std::nullopt;
   return MinorityCone{mean.normalized(), angle};
 }
@@ -594,7 +598,9 @@ void SceneContent::placeLabels() {
     which.push_back(k);
     boxes.push_back({d[0], d[1], p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
   }
-  const double left = origin[0], right = origin[0] + size[0], bottom = origin[1], top = origin[1] + size[1];
+  const double margin = 3 * p->fontScale;
+  const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,
+               top = origin[1] + size[1] - margin;
   separateLabels(boxes, left, right);
   for (size_t i = 0; i < which.size(); ++i) {
     LabelBox& b = boxes[i];
@@ -903,6 +909,16 @@ void SceneContent::rebuildInset() {
   // The mean direction, inside the circle only (beyond it ran into the value's text), and only
   // while they spread: collapsed, the arrow is the mean, and the line was drawn over it.
   if (!p->inset.collapsed) polyline({P(0, -1), P(0, 1)}, lp, lines);
+  // The cone's rim at their mean angle (coneView, as the arrows), while they spread.
+  if (!p->inset.collapsed && p->inset.angles.size() == p->inset.plane.rows()) {
+    std::vector<Eigen::Vector2d> rim;
+    const double theta = meanAngleToMean(p->inset);
+    for (int i = 0; i <= 48; ++i) {
+      const Eigen::Vector2d q = coneView(theta, 2 * M_PI * i / 48);
+      rim.push_back(P(q.x(), q.y()));
+    }
+    polyline(rim, lp, lines);
+  }
   p->insetLines->SetPoints(lp);
   p->insetLines->SetLines(lines);
   p->insetLines->Modified();
@@ -966,7 +982,7 @@ void SceneContent::rebuildInset() {
   }
   // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
   // picture's angles are not read as pairwise ones: those the cosine below gives.
-  const double angle = meanAngleToMean(p->inset.plane) * 180 / M_PI;
+  const double angle = meanAngleToMean(p->inset) * 180 / M_PI;
   char title[96];
   const int count = static_cast<int>(p->inset.plane.rows());
   if (count > 6)  // their labels are not drawn: the title counts them

@@ -33,6 +33,9 @@ struct Palette {
 /// plane draws no fan (render::minorityInset leaves it empty where the cosine is undefined).
 struct MinorityInset {
   Eigen::MatrixX2d plane;
+  /// Each one's true angle to their mean (Geometry3D::minorityAngles); empty: read from the
+  /// plane's heights as cosines (a flat fan).
+  Eigen::VectorXd angles;
   std::vector<int> classes;
   double cos = 0;
   bool collapsed = false;
