@@ -1333,6 +1333,42 @@ private slots:
     QVERIFY(w->setPlayRange(1, 1e4, 8));
   }
 
+  void typingWhilePlayingPausesTheSweep() {
+    // Typed into R while the sweep plays: the sweep's next step wrote over the text, and Enter
+    // took the sweep's value. Typing pauses it, and what was typed is solved.
+    QAction* play = w->action("explore.play");
+    play->trigger();
+    QVERIFY(play->isChecked());
+    QTest::qWait(300);
+    QAbstractSpinBox* e = w->panel()->entry("R");
+    e->setFocus();
+    e->selectAll();
+    QTest::keyClicks(e, "11.5");
+    QVERIFY(!play->isChecked());
+    QVERIFY2(play->text().contains("Resume"), qPrintable(play->text()));
+    QTest::qWait(300);  // the sweep would have moved by now
+    QCOMPARE(e->text(), QString("11.5"));
+    QTest::keyClick(e, Qt::Key_Return);
+    settle();
+    QCOMPARE(w->model()->params().R, 11.5);
+    QCOMPARE(w->model()->latest()->params.R, 11.5);
+    // A key the entry cannot take says what it takes, under the controls (not only dropped).
+    QVERIFY(w->panel()->problemText().isEmpty());
+    e->selectAll();
+    QTest::keyClicks(e, "-");
+    QVERIFY2(w->panel()->problemText().contains("takes a number from 1"), qPrintable(w->panel()->problemText()));
+    QVERIFY(w->panel()->findChild<QLabel*>("ParameterProblem")->isVisible());
+    // Enter on a value out of range: the reason stays there too (the status bar's went by).
+    e->selectAll();
+    QTest::keyClicks(e, "0.5");
+    QTest::keyClick(e, Qt::Key_Return);
+    QVERIFY2(w->panel()->problemText().contains(">= 1"), qPrintable(w->panel()->problemText()));
+    QCOMPARE(w->model()->params().R, 11.5);
+    // A good value clears it.
+    type("R", "12");
+    QVERIFY(w->panel()->problemText().isEmpty());
+  }
+
   void playThenTypeTenShowsTheCertifiedOptimum() {
     // The stuck-warm-start bug, as a person met it: press Play, wait for R = 10^4, type 10 in R.
     auto* play = w->findChild<QAction*>("explore.play");

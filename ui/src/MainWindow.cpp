@@ -154,6 +154,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
 
   panel_ = new ParameterPanel(model, this);
   // The rows hidden in presentation are part of the view (saved in the session and its link).
+  // A value typed (or a slider pressed) while the sweep plays: the sweep pauses, so that what is
+  // typed is what is solved (the sweep's next step wrote over it, and Enter then took the sweep's).
+  connect(panel_, &ParameterPanel::userEditing, this, [this] {
+    if (player_->state() == QAbstractAnimation::Running) {
+      pause();
+      statusBar()->showMessage(tr("Sweep paused: a value is being set by hand (Space resumes)"), 4000);
+    }
+  });
   connect(panel_, &ParameterPanel::hiddenInPresentationChanged, this, [this] {
     ViewOptions v = doc_->view();
     const auto& h = panel_->hiddenInPresentation();

@@ -16,6 +16,8 @@
 #include <QSpinBox>
 #include <QRegularExpression>
 #include <QValidator>
+#include <QLineEdit>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -113,6 +115,7 @@ public:
   }
   QValidator::State validate(QString& text, int&) const override {
     const QString t = text.trimmed();
+    if (t == "-" && minimum() >= 0) return QValidator::Invalid;  // no value here is negative: said at once
     if (t.isEmpty() || t == "-" || t == "+") return QValidator::Intermediate;
     if (allowInfinity && (QStringLiteral("infinity").startsWith(t.toLower()) || t == QStringLiteral("∞")))
       return isInfinity(t) ? QValidator::Acceptable : QValidator::Intermediate;
@@ -129,8 +132,15 @@ public:
   /// being reverted in silence, so that the model sets it or says why not.
   std::function<void(double)> typed;
 
+  /// What the entry takes, said (`refused`) when a key is dropped ("-", a letter).
+  QString takes;
+  std::function<void(const QString&)> refused;
+  QLineEdit* edit() const { return lineEdit(); }
+
 protected:
   void keyPressEvent(QKeyEvent* e) override {
+    const QString before = lineEdit()->text();
+    const bool printable = !e->text().isEmpty() && e->text().at(0).isPrint();
     if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && typed) {
       const auto v = typedNumber(cleanText());
       const bool atInfinity = !specialValueText().isEmpty();  // showing "∞": any number leaves it
@@ -140,6 +150,8 @@ protected:
       }
     }
     QDoubleSpinBox::keyPressEvent(e);
+    // A character the entry cannot take was dropped: say what it takes, not nothing.
+    if (printable && lineEdit()->text() == before && refused) refused(QObject::tr("'%1' is not taken here: %2").arg(e->text(), takes));
   }
 };
 
@@ -229,6 +241,17 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
       });
     }
   }
+  // Why the last value was refused, under the controls until the next good one (or 10 s).
+  problem_ = new QLabel(this);
+  problem_->setObjectName("ParameterProblem");
+  problem_->setWordWrap(true);
+  problem_->setStyleSheet("color: #c0392b;");
+  problem_->hide();
+  grid->addWidget(problem_, grid->rowCount(), 0, 1, 3);
+  problemTimer_ = new QTimer(this);
+  problemTimer_->setSingleShot(true);
+  problemTimer_->setInterval(10000);
+  connect(problemTimer_, &QTimer::timeout, problem_, &QWidget::hide);
   grid->setRowStretch(grid->rowCount(), 1);
   connect(model_, &ExplorerModel::paramsChanged, this, &ParameterPanel::syncFromModel);
   syncFromModel(model_->params());
@@ -274,12 +297,16 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     auto* e = new NumberEntry(this);
     e->decimalsShown = spec.decimals;
     e->allowInfinity = spec.allowInfinity;
+    e->takes = spec.allowInfinity ? tr("%1 takes a number from %2, like 12.5 or 1e6, or inf").arg(QString::fromStdString(spec.label)).arg(spec.entryMin)
+                                  : tr("%1 takes a number from %2 to %3, like 0.5 or 1e-3").arg(QString::fromStdString(spec.label)).arg(spec.entryMin).arg(spec.entryMax);
+    e->refused = [this](const QString& why) { showProblem(why); };
     e->typed = [this, name](double v) {
       edit(name, v);  // the model validates: a refusal says why in the status bar
       model_->endInteraction();
       syncFromModel(model_->params());
     };
     r.real = e;
+    connect(e->edit(), &QLineEdit::textEdited, this, &ParameterPanel::userEditing);
     r.real->setDecimals(15);  // keeps what was typed or set (1e-8 too); NumberEntry decides what is shown
     r.real->setRange(spec.entryMin, spec.entryMax);
     r.real->setKeyboardTracking(false);
@@ -306,14 +333,30 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
   grid->addWidget(entry, row, 2);
   rows_[name] = r;
   connect(r.slider, &QSlider::sliderReleased, model_, &ExplorerModel::endInteraction);
+  connect(r.slider, &QSlider::sliderPressed, this, &ParameterPanel::userEditing);
+  if (r.integer) connect(r.integer->findChild<QLineEdit*>(), &QLineEdit::textEdited, this, &ParameterPanel::userEditing);
 }
 
 void ParameterPanel::edit(const QString& name, double value) {
   if (syncing_) return;
   TwoSizeParams p = model_->params();
   parameter(name.toStdString()).set(p, value);  // validated by the model, which refuses with a message
-  if (!model_->setParams(p, name)) syncFromModel(model_->params());
+  QString error;
+  if (!model_->setParams(p, name, &error)) {
+    showProblem(error);  // under the controls too: the status bar's message went by unseen
+    syncFromModel(model_->params());
+  } else if (!problem_->isHidden()) {
+    problem_->hide();
+  }
 }
+
+void ParameterPanel::showProblem(const QString& text) {
+  problem_->setText(text);
+  problem_->show();
+  problemTimer_->start();
+}
+
+QString ParameterPanel::problemText() const { return problem_->isHidden() ? QString() : problem_->text(); }
 
 void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
   syncing_ = true;

@@ -19,6 +19,9 @@ class QCheckBox;
 class QAbstractSpinBox;
 class QComboBox;
 
+class QLabel;
+class QTimer;
+
 namespace lpm::ui {
 
 class ExplorerModel;
@@ -57,8 +60,14 @@ public:
   static double sliderToValue(int pos, double lo, double hi);
   static int valueToSlider(double v, double lo, double hi);
 
+  /// Why the last value typed or set was refused, as shown under the controls; empty when none is.
+  QString problemText() const;
+
 signals:
   void hiddenInPresentationChanged();
+  /// The user began to change a value by hand (typed into an entry, pressed a slider): a sweep
+  /// that is playing stops, or it would write over what is being typed.
+  void userEditing();
 
 protected:
   void contextMenuEvent(QContextMenuEvent* e) override;
@@ -77,6 +86,9 @@ private:
   void addRow(const ParameterSpec& spec);
   void edit(const QString& name, double value);
   void syncFromModel(const TwoSizeParams& p);
+  void showProblem(const QString& text);
+  QLabel* problem_ = nullptr;
+  QTimer* problemTimer_ = nullptr;
 
   ExplorerModel* model_;
   std::map<QString, Row> rows_;
