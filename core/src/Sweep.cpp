@@ -54,13 +54,15 @@ SweepPoint pointOf(const TwoSizeParams& p, const Solution& s, const MetricsOptio
 }
 
 
-std::string shortNumber(double v) {
+}  // namespace
+
+std::string ratioText(double R) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (std::isinf(R)) return R > 0 ? "\u221e" : "-\u221e";
+  if (R >= 1e4 && R < 1e6) std::snprintf(buf, sizeof buf, "%.0f", R);
+  else std::snprintf(buf, sizeof buf, "%.4g", R);
   return buf;
 }
-
-}  // namespace
 
 std::string toString(CurveQuantity q) {
   switch (q) {
@@ -147,13 +149,13 @@ std::string toString(FirstEvent e) {
 }
 
 std::string TransitionResult::summary() const {
-  const std::string Rmx = shortNumber(Rmax);
+  const std::string Rmx = ratioText(Rmax);
   switch (collapse.status) {
     case Bracket::Found: {
-      std::string s = collapse.atStart ? "R0 <= " + shortNumber(collapse.R) + " (collapsed already at the first R searched)"
-                                       : "R0 = " + shortNumber(collapse.R);
+      std::string s = collapse.atStart ? "R0 <= " + ratioText(collapse.R) + " (collapsed already at the first R searched)"
+                                       : "R0 = " + ratioText(collapse.R);
       if (features) s += " (of the minority features)";
-      if (vanish.status == Bracket::Found) s += "; the minority vanishes from R = " + shortNumber(vanish.R);
+      if (vanish.status == Bracket::Found) s += "; the minority vanishes from R = " + ratioText(vanish.R);
       return s;
     }
     case Bracket::Beyond: return "R0 > " + Rmx + " (no collapse up to R = " + Rmx + ")";
@@ -161,7 +163,7 @@ std::string TransitionResult::summary() const {
       if (nonunique) return "R0 undefined: the optimum is not unique on the way (the budget is not used up)";
       if (first == FirstEvent::Vanish)
         return std::string("no collapse: the minority ") + (features ? "features" : "classifiers") + " vanish first, " + (vanish.atStart ? "at or below R = " : "at R = ") +
-               shortNumber(vanish.R) + " (R0 undefined)";
+               ratioText(vanish.R) + " (R0 undefined)";
       return "R0 undefined";
     case Bracket::NotCertified: return "R0 unknown (a solve on the way was not certified)";
     case Bracket::Cancelled: return "R0 (cancelled)";

@@ -52,7 +52,7 @@ private slots:
     QVERIFY2(before.find("(computing)") != std::string::npos, before.c_str());  // R0 not known yet
     in.transition = phaseTransitionRatio(in.params);
     const std::string text = renderCaption(step.explain, in);
-    QVERIFY2(text.find("R0 = 12.18") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("R0 = 12.19") != std::string::npos, text.c_str());
     QVERIFY2(text.find("collapsed") != std::string::npos, text.c_str());
     QVERIFY2(text.find('{') == std::string::npos, text.c_str());
     in.metrics.reset();

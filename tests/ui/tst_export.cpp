@@ -65,7 +65,7 @@ private slots:
       firstCollapse.push_back(R);
     }
     QVERIFY(firstCollapse[0] > firstCollapse[1] && firstCollapse[1] > firstCollapse[2]);
-    QVERIFY(QString::fromStdString(caption).contains("R0 = 12.18"));
+    QVERIFY(QString::fromStdString(caption).contains("R0 = 12.19"));
   }
 
   // Runs a poppler tool; its stdout, and stderr must be empty (no "Unknown operator", ...).
@@ -139,7 +139,7 @@ private slots:
     // The plot's text and the caption, each once: nothing drawn over the scene twice.
     QCOMPARE(text.count("Average pairwise cosine"), 1);
     QCOMPARE(text.count("Imbalance ratio R"), 1);
-    QVERIFY2(text.contains("R0 = 12.18"), qPrintable(text));
+    QVERIFY2(text.contains("R0 = 12.19"), qPrintable(text));
     QVERIFY2(text.contains("principal 3D projection keeps"), qPrintable(text));  // the scene's note, as text
     for (const QString& f : run("pdffonts", {pdf}).split('\n', Qt::SkipEmptyParts).mid(2))
       QVERIFY2(f.contains(" yes "), qPrintable(f));

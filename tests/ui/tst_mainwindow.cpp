@@ -386,8 +386,7 @@ private slots:
     TwoSizeParams ce = p;
     ce.loss = Loss{};
     const auto t = phaseTransitionRatio(ce);
-    char r0[32];
-    std::snprintf(r0, sizeof r0, "R0 = %.6g", *t.R0());
+    const std::string r0 = "R0 = " + ratioText(*t.R0());
     QVERIFY2(family[1].label.find(r0) != std::string::npos, family[1].label.c_str());
     // The same model twice is refused; exports draw the family; clearing removes it.
     add->trigger();
@@ -704,8 +703,8 @@ private slots:
     QVERIFY(panel->goTo(2));
     settle();
     QTRY_VERIFY_WITH_TIMEOUT(w->model()->transition().has_value(), 20000);
-    const QString r0 = QString::fromStdString(formatValue(*w->model()->transition()->R0()));
-    QVERIFY2(panel->explanation().contains("R0 = " + r0.left(5)), qPrintable(panel->explanation()));
+    const QString r0 = QString::fromStdString(ratioText(*w->model()->transition()->R0()));
+    QVERIFY2(panel->explanation().contains("R0 = " + r0), qPrintable(panel->explanation()));
     // Moving away from the step says so; Reset Step puts it back.
     type("R", "3");
     QVERIFY(panel->explanation().contains("You moved away"));
@@ -1045,7 +1044,7 @@ private slots:
     QVERIFY(w->model()->setParams(p, "EH"));
     settle();
     QCOMPARE(w->plot()->rMax(), 1e6);
-    QVERIFY2(QString::fromStdString(w->plot()->chart().title()).contains("phase transition at R0 = 3.213e+05"),
+    QVERIFY2(QString::fromStdString(w->plot()->chart().title()).contains("phase transition at R0 = 321335"),
              w->plot()->chart().title().c_str());
     QVERIFY(w->plot()->curvePoints() > 10 && w->model()->curve().back().R == 1e6);
     w->action("view.range-4")->trigger();

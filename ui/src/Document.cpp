@@ -739,7 +739,16 @@ std::string Document::caption() const {
   const auto f = model_->latest();
   if (!f) return {};
   const auto t = model_->curveMatches(f->params) ? model_->transition() : std::nullopt;
-  return render::captionFor(f->params, f->solution, f->metrics, t);
+  std::string caption = render::captionFor(f->params, f->solution, f->metrics, t);
+  if (net_) {
+    // As the command line's figure says it (render::networkCaption).
+    std::string warning;
+    if (const auto& a = net_->featureAnalysis(); a && !a->mismatch.empty()) warning = a->mismatch;
+    else if (!net_->note().empty()) warning = net_->note();
+    caption += render::networkCaption(net_->fileName(), networkCos(), networkR().value_or(f->params.R),
+                                      overlayShown() ? std::optional<double>(overlay_->distance) : std::nullopt, warning);
+  }
+  return caption;
 }
 
 }  // namespace lpm::ui

@@ -131,14 +131,14 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else if (t->collapse.status == Bracket::Found) {
     story = QObject::tr("As R grows the %2 draw together and, above R<sub>0</sub> = %1, become parallel "
                "(cosine ≥ 1 − 10<sup>−3</sup>): <b>Minority Collapse</b>.")
-                .arg(num(t->collapse.R, 5))
+                .arg(QString::fromStdString(ratioText(t->collapse.R)))
                 .arg(who);
     if (t->vanish.value())
-      story += QObject::tr(" From R = %1 on they vanish (‖w<sub>k</sub>‖ → 0).").arg(num(t->vanish.R, 5));
+      story += QObject::tr(" From R = %1 on they vanish (‖w<sub>k</sub>‖ → 0).").arg(QString::fromStdString(ratioText(t->vanish.R)));
   } else if (t->first == FirstEvent::Vanish) {
     story = QObject::tr("Here the %2 <b>vanish</b> from R = %1 before they become parallel: their norm goes "
                "to zero while their cosine is still below 1 − 10<sup>−3</sup>, so R<sub>0</sub> is undefined.")
-                .arg(num(t->vanish.R, 5))
+                .arg(QString::fromStdString(ratioText(t->vanish.R)))
                 .arg(who);
   } else if (t->collapse.status == Bracket::Beyond) {
     story = QObject::tr("No collapse of the %3 up to R = %1 (R<sub>0</sub> lies beyond).%2")

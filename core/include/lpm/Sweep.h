@@ -86,6 +86,11 @@ struct EventRatio {
 enum class FirstEvent { Collapse, Vanish, None };
 std::string toString(FirstEvent e);  ///< collapse, vanish, none
 
+/// An imbalance ratio as every screen, figure and caption prints it: four significant digits
+/// ("12.19", "245.4"), whole from 10^4 to 10^6 ("53674", not "5.367e+04" in the title and
+/// "53674.4" in the caption of the same figure), an exponent beyond ("3.2e+07").
+std::string ratioText(double R);
+
 struct TransitionResult {
   bool features = false;  ///< measured on the minority features (fixed ETF, supcon), not the classifiers
   EventRatio collapse;  ///< R0: smallest R with minority cosine >= 1 - tol while not vanished
@@ -100,8 +105,8 @@ struct TransitionResult {
   double ms = 0;
   /// R0 when it was found.
   std::optional<double> R0() const { return collapse.value(); }
-  /// One line for people: "R0 = 12.19", "R0 > 1e12 (not reached)", "no collapse: the minority
-  /// vanishes first, at R = 1.042", ... The one place these words are made.
+  /// One line for people: "R0 = 12.19", "R0 > 1e+12 (not reached)", "no collapse: the minority
+  /// vanishes first, at R = 1.042", ... The one place these words are made; numbers as ratioText.
   std::string summary() const;
 };
 

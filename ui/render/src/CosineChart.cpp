@@ -137,10 +137,10 @@ std::string CosineChart::title() const {
   // One criterion for the title, the text and the curve: TransitionResult (minority cosine >= 1 - tol).
   if (!t) return "Minority Collapse: average cosine vs imbalance ratio";
   if (t->collapse.status == Bracket::Found)
-    return inRange(t->collapse) ? fmt("Minority Collapse: phase transition at R0 = %.4g", t->collapse.R)
-                                : fmt("Minority Collapse at R0 = %.4g (beyond the plotted range)", t->collapse.R);
+    return inRange(t->collapse) ? "Minority Collapse: phase transition at R0 = " + ratioText(t->collapse.R)
+                                : "Minority Collapse at R0 = " + ratioText(t->collapse.R) + " (beyond the plotted range)";
   if (t->collapse.status == Bracket::Beyond) return fmt("No Minority Collapse up to R = %.3g (R0 beyond)", t->Rmax);
-  if (t->first == FirstEvent::Vanish) return fmt("No collapse: the minority vanishes first, at R = %.4g", t->vanish.R);
+  if (t->first == FirstEvent::Vanish) return "No collapse: the minority vanishes first, at R = " + ratioText(t->vanish.R);
   if (t->collapse.status == Bracket::NotCertified) return "R0 unknown: a solve was not certified";
   return "Minority Collapse: average cosine vs imbalance ratio";
 }
@@ -228,12 +228,12 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
     if (!e->markers.empty()) out.push_back(*e);
   const auto inRange = [&](const EventRatio& e) { return e.value() && *e.value() >= rMin_ && *e.value() <= rMax_; };
   if (transition_ && inRange(transition_->collapse)) {
-    Entry e = line(fmt("R0 = %.4g", transition_->collapse.R), kPurple, 2.0, Qt::DashLine);
+    Entry e = line("R0 = " + ratioText(transition_->collapse.R), kPurple, 2.0, Qt::DashLine);
     e.lines = {{QPointF(transition_->collapse.R, yMin_), QPointF(transition_->collapse.R, kYMax)}};
     out.push_back(e);
   }
   if (transition_ && inRange(transition_->vanish)) {
-    Entry e = line(fmt("R_vanish = %.4g", transition_->vanish.R), grey, 2.0, Qt::DotLine);
+    Entry e = line("R_vanish = " + ratioText(transition_->vanish.R), grey, 2.0, Qt::DotLine);
     e.lines = {{QPointF(transition_->vanish.R, yMin_), QPointF(transition_->vanish.R, kYMax)}};
     out.push_back(e);
   }

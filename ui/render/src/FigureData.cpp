@@ -78,12 +78,10 @@ std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, con
   }
   if (c.transition) {
     const auto& t = *c.transition;
-    char buf[160];
     if (t.collapse.value() && t.vanish.value())
-      std::snprintf(buf, sizeof buf, ": R0 = %.4g, vanishes from R = %.4g", *t.collapse.value(), *t.vanish.value());
+      label += ": R0 = " + ratioText(*t.collapse.value()) + ", vanishes from R = " + ratioText(*t.vanish.value());
     else
-      std::snprintf(buf, sizeof buf, ": %s", t.summary().c_str());
-    label += buf;
+      label += ": " + t.summary();
   }
   return label;
 }
@@ -212,16 +210,24 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     chart.networkR = n.R;
     chart.networkCos = n.minorityCos;
     chart.networkName = n.name;
-    char buf[200];
-    if (const auto o = overlayNetwork(n.W, n.modelOrder, s, g)) {
-      scene.overlay = o->W;
-      std::snprintf(buf, sizeof buf, " | %s: minority cosine %s at R = %.4g, distance to the model %.3f", n.name.c_str(),
-                    n.minorityCos ? std::to_string(*n.minorityCos).substr(0, 6).c_str() : "null", n.R, o->distance);
-    } else {
-      std::snprintf(buf, sizeof buf, " | %s", n.name.c_str());
-    }
-    caption += buf;
+    const auto o = overlayNetwork(n.W, n.modelOrder, s, g);
+    if (o) scene.overlay = o->W;
+    caption += networkCaption(n.name, n.minorityCos, n.R, o ? std::optional<double>(o->distance) : std::nullopt, n.warning);
   }
+}
+
+std::string networkCaption(const std::string& name, const std::optional<double>& minorityCos, double R,
+                           const std::optional<double>& distance, const std::string& warning) {
+  std::string out = " | " + name;
+  if (distance) {
+    char buf[160];
+    char cosText[32] = "none";
+    if (minorityCos) std::snprintf(cosText, sizeof cosText, "%.4g", *minorityCos);
+    std::snprintf(buf, sizeof buf, ": minority cosine %s at R = %.4g, distance to the model %.3f", cosText, R, *distance);
+    out += buf;
+  }
+  if (!warning.empty()) out += " | WARNING: " + warning;
+  return out;
 }
 
 int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData scene, const std::string& target,

@@ -65,6 +65,7 @@ struct NetworkFigure {
   double R = 1;
   std::optional<double> minorityCos;
   std::string name;
+  std::string warning;  ///< what the window warns of (FeatureAnalysis::mismatch); said in the caption
 };
 
 /// What a headless figure shows: a setting (and whether it is one of the paper's figures).
@@ -99,6 +100,10 @@ bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std
 void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std::string& caption);
 /// The caption of a figure: the setting, the minority state in the words of `describe` (never a
 /// state for an uncertified solution) and the transition's summary.
+/// The caption's part for a trained network, as the window's and the command line's exports add
+/// it: " | NAME: minority cosine C at R = R, distance to the model D", and its warning.
+std::string networkCaption(const std::string& name, const std::optional<double>& minorityCos, double R,
+                           const std::optional<double>& distance, const std::string& warning);
 std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics& m,
                        const std::optional<TransitionResult>& t);
 
