@@ -126,7 +126,7 @@ private slots:
     QVERIFY2(whiteFirst, "the first thing painted is the white page");
     QVERIFY2(words.join(' ').contains("Imbalance ratio R"), qPrintable(words.join('|')));
     QVERIFY(words.join(' ').contains("Average pairwise cosine"));
-    QVERIFY(words.contains("KA = 5"));
+    QVERIFY2(words.join(' ').contains("KA = 5, KB = 5: R0 = 12.19 (current)"), qPrintable(words.join('|')));
   }
 
   void combinedPdfHasTheSceneAsOnePictureAndTheRestAsText() {
@@ -337,6 +337,29 @@ private slots:
     QVERIFY2(test::greyVariance(after) > 20, qPrintable(QString::number(test::greyVariance(after))));
     QCOMPARE(after.size(), before.size());
     QVERIFY(after != before);  // R = 50: the minority has collapsed, the picture moved
+  }
+
+  void windowAndCommandLineDrawOnePaperFigure() {
+    // fig3a from the window's File > Export and from `lpm figure --preset fig3a`: the same title,
+    // legend and axes, word for word (the CLI's had "KA = 3 / 5 / 7" and no R0, the window's its
+    // own title, each R0 and the current R).
+    ui::MainWindow a;
+    a.resize(1000, 640);
+    a.show();
+    QVERIFY(a.applyPreset("fig3a"));
+    QVERIFY(a.waitUntilSettled());
+    QTRY_COMPARE_WITH_TIMEOUT(a.document()->family().size(), size_t(3), 30000);
+    QVERIFY(a.waitUntilSettled());
+    render::exportChart(a.document()->chartData(1, 1e4), path("window.pdf").toStdString(), {900, 600, 1});
+    QProcess cli;
+    cli.start(QStringLiteral(LPM_CLI), {"figure", "--preset", "fig3a", "--plot", path("cli.pdf")});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QString fromWindow = run("pdftotext", {path("window.pdf"), "-"}), fromCli = run("pdftotext", {path("cli.pdf"), "-"});
+    QVERIFY2(fromWindow.contains("Figure 3(a) and 8(c)") && fromWindow.contains("KA = 3, KB = 7: R0 = 245.4") &&
+                 fromWindow.contains("KA = 5, KB = 5: R0 = 12.19 (current)") && fromWindow.contains("current R = 10"),
+             qPrintable(fromWindow));
+    QCOMPARE(fromCli, fromWindow);
   }
 
   void sessionReopensIdentically() {

@@ -532,33 +532,22 @@ void Document::setPlotRmax(double Rmax) {
 }
 
 std::vector<NamedCurve> Document::family() const {
-  std::vector<NamedCurve> f;
-  if (compared_.empty()) return f;
-  const TwoSizeParams base = model_->curveParams();
+  if (compared_.empty()) return {};
   Curve own;
   own.points = model_->curve();
   own.transition = model_->transition();
-  f.push_back({render::comparedLabel(base, base, own) + tr(" (current)").toStdString(), own.points, own.transition});
-  std::vector<int> ka{base.KA};
+  std::vector<std::string> prefixes;
   for (const auto& [q, c] : comparedCurves_) {
     // A pinned network's own model is named by the network.
     std::string name;
     for (const auto& pin : pinned_)
       if (name.empty() && pin.model && sameParameters(*pin.model, q, "R")) name = pin.name + "'s model: ";
-    f.push_back({name + render::comparedLabel(q, base, c), c.points, c.transition});
-    ka.push_back(q.KA);
+    prefixes.push_back(name);
   }
-  // A paper figure's family alone (KA = 3, 5, 7): in the paper's order, as `lpm figure --preset`
-  // draws it, so each KA has the same colour in the window, its exports and the CLI's figure.
-  if (!presetFamily_.empty() && presetFamily_.size() == compared_.size() && f.size() == ka.size()) {
-    std::vector<size_t> order(f.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ka[a] < ka[b]; });
-    std::vector<NamedCurve> sorted;
-    for (size_t i : order) sorted.push_back(f[i]);
-    f = std::move(sorted);
-  }
-  return f;
+  // A paper figure's family alone (KA = 3, 5, 7): in the paper's order, as `lpm figure --preset`.
+  const bool paper = !presetFamily_.empty() && presetFamily_.size() == compared_.size() &&
+                     comparedCurves_.size() == compared_.size();
+  return render::familyCurves(model_->curveParams(), own, comparedCurves_, prefixes, paper);
 }
 
 // --- Sessions and settings ----------------------------------------------------------------------
@@ -709,6 +698,8 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   for (const auto& n : pinned_) d.pinned.push_back({n.R, n.minorityCos, n.name});
   d.family = family();
   if (!d.family.empty()) d.showMajority = false;
+  // A paper preset, unchanged: its title, as `lpm figure --preset` gives it.
+  if (const auto p = preset_.isEmpty() ? std::nullopt : findPreset(preset_.toStdString()); p && p->paperFigure) d.title = p->title;
   d.quantity = plotQuantity();
   return d;
 }

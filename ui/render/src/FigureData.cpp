@@ -59,6 +59,17 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   return buf;
 }
 
+namespace {
+// ": R0 = 12.19", ": R0 = 4, vanishes from R = 5.705", ": no collapse ..." (empty without a transition).
+std::string transitionSuffix(const Curve& c) {
+  if (!c.transition) return {};
+  const auto& t = *c.transition;
+  if (t.collapse.value() && t.vanish.value())
+    return ": R0 = " + ratioText(*t.collapse.value()) + ", vanishes from R = " + ratioText(*t.vanish.value());
+  return ": " + t.summary();
+}
+}  // namespace
+
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c) {
   // The model, the parameters where it differs from the figure's own, and its R0 / R_vanish.
   // The loss alone when the rest of the model (form, decays, classifier, model) is the figure's own:
@@ -76,14 +87,34 @@ std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, con
       continue;
     if (spec.get(p) != spec.get(base)) label += ", " + spec.name + " = " + parameterText(p, spec.name);
   }
-  if (c.transition) {
-    const auto& t = *c.transition;
-    if (t.collapse.value() && t.vanish.value())
-      label += ": R0 = " + ratioText(*t.collapse.value()) + ", vanishes from R = " + ratioText(*t.vanish.value());
-    else
-      label += ": " + t.summary();
+  return label + transitionSuffix(c);
+}
+
+std::vector<NamedCurve> familyCurves(const TwoSizeParams& base, const Curve& own,
+                                     const std::vector<std::pair<TwoSizeParams, Curve>>& compared,
+                                     const std::vector<std::string>& prefixes, bool paperOrder) {
+  auto paperLabel = [](const TwoSizeParams& q, const Curve& c) {
+    return "KA = " + std::to_string(q.KA) + ", KB = " + std::to_string(q.KB) + transitionSuffix(c);
+  };
+  std::vector<NamedCurve> f;
+  std::vector<int> ka;
+  f.push_back({(paperOrder ? paperLabel(base, own) : comparedLabel(base, base, own)) + " (current)", own.points, own.transition});
+  ka.push_back(base.KA);
+  for (size_t i = 0; i < compared.size(); ++i) {
+    const auto& [q, c] = compared[i];
+    const std::string prefix = i < prefixes.size() ? prefixes[i] : std::string();
+    f.push_back({prefix + (paperOrder ? paperLabel(q, c) : comparedLabel(q, base, c)), c.points, c.transition});
+    ka.push_back(q.KA);
   }
-  return label;
+  if (paperOrder) {
+    std::vector<size_t> order(f.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ka[a] < ka[b]; });
+    std::vector<NamedCurve> sorted;
+    for (size_t i : order) sorted.push_back(f[i]);
+    f = std::move(sorted);
+  }
+  return f;
 }
 
 bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std::vector<TwoSizeParams>& compared) {
@@ -155,30 +186,21 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
   chart.curve = curve.points;
   const std::optional<TransitionResult> transition = curve.transition;
   chart.title = in.title;
-  if (in.paperFigure) {
-    // Figures 3 and 8: minority cosine for KA = 3, 5, 7 with K = 10, no current-R marker.
-    for (const TwoSizeParams& q : paperFamily(in.params)) {
-      const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
-      std::string label = "KA = " + std::to_string(q.KA);
-      if (c.transition && c.transition->vanish.value() && *c.transition->vanish.value() <= chart.Rmax) {
-        char v[64];
-        std::snprintf(v, sizeof v, " (vanishes from R = %.3g)", *c.transition->vanish.value());
-        label += v;
-      }
-      chart.family.push_back({label, c.points, c.transition});
-    }
-    chart.K = 10;
-    chart.showMajority = false;
-  } else if (!in.compare.empty()) {
-    if (static_cast<int>(in.compare.size()) + 1 > kMaxCompared)
+  // A paper figure (Figures 3 and 8) is its family, KA = 3, 5, 7 at K = 10, drawn as the window
+  // draws a paper preset: compared models round the figure's own, in the paper's order.
+  std::vector<TwoSizeParams> compare = in.compare;
+  if (in.paperFigure)
+    for (const TwoSizeParams& q : paperFamily(in.params))
+      if (!alreadyPlotted(q, in.params, compare)) compare.push_back(q);
+  if (!compare.empty()) {
+    if (static_cast<int>(compare.size()) + 1 > kMaxCompared)
       throw InvalidInput("at most " + std::to_string(kMaxCompared - 1) + " models are compared with the figure's own");
-    chart.family.push_back({comparedLabel(in.params, in.params, curve), curve.points, curve.transition});
-    for (const TwoSizeParams& q : in.compare) {
-      const Curve c = computeCurve(q, chart.Rmin, chart.Rmax, in.points);
-      chart.family.push_back({comparedLabel(q, in.params, c), c.points, c.transition});
-    }
+    std::vector<std::pair<TwoSizeParams, Curve>> curves;
+    for (const TwoSizeParams& q : compare) curves.push_back({q, computeCurve(q, chart.Rmin, chart.Rmax, in.points)});
+    chart.family = familyCurves(in.params, curve, curves, {}, in.paperFigure);
     chart.showMajority = false;
     chart.currentR = in.params.R;  // R = ∞ is marked at the plot's edge
+    chart.transition = transition;  // its R0 line and the title, as the window's
   } else {
     chart.currentR = in.params.R;  // R = ∞ is marked at the plot's edge
     chart.transition = transition;

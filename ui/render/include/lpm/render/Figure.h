@@ -93,6 +93,13 @@ FigureInputs figureInputs(const Session& s);
 /// "LDAM (margin = 0.5), EH = 0.5: R0 = 9.892": a compared model's legend entry (the parameters
 /// where it differs from `base`, and its R0).
 std::string comparedLabel(const TwoSizeParams& p, const TwoSizeParams& base, const Curve& c);
+/// The plot's family as the window, its exports and `lpm figure` draw it: the figure's own model
+/// first, named with " (current)", then each compared one (its label after `prefixes[i]` where
+/// given: a pinned network's model). A paper figure's family (KA = 3, 5, 7) is in the paper's order
+/// and names each KA, so each KA has the same colour and name everywhere.
+std::vector<NamedCurve> familyCurves(const TwoSizeParams& base, const Curve& own,
+                                     const std::vector<std::pair<TwoSizeParams, Curve>>& compared,
+                                     const std::vector<std::string>& prefixes, bool paperOrder);
 /// Whether `q`'s curve is already on a plot of `base` and `compared`: the same model, R aside (a
 /// curve runs over R). One rule for the window's comparisons and `lpm figure`.
 bool alreadyPlotted(const TwoSizeParams& q, const TwoSizeParams& base, const std::vector<TwoSizeParams>& compared);
