@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Cli.h"
+#include "lpm/Files.h"
 #include "lpm/Geometry.h"
 #include "lpm/Presets.h"
 #include "lpm/Report.h"
@@ -160,6 +161,7 @@ int runFigure(const FigureArgs& a) {
   if (a.scale < 1 || a.scale > 4) throw lpm::InvalidInput("scale must be 1, 2, 3 or 4");
   auto need = [](const std::string& path, const char* what, std::vector<std::string> exts) {
     if (path.empty()) return;
+    lpm::checkWritableFile(path);  // "is a folder" before "use .png" for a folder given as the file
     const std::string e = lpm::render::extensionOf(path);
     if (std::find(exts.begin(), exts.end(), e) != exts.end()) return;
     std::string list;
@@ -213,8 +215,10 @@ int runAnimate(const FigureArgs& a) {
 
 std::vector<Command> addFigureCommands(CLI::App& app) {
   auto a = std::make_shared<FigureArgs>();
-  auto* figure = app.add_subcommand("figure", "Export figures headless (the 3D scene needs an X display: use xvfb-run)");
-  auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video");
+  auto* figure = app.add_subcommand("figure", "Export figures headless, from one of --preset, --session or --checkpoint "
+                                               "(the 3D scene needs an X display: use xvfb-run)");
+  auto* animate = app.add_subcommand("animate", "Export the R sweep as PNG frames or an Ogg Theora video, from one of "
+                                                "--preset, --session or --checkpoint");
   for (auto* sub : {figure, animate}) {
     sub->add_option("--preset", a->preset, lpm::presetNames());
     sub->add_option("--session", a->session, "a session saved by lpm-studio");

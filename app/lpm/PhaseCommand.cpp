@@ -51,13 +51,11 @@ int runPhase(const PhaseArgs& a) {
 #ifdef LPM_HAVE_RENDER
   std::unique_ptr<render::PaintContext> painting;
   if (!a.plot.empty()) {
+    // A folder, or one that does not exist, is said before the solves, not after them.
+    checkWritableFile(a.plot);
     const std::string ext = render::extensionOf(a.plot);
     if (ext != "pdf" && ext != "svg" && ext != "png")
       throw InvalidInput("--plot: use .pdf, .svg or .png, got '" + a.plot + "'");
-    // A folder that does not exist is said before the solves, not after them.
-    const std::filesystem::path dir = std::filesystem::path(a.plot).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir))
-      throw IoError("cannot write " + a.plot + ": the folder " + dir.string() + " does not exist");
     painting = std::make_unique<render::PaintContext>();
   }
 #else
