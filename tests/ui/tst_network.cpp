@@ -743,6 +743,7 @@ private slots:
       QVERIFY(f && f->largestClassesAccuracy < 0.5);
       QVERIFY2(w->network()->summaryText().contains("are these features and labels this network"),
                qPrintable(w->network()->summaryText()));
+      QVERIFY2(w->statusBar()->currentMessage().contains("largest classes"), qPrintable(w->statusBar()->currentMessage()));
     }
     doc()->openNetwork(request(QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100.pt"),
                                QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100_features.npz")));

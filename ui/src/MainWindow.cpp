@@ -468,7 +468,11 @@ void MainWindow::onNetworkOpened(bool ok, const QString& message, const QString&
     // (into a saved session it is one: the session now refers to it).
     if (sessionPath_.isEmpty() && doc_->openedIntoCleanModel()) doc_->model()->undoStack()->setClean();
     const QString path = QString::fromStdString(doc_->network()->request().path);
-    statusBar()->showMessage(tr("Opened %1").arg(path), 6000);
+    const auto& f = doc_->network()->featureAnalysis();
+    if (f && !f->mismatch.empty())  // said where one looks after opening, not only in the panel
+      statusBar()->showMessage(tr("Opened %1 — ⚠ %2").arg(path, QString::fromStdString(f->mismatch)), 15000);
+    else
+      statusBar()->showMessage(tr("Opened %1").arg(path), 6000);
     addRecent(path);  // only what opened
     return;
   }
