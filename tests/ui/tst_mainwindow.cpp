@@ -251,6 +251,9 @@ private slots:
       QVERIFY2(std::abs(drawn - expected) < 1e-6, qPrintable(QStringLiteral("cone %1, closed form %2").arg(drawn).arg(expected)));
       QVERIFY(drawn > 30);
       QVERIFY(QString::fromStdString(w->scene()->content().legend()).contains("cone"));
+      // fig3a's axes draw the five minority arrows together: the legend says where the spread went.
+      QVERIFY2(QString::fromStdString(w->scene()->content().legend()).contains("spread lies off these axes"),
+               w->scene()->content().legend().c_str());
     }
     setSlider("R", 200);
     settle();

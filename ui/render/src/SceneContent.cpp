@@ -263,6 +263,7 @@ struct SceneContent::Private {
   vtkNew<vtkPolyDataMapper> coneMapper, coneRimMapper;
   vtkNew<vtkActor> coneActor, coneRimActor;
   double coneDegrees = 0;
+  bool spreadOffAxes = false;  ///< the minority's arrows as drawn hide their spread (rebuildCone)
   double reach = 1.5;  ///< how far from the origin the drawing goes (rebuild): what placeScene keeps clear
   // The legend (upper left) and the note (lower left): plain text, sized once per change of text
   // or view (fitCornerText), not fitted again on every frame as vtkCornerAnnotation does.
@@ -637,7 +638,8 @@ void SceneContent::updateLegend() {
   std::string text = ownLegend_ ? modelLegend_ : (modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_);
   auto add = [&](const char* line) { text += (text.empty() ? "" : "\n") + std::string(line); };
   if (overlayCount_) add("trained network (aligned): thin green arrows");
-  if (p->coneDegrees > 0) add("cone: minority angle to their mean");
+  if (p->coneDegrees > 0)
+    add(p->spreadOffAxes ? "cone: minority angle to their mean\n(their spread lies off these axes)" : "cone: minority angle to their mean");
   drawLegend(text);
 }
 
@@ -649,6 +651,17 @@ void SceneContent::rebuildCone() {
   // cone says what the projection cannot (minorityCone). Wide below R0, it closes as they collapse.
   const std::optional<MinorityCone> cone = minorityCone(W_, minority_, p->inset);
   p->coneDegrees = cone ? cone->angle * 180 / M_PI : 0;
+  // Whether the drawing itself hides the spread (the arrows as drawn within a third of the true
+  // angle of their mean direction): the legend then says where it went.
+  p->spreadOffAxes = false;
+  if (cone) {
+    double drawn = 0;
+    int n = 0;
+    for (int k = 0; k < W_.rows(); ++k)
+      if (k < static_cast<int>(minority_.size()) && minority_[k] && W_.row(k).norm() > 1e-12)
+        drawn += std::acos(std::clamp(W_.row(k).normalized().dot(cone->axis.transpose()), -1.0, 1.0)), ++n;
+    p->spreadOffAxes = n > 0 && drawn / n < cone->angle / 3;
+  }
   p->coneActor->SetVisibility(bool(cone));
   p->coneRimActor->SetVisibility(bool(cone));
   if (cone) {
