@@ -315,7 +315,7 @@ struct InsetPanel {
 InsetPanel insetPanel(double aspectIn, int viewHeight, double fontScale, bool wanted, int legendHeight) {
   const double aspect = std::max(aspectIn, 0.2);
   double S = std::min(0.30, 0.55 * aspect / 1.25), bw = 1.25 * S / aspect;
-  const double readable = 130 * fontScale;
+  const double readable = 120 * fontScale;  // presentation's 1280 x 800 portrait view has 194 px: shown
   // The wide panel only where it fits between the legend and the sphere, whose top is about a
   // third of the width above the middle (the sphere fits the width in a portrait view).
   const double width = aspect * viewHeight, wideHeight = 0.94 * width / 1.25;
