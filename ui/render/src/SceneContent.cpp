@@ -555,10 +555,11 @@ void SceneContent::rebuild() {
     label->SetInput(text[k].c_str());
     label->GetTextProperty()->SetFontSize(static_cast<int>(15 * p->fontScale));
     setLabelColour(label, minor ? Palette::minorityW : Palette::majorityW, p->dark);
-    // Over a cloud of sample dots a label is unreadable without a backing of the view's colour.
+    // Over a cloud of sample dots a label is unreadable without a backing of the view's colour;
+    // so is a light label on the light minority cone of the dark theme.
     const double back = p->dark ? 0.12 : 0.97;
     label->GetTextProperty()->SetBackgroundColor(back, back, back);
-    label->GetTextProperty()->SetBackgroundOpacity(sampleCount_ > 0 ? 0.8 : 0.0);
+    label->GetTextProperty()->SetBackgroundOpacity(sampleCount_ > 0 ? 0.8 : p->dark ? 0.6 : 0.0);
     if (label->GetVisibility()) {
       const auto extent = textExtent(label->GetTextProperty(), text[k]);
       p->labelSizes[k] = extent ? std::pair<double, double>(extent->first, extent->second)
