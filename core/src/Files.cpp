@@ -7,11 +7,16 @@
 
 namespace lpm {
 
-void checkReadableFile(const std::string& path, const std::string& what) {
+std::string unreadableReason(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw IoError(what + ": " + path + " is a folder, not a file");
-  if (!fs::exists(path, ec)) throw IoError(what + ": " + path + " does not exist");
+  if (fs::is_directory(path, ec)) return path + " is a folder, not a file";
+  if (!fs::exists(path, ec)) return path + " does not exist";
+  return {};
+}
+
+void checkReadableFile(const std::string& path, const std::string& what) {
+  if (const std::string why = unreadableReason(path); !why.empty()) throw IoError(what + ": " + why);
 }
 
 void checkWritableFile(const std::string& path) {

@@ -5,6 +5,9 @@
 
 namespace lpm {
 
+/// "PATH is a folder, not a file" or "PATH does not exist"; empty for a file that is there. The
+/// words every reader uses (checkReadableFile; the checkpoint reader refuses with them).
+std::string unreadableReason(const std::string& path);
 /// Throws IoError "WHAT: PATH does not exist" or "WHAT: PATH is a folder, not a file".
 void checkReadableFile(const std::string& path, const std::string& what);
 /// Throws IoError "cannot write PATH: it is a folder" or "...: folder DIR does not exist".

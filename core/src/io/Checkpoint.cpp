@@ -1,5 +1,7 @@
 #include "lpm/io/Checkpoint.h"
 
+#include "lpm/Files.h"
+
 #include "Pickle.h"
 
 #include <zip.h>
@@ -56,9 +58,9 @@ double element(const uint8_t* p, DType t) {
 class File {
 public:
   explicit File(const std::string& path) : in_(path, std::ios::binary) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) refuse(path + " is a folder, not a file");  // a checkpoint, features, labels...
-    if (!in_) refuse("cannot open " + path + (std::filesystem::exists(path, ec) ? " (no permission to read it)" : " (no such file)"));
+    // A checkpoint, features, labels...: a folder or a missing file in the words of every reader.
+    if (const std::string why = unreadableReason(path); !why.empty()) refuse(why);
+    if (!in_) refuse("cannot open " + path + " (no permission to read it)");
     in_.seekg(0, std::ios::end);
     size_ = static_cast<uint64_t>(in_.tellg());
   }
