@@ -252,7 +252,7 @@ private slots:
       QVERIFY(drawn > 30);
       QVERIFY(QString::fromStdString(w->scene()->content().legend()).contains("cone"));
       // fig3a's axes draw the five minority arrows together: the legend says where the spread went.
-      QVERIFY2(QString::fromStdString(w->scene()->content().legend()).contains("spread lies off these axes"),
+      QVERIFY2(QString::fromStdString(w->scene()->content().legend()).contains("spread in directions not drawn"),
                w->scene()->content().legend().c_str());
     }
     setSlider("R", 200);
@@ -1351,7 +1351,18 @@ private slots:
     QVERIFY(play->isChecked());
     QTest::qWait(300);
     QAbstractSpinBox* e = w->panel()->entry("R");
-    e->setFocus();
+    // A click into the box pauses it, before any key (the sweep wrote over the selection).
+    e->setFocus();  // already focused: the click alone must pause it
+    QVERIFY(play->isChecked() || !e->hasFocus());
+    play->setChecked(true);
+    QVERIFY(play->isChecked());
+    auto* edit = e->findChild<QLineEdit*>();
+    QVERIFY(edit);
+    QTest::mouseClick(edit, Qt::LeftButton, {}, QPoint(8, edit->height() / 2));
+    QVERIFY(!play->isChecked());
+    const QString held = e->text();
+    QTest::qWait(300);
+    QCOMPARE(e->text(), held);
     e->selectAll();
     QTest::keyClicks(e, "11.5");
     QVERIFY(!play->isChecked());
@@ -1365,9 +1376,15 @@ private slots:
     // A key the entry cannot take says what it takes, under the controls (not only dropped).
     QVERIFY(w->panel()->problemText().isEmpty());
     e->selectAll();
-    QTest::keyClicks(e, "-");
+    QTest::keyClicks(e, "x");
     QVERIFY2(w->panel()->problemText().contains("takes a number from 1"), qPrintable(w->panel()->problemText()));
     QVERIFY(w->panel()->findChild<QLabel*>("ParameterProblem")->isVisible());
+    // A sign is kept: Enter on "-3" is refused with the reason (it was dropped, and R became 3).
+    e->selectAll();
+    QTest::keyClicks(e, "-3");
+    QTest::keyClick(e, Qt::Key_Return);
+    QVERIFY2(w->panel()->problemText().contains("got -3"), qPrintable(w->panel()->problemText()));
+    QCOMPARE(w->model()->params().R, 11.5);
     // Enter on a value out of range: the reason stays there too (the status bar's went by).
     e->selectAll();
     QTest::keyClicks(e, "0.5");

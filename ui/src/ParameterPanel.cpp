@@ -115,11 +115,11 @@ public:
   }
   QValidator::State validate(QString& text, int&) const override {
     const QString t = text.trimmed();
-    if (t == "-" && minimum() >= 0) return QValidator::Invalid;  // no value here is negative: said at once
     if (t.isEmpty() || t == "-" || t == "+") return QValidator::Intermediate;
     if (allowInfinity && (QStringLiteral("infinity").startsWith(t.toLower()) || t == QStringLiteral("∞")))
       return isInfinity(t) ? QValidator::Acceptable : QValidator::Intermediate;
-    static const QRegularExpression partial("^[+]?(\\d+\\.?\\d*|\\.\\d*)([eE][+-]?\\d*)?$");
+    // A sign is kept as typed: Enter on "-3" is refused with the reason, not read as 3.
+    static const QRegularExpression partial("^[+-]?(\\d+\\.?\\d*|\\.\\d*)([eE][+-]?\\d*)?$");
     if (!partial.match(t).hasMatch()) return QValidator::Invalid;
     bool ok = false;
     const double v = t.toDouble(&ok);
@@ -151,8 +151,22 @@ protected:
     }
     QDoubleSpinBox::keyPressEvent(e);
     // A character the entry cannot take was dropped: say what it takes, not nothing.
-    if (printable && lineEdit()->text() == before && refused) refused(QObject::tr("'%1' is not taken here: %2").arg(e->text(), takes));
+    if (printable && lineEdit()->text() == before && refused) refused(QObject::tr("%1 (that key is not part of one)").arg(takes));
   }
+  // Clicked or tabbed into while a sweep plays: it pauses before the first key (the sweep wrote
+  // over the selection, and the digits landed inside its value).
+  void focusInEvent(QFocusEvent* e) override {
+    if (focused) focused();
+    QDoubleSpinBox::focusInEvent(e);
+  }
+  bool eventFilter(QObject* watched, QEvent* e) override {
+    // A click lands on the line edit inside, not on the spin box.
+    if (watched == lineEdit() && e->type() == QEvent::MouseButtonPress && focused) focused();
+    return QDoubleSpinBox::eventFilter(watched, e);
+  }
+
+public:
+  std::function<void()> focused;
 };
 
 }  // namespace
@@ -300,6 +314,8 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     e->takes = spec.allowInfinity ? tr("%1 takes a number from %2, like 12.5 or 1e6, or inf").arg(QString::fromStdString(spec.label)).arg(spec.entryMin)
                                   : tr("%1 takes a number from %2 to %3, like 0.5 or 1e-3").arg(QString::fromStdString(spec.label)).arg(spec.entryMin).arg(spec.entryMax);
     e->refused = [this](const QString& why) { showProblem(why); };
+    e->focused = [this] { emit userEditing(); };
+    e->edit()->installEventFilter(e);
     e->typed = [this, name](double v) {
       edit(name, v);  // the model validates: a refusal says why in the status bar
       model_->endInteraction();

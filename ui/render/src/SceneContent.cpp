@@ -640,7 +640,7 @@ void SceneContent::updateLegend() {
   auto add = [&](const char* line) { text += (text.empty() ? "" : "\n") + std::string(line); };
   if (overlayCount_) add("trained network (aligned): thin green arrows");
   if (p->coneDegrees > 0)
-    add(p->spreadOffAxes ? "cone: minority angle to their mean\n(their spread lies off these axes)" : "cone: minority angle to their mean");
+    add(p->spreadOffAxes ? "cone: minority angle to their mean\n(they spread in directions not drawn: see the inset)" : "cone: minority angle to their mean");
   drawLegend(text);
 }
 
