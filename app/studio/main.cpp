@@ -149,10 +149,11 @@ int main(int argc, char** argv) {
     p.KB = K - K / 2;
   }
   QString error;
-  // A preset as it is: the window's own preset (named in the combo; a paper figure's family on the
-  // plot). Changed by --set, it is a starting point only.
-  if (cli.isSet("preset") && cli.values("set").isEmpty() && !cli.isSet("bench-latency")) {
+  // A preset as the window applies it (named in the combo; a paper figure's family on the plot),
+  // then --set as if typed: `--preset fig3a --set R=12` keeps the family, as `lpm figure` does.
+  if (cli.isSet("preset") && !cli.isSet("bench-latency")) {
     if (!window.applyPreset(cli.value("preset"))) return fail(QString("preset '%1' was refused").arg(cli.value("preset")));
+    if (!cli.values("set").isEmpty() && !window.model()->setParams(p, "start", &error)) return fail(error);
   } else if (!window.model()->setParams(p, "start", &error)) {
     return fail(error);
   }

@@ -24,6 +24,7 @@
 #include "lpm/Presets.h"
 #include "lpm/render/Figure.h"
 #include "lpm/ui/Application.h"
+#include "lpm/ui/CosinePlot.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/SceneView.h"
 
@@ -360,6 +361,15 @@ private slots:
                  fromWindow.contains("KA = 5, KB = 5: R0 = 12.19 (current)") && fromWindow.contains("current R = 10"),
              qPrintable(fromWindow));
     QCOMPARE(fromCli, fromWindow);
+    // The window's own plot has the title its export has; a change of R leaves the preset, and
+    // both go back to the automatic title.
+    QCOMPARE(a.plot()->chart().title(), std::string("Figure 3(a) and 8(c): K = 10, EW = 1, EH = 5"));
+    TwoSizeParams p = a.model()->params();
+    p.R = 20;
+    QVERIFY(a.model()->setParams(p, "R"));
+    QVERIFY(a.waitUntilSettled());
+    QVERIFY2(a.plot()->chart().title().find("phase transition at R0 = 12.19") != std::string::npos, a.plot()->chart().title().c_str());
+    QVERIFY(a.document()->chartData(1, 1e4).title.empty());
   }
 
   void sessionReopensIdentically() {

@@ -37,6 +37,11 @@ void CosinePlot::setQuantity(CurveQuantity q) {
   invalidate();
 }
 void CosinePlot::setFamily(const std::vector<NamedCurve>& curves) { chart_.setFamily(curves), invalidate(); }
+void CosinePlot::setTitle(const std::string& title) {
+  if (title == chart_.titleSet()) return;
+  chart_.setTitle(title);
+  invalidate();
+}
 void CosinePlot::setNetworkMarker(std::optional<double> R, std::optional<double> c, const QString& name) {
   chart_.setNetworkMarker(R, c, name.toStdString());
   invalidate();

@@ -75,6 +75,12 @@ bool Document::applyPreset(const QString& name) {
   return true;
 }
 
+std::string Document::plotTitle() const {
+  const QString name = preset();
+  const auto p = name.isEmpty() ? std::nullopt : findPreset(name.toStdString());
+  return p && p->paperFigure ? p->title : std::string();
+}
+
 QString Document::preset() const {
   if (preset_.isEmpty()) return {};
   const auto p = findPreset(preset_.toStdString());
@@ -698,8 +704,7 @@ render::ChartData Document::chartData(double Rmin, double Rmax) const {
   for (const auto& n : pinned_) d.pinned.push_back({n.R, n.minorityCos, n.name});
   d.family = family();
   if (!d.family.empty()) d.showMajority = false;
-  // A paper preset, unchanged: its title, as `lpm figure --preset` gives it.
-  if (const auto p = preset_.isEmpty() ? std::nullopt : findPreset(preset_.toStdString()); p && p->paperFigure) d.title = p->title;
+  d.title = plotTitle();
   d.quantity = plotQuantity();
   return d;
 }

@@ -445,6 +445,7 @@ void MainWindow::syncPresetCombo() {
   QSignalBlocker block(combo);
   const int i = doc_->preset().isEmpty() ? -1 : combo->findData(doc_->preset());
   combo->setCurrentIndex(i > 0 ? i : 0);
+  if (plot_) plot_->setTitle(doc_->plotTitle());  // the plot's title follows the preset as its exports' does
 }
 
 void MainWindow::editPlayRange() {

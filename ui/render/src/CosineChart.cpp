@@ -131,8 +131,10 @@ void CosineChart::setPinnedMarkers(const std::vector<ChartPin>& pins) {
 }
 
 std::string CosineChart::title() const {
-  if (!title_.empty()) return title_;
   const auto& t = transition_;
+  // A title that was set (a paper preset's) never hides that R0 is unknown for want of a certificate.
+  if (!title_.empty())
+    return t && t->collapse.status == Bracket::NotCertified ? title_ + " (R0 unknown: a solve was not certified)" : title_;
   const auto inRange = [&](const EventRatio& e) { return e.value() && *e.value() >= rMin_ && *e.value() <= rMax_; };
   // One criterion for the title, the text and the curve: TransitionResult (minority cosine >= 1 - tol).
   if (!t) return "Minority Collapse: average cosine vs imbalance ratio";

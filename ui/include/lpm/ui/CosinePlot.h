@@ -28,6 +28,7 @@ public:
   void setTransition(const std::optional<TransitionResult>& t);
   /// Labelled minority curves drawn beside the current one (compared models).
   void setFamily(const std::vector<NamedCurve>& curves);
+  void setTitle(const std::string& title);  ///< empty: automatic (CosineChart::title)
   void setQuantity(CurveQuantity q);
   void setNetworkMarker(std::optional<double> R, std::optional<double> cosine, const QString& name = {});
   void setPinnedMarkers(const std::vector<render::ChartPin>& pins);

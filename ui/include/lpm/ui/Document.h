@@ -38,6 +38,9 @@ public:
   // preset also puts its family (KA = 3, 5, 7) on the plot as compared models.
   bool applyPreset(const QString& name);
   QString preset() const;
+  /// The plot's title where it is not the automatic one: an unchanged paper preset's ("Figure 3(a)
+  /// and 8(c): ..."), as `lpm figure --preset` titles it; the window's plot and its exports use it.
+  std::string plotTitle() const;
 
   // --- The trained network.
   /// Opens in the background; networkOpened(ok, message, unsafeGlobal) tells the outcome. A

@@ -46,6 +46,7 @@ public:
   /// Networks kept for comparison, each labelled by its name beside its point.
   void setPinnedMarkers(const std::vector<ChartPin>& pins);
   void setTitle(const std::string& title);  ///< empty: the automatic title
+  const std::string& titleSet() const { return title_; }  ///< as set (empty: automatic)
   std::string title() const;                ///< the title as drawn (never cut: it wraps)
   void setDarkTheme(bool dark);
   /// Multiplies every length (fonts, lines, markers, margins); 1 = sizes for a 900 x 600 figure.
