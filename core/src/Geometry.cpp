@@ -111,6 +111,28 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   out.frame = turn * axes;
   out.legend = scale.legend;
   out.minorityPlane = unitPlane(W, s.problem.minority, &out.minorityClasses, &out.minorityAngles);
+  if (K <= kSameClassifierMaxK) out.sameClassifier = sameClassifiers(W);
+  return out;
+}
+
+std::vector<int> sameClassifiers(const Eigen::MatrixXd& W) {
+  const int K = static_cast<int>(W.rows());
+  std::vector<int> out(K);
+  const Eigen::VectorXd n = W.rowwise().norm();
+  for (int k = 0; k < K; ++k) {
+    out[k] = k;
+    for (int j = 0; j < k; ++j) {
+      if (out[j] != j) continue;  // compare with each group's first
+      const double m = std::max(n(j), n(k));
+      const bool bothZero = m < 1e-12;
+      const bool same = bothZero || (n(j) > 0 && n(k) > 0 && W.row(j).dot(W.row(k)) / (n(j) * n(k)) >= 1 - 1e-3 &&
+                                     std::abs(n(j) - n(k)) <= 1e-2 * m);
+      if (same) {
+        out[k] = j;
+        break;
+      }
+    }
+  }
   return out;
 }
 

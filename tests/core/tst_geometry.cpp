@@ -155,6 +155,11 @@ private slots:
         for (int j = i + 1; j < 5; ++j) closest = std::min(closest, (g.minorityPlane.row(i) - g.minorityPlane.row(j)).norm());
       if (R < 12) QVERIFY2(closest > 0.2, qPrintable(QString("R = %1: tips %2 apart").arg(R).arg(closest)));
       else QVERIFY2(closest < 0.05, qPrintable(QString("R = %1: tips %2 apart").arg(R).arg(closest)));
+      // Which classes are one classifier (labels merge only for these): the collapsed minority
+      // above R0, nobody below it, never two majority classes.
+      QCOMPARE(g.sameClassifier.size(), size_t(10));
+      for (int k = 0; k < 10; ++k)
+        QCOMPARE(g.sameClassifier[k], R > 12 && k >= 5 ? 5 : k);
     }
   }
 

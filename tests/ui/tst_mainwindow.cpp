@@ -138,16 +138,26 @@ private slots:
     QVERIFY(!w->scene()->content().insetBox().empty());
     for (const std::string& l : labels)
       QVERIFY2(std::count(l.begin(), l.end(), ',') <= 2 && l.size() <= 16, l.c_str());
-    // fig3a: "5–9" where the arrows meet, and in the inset's cone each class on its own ("5" to
-    // "9"; the flat fan drew "6,8" and "5,7,9", two groups that do not exist): classes numbered
-    // from 0, as a network's views and class table number them (one convention).
+    // fig3a below R0 (R = 10): the five minority arrows are drawn at one place but are five
+    // classifiers, so five labels (in a row), at the arrows and round the inset's cone (the flat
+    // fan drew "6,8" and "5,7,9", two groups that do not exist; the main view "5–9", as if
+    // collapsed). Above R0 (R = 100) they are one classifier: one label "5–9" in both. Classes are
+    // numbered from 0, as a network's views and class table number them (one convention).
     p.KA = 5, p.KB = 5, p.R = 10;
     QVERIFY(w->model()->setParams(p, "K"));
     settle();
     const auto few = w->scene()->content().shownLabels();
-    QVERIFY2(std::find(few.begin(), few.end(), "5\u20139") != few.end(), "no 5-9 label");
-    for (const char* k : {"5", "6", "7", "8", "9"}) QVERIFY2(std::find(few.begin(), few.end(), k) != few.end(), k);
+    QVERIFY(std::find(few.begin(), few.end(), "5\u20139") == few.end());
+    for (const char* k : {"5", "6", "7", "8", "9"})
+      QVERIFY2(std::count(few.begin(), few.end(), std::string(k)) == 2, k);  // at the arrows and in the inset
     QVERIFY(std::find(few.begin(), few.end(), "5,7,9") == few.end());
+    p.R = 100;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    const auto collapsed = w->scene()->content().shownLabels();
+    QCOMPARE(std::count(collapsed.begin(), collapsed.end(), std::string("5\u20139")), 2L);
+    // Two majority classes the axes draw at one place keep their own labels, apart in pixels.
+    for (const std::string& l : collapsed) QVERIFY2(l.find(',') == std::string::npos, l.c_str());
   }
 
   void labelsStayApartWhenTheViewTurns() {

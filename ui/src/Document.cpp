@@ -721,6 +721,7 @@ render::SceneData Document::sceneData(const std::optional<CameraState>& camera) 
       d.etf = f->geometry.etf;
       d.minority.assign(f->params.K(), false);
       for (int k : f->solution.problem.minority) d.minority[k] = true;
+      d.sameClassifier = f->geometry.sameClassifier;
       d.minorityInset = render::minorityInset(f->geometry, f->metrics);
     }
     d.note = render::sceneNote(f->solution, f->geometry.captured, drawn);

@@ -626,6 +626,7 @@ void MainWindow::onSolved(std::shared_ptr<const SolvedFrame> f) {
   const bool drawn = f->geometry.W.rows() == f->params.K() && !nonUnique(f->solution);
   scene_->setConfiguration(drawn ? f->geometry.W : Eigen::MatrixX3d(), drawn ? f->geometry.H : Eigen::MatrixX3d(),
                            drawn ? minority : std::vector<bool>{});
+  scene_->content().setSameClassifier(drawn ? f->geometry.sameClassifier : std::vector<int>{});
   scene_->content().setModelLegend(f->geometry.legend);
   scene_->content().setMinorityInset(drawn ? render::minorityInset(f->geometry, f->metrics) : render::MinorityInset{});
   scene_->setReference(drawn && doc_->view().etf ? f->geometry.etf : Eigen::MatrixX3d());

@@ -45,7 +45,15 @@ struct Geometry3D {
   Eigen::MatrixX2d minorityPlane;
   Eigen::VectorXd minorityAngles;  ///< each one's true angle to their mean direction, radians
   std::vector<int> minorityClasses;
+  /// For each class, the first class whose classifier is the same vector in full dimension
+  /// (sameClassifiers); empty beyond kSameClassifierMaxK classes. Labels merge only for these.
+  std::vector<int> sameClassifier;
 };
+constexpr int kSameClassifierMaxK = 64;
+/// For each row of W, the first row that is the same vector: parallel (cosine >= 1 - 1e-3, the
+/// collapse criterion) with norms within 1%. Collapsed minority classifiers share one; classes the
+/// 3D axes happen to draw at one place do not.
+std::vector<int> sameClassifiers(const Eigen::MatrixXd& W);
 /// A unit vector at angle `theta` to a vertical axis and azimuth `phi` round it, drawn from
 /// kConeViewElevation above the plane the azimuths turn in: x = sin(theta) cos(phi),
 /// y = cos(theta) cos(e) - sin(theta) sin(phi) sin(e). Inside the unit circle.

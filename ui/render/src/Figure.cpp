@@ -57,6 +57,7 @@ void fill(CosineChart& c, const ChartData& d) {
 void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setFontScale(fontScale);
   s.setConfiguration(d.W, d.H, d.minority);
+  s.setSameClassifier(d.sameClassifier);
   s.setMinorityInset(d.minorityInset);
   s.setModelLegend(d.legend);
   s.setShowUnitSphere(d.view.unitSphere);

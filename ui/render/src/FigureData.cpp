@@ -220,6 +220,7 @@ void buildFigure(const FigureInputs& in, ChartData& chart, SceneData& scene, std
     scene.legend = g.legend;
     scene.minority.assign(in.params.K(), false);
     for (int k : s.problem.minority) scene.minority[k] = true;
+    scene.sameClassifier = g.sameClassifier;
     scene.minorityInset = minorityInset(g, m);
   }
   scene.view = in.view;
@@ -270,7 +271,7 @@ int writeRSweepAnimation(const TwoSizeParams& params, ChartData chart, SceneData
     if (nonUnique(s))
       scene.W.resize(0, 3), scene.H.resize(0, 3), scene.etf.resize(0, 3);
     else
-      scene.W = g.W, scene.H = g.H, scene.etf = g.etf, scene.legend = g.legend;
+      scene.W = g.W, scene.H = g.H, scene.etf = g.etf, scene.legend = g.legend, scene.sameClassifier = g.sameClassifier;
     const Metrics mf = computeMetrics(s);
     scene.minorityInset = minorityInset(g, mf);  // none for a geometry that is not unique
     scene.note = sceneNote(s, g.captured, !nonUnique(s));

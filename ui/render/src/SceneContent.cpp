@@ -465,6 +465,12 @@ void SceneContent::setFontScale(double s) {
   rebuildInset();
 }
 
+void SceneContent::setSameClassifier(const std::vector<int>& sameAs) {
+  if (sameAs == sameClassifier_) return;
+  sameClassifier_ = sameAs;
+  rebuild();
+}
+
 void SceneContent::setUnitArrows(bool on) {
   unitArrows_ = on;
   rebuild();
@@ -535,7 +541,20 @@ void SceneContent::rebuild() {
   std::vector<Eigen::Vector3d> at(K);
   std::vector<bool> shown(K, false);
   const bool labelled = showLabels_ && K <= 30;  // beyond 30 classes no label is drawn
+  std::vector<std::vector<int>> groups;
   for (const auto& g : labelled ? coincident(tips, 0.06) : std::vector<std::vector<int>>{}) {
+    // Drawn at one place, one label only for those that are the same classifier (sameClassifier_).
+    std::vector<std::vector<int>> split;
+    std::vector<int> keys;
+    for (int i : g) {
+      const int key = static_cast<int>(sameClassifier_.size()) == K ? sameClassifier_[i] : 0;
+      const auto it = std::find(keys.begin(), keys.end(), key);
+      if (it == keys.end()) keys.push_back(key), split.push_back({i});
+      else split[size_t(it - keys.begin())].push_back(i);
+    }
+    for (auto& part : split) groups.push_back(std::move(part));
+  }
+  for (const auto& g : groups) {
     std::vector<int> ks;
     Eigen::Vector3d mean = Eigen::Vector3d::Zero();
     for (int i : g) ks.push_back(i), mean += tips[i];
@@ -599,6 +618,20 @@ void SceneContent::placeLabels() {
     const double* d = r->GetDisplayPoint();
     which.push_back(k);
     boxes.push_back({d[0], d[1], p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
+  }
+  // Labels of one place (classes drawn there that are not the same classifier) make one row, in
+  // class order, centred on it: "5 6 7 8 9", then apart from the others as any labels.
+  std::vector<bool> placed(boxes.size(), false);
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    if (placed[i]) continue;
+    std::vector<size_t> row{i};
+    for (size_t j = i + 1; j < boxes.size(); ++j)
+      if (!placed[j] && std::abs(boxes[j].x - boxes[i].x) < 2 && std::abs(boxes[j].y - boxes[i].y) < 2) row.push_back(j);
+    if (row.size() < 2) continue;
+    double width = 0;
+    for (size_t j : row) width += boxes[j].w, placed[j] = true;
+    double x = boxes[i].x - width / 2;
+    for (size_t j : row) boxes[j].x = x + boxes[j].w / 2, x += boxes[j].w;  // `which` is in class order
   }
   const double margin = 3 * p->fontScale;
   const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,

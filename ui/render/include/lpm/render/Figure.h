@@ -47,6 +47,7 @@ struct SceneData {
   Eigen::MatrixX3d overlay;  ///< a trained network's classifiers in the model's frame (may be empty)
   std::string legend;        ///< Geometry3D::legend (empty: the constrained model's)
   std::vector<bool> minority;
+  std::vector<int> sameClassifier;  ///< Geometry3D::sameClassifier: which labels merge
   MinorityInset minorityInset;  ///< the fan (minorityInset(geometry, metrics))
   ViewOptions view;
   std::optional<CameraState> camera;

@@ -76,6 +76,11 @@ public:
   void addTo(vtkRenderWindow* window);
 
   void setConfiguration(const Eigen::MatrixX3d& W, const Eigen::MatrixX3d& H, const std::vector<bool>& minority);
+  /// Which classes are the same classifier in full dimension (Geometry3D::sameClassifier): arrows
+  /// drawn at one place share a label only where they are ("5–9" collapsed); others keep their
+  /// own labels, set apart in pixels ("0" and "1", not "0,1", for two classes the axes overlay).
+  /// Empty: the drawing decides alone.
+  void setSameClassifier(const std::vector<int>& sameAs);
   const Eigen::MatrixX3d& classifiers() const { return W_; }
   int arrowCount() const { return static_cast<int>(W_.rows()); }
   void setUnitArrows(bool on);
@@ -149,6 +154,7 @@ private:
   std::unique_ptr<Private> p;
   Eigen::MatrixX3d W_, H_;
   std::vector<bool> minority_;
+  std::vector<int> sameClassifier_;
   bool unitArrows_ = false, showLabels_ = true, classColours_ = false;
   int overlayCount_ = 0, sampleCount_ = 0;
   std::string modelLegend_;
