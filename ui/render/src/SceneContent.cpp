@@ -628,10 +628,12 @@ void SceneContent::placeLabels() {
     for (size_t j = i + 1; j < boxes.size(); ++j)
       if (!placed[j] && std::abs(boxes[j].x - boxes[i].x) < 2 && std::abs(boxes[j].y - boxes[i].y) < 2) row.push_back(j);
     if (row.size() < 2) continue;
-    double width = 0;
+    // With a gap a digit wide: "2 3" must not read as class 23.
+    const double gap = 7 * p->fontScale;
+    double width = gap * double(row.size() - 1);
     for (size_t j : row) width += boxes[j].w, placed[j] = true;
     double x = boxes[i].x - width / 2;
-    for (size_t j : row) boxes[j].x = x + boxes[j].w / 2, x += boxes[j].w;  // `which` is in class order
+    for (size_t j : row) boxes[j].x = x + boxes[j].w / 2, x += boxes[j].w + gap;  // `which` is in class order
   }
   const double margin = 3 * p->fontScale;
   const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,
