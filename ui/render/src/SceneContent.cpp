@@ -60,8 +60,9 @@ void Palette::classColour(int k, const std::vector<bool>& minority, double rgb[3
         if (j < k) ++rank;
         ++size;
       }
-    // Hue ranges in turns: majority 185°..255° (round blue 205°), minority 0°..45° (round vermillion 26°).
-    const double lo = minor ? 0.0 : 185.0 / 360, hi = minor ? 45.0 / 360 : 255.0 / 360;
+    // Hue ranges in turns: majority 195°..260° (round blue 205°), minority 0°..36° (round
+    // vermillion 26°; beyond it amber turned olive).
+    const double lo = minor ? 0.0 : 195.0 / 360, hi = minor ? 36.0 / 360 : 260.0 / 360;
     const double t = size > 1 ? double(rank) / (size - 1) : 0.5;
     hsv(lo + t * (hi - lo), rank % 2 ? 0.55 : 0.9, rank % 2 ? 0.95 : 0.72, rgb);
     return;

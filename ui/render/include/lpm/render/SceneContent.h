@@ -21,8 +21,8 @@ struct Palette {
   static constexpr double minorityH[3] = {0.902, 0.624, 0.0};   // orange
   static constexpr double network[3] = {0.0, 0.620, 0.451};     // bluish green: a trained network
   /// Class k's colour for per-class views (samples, the class table). With a minority (`minority`
-  /// flags every class), the colour keeps the group's family: majority classes in cool hues (cyan
-  /// to violet round the majority blue), minority classes in warm ones (red to amber round the
+  /// flags every class), the colour keeps the group's family: majority classes in cool hues (azure
+  /// to violet round the majority blue), minority classes in warm ones (red to orange round the
   /// minority vermillion), lighter and darker in turn, so a class is never told apart by a colour
   /// that says the other group. Without one: ten categorical colours, then golden-angle hues.
   static void classColour(int k, const std::vector<bool>& minority, double rgb[3]);
