@@ -132,9 +132,11 @@ public:
   /// being reverted in silence, so that the model sets it or says why not.
   std::function<void(double)> typed;
 
-  /// What the entry takes, said (`refused`) when a key is dropped ("-", a letter).
+  /// What the entry takes, said (`refused`) when a key is dropped (a letter).
   QString takes;
   std::function<void(const QString&)> refused;
+  /// Clicked into or focused (a playing sweep pauses).
+  std::function<void()> focused;
   QLineEdit* edit() const { return lineEdit(); }
 
 protected:
@@ -164,9 +166,6 @@ protected:
     if (watched == lineEdit() && e->type() == QEvent::MouseButtonPress && focused) focused();
     return QDoubleSpinBox::eventFilter(watched, e);
   }
-
-public:
-  std::function<void()> focused;
 };
 
 }  // namespace
@@ -317,7 +316,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     e->focused = [this] { emit userEditing(); };
     e->edit()->installEventFilter(e);
     e->typed = [this, name](double v) {
-      edit(name, v);  // the model validates: a refusal says why in the status bar
+      edit(name, v);  // the model validates: a refusal says why under the controls and in the status bar
       model_->endInteraction();
       syncFromModel(model_->params());
     };
