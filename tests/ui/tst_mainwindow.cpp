@@ -1383,6 +1383,14 @@ private slots:
     settle();
     QCOMPARE(w->model()->params().R, 11.5);
     QCOMPARE(w->model()->latest()->params.R, 11.5);
+    // A count's entry (K_A) clicked into pauses it too.
+    play->setChecked(true);
+    QVERIFY(play->isChecked());
+    auto* ka = w->panel()->entry("KA")->findChild<QLineEdit*>();
+    QVERIFY(ka);
+    QTest::mouseClick(ka, Qt::LeftButton, {}, QPoint(6, ka->height() / 2));
+    QVERIFY(!play->isChecked());
+    type("R", "11.5");  // where the sweep may have moved it while it ran again
     // A key the entry cannot take says what it takes, under the controls (not only dropped).
     QVERIFY(w->panel()->problemText().isEmpty());
     e->selectAll();

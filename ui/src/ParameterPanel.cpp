@@ -349,7 +349,17 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
   rows_[name] = r;
   connect(r.slider, &QSlider::sliderReleased, model_, &ExplorerModel::endInteraction);
   connect(r.slider, &QSlider::sliderPressed, this, &ParameterPanel::userEditing);
-  if (r.integer) connect(r.integer->findChild<QLineEdit*>(), &QLineEdit::textEdited, this, &ParameterPanel::userEditing);
+  if (r.integer) {
+    connect(r.integer->findChild<QLineEdit*>(), &QLineEdit::textEdited, this, &ParameterPanel::userEditing);
+    r.integer->installEventFilter(this);
+    r.integer->findChild<QLineEdit*>()->installEventFilter(this);
+  }
+}
+
+bool ParameterPanel::eventFilter(QObject* watched, QEvent* e) {
+  // A count's entry (K_A, K_B) clicked into or focused: as the real entries (NumberEntry::focused).
+  if (e->type() == QEvent::FocusIn || e->type() == QEvent::MouseButtonPress) emit userEditing();
+  return QWidget::eventFilter(watched, e);
 }
 
 void ParameterPanel::edit(const QString& name, double value) {

@@ -71,6 +71,7 @@ signals:
 
 protected:
   void contextMenuEvent(QContextMenuEvent* e) override;
+  bool eventFilter(QObject* watched, QEvent* e) override;  ///< a count's entry clicked or focused: userEditing
 
 private:
   struct Row {
