@@ -1165,6 +1165,20 @@ private slots:
       QVERIFY2(f[1].label.find("(current)") != std::string::npos, f[1].label.c_str());
       QVERIFY2(f[2].label.find("KA = 7") != std::string::npos, f[2].label.c_str());
     }
+    {  // The model moved off the preset (E_H = 2; a network's fit does this): the family's entries
+       // name what else differs, not "KA = 3, KB = 7" alone as if only K_A did.
+      TwoSizeParams q = w->model()->params();
+      q.EH = 2;
+      QVERIFY(w->model()->setParams(q, "EH"));
+      settle();
+      QTRY_VERIFY_WITH_TIMEOUT(w->document()->family().size() == 3 && w->model()->curveMatches(q), 30000);
+      for (const auto& e : w->document()->family())
+        if (e.label.find("(current)") == std::string::npos)
+          QVERIFY2(e.label.find("EH = 5") != std::string::npos, e.label.c_str());
+      q.EH = 5;
+      QVERIFY(w->model()->setParams(q, "EH"));
+      settle();
+    }
     QVERIFY(w->applyPreset("fig8d"));  // an alias: shows as fig3b
     settle();
     QCOMPARE(w->document()->preset(), QString("fig3b"));

@@ -96,6 +96,13 @@ std::vector<NamedCurve> familyCurves(const TwoSizeParams& base, const Curve& own
   auto paperLabel = [](const TwoSizeParams& q, const Curve& c) {
     return "KA = " + std::to_string(q.KA) + ", KB = " + std::to_string(q.KB) + transitionSuffix(c);
   };
+  // The paper's "KA = 3, KB = 7" names only while the family differs from the figure's own model
+  // in KA and KB alone (a network opened over fig3a fits EW and EH: then the entries name those).
+  for (const auto& [q, c] : compared) {
+    TwoSizeParams k = q;
+    k.KA = base.KA, k.KB = base.KB;
+    if (!sameParameters(k, base, "R")) paperOrder = false;
+  }
   std::vector<NamedCurve> f;
   std::vector<int> ka;
   f.push_back({(paperOrder ? paperLabel(base, own) : comparedLabel(base, base, own)) + " (current)", own.points, own.transition});
