@@ -625,10 +625,10 @@ void CheckpointPanel::fillClassTable() {
   }
   std::vector<bool> minorFlags(K, false);
   for (int k : a.minority) minorFlags[k] = true;
+  const auto colours = render::Palette::classColours(K, minorFlags);  // the feature cloud's: they follow the roles
   for (int k = 0; k < K; ++k) {
     const bool minor = minorFlags[k];
-    double rgb[3];
-    render::Palette::classColour(k, minorFlags, rgb); // the feature cloud's colour: it follows the roles
+    const auto& rgb = colours[size_t(k)];
     classes_->item(k, 0)->setData(Qt::DecorationRole, QColor::fromRgbF(rgb[0], rgb[1], rgb[2]));
     classes_->item(k, 1)->setCheckState(minor ? Qt::Checked : Qt::Unchecked);
     classes_->item(k, 2)->setText(net->counts() ? QString::number((*net->counts())[k]) : QString());

@@ -49,33 +49,35 @@ void hsv(double hue, double s, double v, double rgb[3]) {
 }
 } // namespace
 
-void Palette::classColour(int k, const std::vector<bool>& minority, double rgb[3]) {
-  const bool grouped = k >= 0 && k < static_cast<int>(minority.size()) &&
-                       std::find(minority.begin(), minority.end(), true) != minority.end();
+std::vector<std::array<double, 3>> Palette::classColours(int K, const std::vector<bool>& minority) {
+  std::vector<std::array<double, 3>> out(static_cast<size_t>(std::max(K, 0)));
+  const bool grouped = static_cast<int>(minority.size()) >= K && std::find(minority.begin(), minority.end(), true) != minority.end();
   if (grouped) {
-    const bool minor = minority[k];
-    int rank = 0, size = 0;
-    for (int j = 0; j < static_cast<int>(minority.size()); ++j)
-      if (minority[j] == minor) {
-        if (j < k) ++rank;
-        ++size;
-      }
-    // Hue ranges in turns: majority 195°..260° (round blue 205°), minority 0°..36° (round
-    // vermillion 26°; beyond it amber turned olive).
-    const double lo = minor ? 0.0 : 195.0 / 360, hi = minor ? 36.0 / 360 : 260.0 / 360;
-    const double t = size > 1 ? double(rank) / (size - 1) : 0.5;
-    hsv(lo + t * (hi - lo), rank % 2 ? 0.55 : 0.9, rank % 2 ? 0.95 : 0.72, rgb);
-    return;
+    // Each class by its rank in its group. Hue ranges in turns: majority 195°..260° (round blue
+    // 205°), minority 0°..36° (round vermillion 26°; beyond it amber turned olive).
+    int sizes[2] = {0, 0};
+    for (int k = 0; k < K; ++k) ++sizes[minority[k] ? 1 : 0];
+    int ranks[2] = {0, 0};
+    for (int k = 0; k < K; ++k) {
+      const bool minor = minority[k];
+      const int rank = ranks[minor ? 1 : 0]++, size = sizes[minor ? 1 : 0];
+      const double lo = minor ? 0.0 : 195.0 / 360, hi = minor ? 36.0 / 360 : 260.0 / 360;
+      const double t = size > 1 ? double(rank) / (size - 1) : 0.5;
+      hsv(lo + t * (hi - lo), rank % 2 ? 0.55 : 0.9, rank % 2 ? 0.95 : 0.72, out[size_t(k)].data());
+    }
+    return out;
   }
   static constexpr double ten[10][3] = {{0.122, 0.467, 0.706}, {1.0, 0.498, 0.055}, {0.173, 0.627, 0.173},
                                         {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
                                         {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
                                         {0.090, 0.745, 0.812}};
-  if (k >= 0 && k < 10) {
-    for (int c = 0; c < 3; ++c) rgb[c] = ten[k][c];
-    return;
+  for (int k = 0; k < K; ++k) {
+    if (k < 10)
+      for (int c = 0; c < 3; ++c) out[size_t(k)][size_t(c)] = ten[k][c];
+    else
+      hsv(std::fmod(k * 0.381966, 1.0), 0.65, 0.85, out[size_t(k)].data());  // golden-angle hues
   }
-  hsv(std::fmod(std::max(k, 0) * 0.381966, 1.0), 0.65, 0.85, rgb); // golden-angle hues
+  return out;
 }
 
 namespace {
@@ -488,16 +490,15 @@ void SceneContent::rebuild() {
   p->arrows.clear();
   p->spheres.clear();
   const int K = static_cast<int>(W_.rows());
+  const auto own = classColours_ ? Palette::classColours(K, minority_) : std::vector<std::array<double, 3>>{};
   for (int k = 0; k < K; ++k) {
     const bool minor = k < static_cast<int>(minority_.size()) && minority_[k];
     Eigen::Vector3d w = W_.row(k).transpose();
     if (unitArrows_ && w.norm() > 1e-12) w.normalize();
     p->arrows.add(Eigen::Vector3d::Zero(), w, minor ? Palette::minorityW : Palette::majorityW);
-    double own[3];
-    Palette::classColour(k, minority_, own);
     if (k < H_.rows())
       p->spheres.add(H_.row(k).transpose(), Eigen::Vector3d::UnitX(),
-                     classColours_ ? own : minor ? Palette::minorityH : Palette::majorityH);
+                     classColours_ ? own[size_t(k)].data() : minor ? Palette::minorityH : Palette::majorityH);
   }
   p->arrows.commit();
   p->spheres.commit();
@@ -744,11 +745,14 @@ void SceneContent::setSamples(const Eigen::MatrixX3d& points, const std::vector<
   vtkNew<vtkUnsignedCharArray> colours;
   colours->SetNumberOfComponents(3);
   pts->SetNumberOfPoints(points.rows());
+  int K = static_cast<int>(minority.size());
+  for (int y : labels) K = std::max(K, y + 1);
+  const auto colour = Palette::classColours(K, minority);
   for (vtkIdType i = 0; i < points.rows(); ++i) {
     pts->SetPoint(i, points(i, 0), points(i, 1), points(i, 2));
     verts->InsertNextCell(1, &i);
-    double rgb[3];
-    Palette::classColour(i < static_cast<vtkIdType>(labels.size()) ? labels[i] : 0, minority, rgb);
+    const int y = i < static_cast<vtkIdType>(labels.size()) ? std::max(labels[size_t(i)], 0) : 0;
+    const double* rgb = y < K ? colour[size_t(y)].data() : Palette::majorityH;
     const unsigned char c[3] = {static_cast<unsigned char>(rgb[0] * 255), static_cast<unsigned char>(rgb[1] * 255),
                                 static_cast<unsigned char>(rgb[2] * 255)};
     colours->InsertNextTypedTuple(c);

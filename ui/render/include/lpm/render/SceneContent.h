@@ -1,6 +1,7 @@
 #pragma once
 // The 3D scene as a VTK renderer, independent of any window: classifiers w_k as arrows from the
 // origin, class means h_k as spheres, optional unit sphere, ETF reference and axes.
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,12 +21,13 @@ struct Palette {
   static constexpr double majorityH[3] = {0.337, 0.706, 0.914}; // sky blue
   static constexpr double minorityH[3] = {0.902, 0.624, 0.0};   // orange
   static constexpr double network[3] = {0.0, 0.620, 0.451};     // bluish green: a trained network
-  /// Class k's colour for per-class views (samples, the class table). With a minority (`minority`
+  /// Classes 0..K-1's colours for per-class views (samples, the class table). With a minority (`minority`
   /// flags every class), the colour keeps the group's family: majority classes in cool hues (azure
   /// to violet round the majority blue), minority classes in warm ones (red to orange round the
   /// minority vermillion), lighter and darker in turn, so a class is never told apart by a colour
   /// that says the other group. Without one: ten categorical colours, then golden-angle hues.
-  static void classColour(int k, const std::vector<bool>& minority, double rgb[3]);
+  /// In one pass (a 128256-class head's table asks for every class).
+  static std::vector<std::array<double, 3>> classColours(int K, const std::vector<bool>& minority);
 };
 
 /// What the minority fan draws: Geometry3D::minorityPlane (rows in the order of `classes`,
@@ -93,7 +95,7 @@ public:
   /// The legend says which (and goes back to the model's legend when empty).
   void setOverlay(const Eigen::MatrixX3d& W);
   int overlayCount() const { return overlayCount_; }
-  /// Per-sample features as dots coloured by class (Palette::classColour; `minority` flags the
+  /// Per-sample features as dots coloured by class (Palette::classColours; `minority` flags the
   /// classes the labels name); empty hides. With samples, the class means take their class's
   /// colour too.
   void setSamples(const Eigen::MatrixX3d& points, const std::vector<int>& labels, const std::vector<bool>& minority);
