@@ -42,8 +42,7 @@ std::pair<lpm::render::NetworkFigure, std::optional<lpm::TwoSizeParams>> network
   nf.minorityCos = net.analysis().minorityCos;
   nf.name = net.fileName();
   // What the window warns of, said here too (on stderr and in the caption).
-  if (const auto& f = net.featureAnalysis(); f && !f->mismatch.empty()) nf.warning = f->mismatch;
-  else if (!net.note().empty()) nf.warning = net.note();
+  nf.warning = net.figureWarning();
   for (const std::string& w : net.checkpoint().warnings()) std::fprintf(stderr, "lpm: warning: %s: %s\n", nf.name.c_str(), w.c_str());
   if (!nf.warning.empty()) std::fprintf(stderr, "lpm: warning: %s: %s\n", nf.name.c_str(), nf.warning.c_str());
   return {nf, p};

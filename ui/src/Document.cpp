@@ -739,11 +739,9 @@ std::string Document::caption() const {
   std::string caption = render::captionFor(f->params, f->solution, f->metrics, t);
   if (net_) {
     // As the command line's figure says it (render::networkCaption).
-    std::string warning;
-    if (const auto& a = net_->featureAnalysis(); a && !a->mismatch.empty()) warning = a->mismatch;
-    else if (!net_->note().empty()) warning = net_->note();
     caption += render::networkCaption(net_->fileName(), networkCos(), networkR().value_or(f->params.R),
-                                      overlayShown() ? std::optional<double>(overlay_->distance) : std::nullopt, warning);
+                                      overlayShown() ? std::optional<double>(overlay_->distance) : std::nullopt,
+                                      net_->figureWarning());
   }
   return caption;
 }

@@ -153,7 +153,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
   setCentralWidget(split);
 
   panel_ = new ParameterPanel(model, this);
-  // The rows hidden in presentation are part of the view (saved in the session and its link).
   // A value typed (or a slider pressed) while the sweep plays: the sweep pauses, so that what is
   // typed is what is solved (the sweep's next step wrote over it, and Enter then took the sweep's).
   connect(panel_, &ParameterPanel::userEditing, this, [this] {
@@ -162,6 +161,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), doc_(new Document
       statusBar()->showMessage(tr("Sweep paused: a value is being set by hand (Space resumes)"), 4000);
     }
   });
+  // The rows hidden in presentation are part of the view (saved in the session and its link).
   connect(panel_, &ParameterPanel::hiddenInPresentationChanged, this, [this] {
     ViewOptions v = doc_->view();
     const auto& h = panel_->hiddenInPresentation();

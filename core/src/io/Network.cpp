@@ -298,6 +298,11 @@ std::string NetworkComparison::fileName() const {
   return cut == std::string::npos ? request_.path : request_.path.substr(cut + 1);
 }
 
+std::string NetworkComparison::figureWarning() const {
+  if (featureAnalysis_ && !featureAnalysis_->mismatch.empty()) return featureAnalysis_->mismatch;
+  return note_;
+}
+
 void NetworkComparison::refresh() {
   const int K = this->K();
   note_.clear();

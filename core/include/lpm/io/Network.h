@@ -103,6 +103,10 @@ public:
   const std::optional<FeatureAnalysis>& featureAnalysis() const { return featureAnalysis_; }
   /// Why loaded features or labels are not used (they do not fit the classifier), if so.
   const std::string& note() const { return note_; }
+  /// What a figure of this network warns of: the features' likely mismatch
+  /// (FeatureAnalysis::mismatch), else the note; empty when neither. The window's exports and
+  /// `lpm figure` both say it.
+  std::string figureWarning() const;
   const ClassifierAnalysis& analysis() const { return analysis_; }
   const std::vector<int>& minority() const { return analysis_.minority; }
   /// True once the user chose the roles; otherwise they follow the counts (defaultMinority).

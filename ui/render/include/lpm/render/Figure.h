@@ -66,7 +66,7 @@ struct NetworkFigure {
   double R = 1;
   std::optional<double> minorityCos;
   std::string name;
-  std::string warning;  ///< what the window warns of (FeatureAnalysis::mismatch); said in the caption
+  std::string warning;  ///< io::NetworkComparison::figureWarning; said in the caption
 };
 
 /// What a headless figure shows: a setting (and whether it is one of the paper's figures).
