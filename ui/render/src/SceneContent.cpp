@@ -543,9 +543,11 @@ void SceneContent::rebuild() {
   std::vector<Eigen::Vector3d> at(K);
   std::vector<bool> shown(K, false);
   const bool labelled = showLabels_ && K <= 30;  // beyond 30 classes no label is drawn
-  std::vector<std::vector<int>> groups;
   for (const auto& g : labelled ? coincident(tips, 0.06) : std::vector<std::vector<int>>{}) {
-    // Drawn at one place, one label only for those that are the same classifier (sameClassifier_).
+    // Drawn at one place, one label only for those that are the same classifier (sameClassifier_);
+    // the others' labels share the place's anchor, and placeLabels sets them in a row.
+    Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+    for (int i : g) mean += tips[i];
     std::vector<std::vector<int>> split;
     std::vector<int> keys;
     for (int i : g) {
@@ -554,15 +556,11 @@ void SceneContent::rebuild() {
       if (it == keys.end()) keys.push_back(key), split.push_back({i});
       else split[size_t(it - keys.begin())].push_back(i);
     }
-    for (auto& part : split) groups.push_back(std::move(part));
-  }
-  for (const auto& g : groups) {
-    std::vector<int> ks;
-    Eigen::Vector3d mean = Eigen::Vector3d::Zero();
-    for (int i : g) ks.push_back(i), mean += tips[i];
-    text[g.front()] = classList(ks);
-    at[g.front()] = mean / double(g.size());
-    shown[g.front()] = true;
+    for (const auto& part : split) {
+      text[part.front()] = classList(part);
+      at[part.front()] = mean / double(g.size());
+      shown[part.front()] = true;
+    }
   }
   p->labelAnchors.assign(p->labels.size(), Eigen::Vector3d::Zero());
   p->labelSizes.assign(p->labels.size(), {0.0, 0.0});
