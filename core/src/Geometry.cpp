@@ -29,6 +29,135 @@ DisplayScale displayScale(const Solution& s) {
   return {std::sqrt(p.EH), std::sqrt(p.EW), "classifiers w_k / sqrt(EW): arrows\nclass means h_k / sqrt(EH): spheres"};
 }
 
+namespace {
+
+// The 3D axes that show both groups (Focus::Groups), from unit classifier rows U (K x K):
+//  1. the direction from the minority's mean classifier to the majority's;
+//  2. the majority's spread, sum_k c_k u_k over its classes with c a centred ramp in class order;
+//  3. the minority's spread, likewise.
+// For a group whose Gram matrix is a I + b J (every solution of the symmetric model), class j of
+// it lands at a c_j on its axis and at 0 on the other group's: each group is an evenly spaced fan
+// in its own plane with the first axis, and the minority's fan closes as it collapses. A
+// collapsed minority has no spread; its axis becomes one no classifier reaches (where U leaves
+// one), so the picture stays flat and nothing jumps at R0. Candidates (nearly) in the span of
+// the ones before are skipped; the rest is filled with centred quadratics in class order, then
+// U's principal axes: one group of one class, a vanished minority, no minority. Each axis' sign
+// is fixed by its construction: the same state always draws the same way, on any path to it.
+Eigen::MatrixXd groupAxes(const Eigen::MatrixXd& U, const std::vector<bool>& minor) {
+  const Eigen::Index K = U.rows();
+  std::vector<Eigen::Index> A, B;
+  for (Eigen::Index k = 0; k < K; ++k) (minor[static_cast<size_t>(k)] ? B : A).push_back(k);
+  auto mean = [&](const std::vector<Eigen::Index>& group) {
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(U.cols());
+    for (auto k : group) m += U.row(k).transpose() / static_cast<double>(group.size());
+    return m;
+  };
+  auto combination = [&](const std::vector<Eigen::Index>& group, int degree) {
+    Eigen::VectorXd v = Eigen::VectorXd::Zero(U.cols());
+    const double n = static_cast<double>(group.size()), mid = (n - 1) / 2;
+    const double meanSquare = (n * n - 1) / 12;  // of (i - mid)^2 over i = 0..n-1
+    for (size_t i = 0; i < group.size(); ++i) {
+      const double t = static_cast<double>(i) - mid;
+      v += (degree == 1 ? t : t * t - meanSquare) * U.row(group[i]).transpose();
+    }
+    return v;
+  };
+  // Collapsed by the criterion (mean pairwise cosine >= 1 - 1e-3; for unit rows 1 - |mean|^2 =
+  // (1 - cos)(n - 1)/n): below it the spread is rounding noise and must not pick an axis.
+  auto collapsed = [&](const std::vector<Eigen::Index>& group) {
+    const double n = static_cast<double>(group.size());
+    return n >= 2 && 1 - mean(group).squaredNorm() < 1e-3 * (n - 1) / n;
+  };
+  // A collapsed group is one classifier: its rows count as their mean, so the directions no
+  // classifier reaches are exact, not rounding noise.
+  Eigen::MatrixXd merged = U;
+  for (const auto* g : {&A, &B})
+    if (collapsed(*g)) {
+      const Eigen::RowVectorXd m = mean(*g).transpose();
+      for (auto k : *g) merged.row(k) = m;
+    }
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(merged, Eigen::ComputeThinV);
+  const Eigen::VectorXd& sigma = svd.singularValues();
+  const double tiny = 1e-9 * std::max(1.0, sigma.size() ? sigma(0) : 0.0);
+  std::vector<Eigen::VectorXd> candidates;
+  if (!A.empty() && !B.empty()) candidates.push_back(mean(A) - mean(B));
+  if (!collapsed(A)) candidates.push_back(combination(A, 1));
+  if (!collapsed(B)) {
+    candidates.push_back(combination(B, 1));
+  } else {
+    for (Eigen::Index c = sigma.size() - 1; c >= 0 && sigma(c) < tiny; --c) candidates.push_back(svd.matrixV().col(c));
+  }
+  for (const auto* g : {&A, &B})
+    if (!collapsed(*g)) candidates.push_back(combination(*g, 2));
+  for (Eigen::Index c = 0; c < sigma.size() && sigma(c) >= tiny; ++c) candidates.push_back(svd.matrixV().col(c));
+  Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
+  int d = 0;
+  for (Eigen::VectorXd v : candidates) {
+    if (d == 3) break;
+    const double before = v.norm();
+    for (int c = 0; c < d; ++c) v -= axes.col(c).dot(v) * axes.col(c);
+    for (int c = 0; c < d; ++c) v -= axes.col(c).dot(v) * axes.col(c);  // twice: orthogonal to rounding
+    if (before > 1e-9 && v.norm() > 1e-6 * before) axes.col(d++) = v.normalized();
+  }
+  // Drawn as z, y, x: the majority up, the minority down, each fan in an upright plane, which
+  // the default camera (SceneContent: from 27 degrees above, turned 37 degrees from -y) sees
+  // unforeshortened upwards and at 0.8 (x) and 0.6 (y) of their width across.
+  return axes.rowwise().reverse();
+}
+
+}  // namespace
+
+// Principal axes of the chosen vectors (rows of G = [H; W], K columns), each scaled to unit
+// length so that short (minority) vectors count as much as long ones; kept from the last update
+// while nearly as good.
+Eigen::MatrixXd GeometryTracker::principalAxesOfFocus(const Eigen::MatrixXd& G, const std::vector<int>& minority) {
+  const int K = static_cast<int>(G.cols());
+  std::vector<int> rows;
+  std::vector<double> weight;
+  const int minorCount = static_cast<int>(minority.size()), majorCount = K - minorCount;
+  for (int k = 0; k < K; ++k) {
+    const bool minor = std::find(minority.begin(), minority.end(), k) != minority.end();
+    const bool take = focus_ == Focus::All || focus_ == Focus::Classifiers ||
+                      (focus_ == Focus::Minority) == minor;
+    if (!take) continue;
+    const double w = 1.0 / std::sqrt(std::max(1, minor ? minorCount : majorCount));
+    rows.push_back(K + k);
+    weight.push_back(w);
+    if (focus_ == Focus::All) rows.push_back(k), weight.push_back(w);
+  }
+  Eigen::MatrixXd picked(rows.size(), K);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double n = G.row(rows[i]).norm();
+    picked.row(i) = n > 1e-9 ? Eigen::RowVectorXd(weight[i] * G.row(rows[i]) / n) : Eigen::RowVectorXd::Zero(K);
+  }
+  if (picked.squaredNorm() == 0 || picked.rows() < 3) picked = G;
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
+  const int d = std::min(3, K);
+  Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
+  axes.leftCols(d) = svd.matrixV().leftCols(d);
+  if (!axes_ || axes_->rows() != K) {
+    // Fresh axes: fix each axis' sign by the classifiers, so a state always draws the same way.
+    const Eigen::MatrixXd proj = G.bottomRows(K) * axes;
+    for (int c = 0; c < d; ++c) {
+      Eigen::Index at;
+      proj.col(c).cwiseAbs().maxCoeff(&at);
+      if (proj(at, c) < 0) axes.col(c) *= -1;
+    }
+  } else {
+    // Symmetric configurations have repeated principal values, so "the" top three axes jump
+    // between equally good choices. Keep the previous axes while they show nearly as much
+    // (hysteresis); otherwise turn the new frame, inside its span, towards the old one.
+    const double keep = (picked * *axes_).squaredNorm(), best = (picked * axes).squaredNorm();
+    if (keep >= 0.9 * best) {
+      axes = *axes_;
+    } else {
+      const Eigen::MatrixXd Q = procrustesRotation(axes.leftCols(d), axes_->leftCols(d));
+      axes.leftCols(d) = axes.leftCols(d) * Q;
+    }
+  }
+  return axes;
+}
+
 Geometry3D GeometryTracker::update(const Solution& s) {
   const ClassVectors v = s.vectors();
   const Eigen::MatrixXd &H = v.H, &W = v.W;
@@ -49,53 +178,23 @@ Geometry3D GeometryTracker::update(const Solution& s) {
     savedAxes = procrustesRotation(G, *picture_);
   picture_.reset();
 
-  // Principal axes of the chosen vectors, each scaled to unit length so that short (minority)
-  // vectors count as much as long ones.
-  std::vector<int> rows;
-  std::vector<double> weight;
   const auto& minority = s.problem.minority;
-  const int minorCount = static_cast<int>(minority.size()), majorCount = K - minorCount;
-  for (int k = 0; k < K; ++k) {
-    const bool minor = std::find(minority.begin(), minority.end(), k) != minority.end();
-    const bool take = focus_ == Focus::All || focus_ == Focus::Classifiers || (focus_ == Focus::Minority) == minor;
-    if (!take) continue;
-    const double w = 1.0 / std::sqrt(std::max(1, minor ? minorCount : majorCount));
-    rows.push_back(K + k);
-    weight.push_back(w);
-    if (focus_ == Focus::All) rows.push_back(k), weight.push_back(w);
-  }
-  Eigen::MatrixXd picked(rows.size(), K);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const double n = G.row(rows[i]).norm();
-    picked.row(i) = n > 1e-9 ? Eigen::RowVectorXd(weight[i] * G.row(rows[i]) / n) : Eigen::RowVectorXd::Zero(K);
-  }
-  if (picked.squaredNorm() == 0 || picked.rows() < 3) picked = G;
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(picked, Eigen::ComputeThinV);
-  const int d = std::min(3, K);
-  Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
-  axes.leftCols(d) = svd.matrixV().leftCols(d);
+  Eigen::MatrixXd axes;
   if (savedAxes) {
     axes = *savedAxes;
-  } else if (!axes_ || axes_->rows() != K) {
-    // Fresh axes: fix each axis' sign by the classifiers, so a state always draws the same way.
-    const Eigen::MatrixXd proj = G.bottomRows(K) * axes;
-    for (int c = 0; c < d; ++c) {
-      Eigen::Index at;
-      proj.col(c).cwiseAbs().maxCoeff(&at);
-      if (proj(at, c) < 0) axes.col(c) *= -1;
+  } else if (focus_ == Focus::Groups) {
+    // From the unit classifiers (the class means where there are none: supcon). Fixed by the
+    // state alone, so no history is needed.
+    Eigen::MatrixXd U = G.bottomRows(K).squaredNorm() > 0 ? G.bottomRows(K) : G.topRows(K);
+    for (int k = 0; k < K; ++k) {
+      const double n = U.row(k).norm();
+      U.row(k) = n > 1e-9 ? Eigen::RowVectorXd(U.row(k) / n) : Eigen::RowVectorXd::Zero(K);
     }
-  }
-  if (!savedAxes && axes_ && axes_->rows() == K) {
-    // Symmetric configurations have repeated principal values, so "the" top three axes jump
-    // between equally good choices. Keep the previous axes while they show nearly as much
-    // (hysteresis); otherwise turn the new frame, inside its span, towards the old one.
-    const double keep = (picked * *axes_).squaredNorm(), best = (picked * axes).squaredNorm();
-    if (keep >= 0.9 * best) {
-      axes = *axes_;
-    } else {
-      const Eigen::MatrixXd Q = procrustesRotation(axes.leftCols(d), axes_->leftCols(d));
-      axes.leftCols(d) = axes.leftCols(d) * Q;
-    }
+    std::vector<bool> minor(static_cast<size_t>(K), false);
+    for (int k : minority) minor[static_cast<size_t>(k)] = true;
+    axes = groupAxes(U, minor);
+  } else {
+    axes = principalAxesOfFocus(G, minority);
   }
   axes_ = axes;
   const Eigen::MatrixXd P = G * axes;
@@ -206,9 +305,9 @@ Eigen::MatrixXd principalAxes(const Eigen::MatrixXd& rows, const Eigen::VectorXd
 
 GeometryTracker::Focus focusFromName(const std::string& name) {
   using F = GeometryTracker::Focus;
-  for (F f : {F::Classifiers, F::All, F::Minority, F::Majority})
+  for (F f : {F::Groups, F::Classifiers, F::All, F::Minority, F::Majority})
     if (focusName(f) == name) return f;
-  throw InvalidInput("'" + name + "' is not a choice of 3D axes (classifiers, all, minority or majority)");
+  throw InvalidInput("'" + name + "' is not a choice of 3D axes (groups, classifiers, all, minority or majority)");
 }
 
 std::string focusName(GeometryTracker::Focus f) {
@@ -216,6 +315,7 @@ std::string focusName(GeometryTracker::Focus f) {
     case GeometryTracker::Focus::All: return "all";
     case GeometryTracker::Focus::Minority: return "minority";
     case GeometryTracker::Focus::Majority: return "majority";
+    case GeometryTracker::Focus::Groups: return "groups";
     case GeometryTracker::Focus::Classifiers: break;
   }
   return "classifiers";

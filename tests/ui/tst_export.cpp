@@ -21,7 +21,9 @@
 
 #include "GuiTestMain.h"
 #include "ImageBaseline.h"
+#include "lpm/Metrics.h"
 #include "lpm/Presets.h"
+#include "lpm/Solver.h"
 #include "lpm/render/Figure.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CosinePlot.h"
@@ -67,6 +69,20 @@ private slots:
     }
     QVERIFY(firstCollapse[0] > firstCollapse[1] && firstCollapse[1] > firstCollapse[2]);
     QVERIFY(QString::fromStdString(caption).contains("R0 = 12.19"));
+  }
+
+  void fittedValuesAreRoundedLikeTheCosines() {
+    // A network's fitted EW = 0.451004269393 is printed to the 4 significant figures the cosines
+    // have ("EW \u2248 0.451"), marked as rounded; a value as typed stays as typed.
+    auto p = findPreset("fig3a")->params;
+    p.EW = 0.451004269393;
+    p.EH = 5.32719;
+    const Solution s = solve(makeTwoSize(p));
+    const auto c = QString::fromStdString(render::captionFor(p, s, computeMetrics(s), std::nullopt));
+    QVERIFY2(c.contains(QString::fromUtf8("EW \u2248 0.451,")), qPrintable(c));
+    QVERIFY2(c.contains(QString::fromUtf8("EH \u2248 5.327,")), qPrintable(c));
+    QVERIFY2(c.contains("KA = 5,"), qPrintable(c));
+    QVERIFY2(QRegularExpression("minority cosine -?\\d\\.\\d{4} ").match(c).hasMatch(), qPrintable(c));
   }
 
   // Runs a poppler tool; its stdout, and stderr must be empty (no "Unknown operator", ...).
@@ -141,7 +157,7 @@ private slots:
     QCOMPARE(text.count("Average pairwise cosine"), 1);
     QCOMPARE(text.count("Imbalance ratio R"), 1);
     QVERIFY2(text.contains("R0 = 12.19"), qPrintable(text));
-    QVERIFY2(text.contains("principal 3D projection keeps"), qPrintable(text));  // the scene's note, as text
+    QVERIFY2(text.contains("the 3D projection keeps"), qPrintable(text));  // the scene's note, as text
     for (const QString& f : run("pdffonts", {pdf}).split('\n', Qt::SkipEmptyParts).mid(2))
       QVERIFY2(f.contains(" yes "), qPrintable(f));
     QCOMPARE(run("pdftoppm", {"-png", "-r", "30", "-singlefile", pdf, path("combined-pdf")}), QString());

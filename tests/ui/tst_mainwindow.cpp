@@ -261,9 +261,23 @@ private slots:
       QVERIFY2(std::abs(drawn - expected) < 1e-6, qPrintable(QStringLiteral("cone %1, closed form %2").arg(drawn).arg(expected)));
       QVERIFY(drawn > 30);
       QVERIFY(QString::fromStdString(w->scene()->content().legend()).contains("cone"));
-      // fig3a's axes draw the five minority arrows together: the legend says where the spread went.
+      // The default axes (both groups' structure) draw the minority's spread: five arrows apart,
+      // evenly, in class order, and no hint that it lies elsewhere.
+      const auto& Wd = w->scene()->drawnClassifiers();
+      double closest = 1e9;
+      for (int i = 5; i < 10; ++i)
+        for (int j = i + 1; j < 10; ++j) closest = std::min(closest, (Wd.row(i) - Wd.row(j)).norm());
+      QVERIFY2(closest > 0.1, qPrintable(QString::number(closest)));
+      QVERIFY2(!QString::fromStdString(w->scene()->content().legend()).contains("spread in directions not drawn"),
+               w->scene()->content().legend().c_str());
+      // The classifiers' principal axes draw the five minority arrows together: the legend says
+      // where the spread went.
+      w->action("view.focus-classifiers")->trigger();
+      settle();
       QVERIFY2(QString::fromStdString(w->scene()->content().legend()).contains("spread in directions not drawn"),
                w->scene()->content().legend().c_str());
+      w->action("view.focus-groups")->trigger();
+      settle();
     }
     setSlider("R", 200);
     settle();
@@ -784,7 +798,7 @@ private slots:
     // A 3D view narrowed by the Trained Network dock (~190 px at 1280 x 800): the corner texts stay
     // at a readable size and wrap, instead of shrinking to 7 px and still running out of the view.
     render::SceneContent scene;
-    const std::string note = "K = 5: principal 3D projection keeps 100.0% of the Gram energy";
+    const std::string note = "K = 5: the 3D projection keeps 100.0% of the Gram energy";
     scene.setNote(note);
     scene.setViewSize(1000, 600);
     QCOMPARE(scene.drawnCornerText(true).text, note);

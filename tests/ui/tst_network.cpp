@@ -739,8 +739,8 @@ private slots:
       QVERIFY(done.wait(30000));
       QVERIFY(done.first().at(0).toBool());
       QVERIFY(w->waitUntilSettled());
-      const auto& f = net()->featureAnalysis();
-      QVERIFY(f && f->largestClassesAccuracy < 0.5);
+      const auto& fit = net()->featureAnalysis();
+      QVERIFY(fit && fit->largestClassesAccuracy < 0.5);
       QVERIFY2(w->network()->summaryText().contains("are these features and labels this network"),
                qPrintable(w->network()->summaryText()));
       QVERIFY2(w->statusBar()->currentMessage().contains("largest classes"), qPrintable(w->statusBar()->currentMessage()));

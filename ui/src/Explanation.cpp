@@ -201,15 +201,16 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                          : QString();
   const QString seen =
       p.model == ModelKind::SupCon
-          ? QObject::tr("Spheres: class means h<sub>k</sub> from the optimal Gram Q = HH<sup>T</sup>, drawn on their three "
-                        "principal axes (this model has no classifiers). ")
+          ? QObject::tr("Spheres: class means h<sub>k</sub> from the optimal Gram Q = HH<sup>T</sup> (this model has no "
+                        "classifiers). ")
       : p.budget == Budget::Penalized
           ? QObject::tr("Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, from the minimal-energy "
-                        "factorisation of D<sup>1/2</sup>Z (lpm-models.md §1), each set scaled by its RMS norm, drawn on "
-                        "their three principal axes. ")
+                        "factorisation of D<sup>1/2</sup>Z (lpm-models.md §1), each set scaled by its RMS norm. ")
           : QObject::tr("Arrows: classifiers w<sub>k</sub>; spheres: class means h<sub>k</sub>, both recovered from the "
-                        "optimal Gram matrix of the convex relaxation (Eq. 15, Lemma 1) and drawn on their three "
-                        "principal axes. ");
+                        "optimal Gram matrix of the convex relaxation (Eq. 15, Lemma 1). ");
+  const QString axes = QObject::tr("By default the 3D axes run from the minority's mean direction to the majority's "
+                                   "and along each group's spread, so each group draws as an evenly spaced fan "
+                                   "(View &gt; 3D Axes From). ");
   const QString html =
       modelText + QObject::tr("<h4>What you see</h4>"
          "<p>%8"
@@ -236,7 +237,7 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
                                  "minority sizes × w<sub>r</sub>)")
                    : QObject::tr(" with n<sub>B</sub> = n<sub>A</sub> w<sub>r</sub> / R"))
           .arg(etf)
-          .arg(seen);
+          .arg(seen + axes);
   return html;
 }
 

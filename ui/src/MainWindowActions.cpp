@@ -190,7 +190,8 @@ void MainWindow::buildMenus() {
   auto* focusMenu = view->addMenu(tr("3D Axes From"));
   auto* focusGroup = new QActionGroup(this);
   // Action ids are view.focus-<name>, <name> the session's view.axes_from (lpm::focusName).
-  const std::pair<const char*, const char*> focuses[] = {{"classifiers", QT_TR_NOOP("Classifiers (principal axes)")},
+  const std::pair<const char*, const char*> focuses[] = {{"groups", QT_TR_NOOP("Both Groups' Structure")},
+                                                         {"classifiers", QT_TR_NOOP("Classifiers (principal axes)")},
                                                          {"all", QT_TR_NOOP("Classifiers and Class Means")},
                                                          {"minority", QT_TR_NOOP("Minority Classifiers")},
                                                          {"majority", QT_TR_NOOP("Majority Classifiers")}};

@@ -68,12 +68,16 @@ Eigen::MatrixX2d unitPlane(const Eigen::MatrixXd& W, const std::vector<int>& cla
 Eigen::MatrixXd simplexETF(int K);
 
 /// Keeps successive configurations consistent: each new one is rotated onto the last, and the
-/// 3D axes are the principal axes, turned to stay close to the previous axes (no flips).
+/// 3D axes are chosen by the focus: fixed by the state (Groups), or principal axes turned to stay
+/// close to the previous ones (no flips).
 class GeometryTracker {
 public:
-  /// Which vectors pick the principal 3D axes (unit-scaled, majority and minority weighted
+  /// How the 3D axes are chosen. Groups (the default): the axis from the minority's mean
+  /// classifier to the majority's, then each group's spread in class order, majority then
+  /// minority, so both groups draw as fans and the minority's closes as it collapses. The others:
+  /// the principal axes of the chosen vectors (unit-scaled, majority and minority weighted
   /// equally, so a collapsed minority direction is always among them).
-  enum class Focus { All, Classifiers, Minority, Majority };
+  enum class Focus { All, Classifiers, Minority, Majority, Groups };
   void setFocus(Focus f) {
     focus_ = f;
     axes_.reset();
@@ -90,13 +94,15 @@ public:
   void drawLike(const Eigen::MatrixXd& picture) { picture_ = picture; }
 
 private:
+  Eigen::MatrixXd principalAxesOfFocus(const Eigen::MatrixXd& G, const std::vector<int>& minority);
   std::optional<Eigen::MatrixXd> picture_;
   std::optional<Eigen::MatrixXd> previous_;  ///< last aligned [H; W], 2K x K
   std::optional<Eigen::MatrixXd> axes_;      ///< last K x 3 basis
-  Focus focus_ = Focus::Classifiers;
+  Focus focus_ = Focus::Groups;
 };
 
-/// GeometryTracker::Focus by the session's names ("classifiers", "all", "minority", "majority");
+/// GeometryTracker::Focus by the session's names ("groups", "classifiers", "all", "minority",
+/// "majority");
 /// throws InvalidInput naming them for anything else.
 GeometryTracker::Focus focusFromName(const std::string& name);
 std::string focusName(GeometryTracker::Focus f);

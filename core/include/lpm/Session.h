@@ -24,9 +24,10 @@ struct ViewOptions {
   /// What the plot's curves show: "auto" (the model's own quantity: the classifiers' cosine, the
   /// features' for a fixed ETF classifier or supcon) or a CurveQuantity name (lpm/Sweep.h).
   std::string plot = "auto";
-  /// Which vectors choose the 3D axes (View > 3D Axes From): "classifiers", "all" (classifiers
-  /// and class means), "minority" or "majority" (lpm/Geometry.h, focusFromName).
-  std::string axesFrom = "classifiers";
+  /// How the 3D axes are chosen (View > 3D Axes From): "groups" (both groups' structure),
+  /// "classifiers" (their principal axes), "all" (classifiers and class means), "minority" or
+  /// "majority" (lpm/Geometry.h, focusFromName).
+  std::string axesFrom = "groups";
   /// Parameter rows a teacher hides in presentation mode (registry names, sorted).
   std::vector<std::string> presentationHidden;
 };

@@ -40,15 +40,16 @@ std::string captionFor(const TwoSizeParams& p, const Solution& s, const Metrics&
   for (const auto& spec : parameterRegistry()) {
     if (spec.type == ParameterType::Choice || !spec.appliesTo(p) || lossUses(p.loss.kind, spec.name)) continue;
     if ((spec.name == "wr" && p.wr == 1) || spec.name == "bins") continue;  // bins: said as "binned (G groups)"
-    // As typed where that is short; a fitted value (a network's EW = 0.451004269393) to six
-    // figures, marked as rounded.
+    // As typed where that has at most the 4 significant figures the cosines are printed to; a
+    // longer one (a network's fitted EW = 0.451004269393) to 4, marked as rounded. Whole numbers
+    // (K_A, a count, R = 10000) stay whole.
     std::string text = parameterText(p, spec.name), sign = " = ";
     char* end = nullptr;
-    const double v = text.size() > 8 ? std::strtod(text.c_str(), &end) : 0;
-    if (end && *end == '\0') {  // one number, not a list
+    const double v = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() && *end == '\0' && std::isfinite(v) && v != std::round(v)) {  // one number
       char shortText[32];
-      std::snprintf(shortText, sizeof shortText, "%.6g", v);
-      if (text != shortText) text = shortText, sign = " \u2248 ";
+      std::snprintf(shortText, sizeof shortText, "%.4g", v);
+      if (std::strtod(shortText, nullptr) != v) text = shortText, sign = " \u2248 ";
     }
     values += (values.empty() ? "" : ", ") + spec.name + sign + text;
   }
@@ -147,7 +148,7 @@ std::string sceneNote(const Solution& s, double captured, bool drawn) {
     std::snprintf(buf, sizeof buf, "Optimum not unique: the budget is not used up (norm %.4g of %.4g); nothing is drawn",
                   s.nuclearNorm, rho);
   } else if (drawn)
-    std::snprintf(buf, sizeof buf, "K = %d: principal 3D projection keeps %.1f%% of the Gram energy", s.problem.K(),
+    std::snprintf(buf, sizeof buf, "K = %d: the 3D projection keeps %.1f%% of the Gram energy", s.problem.K(),
                   100 * captured);
   else
     std::snprintf(buf, sizeof buf, "K = %d: the 3D view draws up to 400 classes; the plot and the numbers are exact",

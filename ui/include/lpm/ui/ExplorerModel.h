@@ -124,7 +124,7 @@ private:
   SolveOptions solveOptions_;
   /// SolveOptions::progress for every solve of the explorer: posts solveProgress, ten times a second at most.
   std::function<void(int, double, bool)> progressReporter();
-  std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Classifiers)};
+  std::atomic<int> focus_{static_cast<int>(GeometryTracker::Focus::Groups)};
   std::atomic<bool> freshAxes_{false};  // a new interaction: let the 3D axes be chosen anew
   std::mutex pictureMutex_;
   std::optional<Eigen::MatrixXd> pendingPicture_;  // drawLike's, taken by the next fresh job
