@@ -50,6 +50,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include "lpm/ui/ChoiceCombo.h"
 #include "lpm/ui/MainWindow.h"
 #include "lpm/ui/ParameterPanel.h"
 #include "lpm/ui/SceneView.h"
@@ -781,6 +782,16 @@ private slots:
     QVERIFY(panel->rowShown("R") && panel->rowShown("KA"));
     QVERIFY(QApplication::font().pointSizeF() > font * 1.4);
     QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
+    // The explanation leads with the state now (at 1024 x 640 the panel left it two lines, which
+    // the model's description filled); the choices show whole or short names, never clipped.
+    QTRY_VERIFY2(w->explanationText().startsWith("Now (R = "), qPrintable(w->explanationText().left(80)));
+    QVERIFY(!w->explanationText().contains("What you see"));
+    for (auto* c : panel->findChildren<ChoiceCombo*>()) {
+      const QString shown = c->displayedText();
+      QVERIFY2(shown == c->currentText() || shown == ChoiceCombo::shortName(c->currentText()) || shown.endsWith(u'…'),
+               qPrintable(shown));
+      QVERIFY(c->fontMetrics().horizontalAdvance(shown) <= c->width());
+    }
     // The marked rows travel with the state link.
     QVERIFY(QString::fromStdString(stateLink(w->currentSession())).contains("hide=EH%2Cwr"));
     w->activateWindow();  // shortcuts reach the active window (no window manager under Xvfb makes it so)
@@ -791,7 +802,27 @@ private slots:
     QVERIFY(panel->rowShown("wr") && panel->rowShown("EH"));
     QCOMPARE(QApplication::font().pointSizeF(), font);
     QTRY_COMPARE(layout(), before);
+    QVERIFY(w->explanationText().contains("What you see"));
     panel->setHiddenInPresentation({});
+  }
+
+  void choicesShortenInsteadOfClipping() {
+    // A combo narrower than its choice shows the choice's short name, then that elided; never
+    // the clipped "Layer-peeled (clas" of QComboBox. The list keeps the whole names.
+    ChoiceCombo c;
+    c.addItems({"Layer-peeled (classifiers and features)", "Two sizes: n_B = n_A / R"});
+    c.show();
+    const QFontMetrics fm = c.fontMetrics();
+    c.resize(fm.horizontalAdvance("Layer-peeled (classifiers and features)") + 80, c.sizeHint().height());
+    QCOMPARE(c.displayedText(), QString("Layer-peeled (classifiers and features)"));
+    c.resize(fm.horizontalAdvance("Layer-peeled") + 60, c.sizeHint().height());
+    QCOMPARE(c.displayedText(), QString("Layer-peeled"));
+    c.setCurrentIndex(1);
+    QCOMPARE(c.displayedText(), QString("Two sizes"));
+    c.resize(fm.horizontalAdvance("Two") + 30, c.sizeHint().height());
+    QVERIFY2(c.displayedText().endsWith(u'…'), qPrintable(c.displayedText()));
+    QCOMPARE(c.itemText(0), QString("Layer-peeled (classifiers and features)"));
+    QCOMPARE(ChoiceCombo::shortName("cross-entropy"), QString("cross-entropy"));
   }
 
   void narrowViewWrapsCornerText() {

@@ -305,8 +305,11 @@ private slots:
     QCOMPARE(*net()->imbalanceRatio(), 5.0);
     QCOMPARE(net()->minority(), (std::vector<int>{3, 4}));
     QCOMPARE(w->model()->params().R, 5.0);
+    // These fixture features are random (the head predicts none of them): their EH is no fit of
+    // this head and is not taken (trainedNetworksMeetTheModel: real features' EH is).
     const auto& f = *net()->featureAnalysis();
-    QVERIFY(std::abs(w->model()->params().EH - f.EHfit) < 1e-12);
+    QVERIFY(!f.mismatch.empty());
+    QVERIFY(std::abs(w->model()->params().EH - f.EHfit) > 1e-3);
     // The marker on the plot: x at R = 5, y at the network's minority cosine.
     const double x = w->plot()->pixelAtR(5.0);
     QVERIFY(std::abs(*w->plot()->rAtPixel(x) - 5.0) < 1e-6);
@@ -403,9 +406,10 @@ private slots:
     // from the model as it was before any network, and says that R is unknown.
     const TwoSizeParams before = w->model()->params();
     QString error;
-    QVERIFY2(openNow(fixture("state_dict.pt"), &error, fixture("arrays.npz")), qPrintable(error));
+    const QString trained = QStringLiteral(LPM_TEST_DATA_DIR "/trained/");
+    QVERIFY2(openNow(trained + "mlp_R10.pt", &error, trained + "mlp_R10_features.npz"), qPrintable(error));
     QVERIFY(w->waitUntilSettled());
-    QCOMPARE(w->model()->params().R, 5.0);
+    QCOMPARE(w->model()->params().R, 10.0);
     QVERIFY(w->model()->params().EH != before.EH);
     QVERIFY(openNow(fixture("weights.safetensors"), &error));
     QVERIFY(w->waitUntilSettled());
@@ -729,6 +733,9 @@ private slots:
                qPrintable(QString::number(net()->featureAnalysis()->accuracy)));
       QVERIFY(net()->featureAnalysis()->mismatch.empty());
       QVERIFY(!w->network()->summaryText().contains("largest classes"));
+      // Its own features' energy is the model's EH (within the explorer's range).
+      QCOMPARE(w->model()->params().EH, clampToExplorer("EH", net()->featureAnalysis()->EHfit));
+      QVERIFY(!w->network()->summaryText().contains("not used"));
     }
     // Another network's features of the same width (tests/scripts/make_mismatched_features.py):
     // every shape fits, the head predicts them near chance, and the panel says so.
@@ -744,6 +751,11 @@ private slots:
       QVERIFY2(w->network()->summaryText().contains("are these features and labels this network"),
                qPrintable(w->network()->summaryText()));
       QVERIFY2(w->statusBar()->currentMessage().contains("largest classes"), qPrintable(w->statusBar()->currentMessage()));
+      // Their energy is no fit of this head: the model keeps the EH it had before any network
+      // (it took the mismatched features' before), and the panel says the fit is not used.
+      QVERIFY2(std::abs(w->model()->params().EH - fit->EHfit) > 1e-3 * fit->EHfit,
+               qPrintable(QString("EH %1, fit %2").arg(w->model()->params().EH).arg(fit->EHfit)));
+      QVERIFY2(w->network()->summaryText().contains("not used"), qPrintable(w->network()->summaryText()));
     }
     doc()->openNetwork(request(QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100.pt"),
                                QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100_features.npz")));

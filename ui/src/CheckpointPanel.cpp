@@ -704,15 +704,17 @@ void CheckpointPanel::refreshSummary() {
     text += tr("<br><i>R is unknown until labels or class counts are loaded: until then the network has no point "
                "on the plot, and the model keeps R = %1.</i>")
                 .arg(QString::fromStdString(parameterText(doc_->model()->params(), "R")));
+  const bool ehUsed = f && f->mismatch.empty();  // NetworkComparison::modelParams' rule
   if (f)
-    text += tr("<br>fitted E<sub>H</sub> = %1; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6; accuracy %7%")
+    text += tr("<br>fitted E<sub>H</sub> = %1%8; NC1 %2, NC2 %3 / %4, NC3 %5, NC4 %6; accuracy %7%")
                 .arg(f->EHfit, 0, 'g', 4)
                 .arg(f->nc1, 0, 'g', 3)
                 .arg(f->nc2Equinorm, 0, 'g', 3)
                 .arg(f->nc2Equiangular, 0, 'g', 3)
                 .arg(f->nc3, 0, 'g', 3)
                 .arg(f->nc4, 0, 'g', 3)
-                .arg(100 * f->accuracy, 0, 'f', 1);
+                .arg(100 * f->accuracy, 0, 'f', 1)
+                .arg(ehUsed ? QString() : tr(" (not used: the head does not fit these features, see below)"));
   const auto& mp = doc_->model()->params();
   if (mp.K() != a.K) {
     text += tr("<br><i>The model now has K = %1 classes, the network %2: no overlay (undo, or change the roles, to "
@@ -727,7 +729,7 @@ void CheckpointPanel::refreshSummary() {
           .arg(used, 0, 'g', 4);
     };
     if (std::abs(mp.EW - a.EWfit) > 1e-9 * a.EWfit) text += clampNote("EW", mp.EW);
-    if (f && std::abs(mp.EH - f->EHfit) > 1e-9 * f->EHfit) text += clampNote("EH", mp.EH);
+    if (ehUsed && std::abs(mp.EH - f->EHfit) > 1e-9 * f->EHfit) text += clampNote("EH", mp.EH);
   }
   if (const auto& o = doc_->overlay())
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(o->distance, 0, 'f', 3);

@@ -53,7 +53,7 @@ StatusTexts statusTexts(const SolvedFrame& frame) {
   return t;
 }
 
-QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
+QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model, bool brief) {
   // Everything here describes the published frame (its parameters, not the newest request's).
   const auto& p = frame.params;
   const auto& m = frame.metrics;
@@ -151,6 +151,7 @@ QString explanationHtml(const SolvedFrame& frame, const ExplorerModel& model) {
   } else {
     story = QString::fromStdString(t->summary()).toHtmlEscaped() + ".";
   }
+  if (brief) return state + QStringLiteral("<p>%1</p>").arg(story);
   const bool ce = p.loss.kind == LossKind::CE && !fixedEtfInModel(p);
   const QString fixedText =
       fixedEtfInModel(p) ? QObject::tr("<p><b>Classifiers fixed</b> to a simplex ETF (Yang et al. 2022): only the features move "

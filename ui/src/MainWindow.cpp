@@ -654,7 +654,7 @@ QString MainWindow::explanationText() const { return explanation_->toPlainText()
 void MainWindow::updateExplanation() {
   const auto f = doc_->model()->latest();
   if (!f) return;
-  const QString html = explanationHtml(*f, *doc_->model());
+  const QString html = explanationHtml(*f, *doc_->model(), presentation_);
   if (html == explanationHtml_) return;  // rich text is laid out only when it changes
   explanationHtml_ = html;
   explanation_->setHtml(html);
@@ -778,6 +778,7 @@ void MainWindow::setPresentation(bool on) {
   plot_->setTextScale(text);
   phase_->setTextScale(text);
   statusBar()->showMessage(on ? tr("Presentation: Esc or F5 leaves it") : QString(), 6000);
+  updateExplanation();  // brief while presenting
 }
 
 void MainWindow::applyPresentationLook() {

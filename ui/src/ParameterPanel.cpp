@@ -1,5 +1,7 @@
 #include "lpm/ui/ParameterPanel.h"
 
+#include "lpm/ui/ChoiceCombo.h"
+
 #include <QContextMenuEvent>
 
 #include <QMenu>
@@ -187,12 +189,17 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   // model's loss (its own parameters appear below when they apply), the class sizes, the classifier.
   auto choice = [&](const char* name, const QString& label, const char* objectName, const QStringList& items,
                     const QString& field, const QString& tip) {
-    auto* combo = new QComboBox(this);
-    combo->setMinimumContentsLength(12);  // in presentation the long names elide (setPresentation)
+    auto* combo = new ChoiceCombo(this);
+    combo->setMinimumContentsLength(12);  // in presentation the long names shorten (setPresentation)
     combo->setObjectName(objectName);
     const auto& words = parameter(name).choices;  // each item carries its word, as typed in --set
     for (int i = 0; i < items.size(); ++i) combo->addItem(items[i], QString::fromStdString(words.at(i)));
-    combo->setToolTip(tip);
+    // The tooltip leads with the whole current choice: the field may show only its short name.
+    auto tipFor = [combo, tip](const QString& t) {
+      combo->setToolTip(QStringLiteral("<b>%1</b><br>%2").arg(t.toHtmlEscaped(), tip.toHtmlEscaped()));
+    };
+    tipFor(combo->currentText());
+    connect(combo, &QComboBox::currentTextChanged, combo, tipFor);
     const int row = grid->rowCount();
     auto* l = new QLabel(label, this);
     grid->addWidget(l, row, 0);
@@ -488,8 +495,8 @@ void ParameterPanel::setHiddenInPresentation(const std::set<std::string>& names)
 
 void ParameterPanel::setPresentation(bool on) {
   presentation_ = on;
-  // With presentation's larger text, long choice names elide rather than widen the panel and
-  // squeeze the views.
+  // With presentation's larger text, long choice names shorten (ChoiceCombo) rather than widen
+  // the panel and squeeze the views.
   for (auto& [name, combo] : choices_)
     combo->setSizeAdjustPolicy(on ? QComboBox::AdjustToMinimumContentsLengthWithIcon : QComboBox::AdjustToContents);
   syncFromModel(model_->params());

@@ -370,7 +370,8 @@ std::optional<TwoSizeParams> NetworkComparison::modelParams(TwoSizeParams base) 
   base.profile = SizeProfile::Step;  // the two-size model of the paper's comparison
   // Into the explorer's ranges (the registry's), where its sliders can show them.
   base.EW = clampToExplorer("EW", analysis_.EWfit);
-  if (featureAnalysis_) base.EH = clampToExplorer("EH", featureAnalysis_->EHfit);
+  // Features the head does not fit (FeatureAnalysis::mismatch) give no EH: base's stays.
+  if (featureAnalysis_ && featureAnalysis_->mismatch.empty()) base.EH = clampToExplorer("EH", featureAnalysis_->EHfit);
   if (const auto R = imbalanceRatio()) base.R = clampToExplorer("R", *R);
   return base;
 }

@@ -112,7 +112,8 @@ public:
   /// True once the user chose the roles; otherwise they follow the counts (defaultMinority).
   bool explicitRoles() const { return explicitRoles_; }
   /// The two-size model at the network's setting: K, KA = K - |minority|, EW = EW_fit, EH =
-  /// EH_fit (with features), R from the counts (else base.R), clamped to the explorer's ranges;
+  /// EH_fit (with features the head fits: none with a mismatch), R from the counts (else
+  /// base.R), clamped to the explorer's ranges;
   /// `base` supplies the rest. Empty when a role has no class.
   std::optional<TwoSizeParams> modelParams(TwoSizeParams base) const;
   /// Model class k (majority first, then minority, as makeTwoSize orders them) -> network class.

@@ -10,7 +10,9 @@
 namespace lpm::ui {
 
 /// Rich text: what the picture shows, the minority state now, and R0 / R_vanish of the setting.
-QString explanationHtml(const SolvedFrame& f, const ExplorerModel& model);
+/// Brief (presentation mode, where the panel has room for a few lines of 1.5x text): the state now
+/// and R0 only, the state first.
+QString explanationHtml(const SolvedFrame& f, const ExplorerModel& model, bool brief = false);
 
 struct StatusTexts {
   QString objective, minority, gap, time;
