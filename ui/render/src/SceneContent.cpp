@@ -33,6 +33,7 @@
 #include <vtkTextActor.h>
 
 #include <sstream>
+#include <tuple>
 #include <vtkTextProperty.h>
 #include <vtkTextRenderer.h>
 #include <vtkUnsignedCharArray.h>
@@ -157,6 +158,64 @@ void separateLabels(std::vector<LabelBox>& boxes, double left, double right) {
       if (boxes[i].overlaps(boxes[j])) boxes[j].y = boxes[i].y + (boxes[i].h + boxes[j].h) / 2 + 1, i = size_t(-1);
 }
 
+bool DrawnMark::covers(const LabelBox& box) const {
+  const double x0 = box.x - box.w / 2, x1 = box.x + box.w / 2, y0 = box.y - box.h / 2, y1 = box.y + box.h / 2;
+  auto toBox = [&](const Eigen::Vector2d& q) {
+    return std::hypot(std::max({x0 - q.x(), 0.0, q.x() - x1}), std::max({y0 - q.y(), 0.0, q.y() - y1}));
+  };
+  const Eigen::Vector2d d = b - a;
+  // Does the segment pass through the box (Liang-Barsky)?
+  double t0 = 0, t1 = 1;
+  bool through = true;
+  for (const auto& [q, lo, hi] : {std::tuple{d.x(), x0 - a.x(), x1 - a.x()}, std::tuple{d.y(), y0 - a.y(), y1 - a.y()}}) {
+    if (std::abs(q) < 1e-12) {
+      if (lo > 0 || hi < 0) through = false;
+      continue;
+    }
+    const double ta = lo / q, tb = hi / q;
+    t0 = std::max(t0, std::min(ta, tb)), t1 = std::min(t1, std::max(ta, tb));
+  }
+  if (through && t0 <= t1) return true;
+  // Otherwise the nearest of: the ends to the box, the box's corners to the segment.
+  double nearest = std::min(toBox(a), toBox(b));
+  const double len2 = d.squaredNorm();
+  for (const Eigen::Vector2d& c : {Eigen::Vector2d(x0, y0), Eigen::Vector2d(x0, y1), Eigen::Vector2d(x1, y0), Eigen::Vector2d(x1, y1)}) {
+    const double t = len2 > 0 ? std::clamp((c - a).dot(d) / len2, 0.0, 1.0) : 0.0;
+    nearest = std::min(nearest, (a + t * d - c).norm());
+  }
+  return nearest < radius;
+}
+
+void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vector<size_t>>& groups,
+                        const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
+                        double step, int steps) {
+  auto covered = [&](const std::vector<size_t>& g, const Eigen::Vector2d& shift) {
+    for (size_t i : g) {
+      LabelBox moved = boxes[i];
+      moved.x += shift.x(), moved.y += shift.y();
+      for (const auto& m : marks)
+        if (m.covers(moved)) return true;
+    }
+    return false;
+  };
+  // Outwards first, then turned 45 and 90 degrees either way: the least move that clears.
+  const double turns[] = {0, M_PI / 4, -M_PI / 4, M_PI / 2, -M_PI / 2};
+  for (size_t gi = 0; gi < groups.size() && gi < directions.size(); ++gi) {
+    const auto& g = groups[gi];
+    if (!covered(g, Eigen::Vector2d::Zero())) continue;
+    bool cleared = false;
+    for (int s = 1; s <= steps && !cleared; ++s)
+      for (const double t : turns) {
+        const Eigen::Vector2d d = Eigen::Rotation2Dd(t) * directions[gi];
+        const Eigen::Vector2d shift = d * (step * s);
+        if (covered(g, shift)) continue;
+        for (size_t i : g) boxes[i].x += shift.x(), boxes[i].y += shift.y();
+        cleared = true;
+        break;
+      }
+  }
+}
+
 namespace {
 
 // "5–9" for 5,6,7,8,9; "5,7" otherwise (classes numbered from 0, as everywhere).
@@ -277,6 +336,7 @@ struct SceneContent::Private {
   // Where each label belongs (world, beside its tip) and its text's size in pixels (rebuild);
   // placeLabels turns them into pixels on every frame, whatever the rotation, and the boxes it drew.
   std::vector<Eigen::Vector3d> labelAnchors;
+  std::vector<DrawnMark> marks;  // the last frame's arrows and spheres in pixels (placeLabels)
   std::vector<std::pair<double, double>> labelSizes;
   std::vector<LabelBox> labelBoxes;
   vtkNew<vtkCallbackCommand> placeLabelsCommand;
@@ -621,12 +681,26 @@ void SceneContent::placeLabels() {
   }
   // Labels of one place (classes drawn there that are not the same classifier) make one row, in
   // class order, centred on it: "5 6 7 8 9", then apart from the others as any labels.
+  auto project = [&](const Eigen::Vector3d& v) {
+    r->SetWorldPoint(v.x(), v.y(), v.z(), 1.0);
+    r->WorldToDisplay();
+    const double* d = r->GetDisplayPoint();
+    return Eigen::Vector2d(d[0], d[1]);
+  };
+  const Eigen::Vector2d centre = project(Eigen::Vector3d::Zero());
+  std::vector<std::vector<size_t>> groups;
+  std::vector<Eigen::Vector2d> outward;
   std::vector<bool> placed(boxes.size(), false);
   for (size_t i = 0; i < boxes.size(); ++i) {
     if (placed[i]) continue;
     std::vector<size_t> row{i};
     for (size_t j = i + 1; j < boxes.size(); ++j)
       if (!placed[j] && std::abs(boxes[j].x - boxes[i].x) < 2 && std::abs(boxes[j].y - boxes[i].y) < 2) row.push_back(j);
+    // Away from the drawn centre through the place (straight up where the place is the centre).
+    const Eigen::Vector2d away = Eigen::Vector2d(boxes[i].x, boxes[i].y) - centre;
+    outward.push_back(away.norm() > 1 ? Eigen::Vector2d(away.normalized()) : Eigen::Vector2d(0, 1));
+    groups.push_back(row);
+    placed[i] = true;
     if (row.size() < 2) continue;
     // With a gap a digit wide: "2 3" must not read as class 23.
     const double gap = 7 * p->fontScale;
@@ -634,6 +708,46 @@ void SceneContent::placeLabels() {
     for (size_t j : row) width += boxes[j].w, placed[j] = true;
     double x = boxes[i].x - width / 2;
     for (size_t j : row) boxes[j].x = x + boxes[j].w / 2, x += boxes[j].w + gap;  // `which` is in class order
+  }
+  // Off the arrows and the class means' spheres as this frame draws them (a label printed over
+  // the sphere or the shaft of another class, "1" on class 1's mean): outwards a little at a time.
+  p->marks.clear();
+  if (!which.empty()) {
+    double up[3];
+    r->GetActiveCamera()->GetViewUp(up);
+    const Eigen::Vector3d viewUp(up[0], up[1], up[2]);
+    const double shaft = 2.5 * p->fontScale;
+    for (int k = 0; k < W_.rows(); ++k) {
+      Eigen::Vector3d tip = W_.row(k).transpose();
+      if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
+      if (tip.norm() > 1e-12) p->marks.push_back({centre, project(tip), shaft});
+    }
+    if (p->spheres.actor->GetVisibility())
+      for (int k = 0; k < H_.rows(); ++k) {
+        const Eigen::Vector3d h = H_.row(k).transpose();
+        const Eigen::Vector2d c = project(h);
+        p->marks.push_back({c, c, (project(h + 0.045 * viewUp) - c).norm() + 1});
+      }
+    clearLabelsOfMarks(boxes, groups, outward, p->marks, 2 * p->fontScale, 10);
+  }
+  // Below the legend and the inset where a label would print over them (zoomed in, a majority's
+  // label reached the legend's lines).
+  std::vector<LabelBox> corners;
+  if (p->legendWidth > 0 && p->legendHeight > 0) {
+    const double x0 = origin[0] + 0.006 * size[0], y1 = origin[1] + 0.994 * size[1];
+    corners.push_back({x0 + p->legendWidth / 2.0, y1 - p->legendHeight / 2.0, double(p->legendWidth), double(p->legendHeight)});
+  }
+  if (p->insetBox.size() == 4) {
+    const double x0 = origin[0] + p->insetBox[0] * size[0], x1 = origin[0] + p->insetBox[2] * size[0];
+    const double y0 = origin[1] + p->insetBox[1] * size[1], y1 = origin[1] + p->insetBox[3] * size[1];
+    corners.push_back({(x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0});
+  }
+  for (const auto& g : groups) {
+    double down = 0;
+    for (size_t i : g)
+      for (const auto& c : corners)
+        if (boxes[i].overlaps(c)) down = std::max(down, boxes[i].y + boxes[i].h / 2 - (c.y - c.h / 2) + 2);
+    for (size_t i : g) boxes[i].y -= down;
   }
   const double margin = 3 * p->fontScale;
   const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,
@@ -649,6 +763,7 @@ void SceneContent::placeLabels() {
 }
 
 std::vector<LabelBox> SceneContent::labelBoxes() const { return p->labelBoxes; }
+std::vector<DrawnMark> SceneContent::drawnMarks() const { return p->marks; }
 
 void SceneContent::setReference(const Eigen::MatrixX3d& etf) {
   p->reference.clear();

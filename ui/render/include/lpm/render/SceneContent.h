@@ -65,6 +65,21 @@ struct LabelBox {
 /// row too narrow still overlaps goes up a line. Labels that do not overlap stay where they are.
 void separateLabels(std::vector<LabelBox>& boxes, double left, double right);
 
+/// Something drawn that a label must not cover, in pixels: the segment a-b widened by `radius`
+/// (an arrow), or a disc where a == b (a class mean's sphere).
+struct DrawnMark {
+  Eigen::Vector2d a, b;
+  double radius = 0;
+  /// Whether the mark reaches into the box.
+  bool covers(const LabelBox& box) const;
+};
+/// Moves each group of labels (a row of one place moves whole) by the least multiple of `step`
+/// (at most `steps`) along its direction (unit, in pixels), or that turned by 45 or 90 degrees,
+/// that covers no mark; a group that finds no clear place within that stays where it was.
+void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vector<size_t>>& groups,
+                        const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
+                        double step, int steps);
+
 class SceneContent {
 public:
   SceneContent();
@@ -136,6 +151,9 @@ public:
   /// The class labels at the arrows as the last frame drew them, boxes in pixels: beside their
   /// tips, apart where they would overlap (separateLabels), inside the view.
   std::vector<LabelBox> labelBoxes() const;
+  /// The arrows and class-mean spheres as the last frame drew them, in pixels (the marks labels
+  /// keep clear of: clearLabelsOfMarks).
+  std::vector<DrawnMark> drawnMarks() const;
   /// The class labels drawn (at the arrows, then in the minority inset), in drawing order.
   std::vector<std::string> shownLabels() const;
   /// The legend and note in the view's corners (exports hide them and draw them as vector text).
