@@ -38,6 +38,7 @@
 #include "lpm/Parameters.h"
 #include "lpm/Version.h"
 #include "lpm/render/SceneContent.h"
+#include "lpm/ui/ChoiceCombo.h"
 #include "lpm/ui/CheckpointPanel.h"
 #include "lpm/ui/CosinePlot.h"
 #include <QPalette>
@@ -370,8 +371,14 @@ void MainWindow::buildMenus() {
   setPlayRange(playFrom_, playTo_, playSeconds_);  // its tooltip
   tools->addAction(reset);
   tools->addSeparator();
-  auto* combo = new QComboBox(this);
+  // As wide as the tool bar leaves, 24 characters at least: sized to its longest title it went
+  // into the tool bar's overflow menu when presentation's 1.5x text came on (ChoiceCombo shortens
+  // a title that does not fit to the part before its colon).
+  auto* combo = new ChoiceCombo(this);
   combo->setObjectName("PresetCombo");
+  combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  combo->setMinimumContentsLength(24);
+  combo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   combo->addItem(tr("Presets…"));
   for (const auto& p : presets()) combo->addItem(QString::fromStdString(p.title), QString::fromStdString(p.name));
   connect(combo, &QComboBox::activated, this, [this, combo](int i) {

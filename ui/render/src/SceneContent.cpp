@@ -189,12 +189,16 @@ bool DrawnMark::covers(const LabelBox& box) const {
 void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vector<size_t>>& groups,
                         const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
                         double step, int steps) {
+  // A move must also not put a label onto another (sideways, "7" went past "8": "5 6 8 7 9").
   auto covered = [&](const std::vector<size_t>& g, const Eigen::Vector2d& shift) {
+    const bool moving = shift.squaredNorm() > 0;
     for (size_t i : g) {
       LabelBox moved = boxes[i];
       moved.x += shift.x(), moved.y += shift.y();
       for (const auto& m : marks)
         if (m.covers(moved)) return true;
+      for (size_t j = 0; moving && j < boxes.size(); ++j)
+        if (std::find(g.begin(), g.end(), j) == g.end() && moved.overlaps(boxes[j])) return true;
     }
     return false;
   };
@@ -728,6 +732,10 @@ void SceneContent::placeLabels() {
         const Eigen::Vector2d c = project(h);
         p->marks.push_back({c, c, (project(h + 0.045 * viewUp) - c).norm() + 1});
       }
+    // Apart first (a fan's labels in a row, in class order), then each moves only where it meets
+    // no other label: cleared first, separateLabels scattered a fan's labels over two lines.
+    const double m = 3 * p->fontScale;
+    separateLabels(boxes, origin[0] + m, origin[0] + size[0] - m);
     clearLabelsOfMarks(boxes, groups, outward, p->marks, 2 * p->fontScale, 10);
   }
   // Below the legend and the inset where a label would print over them (zoomed in, a majority's
