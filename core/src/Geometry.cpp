@@ -210,7 +210,8 @@ Geometry3D GeometryTracker::update(const Solution& s) {
   out.frame = turn * axes;
   out.legend = scale.legend;
   out.minorityPlane = unitPlane(W, s.problem.minority, &out.minorityClasses, &out.minorityAngles);
-  if (K <= kSameClassifierMaxK) out.sameClassifier = sameClassifiers(W);
+  // Of the class means where there are no classifiers (supcon: all "the same" zero, one "0–9").
+  if (K <= kSameClassifierMaxK) out.sameClassifier = sameClassifiers(W.squaredNorm() > 0 ? W : H);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QPainter>
 #include <QTest>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "lpm/Metrics.h"
 #include "lpm/Presets.h"
 #include "lpm/Solver.h"
+#include "lpm/render/CosineChart.h"
 #include "lpm/render/Figure.h"
 #include "lpm/ui/Application.h"
 #include "lpm/ui/CosinePlot.h"
@@ -49,6 +51,31 @@ private slots:
     in.paperFigure = true;
     in.title = "Figure 3(a): K = 10, EW = 1, EH = 5";
     render::buildFigure(in, chart, scene, caption);
+  }
+
+  void legendKeepsClearOfTheCurves() {
+    // Figure 3(a)'s three curves at the CLI's 900 x 600: the legend, inside the plot, lies 5 px
+    // clear of every curve (the KA = 3 curve passed under its corner: "covers the green curve").
+    render::CosineChart c;
+    render::fillChart(c, chart);
+    QImage img(900, 600, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    {
+      QPainter p(&img);
+      p.setRenderHint(QPainter::Antialiasing);
+      c.paint(p, QRectF(0, 0, 900, 600));
+    }
+    const QRectF box = c.legendBox();
+    QVERIFY(!box.isEmpty() && c.plotArea().contains(box));
+    int near = 0;
+    for (int y = int(box.top()) - 4; y <= int(box.bottom()) + 4; ++y)
+      for (int x = int(box.left()) - 4; x <= int(box.right()) + 4; ++x) {
+        if (box.adjusted(-1, -1, 1, 1).contains(QPointF(x, y)) || !img.rect().contains(x, y)) continue;  // the frame and inside
+        const QColor px = img.pixelColor(x, y);
+        near += px.saturation() > 120 && px.value() > 80;  // a curve's colour, not grid or frame grey
+      }
+    QVERIFY2(near == 0, qPrintable(QStringLiteral("%1 coloured pixels within 4 px of the legend at %2,%3 %4x%5")
+                                       .arg(near).arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height())));
   }
 
   void paperFigureHasThreeCurves() {

@@ -216,6 +216,39 @@ private slots:
     w->scene()->content().resetCamera();
   }
 
+  void labelsNameWhatIsDrawn() {
+    // Supervised contrastive has no classifiers: each class mean is labelled, and only the
+    // collapsed minority's share one ("0–9" stood beside the majority, as if all ten coincided).
+    QVERIFY(w->applyPreset("supcon"));
+    settle();
+    (void)w->scene()->grabFrame();
+    const auto shown = w->scene()->content().shownLabels();
+    for (const char* l : {"0", "1", "2", "3", "4", "5–9"})
+      QVERIFY2(std::find(shown.begin(), shown.end(), std::string(l)) != shown.end(), l);
+    QVERIFY(std::find(shown.begin(), shown.end(), std::string("0–9")) == shown.end());
+    // Collapsed by the criterion (fig3a at R = 12.19: cosine 0.999), no cone beside the inset's
+    // "collapsed": the cone and the inset say the same.
+    QVERIFY(w->applyPreset("fig3a"));
+    TwoSizeParams p = w->model()->params();
+    p.R = 12.19;
+    QVERIFY(w->model()->setParams(p, "R"));
+    settle();
+    QVERIFY(w->model()->latest()->metrics.minorityState == MinorityState::Collapsed);
+    QCOMPARE(w->scene()->content().minorityConeDegrees(), 0.0);
+    // Zoomed in until class 0's place leaves the view, its label goes too (it was held at the edge).
+    vtkCamera* cam = w->scene()->renderer()->GetActiveCamera();
+    cam->Zoom(6);
+    (void)w->scene()->grabFrame();
+    const auto zoomed = w->scene()->content().shownLabels();
+    QVERIFY2(std::find(zoomed.begin(), zoomed.end(), std::string("0")) == zoomed.end(), "label 0 out of view but shown");
+    w->scene()->content().resetCamera();
+    (void)w->scene()->grabFrame();
+    const auto back = w->scene()->content().shownLabels();
+    QVERIFY(std::find(back.begin(), back.end(), std::string("0")) != back.end());
+    QVERIFY(w->applyPreset("fig3a"));
+    settle();
+  }
+
   void labelsKeepOffMarks() {
     // A label over a disc or across a segment is covered; moved outwards it clears them.
     using render::DrawnMark, render::LabelBox;

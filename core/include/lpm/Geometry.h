@@ -46,7 +46,8 @@ struct Geometry3D {
   Eigen::VectorXd minorityAngles;  ///< each one's true angle to their mean direction, radians
   std::vector<int> minorityClasses;
   /// For each class, the first class whose classifier is the same vector in full dimension
-  /// (sameClassifiers); empty beyond kSameClassifierMaxK classes. Labels merge only for these.
+  /// (sameClassifiers; of the class means where there are no classifiers, supcon); empty beyond
+  /// kSameClassifierMaxK classes. Labels merge only for these.
   std::vector<int> sameClassifier;
 };
 constexpr int kSameClassifierMaxK = 64;

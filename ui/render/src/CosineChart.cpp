@@ -469,10 +469,18 @@ void CosineChart::paint(QPainter& p, const QRectF& rect, bool withCurrentR) {
           {area.left() + inset, area.bottom() - inset - ls.height()},
           {area.right() - inset - ls.width(), area.center().y() - ls.height() / 2},
           {area.center().x() - ls.width() / 2, area.bottom() - inset - ls.height()}};
+      // Clear of everything drawn by 5 px (a 3 px curve passing the box's corner was drawn under
+      // its frame): the corners first, then anywhere on a grid of eighths of the free range.
       if (ls.width() < area.width() - 2 * inset && ls.height() < area.height() - 2 * inset) {
-        for (const QPointF& c : corners) {
+        std::vector<QPointF> places = corners;
+        const double x0 = area.left() + inset, y0 = area.top() + inset;
+        const double xs = area.width() - 2 * inset - ls.width(), ys = area.height() - 2 * inset - ls.height();
+        for (int j = 0; j <= 8; ++j)
+          for (int i = 0; i <= 8; ++i) places.emplace_back(x0 + xs * i / 8, y0 + ys * j / 8);
+        const double clear = 5 * s;
+        for (const QPointF& c : places) {
           const QRectF box(c, ls);
-          if (covered(area, box) == 0) {
+          if (covered(area, box.adjusted(-clear, -clear, clear, clear)) == 0) {
             legend_ = box;
             break;
           }

@@ -34,9 +34,8 @@
 #include "lpm/render/SceneContent.h"
 
 namespace lpm::render {
-namespace {
 
-void fill(CosineChart& c, const ChartData& d) {
+void fillChart(CosineChart& c, const ChartData& d) {
   c.setRange(d.Rmin, d.Rmax);
   c.setQuantity(d.quantity);
   std::vector<SweepPoint> curve = d.curve;
@@ -53,6 +52,8 @@ void fill(CosineChart& c, const ChartData& d) {
   c.setTitle(d.title);
   c.setDarkTheme(false);
 }
+
+namespace {
 
 void fill(SceneContent& s, const SceneData& d, double fontScale) {
   s.setFontScale(fontScale);
@@ -156,7 +157,7 @@ void paintCombined(QPainter& p, const QRectF& rect, const SceneData& scene, cons
   const QRectF chartRect(rect.left() + rect.width() / 2, rect.top(), rect.width() / 2, rect.height() - capH);
   paintScene(p, sceneRect, scene, pixelsPerUnit);
   CosineChart c;
-  fill(c, chart);
+  fillChart(c, chart);
   c.paint(p, chartRect);
   if (capH > 0) {
     p.setPen(QColor::fromRgbF(0.1f, 0.1f, 0.12f));
@@ -278,7 +279,7 @@ void writeDrawing(const std::string& what, const std::string& path, const Export
 
 void exportChart(const ChartData& data, const std::string& path, const ExportSize& size) {
   CosineChart chart;
-  fill(chart, data);
+  fillChart(chart, data);
   writeDrawing("plot export", path, size, chart.title(), [&](QPainter& p, const QRectF& r) { chart.paint(p, r); });
 }
 
@@ -326,7 +327,7 @@ void exportCombined(const SceneData& scene, const ChartData& chart, const std::s
     savePng(img, path);
   } else {
     CosineChart c;
-    fill(c, chart);
+    fillChart(c, chart);
     writeVectorPage(path, size.width, size.height, c.title(), [&](QPainter& p, const QRectF& page) {
       p.setRenderHint(QPainter::SmoothPixmapTransform);
       paintCombined(p, page, scene, chart, caption, 2.0);  // the 3D scene at 144 dpi

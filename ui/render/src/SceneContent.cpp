@@ -113,7 +113,9 @@ std::optional<MinorityCone> minorityCone(const Eigen::MatrixX3d& W, const std::v
   for (int k = 0; k < W.rows(); ++k)
     if (k < static_cast<int>(minority.size()) && minority[k] && W.row(k).norm() > 1e-12) mean += W.row(k).transpose().normalized();
   const double angle = meanAngleToMean(inset);
-  if (plane.rows() < 2 || !(mean.norm() > 1e-9) || angle * 180 / M_PI < 0.5) return std::nullopt;
+  // Collapsed by the metrics' criterion (cosine >= 1 - 1e-3, the inset's "collapsed"): no cone,
+  // whatever angle is left (at R = 12.19 a 1-degree cone stood beside "collapsed, cos 0.999").
+  if (plane.rows() < 2 || inset.collapsed || !(mean.norm() > 1e-9) || angle * 180 / M_PI < 0.5) return std::nullopt;
   return MinorityCone{mean.normalized(), angle};
 }
 
@@ -341,6 +343,7 @@ struct SceneContent::Private {
   // placeLabels turns them into pixels on every frame, whatever the rotation, and the boxes it drew.
   std::vector<Eigen::Vector3d> labelAnchors;
   std::vector<DrawnMark> marks;  // the last frame's arrows and spheres in pixels (placeLabels)
+  std::vector<bool> labelWanted;  // labels the data shows; placeLabels hides those out of view
   std::vector<std::pair<double, double>> labelSizes;
   std::vector<LabelBox> labelBoxes;
   vtkNew<vtkCallbackCommand> placeLabelsCommand;
@@ -584,6 +587,11 @@ void SceneContent::rebuild() {
   for (int k = 0; k < K; ++k) {
     Eigen::Vector3d tip = W_.row(k).transpose();
     if (unitArrows_ && tip.norm() > 1e-12) tip.normalize();
+    // No arrow (supcon, a vanished classifier): the label goes beyond the class mean's sphere.
+    if (tip.norm() <= 1e-12 && k < H_.rows() && p->spheres.actor->GetVisibility()) {
+      const Eigen::Vector3d h = H_.row(k).transpose();
+      if (h.norm() > 1e-12) tip = h.normalized() * (h.norm() + 0.045);
+    }
     // Beyond the arrow's tip and beyond its class mean's sphere where that lies further along
     // (h_k and w_k align as they collapse: the label was printed on the sphere, blue on blue).
     double reach = tip.norm();
@@ -628,10 +636,12 @@ void SceneContent::rebuild() {
   }
   p->labelAnchors.assign(p->labels.size(), Eigen::Vector3d::Zero());
   p->labelSizes.assign(p->labels.size(), {0.0, 0.0});
+  p->labelWanted.assign(p->labels.size(), false);
   for (size_t k = 0; k < p->labels.size(); ++k) {
     auto& label = p->labels[k];
     const bool live = static_cast<int>(k) < K;
-    label->SetVisibility(live && labelled && shown[k]);
+    p->labelWanted[k] = live && labelled && shown[k];
+    label->SetVisibility(p->labelWanted[k]);
     if (!live) continue;
     const bool minor = k < minority_.size() && minority_[k];
     p->labelAnchors[k] = at[k];
@@ -675,11 +685,16 @@ void SceneContent::placeLabels() {
   std::vector<size_t> which;
   std::vector<LabelBox> boxes;
   for (size_t k = 0; k < p->labels.size(); ++k) {
-    if (!p->labels[k]->GetVisibility() || k >= p->labelAnchors.size()) continue;
+    if (k >= p->labelWanted.size() || !p->labelWanted[k] || k >= p->labelAnchors.size()) continue;
     const Eigen::Vector3d& a = p->labelAnchors[k];
     r->SetWorldPoint(a.x(), a.y(), a.z(), 1.0);
     r->WorldToDisplay();
     const double* d = r->GetDisplayPoint();
+    // Zoomed in, a label whose place has left the view goes with it (it was held at the edge,
+    // naming nothing there).
+    const bool inView = d[0] >= origin[0] && d[0] <= origin[0] + size[0] && d[1] >= origin[1] && d[1] <= origin[1] + size[1];
+    p->labels[k]->SetVisibility(inView);
+    if (!inView) continue;
     which.push_back(k);
     boxes.push_back({d[0], d[1], p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
   }

@@ -159,6 +159,8 @@ private:
 /// .png (size x scale pixels, every length scaled), .pdf (size in points), .svg. Throws lpm::Error
 /// with a clear message (unknown extension, a folder that does not exist, ...).
 void exportChart(const ChartData& chart, const std::string& path, const ExportSize& size);
+/// A chart set to `data`, in the print theme, as every export draws it.
+void fillChart(CosineChart& chart, const ChartData& data);
 /// The phase diagram (PhaseChart): .png, .pdf (vector), .svg; `current` marks (R, y).
 void exportPhase(const PhaseDiagram& diagram, std::optional<std::pair<double, double>> current,
                  const std::string& path, const ExportSize& size);

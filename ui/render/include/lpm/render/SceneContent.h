@@ -45,7 +45,8 @@ struct MinorityInset {
 
 /// The minority cone: round the minority's mean direction as drawn (`axis`, unit), its rim on the
 /// unit sphere at their mean angle to their mean (`angle`, radians, from the inset's full-dimensional
-/// fan). None when the fan is empty or they are collapsed (under half a degree). One rule for the
+/// fan). None when the fan is empty or they are collapsed (the inset's criterion, or under half a
+/// degree). One rule for the
 /// view (SceneContent) and the glTF export.
 struct MinorityCone {
   Eigen::Vector3d axis;
