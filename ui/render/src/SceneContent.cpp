@@ -682,30 +682,30 @@ void SceneContent::placeLabels() {
   const int* size = r->GetSize();
   const int* origin = r->GetOrigin();
   if (size[0] <= 0 || size[1] <= 0) return;
-  std::vector<size_t> which;
-  std::vector<LabelBox> boxes;
-  for (size_t k = 0; k < p->labels.size(); ++k) {
-    if (k >= p->labelWanted.size() || !p->labelWanted[k] || k >= p->labelAnchors.size()) continue;
-    const Eigen::Vector3d& a = p->labelAnchors[k];
-    r->SetWorldPoint(a.x(), a.y(), a.z(), 1.0);
-    r->WorldToDisplay();
-    const double* d = r->GetDisplayPoint();
-    // Zoomed in, a label whose place has left the view goes with it (it was held at the edge,
-    // naming nothing there).
-    const bool inView = d[0] >= origin[0] && d[0] <= origin[0] + size[0] && d[1] >= origin[1] && d[1] <= origin[1] + size[1];
-    p->labels[k]->SetVisibility(inView);
-    if (!inView) continue;
-    which.push_back(k);
-    boxes.push_back({d[0], d[1], p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
-  }
-  // Labels of one place (classes drawn there that are not the same classifier) make one row, in
-  // class order, centred on it: "5 6 7 8 9", then apart from the others as any labels.
+  const double margin = 3 * p->fontScale;
+  const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,
+               top = origin[1] + size[1] - margin;
   auto project = [&](const Eigen::Vector3d& v) {
     r->SetWorldPoint(v.x(), v.y(), v.z(), 1.0);
     r->WorldToDisplay();
     const double* d = r->GetDisplayPoint();
     return Eigen::Vector2d(d[0], d[1]);
   };
+  std::vector<size_t> which;
+  std::vector<LabelBox> boxes;
+  for (size_t k = 0; k < p->labels.size(); ++k) {
+    if (k >= p->labelWanted.size() || !p->labelWanted[k] || k >= p->labelAnchors.size()) continue;
+    const Eigen::Vector2d d = project(p->labelAnchors[k]);
+    // Zoomed in, a label whose place has left the view goes with it (it was held at the edge,
+    // naming nothing there).
+    const bool inView = d.x() >= origin[0] && d.x() <= origin[0] + size[0] && d.y() >= origin[1] && d.y() <= origin[1] + size[1];
+    p->labels[k]->SetVisibility(inView);
+    if (!inView) continue;
+    which.push_back(k);
+    boxes.push_back({d.x(), d.y(), p->labelSizes[k].first + 4 * p->fontScale, p->labelSizes[k].second + 2 * p->fontScale});
+  }
+  // Labels of one place (classes drawn there that are not the same classifier) make one row, in
+  // class order, centred on it: "5 6 7 8 9", then apart from the others as any labels.
   const Eigen::Vector2d centre = project(Eigen::Vector3d::Zero());
   std::vector<std::vector<size_t>> groups;
   std::vector<Eigen::Vector2d> outward;
@@ -749,8 +749,7 @@ void SceneContent::placeLabels() {
       }
     // Apart first (a fan's labels in a row, in class order), then each moves only where it meets
     // no other label: cleared first, separateLabels scattered a fan's labels over two lines.
-    const double m = 3 * p->fontScale;
-    separateLabels(boxes, origin[0] + m, origin[0] + size[0] - m);
+    separateLabels(boxes, left, right);
     clearLabelsOfMarks(boxes, groups, outward, p->marks, 2 * p->fontScale, 10);
   }
   // Below the legend and the inset where a label would print over them (zoomed in, a majority's
@@ -772,9 +771,6 @@ void SceneContent::placeLabels() {
         if (boxes[i].overlaps(c)) down = std::max(down, boxes[i].y + boxes[i].h / 2 - (c.y - c.h / 2) + 2);
     for (size_t i : g) boxes[i].y -= down;
   }
-  const double margin = 3 * p->fontScale;
-  const double left = origin[0] + margin, right = origin[0] + size[0] - margin, bottom = origin[1] + margin,
-               top = origin[1] + size[1] - margin;
   separateLabels(boxes, left, right);
   for (size_t i = 0; i < which.size(); ++i) {
     LabelBox& b = boxes[i];
