@@ -245,6 +245,17 @@ private slots:
     (void)w->scene()->grabFrame();
     const auto back = w->scene()->content().shownLabels();
     QVERIFY(std::find(back.begin(), back.end(), std::string("0")) != back.end());
+    // 25 minority classes: their labels a ruler, every fifth and the last, not 25 scattered over
+    // the cone far from their short arrows.
+    p = w->model()->params();
+    p.KA = 5, p.KB = 25, p.R = 8;
+    QVERIFY(w->model()->setParams(p, "KB"));
+    settle();
+    (void)w->scene()->grabFrame();
+    const auto ruler = w->scene()->content().shownLabels();
+    QCOMPARE(w->scene()->content().labelBoxes().size(), size_t(5 + 6));
+    for (const char* l : {"5", "10", "15", "20", "25", "29"})
+      QVERIFY2(std::find(ruler.begin(), ruler.end(), std::string(l)) != ruler.end(), l);
     QVERIFY(w->applyPreset("fig3a"));
     settle();
   }

@@ -634,6 +634,17 @@ void SceneContent::rebuild() {
       shown[part.front()] = true;
     }
   }
+  // A group of more than ten labels reads as a ruler: every step-th in class order and its last
+  // (at K = 30 the 25 minority labels were scattered over the cone, far from their short arrows).
+  for (const bool minorGroup : {false, true}) {
+    std::vector<int> members;
+    for (int k = 0; k < K; ++k)
+      if (shown[k] && (k < static_cast<int>(minority_.size()) && minority_[k]) == minorGroup) members.push_back(k);
+    if (members.size() <= 10) continue;
+    const size_t step = (members.size() + 5) / 6;
+    for (size_t i = 0; i < members.size(); ++i)
+      if (i % step != 0 && i + 1 != members.size()) shown[members[i]] = false;
+  }
   p->labelAnchors.assign(p->labels.size(), Eigen::Vector3d::Zero());
   p->labelSizes.assign(p->labels.size(), {0.0, 0.0});
   p->labelWanted.assign(p->labels.size(), false);
