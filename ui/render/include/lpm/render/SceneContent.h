@@ -75,8 +75,9 @@ struct DrawnMark {
   bool covers(const LabelBox& box) const;
 };
 /// Moves each group of labels (a row of one place moves whole) by the least multiple of `step`
-/// (at most `steps`) along its direction (unit, in pixels), or that turned by 45 or 90 degrees,
-/// that covers no mark; a group that finds no clear place within that stays where it was.
+/// (at most `steps`, half that for a label with another beside it) along its direction (unit, in
+/// pixels), or that turned by 45 degrees, that covers no mark and meets no other label; a group
+/// that finds no clear place within that stays where it was.
 void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vector<size_t>>& groups,
                         const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
                         double step, int steps);
