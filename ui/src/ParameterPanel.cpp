@@ -216,7 +216,7 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     return combo;
   };
   choice("model", tr("Model"), "ModelCombo",
-         {tr("Layer-peeled (classifiers and features)"), tr("Supervised contrastive (features only)")}, "model",
+         {tr("Layer-peeled (classifiers and features)"), tr("SupCon: supervised contrastive (features only)")}, "model",
          QString::fromStdString(parameter("model").help));
   QStringList losses;
   for (const auto& name : lossNames()) {
