@@ -11,6 +11,7 @@ namespace lpm::cli {
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names) {
   texts.presetOption = sub->add_option("--preset", texts.preset,
                                        "start from a preset's parameters (" + presetNames() + "); options given change them");
+  sub->add_option("--set", texts.sets, "NAME=VALUE, the same as --NAME VALUE (as lpm figure and lpm-studio take it); repeatable");
   for (const auto& name : names) {
     const auto& spec = parameter(name);
     texts.text[name] = spec.defaultText;
@@ -31,6 +32,12 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
   for (const auto& [name, text] : texts.text) {
     in.offered.push_back(name);
     if (texts.given(name)) in.given[name] = text;
+  }
+  // --set NAME=VALUE is --NAME VALUE: the same checks (paramsFromInput), not applyAssignment's.
+  for (const auto& set : texts.sets) {
+    const auto [name, value] = splitAssignment(set);
+    if (in.given.count(name)) throw InvalidInput(name + " is given twice (--" + name + " or --set " + name + "=)");
+    in.given[name] = value;
   }
   return paramsFromInput(in);
 }

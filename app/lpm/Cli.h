@@ -44,12 +44,14 @@ struct ParamTexts {
   std::map<std::string, const CLI::Option*> option;
   std::string preset;  ///< --preset NAME: its parameters, then the ones given on top
   const CLI::Option* presetOption = nullptr;
+  std::vector<std::string> sets;  ///< --set NAME=VALUE, as lpm figure and lpm-studio take them
   bool given(const std::string& name) const {
     const auto it = option.find(name);
     return it != option.end() && it->second->count() > 0;
   }
 };
-/// Adds --preset and --NAME for each registry parameter in `names`, with its help and default.
+/// Adds --preset, --set NAME=VALUE and --NAME for each registry parameter in `names`, with its
+/// help and default.
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names);
 /// The parameters, each checked by its registry entry (InvalidInput names the bad one). Giving
 /// --lambda-W/--lambda-H/--lambda-b chooses the penalized form (then --EW/--EH are refused); a

@@ -61,7 +61,7 @@ lpm::render::FigureInputs figureInputs(const FigureArgs& a) {
   bool setsApplied = false;
   if (!a.preset.empty()) {
     const auto p = lpm::findPreset(a.preset);
-    if (!p) throw lpm::InvalidInput("unknown preset '" + a.preset + "'");
+    if (!p) throw lpm::InvalidInput("unknown preset '" + a.preset + "'; the presets are " + lpm::presetNames());
     in.params = p->params;
     in.paperFigure = p->paperFigure;
     if (p->paperFigure) in.title = p->title;

@@ -318,14 +318,20 @@ std::string parameterText(const TwoSizeParams& p, const std::string& name) {
   return fmt(v);
 }
 
-void applyAssignment(TwoSizeParams& p, const std::string& assignment) {
+std::pair<std::string, std::string> splitAssignment(const std::string& assignment) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos) throw InvalidInput("--set expects NAME=VALUE, got '" + assignment + "'");
   auto trim = [](std::string t) {
     const auto a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t");
     return a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
   };
-  const std::string name = trim(assignment.substr(0, eq)), text = trim(assignment.substr(eq + 1));
+  const std::string name = eq == std::string::npos ? std::string() : trim(assignment.substr(0, eq));
+  if (name.empty()) throw InvalidInput("--set expects NAME=VALUE, got '" + assignment + "'");
+  return {name, trim(assignment.substr(eq + 1))};
+}
+
+void applyAssignment(TwoSizeParams& p, const std::string& assignment) {
+  const auto parts = splitAssignment(assignment);
+  const std::string &name = parts.first, &text = parts.second;
   if (name == "K") {  // total classes: the minority takes the rest
     TwoSizeParams q = p;
     const double K = parseNumber("K", text);

@@ -903,6 +903,24 @@ private slots:
     panel->setHiddenInPresentation({});
   }
 
+  void everyChoiceHasItsEntry() {
+    // Each choice combo lists every choice of the registry (the Pareto tail had none: imagenet-lt
+    // left the Sizes box blank).
+    for (const auto& spec : parameterRegistry()) {
+      if (spec.type != ParameterType::Choice) continue;
+      QComboBox* c = nullptr;
+      for (auto* combo : w->panel()->findChildren<ChoiceCombo*>())
+        for (int i = 0; i < combo->count() && !c; ++i)
+          if (combo->itemData(i).toString().toStdString() == spec.choices.front()) c = combo;
+      QVERIFY2(c, spec.name.c_str());
+      QCOMPARE(c->count(), int(spec.choices.size()));
+    }
+    QVERIFY(w->applyPreset("imagenet-lt"));
+    QVERIFY(!w->panel()->profile()->currentText().isEmpty());
+    QVERIFY(w->applyPreset("fig3a"));
+    settle();
+  }
+
   void choicesShortenInsteadOfClipping() {
     // A combo narrower than its choice shows the choice's short name, then that elided; never
     // the clipped "Layer-peeled (clas" of QComboBox. The list keeps the whole names.

@@ -733,7 +733,9 @@ void CheckpointPanel::refreshSummary() {
   }
   if (const auto& o = doc_->overlay())
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(o->distance, 0, 'f', 3);
-  auto warn = [](const QString& t) { return "<br><span style='color:#b2182b'>" + t.toHtmlEscaped() + "</span>"; };
+  // A red that reads on either theme (the light theme's #b2182b is 2:1 on the dark window).
+  const QString red = palette().color(QPalette::Window).lightness() < 128 ? QStringLiteral("#ff8a80") : QStringLiteral("#b2182b");
+  auto warn = [red](const QString& t) { return "<br><span style='color:" + red + "'>" + t.toHtmlEscaped() + "</span>"; };
   if (!net->note().empty()) text += warn(QString::fromStdString(net->note()));
   if (f && !f->mismatch.empty()) text += warn("⚠ " + QString::fromStdString(f->mismatch));
   for (const auto& w : net->checkpoint().warnings()) text += warn("⚠ " + QString::fromStdString(w));

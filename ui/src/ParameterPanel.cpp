@@ -216,7 +216,7 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
     return combo;
   };
   choice("model", tr("Model"), "ModelCombo",
-         {tr("Layer-peeled (classifiers and features)"), tr("SupCon: supervised contrastive (features only)")}, "model",
+         {tr("Layer-peeled (classifiers and features)"), tr("SupCon: supervised contrastive")}, "model",
          QString::fromStdString(parameter("model").help));
   QStringList losses;
   for (const auto& name : lossNames()) {
@@ -229,10 +229,13 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   choice("budget", tr("Budget"), "BudgetCombo", {tr("Constrained: energies E_W, E_H"), tr("Penalized: weight decay λ_W, λ_H")},
          "budget form", QString::fromStdString(parameter("budget").help));
   profile_ = choice("profile", tr("Sizes"), "ProfileCombo",
-                    {tr("Two sizes: n_B = n_A / R"), tr("Long tail: n_k = R^(-k/(K-1))")}, "class sizes",
+                    {tr("Two sizes: n_B = n_A / R"), tr("Long tail: n_k = R^(-k/(K-1))"),
+                     tr("Pareto tail (as ImageNet-LT)")},
+                    "class sizes",
                     tr("How class sizes follow from R. Two sizes: the paper's KA majority and KB minority "
                        "classes. Long tail: sizes fall exponentially over all K classes; the last KB count as "
-                       "minority. Every class then has its own size (slower, general solve)."));
+                       "minority. Pareto tail: shaped like a Pareto law (as ImageNet-LT). With a tail every "
+                       "class has its own size (slower, general solve)."));
   classifier_ = choice("classifier", tr("Classifier"), "ClassifierCombo", {tr("Learned"), tr("Fixed simplex ETF")},
                        "classifier", QString::fromStdString(parameter("classifier").help));
   // One row per numeric parameter of the registry (lpm/Parameters.h); R gets its "= inf" box.

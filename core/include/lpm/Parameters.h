@@ -6,6 +6,7 @@
 // Adding a parameter is one entry in parameterRegistry() plus its use in the model.
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lpm/Problem.h"
@@ -66,6 +67,8 @@ void setParameter(TwoSizeParams& p, const std::string& name, double value);
 std::string parameterText(const TwoSizeParams& p, const std::string& name);
 /// NAME=VALUE, as `--set` takes it in both executables; also K=N (sets KB = N - KA).
 void applyAssignment(TwoSizeParams& p, const std::string& assignment);
+/// The NAME and VALUE of `--set NAME=VALUE`, trimmed; throws InvalidInput for anything else.
+std::pair<std::string, std::string> splitAssignment(const std::string& assignment);
 /// Why `spec` does not enter the model at `p`, in words after "NAME does not enter the model ":
 /// "with loss ce", "in the penalized form", ... `flag` prefixes the names ("--" on the command line).
 std::string notAppliesReason(const ParameterSpec& spec, const TwoSizeParams& p, const std::string& flag = "");
