@@ -756,6 +756,11 @@ private slots:
       QVERIFY2(std::abs(w->model()->params().EH - fit->EHfit) > 1e-3 * fit->EHfit,
                qPrintable(QString("EH %1, fit %2").arg(w->model()->params().EH).arg(fit->EHfit)));
       QVERIFY2(w->network()->summaryText().contains("not used"), qPrintable(w->network()->summaryText()));
+      // The warning's red reads on the dark theme too (the light theme's was 2:1 on it).
+      w->action("view.dark")->setChecked(true);
+      QVERIFY(w->network()->summaryText().contains("#ff8a80"));
+      w->action("view.dark")->setChecked(false);
+      QVERIFY(w->network()->summaryText().contains("#b2182b"));
     }
     doc()->openNetwork(request(QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100.pt"),
                                QStringLiteral(LPM_TEST_DATA_DIR "/trained/mlp_R100_features.npz")));

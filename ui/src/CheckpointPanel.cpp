@@ -427,6 +427,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   connect(doc_, &Document::networkChanged, this, &CheckpointPanel::refresh);
   connect(doc_, &Document::overlayChanged, this, &CheckpointPanel::refreshSummary);
   connect(doc_->model(), &ExplorerModel::paramsChanged, this, &CheckpointPanel::refreshSummary);
+  connect(doc_, &Document::viewChanged, this, &CheckpointPanel::refreshSummary);  // the warnings' red follows the theme
   connect(doc_, &Document::pinnedChanged, this, [this] { clearPinsButton_->setEnabled(!doc_->pinned().empty()); });
   connect(doc_, &Document::networkLoading, this, [this](bool on, const QString& what) {
     progress_->setValue(0);
@@ -734,7 +735,7 @@ void CheckpointPanel::refreshSummary() {
   if (const auto& o = doc_->overlay())
     text += tr("<br>distance to the model's classifiers (Procrustes, relative): <b>%1</b>").arg(o->distance, 0, 'f', 3);
   // A red that reads on either theme (the light theme's #b2182b is 2:1 on the dark window).
-  const QString red = palette().color(QPalette::Window).lightness() < 128 ? QStringLiteral("#ff8a80") : QStringLiteral("#b2182b");
+  const QString red = doc_->view().dark ? QStringLiteral("#ff8a80") : QStringLiteral("#b2182b");
   auto warn = [red](const QString& t) { return "<br><span style='color:" + red + "'>" + t.toHtmlEscaped() + "</span>"; };
   if (!net->note().empty()) text += warn(QString::fromStdString(net->note()));
   if (f && !f->mismatch.empty()) text += warn("⚠ " + QString::fromStdString(f->mismatch));
