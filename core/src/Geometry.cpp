@@ -64,31 +64,32 @@ Eigen::MatrixXd groupAxes(const Eigen::MatrixXd& U, const std::vector<bool>& min
   };
   // Collapsed by the criterion (mean pairwise cosine >= 1 - 1e-3; for unit rows 1 - |mean|^2 =
   // (1 - cos)(n - 1)/n): below it the spread is rounding noise and must not pick an axis.
-  auto collapsed = [&](const std::vector<Eigen::Index>& group) {
+  const Eigen::VectorXd meanA = mean(A), meanB = mean(B);
+  auto isCollapsed = [](const std::vector<Eigen::Index>& group, const Eigen::VectorXd& m) {
     const double n = static_cast<double>(group.size());
-    return n >= 2 && 1 - mean(group).squaredNorm() < 1e-3 * (n - 1) / n;
+    return n >= 2 && 1 - m.squaredNorm() < 1e-3 * (n - 1) / n;
   };
+  const bool collapsedA = isCollapsed(A, meanA), collapsedB = isCollapsed(B, meanB);
   // A collapsed group is one classifier: its rows count as their mean, so the directions no
   // classifier reaches are exact, not rounding noise.
   Eigen::MatrixXd merged = U;
-  for (const auto* g : {&A, &B})
-    if (collapsed(*g)) {
-      const Eigen::RowVectorXd m = mean(*g).transpose();
-      for (auto k : *g) merged.row(k) = m;
-    }
+  if (collapsedA)
+    for (auto k : A) merged.row(k) = meanA.transpose();
+  if (collapsedB)
+    for (auto k : B) merged.row(k) = meanB.transpose();
   Eigen::BDCSVD<Eigen::MatrixXd> svd(merged, Eigen::ComputeThinV);
   const Eigen::VectorXd& sigma = svd.singularValues();
   const double tiny = 1e-9 * std::max(1.0, sigma.size() ? sigma(0) : 0.0);
   std::vector<Eigen::VectorXd> candidates;
-  if (!A.empty() && !B.empty()) candidates.push_back(mean(A) - mean(B));
-  if (!collapsed(A)) candidates.push_back(combination(A, 1));
-  if (!collapsed(B)) {
+  if (!A.empty() && !B.empty()) candidates.push_back(meanA - meanB);
+  if (!collapsedA) candidates.push_back(combination(A, 1));
+  if (!collapsedB) {
     candidates.push_back(combination(B, 1));
   } else {
     for (Eigen::Index c = sigma.size() - 1; c >= 0 && sigma(c) < tiny; --c) candidates.push_back(svd.matrixV().col(c));
   }
-  for (const auto* g : {&A, &B})
-    if (!collapsed(*g)) candidates.push_back(combination(*g, 2));
+  if (!collapsedA) candidates.push_back(combination(A, 2));
+  if (!collapsedB) candidates.push_back(combination(B, 2));
   for (Eigen::Index c = 0; c < sigma.size() && sigma(c) >= tiny; ++c) candidates.push_back(svd.matrixV().col(c));
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   int d = 0;

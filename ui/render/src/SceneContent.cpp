@@ -41,6 +41,9 @@
 namespace lpm::render {
 
 namespace {
+
+// The legend and the note sit this far (normalized) from the view's corners.
+constexpr double kCornerInset = 0.006;
 void hsv(double hue, double s, double v, double rgb[3]) {
   const double h = std::fmod(hue, 1.0) * 6;
   const int i = static_cast<int>(h) % 6;
@@ -779,7 +782,7 @@ void SceneContent::placeLabels() {
   // label reached the legend's lines).
   std::vector<LabelBox> corners;
   if (p->legendWidth > 0 && p->legendHeight > 0) {
-    const double x0 = origin[0] + 0.006 * size[0], y1 = origin[1] + 0.994 * size[1];
+    const double x0 = origin[0] + kCornerInset * size[0], y1 = origin[1] + (1 - kCornerInset) * size[1];
     corners.push_back({x0 + p->legendWidth / 2.0, y1 - p->legendHeight / 2.0, double(p->legendWidth), double(p->legendHeight)});
   }
   if (p->insetBox.size() == 4) {
@@ -948,7 +951,7 @@ void SceneContent::fitCornerText() {
       // whole width, and the inset goes below it (rebuildInset).
       double room = 0.98 * p->viewWidth;
       const InsetPanel panel = insetPanel(p->aspect, p->viewHeight, p->fontScale, p->inset.plane.rows() >= 2, p->legendHeight);
-      const double beside = (1 - 0.012 - panel.bw - 0.006) * p->viewWidth - 8;
+      const double beside = (1 - 0.012 - panel.bw - kCornerInset) * p->viewWidth - 8;
       if (actor == p->legendText.Get() && panel.on && beside >= 120) room = beside;
       const int wide = width(drawn, size), smallest = static_cast<int>(9 * p->fontScale);
       if (wide > room) size = std::max(smallest, static_cast<int>(size * room / wide));
@@ -989,8 +992,8 @@ void SceneContent::fitCornerText() {
       }
     }
   }
-  p->legendText->SetPosition(0.006, 0.994);
-  p->noteText->SetPosition(0.006, 0.006);
+  p->legendText->SetPosition(kCornerInset, 1 - kCornerInset);
+  p->noteText->SetPosition(kCornerInset, kCornerInset);
   if (legendMoved) rebuildInset();  // it sits below the legend where they would meet
 }
 
@@ -1087,8 +1090,8 @@ void SceneContent::rebuildInset() {
   if (!on) return placeScene();
   // Below the legend where the legend reaches into the panel's columns (its text was drawn over).
   double top = 1 - 0.012;
-  if (p->viewWidth > 0 && p->viewHeight > 0 && 0.006 * p->viewWidth + p->legendWidth > (1 - 0.012 - bw) * p->viewWidth)
-    top = 1 - 0.006 - (p->legendHeight + 6.0) / p->viewHeight;
+  if (p->viewWidth > 0 && p->viewHeight > 0 && kCornerInset * p->viewWidth + p->legendWidth > (1 - 0.012 - bw) * p->viewWidth)
+    top = 1 - kCornerInset - (p->legendHeight + 6.0) / p->viewHeight;
   const double x0 = 1 - 0.012 - bw, y0 = top - bh;
   p->insetBox = {x0, y0, x0 + bw, y0 + bh};
   p->insetPanel->SetViewport(x0, y0, x0 + bw, y0 + bh);
