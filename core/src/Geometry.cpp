@@ -38,11 +38,14 @@ namespace {
 // For a group whose Gram matrix is a I + b J (every solution of the symmetric model), class j of
 // it lands at a c_j on its axis and at 0 on the other group's: each group is an evenly spaced fan
 // in its own plane with the first axis, and the minority's fan closes as it collapses. A
-// collapsed minority has no spread; its axis becomes one no classifier reaches (where U leaves
-// one), so the picture stays flat and nothing jumps at R0. Candidates (nearly) in the span of
-// the ones before are skipped; the rest is filled with centred quadratics in class order, then
-// U's principal axes: one group of one class, a vanished minority, no minority. Each axis' sign
-// is fixed by its construction: the same state always draws the same way, on any path to it.
+// collapsed or vanished minority has no spread; its axis becomes one no classifier reaches (where
+// U leaves one), so the picture stays flat and nothing jumps at R0 or where the minority
+// vanishes. A group beside at most one class of the other (KB = 1, KA = 1, balanced) has two
+// axes of its own: c_j = cos and sin of 2 pi j / n, which put a I + b J on a regular polygon, an
+// even cone of arrows about the first axis (balanced: about cos 4 pi j / n, a ring). Candidates
+// (nearly) in the span of the ones before are skipped; the rest is filled with centred
+// quadratics in class order, then U's principal axes. Each axis' sign is fixed by its
+// construction: the same state always draws the same way, on any path to it.
 Eigen::MatrixXd groupAxes(const Eigen::MatrixXd& U, const std::vector<bool>& minor) {
   const Eigen::Index K = U.rows();
   std::vector<Eigen::Index> A, B;
@@ -52,22 +55,32 @@ Eigen::MatrixXd groupAxes(const Eigen::MatrixXd& U, const std::vector<bool>& min
     for (auto k : group) m += U.row(k).transpose() / static_cast<double>(group.size());
     return m;
   };
-  auto combination = [&](const std::vector<Eigen::Index>& group, int degree) {
+  // sum_i c(i) u_i over the group's classes in order, c(i) of t = i - (n - 1) / 2 and n.
+  auto combination = [&](const std::vector<Eigen::Index>& group, auto c) {
     Eigen::VectorXd v = Eigen::VectorXd::Zero(U.cols());
-    const double n = static_cast<double>(group.size()), mid = (n - 1) / 2;
-    const double meanSquare = (n * n - 1) / 12;  // of (i - mid)^2 over i = 0..n-1
-    for (size_t i = 0; i < group.size(); ++i) {
-      const double t = static_cast<double>(i) - mid;
-      v += (degree == 1 ? t : t * t - meanSquare) * U.row(group[i]).transpose();
-    }
+    const double n = static_cast<double>(group.size());
+    for (size_t i = 0; i < group.size(); ++i) v += c(static_cast<double>(i) - (n - 1) / 2, n) * U.row(group[i]).transpose();
     return v;
+  };
+  auto ramp = [&](const std::vector<Eigen::Index>& g) { return combination(g, [](double t, double) { return t; }); };
+  auto quadratic = [&](const std::vector<Eigen::Index>& g) {
+    return combination(g, [](double t, double n) { return t * t - (n * n - 1) / 12; });  // mean of t^2: (n^2 - 1)/12
+  };
+  auto wave = [&](const std::vector<Eigen::Index>& g, double frequency, bool sine) {
+    return combination(g, [=](double t, double n) {
+      const double angle = 2 * M_PI * frequency * (t + (n - 1) / 2) / n;
+      return sine ? std::sin(angle) : std::cos(angle);
+    });
   };
   // Collapsed by the criterion (mean pairwise cosine >= 1 - 1e-3; for unit rows 1 - |mean|^2 =
   // (1 - cos)(n - 1)/n): below it the spread is rounding noise and must not pick an axis.
+  // Vanished (every row zero) counts as collapsed.
   const Eigen::VectorXd meanA = mean(A), meanB = mean(B);
-  auto isCollapsed = [](const std::vector<Eigen::Index>& group, const Eigen::VectorXd& m) {
+  auto isCollapsed = [&](const std::vector<Eigen::Index>& group, const Eigen::VectorXd& m) {
     const double n = static_cast<double>(group.size());
-    return n >= 2 && 1 - m.squaredNorm() < 1e-3 * (n - 1) / n;
+    bool vanished = true;
+    for (auto k : group) vanished = vanished && U.row(k).squaredNorm() == 0;
+    return n >= 2 && (vanished || 1 - m.squaredNorm() < 1e-3 * (n - 1) / n);
   };
   const bool collapsedA = isCollapsed(A, meanA), collapsedB = isCollapsed(B, meanB);
   // A collapsed group is one classifier: its rows count as their mean, so the directions no
@@ -82,14 +95,21 @@ Eigen::MatrixXd groupAxes(const Eigen::MatrixXd& U, const std::vector<bool>& min
   const double tiny = 1e-9 * std::max(1.0, sigma.size() ? sigma(0) : 0.0);
   std::vector<Eigen::VectorXd> candidates;
   if (!A.empty() && !B.empty()) candidates.push_back(meanA - meanB);
-  if (!collapsedA) candidates.push_back(combination(A, 1));
-  if (!collapsedB) {
-    candidates.push_back(combination(B, 1));
+  const std::vector<Eigen::Index>* lone = B.size() <= 1 && !collapsedA ? &A : A.size() <= 1 && !collapsedB ? &B : nullptr;
+  if (lone) {
+    if (A.empty() || B.empty()) candidates.push_back(wave(*lone, 2, false));
+    candidates.push_back(wave(*lone, 1, false));
+    candidates.push_back(wave(*lone, 1, true));
   } else {
-    for (Eigen::Index c = sigma.size() - 1; c >= 0 && sigma(c) < tiny; --c) candidates.push_back(svd.matrixV().col(c));
+    if (!collapsedA) candidates.push_back(ramp(A));
+    if (!collapsedB) {
+      candidates.push_back(ramp(B));
+    } else {
+      for (Eigen::Index c = sigma.size() - 1; c >= 0 && sigma(c) < tiny; --c) candidates.push_back(svd.matrixV().col(c));
+    }
   }
-  if (!collapsedA) candidates.push_back(combination(A, 2));
-  if (!collapsedB) candidates.push_back(combination(B, 2));
+  if (!collapsedA) candidates.push_back(quadratic(A));
+  if (!collapsedB) candidates.push_back(quadratic(B));
   for (Eigen::Index c = 0; c < sigma.size() && sigma(c) >= tiny; ++c) candidates.push_back(svd.matrixV().col(c));
   Eigen::MatrixXd axes = Eigen::MatrixXd::Zero(K, 3);
   int d = 0;

@@ -220,6 +220,40 @@ private slots:
     }
   }
 
+  void groupAxesDrawALoneGroupAsACone() {
+    // One minority class (KA = 9, KB = 1): the majority has the two spread axes to itself and is
+    // drawn as a regular 9-gon about the up axis (an even cone of arrows: the ramp and quadratic
+    // drew it on a parabola), the minority straight down. KA = 1 is the mirror image.
+    const int x = 0, y = 1, z = 2;
+    for (const auto& [KA, KB] : {std::pair{9, 1}, std::pair{1, 4}}) {
+      const Solution s = solve(twoSize(KA, KB, 1.5));
+      const Geometry3D g = GeometryTracker().update(s);
+      const int first = KA > 1 ? 0 : KA, n = std::max(KA, KB), lone = KA > 1 ? KA : 0;
+      const std::string what = std::to_string(KA) + "/" + std::to_string(KB);
+      const double height = g.W(first, z), radius = std::hypot(g.W(first, x), g.W(first, y));
+      QVERIFY2(radius > 0.3, what.c_str());
+      QVERIFY2(std::abs(g.W(lone, x)) < 1e-6 && std::abs(g.W(lone, y)) < 1e-6, what.c_str());
+      QVERIFY2(height * g.W(lone, z) < 0, what.c_str());
+      for (int i = 0; i < n; ++i) {
+        const int k = first + i, next = first + (i + 1) % n;
+        QVERIFY2(std::abs(g.W(k, z) - height) < 1e-6, what.c_str());
+        QVERIFY2(std::abs(std::hypot(g.W(k, x), g.W(k, y)) - radius) < 1e-6, what.c_str());
+        // neighbours in class order are one step of 2 pi / n apart, clockwise seen from above
+        const double turn = std::atan2(g.W(k, x) * g.W(next, y) - g.W(k, y) * g.W(next, x),
+                                       g.W(k, x) * g.W(next, x) + g.W(k, y) * g.W(next, y));
+        QVERIFY2(std::abs(turn + 2 * M_PI / n) < 1e-6, (what + ": turn " + std::to_string(turn)).c_str());
+      }
+    }
+    // A vanished minority (KA = 7, KB = 3, EW EH = 5 from R ~ 5.7) keeps the collapsed picture's
+    // axes: the majority's fan stays flat (x = 0) on both sides of the vanishing point.
+    for (const double R : {5.0, 8.0}) {
+      const Solution s = solve(twoSize(7, 3, R));
+      const Geometry3D g = GeometryTracker().update(s);
+      for (int k = 0; k < 10; ++k) QVERIFY2(std::abs(g.W(k, x)) < 1e-6, qPrintable(QString("R = %1, class %2").arg(R).arg(k)));
+      if (R > 6) QVERIFY(g.wNorm.tail(3).norm() < 1e-6);
+    }
+  }
+
   void frameReproducesTheDrawing() {
     // Drawn rows = (Lemma 1 rows / sqrt(E)) * frame, also after the tracker has turned things.
     GeometryTracker t;
