@@ -8,6 +8,57 @@
 
 namespace lpm {
 
+CurveScale::CurveScale(double lo, double hi) : lo_(lo), hi_(hi), logR_{std::log(lo), std::log(hi)}, t_{0.0, 1.0} {
+  if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi)) throw InvalidInput("a slider scale needs 0 < lo < hi");
+}
+
+CurveScale::CurveScale(double lo, double hi, const std::vector<SweepPoint>& curve, double follow) : CurveScale(lo, hi) {
+  // Knots: lo, the curve's points strictly inside (lo, hi), hi; the variation of each step is
+  // |change of the observed cosine| where it is defined at both ends.
+  std::vector<double> x{logR_.front()}, variation{0.0};
+  std::optional<double> last;
+  for (const auto& p : curve) {
+    const double lx = std::log(p.R);
+    const auto c = p.observedCos();
+    if (!(lx > x.back()) || !(lx < logR_.back())) {
+      if (lx <= x.back()) last = c;  // before lo (or a repeat): where the variation starts from
+      continue;
+    }
+    variation.push_back(last && c ? std::abs(*c - *last) : 0.0);
+    x.push_back(lx);
+    last = c;
+  }
+  x.push_back(logR_.back());
+  variation.push_back(0.0);
+  double total = 0;
+  for (double v : variation) total += v;
+  if (!(total > 1e-9) || x.size() < 3) return;  // nothing to follow: even
+  const double span = x.back() - x.front();
+  std::vector<double> t(x.size(), 0.0);
+  for (size_t i = 1; i < x.size(); ++i)
+    t[i] = t[i - 1] + (1 - follow) * (x[i] - x[i - 1]) / span + follow * variation[i] / total;
+  for (double& v : t) v /= t.back();  // exactly 1 at hi
+  logR_ = std::move(x), t_ = std::move(t);
+}
+
+double CurveScale::position(double R) const {
+  if (!(R > 0)) return 0;
+  const double lx = std::log(R);
+  if (lx <= logR_.front()) return 0;
+  if (lx >= logR_.back()) return 1;
+  const size_t i = static_cast<size_t>(std::upper_bound(logR_.begin(), logR_.end(), lx) - logR_.begin());
+  const double f = (lx - logR_[i - 1]) / (logR_[i] - logR_[i - 1]);
+  return t_[i - 1] + f * (t_[i] - t_[i - 1]);
+}
+
+double CurveScale::value(double t) const {
+  if (!(t > 0)) return lo_;
+  if (t >= 1) return hi_;
+  const size_t i = static_cast<size_t>(std::upper_bound(t_.begin(), t_.end(), t) - t_.begin());
+  const double f = (t - t_[i - 1]) / (t_[i] - t_[i - 1]);
+  return std::exp(logR_[i - 1] + f * (logR_[i] - logR_[i - 1]));
+}
+
 std::vector<double> logGrid(double Rmin, double Rmax, int points) {
   if (!(Rmin >= 1) || !std::isfinite(Rmin)) throw InvalidInput("R-min must be a finite number >= 1");
   if (!(Rmax >= Rmin) || !std::isfinite(Rmax)) throw InvalidInput("R-max must be a finite number >= R-min");

@@ -29,6 +29,43 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InvalidInput, logGrid(1, 10, 1));
   }
 
+  void sliderScaleFollowsTheCurve() {
+    // fig3a (KA = KB = 5, EW = 1, EH = 5, R0 = 12.19) on the R slider's range 1 to 10^5: evenly in
+    // log R the cosine's rise from R = 8 (0.28) to R0 is 3.7% of the slider (4 px of 110); the
+    // scale that follows the curve gives it a third.
+    const TwoSizeParams p = fig3(5, 5);
+    auto pts = sweepR(p, logGrid(1, 1e4, 61));
+    pts = refineSweep(p, pts, phaseTransitionRatio(p));
+    const CurveScale even(1, 1e5), scale(1, 1e5, pts);
+    QVERIFY(even.even() && !scale.even());
+    const double R0 = 12.19;
+    QVERIFY(even.position(R0) - even.position(8) < 0.04);
+    const double share = scale.position(R0) - scale.position(8);
+    QVERIFY2(share > 0.3 && share < 0.45, qPrintable(QString("8 to R0: %1 of the slider").arg(share)));
+    // Half the slider is even in log R: every decade keeps at least half its even share.
+    for (double R = 1; R < 1e5; R *= 10) QVERIFY(scale.position(10 * R) - scale.position(R) >= 0.5 * 0.2 - 1e-12);
+    // The ends are exact; position and value invert each other and increase strictly.
+    QCOMPARE(scale.value(0), 1.0);
+    QCOMPARE(scale.value(1), 1e5);
+    QCOMPARE(scale.position(1), 0.0);
+    QCOMPARE(scale.position(1e5), 1.0);
+    QCOMPARE(scale.position(1e300), 1.0);
+    double last = -1;
+    for (int i = 0; i <= 1000; ++i) {
+      const double t = i / 1000.0, R = scale.value(t);
+      QVERIFY(R > last);
+      QVERIFY2(std::abs(scale.position(R) - t) < 1e-9, qPrintable(QString("t = %1").arg(t)));
+      last = R;
+    }
+    // Nothing to follow (one minority class: no cosine): even.
+    TwoSizeParams one = p;
+    one.KA = 9, one.KB = 1;
+    QVERIFY(CurveScale(1, 1e5, sweepR(one, logGrid(1, 1e4, 11))).even());
+    QVERIFY(CurveScale(1, 1e5, {}).even());
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, CurveScale(0, 10));
+    QVERIFY_THROWS_EXCEPTION(InvalidInput, CurveScale(10, 10));
+  }
+
   void figure3TwoPhases_data() {
     QTest::addColumn<int>("KA");
     QTest::addColumn<double>("EH");

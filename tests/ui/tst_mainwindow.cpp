@@ -81,7 +81,7 @@ class TestMainWindow : public QObject {
     if (spec.type == ParameterType::Integer)
       s->setValue(static_cast<int>(value));
     else
-      s->setValue(ParameterPanel::valueToSlider(value, spec.explorerMin, spec.explorerMax));
+      s->setValue(w->panel()->sliderPosition(name, value));
   }
 
   /// The next unsaved-changes question (about s.json) is answered with `b`, as a person clicks.
@@ -421,7 +421,7 @@ private slots:
     QCOMPARE(real("R"), p.R);
     QCOMPARE(real("wr"), p.wr);
     QCOMPARE(w->panel()->slider("R")->value(),
-             ParameterPanel::valueToSlider(p.R, parameter("R").explorerMin, parameter("R").explorerMax));
+             w->panel()->sliderPosition("R", p.R));
     QCOMPARE(w->panel()->slider("KA")->value(), p.KA);
     QVERIFY(!w->panel()->rInfinity()->isChecked());
     QCOMPARE(w->model()->latest()->params.wr, 10.0);
@@ -1478,6 +1478,38 @@ private slots:
     QVERIFY2(fine * 6 < plain && fine * 15 > plain, qPrintable(QString("plain %1, fine %2").arg(plain).arg(fine)));
     // 40 px of a fine drag: a fraction of a decade (a plain 40 px drag is about one decade here).
     QVERIFY2(w->model()->params().R > 5.2 && w->model()->params().R < 8, qPrintable(QString::number(w->model()->params().R)));
+  }
+
+  void rSliderFollowsTheCurve() {
+    // fig3a: evenly in log R from 1 to 10^5 the cosine's rise from R = 8 to R0 = 12.19 was 4 px
+    // of the slider; its scale follows the curve, so a plain 40 px drag from 8 stays below R0.
+    QVERIFY(w->applyPreset("fig3a"));
+    settle();
+    type("R", "8");
+    const ParameterPanel* panel = w->panel();
+    QSlider* s = panel->slider("R");
+    const double range = s->maximum() - s->minimum();
+    QVERIFY2(panel->sliderPosition("R", 12.19) - panel->sliderPosition("R", 8) > 0.3 * range,
+             qPrintable(QString("%1 %2").arg(panel->sliderPosition("R", 8)).arg(panel->sliderPosition("R", 12.19))));
+    QVERIFY(dragR(40, false) > 0);
+    const double R = w->model()->params().R;
+    QVERIFY2(R > 9 && R < 12.19, qPrintable(QString::number(R)));
+    // Another setting, another curve (EW = 2: R0 = 81.07): the handle moves to R on the new scale,
+    // R itself does not change. Not while the handle is held: the new scale waits for the release.
+    const int held = s->value();
+    auto share = [&](double a, double b) { return (panel->sliderPosition("R", b) - panel->sliderPosition("R", a)) / range; };
+    const double before = share(50, 81.07);
+    s->setSliderDown(true);
+    type("EW", "2");
+    QCOMPARE(s->value(), held);
+    QCOMPARE(w->model()->params().R, R);
+    s->setSliderDown(false);  // emits sliderReleased
+    QApplication::processEvents();
+    QCOMPARE(w->model()->params().R, R);
+    QCOMPARE(s->value(), panel->sliderPosition("R", R));
+    QVERIFY2(std::abs(s->value() - held) > 0.05 * range, qPrintable(QString("%1 %2").arg(held).arg(s->value())));
+    QVERIFY2(share(50, 81.07) > 3 * before, qPrintable(QString("%1 %2").arg(before).arg(share(50, 81.07))));
+    QVERIFY(s->toolTip().contains("follows the curve"));
   }
 
   void playRangeSpeedAndPause() {

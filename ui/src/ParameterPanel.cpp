@@ -12,7 +12,10 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
+#include <QPainter>
 #include <QSlider>
+#include <QStyle>
+#include <QStyleOptionSlider>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QSpinBox>
@@ -37,14 +40,49 @@ constexpr int kSteps = 10000;
 namespace {
 
 /// A slider with fine adjustment: holding Shift while dragging moves the handle a tenth as fast
-/// as the mouse (R's transition region spans a few pixels of a plain drag across four decades).
-/// Once Shift has been used, the rest of that drag follows the mouse relatively, so releasing
-/// Shift does not make the handle jump back under the pointer.
+/// as the mouse. Once Shift has been used, the rest of that drag follows the mouse relatively, so
+/// releasing Shift does not make the handle jump back under the pointer. Marks (slider values)
+/// are drawn as short ticks across the groove, under the handle; an accent mark taller, in the
+/// highlight colour (R: the decades, and R0).
 class FineSlider : public QSlider {
 public:
   using QSlider::QSlider;
+  void setMarks(std::vector<int> marks, std::optional<int> accent) {
+    if (marks == marks_ && accent == accent_) return;
+    marks_ = std::move(marks), accent_ = accent;
+    update();
+  }
+  const std::vector<int>& marks() const { return marks_; }
+  std::optional<int> accent() const { return accent_; }
 
 protected:
+  void paintEvent(QPaintEvent* e) override {
+    if (marks_.empty() && !accent_) return QSlider::paintEvent(e);
+    QPainter painter(this);
+    QStyleOptionSlider opt;
+    initStyleOption(&opt);
+    opt.subControls = QStyle::SC_SliderGroove;
+    style()->drawComplexControl(QStyle::CC_Slider, &opt, &painter, this);
+    const QRect groove = style()->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderGroove, this);
+    const QRect handle = style()->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderHandle, this);
+    const int span = groove.width() - handle.width();
+    auto x = [&](int v) {
+      return groove.x() + handle.width() / 2 + QStyle::sliderPositionFromValue(minimum(), maximum(), v, span);
+    };
+    const int mid = groove.center().y();
+    QColor tick = palette().color(QPalette::WindowText);
+    tick.setAlphaF(0.45);
+    painter.setPen(QPen(tick, 1));
+    for (int v : marks_) painter.drawLine(x(v), mid - 4, x(v), mid + 4);
+    if (accent_) {
+      painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+      painter.drawLine(x(*accent_), groove.top() - 1, x(*accent_), groove.bottom() + 1);
+      painter.drawLine(x(*accent_), mid - 7, x(*accent_), mid + 7);
+    }
+    opt.subControls = QStyle::SC_SliderHandle;
+    style()->drawComplexControl(QStyle::CC_Slider, &opt, &painter, this);
+  }
+
   void mousePressEvent(QMouseEvent* e) override {
     lastX_ = e->position().x();
     relative_ = false;
@@ -75,6 +113,8 @@ protected:
 private:
   double lastX_ = 0, carry_ = 0;
   bool relative_ = false;
+  std::vector<int> marks_;
+  std::optional<int> accent_;
 };
 
 }  // namespace
@@ -172,14 +212,42 @@ protected:
 
 }  // namespace
 
-double ParameterPanel::sliderToValue(int pos, double lo, double hi) {
-  return lo * std::pow(hi / lo, static_cast<double>(pos) / kSteps);
+double ParameterPanel::Row::valueAt(int pos) const {
+  const double t = static_cast<double>(pos) / kSteps;
+  return scale ? scale->value(t) : lo + (hi - lo) * t;
 }
 
-int ParameterPanel::valueToSlider(double v, double lo, double hi) {
-  if (!(v > 0)) return 0;
-  const double t = std::log(v / lo) / std::log(hi / lo);
-  return static_cast<int>(std::lround(std::clamp(t, 0.0, 1.0) * kSteps));
+int ParameterPanel::Row::positionOf(double v) const {
+  if (integer) return static_cast<int>(v);
+  const double t = scale ? scale->position(v) : std::clamp((v - lo) / (hi - lo), 0.0, 1.0);
+  return static_cast<int>(std::lround(t * kSteps));
+}
+
+int ParameterPanel::sliderPosition(const QString& name, double value) const { return rows_.at(name).positionOf(value); }
+
+void ParameterPanel::followCurve() {
+  // The curve of the current setting, complete: R's slider follows it (CurveScale); until then
+  // it keeps the scale it has. Never under a dragging hand: a new scale waits for the release.
+  Row& r = rows_.at("R");
+  const TwoSizeParams& p = model_->params();
+  if (model_->curveComplete() && model_->curveMatches(p) && model_->curveError().isEmpty())
+    pendingScale_ = CurveScale(r.lo, r.hi, model_->curve());
+  if (r.slider->isSliderDown()) return;
+  if (pendingScale_) {
+    const bool changed = !(*pendingScale_ == *r.scale);
+    r.scale = *pendingScale_;
+    pendingScale_.reset();
+    if (changed && std::isfinite(p.R)) {
+      QSignalBlocker b(r.slider);
+      r.slider->setValue(r.positionOf(p.R));
+    }
+  }
+  std::vector<int> decades;
+  for (double R = 10; R < r.hi; R *= 10) decades.push_back(r.positionOf(R));
+  std::optional<int> accent;
+  if (model_->curveMatches(p))
+    if (const auto t = model_->transition(); t && t->R0() && *t->R0() <= r.hi) accent = r.positionOf(*t->R0());
+  static_cast<FineSlider*>(r.slider)->setMarks(decades, accent);
 }
 
 ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(parent), model_(model) {
@@ -277,7 +345,11 @@ ParameterPanel::ParameterPanel(ExplorerModel* model, QWidget* parent) : QWidget(
   connect(problemTimer_, &QTimer::timeout, problem_, &QWidget::hide);
   grid->setRowStretch(grid->rowCount(), 1);
   connect(model_, &ExplorerModel::paramsChanged, this, &ParameterPanel::syncFromModel);
+  connect(model_, &ExplorerModel::curveChanged, this, &ParameterPanel::followCurve);
+  connect(model_, &ExplorerModel::transitionChanged, this, &ParameterPanel::followCurve);
+  connect(rows_.at("R").slider, &QSlider::sliderReleased, this, &ParameterPanel::followCurve);
   syncFromModel(model_->params());
+  followCurve();
 }
 
 QSlider* ParameterPanel::slider(const QString& name) const { return rows_.at(name).slider; }
@@ -297,7 +369,8 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
   else if (spec.logScale)
     tip += tr(" (log scale)");
   Row r;
-  r.lo = spec.explorerMin, r.hi = spec.explorerMax, r.log = spec.logScale;
+  r.lo = spec.explorerMin, r.hi = spec.explorerMax;
+  if (spec.logScale) r.scale = CurveScale(r.lo, r.hi);
   r.slider = new FineSlider(Qt::Horizontal, this);
   QAbstractSpinBox* entry = nullptr;
   if (spec.type == ParameterType::Integer) {
@@ -316,7 +389,9 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     r.slider->setRange(0, kSteps);
     r.slider->setSingleStep(kSteps / 1000);  // arrow keys: 1/1000 of the range, Page Up/Down 1/100
     r.slider->setPageStep(kSteps / 100);
-    tip += tr(" — Shift+drag the slider for fine adjustment");
+    tip += spec.name == "R" ? tr(" — the slider's scale follows the curve: slow where the minority cosine changes, "
+                                 "with a tick at each decade and a taller one at R0; Shift+drag for fine adjustment")
+                            : tr(" — Shift+drag the slider for fine adjustment");
     auto* e = new NumberEntry(this);
     e->decimalsShown = spec.decimals;
     e->allowInfinity = spec.allowInfinity;
@@ -337,11 +412,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     r.real->setKeyboardTracking(false);
     r.real->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
     entry = r.real;
-    const double lo = r.lo, hi = r.hi;
-    const bool log = r.log;
-    connect(r.slider, &QSlider::valueChanged, this, [this, name, lo, hi, log](int pos) {
-      edit(name, log ? sliderToValue(pos, lo, hi) : lo + (hi - lo) * pos / kSteps);
-    });
+    connect(r.slider, &QSlider::valueChanged, this, [this, name](int pos) { edit(name, rows_.at(name).valueAt(pos)); });
     connect(r.real, &QDoubleSpinBox::valueChanged, this, [this, name](double v) {
       edit(name, v);
       model_->endInteraction();
@@ -401,8 +472,7 @@ void ParameterPanel::syncFromModel(const TwoSizeParams& p) {
     if (std::isfinite(v)) {
       r.real->setSpecialValueText(QString());
       r.lastFinite = v;
-      r.slider->setValue(r.log ? valueToSlider(v, r.lo, r.hi)
-                               : static_cast<int>(std::lround(std::clamp((v - r.lo) / (r.hi - r.lo), 0.0, 1.0) * kSteps)));
+      r.slider->setValue(r.positionOf(v));
       r.real->setValue(v);
     } else {
       // No number is shown for infinity (R = inf, no bias): the entry says so.

@@ -55,6 +55,25 @@ struct SweepPoint {
 /// `points` values of R, log-spaced from Rmin to Rmax, endpoints included (points >= 2).
 std::vector<double> logGrid(double Rmin, double Rmax, int points);
 
+/// The R slider's scale, following the curve: a position t in [0, 1] is spent half evenly in log R
+/// and half in proportion to how much the curve's observed cosine changes (its total variation),
+/// so the transition, a few pixels wide on an even log scale from 1 to 10^5, gets a third of the
+/// slider. Piecewise linear in log R between the curve's points; even in log R where there is no
+/// curve (outside its range, KB < 2, a flat or undefined cosine). Strictly increasing both ways.
+class CurveScale {
+public:
+  CurveScale(double lo, double hi);  ///< even in log R (lo < hi, both > 0)
+  CurveScale(double lo, double hi, const std::vector<SweepPoint>& curve, double follow = 0.5);
+  double position(double R) const;  ///< in [0, 1]; clamped outside [lo, hi]
+  double value(double t) const;     ///< R in [lo, hi]
+  bool even() const { return logR_.size() == 2; }
+  bool operator==(const CurveScale& o) const { return logR_ == o.logR_ && t_ == o.t_; }
+
+private:
+  double lo_, hi_;
+  std::vector<double> logR_, t_;  // knots, both strictly increasing, t_ from 0 to 1
+};
+
 struct SweepOptions {
   SolveOptions solve;
   MetricsOptions metrics;

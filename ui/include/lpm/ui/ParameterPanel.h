@@ -3,10 +3,12 @@
 #include <QWidget>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "lpm/Problem.h"
+#include "lpm/Sweep.h"
 
 namespace lpm {
 struct ParameterSpec;
@@ -56,9 +58,9 @@ public:
   /// Whether a row is on screen now (it enters the model, and is not hidden for presentation).
   bool rowShown(const QString& name) const;
 
-  /// Log-slider mapping (1000 steps between the ends).
-  static double sliderToValue(int pos, double lo, double hi);
-  static int valueToSlider(double v, double lo, double hi);
+  /// Where a value sits on its row's slider: even in log or linear, R's following the curve
+  /// (CurveScale).
+  int sliderPosition(const QString& name, double value) const;
 
   /// Why the last value typed or set was refused, as shown under the controls; empty when none is.
   QString problemText() const;
@@ -82,8 +84,12 @@ private:
     QCheckBox* infinity = nullptr;  ///< "= ∞" (R) or "no bias" (lambda-b)
     double lastFinite = 1;          ///< restored when the "= ∞" box is cleared
     double lo = 0, hi = 0;
-    bool log = false;
+    std::optional<CurveScale> scale;  ///< log rows; linear without
+    double valueAt(int pos) const;
+    int positionOf(double v) const;
   };
+  void followCurve();
+  std::optional<CurveScale> pendingScale_;  ///< R's next scale, waiting for the slider's release
   void addRow(const ParameterSpec& spec);
   void edit(const QString& name, double value);
   void syncFromModel(const TwoSizeParams& p);
