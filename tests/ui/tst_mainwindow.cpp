@@ -1055,6 +1055,36 @@ private slots:
     QVERIFY(narrow[1].y > narrow[0].y);
   }
 
+  void insetCircleClearOfItsTexts() {
+    // The inset's circle between its title and its value, in every panel size: the narrow view
+    // beside the Trained Network dock (310 x 740) drew "collapsed, cos 1.000" over the circle's
+    // foot; large text (font scale 2) likewise. Its labels stay clear of both texts.
+    for (const bool collapsed : {false, true})
+      for (const double font : {1.0, 2.0})
+        for (const auto& [width, height] : std::vector<std::pair<int, int>>{{310, 740}, {250, 700}, {470, 720}, {900, 650}, {1200, 900}}) {
+          render::MinorityInset inset;
+          const double a = collapsed ? 0.0 : 0.6;
+          inset.plane = Eigen::MatrixX2d(3, 2);
+          for (int i = 0; i < 3; ++i) inset.plane.row(i) << (i - 1) * std::sin(a), std::cos(a * (i != 1));
+          inset.classes = {3, 4, 5};
+          inset.cos = collapsed ? 1.0 : 0.4;
+          inset.collapsed = collapsed;
+          render::SceneContent scene;
+          scene.setFontScale(font);
+          scene.setMinorityInset(inset);
+          scene.setViewSize(width, height);
+          const QString what = QStringLiteral("%1 x %2, font %3%4").arg(width).arg(height).arg(font).arg(collapsed ? ", collapsed" : "");
+          if (scene.insetBox().empty()) continue;  // too small to read: none
+          const render::InsetLayout l = scene.insetLayout();
+          QVERIFY2(l.circle.h > 20 && l.value.h > 0 && l.title.h > 0, qPrintable(what));
+          QVERIFY2(!l.circle.overlaps(l.value), qPrintable(what + QStringLiteral(": circle foot %1, value top %2")
+                                                                   .arg(l.circle.y - l.circle.h / 2).arg(l.value.y + l.value.h / 2)));
+          QVERIFY2(!l.circle.overlaps(l.title), qPrintable(what));
+          for (const auto& b : scene.insetLabelBoxes())
+            QVERIFY2(!b.overlaps(l.value) && !b.overlaps(l.title), qPrintable(what + QStringLiteral(": label at %1, %2").arg(b.x).arg(b.y)));
+        }
+  }
+
   void darkPresentationControlsHaveEdges() {
     // Fusion outlines controls in the window colour darkened: black on the dark presentation's
     // black. The spin boxes, combo boxes and check boxes must still show where they are.

@@ -378,6 +378,7 @@ struct SceneContent::Private {
   vtkNew<vtkTextActor> insetTitle, insetValue;
   std::vector<vtkSmartPointer<vtkTextActor>> insetLabels;
   std::vector<LabelBox> insetLabelBoxes;  ///< the shown ones, pixels (rebuildInset)
+  InsetLayout insetLayout;
   MinorityInset inset;
   double aspect = 1;
   int legendWidth = 0, legendHeight = 0;  ///< pixels, the upper-left text as drawn (fitCornerText)
@@ -1014,6 +1015,7 @@ void SceneContent::fitCornerText() {
 std::vector<double> SceneContent::insetBox() const { return p->insetBox; }
 
 std::vector<LabelBox> SceneContent::insetLabelBoxes() const { return p->insetLabelBoxes; }
+InsetLayout SceneContent::insetLayout() const { return p->insetBox.empty() ? InsetLayout{} : p->insetLayout; }
 std::pair<int, int> SceneContent::legendSize() const { return {p->legendWidth, p->legendHeight}; }
 
 SceneContent::CornerText SceneContent::drawnCornerText(bool note) const {
@@ -1110,16 +1112,46 @@ void SceneContent::rebuildInset() {
   p->insetBox = {x0, y0, x0 + bw, y0 + bh};
   p->insetPanel->SetViewport(x0, y0, x0 + bw, y0 + bh);
   placeScene();
+  // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
+  // picture's angles are not read as pairwise ones: those the cosine below gives.
+  const double angle = meanAngleToMean(p->inset) * 180 / M_PI;
+  char title[96];
+  const int count = static_cast<int>(p->inset.plane.rows());
+  if (count > 6)  // their labels are not drawn: the title counts them
+    std::snprintf(title, sizeof title, "%d minority classifiers,\n%.0f\u00b0 to their mean", count, angle);
+  else
+    std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
+  p->insetTitle->SetInput(title);
+  p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
+  char value[96];
+  std::snprintf(value, sizeof value, p->inset.collapsed ? "collapsed, cos %.3f" : "pairwise cos %.3f", p->inset.cos);
+  p->insetValue->SetInput(value);
+  p->insetValue->GetTextProperty()->SetVerticalJustificationToBottom();
+  const double ink = p->dark ? 0.88 : 0.2;
+  for (vtkTextActor* t : {p->insetTitle.Get(), p->insetValue.Get()}) {
+    t->GetTextProperty()->SetFontSize(static_cast<int>(12 * p->fontScale));
+    t->GetTextProperty()->SetColor(ink, ink, ink + 0.02);
+  }
+  auto textHeight = [&](vtkTextActor* t, double lines) {
+    const auto e = textExtent(t->GetTextProperty(), t->GetInput());
+    return e ? double(e->second) : lines * 15 * p->fontScale;
+  };
   double cy = y0 + bh * 0.37, ry = bh * 0.26;
-  if (bw > 0.9 && p->viewHeight > 0) {  // the wide panel is shorter: the circle between the texts, in pixels
-    // The title (two lines) and a row for the labels at the fan's tips above, the value below.
-    const double title = 2 * 14 * p->fontScale + 4 + 16 * p->fontScale, value = 14 * p->fontScale + 6, room = bh * p->viewHeight - title - value;
-    ry = std::min(ry, 0.4 * room / p->viewHeight);
-    cy = y0 + (value + room / 2) / p->viewHeight;
+  if (p->viewHeight > 0) {
+    // In pixels: the title (two lines, from the margin down) and a row for the labels beyond the
+    // fan's tips above, the value's line (up from the margin) below; the circle fits between
+    // them, at most 0.26 of the panel's height, its centre at 0.37 of it where that leaves both
+    // clear. (As fractions of the panel alone, the circle's foot ran into the value's text in a
+    // small panel: the narrow view beside the Trained Network dock, large text.)
+    const double H = p->viewHeight, fs = p->fontScale, margin = 0.012 * H, box = bh * H;
+    const double title = margin + textHeight(p->insetTitle, 2) + 16 * fs, value = margin + textHeight(p->insetValue, 1) + 3;
+    const double r = std::min(0.26 * box, std::max(0.0, (box - title - value) / 2));
+    ry = r / H;
+    cy = y0 + std::clamp(0.37 * box, value + r, std::max(value + r, box - title - r)) / H;
   }
   const double cx = x0 + bw / 2, rx = ry / aspect;
   auto P = [&](double x, double y) { return Eigen::Vector2d(cx + x * rx, cy + y * ry); };
-  const double line = p->dark ? 0.55 : 0.72, ink = p->dark ? 0.88 : 0.2;
+  const double line = p->dark ? 0.55 : 0.72;
   // Frame, unit circle, the mean direction.
   vtkNew<vtkPoints> lp;
   vtkNew<vtkCellArray> lines;
@@ -1186,8 +1218,9 @@ void SceneContent::rebuildInset() {
     Eigen::Vector3d at = Eigen::Vector3d::Zero();
     for (int i : groups[g]) ks.push_back(p->inset.classes[i]), at += tips[i];
     at /= double(groups[g].size());
-    const double n = std::max(at.head<2>().norm(), 1e-9);
-    const Eigen::Vector2d q = P(at.x() * (1 + 0.2 / n), at.y() * (1 + 0.2 / n));
+    // A fifth of the radius beyond the tip, at least 9 px (half a label and a gap) in a small panel.
+    const double n = std::max(at.head<2>().norm(), 1e-9), beyond = std::max(0.2, 9 * p->fontScale / std::max(ry * Hgt, 1.0));
+    const Eigen::Vector2d q = P(at.x() * (1 + beyond / n), at.y() * (1 + beyond / n));
     auto& t = p->insetLabels[g];
     t->SetInput(classList(ks).c_str());
     t->GetTextProperty()->SetFontSize(static_cast<int>(13 * p->fontScale));
@@ -1206,27 +1239,16 @@ void SceneContent::rebuildInset() {
     t->SetVisibility(showLabels_ && groups.size() <= 6);
     if (t->GetVisibility()) p->insetLabelBoxes.push_back(boxes[g]);
   }
-  // The angle each makes with the mean direction (all equal when the spread is symmetric), so the
-  // picture's angles are not read as pairwise ones: those the cosine below gives.
-  const double angle = meanAngleToMean(p->inset) * 180 / M_PI;
-  char title[96];
-  const int count = static_cast<int>(p->inset.plane.rows());
-  if (count > 6)  // their labels are not drawn: the title counts them
-    std::snprintf(title, sizeof title, "%d minority classifiers,\n%.0f\u00b0 to their mean", count, angle);
-  else
-    std::snprintf(title, sizeof title, "minority classifiers,\n%.0f\u00b0 to their mean", angle);
-  p->insetTitle->SetInput(title);
   p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
-  p->insetTitle->GetTextProperty()->SetVerticalJustificationToTop();
-  char value[96];
-  std::snprintf(value, sizeof value, p->inset.collapsed ? "collapsed, cos %.3f" : "pairwise cos %.3f", p->inset.cos);
-  p->insetValue->SetInput(value);
   p->insetValue->GetPositionCoordinate()->SetValue(cx, y0 + 0.012);
-  p->insetValue->GetTextProperty()->SetVerticalJustificationToBottom();
-  for (vtkTextActor* t : {p->insetTitle.Get(), p->insetValue.Get()}) {
-    t->GetTextProperty()->SetFontSize(static_cast<int>(12 * p->fontScale));
-    t->GetTextProperty()->SetColor(ink, ink, ink + 0.02);
-  }
+  // As drawn, in pixels: the circle's box, the title's and the value's (their rendered extents).
+  auto textBox = [&](vtkTextActor* t, double top, double bottom) {
+    const auto e = textExtent(t->GetTextProperty(), t->GetInput());
+    const double w = e ? e->first : 0, h = e ? e->second : 0;
+    return LabelBox{cx * W, top > 0 ? top * Hgt - h / 2 : bottom * Hgt + h / 2, w, h};
+  };
+  p->insetLayout = {LabelBox{cx * W, cy * Hgt, 2 * rx * W, 2 * ry * Hgt}, textBox(p->insetTitle, y0 + bh - 0.012, 0),
+                    textBox(p->insetValue, 0, y0 + 0.012)};
 }
 
 void SceneContent::resetCamera() { standardView(3); }

@@ -62,6 +62,10 @@ struct LabelBox {
   bool overlaps(const LabelBox& other) const;
 };
 
+struct InsetLayout {
+  LabelBox circle, title, value;
+};
+
 /// Moves labels that overlap apart along their row, inside [left, right] where they fit; what a
 /// row too narrow still overlaps goes up a line. Labels that do not overlap stay where they are.
 void separateLabels(std::vector<LabelBox>& boxes, double left, double right);
@@ -131,6 +135,8 @@ public:
   std::vector<double> insetBox() const;
   /// The inset's class labels as drawn, boxes in pixels (they never overlap: separateLabels).
   std::vector<LabelBox> insetLabelBoxes() const;
+  /// The inset's circle, title and value as drawn, boxes in pixels (all zero when it is hidden).
+  InsetLayout insetLayout() const;
   /// How far from the origin the drawing reaches (arrows, spheres, labels; at least the unit sphere).
   double drawnReach() const;
   /// Where the scene's centre (the origin) is drawn, in pixels from the lower left.
