@@ -278,6 +278,13 @@ private slots:
     std::vector<LabelBox> stuck{{100, 100, 10, 10}};
     render::clearLabelsOfMarks(stuck, {{0}}, {{0, 1}}, {DrawnMark{{100, 100}, {100, 100}, 40}}, 2, 10);
     QCOMPARE(stuck[0].y, 100.0);
+    // No clear place within reach, but one that covers fewer marks: it goes there (a short
+    // arrow's label over two shafts near the centre). Here a wide disc it cannot leave and a
+    // shaft it can.
+    const DrawnMark big{{100, 100}, {100, 100}, 40}, across{{0, 100}, {200, 100}, 2.5};
+    std::vector<LabelBox> fewer{{100, 100, 10, 10}};
+    render::clearLabelsOfMarks(fewer, {{0}}, {{0, 1}}, {big, across}, 2, 10);
+    QVERIFY2(fewer[0].y > 100 && big.covers(fewer[0]) && !across.covers(fewer[0]), qPrintable(QString::number(fewer[0].y)));
     // A label with a neighbour in its row moves half as far (it read as apart from its row): a
     // disc that takes 14 px to clear is cleared alone, not beside another label.
     const DrawnMark under{{100, 100}, {100, 100}, 9};

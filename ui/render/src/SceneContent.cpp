@@ -196,17 +196,18 @@ void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vec
                         const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
                         double step, int steps) {
   // A move must also not put a label onto another (sideways, "7" went past "8": "5 6 8 7 9").
-  auto covered = [&](const std::vector<size_t>& g, const Eigen::Vector2d& shift) {
+  // How many marks the group covers moved by `shift`; -1 where it would meet another label.
+  auto coverCount = [&](const std::vector<size_t>& g, const Eigen::Vector2d& shift) {
     const bool moving = shift.squaredNorm() > 0;
+    int n = 0;
     for (size_t i : g) {
       LabelBox moved = boxes[i];
       moved.x += shift.x(), moved.y += shift.y();
-      for (const auto& m : marks)
-        if (m.covers(moved)) return true;
       for (size_t j = 0; moving && j < boxes.size(); ++j)
-        if (std::find(g.begin(), g.end(), j) == g.end() && moved.overlaps(boxes[j])) return true;
+        if (std::find(g.begin(), g.end(), j) == g.end() && moved.overlaps(boxes[j])) return -1;
+      for (const auto& m : marks) n += m.covers(moved);
     }
-    return false;
+    return n;
   };
   // Outwards first, then turned 45 degrees either way: the least move that clears.
   const double turns[] = {0, M_PI / 4, -M_PI / 4};
@@ -223,18 +224,26 @@ void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vec
   };
   for (size_t gi = 0; gi < groups.size() && gi < directions.size(); ++gi) {
     const auto& g = groups[gi];
-    if (!covered(g, Eigen::Vector2d::Zero())) continue;
+    if (coverCount(g, Eigen::Vector2d::Zero()) == 0) continue;
     bool cleared = false;
     const int limit = crowded(g) ? (steps + 1) / 2 : steps;
+    // Where nothing within reach is clear (a short arrow's label among others' shafts near the
+    // centre), the place within reach that covers fewest marks, if fewer than where it is.
+    int fewest = coverCount(g, Eigen::Vector2d::Zero());
+    Eigen::Vector2d best = Eigen::Vector2d::Zero();
     for (int s = 1; s <= limit && !cleared; ++s)
       for (const double t : turns) {
         const Eigen::Vector2d d = Eigen::Rotation2Dd(t) * directions[gi];
         const Eigen::Vector2d shift = d * (step * s);
-        if (covered(g, shift)) continue;
+        const int n = coverCount(g, shift);
+        if (n > 0 && n < fewest) fewest = n, best = shift;
+        if (n != 0) continue;
         for (size_t i : g) boxes[i].x += shift.x(), boxes[i].y += shift.y();
         cleared = true;
         break;
       }
+    if (!cleared)
+      for (size_t i : g) boxes[i].x += best.x(), boxes[i].y += best.y();
   }
 }
 

@@ -81,7 +81,8 @@ struct DrawnMark {
 /// Moves each group of labels (a row of one place moves whole) by the least multiple of `step`
 /// (at most `steps`, half that for a label with another beside it) along its direction (unit, in
 /// pixels), or that turned by 45 degrees, that covers no mark and meets no other label; a group
-/// that finds no clear place within that stays where it was.
+/// that finds no clear place within that goes to the one within it that covers fewest marks
+/// (meeting no label), or stays where none covers fewer than where it is.
 void clearLabelsOfMarks(std::vector<LabelBox>& boxes, const std::vector<std::vector<size_t>>& groups,
                         const std::vector<Eigen::Vector2d>& directions, const std::vector<DrawnMark>& marks,
                         double step, int steps);
