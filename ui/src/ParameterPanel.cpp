@@ -52,8 +52,6 @@ public:
     marks_ = std::move(marks), accent_ = accent;
     update();
   }
-  const std::vector<int>& marks() const { return marks_; }
-  std::optional<int> accent() const { return accent_; }
 
 protected:
   void paintEvent(QPaintEvent* e) override {
@@ -366,7 +364,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
   QString tip = QString::fromStdString(spec.help);
   if (spec.type == ParameterType::Integer)
     tip += tr(" (the slider covers %1–%2; type larger counts in the box)").arg(spec.explorerMin).arg(spec.explorerMax);
-  else if (spec.logScale)
+  else if (spec.logScale && spec.name != "R")  // R's scale follows the curve (below)
     tip += tr(" (log scale)");
   Row r;
   r.lo = spec.explorerMin, r.hi = spec.explorerMax;
