@@ -31,6 +31,7 @@
 #include <optional>
 
 #include "lpm/Parameters.h"
+#include "lpm/render/SceneContent.h"  // Palette
 #include "lpm/ui/ExplorerModel.h"
 
 namespace lpm::ui {
@@ -43,7 +44,7 @@ namespace {
 /// as the mouse. Once Shift has been used, the rest of that drag follows the mouse relatively, so
 /// releasing Shift does not make the handle jump back under the pointer. Marks (slider values)
 /// are drawn as short ticks across the groove, under the handle; an accent mark taller, in the
-/// highlight colour (R: the decades, and R0).
+/// plot's R0 colour (R: the decades, and R0).
 class FineSlider : public QSlider {
 public:
   using QSlider::QSlider;
@@ -73,7 +74,8 @@ protected:
     painter.setPen(QPen(tick, 1));
     for (int v : marks_) painter.drawLine(x(v), mid - 4, x(v), mid + 4);
     if (accent_) {
-      painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+      const auto& c = render::Palette::transition;  // as the plot's R0 line
+      painter.setPen(QPen(QColor::fromRgbF(float(c[0]), float(c[1]), float(c[2])), 2));
       painter.drawLine(x(*accent_), groove.top() - 1, x(*accent_), groove.bottom() + 1);
       painter.drawLine(x(*accent_), mid - 7, x(*accent_), mid + 7);
     }
@@ -388,7 +390,7 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     r.slider->setSingleStep(kSteps / 1000);  // arrow keys: 1/1000 of the range, Page Up/Down 1/100
     r.slider->setPageStep(kSteps / 100);
     tip += spec.name == "R" ? tr(" — the slider's scale follows the curve: slow where the minority cosine changes, "
-                                 "with a tick at each decade and a taller one at R0; Shift+drag for fine adjustment")
+                                 "with a tick at each decade and a taller one at R0 (in the plot's R0 colour); Shift+drag for fine adjustment")
                             : tr(" — Shift+drag the slider for fine adjustment");
     auto* e = new NumberEntry(this);
     e->decimalsShown = spec.decimals;

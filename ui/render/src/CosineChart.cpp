@@ -1,4 +1,5 @@
 #include "lpm/render/CosineChart.h"
+#include "lpm/render/SceneContent.h"  // Palette
 
 #include <QFont>
 #include <QFontMetricsF>
@@ -19,7 +20,7 @@ QColor rgb(double r, double g, double b) { return QColor::fromRgbF(float(r), flo
 
 // Okabe-Ito colours (readable with the common colour-vision deficiencies).
 const QColor kMinority = rgb(0.835, 0.369, 0.0), kMajority = rgb(0.0, 0.447, 0.698),
-             kMajorityDark = rgb(0.337, 0.706, 0.914), kPurple = rgb(0.8, 0.475, 0.655), kGreen = rgb(0.0, 0.62, 0.451),
+             kMajorityDark = rgb(0.337, 0.706, 0.914), kPurple = rgb(Palette::transition[0], Palette::transition[1], Palette::transition[2]), kGreen = rgb(0.0, 0.62, 0.451),
              kPinned = rgb(0.0, 0.36, 0.26), kRed = rgb(0.85, 0.1, 0.1), kSlate = rgb(0.45, 0.45, 0.75);
 const QColor kFamily[6] = {rgb(0.0, 0.62, 0.451),  rgb(0.8, 0.475, 0.655),  rgb(0.337, 0.706, 0.914),
                            rgb(0.902, 0.624, 0.0), rgb(0.6, 0.55, 0.1), rgb(0.0, 0.447, 0.698)};

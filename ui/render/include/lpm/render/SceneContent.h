@@ -21,6 +21,7 @@ struct Palette {
   static constexpr double majorityH[3] = {0.337, 0.706, 0.914}; // sky blue
   static constexpr double minorityH[3] = {0.902, 0.624, 0.0};   // orange
   static constexpr double network[3] = {0.0, 0.620, 0.451};     // bluish green: a trained network
+  static constexpr double transition[3] = {0.8, 0.475, 0.655};  // reddish purple: R0 (plot, R slider)
   /// Classes 0..K-1's colours for per-class views (samples, the class table). With a minority (`minority`
   /// flags every class), the colour keeps the group's family: majority classes in cool hues (azure
   /// to violet round the majority blue), minority classes in warm ones (red to orange round the
