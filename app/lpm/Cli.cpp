@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "lpm/Commands.h"
@@ -11,7 +12,10 @@ namespace lpm::cli {
 void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std::string>& names) {
   texts.presetOption = sub->add_option("--preset", texts.preset,
                                        "start from a preset's parameters (" + presetNames() + "); options given change them");
-  sub->add_option("--set", texts.sets, "NAME=VALUE, the same as --NAME VALUE (as lpm figure and lpm-studio take it); repeatable");
+  const bool counts = std::find(names.begin(), names.end(), "KB") != names.end();
+  sub->add_option("--set", texts.sets,
+                  std::string("NAME=VALUE, the same as --NAME VALUE (as lpm figure and lpm-studio take it") +
+                      (counts ? "; K=N: all classes, the minority the rest" : "") + "); repeatable");
   for (const auto& name : names) {
     const auto& spec = parameter(name);
     texts.text[name] = spec.defaultText;
@@ -34,12 +38,40 @@ TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven) {
     if (texts.given(name)) in.given[name] = text;
   }
   // --set NAME=VALUE is --NAME VALUE: the same checks (paramsFromInput), not applyAssignment's.
+  // K (all classes, the minority the rest) where KB is an input: after the rest, as lpm figure.
+  std::optional<std::string> K;
   for (const auto& set : texts.sets) {
     const auto [name, value] = splitAssignment(set);
-    if (in.given.count(name)) throw InvalidInput(name + " is given twice (--" + name + " or --set " + name + "=)");
+    if (in.given.count(name) || (name == "K" && K)) throw InvalidInput(name + " is given twice (--" + name + " or --set " + name + "=)");
+    if (const auto why = texts.notTaken.find(name); why != texts.notTaken.end())
+      throw InvalidInput("--set " + name + "=" + value + ": " + why->second);
+    if (name == "K" && texts.text.count("KB")) {
+      K = value;
+      continue;
+    }
+    if (findParameter(name) && !texts.text.count(name))
+      throw InvalidInput("--set " + name + "=" + value + ": " + name + " is not an input of this command");
     in.given[name] = value;
   }
-  return paramsFromInput(in);
+  if (K && in.given.count("KB")) throw InvalidInput("give K or KB, not both");
+  TwoSizeParams p = paramsFromInput(in);
+  if (K) applyAssignment(p, "K=" + *K);
+  return p;
+}
+
+std::optional<std::string> takeSet(ParamTexts& texts, const std::string& name, const CLI::Option* own) {
+  std::optional<std::string> value;
+  for (auto it = texts.sets.begin(); it != texts.sets.end();) {
+    const auto [n, v] = splitAssignment(*it);
+    if (n != name) {
+      ++it;
+      continue;
+    }
+    if (value || (own && own->count() > 0)) throw InvalidInput(name + " is given twice (--" + name + " or --set " + name + "=)");
+    value = v;
+    it = texts.sets.erase(it);
+  }
+  return value;
 }
 
 int certifiedExit(int uncertified, const std::string& what) {

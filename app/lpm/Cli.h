@@ -45,6 +45,9 @@ struct ParamTexts {
   std::string preset;  ///< --preset NAME: its parameters, then the ones given on top
   const CLI::Option* presetOption = nullptr;
   std::vector<std::string> sets;  ///< --set NAME=VALUE, as lpm figure and lpm-studio take them
+  /// Why a registry parameter the command does not take is not an input ("transition searches
+  /// R"): said when --set names it.
+  std::map<std::string, std::string> notTaken;
   bool given(const std::string& name) const {
     const auto it = option.find(name);
     return it != option.end() && it->second->count() > 0;
@@ -59,6 +62,9 @@ void addParameterOptions(CLI::App* sub, ParamTexts& texts, const std::vector<std
 /// The penalized form needs absolute sizes: --nA (or `sizesGiven`, --sizes). With --preset, the
 /// preset's parameters are the start and only the options given change them.
 TwoSizeParams paramsFrom(const ParamTexts& texts, bool sizesGiven = false);
+/// Removes --set NAME=VALUE from `texts` and returns VALUE (none: nullopt): for a command whose
+/// own option takes NAME (sweep's --KA list). `own` is that option, given too: said twice.
+std::optional<std::string> takeSet(ParamTexts& texts, const std::string& name, const CLI::Option* own = nullptr);
 
 /// 0, or kNotCertified after saying on stderr what was not certified.
 int certifiedExit(int uncertified, const std::string& what);

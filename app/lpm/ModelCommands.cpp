@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <chrono>
+#include <cmath>
 #include "Cli.h"
 #include "lpm/Commands.h"
 #include "lpm/Files.h"
@@ -95,7 +96,7 @@ int runSolve(const SolveArgs& a) {
 
 struct SweepArgs {
   ParamTexts params;
-  const CLI::Option* KAoption = nullptr;
+  const CLI::Option *KAoption = nullptr, *KBoption = nullptr, *Koption = nullptr;
   int K = 0, KB = 0;
   std::string KA = "3,5,7", Rmin = "1", Rmax = "1e4";
   int points = 41;
@@ -103,7 +104,20 @@ struct SweepArgs {
   std::string csv;
 };
 
-int runSweep(const SweepArgs& a) {
+int runSweep(const SweepArgs& args) {
+  // --set KA=, KB=, K= are sweep's own --KA (a list), --KB, --K.
+  SweepArgs a = args;
+  const auto setKA = takeSet(a.params, "KA", a.KAoption), setKB = takeSet(a.params, "KB", a.KBoption),
+             setK = takeSet(a.params, "K", a.Koption);
+  auto count = [](const char* name, const std::string& text, int lo) {
+    const double v = parseNumber(name, text);
+    if (!(v >= lo && v <= kMaxClasses) || v != std::floor(v))
+      throw InvalidInput(std::string(name) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(kMaxClasses) + ", got " + text);
+    return static_cast<int>(v);
+  };
+  if (setKA) a.KA = *setKA;
+  if (setKB) a.KB = count("KB", *setKB, 1);
+  if (setK) a.K = count("K", *setK, 2);
   SweepRequest r;
   r.base = paramsFrom(a.params);
   r.fromPreset = !a.params.preset.empty();  // then runSweep takes the preset's K and KA where none is given
@@ -113,7 +127,7 @@ int runSweep(const SweepArgs& a) {
   r.Rmax = parseNumber("R-max", a.Rmax);
   r.points = a.points;
   r.refine = a.refine;
-  if (!r.fromPreset || a.KAoption->count() > 0) r.KA = parseList<int>("--KA", a.KA);
+  if (!r.fromPreset || a.KAoption->count() > 0 || setKA) r.KA = parseList<int>("--KA", a.KA);
   std::ofstream file;
   if (!a.csv.empty()) {  // before the solves: a wrong path is said at once
     checkWritableFile(a.csv);
@@ -210,11 +224,12 @@ Command addSolve(CLI::App& app) {
 Command addSweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   auto* sub = app.add_subcommand("sweep", "Minority cosine versus R on a log grid (CSV)");
-  sub->add_option("--K", a->K, "total number of classes")->check(CLI::Range(2, kMaxClasses));
-  sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)")->check(CLI::Range(1, kMaxClasses));
+  a->Koption = sub->add_option("--K", a->K, "total number of classes")->check(CLI::Range(2, kMaxClasses));
+  a->KBoption = sub->add_option("--KB", a->KB, "number of minority classes (instead of --K)")->check(CLI::Range(1, kMaxClasses));
   a->KAoption = sub->add_option("--KA", a->KA, "majority counts, comma separated (with --preset: the preset's KA)")
                     ->capture_default_str();
   addParameterOptions(sub, a->params, parameterNamesExcept({"KA", "KB", "R"}));
+  a->params.notTaken["R"] = "sweep runs R over its grid (--R-min, --R-max, --points)";
   sub->add_option("--R-min", a->Rmin, "smallest R of the grid")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "largest R of the grid")->capture_default_str();
   sub->add_option("--points", a->points, "grid points, log-spaced")->capture_default_str();
@@ -227,6 +242,7 @@ Command addTransition(CLI::App& app) {
   auto a = std::make_shared<TransitionArgs>();
   auto* sub = app.add_subcommand("transition", "The phase transition R0 of Minority Collapse, and R_vanish");
   addParameterOptions(sub, a->params, parameterNamesExcept({"R"}));
+  a->params.notTaken["R"] = "transition searches R itself (bound it with --R-max)";
   sub->add_option("--tol", a->tol, "collapse when the minority cosine >= 1 - tol")->capture_default_str();
   sub->add_option("--R-max", a->Rmax, "search R up to this (finite)")->capture_default_str();
   sub->add_flag("--json", a->json, "JSON on stdout");

@@ -81,6 +81,9 @@ Command addPhase(CLI::App& app) {
   sub->add_option("--K", a->K, "total number of classes (KB = K - KA)");
   sub->add_option("--KA", a->KA, "number of majority classes");
   addParameterOptions(sub, a->params, parameterNamesExcept({"KA", "R"}));
+  a->params.notTaken = {{"KA", "phase takes it as --KA N (with --y KA it is the second axis)"},
+                        {"K", "phase takes it as --K N"},
+                        {"R", "phase runs R over its grid (--R-min, --R-max)"}};
   std::string axes;
   for (const auto& x : phaseAxes()) axes += (axes.empty() ? "" : " | ") + x;
   sub->add_option("--y", a->y, "the second parameter: " + axes + " (EWEH: EH = y / EW; KA: K fixed)")->capture_default_str();
