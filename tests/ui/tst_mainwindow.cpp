@@ -454,6 +454,26 @@ private slots:
     undo->redo();
     settle();
     QCOMPARE(w->model()->params().EH, 10.0);
+    // Ctrl+Z with the cursor still in the entry just entered is the window's undo (the line edit
+    // took it and did nothing); while a value is half typed it undoes the typing.
+    w->activateWindow();  // shortcuts reach the active window
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    type("EW", "2");
+    QCOMPARE(w->model()->params().EW, 2.0);
+    QAbstractSpinBox* ew = w->panel()->entry("EW");
+    QVERIFY(ew->hasFocus());
+    QTest::keyClick(ew, Qt::Key_Z, Qt::ControlModifier);
+    settle();
+    QCOMPARE(w->model()->params().EW, 1.0);
+    QCOMPARE(static_cast<QDoubleSpinBox*>(ew)->value(), 1.0);
+    QTest::keyClick(ew, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    settle();
+    QCOMPARE(w->model()->params().EW, 2.0);
+    QTest::keyClicks(ew, "5");  // typing, not entered: Ctrl+Z takes the digit back, the model is untouched
+    QTest::keyClick(ew, Qt::Key_Z, Qt::ControlModifier);
+    settle();
+    QCOMPARE(w->model()->params().EW, 2.0);
+    QCOMPARE(ew->text(), QString("2"));
   }
 
   void lossComboShowsItsParametersOnly() {

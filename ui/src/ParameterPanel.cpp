@@ -11,6 +11,7 @@
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QSignalBlocker>
 #include <QPainter>
 #include <QSlider>
@@ -400,6 +401,8 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
     e->refused = [this](const QString& why) { showProblem(why); };
     e->focused = [this] { emit userEditing(); };
     e->edit()->installEventFilter(e);
+    e->edit()->installEventFilter(this);  // Ctrl+Z after Enter: the window's undo (eventFilter)
+    e->installEventFilter(this);
     e->typed = [this, name](double v) {
       edit(name, v);  // the model validates: a refusal says why under the controls and in the status bar
       model_->endInteraction();
@@ -438,8 +441,34 @@ void ParameterPanel::addRow(const ParameterSpec& spec) {
 }
 
 bool ParameterPanel::eventFilter(QObject* watched, QEvent* e) {
+  // Undo and Redo in an entry whose line shows its value as entered (nothing typed since Enter)
+  // are the window's: the line edit took Ctrl+Z and did nothing to the model, though Edit > Undo
+  // named the change. While a value is half typed they undo the typing.
+  if (e->type() == QEvent::ShortcutOverride) {
+    auto* key = static_cast<QKeyEvent*>(e);
+    // The line edit, or its spin box (which hands the event to the line edit directly).
+    auto* line = qobject_cast<QAbstractSpinBox*>(watched) ? watched->findChild<QLineEdit*>() : qobject_cast<QLineEdit*>(watched);
+    if (line && (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo))) {
+      QString shown;
+      if (auto* real = qobject_cast<QDoubleSpinBox*>(line->parent()))
+        shown = !real->specialValueText().isEmpty() && real->value() == real->minimum() ? real->specialValueText()
+                                                                                          : real->textFromValue(real->value());
+      else if (auto* count = qobject_cast<QSpinBox*>(line->parent())) {
+        QLocale l = count->locale();  // QSpinBox::textFromValue's text, which is protected
+        l.setNumberOptions(l.numberOptions() | QLocale::OmitGroupSeparator);
+        shown = count->prefix() + l.toString(count->value()) + count->suffix();
+      }
+      if (!shown.isNull() && line->text() == shown) {
+        e->ignore();
+        return true;
+      }
+    }
+    return QWidget::eventFilter(watched, e);
+  }
   // A count's entry (K_A, K_B) clicked into or focused: as the real entries (NumberEntry::focused).
-  if (e->type() == QEvent::FocusIn || e->type() == QEvent::MouseButtonPress) emit userEditing();
+  if (e->type() == QEvent::FocusIn || e->type() == QEvent::MouseButtonPress) {
+    if (!dynamic_cast<NumberEntry*>(watched) && !dynamic_cast<NumberEntry*>(watched->parent())) emit userEditing();
+  }
   return QWidget::eventFilter(watched, e);
 }
 
