@@ -82,7 +82,12 @@ private slots:
     // Figure 3(a): KA = 3, 5, 7; each reaches 1, and the smaller KB = 10 - KA, the earlier.
     QCOMPARE(chart.family.size(), size_t(3));
     std::vector<double> firstCollapse;
-    for (const auto& [label, pts, transition] : chart.family) {
+    int currents = 0;  // one is the figure's own setting (it keeps the R0 line's colour)
+    for (const auto& [label, pts, transition, current] : chart.family) {
+      if (current) {
+        ++currents;
+        QVERIFY2(label.find("KA = 5") == 0, label.c_str());
+      }
       QCOMPARE(std::count_if(pts.begin(), pts.end(), [](const SweepPoint& p) { return !p.refined; }), 61L);
       QVERIFY(pts.size() > 61);  // refined near R0 and where the cosine changes fast
       double R = 0;
@@ -95,6 +100,7 @@ private slots:
       firstCollapse.push_back(R);
     }
     QVERIFY(firstCollapse[0] > firstCollapse[1] && firstCollapse[1] > firstCollapse[2]);
+    QCOMPARE(currents, 1);
     QVERIFY(QString::fromStdString(caption).contains("R0 = 12.19"));
   }
 

@@ -169,6 +169,7 @@ struct NamedCurve {
   std::string label;
   std::vector<SweepPoint> points;
   std::optional<TransitionResult> transition;
+  bool current = false;  ///< the setting on screen (of a family: it keeps one colour, its R0's)
 };
 /// Grid points are reported through options.progress as they are solved; the transition and
 /// the refinement use options.solve and options.cancel too.

@@ -22,7 +22,7 @@ QColor rgb(double r, double g, double b) { return QColor::fromRgbF(float(r), flo
 const QColor kMinority = rgb(0.835, 0.369, 0.0), kMajority = rgb(0.0, 0.447, 0.698),
              kMajorityDark = rgb(0.337, 0.706, 0.914), kPurple = rgb(Palette::transition[0], Palette::transition[1], Palette::transition[2]), kGreen = rgb(0.0, 0.62, 0.451),
              kPinned = rgb(0.0, 0.36, 0.26), kRed = rgb(0.85, 0.1, 0.1), kSlate = rgb(0.45, 0.45, 0.75);
-const QColor kFamily[6] = {rgb(0.0, 0.62, 0.451),  rgb(0.8, 0.475, 0.655),  rgb(0.337, 0.706, 0.914),
+const QColor kFamily[6] = {rgb(0.0, 0.62, 0.451),  kPurple,  rgb(0.337, 0.706, 0.914),
                            rgb(0.902, 0.624, 0.0), rgb(0.6, 0.55, 0.1), rgb(0.0, 0.447, 0.698)};
 
 enum class Marker { None, Cross, Plus, Circle, Diamond };
@@ -206,9 +206,18 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
   if (!runMajor.empty()) major.lines.push_back(std::move(runMajor));
   if (!major.lines.empty()) out.push_back(major);
   if (!minor.lines.empty()) out.push_back(minor);
+  // Colours by identity, not by place: the current setting in the R0 line's colour (kFamily[1]),
+  // the others in the rest in turn. By place, leaving the paper's setting (E_W = 2 over fig3a)
+  // repainted every curve and left the R0 line in the colour of another curve.
+  size_t next = 0;
   for (size_t i = 0; i < family_.size(); ++i) {
     const auto& f = family_[i];
-    Entry e = line(f.label, kFamily[i % 6], 3.0, Qt::SolidLine);
+    QColor colour = kFamily[1];
+    if (!f.current) {
+      const size_t k = next++ % 5;
+      colour = kFamily[k == 0 ? 0 : k + 1];
+    }
+    Entry e = line(f.label, colour, 3.0, Qt::SolidLine);
     std::vector<QPointF> r;
     for (const auto& pt : f.points) {
       if (auto v = pt.value(q)) {
@@ -222,7 +231,7 @@ std::vector<CosineChart::Entry> CosineChart::entries() const {
     out.push_back(e);
     // Its own R0: a short dashed tick in its colour at the top (the label carries the value).
     if (f.transition && f.transition->R0() && *f.transition->R0() >= rMin_ && *f.transition->R0() <= rMax_) {
-      Entry t = line("", kFamily[i % 6], 3.0, Qt::DashLine);
+      Entry t = line("", colour, 3.0, Qt::DashLine);
       t.lines = {{QPointF(*f.transition->R0(), kYMax - 0.12), QPointF(*f.transition->R0(), kYMax)}};
       out.push_back(t);
     }

@@ -106,7 +106,7 @@ std::vector<NamedCurve> familyCurves(const TwoSizeParams& base, const Curve& own
   }
   std::vector<NamedCurve> f;
   std::vector<int> ka;
-  f.push_back({(paperOrder ? paperLabel(base, own) : comparedLabel(base, base, own)) + " (current)", own.points, own.transition});
+  f.push_back({(paperOrder ? paperLabel(base, own) : comparedLabel(base, base, own)) + " (current)", own.points, own.transition, true});
   ka.push_back(base.KA);
   for (size_t i = 0; i < compared.size(); ++i) {
     const auto& [q, c] = compared[i];
