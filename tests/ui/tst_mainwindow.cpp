@@ -1082,6 +1082,36 @@ private slots:
     QVERIFY(narrow[1].y > narrow[0].y);
   }
 
+  void longArrowsZoomOutTheStandardView() {  // (the default view stands at 5.9986)
+    // One majority class at large R (KA = 1, K = 6: |w_A| = 2.14 sqrt(EW)) reached past what the
+    // standard distance 6 holds (radius 1.6): it ran through the legend and out of the view, and
+    // Reset View changed nothing. The standard view now stands back as far as the drawing needs,
+    // and follows it while nobody has turned or zoomed the camera.
+    render::SceneContent scene;
+    scene.setViewSize(480, 600);
+    Eigen::MatrixX3d W(3, 3);
+    W << 0, 0, 2.2, 0.5, 0, -0.3, -0.5, 0, -0.3;
+    scene.setConfiguration(W, W, {false, true, true});
+    vtkCamera* cam = scene.renderer()->GetActiveCamera();
+    QVERIFY(scene.atStandardView());
+    QVERIFY2(cam->GetDistance() >= 6 * 2.2 / 1.6 - 1e-9, qPrintable(QString::number(cam->GetDistance())));
+    const double half = 480 / 2.0, r = half * scene.drawnReach() / (cam->GetDistance() * std::tan(15 * M_PI / 180));
+    QVERIFY2(r <= half + 1e-9, qPrintable(QString("%1 > %2").arg(r).arg(half)));
+    // Back to a short drawing: the distance 6 again.
+    Eigen::MatrixX3d shortW = W;
+    shortW(0, 2) = 1.0;
+    scene.setConfiguration(shortW, shortW, {false, true, true});
+    QVERIFY2(std::abs(cam->GetDistance() - 6) < 0.01, qPrintable(QString("%1 reach %2").arg(cam->GetDistance()).arg(scene.drawnReach())));
+    // A camera the user turned stays where it is.
+    cam->Azimuth(30);
+    QVERIFY(!scene.atStandardView());
+    const double turned = cam->GetDistance();
+    scene.setConfiguration(W, W, {false, true, true});
+    QCOMPARE(cam->GetDistance(), turned);
+    scene.resetCamera();  // Reset View: the fitted distance
+    QVERIFY(cam->GetDistance() >= 6 * 2.2 / 1.6 - 1e-9);
+  }
+
   void insetCircleClearOfItsTexts() {
     // The inset's circle between its title and its value, in every panel size: the narrow view
     // beside the Trained Network dock (310 x 740) drew "collapsed, cos 1.000" over the circle's

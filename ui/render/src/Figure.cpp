@@ -78,6 +78,8 @@ void fill(SceneContent& s, const SceneData& d, double fontScale) {
     cam->SetViewUp(d.camera->viewUp.data());
     cam->SetViewAngle(d.camera->viewAngle);
     s.renderer()->ResetCameraClippingRange();
+  } else {
+    s.resetCamera();  // at the distance this drawing needs (standardView)
   }
 }
 

@@ -359,6 +359,9 @@ struct SceneContent::Private {
   double coneDegrees = 0;
   bool spreadOffAxes = false;  ///< the minority's arrows as drawn hide their spread (rebuildCone)
   double reach = 1.5;  ///< how far from the origin the drawing goes (rebuild): what placeScene keeps clear
+  double standardDistance = 6;  ///< the camera's distance in the standard views (standardView)
+  int standardWhich = 3;
+  double standardPosition[3] = {0, 0, 0}, standardUp[3] = {0, 0, 0};  ///< the last standard view's camera
   // The legend (upper left) and the note (lower left): plain text, sized once per change of text
   // or view (fitCornerText), not fitted again on every frame as vtkCornerAnnotation does.
   vtkNew<vtkTextActor> legendText, noteText;
@@ -718,9 +721,23 @@ void SceneContent::rebuild() {
     if (labelled && shown[k]) reach = std::max(reach, at[k].norm() + 0.08);
   }
   if (std::abs(reach - p->reach) > 1e-3) {
+    // A standard view nobody has turned or zoomed follows the reach (standardView's distance).
+    const bool standard = atStandardView();
     p->reach = reach;
-    placeScene();
+    if (standard && std::abs(6.0 * std::max(1.0, reach / 1.6) - p->standardDistance) > 1e-9) standardView(p->standardWhich);
+    else placeScene();
   }
+}
+
+bool SceneContent::atStandardView() const {
+  auto* cam = p->renderer->GetActiveCamera();
+  const double* at = cam->GetPosition();
+  const double* up = cam->GetViewUp();
+  const double* focal = cam->GetFocalPoint();
+  double d = 0;
+  for (int i = 0; i < 3; ++i)
+    d += std::abs(at[i] - p->standardPosition[i]) + std::abs(up[i] - p->standardUp[i]) + std::abs(focal[i]);
+  return d < 1e-9 && cam->GetViewAngle() == 30;
 }
 
 void SceneContent::placeLabels() {
@@ -1292,7 +1309,7 @@ void SceneContent::placeScene() {
     return;
   }
   const double half = (W < H ? W : H) / 2;  // the view angle is horizontal in a portrait view
-  const double r = half * p->reach / (6 * std::tan(15 * M_PI / 180));
+  const double r = half * p->reach / (p->standardDistance * std::tan(15 * M_PI / 180));
   const double bx0 = p->insetBox[0] * W, by0 = p->insetBox[1] * H, bx1 = p->insetBox[2] * W, by1 = p->insetBox[3] * H;
   auto clearance = [&](double cx, double cy) {
     const double dx = std::max({bx0 - cx, 0.0, cx - bx1}), dy = std::max({by0 - cy, 0.0, cy - by1});
@@ -1331,16 +1348,25 @@ void SceneContent::standardView(int which) {
   auto* cam = p->renderer->GetActiveCamera();
   cam->SetFocalPoint(0, 0, 0);
   cam->SetViewAngle(30);
+  // Distance 6: the view holds radius ~1.6, room for majority arrows up to sqrt(2) (a collapsed
+  // minority leaves the majority longer than 1) and their labels. Farther where the drawing
+  // reaches beyond (one majority class at large R: |w_A| up to sqrt(K EW), 2.1 at KA = 1, K = 6,
+  // ran through the legend and out of the view): the state chooses it, never the window.
+  const double f = std::max(1.0, p->reach / 1.6);
+  p->standardDistance = 6.0 * f;
   switch (which) {
-    // Distance 6: the view holds radius ~1.6, room for majority arrows up to sqrt(2) (a collapsed
-    // minority leaves the majority longer than 1) and their labels.
-    case 0: cam->SetPosition(6.0, 0, 0), cam->SetViewUp(0, 0, 1); break;
-    case 1: cam->SetPosition(0, 6.0, 0), cam->SetViewUp(0, 0, 1); break;
-    case 2: cam->SetPosition(0, 0, 6.0), cam->SetViewUp(0, 1, 0); break;
-    default: cam->SetPosition(3.24, -4.24, 2.74), cam->SetViewUp(0, 0, 1); break;
+    case 0: cam->SetPosition(6.0 * f, 0, 0), cam->SetViewUp(0, 0, 1); break;
+    case 1: cam->SetPosition(0, 6.0 * f, 0), cam->SetViewUp(0, 0, 1); break;
+    case 2: cam->SetPosition(0, 0, 6.0 * f), cam->SetViewUp(0, 1, 0); break;
+    default: cam->SetPosition(3.24 * f, -4.24 * f, 2.74 * f), cam->SetViewUp(0, 0, 1); break;
   }
   cam->OrthogonalizeViewUp();
-  p->renderer->ResetCameraClippingRange(-1.8, 1.8, -1.8, 1.8, -1.8, 1.8);
+  p->standardWhich = which;
+  std::copy_n(cam->GetPosition(), 3, p->standardPosition);
+  std::copy_n(cam->GetViewUp(), 3, p->standardUp);
+  const double b = 1.8 * f;
+  p->renderer->ResetCameraClippingRange(-b, b, -b, b, -b, b);
+  placeScene();
 }
 
 }  // namespace lpm::render

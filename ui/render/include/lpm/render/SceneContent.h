@@ -178,6 +178,8 @@ public:
   void setViewSize(int width, int height);
   /// 0: +x, 1: +y, 2: +z, 3: isometric.
   void standardView(int which);
+  /// The camera is where the last standardView put it (nobody has turned or zoomed it since).
+  bool atStandardView() const;
 
 private:
   struct Private;
