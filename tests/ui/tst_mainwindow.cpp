@@ -1597,6 +1597,14 @@ private slots:
     QVERIFY2(std::abs(s->value() - held) > 0.05 * range, qPrintable(QString("%1 %2").arg(held).arg(s->value())));
     QVERIFY2(share(50, 81.07) > 3 * before, qPrintable(QString("%1 %2").arg(before).arg(share(50, 81.07))));
     QVERIFY(s->toolTip().contains("follows the curve"));
+    // One majority class: R0 = 359345 and the plot to 10^7. The slider reaches as far as the
+    // curve (it stopped at 10^5, R0 off its end).
+    type("EW", "1");
+    type("KA", "1");
+    const auto t = w->model()->transition();
+    QVERIFY(t && t->R0() && *t->R0() > 1e5);
+    QVERIFY2(panel->sliderPosition("R", *t->R0()) < s->maximum(), qPrintable(QString::number(*t->R0())));
+    QVERIFY(panel->sliderPosition("R", 1e5) < panel->sliderPosition("R", *t->R0()));
   }
 
   void playRangeSpeedAndPause() {

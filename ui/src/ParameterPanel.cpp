@@ -231,8 +231,12 @@ void ParameterPanel::followCurve() {
   // it keeps the scale it has. Never under a dragging hand: a new scale waits for the release.
   Row& r = rows_.at("R");
   const TwoSizeParams& p = model_->params();
-  if (model_->curveComplete() && model_->curveMatches(p) && model_->curveError().isEmpty())
-    pendingScale_ = CurveScale(r.lo, r.hi, model_->curve());
+  // It reaches as far as the curve does where that is past its own end (one majority class:
+  // R0 = 359345, the plot to 10^7; the slider stopped at 10^5 and lost R0's tick).
+  if (model_->curveComplete() && model_->curveMatches(p) && model_->curveError().isEmpty()) {
+    const auto& curve = model_->curve();
+    pendingScale_ = CurveScale(r.lo, std::max(r.hi, curve.empty() ? r.hi : curve.back().R), curve);
+  }
   if (r.slider->isSliderDown()) return;
   if (pendingScale_) {
     const bool changed = !(*pendingScale_ == *r.scale);
@@ -244,10 +248,11 @@ void ParameterPanel::followCurve() {
     }
   }
   std::vector<int> decades;
-  for (double R = 10; R < r.hi; R *= 10) decades.push_back(r.positionOf(R));
+  const double hi = r.scale->hi();
+  for (double R = 10; R < hi; R *= 10) decades.push_back(r.positionOf(R));
   std::optional<int> accent;
   if (model_->curveMatches(p))
-    if (const auto t = model_->transition(); t && t->R0() && *t->R0() <= r.hi) accent = r.positionOf(*t->R0());
+    if (const auto t = model_->transition(); t && t->R0() && *t->R0() <= hi) accent = r.positionOf(*t->R0());
   static_cast<FineSlider*>(r.slider)->setMarks(decades, accent);
 }
 

@@ -67,6 +67,7 @@ public:
   double position(double R) const;  ///< in [0, 1]; clamped outside [lo, hi]
   double value(double t) const;     ///< R in [lo, hi]
   bool even() const { return logR_.size() == 2; }
+  double hi() const { return hi_; }
   bool operator==(const CurveScale& o) const { return logR_ == o.logR_ && t_ == o.t_; }
 
 private:
