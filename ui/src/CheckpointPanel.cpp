@@ -331,7 +331,13 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   tree_ = new QTreeWidget(tensorBox);
   tree_->setObjectName("TensorTree");
   tree_->setHeaderLabels({tr("tensor"), tr("dtype"), tr("shape")});
+  // The name's end tells tensors apart ("state_dict.fc.weight"): elided in the middle; dtype and
+  // shape as wide as they need. Neither the list nor the text below widens the dock.
   tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  tree_->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  tree_->setTextElideMode(Qt::ElideMiddle);
+  tree_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
   tree_->setRootIsDecorated(false);
   tree_->setToolTip(tr("Click a tensor to inspect it; Use as Classifier (or a double-click) compares a 2-D tensor "
                        "whose rows are classes with the model"));
@@ -346,6 +352,7 @@ CheckpointPanel::CheckpointPanel(Document* doc, QWidget* parent) : QWidget(paren
   tensorInfo_ = new QLabel(tensorBox);
   tensorInfo_->setObjectName("TensorInfo");
   tensorInfo_->setWordWrap(true);
+  tensorInfo_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   tensorInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   tensorInfo_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   inspectRow->addWidget(tensorPicture_, 0, Qt::AlignTop);
@@ -498,7 +505,11 @@ void CheckpointPanel::showTensorSummary(const io::TensorSummary& s, bool isClass
   auto num = [](double v) { return QString::number(v, 'g', 5); };
   QStringList first;
   for (double v : s.first) first << num(v);
-  QString text = tr("<b>%1</b> %2 [%3], %4 values<br>").arg(QString::fromStdString(s.info.name).toHtmlEscaped(),
+  // A long dotted name breaks after its dots (a zero-width space): unbroken, it widened the dock
+  // for good once the tab had been shown.
+  QString name = QString::fromStdString(s.info.name).toHtmlEscaped();
+  name.replace('.', QStringLiteral(".\u200b"));
+  QString text = tr("<b>%1</b> %2 [%3], %4 values<br>").arg(name,
                                                               QString::fromStdString(io::dtypeName(s.info.dtype)),
                                                               shape.join(" × "), QString::number(s.info.numel()));
   if (s.finite) {
