@@ -556,7 +556,7 @@ QString CheckpointPanel::summaryText() const { return summary_->text(); }
 QString CheckpointPanel::tensorInfoText() const {
   QTextDocument d;
   d.setHtml(tensorInfo_->text());
-  return d.toPlainText();
+  return d.toPlainText().remove(QChar(0x200b));  // as read: without the names' break points
 }
 
 void CheckpointPanel::showProblem(const QString& text) {
