@@ -360,6 +360,7 @@ struct SceneContent::Private {
   bool spreadOffAxes = false;  ///< the minority's arrows as drawn hide their spread (rebuildCone)
   double reach = 1.5;  ///< how far from the origin the drawing goes (rebuild): what placeScene keeps clear
   double standardDistance = 6;  ///< the camera's distance in the standard views (standardView)
+  Eigen::MatrixX3d etf;          ///< the reference drawn (setReference), none: empty
   int standardWhich = 3;
   double standardPosition[3] = {0, 0, 0}, standardUp[3] = {0, 0, 0};  ///< the last standard view's camera
   // The legend (upper left) and the note (lower left): plain text, sized once per change of text
@@ -458,7 +459,7 @@ SceneContent::SceneContent() : p(new Private) {
     layer->mapper->SetScaleModeToScaleByMagnitude();
     layer->mapper->OrientOn();
   }
-  p->reference.actor->GetProperty()->SetOpacity(0.35);
+  p->reference.actor->GetProperty()->SetOpacity(0.5);
   p->reference.actor->VisibilityOff();
   p->overlay.actor->VisibilityOff();
   p->samplesMapper->SetInputData(p->samples);
@@ -851,12 +852,16 @@ std::vector<LabelBox> SceneContent::labelBoxes() const { return p->labelBoxes; }
 std::vector<DrawnMark> SceneContent::drawnMarks() const { return p->marks; }
 
 void SceneContent::setReference(const Eigen::MatrixX3d& etf) {
+  p->etf = etf;
   p->reference.clear();
-  const double grey[3] = {0.35, 0.35, 0.38};
+  // Grey on either background (the dark grey vanished on the dark theme), named in the legend.
+  const double light[3] = {0.35, 0.35, 0.38}, dark[3] = {0.72, 0.72, 0.76};
+  const double* grey = p->dark ? dark : light;
   for (int k = 0; k < etf.rows(); ++k) p->reference.add(Eigen::Vector3d::Zero(), etf.row(k).transpose(), grey);
   p->reference.commit();
   p->reference.actor->SetVisibility(etf.rows() > 0);
   p->coneActor->SetForceOpaque(etf.rows() == 0);  // two translucent props: the translucent pass orders them
+  updateLegend();
 }
 
 void SceneContent::setOverlay(const Eigen::MatrixX3d& W) {
@@ -875,6 +880,7 @@ void SceneContent::updateLegend() {
   std::string text = ownLegend_ ? modelLegend_ : (modelLegend_.empty() ? std::string(kModelLegend) : modelLegend_);
   auto add = [&](const char* line) { text += (text.empty() ? "" : "\n") + std::string(line); };
   if (overlayCount_) add("trained network (aligned): thin green arrows");
+  if (p->etf.rows() > 0) add("simplex ETF (reference): grey arrows");
   if (p->coneDegrees > 0)
     add(p->spreadOffAxes ? "cone: minority angle to their mean\n(they spread in directions not drawn: see the inset)" : "cone: minority angle to their mean");
   drawLegend(text);
@@ -1088,6 +1094,7 @@ void SceneContent::setDarkBackground(bool dark) {
     p->dark = dark;
     rebuildInset();
     rebuild();  // label colours
+    setReference(Eigen::MatrixX3d(p->etf));  // its grey
   }
   // The wireframe is a guide, not the subject: quiet on both backgrounds.
   if (dark) p->unitSphereActor->GetProperty()->SetColor(0.30, 0.32, 0.37);
