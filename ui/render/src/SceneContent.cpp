@@ -1165,8 +1165,10 @@ void SceneContent::rebuildInset() {
     t->GetTextProperty()->SetFontSize(static_cast<int>(12 * p->fontScale));
     t->GetTextProperty()->SetColor(ink, ink, ink + 0.02);
   }
-  auto textHeight = [&](vtkTextActor* t, double lines) {
-    const auto e = textExtent(t->GetTextProperty(), t->GetInput());
+  // Measured once: for the layout here and the boxes reported at the end.
+  const auto titleExtent = textExtent(p->insetTitle->GetTextProperty(), p->insetTitle->GetInput()),
+             valueExtent = textExtent(p->insetValue->GetTextProperty(), p->insetValue->GetInput());
+  auto textHeight = [&](const std::optional<std::pair<int, int>>& e, double lines) {
     return e ? double(e->second) : lines * 15 * p->fontScale;
   };
   double cy = y0 + bh * 0.37, ry = bh * 0.26;
@@ -1177,7 +1179,7 @@ void SceneContent::rebuildInset() {
     // clear. (As fractions of the panel alone, the circle's foot ran into the value's text in a
     // small panel: the narrow view beside the Trained Network dock, large text.)
     const double H = p->viewHeight, fs = p->fontScale, margin = 0.012 * H, box = bh * H;
-    const double title = margin + textHeight(p->insetTitle, 2) + 16 * fs, value = margin + textHeight(p->insetValue, 1) + 3;
+    const double title = margin + textHeight(titleExtent, 2) + 16 * fs, value = margin + textHeight(valueExtent, 1) + 3;
     const double r = std::min(0.26 * box, std::max(0.0, (box - title - value) / 2));
     ry = r / H;
     cy = y0 + std::clamp(0.37 * box, value + r, std::max(value + r, box - title - r)) / H;
@@ -1275,13 +1277,12 @@ void SceneContent::rebuildInset() {
   p->insetTitle->GetPositionCoordinate()->SetValue(cx, y0 + bh - 0.012);
   p->insetValue->GetPositionCoordinate()->SetValue(cx, y0 + 0.012);
   // As drawn, in pixels: the circle's box, the title's and the value's (their rendered extents).
-  auto textBox = [&](vtkTextActor* t, double top, double bottom) {
-    const auto e = textExtent(t->GetTextProperty(), t->GetInput());
+  auto textBox = [&](const std::optional<std::pair<int, int>>& e, double top, double bottom) {
     const double w = e ? e->first : 0, h = e ? e->second : 0;
     return LabelBox{cx * W, top > 0 ? top * Hgt - h / 2 : bottom * Hgt + h / 2, w, h};
   };
-  p->insetLayout = {LabelBox{cx * W, cy * Hgt, 2 * rx * W, 2 * ry * Hgt}, textBox(p->insetTitle, y0 + bh - 0.012, 0),
-                    textBox(p->insetValue, 0, y0 + 0.012)};
+  p->insetLayout = {LabelBox{cx * W, cy * Hgt, 2 * rx * W, 2 * ry * Hgt}, textBox(titleExtent, y0 + bh - 0.012, 0),
+                    textBox(valueExtent, 0, y0 + 0.012)};
 }
 
 void SceneContent::resetCamera() { standardView(3); }
